@@ -1,0 +1,164 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { delimiter, resolve } from 'node:path';
+
+/**
+ * All configuration AIMS reads, from environment variables (a `.env` file in the working directory
+ * is read first when present; real environment variables win) and CLI flags. Invalid values stop
+ * start-up with a ConfigError naming the variable.
+ */
+export interface Config {
+  /** `sqlite:PATH` or `postgres://…`. */
+  databaseUrl: string;
+  dataDir: string;
+  previewDir: string;
+  /** Folders watched for FITS files; several allowed (separated by the path delimiter `:`). */
+  imageDirs: string[];
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  jwtSecret: string | undefined;
+  googleClientId: string | undefined;
+  oidc:
+    | { issuer: string; clientId: string; clientSecret: string | undefined; redirectUrl: string | undefined }
+    | undefined;
+  signup: 'open' | 'approval' | 'closed';
+  allowedDomains: string[];
+  publicRead: boolean;
+  /** Frames scoring at or above this (0–100) get `quality_flag`. */
+  qualityThreshold: number;
+  /** Hour of local time at which one observing night ends and the next begins (default noon). */
+  nightRolloverHour: number;
+  /** IANA time zone used for observing nights when a frame has no site longitude. */
+  timezone: string | undefined;
+  workers: number;
+  rescanSeconds: number;
+  stableSeconds: number;
+  usePolling: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Parses `KEY=value` lines of a .env file (quotes removed, `#` comments ignored). */
+export function parseDotEnv(text: string): Env {
+  const env: Env = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)?\s*$/.exec(line);
+    if (!m?.[1]) continue;
+    let value = (m[2] ?? '').trim();
+    if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
+    else value = value.replace(/\s+#.*$/, '');
+    env[m[1]] = value;
+  }
+  return env;
+}
+
+/** The process environment over the `.env` file of `cwd`, if there is one. */
+export function environment(cwd = process.cwd(), env: Env = process.env): Env {
+  const file = resolve(cwd, '.env');
+  const fromFile = existsSync(file) ? parseDotEnv(readFileSync(file, 'utf8')) : {};
+  return { ...fromFile, ...env };
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `expected an integer, got '${raw}'`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got '${env[name]}'`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (!(values as readonly string[]).includes(raw))
+    throw new ConfigError(name, `must be one of ${values.join(', ')}, got '${env[name]}'`);
+  return raw as T;
+}
+
+export function validateDatabaseUrl(url: string, variable = 'AIMS_DATABASE_URL'): string {
+  if (/^sqlite:.+/.test(url) || /^postgres(ql)?:\/\/.+/.test(url)) return url;
+  throw new ConfigError(variable, `expected sqlite:PATH or postgres://…, got '${url}'`);
+}
+
+export interface ConfigOverrides {
+  databaseUrl?: string | undefined;
+  imageDirs?: string[] | undefined;
+  host?: string | undefined;
+  port?: number | undefined;
+  dataDir?: string | undefined;
+}
+
+/** Reads and validates the configuration. CLI flags (overrides) win over the environment. */
+export function loadConfig(env: Env = environment(), overrides: ConfigOverrides = {}): Config {
+  const dataDir = resolve(overrides.dataDir ?? env.AIMS_DATA_DIR ?? './data');
+  const databaseUrl = validateDatabaseUrl(
+    overrides.databaseUrl ?? env.AIMS_DATABASE_URL ?? `sqlite:${resolve(dataDir, 'aims.db')}`,
+    overrides.databaseUrl ? '--db' : 'AIMS_DATABASE_URL',
+  );
+  const imageDirsRaw = env.AIMS_IMAGE_DIR ?? env.LOCAL_IMAGE_PATH;
+  const imageDirs = (overrides.imageDirs?.length ? overrides.imageDirs : (imageDirsRaw?.split(delimiter) ?? []))
+    .map((d) => d.trim())
+    .filter(Boolean)
+    .map((d) => resolve(d));
+  const issuer = env.AIMS_OIDC_ISSUER?.trim();
+  const clientId = env.AIMS_OIDC_CLIENT_ID?.trim();
+  if (issuer && !clientId) throw new ConfigError('AIMS_OIDC_CLIENT_ID', 'is required when AIMS_OIDC_ISSUER is set');
+  const threshold = integer(env, 'AIMS_QUALITY_THRESHOLD', 60, 0, 100);
+  return {
+    databaseUrl,
+    dataDir,
+    previewDir: resolve(env.AIMS_PREVIEW_DIR ?? resolve(dataDir, 'previews')),
+    imageDirs,
+    host: overrides.host ?? env.AIMS_HOST ?? '127.0.0.1',
+    port: overrides.port ?? integer(env, 'AIMS_PORT', 8080, 0, 65535),
+    logLevel: oneOf(
+      env,
+      'AIMS_LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
+    jwtSecret: env.JWT_SECRET || undefined,
+    googleClientId: env.GOOGLE_CLIENT_ID || undefined,
+    oidc:
+      issuer && clientId
+        ? {
+            issuer,
+            clientId,
+            clientSecret: env.AIMS_OIDC_CLIENT_SECRET || undefined,
+            redirectUrl: env.AIMS_OIDC_REDIRECT_URL || undefined,
+          }
+        : undefined,
+    signup: oneOf(env, 'AIMS_SIGNUP', ['open', 'approval', 'closed'] as const, 'open'),
+    allowedDomains: (env.AIMS_ALLOWED_DOMAINS ?? '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
+    publicRead: boolean(env, 'AIMS_PUBLIC_READ', false),
+    qualityThreshold: threshold,
+    nightRolloverHour: integer(env, 'AIMS_NIGHT_ROLLOVER_HOUR', 12, 0, 23),
+    timezone: env.AIMS_TIMEZONE || undefined,
+    workers: integer(env, 'AIMS_WORKERS', 0, 0, 256),
+    rescanSeconds: integer(env, 'AIMS_RESCAN_SECONDS', 300, 0, 86_400),
+    stableSeconds: integer(env, 'AIMS_STABLE_SECONDS', 2, 0, 3600),
+    usePolling: boolean(env, 'AIMS_USE_POLLING', false),
+  };
+}
