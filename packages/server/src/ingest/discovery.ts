@@ -1,0 +1,176 @@
+import type { Stats } from 'node:fs';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import chokidar, { type FSWatcher } from 'chokidar';
+import { isFitsName, makeExcluder } from './file-types.js';
+
+/** A file that may need ingesting: where it is and the facts that tell whether it changed. */
+export interface Candidate {
+  root: string;
+  relPath: string;
+  absPath: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  inode: number;
+}
+
+export interface DiscoveryHandlers {
+  /** Called for every FITS candidate found by a scan or reported by the watcher. Only enqueues. */
+  candidate(file: Candidate): Promise<void> | void;
+  /** Called when the watcher sees a file disappear. */
+  removed(root: string, relPath: string): Promise<void> | void;
+  error?(error: unknown, path?: string): void;
+}
+
+export interface DiscoveryOptions {
+  roots: readonly string[];
+  exclude?: readonly string[];
+  /** Poll instead of file-system events: network shares deliver no events. */
+  usePolling?: boolean;
+  pollIntervalMs?: number;
+  /** Periodic full rescan; 0 disables it. */
+  rescanSeconds?: number;
+}
+
+export function candidateFromStats(root: string, absPath: string, stats: Stats): Candidate {
+  return {
+    root,
+    relPath: relative(root, absPath).split(sep).join('/'),
+    absPath,
+    sizeBytes: stats.size,
+    mtimeMs: Math.trunc(stats.mtimeMs),
+    inode: stats.ino,
+  };
+}
+
+/**
+ * Walks `root` (or a file or folder below it) and reports every FITS candidate. Symbolic links are
+ * not followed, so a link cannot take the scan outside the image root or into a loop.
+ */
+export async function* scanTree(
+  root: string,
+  start = root,
+  exclude: readonly string[] = [],
+): AsyncGenerator<Candidate> {
+  const excluded = makeExcluder(exclude);
+  const top = await lstat(start);
+  if (top.isFile()) {
+    if (isFitsName(start)) yield candidateFromStats(root, start, top);
+    return;
+  }
+  const stack = [start];
+  while (stack.length) {
+    const dir = stack.pop() as string;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue; // a folder removed or unreadable mid-scan is not an error of the scan
+    }
+    entries.sort((a, b) => (a.name < b.name ? 1 : -1));
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      const rel = relative(root, path).split(sep).join('/');
+      if (excluded(rel)) continue;
+      if (entry.isDirectory()) stack.push(path);
+      else if (entry.isFile() && isFitsName(entry.name)) {
+        try {
+          yield candidateFromStats(root, path, await stat(path));
+        } catch {
+          // vanished between readdir and stat
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Watches the image roots and rescans them periodically. It only reports candidates; the ledger
+ * decides whether anything changed, and workers do the reading.
+ */
+export class Discovery {
+  private watcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private scanning: Promise<number> | undefined;
+  readonly roots: string[];
+
+  constructor(
+    private readonly options: DiscoveryOptions,
+    private readonly handlers: DiscoveryHandlers,
+  ) {
+    this.roots = options.roots.map((r) => resolve(r));
+  }
+
+  get watching(): boolean {
+    return this.watcher !== undefined;
+  }
+
+  /** Scans every root once; resolves to the number of candidates reported. Concurrent calls share one scan. */
+  scan(): Promise<number> {
+    this.scanning ??= (async () => {
+      let n = 0;
+      try {
+        for (const root of this.roots) {
+          for await (const c of scanTree(root, root, this.options.exclude)) {
+            await this.handlers.candidate(c);
+            n++;
+          }
+        }
+      } finally {
+        this.scanning = undefined;
+      }
+      return n;
+    })();
+    return this.scanning;
+  }
+
+  async start(): Promise<void> {
+    const excluded = makeExcluder(this.options.exclude ?? []);
+    const rootOf = (path: string) => this.roots.find((r) => path === r || path.startsWith(r + sep));
+    this.watcher = chokidar.watch(this.roots, {
+      ignoreInitial: true,
+      followSymlinks: false,
+      usePolling: this.options.usePolling ?? false,
+      interval: this.options.pollIntervalMs ?? 2000,
+      binaryInterval: this.options.pollIntervalMs ?? 2000,
+      ignored: (path, stats) => {
+        const root = rootOf(path);
+        if (!root || path === root) return false;
+        if (excluded(relative(root, path).split(sep).join('/'))) return true;
+        return stats?.isFile() === true && !isFitsName(path);
+      },
+    });
+    const report = async (path: string, stats?: Stats) => {
+      const root = rootOf(path);
+      if (!root || !isFitsName(path)) return;
+      try {
+        await this.handlers.candidate(candidateFromStats(root, path, stats ?? (await stat(path))));
+      } catch (error) {
+        this.handlers.error?.(error, path);
+      }
+    };
+    this.watcher.on('add', report).on('change', report);
+    this.watcher.on('unlink', (path) => {
+      const root = rootOf(path);
+      if (root)
+        void Promise.resolve(this.handlers.removed(root, relative(root, path).split(sep).join('/'))).catch((e) =>
+          this.handlers.error?.(e, path),
+        );
+    });
+    this.watcher.on('error', (error) => this.handlers.error?.(error));
+    await new Promise<void>((ready) => this.watcher?.once('ready', () => ready()));
+    const seconds = this.options.rescanSeconds ?? 0;
+    if (seconds > 0) {
+      this.timer = setInterval(() => void this.scan().catch((e) => this.handlers.error?.(e)), seconds * 1000);
+      this.timer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.watcher?.close();
+    this.watcher = undefined;
+    await this.scanning?.catch(() => undefined);
+  }
+}
