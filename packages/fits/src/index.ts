@@ -1,3 +1,4 @@
 export * from './constants.js';
 export * from './errors.js';
 export type * from './types.js';
+export * from './write.js';
