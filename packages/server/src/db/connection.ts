@@ -1,0 +1,151 @@
+/**
+ * Opening the catalog database.
+ *
+ *   openDatabase(url, options?): Promise<Database>   `sqlite:PATH` or `postgres://…`; runs migrations
+ *   migrateToLatest(db): Promise<string[]>            names of the migrations it applied
+ *   inTransaction(db, fn): Promise<T>                 fn gets a Db bound to the transaction
+ *
+ * Repositories take a `Db` (`{ db, dialect }`) first, so the same function runs inside or outside a
+ * transaction and can ask the dialect for converters.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, type Migration, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { type DialectInfo, dialectInfo, dialectOfUrl } from './dialect.js';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Schema } from './schema.js';
+
+export interface Db {
+  db: Kysely<Schema>;
+  dialect: DialectInfo;
+}
+
+export interface Database extends Db {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** Run pending migrations at open (default true). */
+  migrate?: boolean;
+  /** PEM file of the CA that signed the PostgreSQL server's certificate (default $AIMS_DATABASE_CA_FILE). */
+  caFile?: string | undefined;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /** SQLite: milliseconds a writer waits for the lock before SQLITE_BUSY (default 10 s). */
+  busyTimeoutMs?: number;
+}
+
+export class DatabaseError extends Error {
+  override readonly name = 'DatabaseError';
+  constructor(
+    readonly code: 'DB_URL_INVALID' | 'DB_OPEN_FAILED' | 'DB_MIGRATION_FAILED',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  let name: ReturnType<typeof dialectOfUrl>;
+  try {
+    name = dialectOfUrl(url);
+  } catch (cause) {
+    throw new DatabaseError('DB_URL_INVALID', (cause as Error).message);
+  }
+  const database = name === 'sqlite' ? openSqlite(url, options) : openPostgres(url, options);
+  if (options.migrate ?? true) {
+    try {
+      await migrateToLatest(database);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+  }
+  return database;
+}
+
+function openSqlite(url: string, options: OpenDatabaseOptions): Database {
+  const raw = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  const memory = raw === ':memory:';
+  const path = memory ? raw : resolve(raw);
+  let sqlite: SqliteDatabase.Database;
+  try {
+    if (!memory) mkdirSync(dirname(path), { recursive: true });
+    sqlite = new SqliteDatabase(path);
+    // WAL: readers never block the writer; NORMAL sync is durable across process crashes in WAL mode.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 10_000)}`);
+    sqlite.pragma('foreign_keys = ON');
+  } catch (cause) {
+    throw new DatabaseError('DB_OPEN_FAILED', `cannot open SQLite database ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: dialectInfo('sqlite'), url, close: () => db.destroy() };
+}
+
+// Counts and sums come back as int8/numeric; within 2^53 a number is exact and far easier to use.
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === PG_INT8) return (value: string) => Number(value);
+    if (oid === PG_NUMERIC) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+function openPostgres(url: string, options: OpenDatabaseOptions): Database {
+  const parsed = new URL(url);
+  const sslmode = parsed.searchParams.get('sslmode');
+  // We configure TLS ourselves so that the CA file option and sslmode agree; pg would otherwise
+  // reinterpret sslmode from the URL and override our `ssl` object.
+  parsed.searchParams.delete('sslmode');
+  const caFile = options.caFile ?? process.env.AIMS_DATABASE_CA_FILE;
+  let ssl: pg.PoolConfig['ssl'];
+  if (sslmode === 'disable') ssl = false;
+  else if (caFile) ssl = { ca: readFileSync(caFile, 'utf8'), rejectUnauthorized: true };
+  else if (sslmode === 'require') ssl = { rejectUnauthorized: false };
+  else if (sslmode === 'verify-ca' || sslmode === 'verify-full') ssl = { rejectUnauthorized: true };
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    ssl,
+    max: options.poolSize ?? 10,
+    types: pgTypes,
+  });
+  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: dialectInfo('postgres'), url, close: () => db.destroy() };
+}
+
+/** Applies every migration not yet applied, in name order. */
+export async function migrateToLatest(database: Db): Promise<string[]> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, m] of Object.entries(MIGRATIONS)) {
+    const down = m.down;
+    migrations[name] = {
+      up: (db) => m.up(db, database.dialect),
+      ...(down ? { down: (db) => down(db, database.dialect) } : {}),
+    };
+  }
+  const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new DatabaseError('DB_MIGRATION_FAILED', `migration ${failed} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Runs fn in one transaction; fn's Db is bound to it. Nested calls reuse the open transaction. */
+export async function inTransaction<T>(database: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  if (database.db.isTransaction) return fn(database);
+  return database.db.transaction().execute((trx) => fn({ db: trx, dialect: database.dialect }));
+}

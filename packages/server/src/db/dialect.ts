@@ -1,0 +1,112 @@
+/**
+ * THE one place where SQLite and PostgreSQL differ. Repositories and migrations ask this object for
+ * capabilities and converters; they never test the dialect's name.
+ *
+ *   DialectInfo.name                      'sqlite' | 'postgres' (for logs and messages only)
+ *   .supportsSkipLocked                   `FOR UPDATE SKIP LOCKED` (PostgreSQL); SQLite serializes writers instead
+ *   .types.{id,bigint,double,text,json,bool}  column types for the schema builder
+ *   .idColumn(col)                        auto-increment primary key modifiers
+ *   .toDbBool(b) / .fromDbBool(v)         booleans (0/1 on SQLite, boolean on PostgreSQL)
+ *   .toDbJson(v) / .fromDbJson<T>(v)      JSON (text on SQLite, jsonb on PostgreSQL)
+ *   toDbTime(date) / fromDbTime(ms)       instants are stored as epoch milliseconds (bigint) on both
+ *   ciEquals(ref, value) / ciContains(ref, value)  case-insensitive comparisons (expression-index friendly)
+ *   isDistinct(ref, otherRef)             null-safe "differs" test
+ *
+ * Insert-or-ignore and upsert need no converter: both dialects speak `ON CONFLICT (…) DO NOTHING` and
+ * `ON CONFLICT (…) DO UPDATE … WHERE …` (SQLite ≥ 3.24), so repositories use Kysely's `onConflict`.
+ */
+import { type ColumnDataType, type ColumnDefinitionBuilder, type Expression, type SqlBool, sql } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** What a boolean column holds in either dialect. */
+export type DbBool = number | boolean;
+
+export interface DialectInfo {
+  readonly name: DialectName;
+  readonly supportsSkipLocked: boolean;
+  readonly types: {
+    readonly id: ColumnDataType;
+    readonly bigint: ColumnDataType;
+    readonly double: ColumnDataType;
+    readonly text: ColumnDataType;
+    readonly json: ColumnDataType;
+    readonly bool: ColumnDataType;
+  };
+  idColumn(col: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  toDbBool(value: boolean): DbBool;
+  fromDbBool(value: DbBool | null | undefined): boolean;
+  /** JSON is always sent as text: pg would turn a JS array into a PostgreSQL array literal. */
+  toDbJson(value: unknown): string | null;
+  fromDbJson<T>(value: unknown): T | null;
+}
+
+const sqliteDialect: DialectInfo = {
+  name: 'sqlite',
+  supportsSkipLocked: false,
+  types: { id: 'integer', bigint: 'integer', double: 'real', text: 'text', json: 'text', bool: 'integer' },
+  // AUTOINCREMENT: an id is never reused after a delete, so links and cursors stay unambiguous.
+  idColumn: (col) => col.primaryKey().autoIncrement(),
+  toDbBool: (value) => (value ? 1 : 0),
+  fromDbBool: (value) => value === 1 || value === true,
+  toDbJson: (value) => (value === null || value === undefined ? null : JSON.stringify(value)),
+  fromDbJson: <T>(value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as T) : null),
+};
+
+const postgresDialect: DialectInfo = {
+  name: 'postgres',
+  supportsSkipLocked: true,
+  types: {
+    id: 'bigint',
+    bigint: 'bigint',
+    double: 'double precision',
+    text: 'text',
+    json: 'jsonb',
+    bool: 'boolean',
+  },
+  idColumn: (col) => col.primaryKey().generatedByDefaultAsIdentity(),
+  toDbBool: (value) => value,
+  fromDbBool: (value) => value === true || value === 1,
+  toDbJson: (value) => (value === null || value === undefined ? null : JSON.stringify(value)),
+  // pg parses jsonb itself; a string here is a jsonb string scalar, which we never store.
+  fromDbJson: <T>(value: unknown) => (value === null || value === undefined ? null : (value as T)),
+};
+
+export function dialectInfo(name: DialectName): DialectInfo {
+  return name === 'sqlite' ? sqliteDialect : postgresDialect;
+}
+
+export function dialectOfUrl(url: string): DialectName {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
+  throw new Error(`unsupported database URL '${url}': expected sqlite:PATH or postgres://…`);
+}
+
+/** Instants are epoch milliseconds in both dialects: exact, sortable, and free of time-zone rules. */
+export function toDbTime(date: Date | number): number {
+  return typeof date === 'number' ? date : date.getTime();
+}
+
+export function fromDbTime(ms: number | string | null | undefined): Date | null {
+  return ms === null || ms === undefined ? null : new Date(Number(ms));
+}
+
+/**
+ * Case-insensitive equality as `lower(col) = lower(value)`, identical in both dialects so that one
+ * expression index (`lower(col)`) serves it. SQLite's lower() folds ASCII only; names of filters,
+ * telescopes and cameras are ASCII in practice.
+ */
+export function ciEquals(ref: Expression<string | null>, value: string): Expression<SqlBool> {
+  return sql<SqlBool>`lower(${ref}) = ${value.toLowerCase()}`;
+}
+
+/** Case-insensitive substring match; `%`, `_` and `\` in the value are literal. */
+export function ciContains(ref: Expression<string | null>, value: string): Expression<SqlBool> {
+  const escaped = value.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  return sql<SqlBool>`lower(${ref}) like ${`%${escaped}%`} escape '\\'`;
+}
+
+/** Null-safe "differs": both dialects accept IS DISTINCT FROM (SQLite since 3.39). */
+export function isDistinct(a: Expression<unknown>, b: Expression<unknown>): Expression<SqlBool> {
+  return sql<SqlBool>`${a} is distinct from ${b}`;
+}

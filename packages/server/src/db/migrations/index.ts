@@ -1,0 +1,12 @@
+/**
+ * Every migration, by timestamped name (`YYYY_MM_DD_HHMM_what`). Kysely applies them in name order
+ * and records them in `kysely_migration`; add yours as a new line, never edit one that has shipped.
+ */
+import catalog from './2026_11_24_1000_catalog.js';
+import type { AimsMigration } from './migration.js';
+
+export type { AimsMigration } from './migration.js';
+
+export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
+  '2026_11_24_1000_catalog': catalog,
+};

@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { DatabaseError, migrateToLatest, openDatabase } from '../../src/db/connection.js';
+import { MIGRATIONS } from '../../src/db/migrations/index.js';
+import { createTestDatabase, DIALECTS, withTestDatabase } from '../support/databases.js';
+
+describe('openDatabase', () => {
+  it('rejects a URL of another kind with a stable code', async () => {
+    await expect(openDatabase('mysql://x')).rejects.toMatchObject({ code: 'DB_URL_INVALID' });
+    await expect(openDatabase('mysql://x')).rejects.toBeInstanceOf(DatabaseError);
+  });
+
+  it('creates the folder of a SQLite file and opens it in WAL mode with foreign keys', async () => {
+    await withTestDatabase('sqlite', async (database, url) => {
+      expect(existsSync(url.slice('sqlite:'.length))).toBe(true);
+      const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(database.db);
+      expect(mode.rows[0]?.journal_mode).toBe('wal');
+      const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(database.db);
+      expect(fk.rows[0]?.foreign_keys).toBe(1);
+    });
+  });
+});
+
+for (const dialect of DIALECTS) {
+  describe(dialect, () => {
+    it('migrates an empty database to the catalog tables, once', async () => {
+      const test = await createTestDatabase(dialect);
+      try {
+        const first = await openDatabase(test.url, { migrate: false });
+        expect(await migrateToLatest(first)).toEqual(Object.keys(MIGRATIONS));
+        const tables = (await first.db.introspection.getTables()).map((t) => t.name);
+        expect(tables).toEqual(expect.arrayContaining(['images', 'image_paths', 'image_keywords', 'ingest_ledger']));
+        await first.close();
+        const second = await openDatabase(test.url);
+        expect(await migrateToLatest(second)).toEqual([]);
+        await second.close();
+      } finally {
+        await test.drop();
+      }
+    });
+
+    it('returns counts and bigints as numbers and round-trips booleans', async () => {
+      await withTestDatabase(dialect, async ({ db, dialect: d }) => {
+        await db
+          .insertInto('ingest_ledger')
+          .values({
+            root: '/r',
+            rel_path: 'a.fits',
+            size_bytes: 2 ** 40,
+            mtime_ms: 1_764_000_000_123,
+            inode: 99,
+            state: 'pending',
+            retryable: d.toDbBool(true),
+            discovered_at: 1,
+            updated_at: 1,
+          })
+          .execute();
+        const row = await db.selectFrom('ingest_ledger').selectAll().executeTakeFirstOrThrow();
+        expect(row.size_bytes).toBe(2 ** 40);
+        expect(row.mtime_ms).toBe(1_764_000_000_123);
+        expect(d.fromDbBool(row.retryable)).toBe(true);
+        const count = await db
+          .selectFrom('ingest_ledger')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow();
+        expect(count.n).toBe(1);
+      });
+    });
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * Throw-away databases for store tests. Every store test runs on each dialect in DIALECTS:
+ *
+ *   for (const dialect of DIALECTS)
+ *     describe(dialect, () => {
+ *       const t = useTestDatabase(dialect);          // fresh database per test, migrated
+ *       it('…', async () => { await insertImage(t.database, …) });
+ *     });
+ *
+ * or `await withTestDatabase(dialect, async (database) => …)` for one-off use.
+ * `AIMS_TEST_DIALECTS=sqlite` (or `postgres`) narrows the set; default both.
+ * PostgreSQL: a `aims_t_<random>` database on AIMS_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test),
+ * dropped afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
+import { type Database, type OpenDatabaseOptions, openDatabase } from '../../src/db/connection.js';
+import type { DialectName } from '../../src/db/dialect.js';
+
+export const DIALECTS: DialectName[] = (process.env.AIMS_TEST_DIALECTS ?? 'sqlite,postgres')
+  .split(',')
+  .map((d) => d.trim())
+  .filter((d): d is DialectName => d === 'sqlite' || d === 'postgres');
+
+const PG_ADMIN_URL = process.env.AIMS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase {
+  /** The URL: open it again to get a second, independent connection to the same database. */
+  url: string;
+  /** Drops the database / removes the folder. Close your Database objects first. */
+  drop(): Promise<void>;
+}
+
+/** Creates an empty database (not migrated: openDatabase migrates). */
+export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'aims-db-'));
+    return {
+      url: `sqlite:${join(dir, 'catalog', 'aims.db')}`,
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const name = `aims_t_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Runs fn with a fresh, migrated database of this dialect; closes and drops it afterwards. */
+export async function withTestDatabase<T>(
+  dialect: DialectName,
+  fn: (database: Database, url: string) => Promise<T>,
+  options?: OpenDatabaseOptions,
+): Promise<T> {
+  const test = await createTestDatabase(dialect);
+  const database = await openDatabase(test.url, options);
+  try {
+    return await fn(database, test.url);
+  } finally {
+    await database.close();
+    await test.drop();
+  }
+}
+
+/** A fresh, migrated database for each test of the enclosing describe. */
+export function useTestDatabase(
+  dialect: DialectName,
+  options?: OpenDatabaseOptions,
+): { database: Database; url: string } {
+  const state = {} as { database: Database; url: string; test: TestDatabase };
+  beforeEach(async () => {
+    state.test = await createTestDatabase(dialect);
+    state.url = state.test.url;
+    state.database = await openDatabase(state.test.url, options);
+  });
+  afterEach(async () => {
+    await state.database?.close();
+    await state.test?.drop();
+  });
+  return state;
+}
