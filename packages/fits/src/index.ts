@@ -2,3 +2,5 @@ export * from './constants.js';
 export * from './errors.js';
 export type * from './types.js';
 export * from './write.js';
+export * from './image.js';
+export * from './inflate.js';

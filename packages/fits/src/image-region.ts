@@ -1,0 +1,139 @@
+import { DEFAULT_LIMITS, type Limits } from './constants.js';
+import { FitsError, FitsErrorCode } from './errors.js';
+import type { Inflate } from './inflate.js';
+import type { PixelSink } from './pixel-transform.js';
+import type { HduType, HeaderLike } from './types.js';
+
+/** Pixels of an image HDU (or of rows / one plane of it), as physical values. */
+export interface ImagePixels {
+  /** NAXIS1. */
+  width: number;
+  /** Rows in `data` per plane: rowEnd − rowStart. */
+  height: number;
+  /** Planes in `data` (1 when `plane` was asked for). */
+  depth: number;
+  /** NAXISn of the whole image (ZNAXISn for a compressed one). */
+  axes: number[];
+  rowStart: number;
+  rowEnd: number;
+  /** Plane after plane, row after row, NAXIS1 fastest. */
+  data: Float32Array | Float64Array;
+  /** Pixels that are undefined: BLANK in integer data, NaN in floating-point data. */
+  blankCount: number;
+  /** 1 where the pixel is undefined, with `blank: 'mask'`. */
+  mask?: Uint8Array;
+}
+
+export interface ReadImageOptions {
+  /** Rows of each plane, 0-based, `end` exclusive. Only these rows' bytes are read. */
+  rows?: { start: number; end: number };
+  /** One plane (0-based index over NAXIS3 × NAXIS4 …) instead of all of them. */
+  plane?: number;
+  /** Undefined pixels are NaN either way; 'mask' also returns a mask. */
+  blank?: 'nan' | 'mask';
+  /** Used for GZIP_1/GZIP_2 tiles; defaults to the standard DecompressionStream. */
+  inflate?: Inflate;
+  limits?: Partial<Limits>;
+}
+
+/**
+ * The part of an HDU the pixel reader needs. The HDU layer's `Hdu` satisfies it; tests build it by
+ * hand.
+ */
+export interface ImageHdu {
+  readonly index: number;
+  readonly type: HduType;
+  /** For a compressed image, the header of the image it holds (BSCALE, BZERO, BLANK…). */
+  readonly header: HeaderLike;
+  /** For a compressed image, the BINTABLE header as written (ZIMAGE, ZCMPTYPE, TFORMn…). */
+  readonly rawHeader: HeaderLike;
+  readonly dataOffset: number;
+  readonly dataLength: number;
+  readonly bitpix: number;
+  readonly axes: readonly number[];
+}
+
+/** What part of the image a request covers, checked against the image's axes. */
+export interface ImageRegion {
+  width: number;
+  height: number;
+  planeCount: number;
+  rowStart: number;
+  rowEnd: number;
+  planes: number[];
+  pixelCount: number;
+}
+
+/** Checks the requested rows and plane against NAXISn and the pixel limit, before any allocation. */
+export function imageRegion(hdu: ImageHdu, options: ReadImageOptions): ImageRegion {
+  const axes = hdu.axes;
+  const width = axes.length === 0 ? 0 : axes[0]!;
+  const height = axes.length === 0 ? 0 : (axes[1] ?? 1);
+  let planeCount = axes.length === 0 ? 0 : 1;
+  for (let i = 2; i < axes.length; i++) planeCount *= axes[i]!;
+
+  const rowStart = options.rows?.start ?? 0;
+  const rowEnd = options.rows?.end ?? height;
+  if (
+    !Number.isInteger(rowStart) ||
+    !Number.isInteger(rowEnd) ||
+    rowStart < 0 ||
+    rowEnd > height ||
+    rowStart > rowEnd
+  ) {
+    throw new FitsError(
+      FitsErrorCode.OUT_OF_RANGE,
+      `rows ${rowStart}–${rowEnd} are outside the image's ${height} rows (0-based, end exclusive)`,
+      { hduIndex: hdu.index },
+    );
+  }
+  let planes: number[];
+  if (options.plane !== undefined) {
+    if (!Number.isInteger(options.plane) || options.plane < 0 || options.plane >= planeCount) {
+      throw new FitsError(
+        FitsErrorCode.OUT_OF_RANGE,
+        `plane ${options.plane} is outside the image's ${planeCount} planes`,
+        {
+          hduIndex: hdu.index,
+        },
+      );
+    }
+    planes = [options.plane];
+  } else {
+    planes = Array.from({ length: planeCount }, (_, i) => i);
+  }
+
+  const pixelCount = width * (rowEnd - rowStart) * planes.length;
+  const maxPixels = options.limits?.maxPixelsInMemory ?? DEFAULT_LIMITS.maxPixelsInMemory;
+  if (pixelCount > maxPixels) {
+    throw new FitsError(
+      FitsErrorCode.TOO_LARGE,
+      `HDU ${hdu.index}: ${pixelCount} pixels requested, over the limit of ${maxPixels}; read fewer rows or one plane`,
+      { hduIndex: hdu.index },
+    );
+  }
+  return { width, height, planeCount, rowStart, rowEnd, planes, pixelCount };
+}
+
+export function allocatePixels(region: ImageRegion, float64: boolean, options: ReadImageOptions): PixelSink {
+  return {
+    data: float64 ? new Float64Array(region.pixelCount) : new Float32Array(region.pixelCount),
+    mask: options.blank === 'mask' ? new Uint8Array(region.pixelCount) : undefined,
+    blankCount: 0,
+  };
+}
+
+export function pixelsResult(hdu: ImageHdu, region: ImageRegion, sink: PixelSink): ImagePixels {
+  const result: ImagePixels = {
+    width: region.width,
+    height: region.rowEnd - region.rowStart,
+    depth: region.planes.length,
+    axes: [...hdu.axes],
+    rowStart: region.rowStart,
+    rowEnd: region.rowEnd,
+    data: sink.data,
+    blankCount: sink.blankCount,
+  };
+  if (sink.mask) result.mask = sink.mask;
+  return result;
+}

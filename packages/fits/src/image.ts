@@ -1,0 +1,68 @@
+import { FitsError, FitsErrorCode } from './errors.js';
+import {
+  allocatePixels,
+  type ImageHdu,
+  type ImagePixels,
+  imageRegion,
+  pixelsResult,
+  type ReadImageOptions,
+} from './image-region.js';
+import { convertBigEndian, pixelTransform } from './pixel-transform.js';
+import type { ByteSource } from './types.js';
+
+export type { ImageHdu, ImagePixels, ReadImageOptions } from './image-region.js';
+
+/** Bytes read per source call: large enough to amortize the call, small beside the output. */
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+
+const BYTES_PER_PIXEL: Record<number, number> = { 8: 1, 16: 2, 32: 4, 64: 8, [-32]: 4, [-64]: 8 };
+
+export async function readImage(
+  source: ByteSource,
+  hdu: ImageHdu,
+  options: ReadImageOptions = {},
+): Promise<ImagePixels> {
+  if (hdu.type === 'COMPRESSED_IMAGE') {
+    throw new FitsError(FitsErrorCode.UNSUPPORTED, 'tile-compressed images are not read yet', { hduIndex: hdu.index });
+  }
+  if (hdu.type !== 'PRIMARY' && hdu.type !== 'IMAGE') {
+    const code = hdu.type === 'RANDOM_GROUPS' ? FitsErrorCode.UNSUPPORTED : FitsErrorCode.OUT_OF_RANGE;
+    throw new FitsError(code, `HDU ${hdu.index} is ${hdu.type}, not an image`, { hduIndex: hdu.index });
+  }
+  return readPlainImage(source, hdu, options);
+}
+
+async function readPlainImage(source: ByteSource, hdu: ImageHdu, options: ReadImageOptions): Promise<ImagePixels> {
+  const bytesPerPixel = BYTES_PER_PIXEL[hdu.bitpix];
+  if (bytesPerPixel === undefined) {
+    throw new FitsError(FitsErrorCode.BAD_MANDATORY, `BITPIX ${hdu.bitpix} is not a FITS data type`, {
+      hduIndex: hdu.index,
+    });
+  }
+  const region = imageRegion(hdu, options);
+  const transform = pixelTransform(hdu.bitpix, hdu.header);
+  const sink = allocatePixels(region, transform.float64, options);
+
+  const rowBytes = region.width * bytesPerPixel;
+  const planeBytes = rowBytes * (hdu.axes[1] ?? (region.width > 0 ? 1 : 0));
+  const rowsPerChunk = Math.max(1, Math.floor(READ_CHUNK_BYTES / Math.max(1, rowBytes)));
+  let out = 0;
+  for (const plane of region.planes) {
+    for (let row = region.rowStart; row < region.rowEnd; row += rowsPerChunk) {
+      const rows = Math.min(rowsPerChunk, region.rowEnd - row);
+      const offset = hdu.dataOffset + plane * planeBytes + row * rowBytes;
+      const length = rows * rowBytes;
+      const bytes = await source.read(offset, length);
+      if (bytes.length < length) {
+        throw new FitsError(
+          FitsErrorCode.TRUNCATED,
+          `HDU ${hdu.index}: the data unit ends at byte ${offset + bytes.length}, inside row ${row + Math.floor(bytes.length / rowBytes)}`,
+          { byteOffset: offset + bytes.length, hduIndex: hdu.index },
+        );
+      }
+      convertBigEndian(bytes, 0, hdu.bitpix, transform, rows * region.width, sink, out);
+      out += rows * region.width;
+    }
+  }
+  return pixelsResult(hdu, region, sink);
+}

@@ -1,0 +1,209 @@
+import type { CardValue, HeaderLike } from './types.js';
+
+/**
+ * How stored array values become physical values (FITS Standard 4.0 §5.3):
+ * `physical = BZERO + BSCALE × stored`, and for integer arrays a stored value equal to BLANK is
+ * undefined. One transform serves plain images and decompressed tiles.
+ */
+export interface PixelTransform {
+  bscale: number;
+  bzero: number;
+  /** True when BSCALE = 1 and BZERO = 0: the stored value is the physical value. */
+  identity: boolean;
+  /** Stored BLANK for 8/16/32-bit integers; `undefined` when none (or for floating-point data). */
+  blank: number | undefined;
+  /** BLANK of a 64-bit array as two 32-bit words (high signed, low unsigned). */
+  blank64: { high: number; low: number } | undefined;
+  /**
+   * BITPIX 64 with BZERO = 2^63 (unsigned 64-bit convention): the value is the stored word with its
+   * sign bit flipped, read as unsigned. Done on the two 32-bit words so the one rounding to double
+   * happens once, exactly as numpy's uint64 → float64.
+   */
+  unsigned64: boolean;
+  /** Output array type: float32 where it holds every physical value exactly enough, else float64. */
+  float64: boolean;
+}
+
+const TWO_POW_63 = 2n ** 63n;
+/** Integers up to 2^24 are exact in float32 (24-bit significand). */
+const FLOAT32_EXACT_INTEGER = 2 ** 24;
+
+/** A finite number from a card value (numbers, bigints and numeric strings written by sloppy tools). */
+export function cardNumber(value: CardValue | undefined): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' && value.trim() !== '') {
+    const parsed = Number(value.trim().replace(/[dD]/, 'e'));
+    return Number.isFinite(parsed) ? parsed : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * An integer from a card value, accepting an integral float such as BLANK = -32768.0 (HiPS tiles
+ * write that; the standard wants an integer, so it is tolerated here and reported by the header
+ * layer as a problem).
+ */
+export function cardInteger(value: CardValue | undefined): number | bigint | undefined {
+  if (typeof value === 'bigint') return value;
+  const number = cardNumber(value);
+  return number !== undefined && Number.isInteger(number) ? number : undefined;
+}
+
+/**
+ * The transform for stored values of `bitpix` under `header`'s BSCALE, BZERO and BLANK.
+ * `blankOverride` replaces BLANK (tile compression's ZBLANK).
+ */
+export function pixelTransform(bitpix: number, header: HeaderLike, blankOverride?: number): PixelTransform {
+  const bscale = cardNumber(header.get('BSCALE')) ?? 1;
+  const bzeroValue = header.get('BZERO');
+  const bzero = cardNumber(bzeroValue) ?? 0;
+  const identity = bscale === 1 && bzero === 0;
+  const unsigned64 =
+    bitpix === 64 &&
+    bscale === 1 &&
+    (bzeroValue === TWO_POW_63 || (typeof bzeroValue === 'number' && bzeroValue === 2 ** 63));
+
+  let blank: number | undefined;
+  let blank64: PixelTransform['blank64'];
+  if (bitpix > 0) {
+    const stored = blankOverride ?? cardInteger(header.get('BLANK'));
+    if (bitpix === 64 && stored !== undefined) {
+      const word = BigInt.asUintN(64, BigInt(stored));
+      blank64 = { high: Number(BigInt.asIntN(32, word >> 32n)), low: Number(word & 0xffffffffn) };
+    } else if (stored !== undefined) {
+      blank = Number(stored);
+    }
+  }
+
+  return { bscale, bzero, identity, blank, blank64, unsigned64, float64: needsFloat64(bitpix, bscale, bzero) };
+}
+
+/**
+ * Float32 for 8/16-bit integers and float32 data, unless scaling would make float32 lose
+ * information: integer results beyond 2^24, or a BSCALE step too small next to the magnitude.
+ */
+function needsFloat64(bitpix: number, bscale: number, bzero: number): boolean {
+  if (bitpix === -32) return !(bscale === 1 && bzero === 0);
+  if (bitpix !== 8 && bitpix !== 16) return true;
+  const magnitude = Math.abs(bzero) + Math.abs(bscale) * 2 ** bitpix;
+  if (Number.isInteger(bscale) && Number.isInteger(bzero)) return magnitude > FLOAT32_EXACT_INTEGER;
+  return magnitude / Math.abs(bscale) > FLOAT32_EXACT_INTEGER / 2;
+}
+
+/** Output of one conversion: where undefined pixels were marked and how many. */
+export interface PixelSink {
+  data: Float32Array | Float64Array;
+  /** 1 where the pixel is undefined (BLANK or NaN), when the caller asked for a mask. */
+  mask: Uint8Array | undefined;
+  blankCount: number;
+}
+
+/**
+ * Converts `count` big-endian stored values from `bytes` (at `byteOffset`) into physical values at
+ * `sink.data[outOffset…]`. A DataView reads each value in place: no copy, no per-pixel allocation.
+ */
+export function convertBigEndian(
+  bytes: Uint8Array,
+  byteOffset: number,
+  bitpix: number,
+  transform: PixelTransform,
+  count: number,
+  sink: PixelSink,
+  outOffset: number,
+): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + byteOffset, count * (Math.abs(bitpix) / 8));
+  const { data, mask } = sink;
+  const { bscale, bzero, identity } = transform;
+  const blank = transform.blank ?? Number.NaN;
+  let blanks = 0;
+  switch (bitpix) {
+    case 8:
+    case 16:
+    case 32: {
+      const read =
+        bitpix === 8
+          ? (i: number) => view.getUint8(i)
+          : bitpix === 16
+            ? (i: number) => view.getInt16(i * 2)
+            : (i: number) => view.getInt32(i * 4);
+      for (let i = 0; i < count; i++) {
+        const stored = read(i);
+        if (stored === blank) {
+          data[outOffset + i] = Number.NaN;
+          if (mask) mask[outOffset + i] = 1;
+          blanks++;
+        } else {
+          data[outOffset + i] = identity ? stored : bzero + bscale * stored;
+        }
+      }
+      break;
+    }
+    case 64: {
+      const blank64 = transform.blank64;
+      for (let i = 0; i < count; i++) {
+        const high = view.getInt32(i * 8);
+        const low = view.getUint32(i * 8 + 4);
+        if (blank64 !== undefined && high === blank64.high && low === blank64.low) {
+          data[outOffset + i] = Number.NaN;
+          if (mask) mask[outOffset + i] = 1;
+          blanks++;
+        } else if (transform.unsigned64) {
+          data[outOffset + i] = ((high ^ 0x80000000) >>> 0) * 4294967296 + low;
+        } else {
+          // high × 2^32 is exact in a double; adding `low` rounds once, like int64 → float64.
+          const stored = high * 4294967296 + low;
+          data[outOffset + i] = identity ? stored : bzero + bscale * stored;
+        }
+      }
+      break;
+    }
+    case -32:
+    case -64: {
+      for (let i = 0; i < count; i++) {
+        const stored = bitpix === -32 ? view.getFloat32(i * 4) : view.getFloat64(i * 8);
+        if (Number.isNaN(stored)) {
+          data[outOffset + i] = Number.NaN;
+          if (mask) mask[outOffset + i] = 1;
+          blanks++;
+        } else {
+          data[outOffset + i] = identity ? stored : bzero + bscale * stored;
+        }
+      }
+      break;
+    }
+    default:
+      throw new RangeError(`BITPIX ${bitpix} is not a FITS data type`);
+  }
+  sink.blankCount += blanks;
+}
+
+/**
+ * Converts decoded integers (a decompressed tile, one row segment at a time) into physical values.
+ * `nullValue` is the tile's null marker (ZBLANK, else BLANK).
+ */
+export function convertIntegers(
+  values: Int32Array,
+  start: number,
+  count: number,
+  transform: PixelTransform,
+  nullValue: number | undefined,
+  sink: PixelSink,
+  outOffset: number,
+): void {
+  const { data, mask } = sink;
+  const { bscale, bzero, identity } = transform;
+  const marker = nullValue ?? Number.NaN;
+  let blanks = 0;
+  for (let i = 0; i < count; i++) {
+    const stored = values[start + i]!;
+    if (stored === marker) {
+      data[outOffset + i] = Number.NaN;
+      if (mask) mask[outOffset + i] = 1;
+      blanks++;
+    } else {
+      data[outOffset + i] = identity ? stored : bzero + bscale * stored;
+    }
+  }
+  sink.blankCount += blanks;
+}
