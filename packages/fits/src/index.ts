@@ -6,3 +6,4 @@ export * from './image.js';
 export * from './inflate.js';
 export * from './card.js';
 export * from './header.js';
+export * from './angles.js';
