@@ -7,6 +7,7 @@
  * in migrations/).
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AccountsSchema } from './accounts.schema.js';
 import type { DbBool } from './dialect.js';
 
 /** JSON as stored: a string on SQLite, a parsed value on PostgreSQL; use dialect.fromDbJson. */
@@ -158,7 +159,7 @@ export interface IngestLedgerTable {
   updated_at: number;
 }
 
-export interface Schema {
+export interface Schema extends AccountsSchema {
   images: ImagesTable;
   image_paths: ImagePathsTable;
   image_keywords: ImageKeywordsTable;

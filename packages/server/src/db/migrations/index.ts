@@ -3,10 +3,12 @@
  * and records them in `kysely_migration`; add yours as a new line, never edit one that has shipped.
  */
 import catalog from './2026_11_24_1000_catalog.js';
+import accounts from './2026_11_24_1100_accounts.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
 
 export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_11_24_1000_catalog': catalog,
+  '2026_11_24_1100_accounts': accounts,
 };
