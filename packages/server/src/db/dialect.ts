@@ -11,6 +11,7 @@
  *   toDbTime(date) / fromDbTime(ms)       instants are stored as epoch milliseconds (bigint) on both
  *   ciEquals(ref, value) / ciContains(ref, value)  case-insensitive comparisons (expression-index friendly)
  *   isDistinct(ref, otherRef)             null-safe "differs" test
+ *   .isUniqueViolation(error)             whether a driver error is a UNIQUE constraint failure
  *
  * Insert-or-ignore and upsert need no converter: both dialects speak `ON CONFLICT (…) DO NOTHING` and
  * `ON CONFLICT (…) DO UPDATE … WHERE …` (SQLite ≥ 3.24), so repositories use Kysely's `onConflict`.
@@ -39,7 +40,11 @@ export interface DialectInfo {
   /** JSON is always sent as text: pg would turn a JS array into a PostgreSQL array literal. */
   toDbJson(value: unknown): string | null;
   fromDbJson<T>(value: unknown): T | null;
+  isUniqueViolation(error: unknown): boolean;
 }
+
+const errorCode = (error: unknown): unknown =>
+  typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
 
 const sqliteDialect: DialectInfo = {
   name: 'sqlite',
@@ -51,6 +56,10 @@ const sqliteDialect: DialectInfo = {
   fromDbBool: (value) => value === 1 || value === true,
   toDbJson: (value) => (value === null || value === undefined ? null : JSON.stringify(value)),
   fromDbJson: <T>(value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as T) : null),
+  isUniqueViolation: (error) => {
+    const code = errorCode(error);
+    return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  },
 };
 
 const postgresDialect: DialectInfo = {
@@ -70,6 +79,7 @@ const postgresDialect: DialectInfo = {
   toDbJson: (value) => (value === null || value === undefined ? null : JSON.stringify(value)),
   // pg parses jsonb itself; a string here is a jsonb string scalar, which we never store.
   fromDbJson: <T>(value: unknown) => (value === null || value === undefined ? null : (value as T)),
+  isUniqueViolation: (error) => errorCode(error) === '23505',
 };
 
 export function dialectInfo(name: DialectName): DialectInfo {

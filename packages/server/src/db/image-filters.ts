@@ -1,0 +1,229 @@
+/**
+ * The filters of GET /api/images (DESIGN.md contract), typed, and their parsing from a query string.
+ *
+ *   ImageFilters                      what image-query.ts understands
+ *   parseImageFilters(query)          URL query → ImageFilters; throws ImageQueryError BAD_FILTER naming the field
+ *   validateImageFilters(filters)     the same checks for filters built in code
+ *   parseHeaderFilter(key, value)     `header.KEY=v`, `header.KEY>=v` (URL: key `header.KEY>`), `header.KEY<=v`
+ *   parseSort(sort?, order?)          `date_obs`, `-date_obs` or `date_obs` + order=desc → SortSpec
+ *   minutesOfDay('HH:MM')
+ *
+ * Choices (documented for the API page):
+ *   - date: the UTC calendar day of date_obs. night: the observing night (local date at its start).
+ *   - start_time/end_time: UTC time of day of date_obs, minute resolution, both ends inclusive;
+ *     start > end means a range across midnight (22:00–04:00). Either alone is a half-open bound.
+ *   - filter_name, telescope: case-insensitive equality. camera: case-insensitive equality with the
+ *     camera or the instrument. image_type: one of light|dark|flat|bias|other.
+ *   - object: case-insensitive and blanks ignored ("M 13" = "m13"); exact by default, `*` is a
+ *     wildcard ("M*", "*leo*") for prefix and substring searches.
+ *   - header.KEY: keyword in any HDU; string comparison case-insensitive; numbers compare as numbers
+ *     (including numbers written as strings); T/F match logical cards.
+ *   - ra/dec/radius in degrees, all three or none; radius in (0, 180].
+ */
+import { IMAGE_TYPES, type ImageType } from '../domain/image.js';
+
+export type HeaderOp = '=' | '>=' | '<=';
+
+export interface HeaderFilter {
+  key: string;
+  op: HeaderOp;
+  value: string;
+}
+
+export interface ImageFilters {
+  date?: string;
+  /** Inclusive UTC day range (YYYY-MM-DD). */
+  date_from?: string;
+  date_to?: string;
+  night?: string;
+  start_time?: string;
+  end_time?: string;
+  min_temp?: number;
+  max_temp?: number;
+  min_quality?: number;
+  camera?: string;
+  telescope?: string;
+  filter_name?: string;
+  object?: string;
+  image_type?: ImageType;
+  ra?: number;
+  dec?: number;
+  radius?: number;
+  header?: HeaderFilter[];
+  /** true: only images whose file is missing; false: only present ones; absent: both. */
+  missing?: boolean;
+}
+
+export const SORT_COLUMNS = [
+  'date_obs',
+  'night',
+  'exptime',
+  'object_name',
+  'filter_name',
+  'quality_score',
+  'fwhm_arcsec',
+  'fwhm_px',
+  'ccd_temp',
+  'airmass',
+  'star_count',
+  'ra_deg',
+  'dec_deg',
+  'ingested_at',
+  'file_path',
+  'id',
+] as const;
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+
+export interface SortSpec {
+  column: SortColumn;
+  direction: 'asc' | 'desc';
+}
+
+export const DEFAULT_SORT: SortSpec = { column: 'date_obs', direction: 'desc' };
+
+export class ImageQueryError extends Error {
+  override readonly name = 'ImageQueryError';
+  constructor(
+    readonly code: 'BAD_FILTER' | 'BAD_SORT' | 'BAD_CURSOR',
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const KEY_RE = /^[A-Za-z0-9_\-. ]{1,70}$/;
+
+/** Epoch ms of 00:00 UTC of a YYYY-MM-DD day, or null if it is not a real date. */
+export function utcDayStartMs(day: string): number | null {
+  const m = DAY_RE.exec(day);
+  if (!m) return null;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Date(ms).toISOString().startsWith(day) ? ms : null;
+}
+
+export function minutesOfDay(hhmm: string): number | null {
+  const m = TIME_RE.exec(hhmm);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+}
+
+function fail(field: string, message: string): never {
+  throw new ImageQueryError('BAD_FILTER', field, message);
+}
+
+function finite(field: string, value: number | undefined, min = -Infinity, max = Infinity): void {
+  if (value === undefined) return;
+  if (!Number.isFinite(value) || value < min || value > max) fail(field, `must be a number in [${min}, ${max}]`);
+}
+
+export function validateImageFilters(f: ImageFilters): ImageFilters {
+  for (const field of ['date', 'date_from', 'date_to', 'night'] as const) {
+    const v = f[field];
+    if (v !== undefined && utcDayStartMs(v) === null) fail(field, `expected YYYY-MM-DD, got '${v}'`);
+  }
+  for (const field of ['start_time', 'end_time'] as const) {
+    const v = f[field];
+    if (v !== undefined && minutesOfDay(v) === null) fail(field, `expected HH:MM (00:00–23:59), got '${v}'`);
+  }
+  finite('min_temp', f.min_temp);
+  finite('max_temp', f.max_temp);
+  finite('min_quality', f.min_quality, 0, 100);
+  finite('ra', f.ra);
+  finite('dec', f.dec, -90, 90);
+  finite('radius', f.radius, 0, 180);
+  const cone = [f.ra, f.dec, f.radius].filter((v) => v !== undefined).length;
+  if (cone !== 0 && cone !== 3) fail('radius', 'ra, dec and radius go together');
+  if (f.radius !== undefined && f.radius <= 0) fail('radius', 'must be greater than 0');
+  if (f.image_type !== undefined && !IMAGE_TYPES.includes(f.image_type))
+    fail('image_type', `must be one of ${IMAGE_TYPES.join(', ')}`);
+  for (const h of f.header ?? []) {
+    if (!KEY_RE.test(h.key)) fail(`header.${h.key}`, 'not a FITS keyword');
+    if (h.op !== '=' && !Number.isFinite(Number(h.value)))
+      fail(`header.${h.key}`, `a range needs a number, got '${h.value}'`);
+  }
+  return f;
+}
+
+export function parseHeaderFilter(key: string, value: string): HeaderFilter {
+  // `?header.EXPTIME>=30` reaches us as key `header.EXPTIME>` and value `30`.
+  let name = key.replace(/^header\./, '');
+  let op: HeaderOp = '=';
+  if (name.endsWith('>')) [name, op] = [name.slice(0, -1), '>='];
+  else if (name.endsWith('<')) [name, op] = [name.slice(0, -1), '<='];
+  else if (value.startsWith('>=')) [value, op] = [value.slice(2), '>='];
+  else if (value.startsWith('<=')) [value, op] = [value.slice(2), '<='];
+  const filter = { key: name.trim().toUpperCase(), op, value: value.trim() };
+  validateImageFilters({ header: [filter] });
+  return filter;
+}
+
+type Query = Record<string, string | string[] | undefined>;
+
+function single(query: Query, field: string): string | undefined {
+  const raw = query[field];
+  const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function number(query: Query, field: string): number | undefined {
+  const v = single(query, field);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) fail(field, `expected a number, got '${v}'`);
+  return n;
+}
+
+export function parseImageFilters(query: Query): ImageFilters {
+  const f: ImageFilters = {};
+  for (const field of [
+    'date',
+    'date_from',
+    'date_to',
+    'night',
+    'start_time',
+    'end_time',
+    'camera',
+    'telescope',
+    'filter_name',
+    'object',
+  ] as const) {
+    const v = single(query, field);
+    if (v !== undefined) f[field] = v;
+  }
+  const type = single(query, 'image_type')?.toLowerCase();
+  if (type !== undefined) f.image_type = type as ImageType;
+  for (const field of ['min_temp', 'max_temp', 'min_quality', 'ra', 'dec', 'radius'] as const) {
+    const v = number(query, field);
+    if (v !== undefined) f[field] = v;
+  }
+  const missing = single(query, 'missing')?.toLowerCase();
+  if (missing !== undefined) {
+    if (!['true', 'false'].includes(missing)) fail('missing', 'expected true or false');
+    f.missing = missing === 'true';
+  }
+  const header: HeaderFilter[] = [];
+  for (const [key, raw] of Object.entries(query))
+    if (key.startsWith('header.') && raw !== undefined)
+      for (const v of Array.isArray(raw) ? raw : [raw]) header.push(parseHeaderFilter(key, v));
+  if (header.length) f.header = header;
+  return validateImageFilters(f);
+}
+
+export function parseSort(sort?: string, order?: string): SortSpec {
+  if (sort === undefined || sort.trim() === '') return DEFAULT_SORT;
+  let name = sort.trim();
+  let direction: 'asc' | 'desc' = 'asc';
+  if (name.startsWith('-')) [name, direction] = [name.slice(1), 'desc'];
+  const colon = /^(\w+):(asc|desc)$/i.exec(name);
+  if (colon?.[1] && colon[2]) [name, direction] = [colon[1], colon[2].toLowerCase() as 'asc' | 'desc'];
+  if (order !== undefined && order.trim() !== '') {
+    const o = order.trim().toLowerCase();
+    if (o !== 'asc' && o !== 'desc') throw new ImageQueryError('BAD_SORT', 'order', 'expected asc or desc');
+    direction = o;
+  }
+  if (!(SORT_COLUMNS as readonly string[]).includes(name))
+    throw new ImageQueryError('BAD_SORT', 'sort', `must be one of ${SORT_COLUMNS.join(', ')}`);
+  return { column: name as SortColumn, direction };
+}

@@ -1,0 +1,235 @@
+/**
+ * Reading the catalog: filtered pages, cone searches, facets and nights.
+ *
+ *   queryImages(db, filters, { sort?, limit?, offset?, cursor?, withTotal? }?): Promise<ImagePage>
+ *       { total, items, next_cursor }. `cursor` (from a previous page's next_cursor) pages by keyset
+ *       and ignores offset; next_cursor is null on the last page. limit default 50, at most 1000.
+ *   iterateImages(db, filters, { sort?, batchSize? }?): AsyncGenerator<CatalogImage>   all matches by keyset (ZIP)
+ *   countImages(db, filters): Promise<number>
+ *   imageConditions(eb, filters)      the WHERE parts, for other queries over images
+ *   (facets and nights: image-stats.ts)
+ *
+ * Filters are validated here as well (ImageQueryError BAD_FILTER/BAD_SORT/BAD_CURSOR).
+ */
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Db } from './connection.js';
+import { ciEquals } from './dialect.js';
+import { type CatalogImage, IMAGE_ITEM_COLUMNS, type ImageItemRow, mapImage, objectKey } from './image.mapper.js';
+import {
+  DEFAULT_SORT,
+  type HeaderFilter,
+  type ImageFilters,
+  ImageQueryError,
+  minutesOfDay,
+  type SortColumn,
+  type SortSpec,
+  utcDayStartMs,
+  validateImageFilters,
+} from './image-filters.js';
+import type { Schema } from './schema.js';
+import { coneBounds } from './sky-cone.js';
+
+type ImagesEb = ExpressionBuilder<Schema, 'images'>;
+
+const DAY_MS = 86_400_000;
+
+/** Sort names of the API → indexed columns. */
+const SORT_REFS: Record<SortColumn, keyof ImageItemRow> = {
+  date_obs: 'date_obs_ms',
+  night: 'night',
+  exptime: 'exptime',
+  object_name: 'object_name',
+  filter_name: 'filter_name',
+  quality_score: 'quality_score',
+  fwhm_arcsec: 'fwhm_arcsec',
+  fwhm_px: 'fwhm_px',
+  ccd_temp: 'ccd_temp',
+  airmass: 'airmass',
+  star_count: 'star_count',
+  ra_deg: 'ra_deg',
+  dec_deg: 'dec_deg',
+  ingested_at: 'ingested_at',
+  file_path: 'rel_path',
+  id: 'id',
+};
+
+function headerCondition(eb: ImagesEb, h: HeaderFilter): Expression<SqlBool> {
+  let keywords = eb.selectFrom('image_keywords').select('image_keywords.image_id').where('key', '=', h.key);
+  const n = Number(h.value);
+  if (h.op === '=') {
+    const text = h.value.toLowerCase();
+    // FITS logical values: T/F as written in headers, true/false as people type them.
+    const str = text === 'true' ? 't' : text === 'false' ? 'f' : text;
+    keywords = keywords.where((k) =>
+      h.value !== '' && Number.isFinite(n)
+        ? k.or([k('num_value', '=', n), k('str_value', '=', str)])
+        : k('str_value', '=', str),
+    );
+  } else keywords = keywords.where('num_value', h.op, n);
+  return eb('images.id', 'in', keywords);
+}
+
+function coneCondition(eb: ImagesEb, ra: number, dec: number, radius: number): Expression<SqlBool> {
+  const b = coneBounds(ra, dec, radius);
+  const [x0, y0, z0] = b.center;
+  const parts: Expression<SqlBool>[] = [eb('dec_deg', '>=', b.decMin), eb('dec_deg', '<=', b.decMax)];
+  if (b.raIntervals.length)
+    parts.push(eb.or(b.raIntervals.map(([lo, hi]) => eb.and([eb('ra_deg', '>=', lo), eb('ra_deg', '<=', hi)]))));
+  parts.push(eb(sql<number>`pos_x * ${x0} + pos_y * ${y0} + pos_z * ${z0}`, '>=', b.cosRadius));
+  return eb.and(parts);
+}
+
+function objectCondition(eb: ImagesEb, object: string): Expression<SqlBool> {
+  const key = objectKey(object) ?? '';
+  if (!key.includes('*')) return eb('object_key', '=', key);
+  const pattern = key.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*+/g, '%');
+  return sql<SqlBool>`object_key like ${pattern} escape '\\'`;
+}
+
+export function imageConditions(eb: ImagesEb, input: ImageFilters): Expression<SqlBool> {
+  const f = validateImageFilters(input);
+  const parts: Expression<SqlBool>[] = [];
+  if (f.date !== undefined) {
+    const start = utcDayStartMs(f.date) ?? 0;
+    parts.push(eb('date_obs_ms', '>=', start), eb('date_obs_ms', '<', start + DAY_MS));
+  }
+  if (f.date_from !== undefined) parts.push(eb('date_obs_ms', '>=', utcDayStartMs(f.date_from) ?? 0));
+  if (f.date_to !== undefined) parts.push(eb('date_obs_ms', '<', (utcDayStartMs(f.date_to) ?? 0) + DAY_MS));
+  if (f.night !== undefined) parts.push(eb('night', '=', f.night));
+  const start = f.start_time === undefined ? null : minutesOfDay(f.start_time);
+  const end = f.end_time === undefined ? null : minutesOfDay(f.end_time);
+  if (start !== null && end !== null)
+    parts.push(
+      start <= end
+        ? eb.and([eb('time_of_day_min', '>=', start), eb('time_of_day_min', '<=', end)])
+        : eb.or([eb('time_of_day_min', '>=', start), eb('time_of_day_min', '<=', end)]),
+    );
+  else if (start !== null) parts.push(eb('time_of_day_min', '>=', start));
+  else if (end !== null) parts.push(eb('time_of_day_min', '<=', end));
+  if (f.min_temp !== undefined) parts.push(eb('ccd_temp', '>=', f.min_temp));
+  if (f.max_temp !== undefined) parts.push(eb('ccd_temp', '<=', f.max_temp));
+  if (f.min_quality !== undefined) parts.push(eb('quality_score', '>=', f.min_quality));
+  if (f.camera !== undefined)
+    parts.push(eb.or([ciEquals(eb.ref('camera'), f.camera), ciEquals(eb.ref('instrument'), f.camera)]));
+  if (f.telescope !== undefined) parts.push(ciEquals(eb.ref('telescope'), f.telescope));
+  if (f.filter_name !== undefined) parts.push(ciEquals(eb.ref('filter_name'), f.filter_name));
+  if (f.object !== undefined) parts.push(objectCondition(eb, f.object));
+  if (f.image_type !== undefined) parts.push(eb('image_type', '=', f.image_type));
+  if (f.ra !== undefined && f.dec !== undefined && f.radius !== undefined)
+    parts.push(coneCondition(eb, f.ra, f.dec, f.radius));
+  for (const h of f.header ?? []) parts.push(headerCondition(eb, h));
+  if (f.missing !== undefined) parts.push(eb('missing_since', f.missing ? 'is not' : 'is', null));
+  return eb.and(parts);
+}
+
+// ——— pages ———
+
+interface Cursor {
+  s: SortColumn;
+  d: 'asc' | 'desc';
+  v: string | number | null;
+  id: number;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(text: string, sort: SortSpec): Cursor {
+  let c: Cursor;
+  try {
+    c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+  } catch {
+    throw new ImageQueryError('BAD_CURSOR', 'cursor', 'not a cursor of this API');
+  }
+  if (
+    typeof c !== 'object' ||
+    c === null ||
+    c.s !== sort.column ||
+    c.d !== sort.direction ||
+    !Number.isSafeInteger(c.id) ||
+    !(c.v === null || typeof c.v === 'string' || typeof c.v === 'number')
+  )
+    throw new ImageQueryError('BAD_CURSOR', 'cursor', 'does not belong to this sort order');
+  return c;
+}
+
+/** Rows strictly after the cursor in (column NULLS LAST, id) order. */
+function afterCursor(eb: ImagesEb, sort: SortSpec, c: Cursor): Expression<SqlBool> {
+  const col = SORT_REFS[sort.column];
+  const op = sort.direction === 'asc' ? '>' : '<';
+  if (col === 'id') return eb('id', op, c.id);
+  if (c.v === null) return eb.and([eb(col, 'is', null), eb('id', op, c.id)]);
+  return eb.or([eb(col, op, c.v), eb.and([eb(col, '=', c.v), eb('id', op, c.id)]), eb(col, 'is', null)]);
+}
+
+export interface PageOptions {
+  sort?: SortSpec;
+  limit?: number;
+  offset?: number;
+  cursor?: string;
+  /** Count all matches (default true). */
+  withTotal?: boolean;
+}
+
+export interface ImagePage {
+  total: number | null;
+  items: CatalogImage[];
+  next_cursor: string | null;
+}
+
+export const MAX_PAGE_SIZE = 1000;
+
+export async function queryImages(db: Db, filters: ImageFilters, options: PageOptions = {}): Promise<ImagePage> {
+  const sort = options.sort ?? DEFAULT_SORT;
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 0), MAX_PAGE_SIZE);
+  const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
+  const cursor = options.cursor ? decodeCursor(options.cursor, sort) : null;
+  const col = SORT_REFS[sort.column];
+  const where = (eb: ImagesEb) => imageConditions(eb, filters);
+  let query = db.db.selectFrom('images').select(IMAGE_ITEM_COLUMNS).where(where);
+  if (cursor) query = query.where((eb) => afterCursor(eb, sort, cursor));
+  if (col !== 'id') query = query.orderBy(col, (ob) => (sort.direction === 'asc' ? ob.asc() : ob.desc()).nullsLast());
+  query = query.orderBy('id', sort.direction).limit(limit + 1);
+  if (!cursor && offset) query = query.offset(offset);
+  const rows = await query.execute();
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  const total = options.withTotal === false ? null : await countImages(db, filters);
+  return {
+    total,
+    items: page.map((r) => mapImage(r, db.dialect)),
+    next_cursor:
+      more && last
+        ? encodeCursor({ s: sort.column, d: sort.direction, v: last[col] as string | number | null, id: last.id })
+        : null,
+  };
+}
+
+export async function countImages(db: Db, filters: ImageFilters): Promise<number> {
+  const row = await db.db
+    .selectFrom('images')
+    .where((eb) => imageConditions(eb, filters))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function* iterateImages(
+  db: Db,
+  filters: ImageFilters,
+  options: { sort?: SortSpec; batchSize?: number } = {},
+): AsyncGenerator<CatalogImage> {
+  let cursor: string | undefined;
+  do {
+    const page = await queryImages(db, filters, {
+      sort: options.sort ?? { column: 'id', direction: 'asc' },
+      limit: options.batchSize ?? 500,
+      withTotal: false,
+      ...(cursor ? { cursor } : {}),
+    });
+    yield* page.items;
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+}

@@ -1,0 +1,162 @@
+/**
+ * Aggregates over the images that match a set of filters.
+ *
+ *   imageFacets(db, filters, { limit? }?): Promise<ImageFacets>
+ *       For filter_name, object_name, telescope, camera, instrument, night and image_type: distinct
+ *       values with their counts, most frequent first (night: newest first), at most `limit` each
+ *       (default 100). Values that the filters treat alike are counted together (filter "r" and "R",
+ *       object "M 13" and "M13"); the value shown is one of the spellings and filters back to them all.
+ *   nightsSummary(db, filters, { limit? }?): Promise<NightSummary[]>
+ *       Per observing night, newest first (default 366 nights): frames, exposure, first/last date_obs,
+ *       median FWHM (arcsec and px), CCD temperature range, mean quality score, flagged frames.
+ */
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Db } from './connection.js';
+import type { ImageFilters } from './image-filters.js';
+import { imageConditions } from './image-query.js';
+import type { Schema } from './schema.js';
+
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+export const FACET_FIELDS = [
+  'filter_name',
+  'object_name',
+  'telescope',
+  'camera',
+  'instrument',
+  'night',
+  'image_type',
+] as const;
+export type FacetField = (typeof FACET_FIELDS)[number];
+export type ImageFacets = Record<FacetField, FacetCount[]>;
+
+/** The expression each facet groups by: the same normalization its filter compares with. */
+const GROUP_KEYS: Record<FacetField, string> = {
+  filter_name: 'lower(filter_name)',
+  object_name: 'object_key',
+  telescope: 'lower(telescope)',
+  camera: 'lower(camera)',
+  instrument: 'lower(instrument)',
+  night: 'night',
+  image_type: 'image_type',
+};
+
+export async function imageFacets(
+  db: Db,
+  filters: ImageFilters,
+  options: { limit?: number } = {},
+): Promise<ImageFacets> {
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 10_000);
+  const facets = {} as ImageFacets;
+  for (const field of FACET_FIELDS) {
+    const key = sql.raw(GROUP_KEYS[field]);
+    const count = sql<number>`count(*)`;
+    const rows = await db.db
+      .selectFrom('images')
+      .where((eb) => imageConditions(eb, filters))
+      .where(field, 'is not', null)
+      .select([sql<string>`min(${sql.ref(field)})`.as('value'), count.as('count')])
+      .groupBy(key)
+      .$if(field === 'night', (q) => q.orderBy(key, 'desc'))
+      .$if(field !== 'night', (q) => q.orderBy(count, 'desc').orderBy(key))
+      .limit(limit)
+      .execute();
+    facets[field] = rows.map((r) => ({ value: r.value, count: Number(r.count) }));
+  }
+  return facets;
+}
+
+export interface NightSummary {
+  night: string;
+  frames: number;
+  exposure_seconds: number;
+  first_date_obs: string | null;
+  last_date_obs: string | null;
+  median_fwhm_arcsec: number | null;
+  median_fwhm_px: number | null;
+  min_ccd_temp: number | null;
+  max_ccd_temp: number | null;
+  mean_quality: number | null;
+  flagged: number;
+}
+
+type ImagesEb = ExpressionBuilder<Schema, 'images'>;
+
+/** Median of a column per night, in SQL that both dialects run: the middle one or two rows by rank. */
+async function mediansByNight(
+  db: Db,
+  where: (eb: ImagesEb) => Expression<SqlBool>,
+  column: 'fwhm_arcsec' | 'fwhm_px',
+  nights: string[],
+): Promise<Map<string, number>> {
+  if (nights.length === 0) return new Map();
+  const ranked = db.db
+    .selectFrom('images')
+    .where(where)
+    // Past a thousand nights the IN list costs more than it saves; the filters bound the set anyway.
+    .$if(nights.length <= 1000, (q) => q.where('night', 'in', nights))
+    .where(column, 'is not', null)
+    .select([
+      'night',
+      sql<number>`${sql.ref(column)}`.as('v'),
+      sql<number>`row_number() over (partition by night order by ${sql.ref(column)})`.as('rn'),
+      sql<number>`count(*) over (partition by night)`.as('cnt'),
+    ]);
+  const rows = await db.db
+    .selectFrom(ranked.as('r'))
+    .select(['r.night', sql<number>`avg(r.v)`.as('median')])
+    .where(sql<SqlBool>`r.rn in ((r.cnt + 1) / 2, (r.cnt + 2) / 2)`)
+    .groupBy('r.night')
+    .execute();
+  return new Map(rows.flatMap((r) => (r.night === null ? [] : [[r.night, Number(r.median)]])));
+}
+
+export async function nightsSummary(
+  db: Db,
+  filters: ImageFilters,
+  options: { limit?: number } = {},
+): Promise<NightSummary[]> {
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? 366), 1), 100_000);
+  const where = (eb: ImagesEb) => imageConditions(eb, filters);
+  const flag = db.dialect.toDbBool(true);
+  const rows = await db.db
+    .selectFrom('images')
+    .where(where)
+    .where('night', 'is not', null)
+    .select((eb) => [
+      'night',
+      eb.fn.countAll<number>().as('frames'),
+      sql<number | null>`sum(exptime)`.as('exposure'),
+      sql<number | null>`min(date_obs_ms)`.as('first_ms'),
+      sql<number | null>`max(date_obs_ms)`.as('last_ms'),
+      sql<number | null>`min(ccd_temp)`.as('min_temp'),
+      sql<number | null>`max(ccd_temp)`.as('max_temp'),
+      sql<number | null>`avg(quality_score)`.as('mean_quality'),
+      sql<number>`sum(case when quality_flag = ${flag} then 1 else 0 end)`.as('flagged'),
+    ])
+    .groupBy('night')
+    .orderBy('night', 'desc')
+    .limit(limit)
+    .execute();
+  const nights = rows.flatMap((r) => (r.night === null ? [] : [r.night]));
+  const fwhmArcsec = await mediansByNight(db, where, 'fwhm_arcsec', nights);
+  const fwhmPx = await mediansByNight(db, where, 'fwhm_px', nights);
+  const num = (v: number | string | null) => (v === null ? null : Number(v));
+  const iso = (v: number | string | null) => (v === null ? null : new Date(Number(v)).toISOString());
+  return rows.map((r) => ({
+    night: r.night ?? '',
+    frames: Number(r.frames),
+    exposure_seconds: num(r.exposure) ?? 0,
+    first_date_obs: iso(r.first_ms),
+    last_date_obs: iso(r.last_ms),
+    median_fwhm_arcsec: fwhmArcsec.get(r.night ?? '') ?? null,
+    median_fwhm_px: fwhmPx.get(r.night ?? '') ?? null,
+    min_ccd_temp: num(r.min_temp),
+    max_ccd_temp: num(r.max_temp),
+    mean_quality: num(r.mean_quality),
+    flagged: Number(r.flagged),
+  }));
+}

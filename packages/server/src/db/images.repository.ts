@@ -1,0 +1,378 @@
+/**
+ * Images in the catalog. Every write is one transaction together with its ledger row (when given).
+ *
+ *   insertImage(db, image: NewImage, { ledgerId?, nowMs? }?): Promise<WriteImageResult>
+ *       { status: 'inserted', id } — or { status: 'duplicate', id: existing } when an image with the
+ *       same sha256 exists: nothing is written and the caller links the path with linkCopy.
+ *       Throws CatalogWriteError IMAGE_PATH_TAKEN if another image already has root+rel_path
+ *       (use updateImage for new content at a known path).
+ *   updateImage(db, id, image: NewImage, { ledgerId?, nowMs? }?): Promise<WriteImageResult>
+ *       New content (or new analysis) for an image: every column is replaced, the previous
+ *       sha256/size/mtime is appended to previous_versions when the content changed, keywords are
+ *       rebuilt. { status: 'duplicate', id: other } if the new content is another image's.
+ *   linkCopy(db, imageId, root, relPath, { ledgerId?, nowMs? }?): Promise<void>
+ *       Records an exact copy; the ledger row becomes 'duplicate' with the image id.
+ *   findImageIdBySha256(db, sha256): Promise<number | null>
+ *   findImageByPath(db, root, relPath): Promise<ImageAtPath | null>   primary path first, then copies
+ *   getImage(db, id): Promise<CatalogImageDetail | null>                 with headers and paths
+ *   getImages(db, ids): Promise<CatalogImage[]>                          in the order of ids
+ *   markMissing(db, root, relPath, nowMs?): Promise<number>              image and copy rows; not deleted
+ *   markPresent(db, root, relPath): Promise<number>
+ *   movePath(db, id, root, relPath, { nowMs? }?): Promise<void>          rename: old path kept as 'previous'
+ *   updateQuality(db, id, quality, score, nowMs?): Promise<boolean>     re-analysis / re-scoring
+ */
+import type { QualityMetrics, QualityScore, StoredHdu } from '../domain/image.js';
+import { type Db, inTransaction } from './connection.js';
+import {
+  type CatalogImage,
+  type CatalogImageDetail,
+  IMAGE_ITEM_COLUMNS,
+  mapImage,
+  mapImageDetail,
+  type NewImage,
+  type PreviousVersion,
+  toImageRow,
+} from './image.mapper.js';
+import { completeEntry } from './ingest-ledger.repository.js';
+import type { ImageKeywordsTable } from './schema.js';
+
+export type WriteImageResult = { status: 'inserted' | 'updated' | 'duplicate'; id: number };
+
+export interface ImageAtPath {
+  id: number;
+  sha256: string;
+  size_bytes: number;
+  mtime_ms: number;
+  inode: number | null;
+  /** 'primary': the image's own path; 'copy': an exact copy recorded against it. */
+  kind: 'primary' | 'copy';
+  missing: boolean;
+}
+
+export class CatalogWriteError extends Error {
+  override readonly name = 'CatalogWriteError';
+  constructor(
+    readonly code: 'IMAGE_PATH_TAKEN' | 'IMAGE_NOT_FOUND',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface WriteOptions {
+  /** The ledger row to mark ingested/duplicate in the same transaction. */
+  ledgerId?: number;
+  nowMs?: number;
+}
+
+const SKIPPED_KEYS = new Set(['', 'COMMENT', 'HISTORY', 'END', 'CONTINUE']);
+// 5 parameters a row.
+const KEYWORD_BATCH_ROWS = 2000;
+
+/** The searchable cards of every HDU: first occurrence of each keyword, numbers and text. */
+export function keywordRows(imageId: number, headers: StoredHdu[]): ImageKeywordsTable[] {
+  const rows: ImageKeywordsTable[] = [];
+  for (const hdu of headers) {
+    const seen = new Set<string>();
+    for (const card of hdu.cards) {
+      const key = card.key.trim().toUpperCase();
+      if (SKIPPED_KEYS.has(key) || seen.has(key) || card.value === null || Array.isArray(card.value)) continue;
+      seen.add(key);
+      const v = card.value;
+      if (typeof v === 'number') {
+        if (Number.isFinite(v))
+          rows.push({ image_id: imageId, hdu_index: hdu.index, key, num_value: v, str_value: null });
+      } else if (typeof v === 'boolean')
+        rows.push({ image_id: imageId, hdu_index: hdu.index, key, num_value: v ? 1 : 0, str_value: v ? 't' : 'f' });
+      else {
+        const text = v.trim();
+        const asNumber = text === '' ? Number.NaN : Number(text);
+        rows.push({
+          image_id: imageId,
+          hdu_index: hdu.index,
+          key,
+          // Some programs write numbers as strings ('-10.5'); ranges should still find them.
+          num_value: Number.isFinite(asNumber) ? asNumber : null,
+          str_value: text.toLowerCase(),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+async function writeKeywords(db: Db, imageId: number, headers: StoredHdu[]): Promise<void> {
+  const rows = keywordRows(imageId, headers);
+  for (let start = 0; start < rows.length; start += KEYWORD_BATCH_ROWS)
+    await db.db
+      .insertInto('image_keywords')
+      .values(rows.slice(start, start + KEYWORD_BATCH_ROWS))
+      .execute();
+}
+
+export async function insertImage(db: Db, image: NewImage, options: WriteOptions = {}): Promise<WriteImageResult> {
+  const nowMs = options.nowMs ?? Date.now();
+  return inTransaction(db, async (tx) => {
+    let inserted: { id: number } | undefined;
+    try {
+      inserted = await tx.db
+        .insertInto('images')
+        .values({ ...toImageRow(image, tx.dialect, nowMs), ingested_at: nowMs, previous_versions: null })
+        .onConflict((oc) => oc.column('sha256').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+    } catch (error) {
+      if (tx.dialect.isUniqueViolation(error))
+        throw new CatalogWriteError('IMAGE_PATH_TAKEN', `another image is already at ${image.root}/${image.rel_path}`);
+      throw error;
+    }
+    if (!inserted) {
+      const existing = await findImageIdBySha256(tx, image.sha256);
+      if (existing === null) throw new Error(`sha256 ${image.sha256} conflicted but no image holds it`);
+      return { status: 'duplicate', id: existing };
+    }
+    await writeKeywords(tx, inserted.id, image.headers);
+    if (options.ledgerId !== undefined)
+      await completeEntry(tx, options.ledgerId, { state: 'ingested', imageId: inserted.id, nowMs });
+    return { status: 'inserted', id: inserted.id };
+  });
+}
+
+export async function updateImage(
+  db: Db,
+  id: number,
+  image: NewImage,
+  options: WriteOptions = {},
+): Promise<WriteImageResult> {
+  const nowMs = options.nowMs ?? Date.now();
+  return inTransaction(db, async (tx) => {
+    const current = await tx.db
+      .selectFrom('images')
+      .select(['sha256', 'size_bytes', 'mtime_ms', 'previous_versions'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!current) throw new CatalogWriteError('IMAGE_NOT_FOUND', `no image ${id}`);
+    const other = await findImageIdBySha256(tx, image.sha256);
+    if (other !== null && other !== id) return { status: 'duplicate', id: other };
+    const versions = tx.dialect.fromDbJson<PreviousVersion[]>(current.previous_versions) ?? [];
+    if (current.sha256 !== image.sha256)
+      versions.push({
+        sha256: current.sha256,
+        size_bytes: current.size_bytes,
+        mtime_ms: current.mtime_ms,
+        replaced_at: new Date(nowMs).toISOString(),
+      });
+    try {
+      await tx.db
+        .updateTable('images')
+        .set({ ...toImageRow(image, tx.dialect, nowMs), previous_versions: tx.dialect.toDbJson(versions) })
+        .where('id', '=', id)
+        .execute();
+    } catch (error) {
+      if (tx.dialect.isUniqueViolation(error))
+        throw new CatalogWriteError('IMAGE_PATH_TAKEN', `another image is already at ${image.root}/${image.rel_path}`);
+      throw error;
+    }
+    await tx.db.deleteFrom('image_keywords').where('image_id', '=', id).execute();
+    await writeKeywords(tx, id, image.headers);
+    if (options.ledgerId !== undefined)
+      await completeEntry(tx, options.ledgerId, { state: 'ingested', imageId: id, nowMs });
+    return { status: 'updated', id };
+  });
+}
+
+export async function linkCopy(
+  db: Db,
+  imageId: number,
+  root: string,
+  relPath: string,
+  options: WriteOptions = {},
+): Promise<void> {
+  const nowMs = options.nowMs ?? Date.now();
+  await inTransaction(db, async (tx) => {
+    await tx.db
+      .insertInto('image_paths')
+      .values({ image_id: imageId, root, rel_path: relPath, kind: 'copy', recorded_at: nowMs, missing_since: null })
+      .onConflict((oc) =>
+        oc.columns(['root', 'rel_path', 'image_id', 'kind']).doUpdateSet({ recorded_at: nowMs, missing_since: null }),
+      )
+      .execute();
+    if (options.ledgerId !== undefined)
+      await completeEntry(tx, options.ledgerId, {
+        state: 'duplicate',
+        imageId,
+        reason: `same content as image ${imageId}`,
+        nowMs,
+      });
+  });
+}
+
+export async function findImageIdBySha256(db: Db, sha256: string): Promise<number | null> {
+  const row = await db.db.selectFrom('images').select('id').where('sha256', '=', sha256).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export async function findImageByPath(db: Db, root: string, relPath: string): Promise<ImageAtPath | null> {
+  const primary = await db.db
+    .selectFrom('images')
+    .select(['id', 'sha256', 'size_bytes', 'mtime_ms', 'inode', 'missing_since'])
+    .where('root', '=', root)
+    .where('rel_path', '=', relPath)
+    .executeTakeFirst();
+  if (primary) return { ...primary, kind: 'primary', missing: primary.missing_since !== null } as ImageAtPath;
+  const copy = await db.db
+    .selectFrom('image_paths')
+    .innerJoin('images', 'images.id', 'image_paths.image_id')
+    .select([
+      'images.id',
+      'images.sha256',
+      'images.size_bytes',
+      'images.mtime_ms',
+      'images.inode',
+      'image_paths.missing_since',
+    ])
+    .where('image_paths.root', '=', root)
+    .where('image_paths.rel_path', '=', relPath)
+    .where('image_paths.kind', '=', 'copy')
+    .orderBy('image_paths.id')
+    .executeTakeFirst();
+  if (!copy) return null;
+  const { missing_since, ...rest } = copy;
+  return { ...rest, kind: 'copy', missing: missing_since !== null };
+}
+
+export async function getImage(db: Db, id: number): Promise<CatalogImageDetail | null> {
+  const row = await db.db.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  const paths = await db.db
+    .selectFrom('image_paths')
+    .selectAll()
+    .where('image_id', '=', id)
+    .orderBy('recorded_at')
+    .orderBy('id')
+    .execute();
+  return mapImageDetail(row, paths, db.dialect);
+}
+
+export async function getImages(db: Db, ids: number[]): Promise<CatalogImage[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.db.selectFrom('images').select(IMAGE_ITEM_COLUMNS).where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, mapImage(r, db.dialect)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+export async function markMissing(db: Db, root: string, relPath: string, nowMs = Date.now()): Promise<number> {
+  return inTransaction(db, async (tx) => {
+    const images = await tx.db
+      .updateTable('images')
+      .set({ missing_since: nowMs })
+      .where('root', '=', root)
+      .where('rel_path', '=', relPath)
+      .where('missing_since', 'is', null)
+      .executeTakeFirst();
+    const copies = await tx.db
+      .updateTable('image_paths')
+      .set({ missing_since: nowMs })
+      .where('root', '=', root)
+      .where('rel_path', '=', relPath)
+      .where('kind', '=', 'copy')
+      .where('missing_since', 'is', null)
+      .executeTakeFirst();
+    return Number(images.numUpdatedRows) + Number(copies.numUpdatedRows);
+  });
+}
+
+export async function markPresent(db: Db, root: string, relPath: string): Promise<number> {
+  return inTransaction(db, async (tx) => {
+    const images = await tx.db
+      .updateTable('images')
+      .set({ missing_since: null })
+      .where('root', '=', root)
+      .where('rel_path', '=', relPath)
+      .where('missing_since', 'is not', null)
+      .executeTakeFirst();
+    const copies = await tx.db
+      .updateTable('image_paths')
+      .set({ missing_since: null })
+      .where('root', '=', root)
+      .where('rel_path', '=', relPath)
+      .where('missing_since', 'is not', null)
+      .executeTakeFirst();
+    return Number(images.numUpdatedRows) + Number(copies.numUpdatedRows);
+  });
+}
+
+export async function movePath(
+  db: Db,
+  id: number,
+  root: string,
+  relPath: string,
+  options: { nowMs?: number } = {},
+): Promise<void> {
+  const nowMs = options.nowMs ?? Date.now();
+  await inTransaction(db, async (tx) => {
+    const current = await tx.db
+      .selectFrom('images')
+      .select(['root', 'rel_path'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!current) throw new CatalogWriteError('IMAGE_NOT_FOUND', `no image ${id}`);
+    if (current.root === root && current.rel_path === relPath) return;
+    await tx.db
+      .insertInto('image_paths')
+      .values({
+        image_id: id,
+        root: current.root,
+        rel_path: current.rel_path,
+        kind: 'previous',
+        recorded_at: nowMs,
+        missing_since: nowMs,
+      })
+      .onConflict((oc) =>
+        oc.columns(['root', 'rel_path', 'image_id', 'kind']).doUpdateSet({ recorded_at: nowMs, missing_since: nowMs }),
+      )
+      .execute();
+    // The new path may have been recorded as a copy of this image: it is now the primary path.
+    await tx.db
+      .deleteFrom('image_paths')
+      .where('image_id', '=', id)
+      .where('root', '=', root)
+      .where('rel_path', '=', relPath)
+      .where('kind', '=', 'copy')
+      .execute();
+    try {
+      await tx.db
+        .updateTable('images')
+        .set({ root, rel_path: relPath, missing_since: null, updated_at: nowMs })
+        .where('id', '=', id)
+        .execute();
+    } catch (error) {
+      if (tx.dialect.isUniqueViolation(error))
+        throw new CatalogWriteError('IMAGE_PATH_TAKEN', `another image is already at ${root}/${relPath}`);
+      throw error;
+    }
+  });
+}
+
+export async function updateQuality(
+  db: Db,
+  id: number,
+  quality: QualityMetrics,
+  score: QualityScore,
+  nowMs = Date.now(),
+): Promise<boolean> {
+  const d = db.dialect;
+  const result = await db.db
+    .updateTable('images')
+    .set({
+      ...quality,
+      quality_score: score.quality_score,
+      quality_flag: d.toDbBool(score.quality_flag),
+      quality_components: d.toDbJson(score.quality_components),
+      quality_version: score.quality_version,
+      updated_at: nowMs,
+    })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
