@@ -7,3 +7,6 @@ export * from './inflate.js';
 export * from './card.js';
 export * from './header.js';
 export * from './angles.js';
+export * from './source.js';
+export * from './hdu.js';
+export * from './compressed-header.js';

@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCard } from '../src/card.js';
 import { ProblemCode } from '../src/errors.js';
 import type { CardValue } from '../src/types.js';
-
-/** An 80-byte card image from text (padded with blanks, Latin-1 bytes kept as they are). */
-export function cardBytes(text: string): Uint8Array {
-  const padded = text.padEnd(80, ' ').slice(0, 80);
-  return Uint8Array.from(padded, (ch) => ch.charCodeAt(0));
-}
+import { cardBytes } from './support/fits-bytes.js';
 
 interface Row {
   name: string;

@@ -3,13 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ProblemCode, FitsError, FitsErrorCode } from '../src/errors.js';
 import { parseHeader } from '../src/header.js';
 import { fixture } from './fixtures.js';
-
-/** A header from card texts: END appended, padded with blanks to whole 2880-byte blocks. */
-export function headerBytes(cards: string[], { end = true, pad = true } = {}): Uint8Array {
-  const text = [...cards, ...(end ? ['END'] : [])].map((c) => c.padEnd(80, ' ').slice(0, 80)).join('');
-  const length = pad ? Math.ceil(text.length / 2880) * 2880 : text.length;
-  return Uint8Array.from(text.padEnd(length, ' '), (ch) => ch.charCodeAt(0));
-}
+import { headerBytes } from './support/fits-bytes.js';
 
 const MINIMAL = ['SIMPLE  =                    T', 'BITPIX  =                   16', 'NAXIS   =                    0'];
 

@@ -1,0 +1,245 @@
+/**
+ * The only file of @aims/fits that touches Node: byte sources over files (plain or whole-file
+ * gzip) and a zlib-based inflate for the tile decoders. Import it as `@aims/fits/node`.
+ */
+import { createReadStream } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { createGunzip, gunzip, inflate } from 'node:zlib';
+import { FitsError, FitsErrorCode } from './errors.js';
+import { type FitsStructure, type ReadStructureOptions, readStructure } from './hdu.js';
+import type { Inflate } from './inflate.js';
+import type { ByteSource } from './types.js';
+
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+
+/** A ByteSource over a file: every read is a positioned read of just the bytes asked for. */
+export async function fileSource(path: string): Promise<ByteSource> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    return handleSource(handle, size);
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+function handleSource(handle: FileHandle, size: number): ByteSource & { close(): Promise<void> } {
+  let closed = false;
+  return {
+    size,
+    async read(offset, length) {
+      const start = Math.max(0, Math.min(offset, size));
+      const want = Math.max(0, Math.min(length, size - start));
+      const buffer = new Uint8Array(want);
+      let filled = 0;
+      while (filled < want) {
+        const { bytesRead } = await handle.read(buffer, filled, want - filled, start + filled);
+        if (bytesRead === 0) break; // the file shrank since it was opened
+        filled += bytesRead;
+      }
+      return filled === want ? buffer : buffer.subarray(0, filled);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await handle.close();
+    },
+  };
+}
+
+export interface GzipSourceOptions {
+  /** Refuse to decompress beyond this many bytes (a gzip bomb inflates ~1000:1). Default 64 GiB. */
+  maxDecompressedBytes?: number;
+  /** Largest single read; a bigger data unit must be read in parts. Default 2 GiB − 1. */
+  maxReadBytes?: number;
+  /**
+   * Decompressed bytes kept behind the furthest point read. Reads further back start the
+   * decompression again from the beginning. Default 64 MiB.
+   */
+  keepBytes?: number;
+}
+
+const GIB = 1024 * 1024 * 1024;
+
+/**
+ * A ByteSource over a whole-file gzip (`.fits.gz`, `.fz` that is really gzip, `.totsky.gz`).
+ * Decompression is streamed and goes only as far as the furthest byte asked for, so reading the
+ * headers of an HDU does not decompress what follows; memory stays bounded by `keepBytes` plus
+ * the largest read. The size is known once the stream has been read to its end.
+ */
+export function gzipSource(path: string, options: GzipSourceOptions = {}): ByteSource & { close(): Promise<void> } {
+  const maxDecompressedBytes = options.maxDecompressedBytes ?? 64 * GIB;
+  const maxReadBytes = options.maxReadBytes ?? 2 * GIB - 1;
+  const keepBytes = options.keepBytes ?? 64 * 1024 * 1024;
+
+  let file: ReturnType<typeof createReadStream> | undefined;
+  let stream: ReturnType<typeof createGunzip> | undefined;
+  let iterator: AsyncIterator<Buffer> | undefined;
+  /** Decompressed chunks held, the first starting at `heldStart`. */
+  let chunks: Buffer[] = [];
+  let heldStart = 0;
+  let produced = 0;
+  let ended = false;
+  let size: number | undefined;
+
+  const restart = () => {
+    file?.destroy();
+    stream?.destroy();
+    const input = createReadStream(path);
+    const gunzipStream = createGunzip({ chunkSize: 64 * 1024 });
+    // pipe() does not forward errors: a read error must reach the iterator, not crash the process.
+    input.on('error', (error) => gunzipStream.destroy(error));
+    file = input;
+    stream = input.pipe(gunzipStream);
+    iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    chunks = [];
+    heldStart = 0;
+    produced = 0;
+    ended = false;
+  };
+
+  const pull = async (): Promise<boolean> => {
+    if (ended) return false;
+    if (!iterator) restart();
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await iterator!.next();
+    } catch (error) {
+      ended = true;
+      const message = error instanceof Error ? error.message : String(error);
+      // A gzip cut short still gives the bytes before the cut: treat it as the end of the file,
+      // so that the walk reports a truncated data unit with its offset.
+      if (/unexpected end of file/i.test(message)) {
+        size = produced;
+        return false;
+      }
+      throw new FitsError(FitsErrorCode.BAD_COMPRESSION, `gzip stream is corrupt after ${produced} bytes: ${message}`, {
+        byteOffset: produced,
+      });
+    }
+    if (next.done) {
+      ended = true;
+      size = produced;
+      return false;
+    }
+    chunks.push(next.value);
+    produced += next.value.length;
+    if (produced > maxDecompressedBytes) {
+      throw new FitsError(FitsErrorCode.TOO_LARGE, `gzip file decompresses beyond ${maxDecompressedBytes} bytes`, {
+        byteOffset: maxDecompressedBytes,
+      });
+    }
+    return true;
+  };
+
+  /** Drops chunks wholly before `keepFrom`, keeping at most `keepBytes` behind it. */
+  const trim = (keepFrom: number) => {
+    while (chunks.length > 1 && heldStart + chunks[0]!.length <= keepFrom - keepBytes) {
+      heldStart += chunks.shift()!.length;
+    }
+  };
+
+  return {
+    get size() {
+      return size;
+    },
+    async read(offset, length) {
+      if (length > maxReadBytes) {
+        throw new FitsError(
+          FitsErrorCode.TOO_LARGE,
+          `a read of ${length} bytes from a gzip file is over the limit of ${maxReadBytes}`,
+          {
+            byteOffset: offset,
+          },
+        );
+      }
+      if (offset < heldStart || !iterator) restart();
+      const end = offset + length;
+      while (produced < end && (await pull())) trim(offset);
+      trim(offset);
+      const stop = Math.min(end, produced);
+      if (stop <= offset) return new Uint8Array(0);
+      const out = new Uint8Array(stop - offset);
+      let position = heldStart;
+      for (const chunk of chunks) {
+        const chunkEnd = position + chunk.length;
+        if (chunkEnd > offset && position < stop) {
+          const from = Math.max(offset, position) - position;
+          const to = Math.min(stop, chunkEnd) - position;
+          out.set(chunk.subarray(from, to), Math.max(position, offset) - offset);
+        }
+        position = chunkEnd;
+        if (position >= stop) break;
+      }
+      return out;
+    },
+    async close() {
+      file?.destroy();
+      stream?.destroy();
+      file = undefined;
+      stream = undefined;
+      iterator = undefined;
+      chunks = [];
+    },
+  };
+}
+
+async function startsWithGzipMagic(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const magic = new Uint8Array(2);
+    const { bytesRead } = await handle.read(magic, 0, 2, 0);
+    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface OpenFits {
+  source: ByteSource;
+  /** True when the whole file is gzip-compressed (detected by its magic bytes, not its name). */
+  gzip: boolean;
+  structure: FitsStructure;
+  close(): Promise<void>;
+}
+
+export interface OpenFitsOptions extends ReadStructureOptions {
+  gzip?: GzipSourceOptions;
+}
+
+/**
+ * Opens a FITS file, plain or whole-file gzip, and walks its HDUs. Only headers are read (and,
+ * for gzip, decompressed up to the last header). Close it when done.
+ */
+export async function openFits(path: string, options: OpenFitsOptions = {}): Promise<OpenFits> {
+  const gzip = await startsWithGzipMagic(path);
+  const source = gzip ? gzipSource(path, options.gzip) : await fileSource(path);
+  const close = async () => {
+    await source.close?.();
+  };
+  try {
+    const structure = await readStructure(source, options);
+    return { source, gzip, structure, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** zlib inflate for the tile decoders: gunzip when the bytes start 1f 8b, else a zlib stream. */
+export const nodeInflate: Inflate = async (data, maxOutputBytes) => {
+  const options = maxOutputBytes === undefined ? {} : { maxOutputLength: Math.max(1, maxOutputBytes) };
+  try {
+    const out =
+      data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b
+        ? await gunzipAsync(data, options)
+        : await inflateAsync(data, options);
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new FitsError(FitsErrorCode.BAD_COMPRESSION, `cannot inflate ${data.length} bytes: ${message}`);
+  }
+};
