@@ -132,6 +132,8 @@ export interface CompressedImage {
   tileWidth: number;
   tileHeight: number;
   algorithm: string;
+  /** The image's BZERO as the compressed header carries it (0 when absent). */
+  bzero: number;
   /** ZNAMEi → ZVALi (BLOCKSIZE, BYTEPIX, SCALE, SMOOTH…). */
   params: Record<string, number>;
   tiles: CompressedTile[];
@@ -209,6 +211,7 @@ export function readCompressedImage(path: string): CompressedImage {
     tileWidth,
     tileHeight,
     algorithm: String(c.get('ZCMPTYPE')),
+    bzero: Number(c.get('BZERO') ?? 0),
     params,
     tiles,
   };
