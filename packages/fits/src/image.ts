@@ -1,3 +1,4 @@
+import { readCompressedImage } from './compression/tiled-image.js';
 import { FitsError, FitsErrorCode } from './errors.js';
 import {
   allocatePixels,
@@ -23,7 +24,7 @@ export async function readImage(
   options: ReadImageOptions = {},
 ): Promise<ImagePixels> {
   if (hdu.type === 'COMPRESSED_IMAGE') {
-    throw new FitsError(FitsErrorCode.UNSUPPORTED, 'tile-compressed images are not read yet', { hduIndex: hdu.index });
+    return readCompressedImage(source, hdu, options);
   }
   if (hdu.type !== 'PRIMARY' && hdu.type !== 'IMAGE') {
     const code = hdu.type === 'RANDOM_GROUPS' ? FitsErrorCode.UNSUPPORTED : FitsErrorCode.OUT_OF_RANGE;

@@ -207,3 +207,28 @@ export function convertIntegers(
   }
   sink.blankCount += blanks;
 }
+
+/** Copies floating-point values (a decoded or unquantized tile) into the output, scaling and counting NaN. */
+export function convertFloats(
+  values: Float32Array | Float64Array,
+  start: number,
+  count: number,
+  transform: PixelTransform,
+  sink: PixelSink,
+  outOffset: number,
+): void {
+  const { data, mask } = sink;
+  const { bscale, bzero, identity } = transform;
+  let blanks = 0;
+  for (let i = 0; i < count; i++) {
+    const value = values[start + i]!;
+    if (Number.isNaN(value)) {
+      data[outOffset + i] = Number.NaN;
+      if (mask) mask[outOffset + i] = 1;
+      blanks++;
+    } else {
+      data[outOffset + i] = identity ? value : bzero + bscale * value;
+    }
+  }
+  sink.blankCount += blanks;
+}

@@ -1,0 +1,143 @@
+import { FitsError, FitsErrorCode } from '../errors.js';
+import type { Inflate } from '../inflate.js';
+import { riceDecode } from './rice.js';
+import type { TileParameters } from './tile-parameters.js';
+
+/**
+ * Turns the compressed bytes of one tile into its integers (in the tile's own order, NAXIS1
+ * fastest). The bit-level decoders live beside this file; this is only the dispatch and the
+ * byte-level steps around them (inflate, unshuffle, big-endian words).
+ */
+export interface TileGeometry {
+  /** Pixels in the tile. */
+  pixelCount: number;
+  /** Extent of the tile along NAXIS1 and NAXIS2 (HCOMPRESS_1 needs them). */
+  width: number;
+  height: number;
+  /** Bytes per integer in GZIP and NOCOMPRESS streams: |ZBITPIX|/8, or 4 for quantized floats. */
+  integerBytes: 1 | 2 | 4 | 8;
+}
+
+export async function decodeIntegerTile(
+  params: TileParameters,
+  compressed: Uint8Array,
+  geometry: TileGeometry,
+  inflate: Inflate,
+): Promise<Int32Array> {
+  const out = new Int32Array(geometry.pixelCount);
+  switch (params.algorithm) {
+    case 'RICE_1':
+      if (params.bytePix === 8) return unsupported('RICE_1 with BYTEPIX 8');
+      riceDecode(compressed, out, params.blockSize, params.bytePix);
+      return out;
+    case 'PLIO_1':
+      return unsupported('PLIO_1');
+    case 'HCOMPRESS_1':
+      return unsupported('HCOMPRESS_1');
+    case 'GZIP_1':
+    case 'GZIP_2': {
+      // Writers differ in the integer width they gzip (nom-tam-fits writes 16-bit images as 32-bit
+      // integers), so the width is what the inflated length says it is, as astropy does.
+      let bytes = await inflate(compressed, geometry.pixelCount * 8);
+      const width = bytes.length / geometry.pixelCount;
+      if (width !== 1 && width !== 2 && width !== 4 && width !== 8) {
+        throw new FitsError(
+          FitsErrorCode.BAD_COMPRESSION,
+          `${params.algorithm}: tile inflates to ${bytes.length} bytes, not a whole number of integers for ${geometry.pixelCount} pixels`,
+        );
+      }
+      if (params.algorithm === 'GZIP_2') bytes = unshuffle(bytes, width);
+      readIntegers(bytes, width, out);
+      return out;
+    }
+    case 'NOCOMPRESS':
+      checkLength('NOCOMPRESS', compressed.length, geometry.pixelCount * geometry.integerBytes);
+      readIntegers(compressed, geometry.integerBytes, out);
+      return out;
+  }
+}
+
+/**
+ * A tile of unquantized floating-point values: GZIP_COMPRESSED_DATA (the lossless fallback for
+ * tiles that cannot be quantized), GZIP_1/GZIP_2 of a float image compressed losslessly
+ * (`fpack -q 0`), or the raw big-endian values of NOCOMPRESS / UNCOMPRESSED_DATA.
+ */
+export async function decodeFloatTile(
+  algorithm: 'GZIP_1' | 'GZIP_2' | 'NOCOMPRESS',
+  compressed: Uint8Array,
+  pixelCount: number,
+  floatBytes: 4 | 8,
+  inflate: Inflate,
+): Promise<Float32Array | Float64Array> {
+  const size = pixelCount * floatBytes;
+  let bytes = algorithm === 'NOCOMPRESS' ? compressed : await inflate(compressed, size);
+  checkLength(algorithm, bytes.length, size);
+  if (algorithm === 'GZIP_2') bytes = unshuffle(bytes, floatBytes);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, size);
+  if (floatBytes === 4) {
+    const out = new Float32Array(pixelCount);
+    for (let i = 0; i < pixelCount; i++) out[i] = view.getFloat32(i * 4);
+    return out;
+  }
+  const out = new Float64Array(pixelCount);
+  for (let i = 0; i < pixelCount; i++) out[i] = view.getFloat64(i * 8);
+  return out;
+}
+
+/** Raw big-endian integers of UNCOMPRESSED_DATA (element type from the column's TFORM). */
+export function readIntegers(bytes: Uint8Array, size: number, out: Int32Array): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = out.length;
+  switch (size) {
+    case 1:
+      for (let i = 0; i < count; i++) out[i] = view.getUint8(i);
+      return;
+    case 2:
+      for (let i = 0; i < count; i++) out[i] = view.getInt16(i * 2);
+      return;
+    case 4:
+      for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4);
+      return;
+    case 8:
+      for (let i = 0; i < count; i++) {
+        const high = view.getInt32(i * 8);
+        const low = view.getInt32(i * 8 + 4);
+        // Only 64-bit words that hold a 32-bit value fit the tile's integers.
+        if (high !== low >> 31) {
+          throw new FitsError(FitsErrorCode.BAD_COMPRESSION, `64-bit tile value at ${i} does not fit 32 bits`);
+        }
+        out[i] = low;
+      }
+      return;
+    default:
+      throw new FitsError(FitsErrorCode.UNSUPPORTED, `${size * 8}-bit integers in compressed tiles are not supported`);
+  }
+}
+
+/**
+ * GZIP_2 stores the most significant byte of every value first, then the next byte of every value,
+ * and so on (byte shuffling improves the compression of smooth data). This undoes it.
+ */
+export function unshuffle(bytes: Uint8Array, size: number): Uint8Array {
+  if (size === 1) return bytes;
+  const count = bytes.length / size;
+  const out = new Uint8Array(bytes.length);
+  for (let k = 0; k < size; k++) {
+    const plane = k * count;
+    for (let i = 0; i < count; i++) out[i * size + k] = bytes[plane + i]!;
+  }
+  return out;
+}
+
+function checkLength(algorithm: string, actual: number, expected: number): void {
+  if (actual !== expected) {
+    throw new FitsError(
+      FitsErrorCode.BAD_COMPRESSION,
+      `${algorithm}: tile holds ${actual} bytes, expected ${expected}`,
+    );
+  }
+}
+
+function unsupported(algorithm: string): never {
+  throw new FitsError(FitsErrorCode.UNSUPPORTED, `${algorithm} tiles cannot be decoded`);
+}
