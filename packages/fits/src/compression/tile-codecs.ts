@@ -1,5 +1,6 @@
 import { FitsError, FitsErrorCode } from '../errors.js';
 import type { Inflate } from '../inflate.js';
+import { plioDecode } from './plio.js';
 import { riceDecode } from './rice.js';
 import type { TileParameters } from './tile-parameters.js';
 
@@ -30,8 +31,14 @@ export async function decodeIntegerTile(
       if (params.bytePix === 8) return unsupported('RICE_1 with BYTEPIX 8');
       riceDecode(compressed, out, params.blockSize, params.bytePix);
       return out;
-    case 'PLIO_1':
-      return unsupported('PLIO_1');
+    case 'PLIO_1': {
+      // PLIO line lists are 16-bit words (the column is 1PI): big-endian in the heap.
+      const view = new DataView(compressed.buffer, compressed.byteOffset, compressed.byteLength);
+      const words = new Int16Array(compressed.byteLength >> 1);
+      for (let i = 0; i < words.length; i++) words[i] = view.getInt16(i * 2);
+      plioDecode(words, out);
+      return out;
+    }
     case 'HCOMPRESS_1':
       return unsupported('HCOMPRESS_1');
     case 'GZIP_1':
