@@ -1,0 +1,228 @@
+import type { HeaderLike } from '@aims/fits';
+import type { NormalizedMetadata } from '../../domain/image.js';
+import { resolveObservationStart } from './date-obs.js';
+import {
+  type SiteLocation,
+  kastenYoungAirmass,
+  moonAltitudeDeg,
+  moonIllumination,
+  moonSeparationDeg,
+  sunAltitudeDeg,
+  targetHorizontal,
+} from './ephemeris.js';
+import { resolveField } from './field-rule.js';
+import { resolveFilterName } from './filter-name.js';
+import { HeaderView } from './header-view.js';
+import { resolveImageType } from './image-type.js';
+import { KEYWORD_TABLE } from './keyword-table.js';
+import { MetadataBuilder } from './metadata.js';
+import { observingNight } from './night.js';
+import { PIXEL_SCALE_RULE, pixelScaleFromOptics, resolveBinning, resolvePixelSize } from './optics.js';
+import { resolvePosition } from './position.js';
+import { resolveSite } from './site.js';
+import { skyGeometry } from './sky-geometry.js';
+import { readStructure } from './structure.js';
+import { numberValue } from './value-parsers.js';
+
+export interface NormalizeOptions {
+  /** Local hour at which one observing night ends and the next begins (default 12). */
+  nightRolloverHour?: number;
+  /** IANA time zone for observing nights when a frame has no site longitude. */
+  timezone?: string;
+  /** The present, for refusing dates in the future (default: the clock). */
+  now?: Date;
+}
+
+const MS_PER_DAY = 86_400_000;
+const MJD_UNIX_EPOCH = 40_587;
+const MJD_TO_JD = 2_400_000.5;
+
+/**
+ * FITS headers → catalog metadata. `headers`: the primary header first, then the header of the
+ * image HDU used (which inherits the primary's keywords). Never throws on header content: every
+ * field that cannot be read is null with its reason.
+ */
+export function normalizeHeaders(headers: readonly HeaderLike[], options: NormalizeOptions = {}): NormalizedMetadata {
+  const header = new HeaderView(headers);
+  const out = new MetadataBuilder();
+
+  for (const rule of KEYWORD_TABLE) out.put(rule.field, resolveField<string | number>(header, rule));
+
+  const structure = readStructure((key) => header.own(key));
+  out.put('naxis', structure.naxis);
+  out.put('naxis1', structure.naxis1);
+  out.put('naxis2', structure.naxis2);
+  out.put('naxis3', structure.naxis3);
+  out.put('bitpix', structure.bitpix);
+
+  const imageType = resolveImageType(header);
+  out.set('image_type', imageType.type, imageType.source, imageType.reason);
+  out.set('image_type_raw', imageType.raw, imageType.source);
+  out.put('filter_name', resolveFilterName(header));
+
+  const binning = resolveBinning(header);
+  out.put('xbinning', binning.x);
+  out.put('ybinning', binning.y);
+  out.put('pixel_size_um', resolvePixelSize(header, binning.x.value));
+
+  const site = resolveSite(header);
+  out.put('site_lat_deg', site.lat);
+  out.put('site_lon_deg', site.lon);
+  if (out.values.site_elev_m === null && site.geocentricHeight !== undefined) {
+    out.set('site_elev_m', site.geocentricHeight, 'OBSGEO-X/Y/Z');
+  }
+  if (out.values.aperture_mm === null) deriveAperture(header, out);
+
+  deriveTime(header, out, options);
+  deriveSky(header, out);
+  deriveEphemeris(out);
+  return out.result();
+}
+
+/** N.I.N.A. writes FOCRATIO but no aperture: D = f / N. */
+function deriveAperture(header: HeaderLike, out: MetadataBuilder): void {
+  const focal = out.values.focal_length_mm;
+  const raw = header.get('FOCRATIO');
+  if (focal === null || raw === undefined) return;
+  const ratio = numberValue(raw, 'FOCRATIO');
+  if (ratio.ok && ratio.value >= 0.5 && ratio.value <= 200) {
+    out.set('aperture_mm', focal / ratio.value, 'FOCALLEN/FOCRATIO', 'computed as focal length / FOCRATIO');
+  }
+}
+
+function deriveTime(header: HeaderLike, out: MetadataBuilder, options: NormalizeOptions): void {
+  const { start, reason } = resolveObservationStart(header, options.now);
+  if (!start) {
+    for (const field of ['date_obs', 'date_obs_ms', 'mjd_obs', 'jd_obs', 'night', 'time_of_day_min'] as const) {
+      out.explain(field, reason ?? 'no date');
+    }
+    return;
+  }
+  out.set('date_obs', start.iso, start.source, start.reason);
+  out.set('date_obs_ms', start.ms, start.source);
+  if (start.dateOnly) {
+    const why = `${start.source} has a date but no time of day`;
+    for (const field of ['mjd_obs', 'jd_obs', 'night', 'time_of_day_min'] as const) out.explain(field, why);
+    return;
+  }
+  const mjd = start.mjd ?? start.ms / MS_PER_DAY + MJD_UNIX_EPOCH;
+  out.set('mjd_obs', mjd, start.source);
+  out.set('jd_obs', mjd + MJD_TO_JD, start.source);
+  const minutes = Math.floor((((start.ms % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / 60_000);
+  out.set('time_of_day_min', minutes, start.source);
+
+  const night = observingNight(start.ms, {
+    longitudeDeg: out.values.site_lon_deg,
+    rolloverHour: options.nightRolloverHour ?? 12,
+    ...(options.timezone ? { timezone: options.timezone } : {}),
+  });
+  const basis = out.values.site_lon_deg !== null ? out.sources.site_lon_deg : options.timezone ? 'timezone' : undefined;
+  out.set('night', night.night, basis, night.reason);
+}
+
+/** Position, pixel scale, field of view and footprint: the WCS first, then the keywords. */
+function deriveSky(header: HeaderLike, out: MetadataBuilder): void {
+  const { naxis1, naxis2 } = out.values;
+  const wcs =
+    naxis1 !== null && naxis2 !== null && naxis1 > 0 && naxis2 > 0
+      ? skyGeometry(header, naxis1, naxis2)
+      : { geometry: null };
+  const geometry = wcs.geometry;
+
+  const position = resolvePosition(header, geometry?.center ?? null, wcs.note);
+  out.set('ra_deg', position.ra, position.keys, position.reason);
+  out.set('dec_deg', position.dec, position.keys, position.reason);
+  out.set('position_source', position.source, position.keys, position.reason);
+
+  if (geometry) {
+    out.set('pixel_scale_arcsec', geometry.pixelScaleArcsec, 'WCS');
+    out.set('fov_width_deg', geometry.widthDeg, 'WCS');
+    out.set('fov_height_deg', geometry.heightDeg, 'WCS');
+    out.set('footprint', geometry.corners, 'WCS');
+    return;
+  }
+  const { pixel_size_um: pixel, focal_length_mm: focal, xbinning } = out.values;
+  if (pixel !== null && focal !== null && xbinning !== null) {
+    const basis = `${out.sources.pixel_size_um}+FOCALLEN`;
+    out.set(
+      'pixel_scale_arcsec',
+      pixelScaleFromOptics(pixel, xbinning, focal),
+      basis,
+      '206.265 × pixel size µm × binning / focal length mm',
+    );
+  } else {
+    const scale = resolveField(header, PIXEL_SCALE_RULE);
+    const why = 'no celestial WCS, and pixel size, binning or focal length unknown';
+    out.put('pixel_scale_arcsec', scale.value === null ? { value: null, reason: `${why}; ${scale.reason}` } : scale);
+  }
+  const scale = out.values.pixel_scale_arcsec;
+  if (scale !== null && naxis1 !== null && naxis2 !== null) {
+    out.set('fov_width_deg', (scale * naxis1) / 3600, out.sources.pixel_scale_arcsec);
+    out.set('fov_height_deg', (scale * naxis2) / 3600, out.sources.pixel_scale_arcsec);
+  } else {
+    out.explain('fov_width_deg', 'no pixel scale or image size');
+    out.explain('fov_height_deg', 'no pixel scale or image size');
+  }
+  out.explain('footprint', 'no celestial WCS');
+}
+
+/** Sun, Moon, altitude and airmass at mid-exposure. */
+function deriveEphemeris(out: MetadataBuilder): void {
+  const v = out.values;
+  if (v.date_obs_ms === null || v.mjd_obs === null) {
+    for (const field of ['sun_alt_deg', 'moon_illumination', 'moon_alt_deg', 'moon_separation_deg'] as const) {
+      out.explain(field, 'no time of observation');
+    }
+    if (v.airmass === null) out.explain('airmass', 'no AIRMASS, and no time to compute it');
+    return;
+  }
+  const mid = v.date_obs_ms + (v.exptime ?? 0) * 500;
+  const when = v.exptime === null ? 'at the start (no exposure time)' : 'at mid-exposure';
+  const site: SiteLocation | null =
+    v.site_lat_deg !== null && v.site_lon_deg !== null
+      ? { latDeg: v.site_lat_deg, lonDeg: v.site_lon_deg, elevationM: v.site_elev_m ?? 0 }
+      : null;
+  const hasPosition = v.ra_deg !== null && v.dec_deg !== null;
+
+  out.set('moon_illumination', moonIllumination(mid), 'computed', when);
+  if (site) {
+    out.set('sun_alt_deg', sunAltitudeDeg(mid, site), 'computed', when);
+    out.set('moon_alt_deg', moonAltitudeDeg(mid, site), 'computed', when);
+  } else {
+    out.explain('sun_alt_deg', 'no site latitude and longitude');
+    out.explain('moon_alt_deg', 'no site latitude and longitude');
+  }
+  if (v.ra_deg === null || v.dec_deg === null) {
+    out.explain('moon_separation_deg', 'no position');
+  } else {
+    const note = site ? when : `${when}, geocentric (no site): up to 1° off`;
+    out.set('moon_separation_deg', moonSeparationDeg(mid, v.ra_deg, v.dec_deg, site), 'computed', note);
+  }
+
+  if (!site || !hasPosition || v.ra_deg === null || v.dec_deg === null) {
+    const missing = !site ? 'no site latitude and longitude' : 'no position';
+    if (v.airmass === null)
+      out.set('airmass', null, undefined, `${out.reasons.airmass ?? 'no AIRMASS'}; cannot compute it: ${missing}`);
+    if (v.altitude_deg === null) out.explain('altitude_deg', missing);
+    if (v.azimuth_deg === null) out.explain('azimuth_deg', missing);
+    return;
+  }
+  const horizontal = targetHorizontal(mid, v.ra_deg, v.dec_deg, site);
+  if (v.altitude_deg === null)
+    out.set('altitude_deg', horizontal.altitudeDeg, 'computed', `computed from site, time and position ${when}`);
+  if (v.azimuth_deg === null)
+    out.set('azimuth_deg', horizontal.azimuthDeg, 'computed', `computed from site, time and position ${when}`);
+  if (v.airmass !== null) return;
+  if (horizontal.altitudeDeg <= 0) {
+    out.set('airmass', null, undefined, `target below the horizon (altitude ${horizontal.altitudeDeg.toFixed(1)}°)`);
+    return;
+  }
+  const previous = out.reasons.airmass;
+  out.set(
+    'airmass',
+    kastenYoungAirmass(horizontal.altitudeDeg),
+    'computed',
+    `${previous ? `${previous}; ` : ''}Kasten & Young (1989) from the computed altitude ${when}`,
+  );
+  out.values.airmass_computed = true;
+}
