@@ -4,6 +4,7 @@
  *   for (const dialect of DIALECTS)
  *     describe(dialect, () => {
  *       const t = useTestDatabase(dialect);          // fresh database per test, migrated
+ *       // or useSharedTestDatabase(dialect): one database for the whole describe (read-only tests)
  *       it('…', async () => { await insertImage(t.database, …) });
  *     });
  *
@@ -17,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { type Database, type OpenDatabaseOptions, openDatabase } from '../../src/db/connection.js';
 import type { DialectName } from '../../src/db/dialect.js';
 
@@ -92,6 +93,24 @@ export function useTestDatabase(
     state.database = await openDatabase(state.test.url, options);
   });
   afterEach(async () => {
+    await state.database?.close();
+    await state.test?.drop();
+  });
+  return state;
+}
+
+/** One fresh, migrated database shared by every test of the enclosing describe. */
+export function useSharedTestDatabase(
+  dialect: DialectName,
+  options?: OpenDatabaseOptions,
+): { database: Database; url: string } {
+  const state = {} as { database: Database; url: string; test: TestDatabase };
+  beforeAll(async () => {
+    state.test = await createTestDatabase(dialect);
+    state.url = state.test.url;
+    state.database = await openDatabase(state.test.url, options);
+  });
+  afterAll(async () => {
     await state.database?.close();
     await state.test?.drop();
   });
