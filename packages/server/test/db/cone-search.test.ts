@@ -1,0 +1,169 @@
+import { CompiledQuery, sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/connection.js';
+import { unitVector } from '../../src/db/image.mapper.js';
+import { imageConditions, queryImages } from '../../src/db/image-query.js';
+import type { ImageFilters } from '../../src/db/image-filters.js';
+import { coneBounds } from '../../src/db/sky-cone.js';
+import { DIALECTS, useSharedTestDatabase } from '../support/databases.js';
+import { fakeSha256 } from '../support/images.js';
+
+const RAD = Math.PI / 180;
+
+/** Deterministic uniform numbers in [0, 1) (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function haversineDeg(ra1: number, dec1: number, ra2: number, dec2: number): number {
+  const s1 = Math.sin(((dec2 - dec1) * RAD) / 2);
+  const s2 = Math.sin(((ra2 - ra1) * RAD) / 2);
+  const h = s1 * s1 + Math.cos(dec1 * RAD) * Math.cos(dec2 * RAD) * s2 * s2;
+  return (2 * Math.asin(Math.min(1, Math.sqrt(h)))) / RAD;
+}
+
+interface Position {
+  ra: number;
+  dec: number;
+}
+
+/** Uniform on the sphere, plus crowds where cone searches go wrong: RA 0/360 and both poles. */
+function positions(count: number): Position[] {
+  const next = random(42);
+  const out: Position[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = i % 4;
+    if (kind === 0) out.push({ ra: next() * 360, dec: Math.asin(2 * next() - 1) / RAD });
+    else if (kind === 1) out.push({ ra: (next() * 6 + 357) % 360, dec: next() * 40 - 20 });
+    else if (kind === 2) out.push({ ra: next() * 360, dec: 84 + next() * 6 });
+    else out.push({ ra: next() * 360, dec: -84 - next() * 6 });
+  }
+  return out;
+}
+
+async function insertPositions(db: Db, list: Position[], firstSerial: number): Promise<number[]> {
+  const ids: number[] = [];
+  // 13 parameters a row: 1,500 rows stay under SQLite's 32,766.
+  for (let start = 0; start < list.length; start += 1500) {
+    const rows = list.slice(start, start + 1500).map((p, i) => {
+      const [x, y, z] = unitVector(p.ra, p.dec);
+      const n = firstSerial + start + i;
+      return {
+        root: '/sky',
+        rel_path: `p${n}.fits`,
+        size_bytes: 2880,
+        mtime_ms: 0,
+        sha256: fakeSha256(10_000_000 + n),
+        hdu_index: 0,
+        ingested_at: 0,
+        updated_at: 0,
+        ra_deg: p.ra,
+        dec_deg: p.dec,
+        pos_x: x,
+        pos_y: y,
+        pos_z: z,
+      };
+    });
+    const inserted = await db.db.insertInto('images').values(rows).returning('id').execute();
+    ids.push(...inserted.map((r) => r.id));
+  }
+  return ids;
+}
+
+const CONES: Array<[string, number, number, number]> = [
+  ['across RA 0 from above', 0.5, 5, 2.5],
+  ['across RA 360 from below', 359.2, -10, 1.5],
+  ['wide, across RA 0', 1, 0, 12],
+  ['containing the north pole', 123, 88.5, 2],
+  ['touching the south pole', 200, -87, 3],
+  ['centred on the pole', 0, 90, 5],
+  ['near the pole, not containing it', 300, 85, 4],
+  ['mid-sky', 45, 30, 10],
+  ['a hemisphere and more', 10, 0, 100],
+];
+
+describe('coneBounds', () => {
+  it('splits the RA range at 0/360 and drops it when the cone holds a pole', () => {
+    expect(coneBounds(0.5, 0, 1).raIntervals.map(([a, b]) => [a.toFixed(6), b.toFixed(6)])).toEqual([
+      ['359.500000', '360.000000'],
+      ['0.000000', '1.500000'],
+    ]);
+    expect(coneBounds(10, 89.5, 1).raIntervals).toEqual([]);
+    const atSixty = coneBounds(180, 60, 1).raIntervals[0] ?? [0, 0];
+    // asin(sin 1° / cos 60°) ≈ 2.0003°, wider than 1°/cos 60° = 2°.
+    expect(atSixty[1] - 180).toBeCloseTo(2.0003, 4);
+  });
+});
+
+for (const dialect of DIALECTS) {
+  describe(dialect, () => {
+    const t = useSharedTestDatabase(dialect);
+    const list = positions(2000);
+
+    it('finds exactly the positions a brute-force haversine finds, across RA 0/360 and near the poles', async () => {
+      const ids = await insertPositions(t.database, list, 0);
+      const near0 = list[1] ?? { ra: 0, dec: 0 };
+      const tiny: [string, number, number, number] = [
+        'tiny, next to a frame near RA 0',
+        near0.ra + 0.01,
+        near0.dec,
+        0.05,
+      ];
+      for (const [label, ra, dec, radius] of [...CONES, tiny]) {
+        const expected = new Set<number>();
+        const ambiguous = new Set<number>();
+        list.forEach((p, i) => {
+          const d = haversineDeg(ra, dec, p.ra, p.dec);
+          if (Math.abs(d - radius) < 1e-9) ambiguous.add(ids[i] ?? -1);
+          else if (d < radius) expected.add(ids[i] ?? -1);
+        });
+        const sort = { column: 'id', direction: 'asc' } as const;
+        const all: number[] = [];
+        let total: number | null = null;
+        let cursor: string | null = null;
+        do {
+          const page = await queryImages(
+            t.database,
+            { ra, dec, radius },
+            { sort, limit: 1000, ...(cursor ? { cursor } : {}) },
+          );
+          all.push(...page.items.map((item) => item.id));
+          total ??= page.total;
+          cursor = page.next_cursor;
+        } while (cursor);
+        expect(total).toBe(all.length);
+        expect(
+          all.filter((id) => !ambiguous.has(id)),
+          label,
+        ).toEqual([...expected].sort((a, b) => a - b));
+        expect(expected.size, `${label} should not be empty`).toBeGreaterThan(0);
+      }
+    });
+
+    it('uses the declination/RA index, not a full scan', async () => {
+      // Enough rows (spread over the sky) for PostgreSQL's planner to prefer the index.
+      await insertPositions(t.database, positions(20_000), 100_000);
+      await sql`analyze images`.execute(t.database.db);
+      const filters: ImageFilters = { ra: 150, dec: 20, radius: 0.5 };
+      const compiled = t.database.db
+        .selectFrom('images')
+        .select('id')
+        .where((eb) => imageConditions(eb, filters))
+        .compile();
+      const prefix = dialect === 'sqlite' ? 'explain query plan ' : 'explain ';
+      const plan = await t.database.db.executeQuery<Record<string, unknown>>(
+        CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]),
+      );
+      const text = plan.rows.map((r) => Object.values(r).join(' ')).join('\n');
+      expect(text).toMatch(/images_dec_ra_idx/);
+      expect(text).not.toMatch(/^SCAN images$|Seq Scan on images/m);
+    });
+  });
+}
