@@ -1,10 +1,12 @@
 import { headerCommand } from './header.command.js';
+import { ingestCommand } from './ingest.command.js';
 import { serveCommand } from './serve.command.js';
 import type { Command } from './command.js';
 
 /** Every `aims` sub-command. Each lives in its own `<name>.command.ts`. */
 const commands: Record<string, Command> = {
   header: headerCommand,
+  ingest: ingestCommand,
   serve: serveCommand,
 };
 

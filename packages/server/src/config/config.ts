@@ -24,6 +24,10 @@ export interface Config {
   signup: 'open' | 'approval' | 'closed';
   allowedDomains: string[];
   publicRead: boolean;
+  /** Origins allowed to call the API from a browser on another site (CORS); empty: CORS off. */
+  corsOrigins: string[];
+  /** Trust X-Forwarded-* from a reverse proxy (client address for rate limits, https for cookies). */
+  trustProxy: boolean;
   /** Frames scoring at or above this (0–100) get `quality_flag`. */
   qualityThreshold: number;
   /** Hour of local time at which one observing night ends and the next begins (default noon). */
@@ -34,6 +38,8 @@ export interface Config {
   rescanSeconds: number;
   stableSeconds: number;
   usePolling: boolean;
+  /** Globs (relative to an image root) that discovery skips, from AIMS_EXCLUDE (comma-separated). */
+  exclude: string[];
 }
 
 export class ConfigError extends Error {
@@ -105,6 +111,7 @@ export interface ConfigOverrides {
   host?: string | undefined;
   port?: number | undefined;
   dataDir?: string | undefined;
+  exclude?: string[] | undefined;
 }
 
 /** Reads and validates the configuration. CLI flags (overrides) win over the environment. */
@@ -153,6 +160,11 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
       .map((d) => d.trim().toLowerCase())
       .filter(Boolean),
     publicRead: boolean(env, 'AIMS_PUBLIC_READ', false),
+    corsOrigins: (env.AIMS_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    trustProxy: boolean(env, 'AIMS_TRUST_PROXY', false),
     qualityThreshold: threshold,
     nightRolloverHour: integer(env, 'AIMS_NIGHT_ROLLOVER_HOUR', 12, 0, 23),
     timezone: env.AIMS_TIMEZONE || undefined,
@@ -160,5 +172,12 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
     rescanSeconds: integer(env, 'AIMS_RESCAN_SECONDS', 300, 0, 86_400),
     stableSeconds: integer(env, 'AIMS_STABLE_SECONDS', 2, 0, 3600),
     usePolling: boolean(env, 'AIMS_USE_POLLING', false),
+    exclude: [
+      ...(env.AIMS_EXCLUDE ?? '')
+        .split(',')
+        .map((g) => g.trim())
+        .filter(Boolean),
+      ...(overrides.exclude ?? []),
+    ],
   };
 }

@@ -1,0 +1,159 @@
+import { stat } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.js';
+import { openDatabase } from '../db/connection.js';
+import { getLedgerEntry } from '../db/ingest-ledger.repository.js';
+import { type Candidate, scanTree } from '../ingest/discovery.js';
+import { type EntryOutcome, IngestPipeline } from '../ingest/pipeline.js';
+import { createFramePool, defaultThreadCount } from '../ingest/worker-pool.js';
+import { type Command, EXIT_BAD_INPUT } from './command.js';
+import { Progress } from './progress.js';
+
+const USAGE = 'aims ingest PATH… [--db URL] [--json] [--skip-analysis] [--workers N] [--exclude GLOB]…';
+
+export interface IngestSummary {
+  files: number;
+  ingested: number;
+  updated: number;
+  duplicates: number;
+  unchanged: number;
+  failed: number;
+  seconds: number;
+}
+
+/** The image root a path belongs to: a configured root that contains it, else the folder itself. */
+export async function rootFor(path: string, roots: readonly string[]): Promise<string> {
+  const abs = resolve(path);
+  const configured = roots.find((r) => abs === r || abs.startsWith(r.endsWith(sep) ? r : r + sep));
+  if (configured) return configured;
+  return (await stat(abs)).isDirectory() ? abs : dirname(abs);
+}
+
+export const ingestCommand: Command = {
+  summary: 'ingest files or folders once, with a progress bar (--json: a summary object)',
+  usage: USAGE,
+  async run(args) {
+    let parsed: ReturnType<typeof parse>;
+    try {
+      parsed = parse(args);
+    } catch (error) {
+      process.stderr.write(`aims ingest: ${(error as Error).message}\nusage: ${USAGE}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    const { values, positionals } = parsed;
+    if (!positionals.length) {
+      process.stderr.write(`aims ingest: no PATH given\nusage: ${USAGE}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    const threads = values.workers === undefined ? defaultThreadCount() : Number(values.workers);
+    if (!Number.isInteger(threads) || threads < 0 || threads > 256) {
+      process.stderr.write(`aims ingest: --workers must be a whole number from 0 to 256, got '${values.workers}'\n`);
+      return EXIT_BAD_INPUT;
+    }
+    const config = loadConfig(undefined, { databaseUrl: values.db, exclude: values.exclude });
+    for (const p of positionals) {
+      try {
+        await stat(p);
+      } catch {
+        process.stderr.write(`aims ingest: ${p}: no such file or folder\n`);
+        return EXIT_BAD_INPUT;
+      }
+    }
+
+    const started = performance.now();
+    const database = await openDatabase(config.databaseUrl);
+    const pool = createFramePool(threads);
+    const progress = values.json || !process.stderr.isTTY ? undefined : new Progress(process.stderr);
+    const summary: IngestSummary = {
+      files: 0,
+      ingested: 0,
+      updated: 0,
+      duplicates: 0,
+      unchanged: 0,
+      failed: 0,
+      seconds: 0,
+    };
+    const mine = new Set<number>();
+    const count: Record<EntryOutcome, (s: IngestSummary) => void> = {
+      ingested: (s) => s.ingested++,
+      moved: (s) => s.ingested++,
+      updated: (s) => s.updated++,
+      duplicate: (s) => s.duplicates++,
+      unchanged: (s) => s.unchanged++,
+      failed: (s) => s.failed++,
+      'retry-later': () => {},
+    };
+    const pipeline = new IngestPipeline({
+      database,
+      pool,
+      stableMs: config.stableSeconds * 1000,
+      skipAnalysis: values['skip-analysis'] ?? false,
+      normalize: {
+        nightRolloverHour: config.nightRolloverHour,
+        ...(config.timezone ? { timezone: config.timezone } : {}),
+      },
+      onOutcome: (entry, outcome) => {
+        if (!mine.has(entry.id)) return;
+        mine.delete(entry.id);
+        count[outcome](summary);
+        progress?.tick(outcome === 'failed' ? `failed: ${entry.rel_path}` : undefined);
+      },
+    });
+    try {
+      const batch: Candidate[] = [];
+      const flush = async () => {
+        const changed = await pipeline.enqueue(batch.splice(0));
+        for (const entry of changed) mine.add(entry.id);
+      };
+      for (const p of positionals) {
+        const root = await rootFor(p, config.imageDirs);
+        for await (const candidate of scanTree(root, resolve(p), config.exclude)) {
+          summary.files++;
+          batch.push(candidate);
+          if (batch.length >= 500) await flush();
+        }
+      }
+      await flush();
+      // Files whose path, size, mtime and inode are as the ledger last saw them are not read again.
+      summary.unchanged += summary.files - mine.size;
+      progress?.start(mine.size);
+      await pipeline.drain();
+      // Entries another process took meanwhile: count them by the state they ended in.
+      for (const id of mine) {
+        const entry = await getLedgerEntry(database, id);
+        if (entry?.state === 'ingested') summary.ingested++;
+        else if (entry?.state === 'duplicate') summary.duplicates++;
+        else if (entry?.state === 'unchanged') summary.unchanged++;
+        else summary.failed++;
+      }
+    } finally {
+      progress?.stop();
+      await pool.close();
+      await database.close();
+    }
+    summary.seconds = Math.round((performance.now() - started) / 10) / 100;
+    if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else {
+      process.stdout.write(
+        `${summary.files} files: ${summary.ingested} ingested, ${summary.updated} updated, ${summary.duplicates} duplicates, ` +
+          `${summary.unchanged} unchanged, ${summary.failed} failed in ${summary.seconds} s\n`,
+      );
+    }
+    return 0;
+  },
+};
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      json: { type: 'boolean' },
+      'skip-analysis': { type: 'boolean' },
+      workers: { type: 'string' },
+      exclude: { type: 'string', multiple: true },
+    },
+  });
+}

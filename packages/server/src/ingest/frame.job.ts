@@ -1,0 +1,153 @@
+import { stat } from 'node:fs/promises';
+import { type Hdu, isFitsError, readImage } from '@aims/fits';
+import { nodeInflate, openFits } from '@aims/fits/node';
+import { DEFAULT_MAX_PIXELS, emptyMetrics, measureFrame } from '../analysis/frame-metrics.js';
+import type { NormalizedMetadata, QualityMetrics, StoredHdu } from '../domain/image.js';
+import { sha256File } from './content-hash.js';
+import { type NormalizeOptions, normalizeHeaders } from './normalize/index.js';
+import { storedHdus } from './stored-headers.js';
+
+export interface FrameJob {
+  absPath: string;
+  /** Headers, hash and catalog only: no pixels are read. */
+  skipAnalysis: boolean;
+  normalize: NormalizeOptions;
+  /** Largest frame measured whole; above it, bands of rows are measured (see analyzePixels). */
+  maxPixels?: number;
+}
+
+export interface ProcessedFrame {
+  sha256: string;
+  sizeBytes: number;
+  mtimeMs: number;
+  inode: number;
+  hduIndex: number;
+  headers: StoredHdu[];
+  metadata: NormalizedMetadata;
+  quality: QualityMetrics | null;
+  /** File-level oddities (duplicate keywords, missing padding…) worth keeping with the frame. */
+  problems: string[];
+}
+
+/**
+ * What should happen to a file that could not be ingested. `retry`: it may still be being written
+ * or was briefly unreadable; `never`: the content itself is the problem (not FITS, malformed) and
+ * stays so until the file changes.
+ */
+export type FrameFailure = { ok: false; reason: string; retry: boolean; code: string };
+export type FrameOutcome = { ok: true; frame: ProcessedFrame } | FrameFailure;
+
+const IMAGE_TYPES = new Set(['PRIMARY', 'IMAGE', 'COMPRESSED_IMAGE']);
+
+/** The HDU a frame's pixels are in: the first image with two non-empty axes. */
+export function pickImageHdu(hdus: readonly Hdu[]): Hdu | undefined {
+  return hdus.find(
+    (h) => IMAGE_TYPES.has(h.type) && h.axes.length >= 2 && (h.axes[0] ?? 0) > 0 && (h.axes[1] ?? 0) > 0,
+  );
+}
+
+/**
+ * One file, start to finish, off the main thread: hash, headers, normalized metadata, pixel
+ * metrics. Never throws for anything about the file; the outcome says what went wrong and whether
+ * trying again could help.
+ */
+export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
+  let fits: Awaited<ReturnType<typeof openFits>> | undefined;
+  try {
+    const before = await stat(job.absPath);
+    const hashing = sha256File(job.absPath);
+    fits = await openFits(job.absPath);
+    const { structure } = fits;
+    const last = structure.hdus.at(-1);
+    // A camera still writing leaves the file shorter than its headers declare.
+    if (!fits.gzip && last && before.size < last.dataOffset + last.dataLength) {
+      await hashing.catch(() => undefined);
+      return {
+        ok: false,
+        retry: true,
+        code: 'INCOMPLETE',
+        reason: `file is ${before.size} bytes but its headers declare ${last.dataOffset + last.dataLength}: still being written or truncated`,
+      };
+    }
+    const image = pickImageHdu(structure.hdus) ?? structure.hdus[0];
+    if (!image) return { ok: false, retry: false, code: 'NO_HDU', reason: 'no HDU in the file' };
+    const primary = structure.hdus[0]?.header;
+    const headers = primary && image.index !== 0 ? [primary, image.header] : [image.header];
+    const metadata = normalizeHeaders(headers, job.normalize);
+    let quality: QualityMetrics | null = null;
+    if (!job.skipAnalysis)
+      quality = await analyzePixels(fits.source, image, metadata, job.maxPixels ?? DEFAULT_MAX_PIXELS);
+    const { sha256, sizeBytes } = await hashing;
+    const after = await stat(job.absPath);
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
+      return { ok: false, retry: true, code: 'CHANGED', reason: 'the file changed while it was being read' };
+    }
+    return {
+      ok: true,
+      frame: {
+        sha256,
+        sizeBytes,
+        mtimeMs: Math.trunc(after.mtimeMs),
+        inode: after.ino,
+        hduIndex: image.index,
+        headers: storedHdus(structure.hdus),
+        metadata,
+        quality,
+        problems: structure.problems.map((p) => `${p.code}: ${p.message}`),
+      },
+    };
+  } catch (error) {
+    return classifyFailure(error);
+  } finally {
+    await fits?.close().catch(() => undefined);
+  }
+}
+
+/** FitsErrors are about content (never retry, except a truncation that may be a write in progress). */
+export function classifyFailure(error: unknown): FrameFailure {
+  if (isFitsError(error)) {
+    const where = error.byteOffset === undefined ? '' : ` at byte ${error.byteOffset}`;
+    return { ok: false, retry: error.code === 'FITS_TRUNCATED', code: error.code, reason: `${error.message}${where}` };
+  }
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT')
+    return { ok: false, retry: false, code, reason: 'the file disappeared before it could be read' };
+  if (code === 'EACCES' || code === 'EPERM')
+    return { ok: false, retry: true, code, reason: 'permission denied reading the file' };
+  if (code === 'EISDIR') return { ok: false, retry: false, code, reason: 'a folder, not a file' };
+  if (code && /^E[A-Z]+$/.test(code)) return { ok: false, retry: true, code, reason: `I/O error ${code}` };
+  const message = error instanceof Error ? error.message : String(error);
+  return { ok: false, retry: false, code: 'INTERNAL', reason: `unexpected error: ${message}` };
+}
+
+/**
+ * Pixel metrics within bounded memory. A frame up to `maxPixels` is read whole; a larger one is
+ * measured on a band of rows through its centre holding `maxPixels` pixels (documented in
+ * analysis_note), so a 14 GB mosaic costs no more memory than a 200 MB frame.
+ */
+async function analyzePixels(
+  source: import('@aims/fits').ByteSource,
+  hdu: Hdu,
+  metadata: NormalizedMetadata,
+  maxPixels: number,
+): Promise<QualityMetrics> {
+  const [width = 0, height = 0] = hdu.axes;
+  if (width <= 0 || height <= 0) return emptyMetrics('no image data in the file');
+  const m = metadata.values;
+  const rowsWanted = Math.max(1, Math.min(height, Math.floor(maxPixels / width)));
+  const start = Math.floor((height - rowsWanted) / 2);
+  const pixels = await readImage(source, hdu, {
+    rows: { start, end: start + rowsWanted },
+    plane: 0,
+    inflate: nodeInflate,
+  });
+  const metrics = measureFrame(
+    { width: pixels.width, height: pixels.height, data: pixels.data },
+    { imageType: m.image_type, pixelScaleArcsec: m.pixel_scale_arcsec, bayerPattern: m.bayer_pattern, maxPixels },
+  );
+  if (rowsWanted < height) {
+    const note = `frame of ${width}×${height} pixels measured on rows ${start + 1}–${start + rowsWanted} (${rowsWanted} rows through the centre)`;
+    return { ...metrics, analysis_note: metrics.analysis_note ? `${metrics.analysis_note}; ${note}` : note };
+  }
+  return metrics;
+}

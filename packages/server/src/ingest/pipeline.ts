@@ -1,0 +1,310 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Database } from '../db/connection.js';
+import type { NewImage } from '../db/image.mapper.js';
+import {
+  findImageByPath,
+  findImageIdBySha256,
+  getImage,
+  insertImage,
+  linkCopy,
+  markMissing,
+  movePath,
+  updateImage,
+} from '../db/images.repository.js';
+import {
+  claimPending,
+  completeEntry,
+  countByState,
+  failEntry,
+  type LedgerEntry,
+  releaseClaims,
+  upsertDiscovered,
+} from '../db/ingest-ledger.repository.js';
+import type { EventBus } from '../util/events.js';
+import type { Candidate } from './discovery.js';
+import type { ProcessedFrame } from './frame.job.js';
+import type { NormalizeOptions } from './normalize/index.js';
+import { checkStability } from './stability.js';
+import type { FramePool } from './worker-pool.js';
+
+/** What became of one ledger entry in this process. */
+export type EntryOutcome = 'ingested' | 'updated' | 'duplicate' | 'moved' | 'unchanged' | 'failed' | 'retry-later';
+
+export interface PipelineOptions {
+  database: Database;
+  pool: FramePool;
+  /** A file is read only once its size and mtime have been unchanged this long. */
+  stableMs: number;
+  skipAnalysis: boolean;
+  normalize: NormalizeOptions;
+  events?: EventBus;
+  /** Called for each finished entry (the CLI's progress bar and counts). */
+  onOutcome?: (entry: LedgerEntry, outcome: EntryOutcome, detail: string | null) => void;
+  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  /** Retryable failures are retried this many times in all, then left as failed. */
+  maxAttempts?: number;
+}
+
+/**
+ * Ledger → workers → catalog. Discovery calls `enqueue`; `drain` (one-shot) or `start` (service)
+ * claim pending rows, wait until each file is stable, hand it to a worker thread and write the
+ * result in one catalog transaction. Several processes may run pipelines on one catalog: claims
+ * never overlap.
+ */
+export class IngestPipeline {
+  readonly workerId = `ingest-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private active = 0;
+
+  constructor(private readonly options: PipelineOptions) {}
+
+  get activeCount(): number {
+    return this.active;
+  }
+
+  /** Records discovered files; only new or changed ones become pending. Returns those. */
+  async enqueue(files: Candidate[]): Promise<LedgerEntry[]> {
+    if (!files.length) return [];
+    const changed = await upsertDiscovered(
+      this.options.database,
+      files.map((f) => ({
+        root: f.root,
+        rel_path: f.relPath,
+        size_bytes: f.sizeBytes,
+        mtime_ms: f.mtimeMs,
+        inode: f.inode,
+      })),
+    );
+    if (changed.length) this.wake?.();
+    return changed;
+  }
+
+  async removed(root: string, relPath: string): Promise<void> {
+    await markMissing(this.options.database, root, relPath);
+  }
+
+  /**
+   * Processes pending entries until none is left that this process can take. Entries still
+   * settling are waited for. Resolves when the ledger has nothing pending for us.
+   */
+  async drain(): Promise<void> {
+    for (;;) {
+      const waitMs = await this.processBatch();
+      if (waitMs === null) return;
+      if (waitMs > 0) await sleep(waitMs);
+    }
+  }
+
+  /** Runs until stop(): processes pending entries as they appear. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        let waitMs: number | null;
+        try {
+          waitMs = await this.processBatch();
+        } catch (error) {
+          this.options.log?.('error', 'ingest batch failed', { err: String(error) });
+          waitMs = 5000;
+        }
+        if (!this.running) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs ?? 10_000);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    })();
+  }
+
+  /** Lets in-flight files finish, then returns unfinished claims to the queue. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await releaseClaims(this.options.database, this.workerId);
+  }
+
+  /**
+   * One round: claim up to a worker-pool's worth of entries and settle each. Returns null when
+   * nothing was pending, else how long to wait before the next round (0: go on at once).
+   */
+  private async processBatch(): Promise<number | null> {
+    const { database, pool } = this.options;
+    const limit = Math.max(2, pool.threads * 2);
+    const entries = await claimPending(database, this.workerId, limit);
+    if (!entries.length) return null;
+    let settleMs = Number.POSITIVE_INFINITY;
+    let progressed = false;
+    await Promise.all(
+      entries.map(async (entry) => {
+        this.active++;
+        try {
+          const outcome = await this.processEntry(entry);
+          if (outcome.waitMs !== undefined) settleMs = Math.min(settleMs, outcome.waitMs);
+          else progressed = true;
+        } catch (error) {
+          // A catalog write that failed (database down, constraint) goes back to the queue.
+          this.options.log?.('error', 'catalog write failed', { path: entry.file_path, err: String(error) });
+          await failEntry(database, entry.id, `catalog write failed: ${String(error)}`, true, {
+            claimedBy: this.workerId,
+          }).catch(() => undefined);
+          this.report(entry, 'failed', String(error));
+        } finally {
+          this.active--;
+        }
+      }),
+    );
+    await releaseClaims(database, this.workerId);
+    this.options.events?.publish('queue.depth', {
+      pending: (await countByState(database)).pending,
+      active: this.active,
+    });
+    return progressed ? 0 : Number.isFinite(settleMs) ? settleMs : 0;
+  }
+
+  private async processEntry(entry: LedgerEntry): Promise<{ waitMs?: number }> {
+    const { database, pool } = this.options;
+    const absPath = join(entry.root, entry.rel_path);
+    const stability = await checkStability(
+      absPath,
+      { sizeBytes: entry.size_bytes, mtimeMs: entry.mtime_ms },
+      this.options.stableMs,
+    );
+    if (stability.state === 'settling') return { waitMs: Math.min(stability.waitMs, 5000) };
+    if (stability.state === 'changed') {
+      await upsertDiscovered(database, [
+        {
+          root: entry.root,
+          rel_path: entry.rel_path,
+          size_bytes: stability.sizeBytes,
+          mtime_ms: stability.mtimeMs,
+          inode: stability.inode,
+        },
+      ]);
+      return { waitMs: this.options.stableMs };
+    }
+    if (stability.state === 'gone') {
+      await failEntry(database, entry.id, 'the file disappeared before it could be read', false, {
+        claimedBy: this.workerId,
+      });
+      await markMissing(database, entry.root, entry.rel_path);
+      this.report(entry, 'failed', 'the file disappeared before it could be read');
+      return {};
+    }
+
+    const result = await pool.run({
+      absPath,
+      skipAnalysis: this.options.skipAnalysis,
+      normalize: this.options.normalize,
+    });
+    if (!result.ok) {
+      const retry = result.retry && entry.attempts < (this.options.maxAttempts ?? 5);
+      await failEntry(database, entry.id, result.reason, retry, { claimedBy: this.workerId });
+      this.options.log?.('warn', 'ingest failed', {
+        path: entry.file_path,
+        code: result.code,
+        reason: result.reason,
+        retry,
+      });
+      this.options.events?.publish('ingest.failed', {
+        file_path: entry.file_path,
+        state: 'failed',
+        reason: result.reason,
+      });
+      this.report(entry, 'failed', result.reason);
+      return {};
+    }
+    const outcome = await this.writeCatalog(entry, result.frame);
+    this.report(entry, outcome.outcome, null);
+    if (outcome.imageId !== null) {
+      this.options.events?.publish('image.ingested', {
+        image_id: outcome.imageId,
+        file_path: entry.file_path,
+        duplicate: outcome.outcome === 'duplicate',
+      });
+    }
+    return {};
+  }
+
+  /** One frame into the catalog: new image, new content at a known path, an exact copy, or a rename. */
+  private async writeCatalog(
+    entry: LedgerEntry,
+    frame: ProcessedFrame,
+  ): Promise<{ outcome: EntryOutcome; imageId: number | null }> {
+    const db = this.options.database;
+    const image: NewImage = {
+      root: entry.root,
+      rel_path: entry.rel_path,
+      size_bytes: frame.sizeBytes,
+      mtime_ms: frame.mtimeMs,
+      inode: frame.inode,
+      sha256: frame.sha256,
+      hdu_index: frame.hduIndex,
+      metadata: frame.metadata.values,
+      normalization: { reasons: frame.metadata.reasons, sources: frame.metadata.sources },
+      quality: frame.quality,
+      headers: frame.headers,
+    };
+    const atPath = await findImageByPath(db, entry.root, entry.rel_path);
+    if (atPath && atPath.sha256 === frame.sha256) {
+      await completeEntry(db, entry.id, {
+        state: 'unchanged',
+        imageId: atPath.id,
+        reason: 'content already catalogued at this path',
+      });
+      return { outcome: 'unchanged', imageId: null };
+    }
+    if (atPath?.kind === 'primary') {
+      const written = await updateImage(db, atPath.id, image, { ledgerId: entry.id });
+      if (written.status === 'duplicate') {
+        await linkCopy(db, written.id, entry.root, entry.rel_path, { ledgerId: entry.id });
+        return { outcome: 'duplicate', imageId: written.id };
+      }
+      await completeEntry(db, entry.id, {
+        state: 'ingested',
+        imageId: atPath.id,
+        reason: 'new content at a known path',
+      });
+      return { outcome: 'updated', imageId: atPath.id };
+    }
+    const sameContent = await findImageIdBySha256(db, frame.sha256);
+    if (sameContent !== null) {
+      const existing = await getImage(db, sameContent);
+      if (existing?.missing_since) {
+        // The first path is gone and the same bytes appeared here: a rename or a move.
+        await movePath(db, sameContent, entry.root, entry.rel_path);
+        await completeEntry(db, entry.id, {
+          state: 'ingested',
+          imageId: sameContent,
+          reason: `moved from ${existing.file_path}`,
+        });
+        return { outcome: 'moved', imageId: sameContent };
+      }
+      await linkCopy(db, sameContent, entry.root, entry.rel_path, { ledgerId: entry.id });
+      return { outcome: 'duplicate', imageId: sameContent };
+    }
+    const written = await insertImage(db, image, { ledgerId: entry.id });
+    if (written.status === 'duplicate') {
+      // Another process catalogued the same bytes between our lookup and our insert.
+      await linkCopy(db, written.id, entry.root, entry.rel_path, { ledgerId: entry.id });
+      return { outcome: 'duplicate', imageId: written.id };
+    }
+    return { outcome: 'ingested', imageId: written.id };
+  }
+
+  private report(entry: LedgerEntry, outcome: EntryOutcome, detail: string | null): void {
+    this.options.onOutcome?.(entry, outcome, detail);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,32 @@
+import { stat } from 'node:fs/promises';
+
+export type Stability =
+  | { state: 'stable'; sizeBytes: number; mtimeMs: number }
+  | { state: 'changed'; sizeBytes: number; mtimeMs: number; inode: number }
+  | { state: 'settling'; waitMs: number }
+  | { state: 'gone' };
+
+/**
+ * A camera writes a frame over seconds; reading it half-written would record a truncated file. A
+ * file is taken only when its size and mtime are what discovery saw and that mtime is at least
+ * `stableMs` old. (Whether the length covers what the headers declare is checked after parsing.)
+ */
+export async function checkStability(
+  absPath: string,
+  seen: { sizeBytes: number; mtimeMs: number },
+  stableMs: number,
+  now = Date.now(),
+): Promise<Stability> {
+  let s: import('node:fs').Stats;
+  try {
+    s = await stat(absPath);
+  } catch {
+    return { state: 'gone' };
+  }
+  const mtimeMs = Math.trunc(s.mtimeMs);
+  if (s.size !== seen.sizeBytes || mtimeMs !== seen.mtimeMs)
+    return { state: 'changed', sizeBytes: s.size, mtimeMs, inode: s.ino };
+  const age = now - mtimeMs;
+  if (age < stableMs) return { state: 'settling', waitMs: stableMs - age };
+  return { state: 'stable', sizeBytes: s.size, mtimeMs };
+}

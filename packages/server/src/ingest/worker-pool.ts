@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { type FrameJob, type FrameOutcome, processFrame } from './frame.job.js';
+
+export interface FramePool {
+  readonly threads: number;
+  run(job: FrameJob): Promise<FrameOutcome>;
+  close(): Promise<void>;
+}
+
+/** One thread per core but one, so the main thread keeps a core for the catalog and the API. */
+export function defaultThreadCount(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+/**
+ * The compiled worker script. Tests run the TypeScript sources, where no .js file sits beside this
+ * module, so the build output in dist/ is used instead (`npm test` builds first).
+ */
+function workerFile(): string | undefined {
+  const here = fileURLToPath(new URL('./frame.worker.js', import.meta.url));
+  if (existsSync(here)) return here;
+  const built = here.replace(/([/\\])src([/\\]ingest[/\\])/, '$1dist$2');
+  return existsSync(built) ? built : undefined;
+}
+
+/**
+ * Parsing, hashing and measuring run in worker threads; the main thread only writes the catalog.
+ * With `threads` 0 (or no compiled worker available) jobs run on the calling thread.
+ */
+export function createFramePool(threads = defaultThreadCount()): FramePool {
+  const filename = threads > 0 ? workerFile() : undefined;
+  if (!filename) {
+    return { threads: 0, run: (job) => processFrame(job), close: async () => {} };
+  }
+  const piscina = new Piscina({ filename, minThreads: 1, maxThreads: threads, idleTimeout: 30_000 });
+  return {
+    threads,
+    run: (job) => piscina.run(job) as Promise<FrameOutcome>,
+    close: () => piscina.destroy(),
+  };
+}
