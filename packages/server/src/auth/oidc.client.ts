@@ -6,8 +6,6 @@ export interface OidcSettings {
   issuer: string;
   clientId: string;
   clientSecret: string | undefined;
-  /** Where the provider sends the browser back: `…/api/auth/oidc/callback`. */
-  redirectUrl: string;
 }
 
 /** What the browser must bring back to the callback, kept in a short-lived signed cookie. */
@@ -15,6 +13,8 @@ export interface OidcPending {
   state: string;
   nonce: string;
   codeVerifier: string;
+  /** Where the provider sends the browser back: `…/api/auth/oidc/callback`. */
+  redirectUrl: string;
 }
 
 function isLoopback(url: URL): boolean {
@@ -51,12 +51,17 @@ export class OidcClient {
   }
 
   /** The provider URL to send the browser to, and what to remember until the callback. */
-  async start(): Promise<{ url: URL; pending: OidcPending }> {
+  async start(redirectUrl: string): Promise<{ url: URL; pending: OidcPending }> {
     const configuration = await this.configuration();
     const codeVerifier = client.randomPKCECodeVerifier();
-    const pending: OidcPending = { state: client.randomState(), nonce: client.randomNonce(), codeVerifier };
+    const pending: OidcPending = {
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+      codeVerifier,
+      redirectUrl,
+    };
     const url = client.buildAuthorizationUrl(configuration, {
-      redirect_uri: this.settings.redirectUrl,
+      redirect_uri: redirectUrl,
       scope: 'openid email profile',
       response_type: 'code',
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
@@ -67,9 +72,15 @@ export class OidcClient {
     return { url, pending };
   }
 
-  /** Exchanges the code of the callback URL and returns who signed in (a verified e-mail required). */
-  async finish(callbackUrl: URL, pending: OidcPending): Promise<ExternalIdentity> {
+  /**
+   * Exchanges the code for tokens and returns who signed in (a verified e-mail required).
+   * `callbackQuery` is the query string the provider sent the browser back with.
+   */
+  async finish(callbackQuery: string, pending: OidcPending): Promise<ExternalIdentity> {
     const configuration = await this.configuration();
+    // The redirect URI we registered, not the URL as seen behind a proxy: the provider compares them.
+    const callbackUrl = new URL(pending.redirectUrl);
+    callbackUrl.search = callbackQuery;
     const tokens = await client.authorizationCodeGrant(configuration, callbackUrl, {
       pkceCodeVerifier: pending.codeVerifier,
       expectedState: pending.state,

@@ -1,0 +1,39 @@
+import type { JWTVerifyGetKey } from 'jose';
+import type { OidcClient } from '../auth/oidc.client.js';
+import type { SessionTokens } from '../auth/session-token.js';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/connection.js';
+import type { EventBus, WatcherState } from '../util/events.js';
+
+/** What the ingest side offers the API (implemented in main.ts by whatever runs ingest). */
+export interface IngestControl {
+  /** Files waiting and being worked on right now. */
+  queue(): Promise<{ pending: number; active: number }> | { pending: number; active: number };
+  watcherState(): WatcherState;
+  /** Starts a rescan of every image root now; resolves when it has been started. */
+  rescan(): Promise<void>;
+}
+
+/** Renders a preview on demand when it is missing; resolves to the file written, or null. */
+export type PreviewRenderer = (
+  image: { id: number; path: string; sha256: string },
+  size: PreviewSize,
+) => Promise<string | null>;
+export type PreviewSize = 'thumb' | 'medium';
+
+/** Everything the routes share; built once by buildApp. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  sessions: SessionTokens;
+  events: EventBus;
+  version: string;
+  startedAt: number;
+  ingest: IngestControl | undefined;
+  previews: PreviewRenderer | undefined;
+  googleKeys: JWTVerifyGetKey | undefined;
+  oidc: OidcClient | undefined;
+  /** Signs the short-lived OIDC state cookie. */
+  cookieSecret: string;
+  rateLimit: { max: number; timeWindowMs: number };
+}

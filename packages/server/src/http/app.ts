@@ -1,0 +1,169 @@
+/**
+ * The AIMS HTTP API as a Fastify application: `buildApp(deps)` returns it ready to `inject` or to
+ * listen (only main.ts listens). Routes live under /api; one onRequest hook on that scope
+ * authenticates and authorizes every request by the route's `config.access`.
+ */
+import { createHmac } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { JWTVerifyGetKey } from 'jose';
+import { resolveJwtSecret } from '../auth/jwt-secret.js';
+import { OidcClient } from '../auth/oidc.client.js';
+import { SessionTokens } from '../auth/session-token.js';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/connection.js';
+import { EventBus } from '../util/events.js';
+import type { AppContext, IngestControl, PreviewRenderer } from './app-context.js';
+import { authenticationHook } from './authentication.js';
+import { corsHook } from './cors.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { loggerOptions, requestId } from './logger.js';
+import { adminRoutes } from './routes/admin.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { eventsRoutes } from './routes/events.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { userRoutes } from './routes/user.routes.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  /** Default: JWT_SECRET, else the secret stored in the data folder (generated on first start). */
+  jwtSecret?: string;
+  version?: string;
+  events?: EventBus;
+  ingest?: IngestControl;
+  previews?: PreviewRenderer;
+  /** Keys that sign Google ID tokens (default: Google's published JWKS). Tests pass their own. */
+  googleKeys?: JWTVerifyGetKey;
+  /** pino options, a logger instance, or false (default: options from config.logLevel). */
+  logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
+  /** Attempts per client address on login and sign-up routes (default 10 per minute). */
+  rateLimit?: { max: number; timeWindowMs: number };
+}
+
+export const DEFAULT_RATE_LIMIT = { max: 10, timeWindowMs: 60_000 };
+
+/** Builds the shared context of the routes from the dependencies. */
+export function createContext(deps: AppDeps): AppContext {
+  const secret = deps.jwtSecret ?? resolveJwtSecret(deps.config.jwtSecret, deps.config.dataDir);
+  const oidc = deps.config.oidc;
+  return {
+    config: deps.config,
+    database: deps.database,
+    sessions: new SessionTokens(secret),
+    events: deps.events ?? new EventBus(),
+    version: deps.version ?? process.env.npm_package_version ?? '0.1.0',
+    startedAt: Date.now(),
+    ingest: deps.ingest,
+    previews: deps.previews,
+    googleKeys: deps.googleKeys,
+    oidc: oidc
+      ? new OidcClient({ issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret })
+      : undefined,
+    // A separate key for cookie signatures, derived so that one secret is all an operator manages.
+    cookieSecret: createHmac('sha256', secret).update('aims cookie signing').digest('base64url'),
+    rateLimit: deps.rateLimit ?? DEFAULT_RATE_LIMIT,
+  };
+}
+
+function contentSecurityPolicy(config: Config) {
+  const google = config.googleClientId ? ['https://accounts.google.com', 'https://accounts.google.com/gsi/'] : [];
+  return {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", ...google],
+      // Swagger UI and Google's button set inline styles.
+      styleSrc: ["'self'", "'unsafe-inline'", ...google],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      connectSrc: ["'self'", ...google],
+      frameSrc: ["'self'", ...google],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      frameAncestors: ["'none'"],
+      formAction: ["'self'"],
+    },
+  };
+}
+
+/** Everything under /api (and the docs), as one plugin. */
+export async function registerAims(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: contentSecurityPolicy(ctx.config),
+    // Previews are loaded by the web UI from the same origin only.
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  await app.register(fastifyCookie, { secret: ctx.cookieSecret });
+  await app.register(fastifyRateLimit, { global: false });
+  if (ctx.config.corsOrigins.length) app.addHook('onRequest', corsHook(ctx.config.corsOrigins));
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'AIMS API',
+        version: ctx.version,
+        description:
+          'The catalog of an observatory\'s FITS images. Authenticate with "Authorization: Bearer <token>" ' +
+          '(a session JWT from /api/auth/login or an API token from /api/user/tokens), or with the session cookie.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'aims_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: false });
+
+  await app.register(
+    async (api) => {
+      api.addHook(
+        'onRequest',
+        authenticationHook({
+          database: ctx.database,
+          sessions: ctx.sessions,
+          publicRead: ctx.config.publicRead,
+          trustedOrigins: ctx.config.corsOrigins,
+        }),
+      );
+      api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+      await api.register(healthRoutes(ctx));
+      await api.register(authRoutes(ctx));
+      await api.register(userRoutes(ctx));
+      await api.register(adminRoutes(ctx));
+      await api.register(eventsRoutes(ctx));
+    },
+    { prefix: '/api' },
+  );
+}
+
+/**
+ * The application, not listening. Logs carry `request_id` (the caller's X-Request-Id when it looks
+ * like one, else a UUID), which is also sent back in the X-Request-Id response header.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const ctx = createContext(deps);
+  const logger = deps.logger ?? loggerOptions(deps.config.logLevel);
+  const isInstance = typeof logger === 'object' && logger !== null && 'child' in logger;
+  const app = Fastify({
+    ...(isInstance
+      ? { loggerInstance: logger as FastifyBaseLogger }
+      : { logger: logger as FastifyServerOptions['logger'] }),
+    genReqId: requestId,
+    requestIdLogLabel: 'request_id',
+    trustProxy: deps.config.trustProxy,
+    ajv: { customOptions: { verbose: true, strict: false } },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  await registerAims(app, ctx);
+  return app;
+}

@@ -1,0 +1,162 @@
+/**
+ * Sign-in and sign-up: password, Google ID token, OpenID Connect (code + PKCE), sign-out. Every
+ * route here is public; login and sign-up are rate-limited per client address.
+ */
+import type { FastifyInstance } from 'fastify';
+import { AccountError, loginWithPassword, signInExternal, signUpWithPassword } from '../../auth/accounts.service.js';
+import { IdTokenError, verifyGoogleIdToken } from '../../auth/google-id-token.js';
+import { MIN_PASSWORD_LENGTH } from '../../auth/password.js';
+import type { AppContext } from '../app-context.js';
+import { audit } from '../audit.js';
+import { HttpError, notFound } from '../errors.js';
+import { AuthConfigSchema, GoogleBody, LoginBody, PendingSignup, SignupBody } from '../schemas/auth.schemas.js';
+import { SessionSchema, errors } from '../schemas/common.schemas.js';
+import { clearSessionCookie } from '../session-cookie.js';
+import type { TypeBoxTypeProvider } from '../type-provider.js';
+import { oidcRoutes } from './oidc.routes.js';
+import { accountHttpError, startSession } from '../sign-in.js';
+
+export function authRoutes(ctx: AppContext) {
+  return async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+    const limited = {
+      access: 'public' as const,
+      rateLimit: { max: ctx.rateLimit.max, timeWindow: ctx.rateLimit.timeWindowMs },
+    };
+    const policy = { signup: ctx.config.signup, allowedDomains: ctx.config.allowedDomains };
+
+    app.get(
+      '/auth/config',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['auth'],
+          summary: 'How people can sign in here (for the sign-in page)',
+          response: { 200: AuthConfigSchema },
+        },
+      },
+      async () => ({
+        signup: ctx.config.signup,
+        password_min_length: MIN_PASSWORD_LENGTH,
+        google_client_id: ctx.config.googleClientId ?? null,
+        oidc: ctx.oidc !== undefined,
+        public_read: ctx.config.publicRead,
+      }),
+    );
+
+    app.post(
+      '/auth/login',
+      {
+        config: limited,
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign in with e-mail and password',
+          body: LoginBody,
+          response: { 200: SessionSchema, ...errors(400, 401, 403, 429) },
+        },
+      },
+      async (request, reply) => {
+        try {
+          const user = await loginWithPassword(ctx.database, request.body.email, request.body.password);
+          request.log.info({ user_id: user.id }, 'signed in with a password');
+          return await startSession(ctx, request, reply, user);
+        } catch (error) {
+          if (error instanceof AccountError)
+            request.log.warn({ email: request.body.email, reason: error.code }, 'login failed');
+          throw accountHttpError(error);
+        }
+      },
+    );
+
+    app.post(
+      '/auth/signup',
+      {
+        config: limited,
+        schema: {
+          tags: ['auth'],
+          summary: 'Create an account (per AIMS_SIGNUP: open, approval or closed)',
+          description:
+            'open: the account is active at once (201 with a session). approval: it waits for an administrator (202). ' +
+            'The first account ever created becomes an administrator.',
+          body: SignupBody,
+          response: { 201: SessionSchema, 202: PendingSignup, ...errors(400, 403, 409, 429) },
+        },
+      },
+      async (request, reply) => {
+        try {
+          const result = await signUpWithPassword(ctx.database, policy, {
+            email: request.body.email,
+            password: request.body.password,
+            displayName: request.body.display_name ?? null,
+          });
+          await audit(ctx.database, request, 'user.signup', `user:${result.user.id}`, {
+            email: result.user.email,
+            method: 'password',
+            first_admin: result.firstAdmin,
+            pending: result.pendingApproval,
+          });
+          if (result.pendingApproval)
+            return reply.code(202).send({
+              status: 'pending_approval' as const,
+              message: 'the account waits for an administrator to activate it',
+              user: result.user,
+            });
+          return reply.code(201).send(await startSession(ctx, request, reply, result.user));
+        } catch (error) {
+          if (error instanceof AccountError) request.log.warn({ reason: error.code }, 'sign-up refused');
+          throw accountHttpError(error);
+        }
+      },
+    );
+
+    app.post(
+      '/auth/google',
+      {
+        config: limited,
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign in with a Google ID token (Google Identity Services)',
+          body: GoogleBody,
+          response: { 200: SessionSchema, 202: PendingSignup, ...errors(400, 401, 403, 404, 429) },
+        },
+      },
+      async (request, reply) => {
+        const clientId = ctx.config.googleClientId;
+        if (!clientId) throw notFound('Google Sign-In is not configured (GOOGLE_CLIENT_ID)');
+        try {
+          const identity = await verifyGoogleIdToken(request.body.token, { clientId, keys: ctx.googleKeys });
+          const result = await signInExternal(ctx.database, policy, 'google', identity);
+          if (result.pendingApproval)
+            return reply.code(202).send({
+              status: 'pending_approval' as const,
+              message: 'the account waits for an administrator to activate it',
+              user: result.user,
+            });
+          request.log.info({ user_id: result.user.id }, 'signed in with Google');
+          return await startSession(ctx, request, reply, result.user);
+        } catch (error) {
+          if (error instanceof IdTokenError) {
+            request.log.warn({ reason: error.message }, 'Google sign-in refused');
+            throw new HttpError(401, error.message);
+          }
+          if (error instanceof AccountError) request.log.warn({ reason: error.code }, 'Google sign-in refused');
+          throw accountHttpError(error);
+        }
+      },
+    );
+
+    app.post(
+      '/auth/logout',
+      {
+        config: { access: 'public' },
+        schema: { tags: ['auth'], summary: 'Sign out (drops the session cookie)', response: { 204: { type: 'null' } } },
+      },
+      async (request, reply) => {
+        clearSessionCookie(request, reply);
+        return reply.code(204).send();
+      },
+    );
+
+    await app.register(oidcRoutes(ctx));
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * GET /api/events: server-sent events for the UI (new frames, failures, queue depth, watcher state),
+ * relayed from the in-process event bus. A comment line every 25 s keeps proxies from closing an
+ * idle stream.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AimsEvent } from '../../util/events.js';
+import type { AppContext } from '../app-context.js';
+import { errors } from '../schemas/common.schemas.js';
+
+const HEARTBEAT_MS = 25_000;
+
+export function formatSse(event: AimsEvent, id: number): string {
+  return `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+}
+
+export function eventsRoutes(ctx: AppContext) {
+  return async (app: FastifyInstance) => {
+    // Open streams never end by themselves; shutting down ends them so that close() does not wait.
+    const open = new Set<() => void>();
+    app.addHook('preClose', async () => {
+      for (const end of open) end();
+    });
+    app.get(
+      '/events',
+      {
+        config: { access: 'read' },
+        schema: {
+          tags: ['catalog'],
+          summary: 'Live ingest events (text/event-stream): image.ingested, ingest.failed, queue.depth, watcher.state',
+          produces: ['text/event-stream'],
+          response: { 200: { type: 'string', description: 'an event stream' }, ...errors(401, 403) },
+        },
+      },
+      async (request, reply) => {
+        reply.hijack();
+        const raw = reply.raw;
+        // Headers Fastify would have sent (security headers, request id) plus the stream's own.
+        for (const [name, value] of Object.entries(reply.getHeaders()))
+          if (value !== undefined) raw.setHeader(name, value as string);
+        raw.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        let id = 0;
+        raw.write('retry: 5000\n\n');
+        const send = (event: AimsEvent) => {
+          raw.write(formatSse(event, ++id));
+        };
+        const unsubscribe = ctx.events.subscribe(send);
+        try {
+          if (ctx.ingest) {
+            send({ type: 'queue.depth', data: await ctx.ingest.queue() });
+            send({ type: 'watcher.state', data: { state: ctx.ingest.watcherState() } });
+          }
+        } catch (error) {
+          request.log.warn({ err: error }, 'events: no initial queue state');
+        }
+        const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+        heartbeat.unref();
+        const stop = () => {
+          clearInterval(heartbeat);
+          unsubscribe();
+          open.delete(end);
+        };
+        const end = () => {
+          stop();
+          raw.end();
+        };
+        open.add(end);
+        request.raw.on('close', stop);
+        raw.on('error', stop);
+      },
+    );
+  };
+}

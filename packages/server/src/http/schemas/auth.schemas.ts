@@ -1,0 +1,44 @@
+import { Type } from '@sinclair/typebox';
+import { MAX_PASSWORD_LENGTH } from '../../auth/password.js';
+import { UserSchema } from './common.schemas.js';
+
+const Email = Type.String({ minLength: 3, maxLength: 254, 'x-expected': 'an e-mail address' });
+const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH });
+
+export const LoginBody = Type.Object({ email: Email, password: Password }, { additionalProperties: false });
+
+export const SignupBody = Type.Object(
+  {
+    email: Email,
+    password: Password,
+    display_name: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const GoogleBody = Type.Object(
+  { token: Type.String({ minLength: 10, maxLength: 8192, description: 'the Google ID token (a JWT)' }) },
+  { additionalProperties: false },
+);
+
+export const PendingSignup = Type.Object({
+  status: Type.Literal('pending_approval'),
+  message: Type.String(),
+  user: UserSchema,
+});
+
+export const AuthConfigSchema = Type.Object({
+  signup: Type.Union([Type.Literal('open'), Type.Literal('approval'), Type.Literal('closed')]),
+  password_min_length: Type.Integer(),
+  google_client_id: Type.Union([Type.String(), Type.Null()]),
+  oidc: Type.Boolean(),
+  public_read: Type.Boolean(),
+});
+
+export const OidcCallbackQuery = Type.Object({
+  code: Type.Optional(Type.String({ maxLength: 4096 })),
+  state: Type.Optional(Type.String({ maxLength: 1024 })),
+  error: Type.Optional(Type.String({ maxLength: 256 })),
+  error_description: Type.Optional(Type.String({ maxLength: 1024 })),
+  iss: Type.Optional(Type.String({ maxLength: 1024 })),
+});

@@ -1,0 +1,49 @@
+import { type TSchema, Type } from '@sinclair/typebox';
+
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.String({ description: 'HTTP status text' }),
+    message: Type.String(),
+    parameter: Type.Optional(Type.String({ description: 'the request parameter that is wrong (400s)' })),
+  },
+  { title: 'Error' },
+);
+
+/** The error responses every route may give, for the OpenAPI page. */
+export function errors(...statuses: number[]): Record<number, TSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, ErrorSchema]));
+}
+
+export const IsoDateTime = Type.String({ format: 'date-time' });
+
+/** A path id: a positive integer, coerced from the URL. */
+export const IdParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'numeric id' }),
+});
+
+export const UserSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    email: Type.String(),
+    display_name: Type.Union([Type.String(), Type.Null()]),
+    role: Type.Union([Type.Literal('admin'), Type.Literal('user')]),
+    can_download: Type.Boolean(),
+    is_active: Type.Boolean(),
+    has_password: Type.Boolean(),
+    google_linked: Type.Boolean(),
+    oidc_linked: Type.Boolean(),
+    created_at: IsoDateTime,
+    last_login_at: Type.Union([IsoDateTime, Type.Null()]),
+  },
+  { title: 'User' },
+);
+
+export const SessionSchema = Type.Object(
+  {
+    access_token: Type.String({ description: 'a JWT (HS256); send as "Authorization: Bearer …"' }),
+    token_type: Type.Literal('bearer'),
+    expires_in: Type.Integer({ description: 'seconds' }),
+    user: UserSchema,
+  },
+  { title: 'Session' },
+);
