@@ -10,3 +10,4 @@ export * from './angles.js';
 export * from './source.js';
 export * from './hdu.js';
 export * from './compressed-header.js';
+export * from './wcs/index.js';

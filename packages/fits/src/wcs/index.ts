@@ -1,0 +1,3 @@
+export { type ImageFootprint, imageFootprint } from './footprint.js';
+export type { SkyPosition } from './sky-position.js';
+export { type Wcs, wcsFromHeader } from './wcs.js';

@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { BLOCK_SIZE, CARD_LENGTH } from '../../src/constants.js';
+import { type Header, parseHeader } from '../../src/header.js';
+
+/** Where Debian's python3-astropy is unpacked (shared by the tests that use astropy's data). */
+export const ASTROPY_DEB_DIR = '/tmp/aims-astropy-deb';
+export const ASTROPY_PACKAGE_DIR = join(ASTROPY_DEB_DIR, 'x/usr/lib/python3/dist-packages/astropy');
+
+/**
+ * Unpacks python3-astropy with `apt-get download` + `dpkg -x` unless already there. Returns why
+ * it is not available, or undefined when it is.
+ */
+export function ensureAstropyPackage(): string | undefined {
+  if (existsSync(ASTROPY_PACKAGE_DIR)) return undefined;
+  mkdirSync(ASTROPY_DEB_DIR, { recursive: true });
+  const run = spawnSync('sh', ['-c', 'apt-get download python3-astropy && dpkg -x python3-astropy_*.deb x'], {
+    cwd: ASTROPY_DEB_DIR,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (existsSync(ASTROPY_PACKAGE_DIR)) return undefined;
+  return `python3-astropy could not be unpacked into ${ASTROPY_DEB_DIR}: ${run.stderr || run.error}`.slice(0, 300);
+}
+
+/** FITS files and bare headers (.hdr) in astropy's io.fits and wcs test data. */
+export function astropyWcsTestFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      // io/fits/tests/data/invalid holds deliberately broken files for the reader's own tests.
+      if (statSync(path).isDirectory()) {
+        if (name !== 'invalid') walk(path);
+      } else if (/\.(fits|fit|fz|hdr)(\.gz)?$/i.test(name)) out.push(path);
+    }
+  };
+  walk(join(ASTROPY_PACKAGE_DIR, 'io/fits/tests/data'));
+  walk(join(ASTROPY_PACKAGE_DIR, 'wcs/tests/data'));
+  return out;
+}
+
+function dataUnitLength(header: Header): number {
+  const bitpix = Math.abs(header.number('BITPIX') ?? 0);
+  const naxis = header.number('NAXIS') ?? 0;
+  if (naxis === 0) return 0;
+  // Random groups (NAXIS1 = 0) leave the first axis out of the product.
+  let count = 1;
+  for (let i = header.boolean('GROUPS') === true && header.number('NAXIS1') === 0 ? 2 : 1; i <= naxis; i++)
+    count *= header.number(`NAXIS${i}`) ?? 0;
+  const groups = header.number('GCOUNT') ?? 1;
+  const parameters = header.number('PCOUNT') ?? 0;
+  return (bitpix / 8) * groups * (parameters + count);
+}
+
+/**
+ * Every HDU's header of a FITS file, or the one header of a .hdr file (card images with or
+ * without newlines, with or without END). A test-only walker: it trusts sizes and stops at the
+ * first header it cannot parse.
+ */
+export function readHeaders(path: string): Header[] {
+  let bytes: Uint8Array = readFileSync(path);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  if (path.endsWith('.hdr')) {
+    const text = Buffer.from(bytes).toString('latin1');
+    const cards = text.includes('\n')
+      ? text.split('\n').map((line) => line.replace(/\r$/, '').padEnd(CARD_LENGTH).slice(0, CARD_LENGTH))
+      : (text.match(/[\s\S]{1,80}/g) ?? []).map((card) => card.padEnd(CARD_LENGTH));
+    if (!cards.some((card) => card.startsWith('END     '))) cards.push('END'.padEnd(CARD_LENGTH));
+    let joined = cards.join('');
+    joined = joined.padEnd(Math.ceil(joined.length / BLOCK_SIZE) * BLOCK_SIZE);
+    return [parseHeader(Buffer.from(joined, 'latin1'), 0).header];
+  }
+  const headers: Header[] = [];
+  let offset = 0;
+  while (offset < bytes.length) {
+    let parsed: ReturnType<typeof parseHeader>;
+    try {
+      parsed = parseHeader(bytes, offset, { hduIndex: headers.length });
+    } catch {
+      break;
+    }
+    headers.push(parsed.header);
+    offset += parsed.headerLength + Math.ceil(dataUnitLength(parsed.header) / BLOCK_SIZE) * BLOCK_SIZE;
+  }
+  return headers;
+}
