@@ -1,15 +1,6 @@
 import type { HeaderLike } from '@aims/fits';
 import type { NormalizedMetadata } from '../../domain/image.js';
 import { resolveObservationStart } from './date-obs.js';
-import {
-  type SiteLocation,
-  kastenYoungAirmass,
-  moonAltitudeDeg,
-  moonIllumination,
-  moonSeparationDeg,
-  sunAltitudeDeg,
-  targetHorizontal,
-} from './ephemeris.js';
 import { resolveField } from './field-rule.js';
 import { resolveFilterName } from './filter-name.js';
 import { HeaderView } from './header-view.js';
@@ -17,6 +8,7 @@ import { resolveImageType } from './image-type.js';
 import { KEYWORD_TABLE } from './keyword-table.js';
 import { MetadataBuilder } from './metadata.js';
 import { observingNight } from './night.js';
+import { deriveObservingConditions } from './observing-conditions.js';
 import { PIXEL_SCALE_RULE, pixelScaleFromOptics, resolveBinning, resolvePixelSize } from './optics.js';
 import { resolvePosition } from './position.js';
 import { resolveSite } from './site.js';
@@ -57,7 +49,7 @@ export function normalizeHeaders(headers: readonly HeaderLike[], options: Normal
 
   const imageType = resolveImageType(header);
   out.set('image_type', imageType.type, imageType.source, imageType.reason);
-  out.set('image_type_raw', imageType.raw, imageType.source);
+  out.set('image_type_raw', imageType.raw, imageType.source, imageType.raw === null ? imageType.reason : undefined);
   out.put('filter_name', resolveFilterName(header));
 
   const binning = resolveBinning(header);
@@ -75,7 +67,7 @@ export function normalizeHeaders(headers: readonly HeaderLike[], options: Normal
 
   deriveTime(header, out, options);
   deriveSky(header, out);
-  deriveEphemeris(out);
+  deriveObservingConditions(out);
   return out.result();
 }
 
@@ -164,65 +156,4 @@ function deriveSky(header: HeaderLike, out: MetadataBuilder): void {
     out.explain('fov_height_deg', 'no pixel scale or image size');
   }
   out.explain('footprint', 'no celestial WCS');
-}
-
-/** Sun, Moon, altitude and airmass at mid-exposure. */
-function deriveEphemeris(out: MetadataBuilder): void {
-  const v = out.values;
-  if (v.date_obs_ms === null || v.mjd_obs === null) {
-    for (const field of ['sun_alt_deg', 'moon_illumination', 'moon_alt_deg', 'moon_separation_deg'] as const) {
-      out.explain(field, 'no time of observation');
-    }
-    if (v.airmass === null) out.explain('airmass', 'no AIRMASS, and no time to compute it');
-    return;
-  }
-  const mid = v.date_obs_ms + (v.exptime ?? 0) * 500;
-  const when = v.exptime === null ? 'at the start (no exposure time)' : 'at mid-exposure';
-  const site: SiteLocation | null =
-    v.site_lat_deg !== null && v.site_lon_deg !== null
-      ? { latDeg: v.site_lat_deg, lonDeg: v.site_lon_deg, elevationM: v.site_elev_m ?? 0 }
-      : null;
-  const hasPosition = v.ra_deg !== null && v.dec_deg !== null;
-
-  out.set('moon_illumination', moonIllumination(mid), 'computed', when);
-  if (site) {
-    out.set('sun_alt_deg', sunAltitudeDeg(mid, site), 'computed', when);
-    out.set('moon_alt_deg', moonAltitudeDeg(mid, site), 'computed', when);
-  } else {
-    out.explain('sun_alt_deg', 'no site latitude and longitude');
-    out.explain('moon_alt_deg', 'no site latitude and longitude');
-  }
-  if (v.ra_deg === null || v.dec_deg === null) {
-    out.explain('moon_separation_deg', 'no position');
-  } else {
-    const note = site ? when : `${when}, geocentric (no site): up to 1° off`;
-    out.set('moon_separation_deg', moonSeparationDeg(mid, v.ra_deg, v.dec_deg, site), 'computed', note);
-  }
-
-  if (!site || !hasPosition || v.ra_deg === null || v.dec_deg === null) {
-    const missing = !site ? 'no site latitude and longitude' : 'no position';
-    if (v.airmass === null)
-      out.set('airmass', null, undefined, `${out.reasons.airmass ?? 'no AIRMASS'}; cannot compute it: ${missing}`);
-    if (v.altitude_deg === null) out.explain('altitude_deg', missing);
-    if (v.azimuth_deg === null) out.explain('azimuth_deg', missing);
-    return;
-  }
-  const horizontal = targetHorizontal(mid, v.ra_deg, v.dec_deg, site);
-  if (v.altitude_deg === null)
-    out.set('altitude_deg', horizontal.altitudeDeg, 'computed', `computed from site, time and position ${when}`);
-  if (v.azimuth_deg === null)
-    out.set('azimuth_deg', horizontal.azimuthDeg, 'computed', `computed from site, time and position ${when}`);
-  if (v.airmass !== null) return;
-  if (horizontal.altitudeDeg <= 0) {
-    out.set('airmass', null, undefined, `target below the horizon (altitude ${horizontal.altitudeDeg.toFixed(1)}°)`);
-    return;
-  }
-  const previous = out.reasons.airmass;
-  out.set(
-    'airmass',
-    kastenYoungAirmass(horizontal.altitudeDeg),
-    'computed',
-    `${previous ? `${previous}; ` : ''}Kasten & Young (1989) from the computed altitude ${when}`,
-  );
-  out.values.airmass_computed = true;
 }

@@ -63,7 +63,7 @@ export function resolveBinning(header: HeaderLike): { x: Resolved<number>; y: Re
 }
 
 /**
- * Physical (unbinned) pixel size in µm. PIXSIZE1 (INDI) is unbinned; XPIXSZ includes the binning
+ * Physical (unbinned) pixel size in µm. PIXSIZE1 (INDI) is unbinned and read first; XPIXSZ includes the binning
  * in MaxIm DL ("physical X dimension … includes binning"), N.I.N.A. and INDI, so it is divided by
  * XBINNING — and refused when the binning is unknown rather than guessed as 1.
  */
@@ -83,30 +83,20 @@ export const UNBINNED_PIXEL_SIZE_RULE: FieldRule<number> = {
 const BINNED_PIXEL_SIZE_KEYWORD = 'XPIXSZ';
 
 export function resolvePixelSize(header: HeaderLike, xbinning: number | null): Resolved<number> {
+  const unbinned = resolveField(header, UNBINNED_PIXEL_SIZE_RULE);
   const binned = header.get(BINNED_PIXEL_SIZE_KEYWORD);
-  if (binned !== undefined) {
-    const parsed = numberValue(binned, BINNED_PIXEL_SIZE_KEYWORD);
-    if (parsed.ok && xbinning !== null) {
-      const unbinned = parsed.value / xbinning;
-      const [min, max] = UNBINNED_PIXEL_SIZE_RULE.range ?? [0, Infinity];
-      if (unbinned >= min && unbinned <= max) {
-        return xbinning === 1
-          ? { value: unbinned, source: BINNED_PIXEL_SIZE_KEYWORD }
-          : {
-              value: unbinned,
-              source: BINNED_PIXEL_SIZE_KEYWORD,
-              reason: `XPIXSZ ${show(binned)} includes ${xbinning}× binning`,
-            };
-      }
-    }
-  }
-  const other = resolveField(header, UNBINNED_PIXEL_SIZE_RULE);
-  if (other.value !== null || binned === undefined) return other;
-  const why =
-    xbinning === null
-      ? `XPIXSZ ${show(binned)} includes the binning, which is unknown`
-      : `XPIXSZ ${show(binned)} is not a plausible pixel size`;
-  return { value: null, reason: other.reason?.startsWith('no ') ? why : `${why}; ${other.reason}` };
+  if (unbinned.value !== null || binned === undefined) return unbinned;
+  const parsed = numberValue(binned, BINNED_PIXEL_SIZE_KEYWORD);
+  if (!parsed.ok) return { value: null, reason: parsed.reason };
+  if (xbinning === null)
+    return { value: null, reason: `XPIXSZ ${show(binned)} includes the binning, which is unknown` };
+  const value = parsed.value / xbinning;
+  const [min, max] = UNBINNED_PIXEL_SIZE_RULE.range ?? [0, Number.POSITIVE_INFINITY];
+  if (!(value >= min && value <= max))
+    return { value: null, reason: `XPIXSZ ${show(binned)} is outside the plausible range ${min}…${max}` };
+  return xbinning === 1
+    ? { value, source: BINNED_PIXEL_SIZE_KEYWORD }
+    : { value, source: BINNED_PIXEL_SIZE_KEYWORD, reason: `XPIXSZ ${show(binned)} includes ${xbinning}× binning` };
 }
 
 /** Plate scale from a keyword (arcsec/pixel): Ekos SCALE, PIXSCALE, SECPIX (IRAF), PIXSCAL1. */

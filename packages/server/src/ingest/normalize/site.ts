@@ -37,6 +37,7 @@ export const SITE_LONGITUDE_RULE: FieldRule<number> = {
 
 /** (-180, 180]. */
 export function wrapLongitude(degrees: number): number {
+  if (degrees > -180 && degrees <= 180) return degrees;
   const wrapped = ((((degrees + 180) % 360) + 360) % 360) - 180;
   return wrapped === -180 ? 180 : wrapped;
 }
