@@ -300,12 +300,13 @@ fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(dst, overwrite=True)
   execFileSync('/usr/bin/python3', ['-c', script, input, output, JSON.stringify(options)], { stdio: 'pipe' });
 }
 
-export type SyntheticKind = 'sky' | 'random' | 'zero' | 'mixed';
+export type SyntheticKind = 'sky' | 'noise' | 'random' | 'zero' | 'mixed';
 
 const RANGE = { 8: [0, 255], 16: [-32768, 32767], 32: [-2147483648, 2147483647] } as const;
 
 /**
- * Deterministic test images: 'sky' (background, noise, a few saturated stars), 'random' (uniform
+ * Deterministic test images: 'sky' (background, noise, a few saturated stars), 'noise' (background
+ * and noise only: tiny tiles of saturated stars overflow CFITSIO's HCOMPRESS buffer), 'random' (uniform
  * over the whole BITPIX range: every Rice block takes the raw escape), 'zero', and 'mixed' (runs of
  * constants, noise and min/max alternation, so differences wrap around the integer range).
  */
@@ -332,7 +333,9 @@ export function syntheticImage(
       else if (kind === 'random') values[i] = uniform();
       else {
         let v = level + noise * gauss();
-        for (const [sx, sy, peak] of stars) v += peak! * Math.exp(-((x - sx!) ** 2 + (y - sy!) ** 2) / 4);
+        if (kind !== 'noise') {
+          for (const [sx, sy, peak] of stars) v += peak! * Math.exp(-((x - sx!) ** 2 + (y - sy!) ** 2) / 4);
+        }
         if (kind === 'mixed') {
           const band = (y + Math.floor(x / 9)) % 5;
           if (band === 1) v = level;
@@ -345,4 +348,97 @@ export function syntheticImage(
     }
   }
   return { bitpix, width, height, values };
+}
+
+export interface CfitsioTileCase {
+  /** The tile's compressed bytes as a decoder receives them. */
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+  algorithm: 'RICE_1' | 'PLIO_1' | 'HCOMPRESS_1';
+  zbitpix: 8 | 16 | 32;
+  /** ZNAMEi/ZVALi pairs, e.g. { SCALE: 0, SMOOTH: 1 }. */
+  params?: Record<string, number>;
+}
+
+/**
+ * Decodes single tiles with CFITSIO (through astropy): each case is written as a one-tile
+ * compressed-image BINTABLE and read back. This makes CFITSIO an oracle for streams no writer
+ * produces, such as HCOMPRESS tiles narrower than 4 pixels. Returns the pixels, or the error
+ * message when CFITSIO refuses the tile.
+ */
+export function decodeTilesWithCfitsio(cases: CfitsioTileCase[]): Array<number[] | string> {
+  const script = `
+import json, sys, os, tempfile
+import numpy as np
+from astropy.io import fits
+out = []
+tmp = tempfile.mkdtemp()
+for n, case in enumerate(json.load(sys.stdin)):
+    data = np.frombuffer(bytes.fromhex(case['hex']), dtype=np.uint8)
+    col = fits.Column(name='COMPRESSED_DATA', format='1PB()', array=np.array([data], dtype=object))
+    t = fits.BinTableHDU.from_columns([col])
+    h = t.header
+    h['ZIMAGE'] = True
+    h['ZBITPIX'] = case['zbitpix']
+    h['ZNAXIS'] = 2
+    h['ZNAXIS1'] = case['width']
+    h['ZNAXIS2'] = case['height']
+    h['ZTILE1'] = case['width']
+    h['ZTILE2'] = case['height']
+    h['ZCMPTYPE'] = case['algorithm']
+    for i, (k, v) in enumerate(case['params'].items()):
+        h['ZNAME%d' % (i + 1)] = k
+        h['ZVAL%d' % (i + 1)] = v
+    path = os.path.join(tmp, '%d.fits' % n)
+    fits.HDUList([fits.PrimaryHDU(), t]).writeto(path)
+    try:
+        with fits.open(path) as f:
+            out.append(np.asarray(f[1].data, dtype=np.int64).ravel().tolist())
+    except Exception as e:
+        out.append(str(e))
+print(json.dumps(out))
+`;
+  const input = JSON.stringify(
+    cases.map((c) => ({
+      hex: Buffer.from(c.bytes).toString('hex'),
+      width: c.width,
+      height: c.height,
+      algorithm: c.algorithm,
+      zbitpix: c.zbitpix,
+      params: c.params ?? {},
+    })),
+  );
+  const stdout = execFileSync('/usr/bin/python3', ['-c', script], { input, maxBuffer: 1 << 28 });
+  return JSON.parse(stdout.toString()) as Array<number[] | string>;
+}
+
+/** MSB-first bit writer for hand-made test streams. */
+export class BitWriter {
+  private readonly bytes: number[] = [];
+  private current = 0;
+  private used = 0;
+
+  write(value: number, bits: number): void {
+    for (let i = bits - 1; i >= 0; i--) {
+      this.current = (this.current << 1) | ((value >>> i) & 1);
+      if (++this.used === 8) this.flushByte();
+    }
+  }
+
+  /** Pads the current byte with zero bits. */
+  align(): void {
+    if (this.used > 0) this.write(0, 8 - this.used);
+  }
+
+  private flushByte(): void {
+    this.bytes.push(this.current & 0xff);
+    this.current = 0;
+    this.used = 0;
+  }
+
+  finish(): Uint8Array {
+    this.align();
+    return Uint8Array.from(this.bytes);
+  }
 }
