@@ -9,6 +9,8 @@ export type CompressionAlgorithm = 'RICE_1' | 'GZIP_1' | 'GZIP_2' | 'PLIO_1' | '
 const ALGORITHMS: ReadonlySet<string> = new Set(['RICE_1', 'GZIP_1', 'GZIP_2', 'PLIO_1', 'HCOMPRESS_1', 'NOCOMPRESS']);
 const ZBITPIX_VALUES: ReadonlySet<number> = new Set([8, 16, 32, -32, -64]);
 const QUANTIZE_METHODS: ReadonlySet<string> = new Set(['NO_DITHER', 'SUBTRACTIVE_DITHER_1', 'SUBTRACTIVE_DITHER_2']);
+/** fpack writes ZQUANTIZ = 'NONE' for floating-point images compressed losslessly (`-q 0`). */
+const NOT_QUANTIZED = 'NONE';
 
 /** What the BINTABLE header of a compressed image says about the image and its tiles. */
 export interface TileParameters {
@@ -40,7 +42,10 @@ export function tileParameters(header: HeaderLike, hduIndex: number): TileParame
   const bad = (message: string) => new FitsError(FitsErrorCode.BAD_MANDATORY, message, position);
 
   const algorithmValue = header.get('ZCMPTYPE');
-  const algorithm = typeof algorithmValue === 'string' ? algorithmValue.trim().toUpperCase() : '';
+  let algorithm = typeof algorithmValue === 'string' ? algorithmValue.trim().toUpperCase() : '';
+  // CFITSIO writes RICE_ONE for SUBTRACTIVE_DITHER_2 files so that readers too old to know that
+  // method refuse them instead of misreading the zeros; it is RICE_1 all the same.
+  if (algorithm === 'RICE_ONE') algorithm = 'RICE_1';
   if (!ALGORITHMS.has(algorithm)) {
     throw new FitsError(
       FitsErrorCode.UNSUPPORTED,
@@ -84,7 +89,8 @@ export function tileParameters(header: HeaderLike, hduIndex: number): TileParame
     throw bad(`RICE_1 BYTEPIX ${bytePix} is invalid`);
 
   const quantizeValue = header.get('ZQUANTIZ');
-  const quantize = typeof quantizeValue === 'string' ? quantizeValue.trim().toUpperCase() : 'NO_DITHER';
+  const quantizeName = typeof quantizeValue === 'string' ? quantizeValue.trim().toUpperCase() : 'NO_DITHER';
+  const quantize = quantizeName === NOT_QUANTIZED ? 'NO_DITHER' : quantizeName;
   if (!QUANTIZE_METHODS.has(quantize)) {
     throw new FitsError(FitsErrorCode.UNSUPPORTED, `ZQUANTIZ '${quantizeValue}' is not supported`, position);
   }

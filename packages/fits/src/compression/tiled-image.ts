@@ -19,7 +19,7 @@ import {
   pixelsResult,
   type ReadImageOptions,
 } from '../image-region.js';
-import { webInflate } from '../inflate.js';
+import { type Inflate, webInflate } from '../inflate.js';
 import {
   convertFloats,
   convertIntegers,
@@ -32,6 +32,8 @@ import { unquantize } from './dither.js';
 import { decodeFloatTile, decodeIntegerTile, readIntegers } from './tile-codecs.js';
 import { type TileParameters, tileParameters } from './tile-parameters.js';
 
+/** Tiles decoded at the same time (asynchronous inflation overlaps; the rest is synchronous). */
+const TILE_CONCURRENCY = 8;
 /** Heap spans up to this size are read in one call instead of one call per tile. */
 const HEAP_SPAN_BYTES = 64 * 1024 * 1024;
 
@@ -83,49 +85,74 @@ export async function readCompressedImage(
   const inflate = options.inflate ?? webInflate;
   const quantized = params.bitpix < 0 && (columns.scale !== undefined || params.scale !== undefined);
 
-  for (const tile of tiles) {
-    const local = tile.row - firstRow;
-    const pixelCount = tile.extent.reduce((a, b) => a * b, 1);
-    const descriptor = arrayDescriptor(table, columns.data, rows, local);
-    const tileOffset = table.heapOffset + descriptor.offset;
-    try {
-      let values: Int32Array | Float32Array | Float64Array;
-      let nullValue: number | undefined;
-      if (descriptor.length > 0) {
-        const compressed = await heap(columns.data, descriptor);
-        const geometry = {
-          pixelCount,
-          width: tile.extent[0]!,
-          height: tile.extent[1] ?? 1,
-          integerBytes: quantized ? 4 : ((Math.abs(params.bitpix) / 8) as 1 | 2 | 4 | 8),
-        };
-        if (params.bitpix < 0 && !quantized) {
-          if (params.algorithm !== 'GZIP_1' && params.algorithm !== 'GZIP_2' && params.algorithm !== 'NOCOMPRESS') {
-            throw new FitsError(FitsErrorCode.BAD_MANDATORY, `${params.algorithm} of floating-point data needs ZSCALE`);
-          }
-          values = await decodeFloatTile(
-            params.algorithm,
-            compressed,
-            pixelCount,
-            geometry.integerBytes as 4 | 8,
-            inflate,
-          );
-        } else {
-          const integers = await decodeIntegerTile(params, compressed, geometry, inflate);
-          nullValue = tileNull(table, columns, rows, local, params, transform);
-          values = quantized
-            ? unquantizeTile(integers, table, columns, rows, local, params, tile.row, nullValue)
-            : integers;
-        }
-      } else {
-        values = await rawTile(table, columns, rows, local, params, pixelCount, heap, inflate);
-      }
-      placeTile(values, nullValue, tile, region, params, transform, sink);
-    } catch (error) {
-      throw tileError(error, hdu.index, tile.row, tileOffset);
+  const context: TileContext = { params, table, columns, rows, firstRow, heap, inflate, quantized, transform };
+  let next = 0;
+  // Tiles are independent: several in flight hide the latency of asynchronous inflation.
+  const worker = async () => {
+    while (next < tiles.length) {
+      const tile = tiles[next++]!;
+      const decoded = await decodeTile(context, tile, hdu.index);
+      placeTile(decoded.values, decoded.nullValue, tile, region, params, transform, sink);
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(TILE_CONCURRENCY, tiles.length) }, worker));
   return pixelsResult(image, region, sink);
+}
+
+interface TileContext {
+  params: TileParameters;
+  table: BinaryTable;
+  columns: Columns;
+  rows: Uint8Array;
+  firstRow: number;
+  heap: HeapRead;
+  inflate: Inflate;
+  quantized: boolean;
+  transform: PixelTransform;
+}
+
+interface DecodedTile {
+  values: Int32Array | Float32Array | Float64Array;
+  /** The integer that marks an undefined pixel in `values` (integer tiles only). */
+  nullValue: number | undefined;
+}
+
+async function decodeTile(context: TileContext, tile: TileRef, hduIndex: number): Promise<DecodedTile> {
+  const { params, table, columns, rows, quantized, transform, inflate } = context;
+  const local = tile.row - context.firstRow;
+  const pixelCount = tile.extent.reduce((a, b) => a * b, 1);
+  const descriptor = arrayDescriptor(table, columns.data, rows, local);
+  try {
+    if (descriptor.length === 0) {
+      const values = await rawTile(context, local, pixelCount);
+      return { values, nullValue: values instanceof Int32Array ? tileNull(context, local) : undefined };
+    }
+    const compressed = await context.heap(columns.data, descriptor);
+    const integerBytes = quantized ? 4 : ((Math.abs(params.bitpix) / 8) as 1 | 2 | 4 | 8);
+    if (params.bitpix < 0 && !quantized) {
+      if (params.algorithm !== 'GZIP_1' && params.algorithm !== 'GZIP_2' && params.algorithm !== 'NOCOMPRESS') {
+        throw new FitsError(FitsErrorCode.BAD_MANDATORY, `${params.algorithm} of floating-point data needs ZSCALE`);
+      }
+      const values = await decodeFloatTile(params.algorithm, compressed, pixelCount, integerBytes as 4 | 8, inflate);
+      return { values, nullValue: undefined };
+    }
+    const geometry = { pixelCount, width: tile.extent[0]!, height: tile.extent[1] ?? 1, integerBytes };
+    const integers = await decodeIntegerTile(params, compressed, geometry, inflate);
+    if (params.algorithm === 'PLIO_1' && plioCodesPhysical(params, transform)) {
+      // PLIO holds no negative values, so CFITSIO codes unsigned 16-bit images by their
+      // physical values (stored + 32768); take the offset off again to get stored values.
+      for (let i = 0; i < integers.length; i++) integers[i] = integers[i]! - 32768;
+    }
+    const nullValue = tileNull(context, local);
+    if (!quantized) return { values: integers, nullValue };
+    return { values: unquantizeTile(context, integers, local, tile.row, nullValue), nullValue: undefined };
+  } catch (error) {
+    throw tileError(error, hduIndex, tile.row, table.heapOffset + descriptor.offset);
+  }
+}
+
+function plioCodesPhysical(params: TileParameters, transform: PixelTransform): boolean {
+  return params.bitpix === 16 && transform.bzero === 32768 && transform.bscale === 1;
 }
 
 function findColumns(table: BinaryTable): Columns {
@@ -239,28 +266,20 @@ function elementSize(column: BinaryColumn): number {
 }
 
 /** ZBLANK of the tile (column, then keyword); for integer images BLANK of the image header. */
-function tileNull(
-  table: BinaryTable,
-  columns: Columns,
-  rows: Uint8Array,
-  local: number,
-  params: TileParameters,
-  transform: PixelTransform,
-): number | undefined {
+function tileNull(context: TileContext, local: number): number | undefined {
+  const { table, columns, rows, params, transform } = context;
   const column = columns.blank ? cellNumber(table, columns.blank, rows, local) : undefined;
   return column ?? params.blank ?? (params.bitpix > 0 ? transform.blank : undefined);
 }
 
 function unquantizeTile(
+  context: TileContext,
   integers: Int32Array,
-  table: BinaryTable,
-  columns: Columns,
-  rows: Uint8Array,
   local: number,
-  params: TileParameters,
   tableRow: number,
   nullValue: number | undefined,
 ): Float64Array {
+  const { table, columns, rows, params } = context;
   const scale = (columns.scale ? cellNumber(table, columns.scale, rows, local) : undefined) ?? params.scale ?? 1;
   const zero = (columns.zero ? cellNumber(table, columns.zero, rows, local) : undefined) ?? params.zero ?? 0;
   const out = new Float64Array(integers.length);
@@ -270,15 +289,11 @@ function unquantizeTile(
 
 /** A tile stored without the image's algorithm: GZIP_COMPRESSED_DATA or UNCOMPRESSED_DATA. */
 async function rawTile(
-  table: BinaryTable,
-  columns: Columns,
-  rows: Uint8Array,
+  context: TileContext,
   local: number,
-  params: TileParameters,
   pixelCount: number,
-  heap: HeapRead,
-  inflate: Parameters<typeof decodeFloatTile>[4],
 ): Promise<Int32Array | Float32Array | Float64Array> {
+  const { table, columns, rows, params, heap, inflate } = context;
   const gzip = columns.gzip ? arrayDescriptor(table, columns.gzip, rows, local) : undefined;
   if (columns.gzip && gzip && gzip.length > 0) {
     const bytes = await heap(columns.gzip, gzip);
