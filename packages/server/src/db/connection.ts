@@ -119,6 +119,9 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
     max: options.poolSize ?? 10,
     types: pgTypes,
   });
+  // An idle connection dropped by the server (restart, failover) is reported here; pg discards the
+  // client and the next query opens a new one. Without a listener the error would end the process.
+  pool.on('error', () => {});
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: dialectInfo('postgres'), url, close: () => db.destroy() };
 }
