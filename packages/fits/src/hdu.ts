@@ -1,5 +1,5 @@
 import { compressedImageHeader } from './compressed-header.js';
-import { BLOCK_SIZE, DEFAULT_LIMITS, type Limits } from './constants.js';
+import { BLOCK_SIZE, CARD_LENGTH, DEFAULT_LIMITS, type Limits } from './constants.js';
 import { FitsError, FitsErrorCode, type FitsPosition, type Problem, ProblemCode } from './errors.js';
 import { findEndCard, type Header, parseHeader } from './header.js';
 import type { ByteSource, HduType } from './types.js';
@@ -61,7 +61,9 @@ export async function readStructure(source: ByteSource, options: ReadStructureOp
 
   while (hdus.length < maxHdus) {
     const index = hdus.length;
-    const bytes = await readHeaderBytes(source, offset, limits.maxHeaderBytes);
+    const bytes = await readHeaderBytes(source, offset, limits.maxHeaderBytes, (start) =>
+      startsWith(start, index === 0 ? SIMPLE : XTENSION),
+    );
     if (index === 0) checkPrimaryStart(bytes);
     else if (bytes.length === 0) {
       // A decompressing source knows its size only now: check the end of the last data unit again.
@@ -135,20 +137,28 @@ function checkDataEnd(hdu: Hdu, size: number | undefined): Problem | undefined {
   return undefined;
 }
 
-/** Reads from `offset` until the block holding END (or the end of the source, or the limit). */
-async function readHeaderBytes(source: ByteSource, offset: number, maxHeaderBytes: number): Promise<Uint8Array> {
+/**
+ * Reads from `offset` until the block holding END (or the end of the source, or the limit). Reads
+ * beyond the first chunk happen only when `accept` takes its start for a header: trailing junk
+ * after the last HDU (Astro_UIT.fits has 326 kB) must not be read to the limit in search of END.
+ */
+async function readHeaderBytes(
+  source: ByteSource,
+  offset: number,
+  maxHeaderBytes: number,
+  accept: (start: Uint8Array) => boolean,
+): Promise<Uint8Array> {
   const first = await source.read(offset, Math.min(FIRST_HEADER_READ, maxHeaderBytes));
-  if (first.length < FIRST_HEADER_READ || findEndCard(first, 0) >= 0) return first;
+  if (first.length < FIRST_HEADER_READ || findEndCard(first, 0) >= 0 || !accept(first)) return first;
   // A long header: copy what we have (a read may be a view of a reused buffer) and keep reading.
   let buffer = first.slice();
-  let searched = 0;
   while (buffer.length < maxHeaderBytes) {
     const want = Math.min(buffer.length, maxHeaderBytes - buffer.length);
     const more = await source.read(offset + buffer.length, want);
     const grown = new Uint8Array(buffer.length + more.length);
     grown.set(buffer);
     grown.set(more, buffer.length);
-    searched = buffer.length - (buffer.length % 80);
+    const searched = buffer.length - (buffer.length % CARD_LENGTH);
     buffer = grown;
     if (more.length < want || findEndCard(buffer, 0, searched) >= 0) break;
   }

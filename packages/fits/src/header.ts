@@ -1,4 +1,4 @@
-import { parseCard } from './card.js';
+import { parseAsciiCard, parseCard } from './card.js';
 import { BLOCK_SIZE, CARD_LENGTH, DEFAULT_LIMITS, KEYWORD_LENGTH } from './constants.js';
 import { FitsError, FitsErrorCode, type Problem, ProblemCode } from './errors.js';
 import type { Card, CardValue, HeaderLike } from './types.js';
@@ -91,6 +91,17 @@ export interface ParsedHeader {
   headerLength: number;
 }
 
+const ASCII = new TextDecoder('latin1');
+
+/** The cards from `start` to `end` as one string when all are printable ASCII, else undefined. */
+function asciiText(bytes: Uint8Array, start: number, end: number): string | undefined {
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i]!;
+    if (byte < 0x20 || byte > 0x7e) return undefined;
+  }
+  return ASCII.decode(bytes.subarray(start, end));
+}
+
 /** Index, within `bytes`, of the END card of a header starting at `start`, or -1 when none yet. */
 export function findEndCard(bytes: Uint8Array, start: number, from = start): number {
   const firstCard = from - ((from - start) % CARD_LENGTH);
@@ -145,12 +156,18 @@ export function parseHeader(bytes: Uint8Array, byteOffset: number, options: Pars
   const headerLength = Math.ceil((end + CARD_LENGTH - byteOffset) / BLOCK_SIZE) * BLOCK_SIZE;
   const problems: Problem[] = [];
   const raw: Card[] = [];
+  const text = asciiText(bytes, byteOffset, end);
   for (let i = 0; i < cardCount; i++) {
     const at = byteOffset + i * CARD_LENGTH;
+    if (text !== undefined) {
+      raw.push(parseAsciiCard(text.slice(i * CARD_LENGTH, (i + 1) * CARD_LENGTH), i, base + at, problems));
+      continue;
+    }
     const parsed = parseCard(bytes.subarray(at, at + CARD_LENGTH), i, base + at);
     raw.push(parsed.card);
-    for (const p of parsed.problems) problems.push(hduIndex === undefined ? p : { ...p, hduIndex });
+    problems.push(...parsed.problems);
   }
+  if (hduIndex !== undefined) for (const p of problems) p.hduIndex = hduIndex;
   checkEndBlock(bytes, end, byteOffset + headerLength, base, hduIndex, problems);
   const cards = mergeContinueCards(raw, base + byteOffset, hduIndex, problems);
   reportDuplicates(cards, base + byteOffset, hduIndex, problems);
