@@ -1,0 +1,270 @@
+/**
+ * Preview images: a thumbnail (~256 px) and a medium image (~1024 px) per frame, PNG and WebP,
+ * written at ingest; full-resolution cutouts rendered on demand.
+ *
+ * The frame is block-averaged to about the medium size first (one pass, bounded memory; a frame can
+ * be fed row band by row band), then each channel gets IRAF zscale limits and an asinh stretch
+ * (zscale.ts). FITS stores the first row at the bottom, so rows are flipped for display (as DS9
+ * shows them). With `northUp` and an orientation from the WCS (`orientationFromCd`), the image is
+ * mirrored when the WCS has non-sky parity and rotated so that north is up (east then left).
+ * Colour sensors: a Bayer mosaic is debayered by colour-aware block averaging (each output pixel
+ * averages the R, G and B sites of its block), which at preview scale is as good as interpolation.
+ * sharp does the rotation, resizing and encoding (grey images as single-channel 'b-w').
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { type Stretch, stretchToBytes, zscale } from './zscale.js';
+
+export interface PreviewOptions {
+  /** Directory the files go to (created if needed), e.g. AIMS_DATA_DIR/previews/ab/cd. */
+  dir: string;
+  /** File name stem: `${name}-thumb.png`, `${name}-medium.webp`, … */
+  name: string;
+  stretch?: Stretch;
+  bayerPattern?: string | null;
+  northUp?: boolean;
+  /** Counter-clockwise angle (degrees) from the displayed image's up direction to north. */
+  rotationDeg?: number | null;
+  /** True when the WCS has non-sky parity (east would be right with north up). */
+  flipped?: boolean;
+  formats?: Array<'png' | 'webp'>;
+  thumbnailSize?: number;
+  mediumSize?: number;
+}
+
+export interface PreviewFile {
+  size: 'thumbnail' | 'medium';
+  format: 'png' | 'webp';
+  path: string;
+  width: number;
+  height: number;
+}
+
+const BAYER = /^[RGB]{4}$/;
+
+/** Accumulates block sums of a frame, row band by row band; debayers by colour-aware averaging. */
+export class Downsampler {
+  readonly factor: number;
+  readonly outWidth: number;
+  readonly outHeight: number;
+  readonly channels: 1 | 3;
+  private readonly sums: Float64Array[];
+  private readonly counts: Uint32Array[];
+  private readonly colourOf: Int8Array;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    targetSize: number,
+    bayerPattern?: string | null,
+  ) {
+    const pattern = bayerPattern?.toUpperCase();
+    const bayer = !!pattern && BAYER.test(pattern);
+    const ratio = Math.max(width, height) / targetSize;
+    this.factor = bayer ? 2 * Math.max(1, Math.ceil(ratio / 2)) : Math.max(1, Math.ceil(ratio));
+    this.outWidth = Math.max(1, Math.floor(width / this.factor));
+    this.outHeight = Math.max(1, Math.floor(height / this.factor));
+    this.channels = bayer ? 3 : 1;
+    this.colourOf = Int8Array.from(bayer ? [...pattern!].map((c) => 'RGB'.indexOf(c)) : [0, 0, 0, 0]);
+    const n = this.outWidth * this.outHeight;
+    this.sums = Array.from({ length: this.channels }, () => new Float64Array(n));
+    this.counts = Array.from({ length: this.channels }, () => new Uint32Array(n));
+  }
+
+  /** Adds rows [rowStart, rowStart + rows) given as row-major values of full width. */
+  addRows(data: ArrayLike<number>, rowStart: number, rows: number): void {
+    const { width, factor, outWidth, outHeight } = this;
+    for (let r = 0; r < rows; r++) {
+      const y = rowStart + r;
+      const oy = Math.floor(y / factor);
+      if (oy >= outHeight) break;
+      const base = r * width;
+      const outRow = oy * outWidth;
+      const phase = (y & 1) * 2;
+      for (let x = 0; x < outWidth * factor; x++) {
+        const v = data[base + x]!;
+        if (!Number.isFinite(v)) continue;
+        const c = this.channels === 1 ? 0 : this.colourOf[phase + (x & 1)]!;
+        const o = outRow + Math.floor(x / factor);
+        this.sums[c]![o]! += v;
+        this.counts[c]![o]!++;
+      }
+    }
+  }
+
+  /** Block means per channel. */
+  planes(): Float32Array[] {
+    return this.sums.map((sum, c) => {
+      const count = this.counts[c]!;
+      const out = new Float32Array(sum.length);
+      for (let i = 0; i < sum.length; i++) out[i] = count[i]! ? sum[i]! / count[i]! : Number.NaN;
+      return out;
+    });
+  }
+}
+
+/** Stretched, row-flipped (FITS bottom-up → top-down), interleaved bytes. */
+export function toDisplayBytes(planes: Float32Array[], width: number, height: number, stretch: Stretch): Uint8Array {
+  const channels = planes.length;
+  const out = new Uint8Array(width * height * channels);
+  planes.forEach((plane, c) => {
+    const limits = zscale(plane, plane.length);
+    for (let y = 0; y < height; y++) {
+      const target = (height - 1 - y) * width * channels + c;
+      stretchToBytes(plane.subarray(y * width, (y + 1) * width), width, limits, stretch, out, channels, target);
+    }
+  });
+  return out;
+}
+
+/**
+ * Rotation and parity that put north up from a CD (or PC×CDELT) matrix. North is the pixel
+ * direction d with CD·d = (0, +Δδ): d = CD⁻¹(0, 1) ∝ (−CD1_2, CD1_1) / det. Sky parity (east left
+ * with north up) has det(CD) < 0; det > 0 needs a horizontal mirror first.
+ */
+export function orientationFromCd(cd11: number, cd12: number, cd21: number, cd22: number) {
+  const det = cd11 * cd22 - cd12 * cd21;
+  const flipped = det > 0;
+  let dx = -cd12 / det;
+  const dy = cd11 / det;
+  if (flipped) dx = -dx;
+  // Counter-clockwise angle from +y (up) to d, in the displayed image (x right, y up).
+  const rotationDeg = (Math.atan2(-dx, dy) * 180) / Math.PI + 0; // (+0: no -0)
+  return { rotationDeg, flipped };
+}
+
+function orient(image: sharp.Sharp, options: Pick<PreviewOptions, 'northUp' | 'rotationDeg' | 'flipped'>): sharp.Sharp {
+  if (!options.northUp) return image;
+  let out = image;
+  if (options.flipped) out = out.flop();
+  const angle = options.rotationDeg ?? 0;
+  // sharp rotates clockwise; north sits `angle` counter-clockwise from up.
+  if (Math.abs(angle) > 0.5) out = out.rotate(angle, { background: { r: 0, g: 0, b: 0, alpha: 1 } });
+  return out;
+}
+
+async function encode(
+  raw: Uint8Array,
+  width: number,
+  height: number,
+  channels: 1 | 3,
+  size: number,
+  format: 'png' | 'webp',
+  options: Pick<PreviewOptions, 'northUp' | 'rotationDeg' | 'flipped'>,
+): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
+  // Rotation first, in its own pipeline, so that the resize fits the rotated image.
+  let oriented: Buffer = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  let w = width;
+  let h = height;
+  let c: number = channels;
+  if (options.northUp) {
+    const r = await orient(sharp(oriented, { raw: { width, height, channels } }), options)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    oriented = r.data;
+    w = r.info.width;
+    h = r.info.height;
+    c = r.info.channels;
+  }
+  let pipeline = sharp(oriented, { raw: { width: w, height: h, channels: c as 1 | 3 | 4 } }).resize(size, size, {
+    fit: 'inside',
+    withoutEnlargement: true,
+  });
+  if (channels === 1) pipeline = pipeline.toColourspace('b-w');
+  else if (c === 4) pipeline = pipeline.removeAlpha();
+  pipeline = format === 'png' ? pipeline.png({ compressionLevel: 6 }) : pipeline.webp({ quality: 80 });
+  return pipeline.toBuffer({ resolveWithObject: true });
+}
+
+/** Writes the thumbnail and medium previews of a downsampled frame. */
+export async function writePreviews(down: Downsampler, options: PreviewOptions): Promise<PreviewFile[]> {
+  const stretch = options.stretch ?? 'asinh';
+  const bytes = toDisplayBytes(down.planes(), down.outWidth, down.outHeight, stretch);
+  await mkdir(options.dir, { recursive: true });
+  const files: PreviewFile[] = [];
+  const sizes = [
+    ['thumbnail', options.thumbnailSize ?? 256, 'thumb'],
+    ['medium', options.mediumSize ?? 1024, 'medium'],
+  ] as const;
+  for (const [size, pixels, suffix] of sizes)
+    for (const format of options.formats ?? (['png', 'webp'] as const)) {
+      const { data, info } = await encode(bytes, down.outWidth, down.outHeight, down.channels, pixels, format, options);
+      const path = join(options.dir, `${options.name}-${suffix}.${format}`);
+      await writeFile(path, data);
+      files.push({ size, format, path, width: info.width, height: info.height });
+    }
+  return files;
+}
+
+/** Previews of a frame held in memory. */
+export async function renderPreviews(
+  image: { width: number; height: number; data: ArrayLike<number> },
+  options: PreviewOptions,
+): Promise<PreviewFile[]> {
+  const down = new Downsampler(image.width, image.height, options.mediumSize ?? 1024, options.bayerPattern);
+  down.addRows(image.data, 0, image.height);
+  return writePreviews(down, options);
+}
+
+/** Previews of a frame read band by band (bounded memory for any size). */
+export async function renderPreviewsByRows(
+  read: (rowStart: number, rowEnd: number) => Promise<ArrayLike<number>>,
+  size: { width: number; height: number },
+  options: PreviewOptions,
+  rowsPerRead = 256,
+): Promise<PreviewFile[]> {
+  const down = new Downsampler(size.width, size.height, options.mediumSize ?? 1024, options.bayerPattern);
+  const step = Math.max(2, rowsPerRead - (rowsPerRead % 2));
+  for (let y = 0; y < size.height; y += step) {
+    const end = Math.min(size.height, y + step);
+    down.addRows(await read(y, end), y, end - y);
+  }
+  return writePreviews(down, options);
+}
+
+export interface CutoutOptions {
+  /** Region in FITS pixel coordinates (0-based, y from the bottom row). */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  stretch?: Stretch;
+  format?: 'png' | 'webp';
+  bayerPattern?: string | null;
+}
+
+/** Largest cutout rendered on demand (pixels per side). */
+export const MAX_CUTOUT_SIZE = 4096;
+
+/**
+ * A full-resolution region as PNG or WebP, with its own zscale limits. `image` may be just the rows
+ * the caller read (then `rowStart` says where they begin).
+ */
+export async function renderCutout(
+  image: { width: number; height: number; data: ArrayLike<number>; rowStart?: number },
+  options: CutoutOptions,
+): Promise<Buffer> {
+  const rowStart = image.rowStart ?? 0;
+  const x0 = Math.max(0, Math.floor(options.x));
+  const y0 = Math.max(rowStart, Math.floor(options.y));
+  const x1 = Math.min(image.width, x0 + Math.min(MAX_CUTOUT_SIZE, Math.floor(options.width)));
+  const y1 = Math.min(rowStart + image.height, y0 + Math.min(MAX_CUTOUT_SIZE, Math.floor(options.height)));
+  if (x1 <= x0 || y1 <= y0) throw new RangeError('cutout region is outside the image');
+  const pattern = options.bayerPattern?.toUpperCase();
+  const bayer = !!pattern && BAYER.test(pattern);
+  // For a Bayer frame keep the mosaic's phase: start on even pixels and debayer 2×2.
+  const bx0 = bayer ? x0 - (x0 % 2) : x0;
+  const by0 = bayer ? y0 - (y0 % 2) : y0;
+  const w = x1 - bx0;
+  const h = y1 - by0;
+  const region = new Float32Array(w * h);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) region[y * w + x] = image.data[(by0 - rowStart + y) * image.width + bx0 + x]!;
+  const down = new Downsampler(w, h, bayer ? Math.max(w, h) / 2 : Math.max(w, h), bayer ? pattern : null);
+  down.addRows(region, 0, h);
+  const bytes = toDisplayBytes(down.planes(), down.outWidth, down.outHeight, options.stretch ?? 'asinh');
+  let pipeline = sharp(bytes, { raw: { width: down.outWidth, height: down.outHeight, channels: down.channels } });
+  if (down.channels === 1) pipeline = pipeline.toColourspace('b-w');
+  return (options.format ?? 'png') === 'png' ? pipeline.png().toBuffer() : pipeline.webp({ quality: 90 }).toBuffer();
+}

@@ -1,0 +1,117 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SYSTEM_PYTHON } from '../../../fits/test/fixtures.js';
+import { Downsampler, orientationFromCd, renderCutout, renderPreviews } from '../../src/analysis/preview.js';
+import { zscale } from '../../src/analysis/zscale.js';
+import { generateFrame } from '../support/synthetic-frames.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'aims-preview-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const hasAstropy = spawnSync(SYSTEM_PYTHON, ['-c', 'import astropy.visualization']).status === 0;
+
+describe.skipIf(!hasAstropy)('zscale', () => {
+  it('gives the limits of astropy ZScaleInterval (IRAF algorithm) within 1% of the range', () => {
+    for (const seed of [1, 2]) {
+      const frame = generateFrame({ width: 300, height: 200, seed, stars: { count: 60, fwhm: 3 }, bitpix: -32 });
+      const path = join(dir, `z${seed}.fits`);
+      frame.writeTo(path);
+      const out = execFileSync(
+        SYSTEM_PYTHON,
+        [
+          '-c',
+          'import sys; from astropy.io import fits; from astropy.visualization import ZScaleInterval; ' +
+            'print(*ZScaleInterval().get_limits(fits.getdata(sys.argv[1])))',
+          path,
+        ],
+        { encoding: 'utf8' },
+      );
+      const [a1, a2] = out.trim().split(/\s+/).map(Number) as [number, number];
+      const [z1, z2] = zscale(frame.data);
+      expect(Math.abs(z1 - a1) / (a2 - a1)).toBeLessThan(0.01);
+      expect(Math.abs(z2 - a2) / (a2 - a1)).toBeLessThan(0.01);
+    }
+  });
+});
+
+describe('previews', () => {
+  it('writes a grey thumbnail and medium image in PNG and WebP within the sizes', async () => {
+    const frame = generateFrame({ width: 2000, height: 1500, seed: 4, stars: { count: 200, fwhm: 3 } });
+    const files = await renderPreviews(frame, { dir, name: 'mono' });
+    expect(files.map((f) => `${f.size}.${f.format}`).sort()).toEqual([
+      'medium.png',
+      'medium.webp',
+      'thumbnail.png',
+      'thumbnail.webp',
+    ]);
+    for (const f of files) {
+      const meta = await sharp(f.path).metadata();
+      expect(meta.format).toBe(f.format);
+      expect(Math.max(meta.width!, meta.height!)).toBe(f.size === 'thumbnail' ? 256 : 1000);
+      expect(meta.width! / meta.height!).toBeCloseTo(2000 / 1500, 1);
+      if (f.format === 'png') expect(meta.channels).toBe(1);
+    }
+  });
+
+  it('debayers a mosaic into colour with the channels in the right places', async () => {
+    const frame = generateFrame({ width: 800, height: 600, seed: 5, bayer: 'GRBG', background: 1000, readNoise: 1 });
+    const down = new Downsampler(frame.width, frame.height, 200, 'GRBG');
+    down.addRows(frame.data, 0, frame.height);
+    const [r, g, b] = down.planes().map((p) => p.reduce((a, v) => a + v, 0) / p.length) as [number, number, number];
+    // The generator's channel responses: R 0.8, G 1, B 0.6 of the sky.
+    expect(r / g).toBeCloseTo(0.8, 2);
+    expect(b / g).toBeCloseTo(0.6, 2);
+    const files = await renderPreviews(frame, { dir, name: 'colour', bayerPattern: 'GRBG', formats: ['png'] });
+    const meta = await sharp(files[0]!.path).metadata();
+    expect(meta.channels).toBe(3);
+  });
+
+  it('shows FITS row 0 at the bottom, and rotates north up', async () => {
+    // One bright square near the FITS origin's opposite corner: x small, y large → top left.
+    const width = 400;
+    const height = 300;
+    const data = new Float32Array(width * height).map((_, i) => 100 + (i % 7));
+    for (let y = 250; y < 280; y++) for (let x = 20; x < 50; x++) data[y * width + x] = 5000;
+    const brightest = async (path: string) => {
+      const { data: px, info } = await sharp(path).greyscale().raw().toBuffer({ resolveWithObject: true });
+      let best = 0;
+      for (let i = 0; i < px.length; i++) if (px[i]! > px[best]!) best = i;
+      return { x: (best % info.width) / info.width, y: Math.floor(best / info.width) / info.height };
+    };
+    const [plain] = await renderPreviews({ width, height, data }, { dir, name: 'plain', formats: ['png'] });
+    const p = await brightest(plain!.path);
+    expect(p.x).toBeLessThan(0.2);
+    expect(p.y).toBeLessThan(0.2);
+    // North 90° counter-clockwise from up (pointing left): turning clockwise by 90° puts it up,
+    // and the top-left corner goes to the top right.
+    const [turned] = await renderPreviews(
+      { width, height, data },
+      { dir, name: 'turned', formats: ['png'], northUp: true, rotationDeg: 90 },
+    );
+    const t = await brightest(turned!.path);
+    expect(t.x).toBeGreaterThan(0.8);
+    expect(t.y).toBeLessThan(0.2);
+  });
+
+  it('derives the rotation and parity from a CD matrix', () => {
+    const s = 1e-4;
+    expect(orientationFromCd(-s, 0, 0, s)).toEqual({ rotationDeg: 0, flipped: false });
+    // Image rotated so that north points along −x (left) in the display.
+    const r = orientationFromCd(0, s, s, 0);
+    expect(r.flipped).toBe(false);
+    expect(Math.abs(r.rotationDeg)).toBeCloseTo(90, 6);
+    expect(orientationFromCd(s, 0, 0, s).flipped).toBe(true);
+  });
+
+  it('renders a full-resolution cutout of the requested size', async () => {
+    const frame = generateFrame({ width: 600, height: 400, seed: 6, stars: { count: 50, fwhm: 3 } });
+    const png = await renderCutout(frame, { x: 100, y: 50, width: 200, height: 120 });
+    const meta = await sharp(png).metadata();
+    expect([meta.width, meta.height, meta.channels]).toEqual([200, 120, 1]);
+    writeFileSync(join(dir, 'cutout.png'), png);
+    await expect(renderCutout(frame, { x: 900, y: 0, width: 10, height: 10 })).rejects.toThrow(/outside/);
+  });
+});
