@@ -13,6 +13,7 @@
  *   failEntry(db, id, reason, retryable, { claimedBy?, nowMs? }?): Promise<boolean>
  *   requeue(db, { ids?, states?, retryableOnly? }, nowMs?): Promise<number>   back to pending
  *   releaseClaims(db, workerId, nowMs?): Promise<number>   on graceful shutdown: claims go back
+ *   listClaimants(db): Promise<string[]>   worker ids holding claims on pending rows
  *   countByState(db): Promise<Record<IngestState, number>>
  *   listLedger(db, { states?, root?, pathContains?, retryable?, limit?, offset? }?): Promise<{ total, items }>
  *   getLedgerEntry(db, id) / findLedgerEntry(db, root, relPath): Promise<LedgerEntry | null>
@@ -317,4 +318,16 @@ export async function findLedgerEntry(db: Db, root: string, relPath: string): Pr
     .where('rel_path', '=', relPath)
     .executeTakeFirst();
   return row ? mapLedgerEntry(row, db.dialect) : null;
+}
+
+/** Worker ids holding claims on pending rows (to find claims of processes that died). */
+export async function listClaimants(db: Db): Promise<string[]> {
+  const rows = await db.db
+    .selectFrom('ingest_ledger')
+    .select('claimed_by')
+    .distinct()
+    .where('state', '=', 'pending')
+    .where('claimed_by', 'is not', null)
+    .execute();
+  return rows.map((r) => r.claimed_by).filter((c): c is string => c !== null);
 }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../db/connection.js';
 import type { NewImage } from '../db/image.mapper.js';
@@ -18,6 +20,7 @@ import {
   countByState,
   failEntry,
   type LedgerEntry,
+  listClaimants,
   releaseClaims,
   upsertDiscovered,
 } from '../db/ingest-ledger.repository.js';
@@ -53,7 +56,7 @@ export interface PipelineOptions {
  * never overlap.
  */
 export class IngestPipeline {
-  readonly workerId = `ingest-${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly workerId = `ingest@${hostname()}@${process.pid}@${randomUUID().slice(0, 8)}`;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -82,8 +85,21 @@ export class IngestPipeline {
     return changed;
   }
 
+  /**
+   * A watched file disappeared: its catalog rows are marked missing, never deleted. When it was an
+   * image's own path and an exact copy is still on disk (a rename reported as add-then-unlink),
+   * the copy becomes the image's path.
+   */
   async removed(root: string, relPath: string): Promise<void> {
-    await markMissing(this.options.database, root, relPath);
+    const db = this.options.database;
+    const at = await findImageByPath(db, root, relPath);
+    await markMissing(db, root, relPath);
+    if (at?.kind !== 'primary') return;
+    const image = await getImage(db, at.id);
+    const copy = image?.paths.find(
+      (p) => p.kind === 'copy' && !p.missing_since && existsSync(join(p.root, p.rel_path)),
+    );
+    if (copy) await movePath(db, at.id, copy.root, copy.rel_path);
   }
 
   /**
@@ -91,6 +107,7 @@ export class IngestPipeline {
    * settling are waited for. Resolves when the ledger has nothing pending for us.
    */
   async drain(): Promise<void> {
+    await this.releaseDeadClaims();
     for (;;) {
       const waitMs = await this.processBatch();
       if (waitMs === null) return;
@@ -103,6 +120,9 @@ export class IngestPipeline {
     if (this.running) return;
     this.running = true;
     this.loop = (async () => {
+      await this.releaseDeadClaims().catch((error) =>
+        this.options.log?.('warn', 'could not release claims', { err: String(error) }),
+      );
       while (this.running) {
         let waitMs: number | null;
         try {
@@ -130,6 +150,21 @@ export class IngestPipeline {
     this.wake?.();
     await this.loop;
     await releaseClaims(this.options.database, this.workerId);
+  }
+
+  /**
+   * After a crash (kill -9, power loss) the rows a process had claimed stay claimed. Claims of
+   * processes on this host that no longer run are returned to the queue at once; claims from other
+   * hosts are taken over when they are older than the ledger's stale limit.
+   */
+  async releaseDeadClaims(): Promise<number> {
+    let released = 0;
+    for (const claimant of await listClaimants(this.options.database)) {
+      const [kind, host, pid] = claimant.split('@');
+      if (kind !== 'ingest' || host !== hostname() || !pid || processAlive(Number(pid))) continue;
+      released += await releaseClaims(this.options.database, claimant);
+    }
+    return released;
   }
 
   /**
@@ -278,7 +313,7 @@ export class IngestPipeline {
     const sameContent = await findImageIdBySha256(db, frame.sha256);
     if (sameContent !== null) {
       const existing = await getImage(db, sameContent);
-      if (existing?.missing_since) {
+      if (existing && (existing.missing_since || !existsSync(join(existing.root, existing.rel_path)))) {
         // The first path is gone and the same bytes appeared here: a rename or a move.
         await movePath(db, sameContent, entry.root, entry.rel_path);
         await completeEntry(db, entry.id, {
@@ -302,6 +337,15 @@ export class IngestPipeline {
 
   private report(entry: LedgerEntry, outcome: EntryOutcome, detail: string | null): void {
     this.options.onOutcome?.(entry, outcome, detail);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
