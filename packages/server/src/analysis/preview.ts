@@ -13,7 +13,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { type Stretch, stretchToBytes, zscale } from './zscale.js';
 
 export interface PreviewOptions {
@@ -134,7 +134,7 @@ export function orientationFromCd(cd11: number, cd12: number, cd21: number, cd22
   return { rotationDeg, flipped };
 }
 
-function orient(image: sharp.Sharp, options: Pick<PreviewOptions, 'northUp' | 'rotationDeg' | 'flipped'>): sharp.Sharp {
+function orient(image: Sharp, options: Pick<PreviewOptions, 'northUp' | 'rotationDeg' | 'flipped'>): Sharp {
   if (!options.northUp) return image;
   let out = image;
   if (options.flipped) out = out.flop();
@@ -152,7 +152,7 @@ async function encode(
   size: number,
   format: 'png' | 'webp',
   options: Pick<PreviewOptions, 'northUp' | 'rotationDeg' | 'flipped'>,
-): Promise<{ data: Buffer; info: sharp.OutputInfo }> {
+): Promise<{ data: Buffer; info: OutputInfo }> {
   // Rotation first, in its own pipeline, so that the resize fits the rotated image.
   let oriented: Buffer = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   let w = width;
