@@ -101,7 +101,11 @@ const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
-function openPostgres(url: string, options: OpenDatabaseOptions): Database {
+/**
+ * The pg pool settings for a URL. TLS: `sslmode=require` encrypts without verifying the server (as
+ * libpq does); `verify-ca`/`verify-full`, or a CA file, verify the certificate; `disable` turns TLS off.
+ */
+export function postgresPoolConfig(url: string, options: OpenDatabaseOptions = {}): pg.PoolConfig {
   const parsed = new URL(url);
   const sslmode = parsed.searchParams.get('sslmode');
   // We configure TLS ourselves so that the CA file option and sslmode agree; pg would otherwise
@@ -113,12 +117,21 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
   else if (caFile) ssl = { ca: readFileSync(caFile, 'utf8'), rejectUnauthorized: true };
   else if (sslmode === 'require') ssl = { rejectUnauthorized: false };
   else if (sslmode === 'verify-ca' || sslmode === 'verify-full') ssl = { rejectUnauthorized: true };
-  const pool = new pg.Pool({
+  return {
     connectionString: parsed.toString(),
-    ssl,
+    ...(ssl === undefined ? {} : { ssl }),
     max: options.poolSize ?? 10,
     types: pgTypes,
-  });
+  };
+}
+
+function openPostgres(url: string, options: OpenDatabaseOptions): Database {
+  let pool: pg.Pool;
+  try {
+    pool = new pg.Pool(postgresPoolConfig(url, options));
+  } catch (cause) {
+    throw new DatabaseError('DB_OPEN_FAILED', `cannot configure PostgreSQL: ${(cause as Error).message}`, { cause });
+  }
   // An idle connection dropped by the server (restart, failover) is reported here; pg discards the
   // client and the next query opens a new one. Without a listener the error would end the process.
   pool.on('error', () => {});

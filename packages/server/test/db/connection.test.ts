@@ -1,9 +1,35 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { DatabaseError, migrateToLatest, openDatabase } from '../../src/db/connection.js';
+import { DatabaseError, migrateToLatest, openDatabase, postgresPoolConfig } from '../../src/db/connection.js';
 import { MIGRATIONS } from '../../src/db/migrations/index.js';
 import { createTestDatabase, DIALECTS, withTestDatabase } from '../support/databases.js';
+
+describe('postgresPoolConfig', () => {
+  it('takes TLS from sslmode and the CA file, and keeps sslmode away from pg', () => {
+    const plain = postgresPoolConfig('postgres://u@db.example:5432/aims');
+    expect(plain.ssl).toBeUndefined();
+    const required = postgresPoolConfig('postgres://u@db.example/aims?sslmode=require&application_name=aims');
+    expect(required.ssl).toEqual({ rejectUnauthorized: false });
+    expect(required.connectionString).toBe('postgres://u@db.example/aims?application_name=aims');
+    expect(postgresPoolConfig('postgres://u@h/aims?sslmode=verify-full').ssl).toEqual({ rejectUnauthorized: true });
+    expect(postgresPoolConfig('postgres://u@h/aims?sslmode=disable').ssl).toBe(false);
+    const caFile = join(mkdtempSync(join(tmpdir(), 'aims-ca-')), 'ca.pem');
+    writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    expect(postgresPoolConfig('postgres://u@h/aims?sslmode=require', { caFile }).ssl).toEqual({
+      ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      rejectUnauthorized: true,
+    });
+  });
+
+  it('fails to open with DB_OPEN_FAILED when the CA file cannot be read', async () => {
+    await expect(openDatabase('postgres://u@127.0.0.1/x', { caFile: '/nonexistent/ca.pem' })).rejects.toMatchObject({
+      code: 'DB_OPEN_FAILED',
+    });
+  });
+});
 
 describe('openDatabase', () => {
   it('rejects a URL of another kind with a stable code', async () => {
