@@ -142,39 +142,47 @@ export function gzipSource(path: string, options: GzipSourceOptions = {}): ByteS
     }
   };
 
+  const readNow = async (offset: number, length: number): Promise<Uint8Array> => {
+    if (length > maxReadBytes) {
+      throw new FitsError(
+        FitsErrorCode.TOO_LARGE,
+        `a read of ${length} bytes from a gzip file is over the limit of ${maxReadBytes}`,
+        {
+          byteOffset: offset,
+        },
+      );
+    }
+    if (offset < heldStart || !iterator) restart();
+    const end = offset + length;
+    while (produced < end && (await pull())) trim(offset);
+    trim(offset);
+    const stop = Math.min(end, produced);
+    if (stop <= offset) return new Uint8Array(0);
+    const out = new Uint8Array(stop - offset);
+    let position = heldStart;
+    for (const chunk of chunks) {
+      const chunkEnd = position + chunk.length;
+      if (chunkEnd > offset && position < stop) {
+        const from = Math.max(offset, position) - position;
+        const to = Math.min(stop, chunkEnd) - position;
+        out.set(chunk.subarray(from, to), Math.max(position, offset) - offset);
+      }
+      position = chunkEnd;
+      if (position >= stop) break;
+    }
+    return out;
+  };
+  let queue: Promise<unknown> = Promise.resolve();
+
   return {
     get size() {
       return size;
     },
-    async read(offset, length) {
-      if (length > maxReadBytes) {
-        throw new FitsError(
-          FitsErrorCode.TOO_LARGE,
-          `a read of ${length} bytes from a gzip file is over the limit of ${maxReadBytes}`,
-          {
-            byteOffset: offset,
-          },
-        );
-      }
-      if (offset < heldStart || !iterator) restart();
-      const end = offset + length;
-      while (produced < end && (await pull())) trim(offset);
-      trim(offset);
-      const stop = Math.min(end, produced);
-      if (stop <= offset) return new Uint8Array(0);
-      const out = new Uint8Array(stop - offset);
-      let position = heldStart;
-      for (const chunk of chunks) {
-        const chunkEnd = position + chunk.length;
-        if (chunkEnd > offset && position < stop) {
-          const from = Math.max(offset, position) - position;
-          const to = Math.min(stop, chunkEnd) - position;
-          out.set(chunk.subarray(from, to), Math.max(position, offset) - offset);
-        }
-        position = chunkEnd;
-        if (position >= stop) break;
-      }
-      return out;
+    read(offset, length) {
+      // One read at a time: a restart or a pull in the middle of another read would mix them up.
+      const result = queue.then(() => readNow(offset, length));
+      queue = result.catch(() => undefined);
+      return result;
     },
     async close() {
       file?.destroy();

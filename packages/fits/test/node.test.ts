@@ -135,6 +135,26 @@ describe('openFits', () => {
     }
   });
 
+  it('serves concurrent reads, forwards and backwards, with the right bytes', async () => {
+    const plain = readFileSync(fixture('cds-astro-fitsrs/HST_FOS.fits'));
+    const path = join(dir, 'fos.fits.gz');
+    writeFileSync(path, gzipSync(plain));
+    const source = gzipSource(path, { keepBytes: 0 });
+    const ranges = [
+      [30000, 5000],
+      [0, 2880],
+      [40000, 10000],
+      [100, 50],
+      [plain.length - 10, 100],
+    ] as const;
+    const reads = await Promise.all(ranges.map(([offset, length]) => source.read(offset, length)));
+    await source.close();
+    reads.forEach((bytes, i) => {
+      const [offset, length] = ranges[i]!;
+      expect(Buffer.from(bytes)).toEqual(plain.subarray(offset, offset + length));
+    });
+  });
+
   it('bounds decompression and single reads', async () => {
     const source = gzipSource(fixture('ericmandel-js9/i800400.fits.gz'), { maxDecompressedBytes: 100_000 });
     await expect(source.read(0, 200_000)).rejects.toMatchObject({ code: FitsErrorCode.TOO_LARGE });
