@@ -115,10 +115,8 @@ function deriveTime(header: HeaderLike, out: MetadataBuilder, options: Normalize
 /** Position, pixel scale, field of view and footprint: the WCS first, then the keywords. */
 function deriveSky(header: HeaderLike, out: MetadataBuilder): void {
   const { naxis1, naxis2 } = out.values;
-  const wcs =
-    naxis1 !== null && naxis2 !== null && naxis1 > 0 && naxis2 > 0
-      ? skyGeometry(header, naxis1, naxis2)
-      : { geometry: null };
+  const hasSize = naxis1 !== null && naxis2 !== null && naxis1 > 0 && naxis2 > 0;
+  const wcs = hasSize ? skyGeometry(header, naxis1, naxis2) : { geometry: null };
   const geometry = wcs.geometry;
 
   const position = resolvePosition(header, geometry?.center ?? null, wcs.note);
@@ -126,34 +124,35 @@ function deriveSky(header: HeaderLike, out: MetadataBuilder): void {
   out.set('dec_deg', position.dec, position.keys, position.reason);
   out.set('position_source', position.source, position.keys, position.reason);
 
-  if (geometry) {
+  if (geometry?.corners) out.set('footprint', geometry.corners, 'WCS');
+  else out.explain('footprint', wcs.note ?? (hasSize ? 'no celestial WCS' : 'no image size (NAXIS1/NAXIS2)'));
+
+  if (geometry?.pixelScaleArcsec) {
     out.set('pixel_scale_arcsec', geometry.pixelScaleArcsec, 'WCS');
+  } else {
+    const { pixel_size_um: pixel, focal_length_mm: focal, xbinning } = out.values;
+    if (pixel !== null && focal !== null && xbinning !== null) {
+      const basis = `${out.sources.pixel_size_um}+FOCALLEN`;
+      const formula = '206.265 × pixel size µm × binning / focal length mm';
+      out.set('pixel_scale_arcsec', pixelScaleFromOptics(pixel, xbinning, focal), basis, formula);
+    } else {
+      const scale = resolveField(header, PIXEL_SCALE_RULE);
+      const why = 'no celestial WCS, and pixel size, binning or focal length unknown';
+      out.put('pixel_scale_arcsec', scale.value === null ? { value: null, reason: `${why}; ${scale.reason}` } : scale);
+    }
+  }
+
+  if (geometry?.widthDeg && geometry.heightDeg) {
     out.set('fov_width_deg', geometry.widthDeg, 'WCS');
     out.set('fov_height_deg', geometry.heightDeg, 'WCS');
-    out.set('footprint', geometry.corners, 'WCS');
     return;
   }
-  const { pixel_size_um: pixel, focal_length_mm: focal, xbinning } = out.values;
-  if (pixel !== null && focal !== null && xbinning !== null) {
-    const basis = `${out.sources.pixel_size_um}+FOCALLEN`;
-    out.set(
-      'pixel_scale_arcsec',
-      pixelScaleFromOptics(pixel, xbinning, focal),
-      basis,
-      '206.265 × pixel size µm × binning / focal length mm',
-    );
-  } else {
-    const scale = resolveField(header, PIXEL_SCALE_RULE);
-    const why = 'no celestial WCS, and pixel size, binning or focal length unknown';
-    out.put('pixel_scale_arcsec', scale.value === null ? { value: null, reason: `${why}; ${scale.reason}` } : scale);
-  }
   const scale = out.values.pixel_scale_arcsec;
-  if (scale !== null && naxis1 !== null && naxis2 !== null) {
+  if (scale !== null && hasSize) {
     out.set('fov_width_deg', (scale * naxis1) / 3600, out.sources.pixel_scale_arcsec);
     out.set('fov_height_deg', (scale * naxis2) / 3600, out.sources.pixel_scale_arcsec);
   } else {
     out.explain('fov_width_deg', 'no pixel scale or image size');
     out.explain('fov_height_deg', 'no pixel scale or image size');
   }
-  out.explain('footprint', 'no celestial WCS');
 }

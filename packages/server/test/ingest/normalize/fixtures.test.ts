@@ -51,7 +51,7 @@ const EXPECTATIONS: Expectation[] = [
       site_lat_deg: FEDER_LAT,
       site_lon_deg: -(97 + 12 / 60 + 12 / 3600),
       focal_length_mm: 3325,
-      aperture_mm: 406.39999389648437,
+      aperture_mm: 406.3999938964844,
       pixel_size_um: 9,
       // 206.265 × 9 µm × 1 / 3325 mm
       pixel_scale_arcsec: (206.264806 * 9) / 3325,
@@ -299,9 +299,8 @@ const EXPECTATIONS: Expectation[] = [
       // DATE-OBS '29/11/51' + UT '12:07:00.00'.
       date_obs: '1951-11-29T12:07:00.00Z',
       exptime: 50,
-      ra_deg: (8 + 51 / 60 + 20.1 / 3600) * 15,
-      dec_deg: 11 + 48 / 60 + 43 / 3600,
-      position_source: 'objctra',
+      // The DSS plate solution (AMDX/AMDY) wins over OBJCTRA '08 51 20.100': see the WCS table.
+      position_source: 'wcs',
       site_lat_deg: 33 + 24 / 60 + 24 / 3600,
       site_lon_deg: -(116 + 51 / 60 + 48 / 3600),
       night: '1951-11-28',
@@ -581,6 +580,233 @@ describe('normalized metadata of the real fixtures', () => {
     for (const [field, value] of Object.entries(values)) {
       if (value === null) expect(reasons[field as keyof ImageMetadata], `reason for null ${field}`).toBeTruthy();
     }
+  });
+});
+
+/**
+ * The WCS centre (pixel ((n1+1)/2, (n2+1)/2)), plate scale, size and corners as astropy computes
+ * them, computed once with Debian's astropy: WCS(header, fobj).celestial, then
+ * pixel_to_skycoord(x-1, y-1, wcs, mode='all').icrs and proj_plane_pixel_scales × 3600. FK5
+ * headers are converted to ICRS, which moves them by up to 25 mas.
+ */
+const ASTROPY_WCS: Array<{
+  file: string;
+  ra: number;
+  dec: number;
+  scale: number;
+  w: number;
+  h: number;
+  corners: Array<[number, number]>;
+}> = [
+  {
+    file: 'astropy-astropy-data/HorseHead.fits',
+    ra: 85.274994,
+    dec: -2.4582964,
+    scale: 1.008349,
+    w: 0.2498036,
+    h: 0.2498888,
+    corners: [
+      [85.399722, -2.583216],
+      [85.150012, -2.582935],
+      [85.150296, -2.333359],
+      [85.399945, -2.333638],
+    ],
+  },
+  {
+    file: 'mwcraig-msumastro/maximdl_6_18_header.fit',
+    ra: 313.9921764,
+    dec: 31.286848,
+    scale: 0.563029,
+    w: 0.0156397,
+    h: 0.0156397,
+    corners: [
+      [313.985371, 31.277573],
+      [314.003029, 31.281031],
+      [313.998983, 31.296122],
+      [313.981323, 31.292664],
+    ],
+  },
+  {
+    file: 'feder-observatory-stellarphot/center_cutout_1.fits',
+    ra: 348.8942291,
+    dec: 31.4884177,
+    scale: 0.56291,
+    w: 0.0140705,
+    h: 0.014075,
+    corners: [
+      [348.888095, 31.480083],
+      [348.904001, 31.483183],
+      [348.900364, 31.496752],
+      [348.884456, 31.493651],
+    ],
+  },
+  {
+    file: 'cds-astro-fitsrs/HST_NICMOS.fits',
+    ra: 182.6361426,
+    dec: 39.4058948,
+    scale: 0.07566,
+    w: 0.0057001,
+    h: 0.0055026,
+    corners: [
+      [182.639159, 39.40908],
+      [182.640155, 39.403453],
+      [182.633126, 39.40271],
+      [182.63213, 39.408337],
+    ],
+  },
+  {
+    file: 'cds-astro-fitsrs/HST_WFPC_II.fits',
+    ra: 182.6369094,
+    dec: 39.4000195,
+    scale: 0.045518,
+    w: 0.0025293,
+    h: 0.0025282,
+    corners: [
+      [182.638669, 39.401167],
+      [182.638394, 39.398659],
+      [182.63515, 39.398872],
+      [182.635425, 39.40138],
+    ],
+  },
+  {
+    file: 'cds-astro-fitsrs/Astro_UIT.fits',
+    ra: 182.6529983,
+    dec: 39.3753223,
+    scale: 4.5466,
+    w: 0.6466276,
+    h: 0.6466276,
+    corners: [
+      [183.068508, 39.051906],
+      [182.237488, 39.051906],
+      [182.23363, 39.697247],
+      [183.072367, 39.697247],
+    ],
+  },
+  {
+    file: 'astropy-photutils-datasets/M6707HH.fits',
+    ra: 132.8339465,
+    dec: 11.811828,
+    scale: 1.70058,
+    w: 0.5001937,
+    h: 0.5003142,
+    corners: [
+      [133.087296, 11.560178],
+      [132.57726, 11.563472],
+      [132.58013, 12.063235],
+      [133.091086, 12.059971],
+    ],
+  },
+  {
+    file: 'astropy-photutils-datasets/spitzer_example_image.fits',
+    ra: 275.8351963,
+    dec: -12.9655011,
+    scale: 1.2,
+    w: 0.3416667,
+    h: 0.171,
+    corners: [
+      [275.994571, -12.854703],
+      [275.830442, -13.156255],
+      [275.675679, -13.0762],
+      [275.839941, -12.774748],
+    ],
+  },
+  {
+    file: 'nom-tam-fits/ad43021000gis25670_lo.totsky.gz',
+    ra: 140.0129899,
+    dec: -55.2777965,
+    scale: 14.7348,
+    w: 1.047808,
+    h: 1.047808,
+    corners: [
+      [140.941296, -55.796143],
+      [139.084684, -55.796143],
+      [139.108765, -54.752591],
+      [140.917215, -54.752591],
+    ],
+  },
+  {
+    file: 'tinystork-zeseestarstacker/Light_NGC 7023_10.0s_IRCUT_20240730-224436.fit',
+    ra: 315.4432926,
+    dec: 68.1262792,
+    scale: 2.374173,
+    w: 0.7122381,
+    h: 1.2662496,
+    corners: [
+      [313.50059, 68.079973],
+      [314.537242, 67.486125],
+      [317.391895, 68.149733],
+      [316.400999, 68.761197],
+    ],
+  },
+  {
+    file: 'rlancaste-stellarsolver/randomsky.fits',
+    ra: 21.6430258,
+    dec: 69.2521872,
+    scale: 2.6819,
+    w: 0.9535644,
+    h: 0.7628515,
+    corners: [
+      [20.543507, 69.725194],
+      [20.590472, 68.772562],
+      [22.695321, 68.77249],
+      [22.742808, 69.725118],
+    ],
+  },
+  {
+    file: 'astropy-astropy-data/gc_msx_e.fits',
+    ra: 266.407603,
+    dec: -28.9304904,
+    scale: 24.000001,
+    w: 0.9933334,
+    h: 0.9933334,
+    corners: [
+      [267.181176, -28.764241],
+      [266.596304, -29.608468],
+      [265.631578, -29.092304],
+      [266.221355, -28.252253],
+    ],
+  },
+  {
+    file: 'nom-tam-fits/m13_rice.fits',
+    ra: 250.4225968,
+    dec: 36.4601956,
+    scale: 0.99972,
+    w: 0.08331,
+    h: 0.08331,
+    corners: [
+      [250.474189, 36.418668],
+      [250.371005, 36.418668],
+      [250.370949, 36.501701],
+      [250.474244, 36.501701],
+    ],
+  },
+];
+
+/** Angular distance in arcsec, small-angle. */
+const arcsecApart = (ra1: number, dec1: number, ra2: number, dec2: number) =>
+  Math.hypot((((ra1 - ra2 + 540) % 360) - 180) * Math.cos((dec2 * Math.PI) / 180), dec1 - dec2) * 3600;
+
+describe('WCS position, scale, field and footprint of the fixtures against astropy', () => {
+  it.each(ASTROPY_WCS.map((e) => [e.file, e] as const))('%s', async (_file, ref) => {
+    const { values: v, sources } = await normalizedFixture(ref.file);
+    expect(v.position_source).toBe('wcs');
+    expect(sources.ra_deg).toBe('WCS');
+    expect(arcsecApart(v.ra_deg ?? Number.NaN, v.dec_deg ?? Number.NaN, ref.ra, ref.dec)).toBeLessThan(0.1);
+    expect(Math.abs((v.pixel_scale_arcsec ?? Number.NaN) / ref.scale - 1)).toBeLessThan(1e-4);
+    expect(Math.abs((v.fov_width_deg ?? Number.NaN) / ref.w - 1)).toBeLessThan(1e-4);
+    expect(Math.abs((v.fov_height_deg ?? Number.NaN) / ref.h - 1)).toBeLessThan(1e-4);
+    expect(v.footprint).toHaveLength(4);
+    v.footprint?.forEach(([ra, dec], i) => {
+      const [refRa = Number.NaN, refDec = Number.NaN] = ref.corners[i] ?? [];
+      expect(arcsecApart(ra, dec, refRa, refDec), `corner ${i}`).toBeLessThan(0.1);
+    });
+  });
+
+  it('falls back to the keywords, and says why, when the WCS is not celestial', async () => {
+    const { values, reasons } = await normalizedFixture('cds-astro-fitsrs/HST_FGS.fits');
+    expect([values.ra_deg, values.dec_deg, values.position_source]).toEqual([182.6360416667, 39.40572222222, 'ra_dec']);
+    expect(reasons.ra_deg).toBe("CTYPE1 'SECONDS': no usable celestial WCS; used RA_TARG/DEC_TARG");
+    expect(reasons.footprint).toBe("CTYPE1 'SECONDS': no usable celestial WCS");
   });
 });
 
