@@ -142,17 +142,24 @@ function addETerms(target: Vector): Vector {
   return r;
 }
 
-/** IAU 1976 precession (Lieske et al. 1977) from a Julian equinox to J2000, as a passive matrix. */
+/**
+ * Precession from the mean equator and equinox of a Julian epoch to J2000, by the IAU 2006 (P03)
+ * angles of Capitaine et al. 2003 (A&A 412, 567), as astropy precesses FK5.
+ */
 function precessionToJ2000(equinox: number): Matrix {
-  const T = (equinox - 2000) / 100;
-  const t = (2000 - equinox) / 100;
+  const t = (equinox - 2000) / 100;
   const arcsec = 1 / 3600;
-  const base = 2306.2181 + 1.39656 * T - 0.000139 * T * T;
-  const zeta = (base * t + (0.30188 - 0.000344 * T) * t * t + 0.017998 * t ** 3) * arcsec;
-  const z = (base * t + (1.09468 + 0.000066 * T) * t * t + 0.018203 * t ** 3) * arcsec;
+  const zeta =
+    (2.650545 + t * (2306.083227 + t * (0.2988499 + t * (0.01801828 + t * (-0.000005971 + t * -0.0000003173))))) *
+    arcsec;
+  const z =
+    (-2.650545 + t * (2306.077181 + t * (1.0927348 + t * (0.01826837 + t * (-0.000028596 + t * -0.0000002904))))) *
+    arcsec;
   const theta =
-    ((2004.3109 - 0.8533 * T - 0.000217 * T * T) * t - (0.42665 + 0.000217 * T) * t * t - 0.041833 * t ** 3) * arcsec;
-  return multiply(multiply(rotateZ(-z), rotateY(theta)), rotateZ(-zeta));
+    t * (2004.191903 + t * (-0.4294934 + t * (-0.04182264 + t * (-0.000007089 + t * -0.0000001274)))) * arcsec;
+  // J2000 → date is R3(−z) R2(θ) R3(−ζ); its transpose goes back. The constant ±2.65″ of ζ and z
+  // cancel at t = 0, so J2000 → J2000 is the identity.
+  return transpose(multiply(multiply(rotateZ(-z), rotateY(theta)), rotateZ(-zeta)));
 }
 
 /** Converts the WCS's native celestial coordinates to RA/Dec and back. */

@@ -4,8 +4,8 @@
  *
  * Which keywords win follows WCSLIB as astropy runs it (checked against astropy 5.2 on headers
  * carrying several): PCi_j (with CDELTi) when any PCi_j is present, else CDi_j, else CDELTi with
- * CROTA of the latitude axis (AIPS convention), else CDELTi alone. A CD matrix whose row and column
- * for an axis are both absent gets 1 on the diagonal (WCSLIB's cdfix, which astropy applies).
+ * CROTA of the latitude axis (AIPS convention), else CDELTi alone. A CD matrix row that is entirely
+ * absent gets 1 on the diagonal (WCSLIB's cdfix, which astropy applies).
  */
 import type { HeaderLike } from '../types.js';
 
@@ -82,15 +82,12 @@ export function readLinearTransform(
       const value = card('CD', i, j);
       if (value !== undefined) return value;
       if (i !== j) return 0;
-      // cdfix: an axis with no CD element in its row or its column gets a unit diagonal.
-      for (let k = 1; k <= axisCount; k++) {
-        if (card('CD', i, k) !== undefined || card('CD', k, i) !== undefined) {
-          return 0;
-        }
-      }
+      // cdfix: a world axis with no CD element in its row gets a unit diagonal.
+      for (let k = 1; k <= axisCount; k++) if (card('CD', i, k) !== undefined) return 0;
       return 1;
     }
-    const rho = ((numberCard(header, `CROTA${lat}`) ?? numberCard(header, `CROTA${lng}`) ?? 0) * Math.PI) / 180;
+    // Only the latitude axis's CROTA counts (WCSLIB ignores a CROTA on the longitude axis).
+    const rho = ((numberCard(header, `CROTA${lat}`) ?? 0) * Math.PI) / 180;
     const [cdeltLng = 1, cdeltLat = 1] = cdelt;
     if (row === 0) return column === 0 ? cdeltLng * Math.cos(rho) : -cdeltLat * Math.sin(rho);
     return column === 0 ? cdeltLng * Math.sin(rho) : cdeltLat * Math.cos(rho);

@@ -101,8 +101,11 @@ function slantOrthographic(code: string, xi: number, eta: number): Projection {
       const s = roots.length === 0 ? undefined : Math.max(...roots);
       if (s === undefined) return null;
       const t = 1 - s;
-      const theta = Math.asin(s) / DEG;
-      return { phi: Math.atan2(X - xi * t, -(Y - eta * t)) / DEG, theta };
+      // cos θ from the plane coordinates themselves: asin(s) loses half the digits near the pole.
+      const east = X - xi * t;
+      const south = Y - eta * t;
+      const theta = Math.atan2(s, Math.hypot(east, south)) / DEG;
+      return { phi: Math.atan2(east, -south) / DEG, theta };
     },
   };
 }

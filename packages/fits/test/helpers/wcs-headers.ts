@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BLOCK_SIZE, CARD_LENGTH } from '../../src/constants.js';
+import { readStructure } from '../../src/hdu.js';
 import { type Header, parseHeader } from '../../src/header.js';
+import { bufferSource } from '../../src/source.js';
 
 /** Where Debian's python3-astropy is unpacked (shared by the tests that use astropy's data). */
 export const ASTROPY_DEB_DIR = '/tmp/aims-astropy-deb';
@@ -43,25 +45,12 @@ export function astropyWcsTestFiles(): string[] {
   return out;
 }
 
-function dataUnitLength(header: Header): number {
-  const bitpix = Math.abs(header.number('BITPIX') ?? 0);
-  const naxis = header.number('NAXIS') ?? 0;
-  if (naxis === 0) return 0;
-  // Random groups (NAXIS1 = 0) leave the first axis out of the product.
-  let count = 1;
-  for (let i = header.boolean('GROUPS') === true && header.number('NAXIS1') === 0 ? 2 : 1; i <= naxis; i++)
-    count *= header.number(`NAXIS${i}`) ?? 0;
-  const groups = header.number('GCOUNT') ?? 1;
-  const parameters = header.number('PCOUNT') ?? 0;
-  return (bitpix / 8) * groups * (parameters + count);
-}
-
 /**
- * Every HDU's header of a FITS file, or the one header of a .hdr file (card images with or
- * without newlines, with or without END). A test-only walker: it trusts sizes and stops at the
- * first header it cannot parse.
+ * Every HDU's header of a FITS file, as `readStructure` gives them (a tile-compressed image shows
+ * the header of the image it holds), or the one header of a .hdr file (card images with or without
+ * newlines, with or without END).
  */
-export function readHeaders(path: string): Header[] {
+export async function readHeaders(path: string): Promise<Header[]> {
   let bytes: Uint8Array = readFileSync(path);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
   if (path.endsWith('.hdr')) {
@@ -74,17 +63,6 @@ export function readHeaders(path: string): Header[] {
     joined = joined.padEnd(Math.ceil(joined.length / BLOCK_SIZE) * BLOCK_SIZE);
     return [parseHeader(Buffer.from(joined, 'latin1'), 0).header];
   }
-  const headers: Header[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    let parsed: ReturnType<typeof parseHeader>;
-    try {
-      parsed = parseHeader(bytes, offset, { hduIndex: headers.length });
-    } catch {
-      break;
-    }
-    headers.push(parsed.header);
-    offset += parsed.headerLength + Math.ceil(dataUnitLength(parsed.header) / BLOCK_SIZE) * BLOCK_SIZE;
-  }
-  return headers;
+  const structure = await readStructure(bufferSource(bytes));
+  return structure.hdus.map((hdu) => hdu.header);
 }

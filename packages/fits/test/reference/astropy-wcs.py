@@ -12,6 +12,7 @@ import sys
 import warnings
 
 import numpy as np
+from astropy import log
 from astropy import units as u
 from astropy.coordinates import FK4, FK5, SkyCoord
 from astropy.io import fits
@@ -131,6 +132,10 @@ def oracle(path, index, header, hdul):
 
 
 def main():
+    # astropy logs notes (SIP without '-SIP', say) to stdout: keep stdout for the JSON alone.
+    out = sys.stdout
+    sys.stdout = sys.stderr
+    log.setLevel("WARNING")
     results = []
     for path in json.load(sys.stdin):
         try:
@@ -143,7 +148,7 @@ def main():
                 results.append(oracle(path, index, header, hdul))
             except Exception as e:  # noqa: BLE001
                 results.append({"file": path, "hdu": index, "status": "skip", "reason": f"astropy failed: {type(e).__name__}: {e}"[:300]})
-    json.dump(results, sys.stdout)
+    json.dump(results, out)
 
 
 if __name__ == "__main__":
