@@ -29,7 +29,7 @@ interface AstropyCard {
 interface AstropyFile {
   file: string;
   error?: string;
-  hdus?: { index: number; type: string; cards: AstropyCard[] }[];
+  hdus?: { index: number; type: string; layout: (number | null)[]; cards: AstropyCard[] }[];
 }
 
 /** Files astropy 5.2 cannot open at all: nothing to compare with. */
@@ -166,6 +166,10 @@ describe.skipIf(unavailable !== undefined)(`astropy oracle${unavailable ? ` (ski
         const b = theirs.hdus![h]!;
         const found: string[] = [];
         if (a.type !== b.type) found.push(`${name} HDU ${h}: type ${a.type}, astropy ${b.type}`);
+        const layout = [a.headerOffset, a.dataOffset, Math.ceil(a.dataLength / 2880) * 2880];
+        if (JSON.stringify(layout) !== JSON.stringify(b.layout)) {
+          found.push(`${name} HDU ${h}: header, data offset and padded data length ${layout}, astropy ${b.layout}`);
+        }
         compareCards(a.header.cards, b.cards, `${name} HDU ${h}`, found);
         for (const d of found) if (!isKnown(d, file)) differences.push(d);
         cardsCompared += Math.min(a.header.cards.length, b.cards.length);

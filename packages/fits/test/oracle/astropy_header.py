@@ -66,7 +66,11 @@ def dump(path):
             hdus = []
             for index, hdu in enumerate(hdul):
                 kind = TYPES.get(type(hdu).__name__, "UNKNOWN:" + type(hdu).__name__)
-                hdus.append({"index": index, "type": kind, "cards": [card_json(c) for c in hdu.header.cards]})
+                cards = [card_json(c) for c in hdu.header.cards]
+                info = hdu.fileinfo() or {}
+                # Where astropy found the header and the data, and the data span with its padding.
+                layout = [info.get("hdrLoc"), info.get("datLoc"), info.get("datSpan")]
+                hdus.append({"index": index, "type": kind, "layout": layout, "cards": cards})
             return {"file": path, "hdus": hdus}
     except Exception as error:  # noqa: BLE001
         return {"file": path, "error": f"{type(error).__name__}: {error}"}
