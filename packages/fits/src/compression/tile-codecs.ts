@@ -1,5 +1,6 @@
 import { FitsError, FitsErrorCode } from '../errors.js';
 import type { Inflate } from '../inflate.js';
+import { hcompressDecode } from './hcompress.js';
 import { plioDecode } from './plio.js';
 import { riceDecode } from './rice.js';
 import type { TileParameters } from './tile-parameters.js';
@@ -40,7 +41,8 @@ export async function decodeIntegerTile(
       return out;
     }
     case 'HCOMPRESS_1':
-      return unsupported('HCOMPRESS_1');
+      hcompressDecode(compressed, out, geometry.width, geometry.height, params.hcompressSmooth);
+      return out;
     case 'GZIP_1':
     case 'GZIP_2': {
       // Writers differ in the integer width they gzip (nom-tam-fits writes 16-bit images as 32-bit
