@@ -214,8 +214,7 @@ function describeHdu(bytes: Uint8Array, offset: number, index: number, limits: L
 
   // §4.4.1.1 and §6: random groups skip NAXIS1 = 0; an HDU without axes has no data.
   const shape = groups ? axes.slice(1) : axes;
-  let elements = shape.length === 0 ? 0 : shape.reduce((a, b) => a * b, 1);
-  if (index === 0 && !groups) elements = axes.length === 0 ? 0 : elements;
+  const elements = shape.length === 0 ? 0 : shape.reduce((a, b) => a * b, 1);
   const dataLength = (Math.abs(bitpix) / 8) * gcount * (pcount + elements);
   if (!Number.isSafeInteger(dataLength)) {
     throw new FitsError(
@@ -291,8 +290,11 @@ function readAxes(
   for (let i = 1; i <= naxis; i++) {
     const key = `${naxisKey}${i}`;
     const n = header.integer(key);
-    if (n === undefined || n < 0 || !Number.isSafeInteger(n)) {
+    if (n === undefined || n < 0) {
       throw new FitsError(FitsErrorCode.BAD_MANDATORY, `HDU ${index}: ${key} is ${describe(header.get(key))}`, at(key));
+    }
+    if (!Number.isSafeInteger(n)) {
+      throw new FitsError(FitsErrorCode.TOO_LARGE, `HDU ${index}: ${key} = ${header.get(key)} is too large`, at(key));
     }
     axes.push(n);
   }
@@ -319,8 +321,11 @@ function countKeyword(
     return usual;
   }
   const n = header.integer(key);
-  if (n === undefined || n < 0 || !Number.isSafeInteger(n)) {
+  if (n === undefined || n < 0) {
     throw new FitsError(FitsErrorCode.BAD_MANDATORY, `HDU ${index}: ${key} is ${describe(value)}`, at(key));
+  }
+  if (!Number.isSafeInteger(n)) {
+    throw new FitsError(FitsErrorCode.TOO_LARGE, `HDU ${index}: ${key} = ${value} is too large`, at(key));
   }
   return n;
 }
