@@ -49,6 +49,8 @@ export const EPOCH_KEYWORDS = [
 ] as const;
 
 const MS_PER_DAY = 86_400_000;
+/** Time scales other than UTC (FITS Standard 4.0 Table 30); UT and UT1 count as UTC here. */
+const NON_UTC_TIMESYS = /^(TT|TDT|ET|TAI|IAT|GPS|TCG|TCB|TDB|BJD|HJD)$/i;
 const MJD_UNIX_EPOCH = 40_587;
 /** Earliest plausible exposure: the first astronomical photographs on glass plates. */
 const EARLIEST_MS = Date.UTC(1850, 0, 1);
@@ -195,6 +197,12 @@ export function resolveObservationStart(
   now?: Date,
 ): { start: ObservationStart | null; reason?: string } {
   const notes: string[] = [];
+  const timesys = header.get('TIMESYS');
+  // Not converted: TT and TAI differ from UTC by a minute or so, less than any catalog filter cares
+  // about, and the conversion needs a leap-second table; the note keeps the difference visible.
+  if (typeof timesys === 'string' && NON_UTC_TIMESYS.test(timesys.trim())) {
+    notes.push(`TIMESYS ${show(timesys)}: times read as UTC`);
+  }
   let dateOnly: { date: CalendarDate; key: string; raw: CardValue } | null = null;
 
   for (const key of DATE_KEYWORDS) {

@@ -99,6 +99,13 @@ describe('observation start', () => {
     expect(result.reason).toBe(reason);
   });
 
+  it('notes a time scale other than UTC', () => {
+    const result = start({ 'DATE-OBS': '2020-01-01T00:00:00', TIMESYS: 'TT' });
+    expect(result.start?.iso).toBe('2020-01-01T00:00:00Z');
+    expect(result.start?.reason).toBe("TIMESYS 'TT': times read as UTC");
+    expect(start({ 'DATE-OBS': '2020-01-01T00:00:00', TIMESYS: 'UTC' }).start?.reason).toBeUndefined();
+  });
+
   it('states MJD digits as precision', () => {
     expect(isoFromMjd(58353.5, 1)).toBe('2018-08-23T12:00:00Z');
     expect(isoFromMjd(58353.367708333, 9)).toBe('2018-08-23T08:49:30.000Z');
