@@ -82,6 +82,8 @@ export interface StarDetection {
   /** Pixels replaced as too sharp (cosmic rays, hot pixels); objects rejected as too extended (trails). */
   cleanedPixels: number;
   rejectedExtended: number;
+  /** Objects with no positive flux in their aperture. */
+  rejectedFaint: number;
   /** Radius of the curve-of-growth aperture used for every star (px). */
   apertureRadius: number;
   /** Detections beyond maxObjects that were not measured. */
@@ -89,13 +91,13 @@ export interface StarDetection {
 }
 
 /** σ = 1 px Gaussian kernel, radius 3: normalized weights. */
-const KERNEL = (() => {
+export const DETECTION_KERNEL = (() => {
   const w = [-3, -2, -1, 0, 1, 2, 3].map((d) => Math.exp(-0.5 * d * d));
   const s = w.reduce((a, b) => a + b, 0);
   return Float32Array.from(w.map((v) => v / s));
 })();
 /** Noise of the smoothed image relative to the input's: √Σw² over the 2-D kernel = Σw² of the 1-D one. */
-export const SMOOTHED_NOISE_FACTOR = KERNEL.reduce((a, v) => a + v * v, 0);
+export const SMOOTHED_NOISE_FACTOR = DETECTION_KERNEL.reduce((a, v) => a + v * v, 0);
 const PIXEL_SPREAD_R2 = Math.LN2 / 3;
 const SUBPIX = 5;
 
@@ -107,14 +109,14 @@ export function smooth(src: Float32Array, width: number, height: number): Float3
   const tmp = new Float32Array(src.length);
   const out = new Float32Array(src.length);
   const r = 3;
-  const [k0, k1, k2, k3] = [KERNEL[3]!, KERNEL[4]!, KERNEL[5]!, KERNEL[6]!];
+  const [k0, k1, k2, k3] = [DETECTION_KERNEL[3]!, DETECTION_KERNEL[4]!, DETECTION_KERNEL[5]!, DETECTION_KERNEL[6]!];
   const edge = (read: (i: number) => number, n: number, i: number): number => {
     let s = 0;
     let w = 0;
     for (let k = -r; k <= r; k++)
       if (i + k >= 0 && i + k < n) {
-        s += KERNEL[k + r]! * read(i + k);
-        w += KERNEL[k + r]!;
+        s += DETECTION_KERNEL[k + r]! * read(i + k);
+        w += DETECTION_KERNEL[k + r]!;
       }
     return s / w;
   };
@@ -510,10 +512,16 @@ export function detectStars(
   const typicalRadius = probe.length ? probe[Math.floor(probe.length / 2)]! : 2;
   const apertureRadius = Math.min(40, Math.max(5, 6 * typicalRadius));
   const stars: Star[] = [];
+  let rejectedFaint = 0;
   for (const { f, label, cx, cy } of objects) {
     const curve = curveOfGrowth(sub, width, height, cx, cy, apertureRadius, step, labels, label);
     const flux = curve[curve.length - 1]!;
     const fluxRadius = radiusAtFraction(curve, step, 0.5);
+    // No positive flux in the aperture: a noise peak next to a brighter neighbour, not a star.
+    if (!(flux > 0) || !Number.isFinite(fluxRadius)) {
+      rejectedFaint++;
+      continue;
+    }
     const hfr = Math.sqrt(Math.max(0, fluxRadius * fluxRadius - PIXEL_SPREAD_R2));
     const m = adaptiveMoments(sub, width, height, cx, cy, Math.max(0.8, hfr / Math.sqrt(2 * Math.LN2)));
     const edge =
@@ -539,5 +547,5 @@ export function detectStars(
       edge,
     });
   }
-  return { stars, cleanedPixels, rejectedExtended, truncated, apertureRadius };
+  return { stars, cleanedPixels, rejectedExtended, rejectedFaint, truncated, apertureRadius };
 }
