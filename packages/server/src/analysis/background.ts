@@ -74,6 +74,8 @@ export const CLIPPED_SIGMA_FACTOR = (() => {
 })();
 
 /** Robust level and noise of one set of values (NaN ignored); null when too few values. */
+const sharedHistogram = new Uint32Array(HISTOGRAM_BINS);
+
 export function clippedStatistics(values: Float32Array, count: number): { level: number; rms: number } | null {
   if (count < 3) return null;
   // Pass 1 and 2: mean and σ, then again within ±2σ (as SExtractor does before the histogram),
@@ -112,7 +114,7 @@ export function clippedStatistics(values: Float32Array, count: number): { level:
   // stars), fine enough (σ/400 per bin) that its quantization costs nothing in accuracy.
   const lo = mean - 5 * sigma;
   const binWidth = (10 * sigma) / HISTOGRAM_BINS;
-  const histogram = new Uint32Array(HISTOGRAM_BINS);
+  const histogram = sharedHistogram.fill(0);
   for (let i = 0; i < count; i++) {
     const bin = Math.floor((values[i]! - lo) / binWidth);
     if (bin >= 0 && bin < HISTOGRAM_BINS) histogram[bin]!++;

@@ -44,8 +44,11 @@ export interface MeasureOptions {
 export const DEFAULT_MAX_PIXELS = 50_000_000;
 const GOOD_STAR_SNR = 20;
 const MIN_GOOD_STARS = 5;
-/** Pixels sampled for the median and mean deviation: statistics to <0.1%, at a fraction of the cost. */
-const STAT_SAMPLE = 1_000_000;
+/**
+ * Pixels sampled (on a regular stride) for the median and mean deviation: the median of 250,000
+ * values is within ~0.003σ of the population's; sorting 16 million would cost more than detection.
+ */
+const STAT_SAMPLE = 250_000;
 
 export interface FrameAnalysis {
   metrics: QualityMetrics;
