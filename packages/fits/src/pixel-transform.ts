@@ -193,6 +193,21 @@ export function convertIntegers(
 ): void {
   const { data, mask } = sink;
   const { bscale, bzero, identity } = transform;
+  if (identity) {
+    // Int32 → float conversion of a whole segment in one native call; nulls are patched after.
+    data.set(values.subarray(start, start + count), outOffset);
+    if (nullValue === undefined) return;
+    let blanks = 0;
+    for (let i = 0; i < count; i++) {
+      if (values[start + i] === nullValue) {
+        data[outOffset + i] = Number.NaN;
+        if (mask) mask[outOffset + i] = 1;
+        blanks++;
+      }
+    }
+    sink.blankCount += blanks;
+    return;
+  }
   const marker = nullValue ?? Number.NaN;
   let blanks = 0;
   for (let i = 0; i < count; i++) {
@@ -202,7 +217,7 @@ export function convertIntegers(
       if (mask) mask[outOffset + i] = 1;
       blanks++;
     } else {
-      data[outOffset + i] = identity ? stored : bzero + bscale * stored;
+      data[outOffset + i] = bzero + bscale * stored;
     }
   }
   sink.blankCount += blanks;

@@ -25,8 +25,9 @@ export async function decodeIntegerTile(
   compressed: Uint8Array,
   geometry: TileGeometry,
   inflate: Inflate,
+  /** Where to decode (reused from tile to tile); a new array when absent. */
+  out: Int32Array = new Int32Array(geometry.pixelCount),
 ): Promise<Int32Array> {
-  const out = new Int32Array(geometry.pixelCount);
   switch (params.algorithm) {
     case 'RICE_1':
       if (params.bytePix === 8) return unsupported('RICE_1 with BYTEPIX 8');

@@ -9,6 +9,7 @@ import {
   readExactly,
   readTableRows,
 } from '../bintable.js';
+import { DEFAULT_LIMITS } from '../constants.js';
 import { FitsError, FitsErrorCode } from '../errors.js';
 import {
   allocatePixels,
@@ -34,6 +35,8 @@ import { type TileParameters, tileParameters } from './tile-parameters.js';
 
 /** Tiles decoded at the same time (asynchronous inflation overlaps; the rest is synchronous). */
 const TILE_CONCURRENCY = 8;
+/** Scratch pixels all workers may hold together (beyond one tile's worth). */
+const SCRATCH_PIXELS = 16 * 1024 * 1024;
 /** Heap spans up to this size are read in one call instead of one call per tile. */
 const HEAP_SPAN_BYTES = 64 * 1024 * 1024;
 
@@ -87,15 +90,25 @@ export async function readCompressedImage(
 
   const context: TileContext = { params, table, columns, rows, firstRow, heap, inflate, quantized, transform };
   let next = 0;
-  // Tiles are independent: several in flight hide the latency of asynchronous inflation.
+  const tilePixels = params.tile.reduce((a, b) => a * b, 1);
+  const maxPixels = options.limits?.maxPixelsInMemory ?? DEFAULT_LIMITS.maxPixelsInMemory;
+  if (tilePixels > maxPixels) {
+    throw new FitsError(FitsErrorCode.TOO_LARGE, `tiles of ${tilePixels} pixels are over the limit of ${maxPixels}`, {
+      hduIndex: hdu.index,
+    });
+  }
+  // Tiles are independent: several in flight hide the latency of asynchronous inflation. Each
+  // worker decodes into its own scratch arrays, copied out before the next tile.
+  const workers = Math.max(1, Math.min(TILE_CONCURRENCY, tiles.length, Math.floor(SCRATCH_PIXELS / tilePixels)));
   const worker = async () => {
+    const scratch: Scratch = { integers: new Int32Array(tilePixels), floats: undefined };
     while (next < tiles.length) {
       const tile = tiles[next++]!;
-      const decoded = await decodeTile(context, tile, hdu.index);
+      const decoded = await decodeTile(context, tile, hdu.index, scratch);
       placeTile(decoded.values, decoded.nullValue, tile, region, params, transform, sink);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(TILE_CONCURRENCY, tiles.length) }, worker));
+  await Promise.all(Array.from({ length: workers }, worker));
   return pixelsResult(image, region, sink);
 }
 
@@ -117,7 +130,17 @@ interface DecodedTile {
   nullValue: number | undefined;
 }
 
-async function decodeTile(context: TileContext, tile: TileRef, hduIndex: number): Promise<DecodedTile> {
+interface Scratch {
+  integers: Int32Array;
+  floats: Float64Array | undefined;
+}
+
+async function decodeTile(
+  context: TileContext,
+  tile: TileRef,
+  hduIndex: number,
+  scratch: Scratch,
+): Promise<DecodedTile> {
   const { params, table, columns, rows, quantized, transform, inflate } = context;
   const local = tile.row - context.firstRow;
   const pixelCount = tile.extent.reduce((a, b) => a * b, 1);
@@ -137,7 +160,13 @@ async function decodeTile(context: TileContext, tile: TileRef, hduIndex: number)
       return { values, nullValue: undefined };
     }
     const geometry = { pixelCount, width: tile.extent[0]!, height: tile.extent[1] ?? 1, integerBytes };
-    const integers = await decodeIntegerTile(params, compressed, geometry, inflate);
+    const integers = await decodeIntegerTile(
+      params,
+      compressed,
+      geometry,
+      inflate,
+      scratch.integers.subarray(0, pixelCount),
+    );
     if (params.algorithm === 'PLIO_1' && plioCodesPhysical(params, transform)) {
       // PLIO holds no negative values, so CFITSIO codes unsigned 16-bit images by their
       // physical values (stored + 32768); take the offset off again to get stored values.
@@ -145,7 +174,10 @@ async function decodeTile(context: TileContext, tile: TileRef, hduIndex: number)
     }
     const nullValue = tileNull(context, local);
     if (!quantized) return { values: integers, nullValue };
-    return { values: unquantizeTile(context, integers, local, tile.row, nullValue), nullValue: undefined };
+    scratch.floats ??= new Float64Array(scratch.integers.length);
+    const floats = scratch.floats.subarray(0, pixelCount);
+    unquantizeTile(context, integers, floats, local, tile.row, nullValue);
+    return { values: floats, nullValue: undefined };
   } catch (error) {
     throw tileError(error, hduIndex, tile.row, table.heapOffset + descriptor.offset);
   }
@@ -275,16 +307,15 @@ function tileNull(context: TileContext, local: number): number | undefined {
 function unquantizeTile(
   context: TileContext,
   integers: Int32Array,
+  out: Float64Array,
   local: number,
   tableRow: number,
   nullValue: number | undefined,
-): Float64Array {
+): void {
   const { table, columns, rows, params } = context;
   const scale = (columns.scale ? cellNumber(table, columns.scale, rows, local) : undefined) ?? params.scale ?? 1;
   const zero = (columns.zero ? cellNumber(table, columns.zero, rows, local) : undefined) ?? params.zero ?? 0;
-  const out = new Float64Array(integers.length);
   unquantize(integers, out, scale, zero, params.quantize, tableRow + 1, params.ditherSeed, nullValue);
-  return out;
 }
 
 /** A tile stored without the image's algorithm: GZIP_COMPRESSED_DATA or UNCOMPRESSED_DATA. */
