@@ -25,7 +25,6 @@ export function deriveObservingConditions(out: MetadataBuilder): void {
     v.site_lat_deg !== null && v.site_lon_deg !== null
       ? { latDeg: v.site_lat_deg, lonDeg: v.site_lon_deg, elevationM: v.site_elev_m ?? 0 }
       : null;
-  const hasPosition = v.ra_deg !== null && v.dec_deg !== null;
 
   out.set('moon_illumination', moonIllumination(mid), 'computed', when);
   if (site) {
@@ -42,7 +41,7 @@ export function deriveObservingConditions(out: MetadataBuilder): void {
     out.set('moon_separation_deg', moonSeparationDeg(mid, v.ra_deg, v.dec_deg, site), 'computed', note);
   }
 
-  if (!site || !hasPosition || v.ra_deg === null || v.dec_deg === null) {
+  if (!site || v.ra_deg === null || v.dec_deg === null) {
     const missing = !site ? 'no site latitude and longitude' : 'no position';
     if (v.airmass === null)
       out.set('airmass', null, undefined, `${out.reasons.airmass ?? 'no AIRMASS'}; cannot compute it: ${missing}`);

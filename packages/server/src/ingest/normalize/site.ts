@@ -1,6 +1,20 @@
 import type { HeaderLike } from '@aims/fits';
 import { type FieldRule, type Resolved, resolveField } from './field-rule.js';
-import { degreesValue } from './value-parsers.js';
+import { degreesValue, fail, show, type ValueParser } from './value-parsers.js';
+
+/**
+ * A latitude or longitude; a hemisphere letter ('96 27 12 W', 'S 31 16 37') fixes the sign, which
+ * is then unambiguous whatever the writer's convention.
+ */
+export const geographicDegrees: ValueParser<number> = (value, keyword) => {
+  if (typeof value !== 'string') return degreesValue(value, keyword);
+  const match = /^\s*([NSEW])?\s*(.*?)\s*([NSEW])?\s*$/i.exec(value);
+  const hemisphere = (match?.[1] ?? match?.[3])?.toUpperCase();
+  if (!match || hemisphere === undefined || (match[1] && match[3])) return degreesValue(value, keyword);
+  const magnitude = degreesValue(match[2] ?? '', keyword);
+  if (!magnitude.ok || magnitude.value < 0) return fail(`${keyword} ${show(value)} is not an angle`);
+  return { ok: true, value: hemisphere === 'W' || hemisphere === 'S' ? -magnitude.value : magnitude.value };
+};
 
 /**
  * Where the telescope stands. Longitudes are east-positive (the FITS WCS convention of OBSGEO-L).
@@ -15,7 +29,7 @@ import { degreesValue } from './value-parsers.js';
 export const SITE_LATITUDE_RULE: FieldRule<number> = {
   field: 'site_lat_deg',
   keywords: ['SITELAT', 'LAT-OBS', 'OBSGEO-B', 'LATITUDE', 'OBSLAT', 'OBS-LAT', 'ESO TEL GEOLAT', 'ESO TEL LAT'],
-  parse: degreesValue,
+  parse: geographicDegrees,
   range: [-90, 90],
 };
 
@@ -31,7 +45,7 @@ export const SITE_LONGITUDE_RULE: FieldRule<number> = {
     'ESO TEL GEOLON',
     { key: 'ESO TEL LON', scale: -1 },
   ],
-  parse: degreesValue,
+  parse: geographicDegrees,
   range: [-360, 360],
 };
 

@@ -213,6 +213,9 @@ describe('site', () => {
     [{ 'OBSGEO-B': 49.396, 'OBSGEO-L': 8.724 }, 49.396, 8.724, 'OBSGEO-L'],
     [{ 'ESO TEL LAT': -29.2584, 'ESO TEL LON': 70.7345 }, -29.2584, -70.7345, 'ESO TEL LON'],
     [{ SITELAT: 'unknown' }, null, null, undefined],
+    [{ SITELAT: '46 52 00 N', SITELONG: '96 27 12 W' }, 46 + 52 / 60, -(96 + 27 / 60 + 12 / 3600), 'SITELONG'],
+    [{ SITELAT: 'S 31 16 37', SITELONG: 'E149.066' }, -(31 + 16 / 60 + 37 / 3600), 149.066, 'SITELONG'],
+    [{ SITELAT: '-31 W' }, null, null, undefined],
   ])('%j', (cards, lat, lon, lonSource) => {
     const site = resolveSite(header(cards));
     if (lat === null) expect(site.lat.value).toBeNull();
