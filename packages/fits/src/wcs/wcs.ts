@@ -50,7 +50,8 @@ const CELESTIAL_NAMES = new Set(
 );
 /** The largest axis number looked at when WCSAXES does not say more. */
 const DEFAULT_AXIS_SCAN = 9;
-const MAX_AXES = 999;
+/** WCSAXES is untrusted: PC/CD scans grow as its square, and no real header has more than a few axes. */
+const MAX_AXES = 99;
 
 function stringCard(header: HeaderLike, key: string): string | undefined {
   const value = header.get(key);
@@ -84,7 +85,13 @@ function findCelestialAxes(header: HeaderLike): CelestialAxes | null {
     const lat = found.get(latitude);
     if (lng === undefined || lat === undefined) continue;
     if (system === undefined || lng.code !== lat.code) return null;
-    return { lng: lng.axis, lat: lat.axis, code: lng.code, system, axisCount: Math.max(highest, declared, 2) };
+    return {
+      lng: lng.axis,
+      lat: lat.axis,
+      code: lng.code,
+      system,
+      axisCount: Math.min(MAX_AXES, Math.max(highest, declared, 2)),
+    };
   }
   return null;
 }
