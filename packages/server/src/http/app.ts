@@ -24,6 +24,8 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import { loggerOptions, requestId } from './logger.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { downloadsRoutes } from './routes/downloads.routes.js';
+import { imagesRoutes } from './routes/images.routes.js';
 import { eventsRoutes } from './routes/events.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { userRoutes } from './routes/user.routes.js';
@@ -139,6 +141,8 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(userRoutes(ctx));
       await api.register(adminRoutes(ctx));
       await api.register(eventsRoutes(ctx));
+      await api.register(imagesRoutes(ctx));
+      await api.register(downloadsRoutes(ctx));
     },
     { prefix: '/api' },
   );
@@ -159,7 +163,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: requestId,
     requestIdLogLabel: 'request_id',
     trustProxy: deps.config.trustProxy,
-    ajv: { customOptions: { verbose: true, strict: false } },
+    // verbose: errors carry their schema (for `x-expected` messages); removeAdditional off: an
+    // unknown parameter or body field is a 400, not silently dropped.
+    ajv: { customOptions: { verbose: true, strict: false, removeAdditional: false } },
   });
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

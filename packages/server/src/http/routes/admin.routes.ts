@@ -8,12 +8,12 @@ import { INGEST_STATES } from '../../domain/image.js';
 import type { AppContext } from '../app-context.js';
 import { audit } from '../audit.js';
 import { HttpError, conflict, notFound } from '../errors.js';
-import { IdParams, IsoDateTime, UserSchema, errors } from '../schemas/common.schemas.js';
+import { IdParams, IsoDateTime, StringEnum, UserSchema, errors } from '../schemas/common.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 
 const UserUpdateBody = Type.Object(
   {
-    role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('user')], { 'x-expected': 'admin or user' })),
+    role: Type.Optional(StringEnum(['admin', 'user'])),
     can_download: Type.Optional(Type.Boolean()),
     is_active: Type.Optional(Type.Boolean()),
   },
@@ -41,10 +41,7 @@ const AuditEntrySchema = Type.Object({
   ip: Type.Union([Type.String(), Type.Null()]),
 });
 
-const IngestState = Type.Union(
-  INGEST_STATES.map((s) => Type.Literal(s)),
-  { 'x-expected': `one of ${INGEST_STATES.join(', ')}` },
-);
+const IngestState = StringEnum(INGEST_STATES);
 
 const LedgerQuery = Type.Object(
   {
@@ -76,9 +73,7 @@ const LedgerEntrySchema = Type.Object({
 const RequeueBody = Type.Object(
   {
     ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 10_000 })),
-    states: Type.Optional(
-      Type.Array(Type.Union([Type.Literal('failed'), Type.Literal('rejected')]), { minItems: 1, maxItems: 2 }),
-    ),
+    states: Type.Optional(Type.Array(StringEnum(['failed', 'rejected']), { minItems: 1, maxItems: 2 })),
     retryable_only: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

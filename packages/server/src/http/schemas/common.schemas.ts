@@ -47,3 +47,11 @@ export const SessionSchema = Type.Object(
   },
   { title: 'Session' },
 );
+
+/**
+ * One of a few strings, as a JSON Schema `enum` (not TypeBox's anyOf of constants), so that a wrong
+ * value is reported as "must be one of a, b, c" against the parameter itself.
+ */
+export function StringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}

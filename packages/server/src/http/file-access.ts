@@ -1,0 +1,97 @@
+/**
+ * Opening an original for download: only files that resolve (symlinks followed) to a regular file
+ * inside one of the configured image roots. A path with `..`, a symlink pointing out of the roots,
+ * or a root that is no longer configured is refused, whatever the catalog says.
+ */
+import { constants } from 'node:fs';
+import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, resolve, sep } from 'node:path';
+
+export class FileAccessError extends Error {
+  override readonly name = 'FileAccessError';
+  constructor(
+    readonly code: 'FILE_OUTSIDE_ROOTS' | 'FILE_MISSING' | 'FILE_NOT_REGULAR' | 'FILE_BAD_PATH',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface LocatedFile {
+  /** The real path (symlinks resolved), inside an image root. */
+  path: string;
+  size: number;
+  mtime: Date;
+}
+
+const realRoots = new Map<string, Promise<string | null>>();
+function realRoot(root: string): Promise<string | null> {
+  let real = realRoots.get(root);
+  if (!real) {
+    real = realpath(root).catch(() => null);
+    realRoots.set(root, real);
+    // A root that does not exist yet may appear later (a mounted share): do not cache the miss.
+    void real.then((r) => r === null && realRoots.delete(root));
+  }
+  return real;
+}
+
+function inside(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/** Finds `root/relPath` if, once resolved, it is a regular file inside one of `roots`. */
+export async function locateInsideRoots(roots: string[], root: string, relPath: string): Promise<LocatedFile> {
+  if (relPath.includes('\0') || isAbsolute(relPath) || relPath.split(/[/\\]/).includes('..'))
+    throw new FileAccessError('FILE_BAD_PATH', `refusing path '${relPath}'`);
+  const candidate = resolve(root, relPath);
+  let real: string;
+  try {
+    real = await realpath(candidate);
+  } catch {
+    throw new FileAccessError('FILE_MISSING', `${candidate} does not exist`);
+  }
+  const allowed = (await Promise.all(roots.map(realRoot))).filter((r): r is string => r !== null);
+  if (!allowed.some((r) => inside(real, r)))
+    throw new FileAccessError('FILE_OUTSIDE_ROOTS', `${candidate} resolves outside the image folders`);
+  const info = await stat(real).catch(() => null);
+  if (!info) throw new FileAccessError('FILE_MISSING', `${candidate} does not exist`);
+  if (!info.isFile()) throw new FileAccessError('FILE_NOT_REGULAR', `${candidate} is not a regular file`);
+  return { path: real, size: info.size, mtime: info.mtime };
+}
+
+/**
+ * Opens a located file for reading. O_NOFOLLOW: if the resolved path has been swapped for a
+ * symlink since it was located, refuse it rather than follow it out of the roots.
+ */
+export async function openLocated(file: LocatedFile): Promise<FileHandle> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file.path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    throw new FileAccessError('FILE_MISSING', `${file.path} cannot be opened`);
+  }
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    await handle.close();
+    throw new FileAccessError('FILE_NOT_REGULAR', `${file.path} is not a regular file`);
+  }
+  return handle;
+}
+
+/** The first readable path of an image: its own, then its copies. */
+export async function resolveImageFile(
+  roots: string[],
+  image: { root: string; rel_path: string; paths?: Array<{ root: string; rel_path: string; kind?: string }> },
+): Promise<LocatedFile> {
+  const candidates = [image, ...(image.paths ?? []).filter((p) => p.kind === undefined || p.kind === 'copy')];
+  let firstError: unknown;
+  for (const c of candidates) {
+    try {
+      return await locateInsideRoots(roots, c.root, c.rel_path);
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  throw firstError;
+}

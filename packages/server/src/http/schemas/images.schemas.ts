@@ -1,0 +1,233 @@
+/**
+ * The catalog's request and response schemas. The filters are the DESIGN.md contract; each one is
+ * described here once and this one description validates the query, types the handler and
+ * documents the OpenAPI page.
+ */
+import { type TSchema, Type } from '@sinclair/typebox';
+import { SORT_COLUMNS } from '../../db/image-filters.js';
+import { IMAGE_TYPES } from '../../domain/image.js';
+import { StringEnum } from './common.schemas.js';
+
+const DAY = { pattern: '^\\d{4}-\\d{2}-\\d{2}$', 'x-expected': 'a date YYYY-MM-DD' };
+const TIME = { pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', 'x-expected': 'a time HH:MM (00:00–23:59)' };
+const TEXT = { minLength: 1, maxLength: 200 };
+
+/** The filters, as typed values: shared by the query string and the body of POST /api/downloads. */
+export const filterProperties = {
+  date: Type.Optional(Type.String({ ...DAY, description: 'UTC calendar day of DATE-OBS' })),
+  date_from: Type.Optional(Type.String({ ...DAY, description: 'first UTC day (inclusive)' })),
+  date_to: Type.Optional(Type.String({ ...DAY, description: 'last UTC day (inclusive)' })),
+  night: Type.Optional(Type.String({ ...DAY, description: 'observing night (local date at its start)' })),
+  start_time: Type.Optional(
+    Type.String({ ...TIME, description: 'UTC time of day, inclusive; start > end crosses midnight (22:00–04:00)' }),
+  ),
+  end_time: Type.Optional(Type.String({ ...TIME, description: 'UTC time of day, inclusive' })),
+  min_temp: Type.Optional(Type.Number({ description: 'lowest CCD temperature (°C)' })),
+  max_temp: Type.Optional(Type.Number({ description: 'highest CCD temperature (°C)' })),
+  min_quality: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'lowest quality score (0–100)' })),
+  camera: Type.Optional(Type.String({ ...TEXT, description: 'camera or instrument, case-insensitive' })),
+  telescope: Type.Optional(Type.String({ ...TEXT, description: 'case-insensitive' })),
+  filter_name: Type.Optional(Type.String({ ...TEXT, description: 'case-insensitive (lrg = LRG)' })),
+  object: Type.Optional(
+    Type.String({ ...TEXT, description: 'case- and blank-insensitive ("M 13" = "m13"); * is a wildcard' }),
+  ),
+  image_type: Type.Optional(StringEnum(IMAGE_TYPES)),
+  ra: Type.Optional(Type.Number({ minimum: 0, maximum: 360, description: 'cone centre, degrees' })),
+  dec: Type.Optional(Type.Number({ minimum: -90, maximum: 90, description: 'cone centre, degrees' })),
+  radius: Type.Optional(
+    Type.Number({ exclusiveMinimum: 0, maximum: 180, description: 'cone radius, degrees (with ra and dec)' }),
+  ),
+  missing: Type.Optional(Type.Boolean({ description: 'true: only frames whose file is gone; false: only present' })),
+};
+
+/** `header.KEY=value`, `header.KEY>=n` (sent as key `header.KEY>`), `header.KEY<=n`. */
+const headerPattern = { '^header\\.': Type.String({ maxLength: 200 }) };
+
+export const ImageQuery = Type.Object(
+  {
+    ...filterProperties,
+    sort: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        description: `one of ${SORT_COLUMNS.join(', ')}; "-col" or "col:desc" for descending (default -date_obs)`,
+      }),
+    ),
+    order: Type.Optional(StringEnum(['asc', 'desc'])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
+    cursor: Type.Optional(Type.String({ maxLength: 1000, description: 'next_cursor of the previous page' })),
+    fields: Type.Optional(Type.String({ maxLength: 2000, description: 'comma-separated item fields (id always)' })),
+    format: Type.Optional(
+      StringEnum(['json', 'csv'], { description: 'export every match as a file instead of a page' }),
+    ),
+    // jQuery and friends add `_=<timestamp>` to defeat caches.
+    _: Type.Optional(Type.String({ maxLength: 40 })),
+  },
+  { additionalProperties: false, patternProperties: headerPattern },
+);
+
+export const FilterQuery = Type.Object(filterProperties, {
+  additionalProperties: false,
+  patternProperties: headerPattern,
+});
+
+const num = Type.Union([Type.Number(), Type.Null()]);
+const int = Type.Union([Type.Integer(), Type.Null()]);
+const str = Type.Union([Type.String(), Type.Null()]);
+const json = Type.Unknown();
+
+/** Every field of an item, in the order of a CSV export. */
+export const IMAGE_ITEM_FIELDS: Record<string, TSchema> = {
+  id: Type.Integer(),
+  file_path: Type.String(),
+  file_name: Type.String(),
+  root: Type.String(),
+  rel_path: Type.String(),
+  date_obs: str,
+  night: str,
+  object_name: str,
+  image_type: str,
+  image_type_raw: str,
+  filter_name: str,
+  exptime: num,
+  ra_deg: num,
+  dec_deg: num,
+  position_source: str,
+  ccd_temp: num,
+  set_temp: num,
+  gain: num,
+  offset: num,
+  xbinning: int,
+  ybinning: int,
+  airmass: num,
+  airmass_computed: Type.Boolean(),
+  altitude_deg: num,
+  azimuth_deg: num,
+  telescope: str,
+  observatory: str,
+  instrument: str,
+  camera: str,
+  observer: str,
+  program: str,
+  software: str,
+  bayer_pattern: str,
+  naxis: int,
+  naxis1: int,
+  naxis2: int,
+  naxis3: int,
+  bitpix: int,
+  pixel_scale_arcsec: num,
+  fov_width_deg: num,
+  fov_height_deg: num,
+  focal_length_mm: num,
+  aperture_mm: num,
+  pixel_size_um: num,
+  focuser_position: num,
+  focuser_temp: num,
+  site_lat_deg: num,
+  site_lon_deg: num,
+  site_elev_m: num,
+  date_obs_ms: num,
+  mjd_obs: num,
+  jd_obs: num,
+  time_of_day_min: int,
+  sun_alt_deg: num,
+  moon_illumination: num,
+  moon_separation_deg: num,
+  moon_alt_deg: num,
+  footprint: json,
+  background: num,
+  noise: num,
+  star_count: int,
+  fwhm_px: num,
+  fwhm_arcsec: num,
+  hfr_px: num,
+  eccentricity: num,
+  snr_weight: num,
+  saturated_fraction: num,
+  level: num,
+  uniformity: num,
+  analysis_note: str,
+  quality_score: num,
+  quality_flag: Type.Boolean(),
+  quality_components: json,
+  quality_version: int,
+  size_bytes: Type.Number(),
+  mtime_ms: Type.Number(),
+  sha256: Type.String(),
+  hdu_index: Type.Integer(),
+  ingested_at: Type.String(),
+  updated_at: Type.String(),
+  missing_since: str,
+};
+
+// Every property optional: `fields` may select any subset.
+export const ImageItem = Type.Object(
+  Object.fromEntries(Object.entries(IMAGE_ITEM_FIELDS).map(([k, v]) => [k, Type.Optional(v)])),
+  { title: 'ImageItem' },
+);
+
+export const ImagePage = Type.Object(
+  {
+    total: Type.Integer(),
+    items: Type.Array(ImageItem),
+    next_cursor: Type.Union([Type.String(), Type.Null()]),
+  },
+  { title: 'ImagePage' },
+);
+
+export const ImageDetail = Type.Object(
+  {
+    ...Object.fromEntries(Object.entries(IMAGE_ITEM_FIELDS).map(([k, v]) => [k, Type.Optional(v)])),
+    header: Type.Array(
+      Type.Object({
+        index: Type.Integer(),
+        type: Type.String(),
+        cards: Type.Array(Type.Object({ key: Type.String(), value: Type.Unknown(), comment: Type.String() })),
+      }),
+    ),
+    normalization: Type.Unknown(),
+    previous_versions: Type.Array(Type.Unknown()),
+    paths: Type.Array(
+      Type.Object({
+        file_path: Type.String(),
+        kind: Type.String(),
+        recorded_at: Type.String(),
+        missing_since: str,
+      }),
+    ),
+  },
+  { title: 'ImageDetail' },
+);
+
+const FacetList = Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }));
+export const FacetsResponse = Type.Object(
+  {
+    filter_name: FacetList,
+    object_name: FacetList,
+    telescope: FacetList,
+    camera: FacetList,
+    instrument: FacetList,
+    night: FacetList,
+    image_type: FacetList,
+  },
+  { title: 'Facets' },
+);
+
+export const NightsResponse = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      night: Type.String(),
+      frames: Type.Integer(),
+      exposure_seconds: Type.Number(),
+      first_date_obs: str,
+      last_date_obs: str,
+      median_fwhm_arcsec: num,
+      median_fwhm_px: num,
+      min_ccd_temp: num,
+      max_ccd_temp: num,
+      mean_quality: num,
+      flagged: Type.Integer(),
+    }),
+  ),
+});
