@@ -12,8 +12,9 @@ export class HeaderView implements HeaderLike {
 
   /** `headers`: primary first, then the image HDU used (absent when the primary is the image). */
   constructor(headers: readonly HeaderLike[]) {
-    this.#searchOrder = [...headers].reverse();
-    this.#image = this.#searchOrder[0];
+    const image = headers.at(-1);
+    this.#searchOrder = image?.get('INHERIT') === false ? [image] : [...headers].reverse();
+    this.#image = image;
   }
 
   get(key: string): CardValue | undefined {

@@ -300,5 +300,7 @@ describe('header view', () => {
     const view = new HeaderView([primary, image]);
     expect([view.get('TELESCOP'), view.get('FILTER'), view.get('NAXIS')]).toEqual(['HST', 'F160W', 2]);
     expect(view.own('TELESCOP')).toBeUndefined();
+    const alone = new HeaderView([primary, header({ NAXIS: 2, INHERIT: false })]);
+    expect(alone.get('TELESCOP')).toBeUndefined();
   });
 });
