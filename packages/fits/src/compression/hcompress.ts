@@ -1,5 +1,7 @@
 import { badCompression } from './bad-compression.js';
+import { BitReader } from './hcompress-bit-reader.js';
 import { inverseHTransform, levelsFor } from './h-transform.js';
+import { fitsInt32, inverseHTransformInt32 } from './h-transform-int32.js';
 
 /**
  * HCOMPRESS_1 decoding (R. White's H-transform coder; Pence et al. 2009 §4.4; CFITSIO's
@@ -27,85 +29,8 @@ const HEADER_BYTES = 2 + 4 + 4 + 4 + 8 + 3;
  * about 33 + log2(tile side) planes; more than 52 cannot be exact and is not a real stream.
  */
 const MAX_BIT_PLANES = 52;
-
-/** MSB-first bit reader over the tile's bytes; reading past the end is BAD_COMPRESSION. */
-class BitReader {
-  private buffer = 0;
-  private bitsLeft = 0;
-
-  constructor(
-    private readonly bytes: Uint8Array,
-    public pos: number,
-  ) {}
-
-  private nextByte(): number {
-    if (this.pos >= this.bytes.length) {
-      throw badCompression(ALGORITHM, 'compressed tile ends inside the coefficient bit stream', this.pos);
-    }
-    return this.bytes[this.pos++]!;
-  }
-
-  /** Drops the rest of the current byte: the next read starts at a byte boundary. */
-  alignToByte(): void {
-    this.bitsLeft = 0;
-  }
-
-  bit(): number {
-    if (this.bitsLeft === 0) {
-      this.buffer = this.nextByte();
-      this.bitsLeft = 8;
-    }
-    this.bitsLeft--;
-    return (this.buffer >> this.bitsLeft) & 1;
-  }
-
-  /** n ≤ 8 bits as an unsigned number. */
-  bits(n: number): number {
-    if (this.bitsLeft < n) {
-      this.buffer = ((this.buffer << 8) | this.nextByte()) & 0xffff;
-      this.bitsLeft += 8;
-    }
-    this.bitsLeft -= n;
-    return (this.buffer >> this.bitsLeft) & ((1 << n) - 1);
-  }
-
-  /**
-   * One quadtree code: 3-bit codes for 1, 2, 4, 8; 4-bit for 3, 5, 10, 12, 15; 5-bit for 6, 7,
-   * 9, 11, 13; 6-bit for 0 and 14 (the fixed table of the H-compress coder).
-   */
-  huffman(): number {
-    let c = this.bits(3);
-    if (c < 4) return 1 << c;
-    c = (c << 1) | this.bit();
-    switch (c) {
-      case 8:
-        return 3;
-      case 9:
-        return 5;
-      case 10:
-        return 10;
-      case 11:
-        return 12;
-      case 12:
-        return 15;
-    }
-    c = (c << 1) | this.bit();
-    switch (c) {
-      case 26:
-        return 6;
-      case 27:
-        return 7;
-      case 28:
-        return 9;
-      case 29:
-        return 11;
-      case 30:
-        return 13;
-    }
-    c = (c << 1) | this.bit();
-    return c === 62 ? 0 : 14;
-  }
-}
+/** Bit planes held in the low int32 word of a coefficient; the rest go to a second array. */
+const LOW_BITS = 30;
 
 /**
  * Expands an (nx+1)/2 × (ny+1)/2 array of 4-bit codes in place into nx × ny one-bit flags (bit 3
@@ -133,36 +58,55 @@ function expandQuadtree(reader: BitReader, codes: Uint8Array, nx: number, ny: nu
   }
 }
 
-/** Adds `planeValue` to the quadrant's coefficients whose bit the 4-bit codes set (layout as above). */
+/**
+ * Sets bit `bit` (< 30) of the quadrant's coefficients whose flag the 4-bit codes carry (layout as
+ * above). Interior 2 × 2 blocks are written without branches: noise planes are half ones.
+ */
 function insertBitPlane(
   codes: Uint8Array,
   nqx: number,
   nqy: number,
-  a: Float64Array,
+  a: Int32Array,
   offset: number,
   stride: number,
-  planeValue: number,
+  bit: number,
 ): void {
   let k = 0;
+  const evenY = nqy & ~1;
   for (let i = 0; i < nqx; i += 2) {
-    const hasX = i + 1 < nqx;
-    for (let j = 0; j < nqy; j += 2, k++) {
+    let s00 = offset + i * stride;
+    let j = 0;
+    if (i + 1 < nqx) {
+      for (; j < evenY; j += 2, k++, s00 += 2) {
+        const code = codes[k]!;
+        if (code === 0) continue;
+        a[s00] = a[s00]! | (((code >> 3) & 1) << bit);
+        a[s00 + 1] = a[s00 + 1]! | (((code >> 2) & 1) << bit);
+        a[s00 + stride] = a[s00 + stride]! | (((code >> 1) & 1) << bit);
+        a[s00 + stride + 1] = a[s00 + stride + 1]! | ((code & 1) << bit);
+      }
+    }
+    // Edge blocks: the last row of an odd nqx, the last column of an odd nqy.
+    for (; j < nqy; j += 2, k++, s00 += 2) {
       const code = codes[k]!;
-      if (code === 0) continue;
-      const s00 = offset + i * stride + j;
+      const hasX = i + 1 < nqx;
       const hasY = j + 1 < nqy;
-      if (code & 8) a[s00] = a[s00]! + planeValue;
-      if (hasY && code & 4) a[s00 + 1] = a[s00 + 1]! + planeValue;
-      if (hasX && code & 2) a[s00 + stride] = a[s00 + stride]! + planeValue;
-      if (hasX && hasY && code & 1) a[s00 + stride + 1] = a[s00 + stride + 1]! + planeValue;
+      a[s00] = a[s00]! | (((code >> 3) & 1) << bit);
+      if (hasY) a[s00 + 1] = a[s00 + 1]! | (((code >> 2) & 1) << bit);
+      if (hasX) a[s00 + stride] = a[s00 + stride]! | (((code >> 1) & 1) << bit);
+      if (hasX && hasY) a[s00 + stride + 1] = a[s00 + stride + 1]! | ((code & 1) << bit);
     }
   }
 }
 
-/** Decodes the bit planes of one nqx × nqy quadrant of `a` (row stride `stride`), most significant first. */
+/**
+ * Decodes the bit planes of one nqx × nqy quadrant (row stride `stride`), most significant first.
+ * Planes 0–29 go to `low`, planes 30 and up (ZBITPIX 32 tiles only) to `high` as bits 0–22.
+ */
 function decodeQuadrant(
   reader: BitReader,
-  a: Float64Array,
+  low: Int32Array,
+  high: Int32Array | undefined,
   offset: number,
   stride: number,
   nqx: number,
@@ -178,7 +122,7 @@ function decodeQuadrant(
     const format = reader.bits(4);
     if (format === 0) {
       // Written directly: one nybble per 2×2 block.
-      for (let i = 0; i < blocks; i++) codes[i] = reader.bits(4);
+      reader.nybbles(codes, blocks);
     } else if (format === 0xf) {
       codes[0] = reader.huffman();
       let nx = 1;
@@ -200,7 +144,8 @@ function decodeQuadrant(
     } else {
       throw badCompression(ALGORITHM, `bad bit-plane format code ${format}`, reader.pos);
     }
-    insertBitPlane(codes, nqx, nqy, a, offset, stride, 2 ** bit);
+    if (bit < LOW_BITS) insertBitPlane(codes, nqx, nqy, low, offset, stride, bit);
+    else insertBitPlane(codes, nqx, nqy, high!, offset, stride, bit - LOW_BITS);
   }
 }
 
@@ -237,24 +182,42 @@ export function hcompressDecode(
     if (p > MAX_BIT_PLANES) throw badCompression(ALGORITHM, `${p} bit planes is more than any real tile needs`, 22);
   }
 
-  const a = new Float64Array(nx * ny);
+  // Magnitudes are decoded straight into `output` (bits 0–29) and, for tiles with more planes,
+  // a second int32 array (bits 30 and up); signs follow.
+  const n = nx * ny;
+  const maxPlanes = Math.max(...planes);
+  output.fill(0);
+  const high = maxPlanes > LOW_BITS ? new Int32Array(n) : undefined;
   const nx2 = (nx + 1) >> 1;
   const ny2 = (ny + 1) >> 1;
   const reader = new BitReader(input, HEADER_BYTES);
   // Quadrants: sums [0, nx2) × [0, ny2), y differences, x differences, cross differences.
-  decodeQuadrant(reader, a, 0, ny, nx2, ny2, planes[0]);
-  decodeQuadrant(reader, a, ny2, ny, nx2, ny >> 1, planes[1]);
-  decodeQuadrant(reader, a, ny * nx2, ny, nx >> 1, ny2, planes[1]);
-  decodeQuadrant(reader, a, ny * nx2 + ny2, ny, nx >> 1, ny >> 1, planes[2]);
+  decodeQuadrant(reader, output, high, 0, ny, nx2, ny2, planes[0]);
+  decodeQuadrant(reader, output, high, ny2, ny, nx2, ny >> 1, planes[1]);
+  decodeQuadrant(reader, output, high, ny * nx2, ny, nx >> 1, ny2, planes[1]);
+  decodeQuadrant(reader, output, high, ny * nx2 + ny2, ny, nx >> 1, ny >> 1, planes[2]);
   if (reader.bits(4) !== 0) throw badCompression(ALGORITHM, 'missing end-of-planes code', reader.pos);
-
   reader.alignToByte();
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== 0 && reader.bit() === 1) a[i] = -a[i]!;
-  }
-  a[0] = sumAll;
-  if (scale > 1) for (let i = 0; i < a.length; i++) a[i] = a[i]! * scale;
 
+  // CFITSIO multiplies by the scale only when it is above 1.
+  const factor = Math.max(scale, 1);
+  const maxCoefficient = (2 ** maxPlanes - 1) * factor;
+  if (high === undefined) {
+    reader.applySigns(output);
+    // Most 8- and 16-bit tiles fit the faster int32 inverse; the rest (ZBITPIX 32, smoothing) run
+    // in float64. Both give the same pixels.
+    if (!smooth && fitsInt32(sumAll * factor, maxCoefficient, nx, ny)) {
+      output[0] = sumAll;
+      if (factor > 1) for (let i = 0; i < n; i++) output[i] = output[i]! * factor;
+      inverseHTransformInt32(output, nx, ny);
+      return;
+    }
+  }
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = (high === undefined ? 0 : high[i]! * 2 ** LOW_BITS) + output[i]!;
+  if (high !== undefined) reader.applySigns(a);
+  a[0] = sumAll;
+  if (factor > 1) for (let i = 0; i < n; i++) a[i] = a[i]! * factor;
   inverseHTransform(a, nx, ny, smooth, scale);
   // Int32Array assignment wraps modulo 2^32, as CFITSIO's (int) cast of its 64-bit results does.
   output.set(a);

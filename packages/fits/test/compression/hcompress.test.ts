@@ -1,6 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { inverseHTransform } from '../../src/compression/h-transform.js';
+import { fitsInt32, inverseHTransformInt32 } from '../../src/compression/h-transform-int32.js';
 import { hcompressDecode } from '../../src/compression/hcompress.js';
 import { FitsErrorCode, isFitsError } from '../../src/errors.js';
 import { fixture } from '../fixtures.js';
@@ -255,6 +257,37 @@ describe('hcompressDecode on tile shapes no writer produces, against CFITSIO', (
     const out = new Int32Array(1);
     hcompressDecode(bytes, out, 1, 1, false);
     expect(out[0]).toBe(Number(new DataView(bytes.buffer).getBigInt64(14)));
+  });
+});
+
+describe('the two inverse H-transforms', () => {
+  it('give the same pixels in int32 and in float64 wherever the int32 bound allows', () => {
+    const random = prng(77);
+    for (const [nx, ny] of [
+      [1, 1],
+      [1, 9],
+      [9, 1],
+      [5, 7],
+      [16, 16],
+      [33, 47],
+      [100, 3],
+    ] as const) {
+      for (let trial = 0; trial < 5; trial++) {
+        const magnitude = 2 ** (4 + Math.floor(random() * 18));
+        const ints = Int32Array.from({ length: nx * ny }, () => Math.round((random() - 0.5) * magnitude));
+        ints[0] = Math.round((random() - 0.5) * 2 ** 24);
+        expect(fitsInt32(ints[0]!, magnitude, nx, ny)).toBe(true);
+        const floats = Float64Array.from(ints);
+        inverseHTransformInt32(ints, nx, ny);
+        inverseHTransform(floats, nx, ny, false, 0);
+        expect(firstDifference(ints, floats)).toBe(-1);
+      }
+    }
+  });
+
+  it('refuses the int32 path when sums could overflow', () => {
+    expect(fitsInt32(2 ** 30, 2 ** 28, 100, 100)).toBe(false);
+    expect(fitsInt32(1000, 2 ** 20, 4096, 4096)).toBe(true);
   });
 });
 
