@@ -89,6 +89,8 @@ export const ingestCommand: Command = {
       pool,
       stableMs: config.stableSeconds * 1000,
       skipAnalysis: values['skip-analysis'] ?? false,
+      previewDir: config.previewDir,
+      qualityThreshold: config.qualityThreshold,
       normalize: {
         nightRolloverHour: config.nightRolloverHour,
         ...(config.timezone ? { timezone: config.timezone } : {}),

@@ -1,5 +1,6 @@
 import { headerCommand } from './header.command.js';
 import { ingestCommand } from './ingest.command.js';
+import { rescoreCommand } from './rescore.command.js';
 import { serveCommand } from './serve.command.js';
 import type { Command } from './command.js';
 
@@ -7,6 +8,7 @@ import type { Command } from './command.js';
 const commands: Record<string, Command> = {
   header: headerCommand,
   ingest: ingestCommand,
+  rescore: rescoreCommand,
   serve: serveCommand,
 };
 

@@ -1,8 +1,10 @@
 import { stat } from 'node:fs/promises';
-import { type Hdu, isFitsError, readImage } from '@aims/fits';
+import { type ByteSource, type Hdu, isFitsError, readImage } from '@aims/fits';
 import { nodeInflate, openFits } from '@aims/fits/node';
 import { DEFAULT_MAX_PIXELS, emptyMetrics, measureFrame } from '../analysis/frame-metrics.js';
+import { orientationFromCd, type PreviewOptions, renderPreviews, renderPreviewsByRows } from '../analysis/preview.js';
 import type { NormalizedMetadata, QualityMetrics, StoredHdu } from '../domain/image.js';
+import { previewLocation } from '../util/preview-paths.js';
 import { sha256File } from './content-hash.js';
 import { type NormalizeOptions, normalizeHeaders } from './normalize/index.js';
 import { storedHdus } from './stored-headers.js';
@@ -14,6 +16,8 @@ export interface FrameJob {
   normalize: NormalizeOptions;
   /** Largest frame measured whole; above it, bands of rows are measured (see analyzePixels). */
   maxPixels?: number;
+  /** Where previews go (AIMS_DATA_DIR/previews); none are rendered without it or with skipAnalysis. */
+  previewDir?: string;
 }
 
 export interface ProcessedFrame {
@@ -101,6 +105,21 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
   } finally {
     await fits?.close().catch(() => undefined);
   }
+}
+
+/** North up from the CD matrix (or PC×CDELT) of the image header, when it has one. */
+function orientation(hdu: Hdu): Pick<PreviewOptions, 'northUp' | 'rotationDeg' | 'flipped'> {
+  const h = hdu.header;
+  let cd = [h.number('CD1_1'), h.number('CD1_2'), h.number('CD2_1'), h.number('CD2_2')];
+  if (cd[0] === undefined || cd[3] === undefined) {
+    const [c1, c2] = [h.number('CDELT1'), h.number('CDELT2')];
+    if (c1 === undefined || c2 === undefined) return { northUp: false };
+    const pc = [h.number('PC1_1') ?? 1, h.number('PC1_2') ?? 0, h.number('PC2_1') ?? 0, h.number('PC2_2') ?? 1];
+    cd = [c1 * pc[0]!, c1 * pc[1]!, c2 * pc[2]!, c2 * pc[3]!];
+  }
+  const [a = 0, b = 0, c = 0, d = 0] = cd.map((v) => v ?? 0);
+  if (a * d - b * c === 0) return { northUp: false };
+  return { northUp: true, ...orientationFromCd(a, b, c, d) };
 }
 
 /** FitsErrors are about content (never retry, except a truncation that may be a write in progress). */

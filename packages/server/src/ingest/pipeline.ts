@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_QUALITY_THRESHOLD, scoreFrame } from '../analysis/score.js';
 import type { Database } from '../db/connection.js';
+import { comparableQuality } from '../db/image-quality.repository.js';
 import type { NewImage } from '../db/image.mapper.js';
 import {
   findImageByPath,
@@ -47,6 +49,10 @@ export interface PipelineOptions {
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   /** Retryable failures are retried this many times in all, then left as failed. */
   maxAttempts?: number;
+  /** Where workers write previews (none when undefined). */
+  previewDir?: string;
+  /** AIMS_QUALITY_THRESHOLD: frames scoring at or above it get quality_flag. */
+  qualityThreshold?: number;
 }
 
 /**
@@ -289,6 +295,14 @@ export class IngestPipeline {
       headers: frame.headers,
     };
     const atPath = await findImageByPath(db, entry.root, entry.rel_path);
+    if (frame.quality) {
+      const m = frame.metadata.values;
+      const comparables = await comparableQuality(db, m, atPath ? { excludeId: atPath.id } : {});
+      image.score = scoreFrame(frame.quality, comparables, {
+        imageType: m.image_type,
+        threshold: this.options.qualityThreshold ?? DEFAULT_QUALITY_THRESHOLD,
+      });
+    }
     if (atPath && atPath.sha256 === frame.sha256) {
       await completeEntry(db, entry.id, {
         state: 'unchanged',

@@ -1,0 +1,118 @@
+/**
+ * The metrics a quality score is computed from, for scoring at ingest and for `aims rescore`.
+ *
+ *   comparableQuality(db, frame, { excludeId?, limit? }): Promise<QualityMetrics[]>
+ *       Metrics of frames comparable with `frame` (same object, filter, exposure to 0.05 s,
+ *       binning and camera; NULL matches NULL), newest first, at most `limit` (default 500).
+ *   listScoringInputs(db, { afterId?, limit? }): Promise<ScoringInput[]>
+ *       Every measured image with what scoring needs, by id (keyset pages).
+ */
+import type { ExpressionBuilder } from 'kysely';
+import type { QualityMetrics } from '../domain/image.js';
+import type { Db } from './connection.js';
+import type { Schema } from './schema.js';
+
+export interface ComparableKey {
+  object_name: string | null;
+  filter_name: string | null;
+  exptime: number | null;
+  xbinning: number | null;
+  ybinning: number | null;
+  camera: string | null;
+}
+
+export interface ScoringInput extends ComparableKey {
+  id: number;
+  image_type: string | null;
+  quality: QualityMetrics;
+}
+
+const METRIC_COLUMNS = [
+  'background',
+  'noise',
+  'star_count',
+  'fwhm_px',
+  'fwhm_arcsec',
+  'hfr_px',
+  'eccentricity',
+  'snr_weight',
+  'saturated_fraction',
+  'level',
+  'uniformity',
+  'analysis_note',
+] as const;
+
+type Eb = ExpressionBuilder<Schema, 'images'>;
+
+function sameOrBothNull(eb: Eb, column: 'object_name' | 'filter_name' | 'camera', value: string | null) {
+  return value === null ? eb(column, 'is', null) : eb(column, '=', value);
+}
+
+export async function comparableQuality(
+  db: Db,
+  frame: ComparableKey,
+  options: { excludeId?: number; limit?: number } = {},
+): Promise<QualityMetrics[]> {
+  const exposure = frame.exptime;
+  const rows = await db.db
+    .selectFrom('images')
+    .select(METRIC_COLUMNS)
+    .where((eb) =>
+      eb.and([
+        sameOrBothNull(eb, 'object_name', frame.object_name),
+        sameOrBothNull(eb, 'filter_name', frame.filter_name),
+        sameOrBothNull(eb, 'camera', frame.camera),
+        exposure === null
+          ? eb('exptime', 'is', null)
+          : eb.and([eb('exptime', '>=', exposure - 0.05), eb('exptime', '<=', exposure + 0.05)]),
+        eb(eb.fn.coalesce('xbinning', eb.val(1)), '=', frame.xbinning ?? 1),
+        eb(eb.fn.coalesce('ybinning', eb.val(1)), '=', frame.ybinning ?? 1),
+        eb('star_count', 'is not', null),
+      ]),
+    )
+    .$if(options.excludeId !== undefined, (qb) => qb.where('id', '!=', options.excludeId ?? 0))
+    .orderBy('date_obs_ms', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit ?? 500)
+    .execute();
+  return rows.map((r) => ({ ...r, star_count: r.star_count === null ? null : Number(r.star_count) }) as QualityMetrics);
+}
+
+export async function listScoringInputs(
+  db: Db,
+  options: { afterId?: number; limit?: number } = {},
+): Promise<ScoringInput[]> {
+  const rows = await db.db
+    .selectFrom('images')
+    .select([
+      'id',
+      'image_type',
+      'object_name',
+      'filter_name',
+      'exptime',
+      'xbinning',
+      'ybinning',
+      'camera',
+      ...METRIC_COLUMNS,
+    ])
+    .where('id', '>', options.afterId ?? 0)
+    .where((eb) => eb.or([eb('star_count', 'is not', null), eb('level', 'is not', null)]))
+    .orderBy('id')
+    .limit(options.limit ?? 1000)
+    .execute();
+  return rows.map((r) => {
+    const quality = Object.fromEntries(METRIC_COLUMNS.map((c) => [c, r[c]])) as unknown as QualityMetrics;
+    if (quality.star_count !== null) quality.star_count = Number(quality.star_count);
+    return {
+      id: Number(r.id),
+      image_type: r.image_type,
+      object_name: r.object_name,
+      filter_name: r.filter_name,
+      exptime: r.exptime,
+      xbinning: r.xbinning,
+      ybinning: r.ybinning,
+      camera: r.camera,
+      quality,
+    };
+  });
+}
