@@ -18,6 +18,7 @@ import { makeProjection, type Projection } from './projections.js';
 import { applySip, invertSip, readSip, type SipDistortion } from './sip.js';
 import type { SkyPosition } from './sky-position.js';
 import { type CelestialPole, celestialPole, celestialToNative, nativeToCelestial } from './spherical.js';
+import { readTpv, type TpvDistortion } from './tpv.js';
 
 export interface Wcs {
   /** The projection code from CTYPE: 'TAN', 'SIN', 'CAR'… */
@@ -110,10 +111,11 @@ class CelestialWcs implements Wcs {
     private readonly sip: SipDistortion | undefined,
     /** True when the longitude axis is pixel axis 1 (SIP's u), false when it is axis 2. */
     private readonly lngFirst: boolean,
+    private readonly tpv: TpvDistortion | undefined,
   ) {
     this.projection = projector.code;
     this.frame = conversion.frame;
-    this.distortion = sip ? 'SIP' : undefined;
+    this.distortion = [sip ? 'SIP' : '', tpv ? 'TPV' : ''].filter(Boolean).join('+') || undefined;
     const [[a, b], [c, d]] = linear.matrix;
     this.pixelScalesDeg = [Math.hypot(a, c), Math.hypot(b, d)];
   }
@@ -128,7 +130,10 @@ class CelestialWcs implements Wcs {
       [dx, dy] = this.lngFirst ? [U, V] : [V, U];
     }
     const [[a, b], [c, d]] = this.linear.matrix;
-    const native = this.projector.deproject(a * dx + b * dy, c * dx + d * dy);
+    let px = a * dx + b * dy;
+    let py = c * dx + d * dy;
+    if (this.tpv) [px, py] = this.tpv.apply(px, py);
+    const native = this.projector.deproject(px, py);
     if (native === null) return null;
     const { lon, lat } = nativeToCelestial(native.phi, native.theta, this.pole);
     const sky = this.conversion.toEquatorial(lon, lat);
@@ -141,9 +146,15 @@ class CelestialWcs implements Wcs {
     const { phi, theta } = celestialToNative(lon, lat, this.pole);
     const plane = this.projector.project(phi, theta);
     if (plane === null) return null;
+    let { x: px, y: py } = plane;
+    if (this.tpv) {
+      const undistorted = this.tpv.invert(px, py);
+      if (undistorted === null) return null;
+      [px, py] = undistorted;
+    }
     const [[a, b], [c, d]] = this.linear.inverse;
-    let dx = a * plane.x + b * plane.y;
-    let dy = c * plane.x + d * plane.y;
+    let dx = a * px + b * py;
+    let dy = c * px + d * py;
     if (this.sip) {
       const [U, V] = this.lngFirst ? [dx, dy] : [dy, dx];
       const solved = invertSip(this.sip, U, V);
@@ -195,10 +206,13 @@ export function wcsFromHeader(header: HeaderLike): Wcs | null {
   const delta0 = (numberCard(header, `CRVAL${lat}`) ?? 0) * unitLat;
   const sip = readSip(header);
   if (sip === null) return null;
-  const pvCard = scampPvIgnored(header, sip, axes.axisCount)
-    ? () => undefined
-    : (i: number, m: number) => numberCard(header, `PV${i}_${m}`);
-  const projector = makeProjection(axes.code, (m) => pvCard(lat, m), delta0);
+  // TPV is TAN whose PVi_m are a polynomial distortion, not projection parameters.
+  const isTpv = axes.code === 'TPV';
+  const pvCard =
+    isTpv || scampPvIgnored(header, sip, axes.axisCount)
+      ? () => undefined
+      : (i: number, m: number) => numberCard(header, `PV${i}_${m}`);
+  const projector = makeProjection(isTpv ? 'TAN' : axes.code, (m) => pvCard(lat, m), delta0);
   if (projector === null) return null;
 
   const linear = readLinearTransform(header, lng, lat, axes.axisCount, [unitLng, unitLat]);
@@ -215,5 +229,6 @@ export function wcsFromHeader(header: HeaderLike): Wcs | null {
   if (conversion === null) return null;
 
   const onFirstTwoAxes = (lng === 1 && lat === 2) || (lng === 2 && lat === 1);
-  return new CelestialWcs(linear, projector, pole, conversion, onFirstTwoAxes ? sip : undefined, lng === 1);
+  const tpv = isTpv ? readTpv(header, lng, lat) : undefined;
+  return new CelestialWcs(linear, projector, pole, conversion, onFirstTwoAxes ? sip : undefined, lng === 1, tpv);
 }

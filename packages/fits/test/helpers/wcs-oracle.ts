@@ -43,10 +43,9 @@ export function runWcsOracle(files: string[]): { results: OracleHdu[]; skipReaso
 
 /**
  * Projections WCSLIB has and this WCS refuses (wcsFromHeader gives null). ZPN, AZP, SZP, AIR,
- * CYP, the conics, BON, PCO and the quad-cubes appear only in WCSLIB's own test maps, TPV only in
- * SCAMP output; none in an observatory's frames so far.
+ * CYP, the conics, BON, PCO and the quad-cubes appear only in WCSLIB's own test maps; none in an observatory's frames so far.
  */
-const UNSUPPORTED_PROJECTIONS = new Set('AZP SZP ZPN AIR CYP COP COE COD COO BON PCO TSC CSC QSC TPV'.split(' '));
+const UNSUPPORTED_PROJECTIONS = new Set('AZP SZP ZPN AIR CYP COP COE COD COO BON PCO TSC CSC QSC'.split(' '));
 
 /** Why wcsFromHeader is meant to return null for a header astropy reads, if it is. */
 export function refusalReason(ctype: string): string | undefined {
