@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -178,5 +179,27 @@ describe('aims header on bad input', () => {
     stderr = '';
     expect(await main(['header', '--hdu', '9', fixture('nom-tam-fits/m13.fits')])).toBe(2);
     expect(stderr).toMatch(/no HDU 9/);
+  });
+});
+
+const BIN = new URL('../bin/aims.js', import.meta.url).pathname;
+const BUILT = existsSync(new URL('../dist/cli/main.js', import.meta.url).pathname);
+
+// `npm test` builds first (`npm run build:lib`); a plain `npx vitest run` may not have a build.
+describe.skipIf(!BUILT)(`the aims binary${BUILT ? '' : ' (skipped: packages/server/dist not built)'}`, () => {
+  it('exits 2 with one stderr line for a file that is not FITS, 0 with JSON for a FITS file', () => {
+    const path = join(dir, 'readme.txt');
+    writeFileSync(path, 'plain text\n');
+    const bad = spawnSync(process.execPath, [BIN, 'header', path], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^aims header: .*not a FITS file/)]);
+
+    const good = spawnSync(process.execPath, [BIN, 'header', '--json', fixture('nom-tam-fits/m13_rice.fits')], {
+      encoding: 'utf8',
+    });
+    expect(good.status).toBe(0);
+    const json = JSON.parse(good.stdout) as HeaderJson;
+    expect(json.hdus.map((h) => h.type)).toEqual(['PRIMARY', 'COMPRESSED_IMAGE']);
   });
 });
