@@ -173,6 +173,7 @@ export function adminRoutes(ctx: AppContext) {
               total: Type.Integer(),
               counts: Type.Record(Type.String(), Type.Integer()),
               items: Type.Array(LedgerEntrySchema),
+              image_dirs: Type.Array(Type.String(), { description: 'the folders AIMS watches for new frames' }),
             }),
             ...errors(400, 401, 403),
           },
@@ -190,7 +191,7 @@ export function adminRoutes(ctx: AppContext) {
           }),
           countByState(ctx.database),
         ]);
-        return { ...page, counts };
+        return { ...page, counts, image_dirs: ctx.config.imageDirs };
       },
     );
 

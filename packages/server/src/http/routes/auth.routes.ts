@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AccountError, loginWithPassword, signInExternal, signUpWithPassword } from '../../auth/accounts.service.js';
+import { countUsers } from '../../db/users.repository.js';
 import { IdTokenError, verifyGoogleIdToken } from '../../auth/google-id-token.js';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password.js';
 import type { AppContext } from '../app-context.js';
@@ -41,6 +42,8 @@ export function authRoutes(ctx: AppContext) {
         google_client_id: ctx.config.googleClientId ?? null,
         oidc: ctx.oidc !== undefined,
         public_read: ctx.config.publicRead,
+        // The sign-in page tells the first visitor of a fresh install that they become the admin.
+        first_account: (await countUsers(ctx.database)) === 0,
       }),
     );
 

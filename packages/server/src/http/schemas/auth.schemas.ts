@@ -33,6 +33,7 @@ export const AuthConfigSchema = Type.Object({
   google_client_id: Type.Union([Type.String(), Type.Null()]),
   oidc: Type.Boolean(),
   public_read: Type.Boolean(),
+  first_account: Type.Boolean({ description: 'no account exists yet: the next sign-up becomes admin' }),
 });
 
 export const OidcCallbackQuery = Type.Object({
