@@ -8,8 +8,14 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { JWTVerifyGetKey } from 'jose';
 import { resolveJwtSecret } from '../auth/jwt-secret.js';
 import { OidcClient } from '../auth/oidc.client.js';
@@ -45,6 +51,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
   /** Attempts per client address on login and sign-up routes (default 10 per minute). */
   rateLimit?: { max: number; timeWindowMs: number };
+  /** The built web UI to serve at / (single-page app: unknown non-API paths get index.html). */
+  webDir?: string | undefined;
 }
 
 export const DEFAULT_RATE_LIMIT = { max: 10, timeWindowMs: 60_000 };
@@ -94,7 +102,6 @@ function contentSecurityPolicy(config: Config) {
 /** Everything under /api (and the docs), as one plugin. */
 export async function registerAims(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: contentSecurityPolicy(ctx.config),
     // Previews are loaded by the web UI from the same origin only.
@@ -148,6 +155,16 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
   );
 }
 
+/** Serves the web UI's files; any other GET outside /api gets index.html (client-side routes). */
+async function registerWebUi(app: FastifyInstance, root: string): Promise<void> {
+  await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && !request.url.startsWith('/api/') && request.url !== '/api')
+      return reply.type('text/html').sendFile('index.html');
+    return notFoundHandler(request, reply);
+  });
+}
+
 /**
  * The application, not listening. Logs carry `request_id` (the caller's X-Request-Id when it looks
  * like one, else a UUID), which is also sent back in the X-Request-Id response header.
@@ -161,7 +178,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ? { loggerInstance: logger as FastifyBaseLogger }
       : { logger: logger as FastifyServerOptions['logger'] }),
     genReqId: requestId,
-    requestIdLogLabel: 'request_id',
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
     trustProxy: deps.config.trustProxy,
     // verbose: errors carry their schema (for `x-expected` messages); removeAdditional off: an
     // unknown parameter or body field is a 400, not silently dropped.
@@ -171,5 +188,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     void reply.header('x-request-id', request.id);
   });
   await registerAims(app, ctx);
+  if (deps.webDir) await registerWebUi(app, deps.webDir);
+  else app.setNotFoundHandler(notFoundHandler);
   return app;
 }
