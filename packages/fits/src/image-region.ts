@@ -87,7 +87,7 @@ export function imageRegion(hdu: ImageHdu, options: ReadImageOptions): ImageRegi
       { hduIndex: hdu.index },
     );
   }
-  let planes: number[];
+  const maxPixels = options.limits?.maxPixelsInMemory ?? DEFAULT_LIMITS.maxPixelsInMemory;
   if (options.plane !== undefined) {
     if (!Number.isInteger(options.plane) || options.plane < 0 || options.plane >= planeCount) {
       throw new FitsError(
@@ -98,20 +98,18 @@ export function imageRegion(hdu: ImageHdu, options: ReadImageOptions): ImageRegi
         },
       );
     }
-    planes = [options.plane];
-  } else {
-    planes = Array.from({ length: planeCount }, (_, i) => i);
   }
-
-  const pixelCount = width * (rowEnd - rowStart) * planes.length;
-  const maxPixels = options.limits?.maxPixelsInMemory ?? DEFAULT_LIMITS.maxPixelsInMemory;
-  if (pixelCount > maxPixels) {
+  const planesWanted = options.plane === undefined ? planeCount : 1;
+  const pixelCount = width * (rowEnd - rowStart) * planesWanted;
+  // Planes are counted too: a header may declare billions of empty (NAXIS1 = 0) planes.
+  if (pixelCount > maxPixels || planesWanted > maxPixels) {
     throw new FitsError(
       FitsErrorCode.TOO_LARGE,
-      `HDU ${hdu.index}: ${pixelCount} pixels requested, over the limit of ${maxPixels}; read fewer rows or one plane`,
+      `HDU ${hdu.index}: ${pixelCount} pixels in ${planesWanted} planes requested, over the limit of ${maxPixels}; read fewer rows or one plane`,
       { hduIndex: hdu.index },
     );
   }
+  const planes = options.plane === undefined ? Array.from({ length: planeCount }, (_, i) => i) : [options.plane];
   return { width, height, planeCount, rowStart, rowEnd, planes, pixelCount };
 }
 

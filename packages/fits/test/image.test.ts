@@ -101,6 +101,9 @@ describe('readImage on plain images', () => {
       }),
     );
     expect(error.code).toBe(FitsErrorCode.TOO_LARGE);
+    // Empty planes cost nothing to read but an array of a trillion plane indices would.
+    const planes = await fitsError(readImage(recordingSource(new Uint8Array(0)), imageHdu(16, [0, 1, 1e12])));
+    expect(planes.code).toBe(FitsErrorCode.TOO_LARGE);
   });
 
   it('reports truncated data with the byte offset where it ends', async () => {

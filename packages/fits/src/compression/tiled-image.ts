@@ -40,13 +40,14 @@ export async function readCompressedImage(
   const sink = allocatePixels(region, transform.float64, options);
   if (region.pixelCount === 0) return pixelsResult(image, region, sink);
 
-  const tiles = tilesFor(params, region);
+  // Checked before the tiles are listed: the table's rows bound the work a header can ask for.
   const expectedTiles = params.axes.reduce((n, length, i) => n * Math.ceil(length / params.tile[i]!), 1);
   if (table.rowCount < expectedTiles) {
     throw new FitsError(FitsErrorCode.BAD_MANDATORY, `${table.rowCount} rows for ${expectedTiles} tiles`, {
       hduIndex: hdu.index,
     });
   }
+  const tiles = tilesFor(params, region);
   const firstRow = tiles[0]!.row;
   const lastRow = tiles[tiles.length - 1]!.row;
   const rows = await readTableRows(source, table, firstRow, lastRow + 1);
