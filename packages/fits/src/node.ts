@@ -195,17 +195,6 @@ export function gzipSource(path: string, options: GzipSourceOptions = {}): ByteS
   };
 }
 
-async function startsWithGzipMagic(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const magic = new Uint8Array(2);
-    const { bytesRead } = await handle.read(magic, 0, 2, 0);
-    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
-}
-
 export interface OpenFits {
   source: ByteSource;
   /** True when the whole file is gzip-compressed (detected by its magic bytes, not its name). */
@@ -223,8 +212,15 @@ export interface OpenFitsOptions extends ReadStructureOptions {
  * for gzip, decompressed up to the last header). Close it when done.
  */
 export async function openFits(path: string, options: OpenFitsOptions = {}): Promise<OpenFits> {
-  const gzip = await startsWithGzipMagic(path);
-  const source = gzip ? gzipSource(path, options.gzip) : await fileSource(path);
+  // One open for a plain file: the magic bytes are read through the source that then serves it.
+  const file = await fileSource(path);
+  const magic = await file.read(0, 2).catch(async (error: unknown) => {
+    await file.close?.();
+    throw error;
+  });
+  const gzip = magic.length === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  if (gzip) await file.close?.();
+  const source = gzip ? gzipSource(path, options.gzip) : file;
   const close = async () => {
     await source.close?.();
   };
