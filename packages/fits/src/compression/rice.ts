@@ -47,6 +47,7 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
   const rawBits = bytePix * 8;
   // Sums wrap at the pixel width; `| 0` below is the 32-bit case.
   const valueMask = bytePix === 4 ? -1 : bytePix === 2 ? 0xffff : 0xff;
+  // 16-bit values are sign-extended on output; shifting by 0 leaves 8- and 32-bit ones unchanged.
   const signShift = bytePix === 2 ? 16 : 0;
 
   let lastpix = 0;
@@ -70,7 +71,7 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
     const imax = Math.min(i + blockSize, npix);
 
     if (fs < 0) {
-      const value = signShift === 0 ? lastpix : (lastpix << signShift) >> signShift;
+      const value = (lastpix << signShift) >> signShift;
       output.fill(value, i, imax);
       i = imax;
     } else if (fs === fsMax) {
@@ -94,7 +95,7 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
         }
         diff = (diff & 1) === 0 ? diff >>> 1 : ~(diff >>> 1);
         lastpix = (lastpix + diff) & valueMask;
-        output[i] = signShift === 0 ? lastpix : (lastpix << signShift) >> signShift;
+        output[i] = (lastpix << signShift) >> signShift;
       }
     } else if (fs > fsMax) {
       // Only reachable for BYTEPIX 4 (a 5-bit field holds up to 31): no encoder writes it.
@@ -120,7 +121,7 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
         b &= (1 << nbits) - 1;
         diff = (diff & 1) === 0 ? diff >>> 1 : ~(diff >>> 1);
         lastpix = (lastpix + diff) & valueMask;
-        output[i] = signShift === 0 ? lastpix : (lastpix << signShift) >> signShift;
+        output[i] = (lastpix << signShift) >> signShift;
       }
     }
   }
