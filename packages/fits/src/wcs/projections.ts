@@ -4,8 +4,8 @@
  * that x and y come out in degrees as the linear transformation expects.
  *
  * Supported: zenithal TAN, SIN (with the slant parameters PV2_1, PV2_2, and NCP as SIN), ARC, STG,
- * ZEA; cylindrical CAR, MER, CEA; pseudo-cylindrical SFL (GLS), PAR, MOL, AIT; and HEALPix HPX.
- * Anything else (AZP, SZP, ZPN, AIR, conics, polyconics, quad-cubes, TPV…) is refused by
+ * ZEA, ZPN; cylindrical CAR, MER, CEA; pseudo-cylindrical SFL (GLS), PAR, MOL, AIT; and HEALPix HPX.
+ * Anything else (AZP, SZP, AIR, CYP, conics, polyconics, quad-cubes…) is refused by
  * `makeProjection`, so a header using it gets no WCS rather than wrong positions.
  */
 
@@ -155,6 +155,60 @@ function healpix(h: number, k: number): Projection | null {
 }
 
 /**
+ * ZPN, the zenithal polynomial (Paper II §5.1.7): R = R0 Σ P_m z^m with z = 90° − θ in radians
+ * and P_m = PV2_m (m = 0…20). Its inverse is taken on the branch where R grows with z, from the
+ * native pole to the first turning point (WCSLIB's choice); radii outside it are off the sky.
+ */
+function zenithalPolynomial(pv: ProjectionParameter): Projection | null {
+  const p: number[] = [];
+  for (let m = 0; m <= 20; m++) p.push(pv(m) ?? 0);
+  const poly = (z: number) => p.reduceRight((sum, c) => sum * z + c, 0);
+  const slope = (z: number) => p.reduceRight((sum, c, m) => (m === 0 ? sum : sum * z + m * c), 0);
+  // The first turning point in (0, π], found on a grid fine enough for 20th-degree polynomials.
+  let zMax = Math.PI;
+  const steps = 2000;
+  for (let i = 1; i <= steps; i++) {
+    const z = (Math.PI * i) / steps;
+    if (slope(z) <= 0) {
+      let lo = (Math.PI * (i - 1)) / steps;
+      let hi = z;
+      for (let k = 0; k < 64; k++) {
+        const mid = (lo + hi) / 2;
+        if (slope(mid) > 0) lo = mid;
+        else hi = mid;
+      }
+      zMax = lo;
+      break;
+    }
+  }
+  if (slope(0) <= 0 && zMax === 0) return null;
+  const rMin = poly(0);
+  const rMax = poly(zMax);
+  const tolerance = 1e-13;
+  return zenithal(
+    'ZPN',
+    (theta) => {
+      const z = (90 - theta) * DEG;
+      return z > zMax + tolerance ? null : R0 * poly(z);
+    },
+    (radius) => {
+      const r = radius / R0;
+      if (r < rMin - tolerance || r > rMax + tolerance) return null;
+      if (r <= rMin) return 90;
+      if (r >= rMax) return 90 - zMax / DEG;
+      let lo = 0;
+      let hi = zMax;
+      for (let k = 0; k < 80; k++) {
+        const mid = (lo + hi) / 2;
+        if (poly(mid) < r) lo = mid;
+        else hi = mid;
+      }
+      return 90 - (lo + hi) / 2 / DEG;
+    },
+  );
+}
+
+/**
  * The projection named by a CTYPE's code, with its parameters, or null when it is not supported.
  * `referenceLatitude` is CRVAL of the latitude axis, which NCP needs.
  */
@@ -294,6 +348,8 @@ export function makeProjection(code: string, pv: ProjectionParameter, referenceL
       );
     case 'HPX':
       return healpix(pv(1) ?? 4, pv(2) ?? 3);
+    case 'ZPN':
+      return zenithalPolynomial(pv);
     default:
       return null;
   }

@@ -42,10 +42,10 @@ export function runWcsOracle(files: string[]): { results: OracleHdu[]; skipReaso
 }
 
 /**
- * Projections WCSLIB has and this WCS refuses (wcsFromHeader gives null). ZPN, AZP, SZP, AIR,
+ * Projections WCSLIB has and this WCS refuses (wcsFromHeader gives null). AZP, SZP, AIR,
  * CYP, the conics, BON, PCO and the quad-cubes appear only in WCSLIB's own test maps; none in an observatory's frames so far.
  */
-const UNSUPPORTED_PROJECTIONS = new Set('AZP SZP ZPN AIR CYP COP COE COD COO BON PCO TSC CSC QSC'.split(' '));
+const UNSUPPORTED_PROJECTIONS = new Set('AZP SZP AIR CYP COP COE COD COO BON PCO TSC CSC QSC'.split(' '));
 
 /** Why wcsFromHeader is meant to return null for a header astropy reads, if it is. */
 export function refusalReason(ctype: string): string | undefined {
@@ -79,7 +79,11 @@ export function expectMatchesAstropy(wcs: Wcs, result: OracleHdu): void {
   }
   const [n1, n2] = result.naxis ?? [0, 0];
   const footprint = imageFootprint(wcs, n1, n2);
-  if (result.footprint) {
+  const centreOffSky = result.samples?.[0]?.[2] === null;
+  if (centreOffSky) {
+    // A footprint needs its centre (zpn-hole.hdr has a hole there); astropy's corners stand alone.
+    expect(footprint, 'footprint without a centre').toBeNull();
+  } else if (result.footprint) {
     expect(footprint, 'footprint').not.toBeNull();
     result.footprint.forEach(([ra, dec], i) => {
       const corner = footprint?.corners[i];
