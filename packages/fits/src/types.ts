@@ -4,7 +4,10 @@ import type { Problem } from './errors.js';
 export type CardValue = boolean | number | bigint | string | [number, number] | null;
 
 export interface Card {
-  /** Keyword as written, upper case, without a `HIERARCH ` prefix; '' for a blank card. */
+  /**
+   * Keyword as written without a `HIERARCH ` prefix; '' for a blank card. Standard keywords are
+   * upper-cased; HIERARCH keys keep their case, as astropy does (lookups are case-insensitive).
+   */
   key: string;
   /**
    * The value. COMMENT/HISTORY/blank and other commentary cards carry their text here as a string.
