@@ -121,7 +121,8 @@ function smoothLevel(a: Float64Array, nxtop: number, nytop: number, ny: number, 
  */
 export function inverseHTransform(a: Float64Array, nx: number, ny: number, smooth: boolean, scale: number): void {
   const levels = levelsFor(Math.max(nx, ny));
-  // A one-pixel tile has no levels: its only coefficient is the pixel itself.
+  // A one-pixel tile has no levels: its only coefficient is the pixel itself. (CFITSIO returns 0,
+  // from a mask built with 1 << -1; its writers never make such a tile.)
   if (levels === 0) return;
   const tmp = new Float64Array((Math.max(nx, ny) + 1) >> 1);
 
