@@ -2,6 +2,7 @@ import { headerCommand } from './header.command.js';
 import { ingestCommand } from './ingest.command.js';
 import { rescoreCommand } from './rescore.command.js';
 import { serveCommand } from './serve.command.js';
+import { usersCommand } from './users.command.js';
 import type { Command } from './command.js';
 
 /** Every `aims` sub-command. Each lives in its own `<name>.command.ts`. */
@@ -10,6 +11,7 @@ const commands: Record<string, Command> = {
   ingest: ingestCommand,
   rescore: rescoreCommand,
   serve: serveCommand,
+  users: usersCommand,
 };
 
 function usage(): string {
