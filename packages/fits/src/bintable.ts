@@ -272,16 +272,18 @@ export function cellValues(
   const { type, repeat } = column.format;
   if (type === 'P' || type === 'Q') return arrayDescriptor(table, column, rows, row);
   if (type === 'X') return rows.slice(at, at + column.format.rowBytes);
-  if (type === 'A') {
-    let text = '';
-    for (let i = 0; i < repeat; i++) {
-      const code = rows[at + i]!;
-      if (code === 0) break;
-      text += String.fromCharCode(code);
-    }
-    return text.replace(/ +$/, '');
-  }
+  if (type === 'A') return asciiText(rows.subarray(at, at + repeat));
   return decodeElements(rows.subarray(at, at + column.format.rowBytes), type, repeat, column.scale, column.zero);
+}
+
+/** Characters up to the first NUL, without trailing blanks (§7.3.3.1). */
+function asciiText(bytes: Uint8Array): string {
+  let text = '';
+  for (const code of bytes) {
+    if (code === 0) break;
+    text += String.fromCharCode(code);
+  }
+  return text.replace(/ +$/, '');
 }
 
 /** Decodes `count` big-endian elements of `type`, applying TSCAL/TZERO to the numeric ones. */
@@ -345,4 +347,42 @@ export function cellNumber(
   if (typeof first === 'number') return first;
   if (typeof first === 'bigint') return Number(first);
   return undefined;
+}
+
+/**
+ * The values of one column for rows [start, end): one entry per row, as `cellValues` gives them;
+ * with `heap`, variable-length arrays are read from the heap and decoded instead of returned as
+ * descriptors (an array of characters, `PA`, as a string).
+ */
+export async function readColumn(
+  source: ByteSource,
+  table: BinaryTable,
+  column: BinaryColumn,
+  start: number,
+  end: number,
+  options: { heap?: boolean } = {},
+): Promise<Array<ReturnType<typeof cellValues>>> {
+  const rows = await readTableRows(source, table, start, end);
+  const out: Array<ReturnType<typeof cellValues>> = [];
+  for (let row = 0; row < end - start; row++) {
+    const value = cellValues(table, column, rows, row);
+    const arrayType = column.format.arrayType;
+    if (
+      options.heap &&
+      arrayType &&
+      !Array.isArray(value) &&
+      !(value instanceof Uint8Array) &&
+      typeof value === 'object'
+    ) {
+      const bytes = await readHeapArray(source, table, column, value);
+      out.push(
+        arrayType === 'A'
+          ? asciiText(bytes)
+          : decodeElements(bytes, arrayType, value.length, column.scale, column.zero),
+      );
+    } else {
+      out.push(value);
+    }
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { binaryTable, cellValues, decodeElements, parseTform, readTableRows } from '../src/bintable.js';
+import { binaryTable, cellValues, decodeElements, parseTform, readColumn, readTableRows } from '../src/bintable.js';
 import { DITHER_ZERO_VALUE, randomTable, unquantize } from '../src/compression/dither.js';
 import { unshuffle } from '../src/compression/tile-codecs.js';
 import { FitsError, FitsErrorCode } from '../src/errors.js';
@@ -266,5 +266,28 @@ describe('readImage on tile-compressed images', () => {
 
     const noData = compressedHdu({ ...spec, tiles: [{}] });
     expect((await fitsError(readImage(noData.source, noData.hdu))).code).toBe(FitsErrorCode.BAD_COMPRESSION);
+  });
+});
+
+describe('readColumn', () => {
+  it('reads scalar columns and heap arrays of a row range', async () => {
+    const built = compressedHdu({
+      zbitpix: 16,
+      axes: [2, 2],
+      algorithm: 'NOCOMPRESS',
+      columns: ['UNCOMPRESSED_DATA', 'ZSCALE'],
+      tiles: [
+        { uncompressed: bigEndian(16, [1, -2]), zscale: 0.5 },
+        { uncompressed: bigEndian(16, [3, 4]), zscale: 2 },
+      ],
+    });
+    const table = binaryTable(built.hdu);
+    const [, raw, scale] = table.columns;
+    expect(await readColumn(built.source, table, scale!, 0, 2)).toEqual([[0.5], [2]]);
+    expect(await readColumn(built.source, table, raw!, 1, 2)).toEqual([{ length: 2, offset: 4 }]);
+    expect(await readColumn(built.source, table, raw!, 0, 2, { heap: true })).toEqual([
+      [1, -2],
+      [3, 4],
+    ]);
   });
 });
