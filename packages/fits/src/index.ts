@@ -11,3 +11,4 @@ export * from './source.js';
 export * from './hdu.js';
 export * from './compressed-header.js';
 export * from './wcs/index.js';
+export * from './bintable.js';
