@@ -1,0 +1,3 @@
+export default function AdminScreen(_: { self: unknown }) {
+  return <p>Admin</p>;
+}

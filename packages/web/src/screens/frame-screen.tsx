@@ -1,0 +1,3 @@
+export default function FrameScreen({ id }: { id: number; user: unknown }) {
+  return <p>Frame {id}</p>;
+}

@@ -1,0 +1,3 @@
+export default function NightsScreen({ night }: { night: string | null }) {
+  return <p>Nights {night}</p>;
+}

@@ -1,0 +1,134 @@
+/** The results as a virtualized, sortable table with a selection column. */
+import { type KeyboardEvent, useCallback, useMemo } from 'react';
+import type { ImageItem } from '../../api/types.js';
+import { VirtualList } from '../../components/virtual-list.js';
+import { Link, navigate } from '../../lib/router.js';
+import { COLUMNS, type Column, parseSort } from './columns.js';
+import type { PagedResults } from './paged-results.js';
+
+export const ROW_HEIGHT = 36;
+
+interface Props {
+  results: PagedResults;
+  columnKeys: string[];
+  sort: string;
+  onSort(sort: string): void;
+  selected: ReadonlySet<number>;
+  onToggle(id: number, row: ImageItem): void;
+  selectable: boolean;
+}
+
+export function ResultsTable({ results, columnKeys, sort, onSort, selected, onToggle, selectable }: Props) {
+  const columns = useMemo(
+    () => columnKeys.map((k) => COLUMNS.find((c) => c.key === k)).filter((c): c is Column => c !== undefined),
+    [columnKeys],
+  );
+  const template = `${selectable ? '32px ' : ''}${columns.map((c) => `${c.width}px`).join(' ')}`;
+  const width = (selectable ? 32 : 0) + columns.reduce((s, c) => s + c.width, 0);
+  const current = parseSort(sort);
+  const total = results.total ?? 0;
+
+  const header = (
+    <div className="trow thead" style={{ gridTemplateColumns: template, width }} role="row">
+      {selectable && <span role="columnheader" className="tcell" aria-label="Selected" />}
+      {columns.map((c) => {
+        const active = current.key === c.sort;
+        const ariaSort = active ? (current.desc ? 'descending' : 'ascending') : c.sort ? 'none' : undefined;
+        return (
+          <span key={c.key} role="columnheader" aria-sort={ariaSort} className={`tcell ${c.align === 'right' ? 'right' : ''}`}>
+            {c.sort ? (
+              <button
+                type="button"
+                className="sort-button"
+                onClick={() => onSort(active && !current.desc ? `-${c.sort}` : active ? c.sort! : `-${c.sort}`)}
+                title={`Sort by ${c.label}`}
+              >
+                {c.label}
+                <span aria-hidden="true" className="sort-mark">
+                  {active ? (current.desc ? '▼' : '▲') : ''}
+                </span>
+              </button>
+            ) : (
+              c.label
+            )}
+          </span>
+        );
+      })}
+    </div>
+  );
+
+  const { rowAt, ensure } = results;
+  const renderRow = useCallback(
+    (index: number, style: React.CSSProperties) => {
+      const row = rowAt(index);
+      if (!row)
+        return (
+          <div key={index} className="trow loading-row" style={{ ...style, width }} role="row" aria-rowindex={index + 2}>
+            <span className="tcell muted">…</span>
+          </div>
+        );
+      const open = () => navigate(`/images/${row.id}`);
+      const onKey = (event: KeyboardEvent) => {
+        if (event.key === 'Enter' && event.target === event.currentTarget) open();
+        if (event.key === ' ' && selectable && event.target === event.currentTarget) {
+          event.preventDefault();
+          onToggle(row.id, row);
+        }
+      };
+      const isSelected = selected.has(row.id);
+      return (
+        <div
+          key={row.id}
+          className={`trow ${isSelected ? 'selected' : ''} ${row.quality_flag === false && row.quality_score !== null && row.quality_score !== undefined ? 'below' : ''}`}
+          style={{ ...style, gridTemplateColumns: template, width }}
+          role="row"
+          aria-rowindex={index + 2}
+          aria-selected={selectable ? isSelected : undefined}
+          tabIndex={-1}
+          onKeyDown={onKey}
+          onDoubleClick={open}
+          data-id={row.id}
+        >
+          {selectable && (
+            <span className="tcell" role="gridcell">
+              <input
+                type="checkbox"
+                checked={isSelected}
+                onChange={() => onToggle(row.id, row)}
+                aria-label={`Select ${row.file_name ?? `image ${row.id}`}`}
+              />
+            </span>
+          )}
+          {columns.map((c, i) => (
+            <span key={c.key} role="gridcell" className={`tcell ${c.align === 'right' ? 'right num' : ''}`}>
+              {i === 1 || (i === 0 && c.key !== 'thumb') ? (
+                <Link href={`/images/${row.id}`} className="row-link">
+                  {c.render(row)}
+                </Link>
+              ) : (
+                c.render(row)
+              )}
+            </span>
+          ))}
+        </div>
+      );
+    },
+    // results.version makes rows re-render when pages arrive.
+    // biome-ignore lint/correctness/useExhaustiveDependencies: version is the page-arrival signal
+    [rowAt, columns, template, width, selected, onToggle, selectable, results.version],
+  );
+
+  return (
+    <VirtualList
+      className="results-table"
+      label="Search results"
+      role="grid"
+      ariaRowCount={total + 1}
+      count={total}
+      rowHeight={ROW_HEIGHT}
+      header={header}
+      renderRow={renderRow}
+      onRangeChange={ensure}
+    />
+  );
+}
