@@ -10,7 +10,8 @@ import { imageFootprint, wcsFromHeader } from '../src/wcs/index.js';
 
 const header = (cards: Record<string, CardValue>): HeaderLike => ({ get: (key) => cards[key] });
 
-const PROJECTIONS = ['TAN', 'SIN', 'ARC', 'STG', 'ZEA', 'CAR', 'MER', 'CEA', 'SFL', 'PAR', 'MOL', 'AIT', 'HPX', 'NCP'];
+const PROJECTIONS =
+  'TAN SIN ARC STG ZEA ZPN AZP SZP AIR CAR MER CYP CEA SFL PAR MOL AIT HPX NCP COP COE COD COO BON'.split(' ');
 
 const hostileValue: fc.Arbitrary<CardValue> = fc.oneof(
   fc.double(),
@@ -42,6 +43,7 @@ const KEYS = [
   'PV1_2',
   'PV2_1',
   'PV2_2',
+  'PV2_3',
   'A_ORDER',
   'B_ORDER',
   'A_2_0',
@@ -92,7 +94,8 @@ describe('wcsFromHeader on hostile headers', () => {
     expect(wcsFromHeader(header({ CTYPE1: 'RA---TAN', CTYPE2: 'GLAT-TAN' }))).toBeNull();
     expect(wcsFromHeader(header({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--SIN' }))).toBeNull();
     expect(wcsFromHeader(header({ CTYPE1: 'ELON-TAN', CTYPE2: 'ELAT-TAN' }))).toBeNull();
-    expect(wcsFromHeader(header({ CTYPE1: 'RA---AZP', CTYPE2: 'DEC--AZP' }))).toBeNull();
+    expect(wcsFromHeader(header({ CTYPE1: 'RA---TSC', CTYPE2: 'DEC--TSC' }))).toBeNull();
+    expect(wcsFromHeader(header({ CTYPE1: 'RA---COP', CTYPE2: 'DEC--COP' }))).toBeNull(); // no θa
     expect(wcsFromHeader(header({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CD1_1: 1, CD2_2: 0 }))).toBeNull();
     expect(wcsFromHeader(header({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CUNIT1: 'm' }))).toBeNull();
     expect(wcsFromHeader(header({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', RADESYS: 'GAPPT' }))).toBeNull();

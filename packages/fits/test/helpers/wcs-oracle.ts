@@ -41,11 +41,8 @@ export function runWcsOracle(files: string[]): { results: OracleHdu[]; skipReaso
   return { results: JSON.parse(run.stdout) as OracleHdu[] };
 }
 
-/**
- * Projections WCSLIB has and this WCS refuses (wcsFromHeader gives null). AZP, SZP, AIR,
- * CYP, the conics, BON, PCO and the quad-cubes appear only in WCSLIB's own test maps; none in an observatory's frames so far.
- */
-const UNSUPPORTED_PROJECTIONS = new Set('AZP SZP AIR CYP COP COE COD COO BON PCO TSC CSC QSC'.split(' '));
+/** Projections WCSLIB has and this WCS refuses (wcsFromHeader gives null): in no real frame seen. */
+const UNSUPPORTED_PROJECTIONS = new Set('PCO TSC CSC QSC'.split(' '));
 
 /** Why wcsFromHeader is meant to return null for a header astropy reads, if it is. */
 export function refusalReason(ctype: string): string | undefined {
