@@ -9,13 +9,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/connection.js';
+import { pino } from 'pino';
 import { countByState } from './db/ingest-ledger.repository.js';
 import type { IngestControl } from './http/app-context.js';
 import { buildApp } from './http/app.js';
-import { type Candidate, Discovery } from './ingest/discovery.js';
-import { IngestPipeline } from './ingest/pipeline.js';
-import { createFramePool, defaultThreadCount } from './ingest/worker-pool.js';
-import { EventBus, type WatcherState } from './util/events.js';
+import { loggerOptions } from './http/logger.js';
+import { createIngestService, type IngestLog, type IngestService } from './ingest/ingest-service.js';
+import { EventBus } from './util/events.js';
 
 export interface RunningServer {
   url: string;
@@ -31,9 +31,6 @@ export interface StartOptions {
   signals?: boolean;
 }
 
-/** Candidates reported one by one are written to the ledger in batches. */
-const ENQUEUE_BATCH = 500;
-const ENQUEUE_DELAY_MS = 200;
 /** How often the queue depth is sent to event-stream clients when it changed. */
 const QUEUE_EVENT_MS = 2000;
 
@@ -56,77 +53,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const database = await openDatabase(config.databaseUrl);
   const events = new EventBus();
   const runIngest = (options.ingest ?? true) && config.imageDirs.length > 0;
-  let watcherState: WatcherState = 'off';
-  let log: ((level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void) | undefined;
-  const setWatcher = (state: WatcherState) => {
-    watcherState = state;
-    events.publish('watcher.state', { state });
-  };
-
-  const pool = runIngest ? createFramePool(config.workers || defaultThreadCount()) : undefined;
-  const pipeline = pool
-    ? new IngestPipeline({
-        database,
-        pool,
-        stableMs: config.stableSeconds * 1000,
-        skipAnalysis: false,
-        previewDir: config.previewDir,
-        qualityThreshold: config.qualityThreshold,
-        normalize: {
-          nightRolloverHour: config.nightRolloverHour,
-          ...(config.timezone ? { timezone: config.timezone } : {}),
-        },
-        events,
-        log: (level, message, fields) => log?.(level, message, fields),
-      })
+  let log: IngestLog | undefined;
+  const service = runIngest
+    ? createIngestService(config, database, events, { log: (level, message, fields) => log?.(level, message, fields) })
     : undefined;
 
-  let pending: Candidate[] = [];
-  let flushTimer: NodeJS.Timeout | undefined;
-  const flush = async () => {
-    clearTimeout(flushTimer);
-    flushTimer = undefined;
-    const batch = pending;
-    pending = [];
-    if (batch.length && pipeline) await pipeline.enqueue(batch);
-  };
-  const discovery = pipeline
-    ? new Discovery(
-        {
-          roots: config.imageDirs,
-          exclude: config.exclude,
-          usePolling: config.usePolling,
-          rescanSeconds: config.rescanSeconds,
-        },
-        {
-          candidate: async (file) => {
-            pending.push(file);
-            if (pending.length >= ENQUEUE_BATCH) await flush();
-            else
-              flushTimer ??= setTimeout(
-                () => void flush().catch((e) => log?.('error', 'enqueue failed', { err: String(e) })),
-                ENQUEUE_DELAY_MS,
-              );
-          },
-          removed: (root, relPath) => pipeline.removed(root, relPath),
-          error: (error, path) => log?.('warn', 'watcher error', { err: String(error), path }),
-        },
-      )
-    : undefined;
-
-  const queue = async () => ({
-    pending: (await countByState(database)).pending,
-    active: pipeline?.activeCount ?? 0,
-  });
+  const queue = async () => service?.queue() ?? { pending: (await countByState(database)).pending, active: 0 };
   const ingest: IngestControl = {
     queue,
-    watcherState: () => watcherState,
+    watcherState: () => service?.watcherState() ?? 'off',
     rescan: async () => {
-      if (!discovery) throw new Error('no image folders are configured');
-      void discovery
-        .scan()
-        .then(flush)
-        .catch((e) => log?.('error', 'rescan failed', { err: String(e) }));
+      if (!service) throw new Error('no image folders are configured');
+      void service.rescan().catch((e) => log?.('error', 'rescan failed', { err: String(e) }));
     },
   };
 
@@ -137,7 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app.close();
-    await pool?.close();
+    await service?.stop();
     await database.close();
     throw error;
   }
@@ -154,22 +92,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }, QUEUE_EVENT_MS);
   depthTimer.unref();
 
-  if (pipeline && discovery) {
-    pipeline.start();
-    setWatcher('starting');
-    discovery
-      .start()
-      .then(() => setWatcher(config.usePolling ? 'polling' : 'watching'))
-      .catch((error) => {
-        setWatcher('error');
-        log?.('error', 'watcher failed to start', { err: String(error) });
-      });
-    // What arrived while AIMS was not running.
-    void discovery
-      .scan()
-      .then(flush)
-      .catch((e) => log?.('error', 'initial scan failed', { err: String(e) }));
-  }
+  void service?.start();
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -185,12 +108,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       app.log.info('shutting down');
       clearInterval(depthTimer);
       await app.close();
-      if (discovery) await discovery.stop().catch(() => undefined);
-      setWatcher('off');
-      await flush().catch(() => undefined);
-      // In-flight files finish; whatever is still claimed goes back to the queue.
-      if (pipeline) await pipeline.stop().catch((e) => app.log.error({ err: e }, 'ingest did not stop cleanly'));
-      await pool?.close();
+      await service?.stop();
       await database.close();
       resolveClosed();
     })();
@@ -201,4 +119,51 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   app.log.info({ url, ingest: runIngest, roots: config.imageDirs }, 'AIMS listening');
   process.stdout.write(`AIMS listening on ${url}\n`);
   return { url, close, closed };
+}
+
+export interface RunningWorker {
+  service: IngestService;
+  close(): Promise<void>;
+  /** Resolves when the worker has shut down (SIGINT/SIGTERM or close()). */
+  closed: Promise<void>;
+}
+
+/**
+ * `aims worker`: the watcher, the rescans and the ingest pipeline without the HTTP server, for
+ * more ingest capacity on other machines that share a PostgreSQL catalog (claims never overlap).
+ * Without image folders it only works through what the ledger already holds; the files must then
+ * be reachable at the same paths as on the machine that discovered them.
+ */
+export async function startWorker(
+  config: Config,
+  options: { signals?: boolean; threads?: number } = {},
+): Promise<RunningWorker> {
+  const database = await openDatabase(config.databaseUrl);
+  const logger = pino(loggerOptions(config.logLevel) as Parameters<typeof pino>[0]).child({ component: 'ingest' });
+  const service = createIngestService(config, database, new EventBus(), {
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    log: (level, message, fields) => logger[level](fields ?? {}, message),
+  });
+  await service.start();
+
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => {
+    resolveClosed = r;
+  });
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      logger.info('shutting down');
+      await service.stop();
+      await database.close();
+      logger.flush();
+      resolveClosed();
+    })();
+    return closing;
+  };
+  if (options.signals ?? true)
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void close());
+  logger.info({ roots: service.roots, worker: service.pipeline.workerId }, 'AIMS worker started');
+  process.stdout.write(`AIMS worker ${service.pipeline.workerId} started\n`);
+  return { service, close, closed };
 }

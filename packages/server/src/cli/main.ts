@@ -3,6 +3,7 @@ import { ingestCommand } from './ingest.command.js';
 import { rescoreCommand } from './rescore.command.js';
 import { serveCommand } from './serve.command.js';
 import { usersCommand } from './users.command.js';
+import { workerCommand } from './worker.command.js';
 import type { Command } from './command.js';
 
 /** Every `aims` sub-command. Each lives in its own `<name>.command.ts`. */
@@ -12,6 +13,7 @@ const commands: Record<string, Command> = {
   rescore: rescoreCommand,
   serve: serveCommand,
   users: usersCommand,
+  worker: workerCommand,
 };
 
 function usage(): string {

@@ -13,6 +13,8 @@
  *   failEntry(db, id, reason, retryable, { claimedBy?, nowMs? }?): Promise<boolean>
  *   requeue(db, { ids?, states?, retryableOnly? }, nowMs?): Promise<number>   back to pending
  *   releaseClaims(db, workerId, nowMs?): Promise<number>   on graceful shutdown: claims go back
+ *   forgetFileFacts(db, root, relPath, nowMs?): Promise<number>   the file was removed: whatever
+ *       appears at that path later (the same file restored) is read again
  *   listClaimants(db): Promise<string[]>   worker ids holding claims on pending rows
  *   countByState(db): Promise<Record<IngestState, number>>
  *   listLedger(db, { states?, root?, pathContains?, retryable?, limit?, offset? }?): Promise<{ total, items }>
@@ -247,6 +249,17 @@ export async function releaseClaims(db: Db, workerId: string, nowMs = Date.now()
     .set({ claimed_by: null, claimed_at: null, updated_at: nowMs })
     .where('claimed_by', '=', workerId)
     .where('state', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function forgetFileFacts(db: Db, root: string, relPath: string, nowMs = Date.now()): Promise<number> {
+  // -1 is no mtime a file can have, so the next discovery of this path always counts as a change.
+  const result = await db.db
+    .updateTable('ingest_ledger')
+    .set({ mtime_ms: -1, inode: null, updated_at: nowMs })
+    .where('root', '=', root)
+    .where('rel_path', '=', relPath)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

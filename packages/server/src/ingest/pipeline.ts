@@ -13,6 +13,7 @@ import {
   insertImage,
   linkCopy,
   markMissing,
+  markPresent,
   movePath,
   updateImage,
 } from '../db/images.repository.js';
@@ -21,6 +22,7 @@ import {
   completeEntry,
   countByState,
   failEntry,
+  forgetFileFacts,
   type LedgerEntry,
   listClaimants,
   releaseClaims,
@@ -94,12 +96,14 @@ export class IngestPipeline {
   /**
    * A watched file disappeared: its catalog rows are marked missing, never deleted. When it was an
    * image's own path and an exact copy is still on disk (a rename reported as add-then-unlink),
-   * the copy becomes the image's path.
+   * the copy becomes the image's path. The ledger forgets the file's facts, so that the same file
+   * put back later is read again and its image marked present.
    */
   async removed(root: string, relPath: string): Promise<void> {
     const db = this.options.database;
     const at = await findImageByPath(db, root, relPath);
     await markMissing(db, root, relPath);
+    await forgetFileFacts(db, root, relPath);
     if (at?.kind !== 'primary') return;
     const image = await getImage(db, at.id);
     const copy = image?.paths.find(
@@ -304,10 +308,11 @@ export class IngestPipeline {
       });
     }
     if (atPath && atPath.sha256 === frame.sha256) {
+      if (atPath.missing) await markPresent(db, entry.root, entry.rel_path);
       await completeEntry(db, entry.id, {
         state: 'unchanged',
         imageId: atPath.id,
-        reason: 'content already catalogued at this path',
+        reason: atPath.missing ? 'the file is back at this path' : 'content already catalogued at this path',
       });
       return { outcome: 'unchanged', imageId: null };
     }

@@ -1,0 +1,141 @@
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/connection.js';
+import { countByState } from '../db/ingest-ledger.repository.js';
+import type { EventBus, WatcherState } from '../util/events.js';
+import { type Candidate, Discovery } from './discovery.js';
+import { IngestPipeline } from './pipeline.js';
+import { createFramePool, defaultThreadCount, type FramePool } from './worker-pool.js';
+
+export type IngestLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+
+export interface IngestServiceOptions {
+  /** Worker threads (default: config.workers, else one per core but one). */
+  threads?: number;
+  log?: IngestLog;
+}
+
+/**
+ * The watcher with its periodic rescan, the ledger and the worker pool wired together: what
+ * `aims serve` runs beside the API and `aims worker` runs alone. Nothing runs until start();
+ * the process that owns it (main.ts) decides when.
+ */
+export interface IngestService {
+  readonly pipeline: IngestPipeline;
+  readonly roots: readonly string[];
+  watcherState(): WatcherState;
+  /** Files waiting in the ledger and being worked on in this process. */
+  queue(): Promise<{ pending: number; active: number }>;
+  /** Scans every root and writes what it found to the ledger; resolves to the files seen. */
+  rescan(): Promise<number>;
+  /** Starts the pipeline, the watcher and a first scan; resolves once the watcher is ready. */
+  start(): Promise<void>;
+  /** Stops discovering, lets in-flight files finish, returns unfinished claims, closes the workers. */
+  stop(): Promise<void>;
+}
+
+/** Candidates reported one by one are written to the ledger in batches. */
+const ENQUEUE_BATCH = 500;
+const ENQUEUE_DELAY_MS = 200;
+
+export function createIngestService(
+  config: Config,
+  database: Database,
+  events: EventBus,
+  options: IngestServiceOptions = {},
+): IngestService {
+  const log: IngestLog = options.log ?? (() => {});
+  const pool: FramePool = createFramePool(options.threads ?? (config.workers || defaultThreadCount()));
+  const pipeline = new IngestPipeline({
+    database,
+    pool,
+    stableMs: config.stableSeconds * 1000,
+    skipAnalysis: false,
+    previewDir: config.previewDir,
+    qualityThreshold: config.qualityThreshold,
+    normalize: {
+      nightRolloverHour: config.nightRolloverHour,
+      ...(config.timezone ? { timezone: config.timezone } : {}),
+    },
+    events,
+    log,
+  });
+
+  let state: WatcherState = 'off';
+  const setState = (next: WatcherState) => {
+    state = next;
+    events.publish('watcher.state', { state: next });
+  };
+
+  let pending: Candidate[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flush = async () => {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const batch = pending;
+    pending = [];
+    if (batch.length) await pipeline.enqueue(batch);
+  };
+  const discovery = new Discovery(
+    {
+      roots: config.imageDirs,
+      exclude: config.exclude,
+      usePolling: config.usePolling,
+      rescanSeconds: config.rescanSeconds,
+    },
+    {
+      candidate: async (file) => {
+        pending.push(file);
+        if (pending.length >= ENQUEUE_BATCH) await flush();
+        else
+          flushTimer ??= setTimeout(
+            () => void flush().catch((e) => log('error', 'enqueue failed', { err: String(e) })),
+            ENQUEUE_DELAY_MS,
+          );
+      },
+      removed: (root, relPath) => pipeline.removed(root, relPath),
+      error: (error, path) => log('warn', 'watcher error', { err: String(error), path }),
+    },
+  );
+  const hasRoots = discovery.roots.length > 0;
+
+  const rescan = async () => {
+    if (!hasRoots) throw new Error('no image folders are configured');
+    const n = await discovery.scan();
+    await flush();
+    return n;
+  };
+
+  let stopping: Promise<void> | undefined;
+  return {
+    pipeline,
+    roots: discovery.roots,
+    watcherState: () => state,
+    queue: async () => ({ pending: (await countByState(database)).pending, active: pipeline.activeCount }),
+    rescan,
+    async start() {
+      pipeline.start();
+      if (!hasRoots) return;
+      setState('starting');
+      try {
+        await discovery.start();
+        setState(config.usePolling ? 'polling' : 'watching');
+      } catch (error) {
+        setState('error');
+        log('error', 'watcher failed to start', { err: String(error) });
+      }
+      // What arrived while AIMS was not running.
+      void rescan().catch((e) => log('error', 'initial scan failed', { err: String(e) }));
+    },
+    stop() {
+      stopping ??= (async () => {
+        await discovery.stop().catch(() => undefined);
+        if (state !== 'off') setState('off');
+        await flush().catch((e) => log('error', 'enqueue failed', { err: String(e) }));
+        // In-flight files finish; whatever is still claimed goes back to the queue.
+        await pipeline.stop().catch((e) => log('error', 'ingest did not stop cleanly', { err: String(e) }));
+        await pool.close();
+      })();
+      return stopping;
+    },
+  };
+}
