@@ -10,9 +10,9 @@
  * elongated, and since frame metrics are medians over many stars, a few blends do not move them.
  *
  * Rejection: cosmic rays and hot pixels are sharper than any PSF. Before detection, every pixel above
- * the threshold with fewer than three of its four neighbours above `sharpNeighbourFraction` (0.12) of
- * it is replaced by the median of its 8 neighbours (a star of FWHM ≥ 1.2 px has all four above ~0.25
- * of its peak, a 1–3-pixel track at most two), so that a hit on a star does not spoil the star. Objects longer than `maxExtentPx` (satellite
+ * the threshold whose brighter neighbour along x or along y is under `sharpNeighbourFraction` (0.12)
+ * of it is replaced by the median of its 8 neighbours (see cleanSharpPixels), so that a hit on a
+ * star does not spoil the star. Objects longer than `maxExtentPx` (satellite
  * and aircraft trails, galaxies, nebulae) are rejected. Objects whose footprint reaches a pixel at or
  * above the saturation level are kept but flagged, and so are objects whose measuring aperture
  * leaves the image (edge); both are excluded from shape metrics.
@@ -25,8 +25,8 @@
  * - half-flux radius: radius of the circle holding half of that flux (curve of growth with the same
  *   sub-pixel sampling, SEP's `flux_radius`), reported raw (`fluxRadius`) and corrected for pixel
  *   size (`hfr`, see below);
- * - second moments: adaptive Gaussian-weighted moments (Bernstein & Jarvis 2002) with the weight
- *   removed, giving the axes a ≥ b (σ-like, px), the angle θ of a (degrees from +x toward +y) and the
+ * - second moments: Gaussian-weighted moments with the weight removed (see windowedMoments),
+ *   giving the axes a ≥ b (σ-like, px), the angle θ of a (degrees from +x toward +y) and the
  *   eccentricity √(1 − b²/a²);
  * - FWHM = 2 × hfr. For a Gaussian the half-flux radius is σ√(2 ln 2) and the FWHM 2σ√(2 ln 2), so the
  *   relation is exact; for a Moffat profile of β = 3 the FWHM is ~0.85 × 2·hfr (wings hold flux).
@@ -151,9 +151,11 @@ export function smooth(src: Float32Array, width: number, height: number): Float3
 
 /**
  * Replaces pixels sharper than any PSF (cosmic-ray hits, hot pixels) by the median of their eight
- * neighbours, in place: a pixel above `minValue` with fewer than three of its four neighbours above
- * `fraction` of it. Flags are decided on the original values, so a 2–3-pixel track is cleaned in
- * one pass. Returns the number of pixels replaced.
+ * neighbours, in place: a pixel above `minValue` whose brighter neighbour along x, or along y, is
+ * under `fraction` of it. A star spreads along both axes: even at FWHM 1.2 px and centred on a
+ * pixel corner, its peak pixel has a neighbour above ~0.2 of it on each axis; a hot pixel has none,
+ * a cosmic-ray track none across it. Flags are decided on the original values, so a 2–3-pixel track
+ * is cleaned in one pass. Returns the number of pixels replaced.
  */
 export function cleanSharpPixels(
   sub: Float32Array,
@@ -170,12 +172,8 @@ export function cleanSharpPixels(
       const v = sub[i]!;
       if (v <= minValue) continue;
       const limit = fraction * v;
-      const above =
-        (sub[i - 1]! > limit ? 1 : 0) +
-        (sub[i + 1]! > limit ? 1 : 0) +
-        (sub[i - width]! > limit ? 1 : 0) +
-        (sub[i + width]! > limit ? 1 : 0);
-      if (above < 3) flagged.push(i);
+      if (Math.max(sub[i - 1]!, sub[i + 1]!) < limit || Math.max(sub[i - width]!, sub[i + width]!) < limit)
+        flagged.push(i);
     }
   }
   const replacement = new Float32Array(flagged.length);
@@ -332,32 +330,43 @@ export function radiusAtFraction(curve: Float64Array, step: number, fraction: nu
   return curve.length * step;
 }
 
-/** Adaptive moments: Gaussian weight matched to the star, weight removed at the end. */
-function adaptiveMoments(sub: Float32Array, width: number, height: number, cx: number, cy: number, sigma0: number) {
-  let sxx = sigma0 * sigma0;
-  let syy = sxx;
-  let sxy = 0;
+/**
+ * Second moments of a star through a round Gaussian weight of σ_w = max(1 px, 1.5 σ★), the weight
+ * then removed: for a Gaussian star S and weight W the weighted moments are M = (S⁻¹ + W⁻¹)⁻¹, so
+ * S = (M⁻¹ − W⁻¹)⁻¹ (Bernstein & Jarvis 2002). Each pixel adds its own 1/12 px² of variance per axis
+ * back (its flux is spread over the pixel, not at its centre). A weight broader than the star keeps
+ * the inversion well conditioned; one fixed weight (no iteration) cannot run away on extended
+ * objects. Two passes: the first re-centres the window.
+ */
+function windowedMoments(
+  sub: Float32Array,
+  width: number,
+  height: number,
+  cx: number,
+  cy: number,
+  sigmaStar: number,
+  maxRadius: number,
+) {
+  const sw = Math.max(1, 1.5 * sigmaStar);
+  const inv = 1 / (sw * sw);
+  const r = Math.floor(Math.min(maxRadius, 4 * sw + 1)); // integer: a fractional index is not a pixel
   let mx = cx;
   let my = cy;
-  let result = { a: sigma0, b: sigma0, theta: 0 };
-  for (let iteration = 0; iteration < 4; iteration++) {
-    const det = sxx * syy - sxy * sxy;
-    if (!(det > 0)) break;
-    const ixx = syy / det;
-    const iyy = sxx / det;
-    const ixy = -sxy / det;
-    const r = Math.ceil(4 * Math.sqrt(Math.max(sxx, syy)));
+  let result = { a: sigmaStar, b: sigmaStar, theta: 0 };
+  for (let pass = 0; pass < 2; pass++) {
     let w0 = 0;
     let wx = 0;
     let wy = 0;
     let wxx = 0;
     let wyy = 0;
     let wxy = 0;
+    const x0 = Math.max(0, Math.round(mx) - r);
+    const x1 = Math.min(width - 1, Math.round(mx) + r);
     for (let y = Math.max(0, Math.round(my) - r); y <= Math.min(height - 1, Math.round(my) + r); y++)
-      for (let x = Math.max(0, Math.round(mx) - r); x <= Math.min(width - 1, Math.round(mx) + r); x++) {
+      for (let x = x0; x <= x1; x++) {
         const dx = x - mx;
         const dy = y - my;
-        const q = ixx * dx * dx + 2 * ixy * dx * dy + iyy * dy * dy;
+        const q = (dx * dx + dy * dy) * inv;
         if (q > 16) continue;
         const w = Math.exp(-0.5 * q) * sub[y * width + x]!;
         w0 += w;
@@ -368,33 +377,32 @@ function adaptiveMoments(sub: Float32Array, width: number, height: number, cx: n
         wxy += w * dx * dy;
       }
     if (!(w0 > 0)) break;
-    mx += wx / w0;
-    my += wy / w0;
-    // Moments of (star × weight); for Gaussians M⁻¹ = S⁻¹ + W⁻¹, so S = (M⁻¹ − W⁻¹)⁻¹.
-    const mxx = wxx / w0 - (wx / w0) ** 2;
-    const myy = wyy / w0 - (wy / w0) ** 2;
-    const mxy = wxy / w0 - (wx / w0) * (wy / w0);
+    const ux = wx / w0;
+    const uy = wy / w0;
+    if (pass === 0) {
+      // For a Gaussian star the weighted centroid moves only part of the way: M·S⁻¹ of it.
+      mx += Math.max(-1, Math.min(1, 2 * ux));
+      my += Math.max(-1, Math.min(1, 2 * uy));
+      continue;
+    }
+    const mxx = wxx / w0 - ux * ux + 1 / 12;
+    const myy = wyy / w0 - uy * uy + 1 / 12;
+    const mxy = wxy / w0 - ux * uy;
     const mdet = mxx * myy - mxy * mxy;
     if (!(mdet > 0)) break;
-    const jxx = myy / mdet - ixx;
-    const jyy = mxx / mdet - iyy;
-    const jxy = -mxy / mdet - ixy;
+    const jxx = myy / mdet - inv;
+    const jyy = mxx / mdet - inv;
+    const jxy = -mxy / mdet;
     const jdet = jxx * jyy - jxy * jxy;
-    if (!(jdet > 0) || !(jxx > 0)) break;
-    const nxx = jyy / jdet;
-    const nyy = jxx / jdet;
-    const nxy = -jxy / jdet;
-    const half = 0.5 * (nxx + nyy);
-    const root = Math.sqrt(0.25 * (nxx - nyy) ** 2 + nxy * nxy);
+    // Not invertible: the object is broader than the weight allows to tell; keep M's shape.
+    const [sxx, syy, sxy] = jdet > 0 && jxx > 0 ? [jyy / jdet, jxx / jdet, -jxy / jdet] : [mxx, myy, mxy];
+    const half = 0.5 * (sxx + syy);
+    const root = Math.sqrt(0.25 * (sxx - syy) ** 2 + sxy * sxy);
     result = {
       a: Math.sqrt(half + root),
       b: Math.sqrt(Math.max(0, half - root)),
-      theta: (0.5 * Math.atan2(2 * nxy, nxx - nyy) * 180) / Math.PI,
+      theta: (0.5 * Math.atan2(2 * sxy, sxx - syy) * 180) / Math.PI,
     };
-    // Next weight: the star's own shape (matched filter).
-    sxx = nxx;
-    syy = nyy;
-    sxy = nxy;
   }
   return result;
 }
@@ -523,7 +531,7 @@ export function detectStars(
       continue;
     }
     const hfr = Math.sqrt(Math.max(0, fluxRadius * fluxRadius - PIXEL_SPREAD_R2));
-    const m = adaptiveMoments(sub, width, height, cx, cy, Math.max(0.8, hfr / Math.sqrt(2 * Math.LN2)));
+    const m = windowedMoments(sub, width, height, cx, cy, Math.max(0.5, hfr / Math.sqrt(2 * Math.LN2)), apertureRadius);
     const edge =
       cx - apertureRadius < 0 ||
       cy - apertureRadius < 0 ||

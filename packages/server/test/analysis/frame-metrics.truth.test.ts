@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backgroundMap, estimateBackground } from '../../src/analysis/background.js';
-import { analyzeFrame, measureFrame } from '../../src/analysis/frame-metrics.js';
+import { analyzeFrame, measureFrame, median } from '../../src/analysis/frame-metrics.js';
 import type { Star } from '../../src/analysis/stars.js';
 import { generateFrame, type SyntheticFrame, type TruthStar } from '../support/synthetic-frames.js';
 
@@ -129,6 +129,29 @@ describe('defects', () => {
     ] as const) {
       const truth = 1000 + 300 * (x / 511 - 0.5) - 200 * (y / 511 - 0.5);
       expect(relative(map[y * 512 + x]!, truth)).toBeLessThan(0.01);
+    }
+  });
+
+  it('undersampled stars (FWHM 1.5 px) keep their cores: FWHM within 5%, hot pixels still cleaned', () => {
+    const frame = generateFrame({ width: 640, height: 640, seed: 12, stars: { count: 200, fwhm: 1.5 }, hotPixels: 40 });
+    const { metrics, detection } = analyzeFrame(frame, { imageType: 'light' });
+    expect(relative(metrics.fwhm_px, 1.5)).toBeLessThan(0.05);
+    const { found, total } = recall(frame, detection!.stars);
+    expect(found / total).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('elliptical stars: eccentricity and position angle measured', () => {
+    for (const q of [0.7, 0.5]) {
+      const frame = generateFrame({
+        width: 640,
+        height: 640,
+        seed: 13,
+        stars: { count: 200, fwhm: 3, axisRatio: q, angleDeg: -40 },
+      });
+      const { metrics, detection } = analyzeFrame(frame, { imageType: 'light' });
+      expect(Math.abs(metrics.eccentricity! - Math.sqrt(1 - q * q))).toBeLessThan(0.06);
+      const angles = detection!.stars.filter((s) => s.snr > 50).map((s) => s.thetaDeg);
+      expect(Math.abs(median(angles)! + 40)).toBeLessThan(3);
     }
   });
 
