@@ -15,7 +15,7 @@ if (!existsSync(new URL('image-query.js', dist))) {
   process.exit(1);
 }
 const { openDatabase, inTransaction } = await import(new URL('connection.js', dist).href);
-const { toImageRow } = await import(new URL('image.mapper.js', dist).href);
+const { toImageHeadersRow, toImageRow } = await import(new URL('image.mapper.js', dist).href);
 const { keywordRows } = await import(new URL('images.repository.js', dist).href);
 const { queryImages } = await import(new URL('image-query.js', dist).href);
 const { imageFacets, nightsSummary } = await import(new URL('image-stats.js', dist).href);
@@ -202,6 +202,10 @@ if (existing < ROWS) {
         for (let i = 0; i < BATCH && n < ROWS; i++, n++) frames.push(frame(n));
         const rows = frames.map((f) => ({ ...toImageRow(f, tx.dialect, Date.now()), ingested_at: Date.now() }));
         const ids = await insertRows(tx, rows);
+        await tx.db
+          .insertInto('image_headers')
+          .values(ids.map((r, i) => toImageHeadersRow(r.id, frames[i], tx.dialect)))
+          .execute();
         const keywords = ids.flatMap((r, i) => keywordRows(r.id, frames[i].headers));
         for (let k = 0; k < keywords.length; k += 5000)
           await tx.db

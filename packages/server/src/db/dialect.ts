@@ -4,6 +4,8 @@
  *
  *   DialectInfo.name                      'sqlite' | 'postgres' (for logs and messages only)
  *   .supportsSkipLocked                   `FOR UPDATE SKIP LOCKED` (PostgreSQL); SQLite serializes writers instead
+ *   .nullsAreSmallest                      NULLs sort before every value (SQLite) or after (PostgreSQL)
+ *   .supportsNullsOrderInIndex            `CREATE INDEX … (col DESC NULLS LAST)` (PostgreSQL only)
  *   .types.{id,bigint,double,text,json,bool}  column types for the schema builder
  *   .idColumn(col)                        auto-increment primary key modifiers
  *   .toDbBool(b) / .fromDbBool(v)         booleans (0/1 on SQLite, boolean on PostgreSQL)
@@ -26,6 +28,15 @@ export type DbBool = number | boolean;
 export interface DialectInfo {
   readonly name: DialectName;
   readonly supportsSkipLocked: boolean;
+  /**
+   * Whether an index can be declared `DESC NULLS LAST`. PostgreSQL needs one to serve "newest first,
+   * undated last" from an index (its btree puts NULLs last ascending, so first when read backwards);
+   * SQLite puts NULLs first ascending, so last when read backwards, and has no such syntax.
+   */
+  readonly supportsNullsOrderInIndex: boolean;
+  /** SQLite sorts NULLs as the smallest value, PostgreSQL as the largest; an explicit NULLS LAST
+   * that matches the natural order is dropped so the planner sees a plain index order. */
+  readonly nullsAreSmallest: boolean;
   readonly types: {
     readonly id: ColumnDataType;
     readonly bigint: ColumnDataType;
@@ -49,6 +60,8 @@ const errorCode = (error: unknown): unknown =>
 const sqliteDialect: DialectInfo = {
   name: 'sqlite',
   supportsSkipLocked: false,
+  supportsNullsOrderInIndex: false,
+  nullsAreSmallest: true,
   types: { id: 'integer', bigint: 'integer', double: 'real', text: 'text', json: 'text', bool: 'integer' },
   // AUTOINCREMENT: an id is never reused after a delete, so links and cursors stay unambiguous.
   idColumn: (col) => col.primaryKey().autoIncrement(),
@@ -65,6 +78,8 @@ const sqliteDialect: DialectInfo = {
 const postgresDialect: DialectInfo = {
   name: 'postgres',
   supportsSkipLocked: true,
+  supportsNullsOrderInIndex: true,
+  nullsAreSmallest: false,
   types: {
     id: 'bigint',
     bigint: 'bigint',

@@ -5,8 +5,9 @@
  *   CatalogImage                  one item of GET /api/images (contract field names)
  *   CatalogImageDetail            GET /api/images/{id}: adds header, normalization, versions, paths
  *   mapImage(row, dialect)        ImageRow → CatalogImage
- *   mapImageDetail(row, paths, dialect) → CatalogImageDetail
- *   toImageRow(image, dialect, nowMs)  NewImage → the columns to write (derived keys included)
+ *   mapImageDetail(row, headers, paths, dialect) → CatalogImageDetail
+ *   toImageRow(image, dialect, nowMs)  NewImage → the `images` columns to write (derived keys included)
+ *   toImageHeadersRow(id, image, dialect)  NewImage → its `image_headers` row
  *   objectKey(name)               the normalized object name the `object` filter compares with
  *   unitVector(raDeg, decDeg)     [x, y, z] stored for cone searches
  */
@@ -20,7 +21,7 @@ import type {
   StoredHdu,
 } from '../domain/image.js';
 import type { DialectInfo } from './dialect.js';
-import type { ImagePathKind, ImagePathRow, ImageRow, NewImageRow } from './schema.js';
+import type { ImageHeadersRow, ImagePathKind, ImagePathRow, ImageRow, NewImageRow } from './schema.js';
 
 export interface NewImage {
   root: string;
@@ -113,8 +114,6 @@ export function toImageRow(image: NewImage, d: DialectInfo, nowMs: number): Omit
     hdu_index: image.hdu_index,
     updated_at: nowMs,
     missing_since: null,
-    headers: d.toDbJson(image.headers),
-    normalization: d.toDbJson(image.normalization ?? null),
     ...m,
     object_key: objectKey(m.object_name),
     pos_x: position?.[0] ?? null,
@@ -138,6 +137,14 @@ export function toImageRow(image: NewImage, d: DialectInfo, nowMs: number): Omit
     quality_flag: d.toDbBool(s?.quality_flag ?? false),
     quality_components: d.toDbJson(s?.quality_components ?? null),
     quality_version: s?.quality_version ?? null,
+  };
+}
+
+export function toImageHeadersRow(imageId: number, image: NewImage, d: DialectInfo): ImageHeadersRow {
+  return {
+    image_id: imageId,
+    headers: d.toDbJson(image.headers),
+    normalization: d.toDbJson(image.normalization ?? null),
   };
 }
 
@@ -276,11 +283,16 @@ export function mapImagePath(row: ImagePathRow): CatalogImagePath {
   };
 }
 
-export function mapImageDetail(row: ImageRow, paths: ImagePathRow[], d: DialectInfo): CatalogImageDetail {
+export function mapImageDetail(
+  row: ImageRow,
+  headers: ImageHeadersRow | undefined,
+  paths: ImagePathRow[],
+  d: DialectInfo,
+): CatalogImageDetail {
   return {
     ...mapImage(row, d),
-    header: d.fromDbJson<StoredHdu[]>(row.headers) ?? [],
-    normalization: d.fromDbJson<Pick<NormalizedMetadata, 'reasons' | 'sources'>>(row.normalization),
+    header: d.fromDbJson<StoredHdu[]>(headers?.headers) ?? [],
+    normalization: d.fromDbJson<Pick<NormalizedMetadata, 'reasons' | 'sources'>>(headers?.normalization),
     previous_versions: d.fromDbJson<PreviousVersion[]>(row.previous_versions) ?? [],
     paths: paths.map(mapImagePath),
   };

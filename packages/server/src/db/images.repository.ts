@@ -31,6 +31,7 @@ import {
   mapImageDetail,
   type NewImage,
   type PreviousVersion,
+  toImageHeadersRow,
   toImageRow,
 } from './image.mapper.js';
 import { completeEntry } from './ingest-ledger.repository.js';
@@ -131,6 +132,10 @@ export async function insertImage(db: Db, image: NewImage, options: WriteOptions
       if (existing === null) throw new Error(`sha256 ${image.sha256} conflicted but no image holds it`);
       return { status: 'duplicate', id: existing };
     }
+    await tx.db
+      .insertInto('image_headers')
+      .values(toImageHeadersRow(inserted.id, image, tx.dialect))
+      .execute();
     await writeKeywords(tx, inserted.id, image.headers);
     if (options.ledgerId !== undefined)
       await completeEntry(tx, options.ledgerId, { state: 'ingested', imageId: inserted.id, nowMs });
@@ -173,6 +178,12 @@ export async function updateImage(
         throw new CatalogWriteError('IMAGE_PATH_TAKEN', `another image is already at ${image.root}/${image.rel_path}`);
       throw error;
     }
+    const { image_id: _, ...headers } = toImageHeadersRow(id, image, tx.dialect);
+    await tx.db
+      .insertInto('image_headers')
+      .values({ image_id: id, ...headers })
+      .onConflict((oc) => oc.column('image_id').doUpdateSet(headers))
+      .execute();
     await tx.db.deleteFrom('image_keywords').where('image_id', '=', id).execute();
     await writeKeywords(tx, id, image.headers);
     if (options.ledgerId !== undefined)
@@ -244,6 +255,7 @@ export async function findImageByPath(db: Db, root: string, relPath: string): Pr
 export async function getImage(db: Db, id: number): Promise<CatalogImageDetail | null> {
   const row = await db.db.selectFrom('images').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return null;
+  const headers = await db.db.selectFrom('image_headers').selectAll().where('image_id', '=', id).executeTakeFirst();
   const paths = await db.db
     .selectFrom('image_paths')
     .selectAll()
@@ -251,7 +263,7 @@ export async function getImage(db: Db, id: number): Promise<CatalogImageDetail |
     .orderBy('recorded_at')
     .orderBy('id')
     .execute();
-  return mapImageDetail(row, paths, db.dialect);
+  return mapImageDetail(row, headers, paths, db.dialect);
 }
 
 export async function getImages(db: Db, ids: number[]): Promise<CatalogImage[]> {

@@ -29,10 +29,6 @@ export interface ImagesTable {
   missing_since: number | null;
   /** [{sha256, size_bytes, mtime_ms, replaced_at}] of earlier contents of this path. */
   previous_versions: DbJson;
-  /** StoredHdu[] of every HDU. */
-  headers: DbJson;
-  /** {reasons, sources} of the normalization. */
-  normalization: DbJson;
 
   // ImageMetadata
   date_obs: string | null;
@@ -116,6 +112,15 @@ export interface ImagesTable {
   quality_version: number | null;
 }
 
+/** The bulky JSON of an image, read only by the detail view (kept out of `images` for scan speed). */
+export interface ImageHeadersTable {
+  image_id: number;
+  /** StoredHdu[] of every HDU. */
+  headers: DbJson;
+  /** {reasons, sources} of the normalization. */
+  normalization: DbJson;
+}
+
 export const IMAGE_PATH_KINDS = ['copy', 'previous'] as const;
 export type ImagePathKind = (typeof IMAGE_PATH_KINDS)[number];
 
@@ -161,6 +166,7 @@ export interface IngestLedgerTable {
 
 export interface Schema extends AccountsSchema {
   images: ImagesTable;
+  image_headers: ImageHeadersTable;
   image_paths: ImagePathsTable;
   image_keywords: ImageKeywordsTable;
   ingest_ledger: IngestLedgerTable;
@@ -169,5 +175,6 @@ export interface Schema extends AccountsSchema {
 export type ImageRow = Selectable<ImagesTable>;
 export type NewImageRow = Insertable<ImagesTable>;
 export type ImageUpdateRow = Updateable<ImagesTable>;
+export type ImageHeadersRow = Selectable<ImageHeadersTable>;
 export type ImagePathRow = Selectable<ImagePathsTable>;
 export type IngestLedgerRow = Selectable<IngestLedgerTable>;

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { DatabaseError, migrateToLatest, openDatabase, postgresPoolConfig } from '../../src/db/connection.js';
+import {
+  DatabaseError,
+  migrateToLatest,
+  migrateUpTo,
+  openDatabase,
+  postgresPoolConfig,
+} from '../../src/db/connection.js';
+import { getImage } from '../../src/db/images.repository.js';
 import { MIGRATIONS } from '../../src/db/migrations/index.js';
 import { createTestDatabase, DIALECTS, withTestDatabase } from '../support/databases.js';
 
@@ -64,6 +71,42 @@ for (const dialect of DIALECTS) {
       } finally {
         await test.drop();
       }
+    });
+
+    it('moves headers written under the first catalog schema into image_headers', async () => {
+      await withTestDatabase(
+        dialect,
+        async (database) => {
+          await migrateUpTo(database, '2026_11_24_1000_catalog');
+          const d = database.dialect;
+          const headers = [{ index: 0, type: 'IMAGE', cards: [{ key: 'EXPTIME', value: 30, comment: 's' }] }];
+          // biome-ignore lint/suspicious/noExplicitAny: the table as it was before the migration under test
+          const old = database.db as any;
+          const { id } = await old
+            .insertInto('images')
+            .values({
+              root: '/r',
+              rel_path: 'a.fits',
+              size_bytes: 1,
+              mtime_ms: 1,
+              sha256: 'f'.repeat(64),
+              hdu_index: 0,
+              ingested_at: 0,
+              updated_at: 0,
+              headers: d.toDbJson(headers),
+              normalization: d.toDbJson({ reasons: { gain: 'no GAIN' }, sources: {} }),
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          expect(await migrateToLatest(database)).toContain('2026_11_24_1130_catalog_headers');
+          const detail = await getImage(database, id);
+          expect(detail?.header).toEqual(headers);
+          expect(detail?.normalization).toEqual({ reasons: { gain: 'no GAIN' }, sources: {} });
+          const columns = (await database.db.introspection.getTables()).find((t) => t.name === 'images')?.columns;
+          expect(columns?.map((c) => c.name)).not.toContain('headers');
+        },
+        { migrate: false },
+      );
     });
 
     it('returns counts and bigints as numbers and round-trips booleans', async () => {

@@ -130,6 +130,27 @@ for (const dialect of DIALECTS) {
       ['header range includes numeric strings', { header: [{ key: 'EXPTIME', op: '<=', value: '60' }] }, 'BC'],
       ['header string, case-insensitive', { header: [{ key: 'IMAGETYP', op: '=', value: 'dark frame' }] }, 'D'],
       [
+        'header with a night (checked frame by frame)',
+        { night: '2025-03-10', header: [{ key: 'EXPTIME', op: '<=', value: '60' }] },
+        'BC',
+      ],
+      ['header with an object', { object: 'm13', header: [{ key: 'EXPTIME', op: '>=', value: '100' }] }, 'A'],
+      [
+        'header string with a date',
+        { date: '2025-03-11', header: [{ key: 'IMAGETYP', op: '=', value: 'DARK FRAME' }] },
+        'D',
+      ],
+      [
+        'two header filters',
+        {
+          header: [
+            { key: 'EXPTIME', op: '>=', value: '30' },
+            { key: 'EXPTIME', op: '<=', value: '60' },
+          ],
+        },
+        'BC',
+      ],
+      [
         'header logical (E, F, G have the default header)',
         { header: [{ key: 'SIMPLE', op: '=', value: 'T' }] },
         'AEFG',

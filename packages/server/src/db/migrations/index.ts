@@ -4,6 +4,7 @@
  */
 import catalog from './2026_11_24_1000_catalog.js';
 import accounts from './2026_11_24_1100_accounts.js';
+import catalogHeaders from './2026_11_24_1130_catalog_headers.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -11,4 +12,5 @@ export type { AimsMigration } from './migration.js';
 export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_11_24_1000_catalog': catalog,
   '2026_11_24_1100_accounts': accounts,
+  '2026_11_24_1130_catalog_headers': catalogHeaders,
 };
