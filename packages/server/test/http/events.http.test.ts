@@ -1,0 +1,64 @@
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventBus } from '../../src/util/events.js';
+import { DIALECTS } from '../support/databases.js';
+import { type TestApi, startTestApi } from './support/http-app.js';
+
+for (const dialect of DIALECTS)
+  describe(`server-sent events over a real port (${dialect})`, () => {
+    let t: TestApi;
+    let base: string;
+    const events = new EventBus();
+    beforeAll(async () => {
+      t = await startTestApi(dialect, {
+        deps: {
+          events,
+          ingest: { queue: () => ({ pending: 7, active: 1 }), watcherState: () => 'watching', rescan: async () => {} },
+        },
+      });
+      await t.app.listen({ host: '127.0.0.1', port: 0 });
+      base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => t.close());
+
+    it('refuses anonymous and deactivated callers', async () => {
+      expect((await fetch(`${base}/api/events`)).status).toBe(401);
+      const res = await fetch(`${base}/api/events`, { headers: { authorization: `Bearer ${t.tokens.deactivated}` } });
+      expect(res.status).toBe(403);
+    });
+
+    it('streams the queue state, then every event published on the bus, until the client leaves', async () => {
+      const abort = new AbortController();
+      const res = await fetch(`${base}/api/events`, {
+        headers: { authorization: `Bearer ${t.tokens.user}` },
+        signal: abort.signal,
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      const readUntil = async (needle: string) => {
+        while (!text.includes(needle)) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`stream ended before ${needle}`);
+          text += decoder.decode(value, { stream: true });
+        }
+      };
+      await readUntil('event: watcher.state');
+      expect(text).toContain('event: queue.depth\ndata: {"pending":7,"active":1}\n\n');
+      expect(events.listenerCount()).toBe(1);
+      events.publish('image.ingested', { image_id: 42, file_path: '/data/a.fits', duplicate: false });
+      events.publish('ingest.failed', { file_path: '/data/b.fits', state: 'rejected', reason: 'not a FITS file' });
+      await readUntil('event: ingest.failed');
+      expect(text).toMatch(
+        /id: 3\nevent: image\.ingested\ndata: \{"image_id":42,"file_path":"\/data\/a\.fits","duplicate":false\}\n\n/,
+      );
+      expect(text).toContain('data: {"file_path":"/data/b.fits","state":"rejected","reason":"not a FITS file"}');
+      abort.abort();
+      await reader.cancel().catch(() => undefined);
+      for (let i = 0; i < 50 && events.listenerCount() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(events.listenerCount()).toBe(0);
+    });
+  });
