@@ -1,0 +1,54 @@
+/**
+ * One call for the ingest worker: metrics and previews of an image HDU, reading its pixels once
+ * when the frame fits in `maxPixels`, else band by band (metrics) and row chunk by row chunk
+ * (previews) so that memory stays flat for any file size. Any BITPIX, BZERO/BSCALE, BLANK,
+ * tile-compressed and extension HDUs: the FITS core's `readImage` hands over physical values.
+ * Cubes are measured on their first plane.
+ */
+import { type ByteSource, type ImageHdu, readImage } from '@aims/fits';
+import type { QualityMetrics } from '../domain/image.js';
+import { measureFrameByRows } from './frame-bands.js';
+import { analyzeFrame, DEFAULT_MAX_PIXELS, emptyMetrics, type MeasureOptions } from './frame-metrics.js';
+import { type PreviewFile, type PreviewOptions, renderPreviews, renderPreviewsByRows } from './preview.js';
+
+export interface AnalyzeHduOptions extends MeasureOptions {
+  /** Where and how to write previews; none when absent. */
+  previews?: Omit<PreviewOptions, 'bayerPattern'>;
+}
+
+export interface HduAnalysis {
+  metrics: QualityMetrics;
+  previews: PreviewFile[];
+}
+
+/** Pixels per read when a large frame is streamed for its previews: 64–128 MB of values. */
+const PREVIEW_PIXELS_PER_READ = 16_000_000;
+
+export async function analyzeHdu(source: ByteSource, hdu: ImageHdu, options: AnalyzeHduOptions): Promise<HduAnalysis> {
+  const [width = 0, height = 0] = hdu.axes;
+  if (hdu.axes.length < 2 || width < 8 || height < 8)
+    return {
+      metrics: emptyMetrics(`not a 2-D image (NAXIS = ${hdu.axes.length}, axes ${hdu.axes.join('×')})`),
+      previews: [],
+    };
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const previewOptions = options.previews ? { ...options.previews, bayerPattern: options.bayerPattern } : null;
+  if (width * height <= maxPixels) {
+    const image = await readImage(source, hdu, { plane: 0 });
+    const metrics = analyzeFrame(image, options).metrics;
+    const previews = previewOptions ? await renderPreviews(image, previewOptions) : [];
+    return { metrics, previews };
+  }
+  const read = async (start: number, end: number) =>
+    (await readImage(source, hdu, { plane: 0, rows: { start, end } })).data;
+  const metrics = await measureFrameByRows(read, { width, height }, options);
+  const previews = previewOptions
+    ? await renderPreviewsByRows(
+        read,
+        { width, height },
+        previewOptions,
+        Math.max(2, Math.floor(PREVIEW_PIXELS_PER_READ / width)),
+      )
+    : [];
+  return { metrics, previews };
+}
