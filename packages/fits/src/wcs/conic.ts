@@ -1,5 +1,6 @@
 /**
- * Conic projections (Paper II §5.5: COP, COE, COD, COO) and Bonne's (BON, §5.6.1). A conic needs
+ * Conic projections (Paper II §5.5: COP, COE, COD, COO), Bonne's (BON, §5.6.1) and the polyconic
+ * (PCO, §5.6.2). A conic needs
  * θa = PV2_1 (there is no default) and takes η = PV2_2 (default 0); its fiducial point is
  * (0, θa). Planes are x = Rθ sin Cφ, y = Y0 − Rθ cos Cφ.
  */
@@ -67,8 +68,46 @@ function bonne(theta1: number): Projection | null {
   };
 }
 
+/**
+ * PCO, the American polyconic (Paper II §5.6.2). Its inverse has no closed form: θ is the root
+ * of x² + (y − θ)² − 2 (y − θ) R0 cot θ = 0 between 0 and y, found by bisection.
+ */
+const polyconic: Projection = {
+  code: 'PCO',
+  phi0: 0,
+  theta0: 0,
+  project(phi, theta) {
+    if (theta === 0) return { x: phi, y: 0 };
+    const cotTheta = 1 / tand(theta);
+    const e = phi * sind(theta) * DEG;
+    return { x: R0 * cotTheta * Math.sin(e), y: theta + R0 * cotTheta * (1 - Math.cos(e)) };
+  },
+  deproject(x, y) {
+    if (Math.abs(y) < 1e-12) return Math.abs(x) > 180 + 1e-10 ? null : { phi: x, theta: 0 };
+    const sign = Math.sign(y);
+    const ay = Math.abs(y);
+    const residual = (theta: number) => x * x + (ay - theta) ** 2 - (2 * (ay - theta) * R0) / tand(theta);
+    let lo = 0;
+    let hi = Math.min(ay, 90);
+    if (residual(hi) < 0) return null;
+    for (let k = 0; k < 100; k++) {
+      const mid = (lo + hi) / 2;
+      if (mid === lo || mid === hi) break;
+      if (residual(mid) < 0) lo = mid;
+      else hi = mid;
+    }
+    const theta = (lo + hi) / 2;
+    const c = R0 / tand(theta);
+    const e = Math.atan2(x, c - (ay - theta)) / DEG;
+    const s = sind(theta);
+    const phi = s === 0 ? x : e / s;
+    return Math.abs(phi) > 180 + 1e-10 ? null : { phi, theta: sign * theta };
+  },
+};
+
 /** The conic named by `code`, null when its parameters are unusable, undefined when not a conic. */
 export function conicProjection(code: string, pv: ProjectionParameter): Projection | null | undefined {
+  if (code === 'PCO') return polyconic;
   if (code === 'BON') {
     const theta1 = pv(1);
     if (theta1 === undefined || Math.abs(theta1) > 90) return null;
