@@ -65,12 +65,17 @@ export interface PlainImage {
   height: number;
   /** Stored integers (BITPIX 8 unsigned, 16 and 32 signed), BZERO not applied. */
   values: Int32Array;
+  /** NAXIS of the file's image (readPlainImage reads only the first plane of a cube). */
+  naxis?: number;
+  /** Its BZERO (0 when absent). */
+  bzero?: number;
 }
 
-/** The first integer image HDU with data (primary or extension). */
+/** The first image HDU with data (primary or IMAGE extension); throws unless it is an integer image. */
 export function readPlainImage(path: string): PlainImage {
   const bytes = new Uint8Array(readFileSync(path));
-  const hdu = readHdus(bytes).find((h) => Number(h.cards.get('NAXIS') ?? 0) >= 1 && h.dataBytes > 0);
+  const isImage = (h: Hdu) => h.cards.has('SIMPLE') || h.cards.get('XTENSION') === 'IMAGE';
+  const hdu = readHdus(bytes).find((h) => isImage(h) && Number(h.cards.get('NAXIS') ?? 0) >= 1 && h.dataBytes > 0);
   if (!hdu) throw new Error(`${path}: no image`);
   const bitpix = Number(hdu.cards.get('BITPIX'));
   if (bitpix !== 8 && bitpix !== 16 && bitpix !== 32) throw new Error(`${path}: BITPIX ${bitpix}`);
@@ -81,7 +86,14 @@ export function readPlainImage(path: string): PlainImage {
   for (let i = 0; i < values.length; i++) {
     values[i] = bitpix === 8 ? view.getUint8(i) : bitpix === 16 ? view.getInt16(i * 2) : view.getInt32(i * 4);
   }
-  return { bitpix, width, height, values };
+  return {
+    bitpix,
+    width,
+    height,
+    values,
+    naxis: Number(hdu.cards.get('NAXIS')),
+    bzero: Number(hdu.cards.get('BZERO') ?? 0),
+  };
 }
 
 function card(key: string, value: CardValue): string {
