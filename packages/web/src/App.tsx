@@ -32,13 +32,18 @@ function Shell() {
   let screen: React.ReactNode;
   if (frame) screen = <FrameScreen id={Number(frame[1])} user={user} />;
   else if (night) screen = <NightsScreen night={night[1] ?? null} />;
-  else if (path === '/admin') screen = user.role === 'admin' ? <AdminScreen self={user} /> : <ErrorNote error={new Error('Administrators only.')} />;
+  else if (path === '/admin')
+    screen =
+      user.role === 'admin' ? <AdminScreen self={user} /> : <ErrorNote error={new Error('Administrators only.')} />;
   else screen = <SearchScreen search={search} canDownload={mayDownload(user)} isAdmin={user.role === 'admin'} />;
   return (
     <div className="app">
       <header className="topbar">
         <Link href="/" className="brand" aria-label="AIMS home">
-          <span className="brand-mark" aria-hidden="true">✦</span> AIMS
+          <span className="brand-mark" aria-hidden="true">
+            ✦
+          </span>{' '}
+          AIMS
         </Link>
         <nav aria-label="Main">
           <NavLink href="/" current={path === '/' || path === '/search' || !!frame}>
@@ -58,7 +63,11 @@ function Shell() {
             {user.display_name ?? user.email}
           </span>
           <span className={`badge ${user.role === 'admin' ? 'badge-accent' : ''}`}>{user.role}</span>
-          {!mayDownload(user) && <span className="badge" title="This account may not download files">view only</span>}
+          {!mayDownload(user) && (
+            <span className="badge" title="This account may not download files">
+              view only
+            </span>
+          )}
           <a className="nav-link" href="/api/docs">
             API
           </a>

@@ -31,8 +31,11 @@ export const api = {
   logout: () => request<void>('/auth/logout', { method: 'POST', quiet401: true }),
   health: () => request<Health>('/health'),
 
-  images: (filters: ImageFilters, page: { sort?: string; limit?: number; offset?: number; fields?: string }, signal?: AbortSignal) =>
-    request<ImagePage>('/images', { query: { ...(filters as Query), ...page }, signal }),
+  images: (
+    filters: ImageFilters,
+    page: { sort?: string; limit?: number; offset?: number; fields?: string },
+    signal?: AbortSignal,
+  ) => request<ImagePage>('/images', { query: { ...(filters as Query), ...page }, signal }),
   facets: (filters: ImageFilters, signal?: AbortSignal) =>
     request<Facets>('/images/facets', { query: filters as Query, signal }),
   image: (id: number, signal?: AbortSignal) => request<ImageDetail>(`/images/${id}`, { signal }),

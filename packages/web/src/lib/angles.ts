@@ -53,7 +53,11 @@ export function parseRadius(text: string): number | null {
   if (!m) return null;
   const value = Number(m[1]);
   const unit = (m[2] ?? 'd').toLowerCase();
-  const degrees = ["'", '′', 'm', 'arcmin'].includes(unit) ? value / 60 : ['"', '″', 's', 'arcsec'].includes(unit) ? value / 3600 : value;
+  const degrees = ["'", '′', 'm', 'arcmin'].includes(unit)
+    ? value / 60
+    : ['"', '″', 's', 'arcsec'].includes(unit)
+      ? value / 3600
+      : value;
   return degrees > 0 && degrees <= 180 ? degrees : null;
 }
 

@@ -25,13 +25,16 @@ interface Props {
 }
 
 function NoFramesYet({ isAdmin }: { isAdmin: boolean }) {
-  const ledger = useApi((signal) => (isAdmin ? api.ledger({ limit: 1 }) : Promise.resolve(null)), [isAdmin]);
+  const ledger = useApi(() => (isAdmin ? api.ledger({ limit: 1 }) : Promise.resolve(null)), [isAdmin]);
   const dirs = ledger.data?.image_dirs ?? [];
   return (
     <Empty title="No frames in the catalog yet.">
       {isAdmin ? (
         <>
-          <p>Put FITS files (.fits, .fit, .fts, optionally .gz or fpacked .fz) into a watched folder; AIMS ingests them as they appear.</p>
+          <p>
+            Put FITS files (.fits, .fit, .fts, optionally .gz or fpacked .fz) into a watched folder; AIMS ingests them
+            as they appear.
+          </p>
           {dirs.length > 0 ? (
             <ul className="paths">
               {dirs.map((d) => (
@@ -42,15 +45,19 @@ function NoFramesYet({ isAdmin }: { isAdmin: boolean }) {
             </ul>
           ) : (
             <p>
-              No image folder is configured: start the server with <code>--images DIR</code> or set <code>AIMS_IMAGE_DIR</code>.
+              No image folder is configured: start the server with <code>--images DIR</code> or set{' '}
+              <code>AIMS_IMAGE_DIR</code>.
             </p>
           )}
           <p>
-            Or ingest a folder once with <code>npx aims ingest DIR</code>. Progress shows on the <a href="/admin">Admin</a> page.
+            Or ingest a folder once with <code>npx aims ingest DIR</code>. Progress shows on the{' '}
+            <a href="/admin">Admin</a> page.
           </p>
         </>
       ) : (
-        <p>Frames appear here once the observatory's folders are ingested. Ask an administrator if you expected some.</p>
+        <p>
+          Frames appear here once the observatory's folders are ingested. Ask an administrator if you expected some.
+        </p>
       )}
     </Empty>
   );
@@ -89,7 +96,11 @@ export function SearchScreen({ search, canDownload, isAdmin }: Props) {
 
   const total = results.total;
   const filterCount = activeFilterCount(state.filters);
-  const exportQuery = queryString({ ...(apiFilters as Record<string, string | number>), sort: state.sort, format: 'csv' });
+  const exportQuery = queryString({
+    ...(apiFilters as Record<string, string | number>),
+    sort: state.sort,
+    format: 'csv',
+  });
 
   let body: React.ReactNode;
   if (results.error) body = <ErrorNote error={results.error} />;
@@ -138,14 +149,15 @@ export function SearchScreen({ search, canDownload, isAdmin }: Props) {
           <h1 id="results-title" className="results-count" aria-live="polite">
             {total === undefined ? 'Searching…' : `${total.toLocaleString('en-US')} frame${total === 1 ? '' : 's'}`}
           </h1>
-          <div className="segmented" role="group" aria-label="View">
+          <fieldset className="segmented">
+            <legend className="visually-hidden">View</legend>
             <button type="button" aria-pressed={state.view === 'table'} onClick={() => go({ ...state, view: 'table' })}>
               Table
             </button>
             <button type="button" aria-pressed={state.view === 'grid'} onClick={() => go({ ...state, view: 'grid' })}>
               Grid
             </button>
-          </div>
+          </fieldset>
           {state.view === 'table' && (
             <ColumnPicker
               value={columns}
@@ -160,7 +172,12 @@ export function SearchScreen({ search, canDownload, isAdmin }: Props) {
           </a>
           <span className="spacer" />
           {canDownload && (
-            <DownloadBar selectedIds={[...selected]} filters={apiFilters} total={total ?? 0} onClear={() => setSelected(new Set())} />
+            <DownloadBar
+              selectedIds={[...selected]}
+              filters={apiFilters}
+              total={total ?? 0}
+              onClear={() => setSelected(new Set())}
+            />
           )}
         </div>
         {body}

@@ -52,7 +52,7 @@ function GoogleButton({ clientId, onToken }: { clientId: string; onToken: (token
     };
   }, [clientId]);
   if (failed) return <p className="hint">Google Sign-In could not be loaded (offline, or blocked by the browser).</p>;
-  return <div ref={ref} className="google-button" aria-label="Sign in with Google" />;
+  return <div ref={ref} className="google-button" />;
 }
 
 type Mode = 'signin' | 'signup';
@@ -138,7 +138,9 @@ export function SignInScreen() {
     <div className="signin-page">
       <section className="signin-card" aria-labelledby="signin-title">
         <div className="signin-brand">
-          <span className="brand-mark" aria-hidden="true">✦</span>
+          <span className="brand-mark" aria-hidden="true">
+            ✦
+          </span>
           <div>
             <h1 id="signin-title">AIMS</h1>
             <p className="muted">Astronomy Image Management System</p>
@@ -185,7 +187,12 @@ export function SignInScreen() {
           {effectiveMode === 'signup' && (
             <>
               <label htmlFor={ids.name}>Name (optional)</label>
-              <input id={ids.name} autoComplete="name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+              <input
+                id={ids.name}
+                autoComplete="name"
+                value={displayName}
+                onChange={(e) => setDisplayName(e.target.value)}
+              />
             </>
           )}
           <label htmlFor={ids.password}>Password</label>
@@ -207,7 +214,13 @@ export function SignInScreen() {
             </p>
           )}
           <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy ? 'Please wait…' : effectiveMode === 'signin' ? 'Sign in' : first ? 'Create the admin account' : 'Create account'}
+            {busy
+              ? 'Please wait…'
+              : effectiveMode === 'signin'
+                ? 'Sign in'
+                : first
+                  ? 'Create the admin account'
+                  : 'Create account'}
           </button>
           {effectiveMode === 'signup' && config?.signup === 'approval' && !first && (
             <p className="hint">New accounts wait for an administrator to activate them.</p>

@@ -11,7 +11,8 @@ export function ColumnPicker({ value, onChange }: { value: string[]; onChange(ke
   return (
     <details className="menu">
       <summary className="btn btn-small">Columns</summary>
-      <div className="menu-panel" role="group" aria-label="Columns shown">
+      <fieldset className="menu-panel">
+        <legend className="visually-hidden">Columns shown</legend>
         {COLUMNS.map((c) => (
           <label key={c.key} className="check">
             <input type="checkbox" checked={value.includes(c.key)} onChange={() => toggle(c.key)} /> {c.label}
@@ -20,7 +21,7 @@ export function ColumnPicker({ value, onChange }: { value: string[]; onChange(ke
         <button type="button" className="link-button" onClick={() => onChange(DEFAULT_COLUMNS)}>
           Reset
         </button>
-      </div>
+      </fieldset>
     </details>
   );
 }

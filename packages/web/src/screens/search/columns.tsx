@@ -1,6 +1,7 @@
 /** The result table's columns: what each shows, its width, and the API sort key when it has one. */
 import type { ReactNode } from 'react';
 import { previewUrl } from '../../api/endpoints.js';
+import { PreviewImage } from '../../components/preview-image.js';
 import type { ImageItem } from '../../api/types.js';
 import { formatDec, formatRa } from '../../lib/angles.js';
 import { DASH, bytes, int, num, utc } from '../../lib/format.js';
@@ -20,7 +21,10 @@ export function QualityBadge({ score, flag }: { score: number | null | undefined
   if (score === null || score === undefined) return <span className="muted">{DASH}</span>;
   const tone = flag ? 'good' : score >= 40 ? 'fair' : 'poor';
   return (
-    <span className={`quality quality-${tone}`} title={flag ? 'at or above the quality threshold' : 'below the quality threshold'}>
+    <span
+      className={`quality quality-${tone}`}
+      title={flag ? 'at or above the quality threshold' : 'below the quality threshold'}
+    >
       {score.toFixed(0)}
     </span>
   );
@@ -31,18 +35,42 @@ export const COLUMNS: Column[] = [
     key: 'thumb',
     label: 'Preview',
     width: 52,
-    render: (r) => <img className="thumb" src={previewUrl(r.id)} alt="" loading="lazy" decoding="async" width={40} height={40} />,
+    render: (r) => (
+      <PreviewImage
+        className="thumb"
+        src={previewUrl(r.id)}
+        alt=""
+        loading="lazy"
+        decoding="async"
+        width={32}
+        height={32}
+      />
+    ),
   },
-  { key: 'date_obs', label: 'Date (UTC)', width: 150, sort: 'date_obs', render: (r) => utc(r.date_obs) },
+  { key: 'date_obs', label: 'Date (UTC)', width: 158, sort: 'date_obs', render: (r) => utc(r.date_obs) },
   { key: 'night', label: 'Night', width: 92, sort: 'night', render: (r) => r.night ?? DASH },
   { key: 'object_name', label: 'Object', width: 120, sort: 'object_name', render: (r) => r.object_name ?? DASH },
   { key: 'image_type', label: 'Type', width: 56, render: (r) => r.image_type ?? DASH },
   { key: 'filter_name', label: 'Filter', width: 60, sort: 'filter_name', render: (r) => r.filter_name ?? DASH },
   { key: 'exptime', label: 'Exp s', width: 62, sort: 'exptime', align: 'right', render: (r) => num(r.exptime, 1) },
   { key: 'ccd_temp', label: 'CCD °C', width: 66, sort: 'ccd_temp', align: 'right', render: (r) => num(r.ccd_temp, 1) },
-  { key: 'fwhm_arcsec', label: 'FWHM ″', width: 70, sort: 'fwhm_arcsec', align: 'right', render: (r) => num(r.fwhm_arcsec, 2) },
+  {
+    key: 'fwhm_arcsec',
+    label: 'FWHM ″',
+    width: 70,
+    sort: 'fwhm_arcsec',
+    align: 'right',
+    render: (r) => num(r.fwhm_arcsec, 2),
+  },
   { key: 'fwhm_px', label: 'FWHM px', width: 72, sort: 'fwhm_px', align: 'right', render: (r) => num(r.fwhm_px, 2) },
-  { key: 'star_count', label: 'Stars', width: 60, sort: 'star_count', align: 'right', render: (r) => int(r.star_count) },
+  {
+    key: 'star_count',
+    label: 'Stars',
+    width: 60,
+    sort: 'star_count',
+    align: 'right',
+    render: (r) => int(r.star_count),
+  },
   {
     key: 'quality_score',
     label: 'Quality',

@@ -14,7 +14,11 @@ interface Props {
   onChange(filters: ImageFilters): void;
 }
 
-function set<K extends keyof ImageFilters>(filters: ImageFilters, key: K, value: ImageFilters[K] | undefined): ImageFilters {
+function set<K extends keyof ImageFilters>(
+  filters: ImageFilters,
+  key: K,
+  value: ImageFilters[K] | undefined,
+): ImageFilters {
   const next = { ...filters };
   if (value === undefined || value === '') delete next[key];
   else next[key] = value;
@@ -87,8 +91,19 @@ function Select({
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export function FilterPanel({ filters, facets, onChange }: Props) {
-  const ids = { objects: useId(), date: useId(), from: useId(), to: useId(), start: useId(), end: useId(), quality: useId() };
-  const update = <K extends keyof ImageFilters>(key: K) => (value: ImageFilters[K] | undefined) => onChange(set(filters, key, value));
+  const ids = {
+    objects: useId(),
+    date: useId(),
+    from: useId(),
+    to: useId(),
+    start: useId(),
+    end: useId(),
+    quality: useId(),
+  };
+  const update =
+    <K extends keyof ImageFilters>(key: K) =>
+    (value: ImageFilters[K] | undefined) =>
+      onChange(set(filters, key, value));
   const typeCounts = new Map((facets?.image_type ?? []).map((f) => [f.value, f.count]));
 
   const cone = (ra: number | undefined, dec: number | undefined, radius: number | undefined) => {
@@ -96,7 +111,12 @@ export function FilterPanel({ filters, facets, onChange }: Props) {
     delete next.ra;
     delete next.dec;
     delete next.radius;
-    onChange({ ...next, ...(ra !== undefined ? { ra } : {}), ...(dec !== undefined ? { dec } : {}), ...(radius !== undefined ? { radius } : {}) });
+    onChange({
+      ...next,
+      ...(ra !== undefined ? { ra } : {}),
+      ...(dec !== undefined ? { dec } : {}),
+      ...(radius !== undefined ? { radius } : {}),
+    });
   };
 
   return (
@@ -123,17 +143,32 @@ export function FilterPanel({ filters, facets, onChange }: Props) {
       <div className="field-row">
         <div className="field">
           <label htmlFor={ids.date}>Date (UTC)</label>
-          <input id={ids.date} type="date" value={filters.date ?? ''} onChange={(e) => update('date')(e.target.value || undefined)} />
+          <input
+            id={ids.date}
+            type="date"
+            value={filters.date ?? ''}
+            onChange={(e) => update('date')(e.target.value || undefined)}
+          />
         </div>
       </div>
       <div className="field-row">
         <div className="field">
           <label htmlFor={ids.from}>From</label>
-          <input id={ids.from} type="date" value={filters.date_from ?? ''} onChange={(e) => update('date_from')(e.target.value || undefined)} />
+          <input
+            id={ids.from}
+            type="date"
+            value={filters.date_from ?? ''}
+            onChange={(e) => update('date_from')(e.target.value || undefined)}
+          />
         </div>
         <div className="field">
           <label htmlFor={ids.to}>To</label>
-          <input id={ids.to} type="date" value={filters.date_to ?? ''} onChange={(e) => update('date_to')(e.target.value || undefined)} />
+          <input
+            id={ids.to}
+            type="date"
+            value={filters.date_to ?? ''}
+            onChange={(e) => update('date_to')(e.target.value || undefined)}
+          />
         </div>
       </div>
 
@@ -165,8 +200,20 @@ export function FilterPanel({ filters, facets, onChange }: Props) {
       <fieldset className="group">
         <legend>CCD temperature (°C)</legend>
         <div className="field-row">
-          <DraftInput label="Min" value={filters.min_temp} parse={parseNumber(-300, 300, 'min')} onCommit={update('min_temp')} inputMode="decimal" />
-          <DraftInput label="Max" value={filters.max_temp} parse={parseNumber(-300, 300, 'max')} onCommit={update('max_temp')} inputMode="decimal" />
+          <DraftInput
+            label="Min"
+            value={filters.min_temp}
+            parse={parseNumber(-300, 300, 'min')}
+            onCommit={update('min_temp')}
+            inputMode="decimal"
+          />
+          <DraftInput
+            label="Max"
+            value={filters.max_temp}
+            parse={parseNumber(-300, 300, 'max')}
+            onCommit={update('max_temp')}
+            inputMode="decimal"
+          />
         </div>
       </fieldset>
 
@@ -185,15 +232,27 @@ export function FilterPanel({ filters, facets, onChange }: Props) {
         />
       </div>
 
-      <Chips label="Filter" values={facets?.filter_name ?? []} current={filters.filter_name} onPick={update('filter_name')} />
+      <Chips
+        label="Filter"
+        values={facets?.filter_name ?? []}
+        current={filters.filter_name}
+        onPick={update('filter_name')}
+      />
       <Chips
         label="Image type"
-        values={IMAGE_TYPES.map((t) => ({ value: t, count: typeCounts.get(t) ?? 0 })).filter((t) => t.count > 0 || filters.image_type === t.value)}
+        values={IMAGE_TYPES.map((t) => ({ value: t, count: typeCounts.get(t) ?? 0 })).filter(
+          (t) => t.count > 0 || filters.image_type === t.value,
+        )}
         current={filters.image_type}
         onPick={(v) => update('image_type')(v as ImageFilters['image_type'])}
       />
       <Select label="Camera" value={filters.camera} options={facets?.camera ?? []} onChange={update('camera')} />
-      <Select label="Telescope" value={filters.telescope} options={facets?.telescope ?? []} onChange={update('telescope')} />
+      <Select
+        label="Telescope"
+        value={filters.telescope}
+        options={facets?.telescope ?? []}
+        onChange={update('telescope')}
+      />
 
       <fieldset className="group">
         <legend>Cone search</legend>
@@ -229,7 +288,7 @@ export function FilterPanel({ filters, facets, onChange }: Props) {
           format={(v) => `${+(v * 60).toFixed(3)}'`}
           parse={(t) => {
             const v = parseRadius(t);
-            return v === null ? { error: "Radius: degrees, or 10' / 30\"" } : { value: v };
+            return v === null ? { error: 'Radius: degrees, or 10\' / 30"' } : { value: v };
           }}
           onCommit={(v) => cone(filters.ra, filters.dec, v)}
           placeholder="0.5 or 10'"

@@ -99,7 +99,10 @@ export function usePagedResults(filters: ImageFilters, sort: string): PagedResul
     [fetchPage],
   );
 
-  const rowAt = useCallback((index: number) => pages.current.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE], []);
+  const rowAt = useCallback(
+    (index: number) => pages.current.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE],
+    [],
+  );
   const loadedRows = useCallback(() => {
     const rows: ImageItem[] = [];
     for (let p = 0; pages.current.has(p); p++) rows.push(...(pages.current.get(p) ?? []));

@@ -1,6 +1,7 @@
 /** The results as a grid of previews: loaded pages only, with "show more" to fetch the next. */
 import { previewUrl } from '../../api/endpoints.js';
 import type { ImageItem } from '../../api/types.js';
+import { PreviewImage } from '../../components/preview-image.js';
 import { Link } from '../../lib/router.js';
 import { num, utc } from '../../lib/format.js';
 import { QualityBadge } from './columns.js';
@@ -22,7 +23,13 @@ export function ResultsGrid({ results, selected, onToggle, selectable }: Props) 
         {rows.map((row) => (
           <li key={row.id} className={`tile ${selected.has(row.id) ? 'selected' : ''}`}>
             <Link href={`/images/${row.id}`} className="tile-link">
-              <img src={previewUrl(row.id)} alt={`Preview of ${row.file_name ?? row.id}`} loading="lazy" decoding="async" />
+              <PreviewImage
+                className="tile-img"
+                src={previewUrl(row.id)}
+                alt={`Preview of ${row.file_name ?? row.id}`}
+                loading="lazy"
+                decoding="async"
+              />
             </Link>
             <div className="tile-meta">
               <span className="tile-title" title={row.file_name}>

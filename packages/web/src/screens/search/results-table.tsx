@@ -35,7 +35,12 @@ export function ResultsTable({ results, columnKeys, sort, onSort, selected, onTo
         const active = current.key === c.sort;
         const ariaSort = active ? (current.desc ? 'descending' : 'ascending') : c.sort ? 'none' : undefined;
         return (
-          <span key={c.key} role="columnheader" aria-sort={ariaSort} className={`tcell ${c.align === 'right' ? 'right' : ''}`}>
+          <span
+            key={c.key}
+            role="columnheader"
+            aria-sort={ariaSort}
+            className={`tcell ${c.align === 'right' ? 'right' : ''}`}
+          >
             {c.sort ? (
               <button
                 type="button"
@@ -63,7 +68,13 @@ export function ResultsTable({ results, columnKeys, sort, onSort, selected, onTo
       const row = rowAt(index);
       if (!row)
         return (
-          <div key={index} className="trow loading-row" style={{ ...style, width }} role="row" aria-rowindex={index + 2}>
+          <div
+            key={index}
+            className="trow loading-row"
+            style={{ ...style, width }}
+            role="row"
+            aria-rowindex={index + 2}
+          >
             <span className="tcell muted">…</span>
           </div>
         );
@@ -90,7 +101,7 @@ export function ResultsTable({ results, columnKeys, sort, onSort, selected, onTo
           data-id={row.id}
         >
           {selectable && (
-            <span className="tcell" role="gridcell">
+            <span className="tcell" role="cell">
               <input
                 type="checkbox"
                 checked={isSelected}
@@ -100,7 +111,7 @@ export function ResultsTable({ results, columnKeys, sort, onSort, selected, onTo
             </span>
           )}
           {columns.map((c, i) => (
-            <span key={c.key} role="gridcell" className={`tcell ${c.align === 'right' ? 'right num' : ''}`}>
+            <span key={c.key} role="cell" className={`tcell ${c.align === 'right' ? 'right num' : ''}`}>
               {i === 1 || (i === 0 && c.key !== 'thumb') ? (
                 <Link href={`/images/${row.id}`} className="row-link">
                   {c.render(row)}
@@ -114,7 +125,6 @@ export function ResultsTable({ results, columnKeys, sort, onSort, selected, onTo
       );
     },
     // results.version makes rows re-render when pages arrive.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: version is the page-arrival signal
     [rowAt, columns, template, width, selected, onToggle, selectable, results.version],
   );
 
@@ -122,7 +132,7 @@ export function ResultsTable({ results, columnKeys, sort, onSort, selected, onTo
     <VirtualList
       className="results-table"
       label="Search results"
-      role="grid"
+      role="table"
       ariaRowCount={total + 1}
       count={total}
       rowHeight={ROW_HEIGHT}
