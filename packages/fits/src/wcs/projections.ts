@@ -6,14 +6,14 @@
  * Supported: zenithal TAN, SIN (slant PV2_1, PV2_2; NCP as SIN), ARC, STG, ZEA, ZPN, AZP, SZP,
  * AIR (zenithal.ts); cylindrical and all-sky CAR, MER, CYP, CEA, SFL (GLS), PAR, MOL, AIT, HPX
  * (cylindrical.ts); conics COP, COE, COD, COO, Bonne's BON and the polyconic PCO (conic.ts); the
- * tangential spherical cube TSC (quad-cube.ts). The COBE and quadrilateralized cubes CSC and QSC
- * are refused by `makeProjection`, so a header using them gets no WCS rather than wrong positions.
+ * tangential and quadrilateralized spherical cubes TSC, QSC (quad-cube.ts). The COBE cube CSC is
+ * refused by `makeProjection`, so a header using it gets no WCS rather than wrong positions.
  */
 
 import { conicProjection } from './conic.js';
 import { cylindricalProjection } from './cylindrical.js';
 import type { Projection, ProjectionParameter } from './projection.js';
-import { tangentialCube } from './quad-cube.js';
+import { quadrilateralizedCube, tangentialCube } from './quad-cube.js';
 import { zenithalProjection } from './zenithal.js';
 
 export type { NativePoint, PlanePoint, Projection, ProjectionParameter } from './projection.js';
@@ -27,6 +27,6 @@ export function makeProjection(code: string, pv: ProjectionParameter, referenceL
     zenithalProjection(code, pv, referenceLatitude) ??
     cylindricalProjection(code, pv) ??
     conicProjection(code, pv) ??
-    (code === 'TSC' ? tangentialCube : null)
+    (code === 'TSC' ? tangentialCube : code === 'QSC' ? quadrilateralizedCube : null)
   );
 }

@@ -42,7 +42,7 @@ export function runWcsOracle(files: string[]): { results: OracleHdu[]; skipReaso
 }
 
 /** Projections WCSLIB has and this WCS refuses (wcsFromHeader gives null): in no real frame seen. */
-const UNSUPPORTED_PROJECTIONS = new Set('CSC QSC'.split(' '));
+const UNSUPPORTED_PROJECTIONS = new Set('CSC'.split(' '));
 
 /** Why wcsFromHeader is meant to return null for a header astropy reads, if it is. */
 export function refusalReason(ctype: string): string | undefined {
