@@ -1,14 +1,15 @@
 /**
  * Celestial world coordinates from a FITS header (Greisen & Calabretta 2002, Paper I; Calabretta &
- * Greisen 2002, Paper II): pixel → linear (PC/CD/CROTA) → projection plane → native sphere →
- * celestial sphere → RA/Dec, with SIP distortion, and the exact inverse.
+ * Greisen 2002, Paper II): pixel → SIP → linear (PC/CD/CROTA) → TPV → projection plane → native
+ * sphere → celestial sphere → RA/Dec, and the exact inverse. DSS plate solutions take their own
+ * path (dss.ts).
  *
  * Only the primary WCS (no alternate letter) is read. The celestial axes may be any pair of the
  * header's axes; `pixelToSky(x, y)` takes x along the longitude axis's pixel axis and y along the
  * latitude axis's, every other axis (a cube's spectral axis, say) at its reference pixel.
  * Longitude/latitude pairs: RA/DEC (ICRS, FK5, FK4) and GLON/GLAT, which are converted to ICRS;
- * ecliptic, supergalactic and planetary pairs give null, as do unsupported projections (see
- * projections.ts), lookup-table distortions are ignored (they are not in the header).
+ * ecliptic, supergalactic and planetary pairs give null, as do the projections projections.ts
+ * refuses. Lookup-table distortions (CPDISj, D2IMDISj) live outside the header and are ignored.
  */
 import type { HeaderLike } from '../types.js';
 import { dssWcsFromHeader } from './dss.js';
@@ -25,7 +26,7 @@ export interface Wcs {
   readonly projection: string;
   /** The header's celestial frame: 'ICRS', 'FK5', 'FK4', 'FK4-NO-E' or 'GALACTIC'. */
   readonly frame?: string;
-  /** 'SIP' when a SIP distortion is applied. */
+  /** The distortion applied, if any: 'SIP', 'TPV', 'SIP+TPV' or 'DSS'. */
   readonly distortion?: string;
   /**
    * Degrees per pixel along x and y in the projection plane at the reference point (astropy's
