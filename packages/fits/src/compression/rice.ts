@@ -93,7 +93,8 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
           b = 0;
           nbits = 0;
         }
-        diff = (diff & 1) === 0 ? diff >>> 1 : ~(diff >>> 1);
+        // Undo the zig-zag mapping without a branch: even → diff/2, odd → ~(diff/2).
+        diff = (diff >>> 1) ^ -(diff & 1);
         lastpix = (lastpix + diff) & valueMask;
         output[i] = (lastpix << signShift) >> signShift;
       }
@@ -119,7 +120,7 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
         }
         let diff = (nzero << fs) | (b >>> nbits);
         b &= (1 << nbits) - 1;
-        diff = (diff & 1) === 0 ? diff >>> 1 : ~(diff >>> 1);
+        diff = (diff >>> 1) ^ -(diff & 1);
         lastpix = (lastpix + diff) & valueMask;
         output[i] = (lastpix << signShift) >> signShift;
       }
