@@ -33,15 +33,18 @@ export const FACET_FIELDS = [
 export type FacetField = (typeof FACET_FIELDS)[number];
 export type ImageFacets = Record<FacetField, FacetCount[]>;
 
-/** The expression each facet groups by: the same normalization its filter compares with. */
-const GROUP_KEYS: Record<FacetField, string> = {
-  filter_name: 'lower(filter_name)',
-  object_name: 'object_key',
-  telescope: 'lower(telescope)',
-  camera: 'lower(camera)',
-  instrument: 'lower(instrument)',
-  night: 'night',
-  image_type: 'image_type',
+/**
+ * The expression each facet groups by: the same normalization its filter compares with, and an
+ * indexed expression, so an unfiltered facet is counted from its index alone.
+ */
+const GROUP_KEYS: Record<FacetField, (table: string) => string> = {
+  filter_name: (t) => `lower(${t}.filter_name)`,
+  object_name: (t) => `${t}.object_key`,
+  telescope: (t) => `lower(${t}.telescope)`,
+  camera: (t) => `lower(${t}.camera)`,
+  instrument: (t) => `lower(${t}.instrument)`,
+  night: (t) => `${t}.night`,
+  image_type: (t) => `${t}.image_type`,
 };
 
 export async function imageFacets(
@@ -52,19 +55,30 @@ export async function imageFacets(
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 10_000);
   const facets = {} as ImageFacets;
   for (const field of FACET_FIELDS) {
-    const key = sql.raw(GROUP_KEYS[field]);
+    const key = sql.raw(GROUP_KEYS[field]('images'));
     const count = sql<number>`count(*)`;
-    const rows = await db.db
+    const grouped = db.db
       .selectFrom('images')
       .where((eb) => imageConditions(eb, filters))
-      .where(field, 'is not', null)
-      .select([sql<string>`min(${sql.ref(field)})`.as('value'), count.as('count')])
+      // `key is not null`, not `field is not null`: the test must stay inside the index too.
+      .where(sql<SqlBool>`${key} is not null`)
+      .select([sql<string>`${key}`.as('k'), count.as('n')])
       .groupBy(key)
       .$if(field === 'night', (q) => q.orderBy(key, 'desc'))
       .$if(field !== 'night', (q) => q.orderBy(count, 'desc').orderBy(key))
-      .limit(limit)
+      .limit(limit);
+    // One spelling per group, found through the same index (at most `limit` lookups): grouping by
+    // min(original) instead would read every row of the table.
+    const spelling = sql<string>`(select ${sql.raw(`s.${field}`)} from images s where ${sql.raw(
+      GROUP_KEYS[field]('s'),
+    )} = g.k limit 1)`;
+    const rows = await db.db
+      .selectFrom(grouped.as('g'))
+      .select(['g.k', 'g.n', spelling.as('value')])
+      .$if(field === 'night', (q) => q.orderBy('g.k', 'desc'))
+      .$if(field !== 'night', (q) => q.orderBy('g.n', 'desc').orderBy('g.k'))
       .execute();
-    facets[field] = rows.map((r) => ({ value: r.value, count: Number(r.count) }));
+    facets[field] = rows.map((r) => ({ value: r.value ?? r.k, count: Number(r.n) }));
   }
   return facets;
 }
