@@ -101,6 +101,9 @@ describe('wcsFromHeader on hostile headers', () => {
     expect(wcsFromHeader(header({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CD1_1: 1, CD2_2: 0 }))).toBeNull();
     expect(wcsFromHeader(header({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CUNIT1: 'm' }))).toBeNull();
     expect(wcsFromHeader(header({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', RADESYS: 'GAPPT' }))).toBeNull();
+    // WCSLIB refuses this too: no rotation takes the fiducial point (0, 0) to the pole with LONPOLE 45.
+    const unreachable = { CTYPE1: 'RA---AIT', CTYPE2: 'DEC--AIT', CRVAL2: -90, LONPOLE: 45, CDELT1: -1, CDELT2: 1 };
+    expect(wcsFromHeader(header(unreachable))).toBeNull();
   });
 });
 
