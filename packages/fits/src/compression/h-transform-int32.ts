@@ -55,6 +55,7 @@ export function inverseHTransformInt32(a: Int32Array, nx: number, ny: number): v
     const negativeRound0 = k > 0 ? positiveRound0 - 1 : 0;
     const positiveRound1 = bit0;
     const negativeRound1 = bit0 - 1;
+    const negativeStep0 = positiveRound0 - negativeRound0;
     const shift = k === 0 ? 2 : 1;
 
     for (let i = 0; i < nxtop; i++) unshuffle(a, ny * i, nytop, 1, tmp);
@@ -71,12 +72,17 @@ export function inverseHTransformInt32(a: Int32Array, nx: number, ny: number): v
         let hx = a[s10]!;
         let hy = a[s00 + 1]!;
         let hc = a[s10 + 1]!;
-        hx = (hx + (hx >= 0 ? positiveRound1 : negativeRound1)) & mask1;
-        hy = (hy + (hy >= 0 ? positiveRound1 : negativeRound1)) & mask1;
-        hc = (hc + (hc >= 0 ? positiveRound0 : negativeRound0)) & mask0;
+        // Branch-free forms of the rounding (the negative rounding term is the positive one minus
+        // 1, or 0 for hc on the last level) and of "move lowbit0 towards zero": the signs of the
+        // difference coefficients are noise, which a branch predictor cannot learn.
+        hx = (hx + positiveRound1 - (hx >>> 31)) & mask1;
+        hy = (hy + positiveRound1 - (hy >>> 31)) & mask1;
+        hc = (hc + positiveRound0 - ((hc >>> 31) & negativeStep0)) & mask0;
         const lowbit0 = hc & bit0;
-        hx = hx >= 0 ? hx - lowbit0 : hx + lowbit0;
-        hy = hy >= 0 ? hy - lowbit0 : hy + lowbit0;
+        const signX = hx >> 31;
+        const signY = hy >> 31;
+        hx -= (lowbit0 ^ signX) - signX;
+        hy -= (lowbit0 ^ signY) - signY;
         const lowbit1 = (hc ^ hx ^ hy) & bit1;
         h0 = h0 >= 0 ? h0 + lowbit0 - lowbit1 : h0 + (lowbit0 === 0 ? lowbit1 : lowbit0 - lowbit1);
         a[s10 + 1] = (h0 + hx + hy + hc) >> shift;
