@@ -101,6 +101,14 @@ describe('wcsFromHeader on hostile headers', () => {
     expect(wcsFromHeader(header({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CD1_1: 1, CD2_2: 0 }))).toBeNull();
     expect(wcsFromHeader(header({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CUNIT1: 'm' }))).toBeNull();
     expect(wcsFromHeader(header({ CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', RADESYS: 'GAPPT' }))).toBeNull();
+    const tan = { CTYPE1: 'RA---TAN', CTYPE2: 'DEC--TAN', CDELT1: -1e-4, CDELT2: 1e-4 };
+    expect(wcsFromHeader(header(tan))).not.toBeNull();
+    expect(wcsFromHeader(header({ ...tan, CRVAL1: '150.1' }))).toBeNull();
+    expect(wcsFromHeader(header({ ...tan, CDELT2: true }))).toBeNull();
+    expect(wcsFromHeader(header({ ...tan, CD1_1: [1, 0] }))).toBeNull();
+    expect(wcsFromHeader(header({ ...tan, CRPIX1: Number.NaN }))).toBeNull();
+    // An undefined value (KEY =   / comment) counts as absent, as in astropy.
+    expect(wcsFromHeader(header({ ...tan, CROTA2: null }))).not.toBeNull();
     // WCSLIB refuses this too: no rotation takes the fiducial point (0, 0) to the pole with LONPOLE 45.
     const unreachable = { CTYPE1: 'RA---AIT', CTYPE2: 'DEC--AIT', CRVAL2: -90, LONPOLE: 45, CDELT1: -1, CDELT2: 1 };
     expect(wcsFromHeader(header(unreachable))).toBeNull();

@@ -189,9 +189,26 @@ function scampPvIgnored(header: HeaderLike, sip: SipDistortion | undefined, axis
 }
 
 /**
+ * A celestial keyword present with a value that is not a number (CRVAL1 = '150.1', CDELT2 = T):
+ * reading it as absent would put the image at a default position, so the WCS is refused instead.
+ */
+function hasMalformedNumbers(header: HeaderLike, lng: number, lat: number): boolean {
+  const keys: string[] = [];
+  for (const i of [lng, lat]) {
+    keys.push(`CRVAL${i}`, `CRPIX${i}`, `CDELT${i}`, `CROTA${i}`);
+    for (const j of [lng, lat]) keys.push(`CD${i}_${j}`, `PC${i}_${j}`);
+  }
+  keys.push('LONPOLE', 'LATPOLE');
+  return keys.some((key) => {
+    const value = header.get(key);
+    return value !== undefined && value !== null && numberCard(header, key) === undefined;
+  });
+}
+
+/**
  * The celestial WCS of a header, or null when it has none that can be used: no CTYPE pair,
- * linear or non-celestial axes only, an unsupported projection or frame, a singular matrix,
- * or CRVAL that the projection cannot reach.
+ * linear or non-celestial axes only, an unsupported projection or frame, a non-numeric CRVAL, CRPIX,
+ * CDELT, CD or PC, a singular matrix, or CRVAL that the projection cannot reach.
  */
 export function wcsFromHeader(header: HeaderLike): Wcs | null {
   const dss = dssWcsFromHeader(header);
@@ -199,6 +216,7 @@ export function wcsFromHeader(header: HeaderLike): Wcs | null {
   const axes = findCelestialAxes(header);
   if (axes === null) return null;
   const { lng, lat } = axes;
+  if (hasMalformedNumbers(header, lng, lat)) return null;
   const unitLng = angleUnitInDegrees(stringCard(header, `CUNIT${lng}`));
   const unitLat = angleUnitInDegrees(stringCard(header, `CUNIT${lat}`));
   if (unitLng === undefined || unitLat === undefined) return null;
