@@ -72,7 +72,9 @@ export function buildZip(
       member.name,
       { compress: false, size: member.size, mtime: member.mtime, forceZip64Format: options.forceZip64 ?? false },
       (callback) => {
-        member.open().then(
+        // An empty file has nothing to read: no descriptor, no stream of its own.
+        const opened = member.size === 0 ? Promise.resolve(null) : member.open();
+        opened.then(
           (handle) => {
             const stream = hashed(handle, member.size, (sha) => {
               hashes[index] = sha;
@@ -130,7 +132,7 @@ export function buildZip(
 }
 
 /** The file's bytes, hashed on the way through. */
-function hashed(handle: FileHandle, size: number, onHash: (sha256: string) => void): Readable {
+function hashed(handle: FileHandle | null, size: number, onHash: (sha256: string) => void): Readable {
   const hash = createHash('sha256');
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -142,9 +144,8 @@ function hashed(handle: FileHandle, size: number, onHash: (sha256: string) => vo
       done();
     },
   });
-  if (size === 0) {
-    // createReadStream with end -1 would read to the end; an empty file has nothing to read.
-    void handle.close();
+  if (size === 0 || !handle) {
+    void handle?.close();
     tap.end();
     return tap;
   }
