@@ -26,6 +26,8 @@ export interface OracleHdu {
   samples?: [number, number, number | null, number | null][];
   footprint?: [number, number][] | null;
   scales?: [number, number];
+  /** astropy's position angle of +y at the centre, degrees east of north. */
+  rotation?: number | null;
 }
 
 /** Runs astropy-wcs.py once over all files (one Python start-up). */
@@ -95,5 +97,11 @@ export function expectMatchesAstropy(wcs: Wcs, result: OracleHdu): void {
     expect(footprint.pixelScaleArcsec / (Math.sqrt(sx * sy) * 3600)).toBeCloseTo(1, 12);
     expect(footprint.widthDeg).toBeCloseTo(n1 * sx, 10);
     expect(footprint.heightDeg).toBeCloseTo(n2 * sy, 10);
+    // At a celestial pole north has no direction: the position angle is undefined there.
+    if (typeof result.rotation === 'number' && Math.abs(footprint.center.dec) < 89.999) {
+      const difference = ((footprint.rotationDeg - result.rotation + 540) % 360) - 180;
+      expect(Math.abs(difference), `rotation ${footprint.rotationDeg} vs ${result.rotation}`).toBeLessThan(1e-5);
+      expect(footprint.northUp).toBe(Math.abs(result.rotation) <= 45);
+    }
   }
 }

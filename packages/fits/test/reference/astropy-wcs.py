@@ -116,6 +116,17 @@ def oracle(path, index, header, hdul):
     except Exception:  # noqa: BLE001
         footprint = None
     scales = [float(s) for s in proj_plane_pixel_scales(celestial)]
+    # Position angle (east of north) of the +y pixel axis at the image centre.
+    rotation = None
+    ends = np.tile(np.array(crpix, dtype=float), (2, 1))
+    for row, (x, y) in enumerate((((n1 + 1) / 2, (n2 + 1) / 2), ((n1 + 1) / 2, (n2 + 1) / 2 + 1))):
+        ends[row, lng - 1] = x
+        ends[row, lat - 1] = y
+    pair = w.all_pix2world(ends, 1)
+    if np.all(np.isfinite(pair)):
+        a = SkyCoord(*to_equatorial(frame, float(pair[0][lng - 1]), float(pair[0][lat - 1])), unit="deg")
+        b = SkyCoord(*to_equatorial(frame, float(pair[1][lng - 1]), float(pair[1][lat - 1])), unit="deg")
+        rotation = float(a.position_angle(b).wrap_at(180 * u.deg).deg)
     return {
         **out,
         "status": "ok",
@@ -128,6 +139,7 @@ def oracle(path, index, header, hdul):
         "samples": samples,
         "footprint": footprint,
         "scales": scales,
+        "rotation": rotation,
     }
 
 
