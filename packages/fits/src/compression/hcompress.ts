@@ -153,6 +153,13 @@ function readInt32(bytes: Uint8Array, at: number): number {
   return (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
 }
 
+/**
+ * Decodes one HCOMPRESS_1 tile of `tileWidth` × `tileHeight` pixels (FITS axes 1 and 2) into
+ * `output` (exactly that many values, axis 1 fastest). `smooth` is the tile's ZVAL for SMOOTH.
+ * Values are the tile's integers before ZSCALE/ZZERO; lossy tiles of 8- or 16-bit images can come
+ * out slightly beyond the ZBITPIX range and must be clamped to it, as CFITSIO does. Throws
+ * FitsError BAD_COMPRESSION for anything that is not a complete stream for this tile.
+ */
 export function hcompressDecode(
   input: Uint8Array,
   output: Int32Array,

@@ -22,6 +22,11 @@ const ALGORITHM = 'PLIO_1';
 const OPCODE_SHIFT = 12;
 const DATA_MASK = 0xfff;
 
+/**
+ * Decodes one PLIO_1 line list (the heap's 16-bit big-endian words as an Int16Array) into
+ * `output` (its length is the tile's pixel count). Throws FitsError BAD_COMPRESSION for a list
+ * that is truncated, declares more words than it has, or holds a word that is no instruction.
+ */
 export function plioDecode(words: Int16Array, output: Int32Array): void {
   const npix = output.length;
   if (words.length < 3)

@@ -30,6 +30,11 @@ function truncated(decoded: number, total: number, byteOffset: number): FitsErro
   return badCompression(ALGORITHM, `compressed tile ends after ${decoded} of ${total} pixels`, byteOffset);
 }
 
+/**
+ * Decodes one RICE_1 tile into `output` (its length is the tile's pixel count). `blockSize` and
+ * `bytePix` are the tile's BLOCKSIZE and BYTEPIX (the convention's defaults are 32 and 4). Throws
+ * FitsError BAD_COMPRESSION when the stream ends early or holds an impossible FS value.
+ */
 export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: number, bytePix: 1 | 2 | 4): void {
   if (bytePix !== 1 && bytePix !== 2 && bytePix !== 4) {
     throw new FitsError(FitsErrorCode.UNSUPPORTED, `${ALGORITHM}: BYTEPIX ${String(bytePix)} is not 1, 2 or 4`);
