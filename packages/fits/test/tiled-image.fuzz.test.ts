@@ -63,7 +63,8 @@ function withKeyword(hdu: Hdu, key: string, value: CardValue): Hdu {
   return { ...hdu, rawHeader };
 }
 
-describe('damaged tile-compressed data gives FitsError codes', () => {
+// Generous: on a loaded 2-core machine 40 decodes of a few files can take tens of seconds.
+describe('damaged tile-compressed data gives FitsError codes', { timeout: 180_000 }, () => {
   for (const name of FILES) {
     describe(name, () => {
       it('flipped heap bytes', async () => {
