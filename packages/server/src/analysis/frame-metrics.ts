@@ -22,6 +22,7 @@
  */
 import type { ImageType, QualityMetrics } from '../domain/image.js';
 import { type Background, estimateBackground, interpolateRow } from './background.js';
+import { scratchFloat32, scratchUint8 } from './scratch.js';
 import { detectStars, type Star, type StarDetection } from './stars.js';
 
 export interface FrameImage {
@@ -135,9 +136,10 @@ export function inferSaturation(
   return atMax >= 4 ? max : null;
 }
 
+/** The background-subtracted image, NaN → 0, in a pooled buffer (valid until the next frame). */
 export function subtractBackground(image: FrameImage, background: Background): Float32Array {
   const { width, height, data } = image;
-  const sub = new Float32Array(width * height);
+  const sub = scratchFloat32('subtracted', width * height);
   const row = new Float32Array(width);
   for (let y = 0; y < height; y++) {
     interpolateRow(background, 'level', y, width, row);
@@ -197,7 +199,7 @@ export function analyzeFrame(input: FrameImage, options: MeasureOptions): FrameA
     inferSaturation(plane.data, planeCount, planeStats.median, bayer ? background.globalRms / 2 : background.globalRms);
   let saturatedMask: Uint8Array | undefined;
   if (saturation !== null) {
-    saturatedMask = new Uint8Array(count);
+    saturatedMask = scratchUint8('saturated', count).fill(0);
     let saturated = 0;
     for (let i = 0; i < planeCount; i++)
       if (plane.data[i]! >= saturation) {
