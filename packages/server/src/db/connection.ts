@@ -13,7 +13,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationResultSet, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type Migration, type MigrationResultSet, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { type DialectInfo, dialectInfo, dialectOfUrl } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -178,8 +178,33 @@ export async function migrateUpTo(database: Db, name: string): Promise<string[]>
   return applied(await migrator(database).migrateTo(name));
 }
 
-/** Runs fn in one transaction; fn's Db is bound to it. Nested calls reuse the open transaction. */
+/** Connections inside a transaction begun by hand (SQLite's BEGIN IMMEDIATE), for nesting. */
+const manualTransactions = new WeakSet<Kysely<Schema>>();
+
+/**
+ * Runs fn in one transaction; fn's Db is bound to it. Nested calls reuse the open transaction.
+ * On SQLite the transaction takes the write lock at BEGIN: a deferred transaction that reads and
+ * then writes fails at once with SQLITE_BUSY when another process wrote in between (WAL snapshot),
+ * without waiting for busy_timeout; `aims serve` and `aims ingest` share a file.
+ */
 export async function inTransaction<T>(database: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
-  if (database.db.isTransaction) return fn(database);
-  return database.db.transaction().execute((trx) => fn({ db: trx, dialect: database.dialect }));
+  if (database.db.isTransaction || manualTransactions.has(database.db)) return fn(database);
+  const begin = database.dialect.beginWriteTransaction;
+  if (begin === null) return database.db.transaction().execute((trx) => fn({ db: trx, dialect: database.dialect }));
+  return database.db.connection().execute(async (conn) => {
+    manualTransactions.add(conn);
+    try {
+      await sql.raw(begin).execute(conn);
+      try {
+        const result = await fn({ db: conn, dialect: database.dialect });
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(conn).catch(() => {});
+        throw error;
+      }
+    } finally {
+      manualTransactions.delete(conn);
+    }
+  });
 }

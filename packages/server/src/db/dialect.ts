@@ -4,6 +4,7 @@
  *
  *   DialectInfo.name                      'sqlite' | 'postgres' (for logs and messages only)
  *   .supportsSkipLocked                   `FOR UPDATE SKIP LOCKED` (PostgreSQL); SQLite serializes writers instead
+ *   .beginWriteTransaction                 SQL that opens a write transaction by hand, or null for Kysely's own
  *   .nullsAreSmallest                      NULLs sort before every value (SQLite) or after (PostgreSQL)
  *   .supportsNullsOrderInIndex            `CREATE INDEX … (col DESC NULLS LAST)` (PostgreSQL only)
  *   .types.{id,bigint,double,text,json,bool}  column types for the schema builder
@@ -37,6 +38,8 @@ export interface DialectInfo {
   /** SQLite sorts NULLs as the smallest value, PostgreSQL as the largest; an explicit NULLS LAST
    * that matches the natural order is dropped so the planner sees a plain index order. */
   readonly nullsAreSmallest: boolean;
+  /** SQLite: `begin immediate` (take the write lock up front); PostgreSQL: null (Kysely's BEGIN). */
+  readonly beginWriteTransaction: string | null;
   readonly types: {
     readonly id: ColumnDataType;
     readonly bigint: ColumnDataType;
@@ -62,6 +65,7 @@ const sqliteDialect: DialectInfo = {
   supportsSkipLocked: false,
   supportsNullsOrderInIndex: false,
   nullsAreSmallest: true,
+  beginWriteTransaction: 'begin immediate',
   types: { id: 'integer', bigint: 'integer', double: 'real', text: 'text', json: 'text', bool: 'integer' },
   // AUTOINCREMENT: an id is never reused after a delete, so links and cursors stay unambiguous.
   idColumn: (col) => col.primaryKey().autoIncrement(),
@@ -80,6 +84,7 @@ const postgresDialect: DialectInfo = {
   supportsSkipLocked: true,
   supportsNullsOrderInIndex: true,
   nullsAreSmallest: false,
+  beginWriteTransaction: null,
   types: {
     id: 'bigint',
     bigint: 'bigint',

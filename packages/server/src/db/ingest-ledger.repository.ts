@@ -22,7 +22,7 @@
  */
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { INGEST_STATES, type IngestState } from '../domain/image.js';
-import { type Db, inTransaction } from './connection.js';
+import type { Db } from './connection.js';
 import { ciContains, type DialectInfo, isDistinct } from './dialect.js';
 import type { IngestLedgerRow, Schema } from './schema.js';
 
@@ -299,7 +299,10 @@ export async function listLedger(
     if (filter.retryable !== undefined) parts.push(eb('retryable', '=', d.toDbBool(filter.retryable)));
     return eb.and(parts);
   };
-  return inTransaction(db, async (tx) => {
+  // No transaction: on SQLite it would take the write lock, and a total a moment apart from its
+  // page is harmless for a listing.
+  {
+    const tx = db;
     const total = await tx.db
       .selectFrom('ingest_ledger')
       .where(where)
@@ -315,7 +318,7 @@ export async function listLedger(
       .offset(Math.max(filter.offset ?? 0, 0))
       .execute();
     return { total: Number(total.n), items: rows.map((r) => mapLedgerEntry(r, d)) };
-  });
+  }
 }
 
 export async function getLedgerEntry(db: Db, id: number): Promise<LedgerEntry | null> {

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import {
   DatabaseError,
+  inTransaction,
   migrateToLatest,
   migrateUpTo,
   openDatabase,
@@ -51,6 +52,70 @@ describe('openDatabase', () => {
       expect(mode.rows[0]?.journal_mode).toBe('wal');
       const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(database.db);
       expect(fk.rows[0]?.foreign_keys).toBe(1);
+    });
+  });
+});
+
+describe('SQLite transactions', () => {
+  it('take the write lock at BEGIN, so another process never sees a half-done read-then-write', async () => {
+    await withTestDatabase('sqlite', async (first, url) => {
+      const second = await openDatabase(url, { busyTimeoutMs: 50 });
+      try {
+        let release = () => {};
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let entered = () => {};
+        const inside = new Promise<void>((resolve) => {
+          entered = resolve;
+        });
+        const transaction = inTransaction(first, async (tx) => {
+          await tx.db.selectFrom('ingest_ledger').selectAll().execute();
+          entered();
+          await held;
+        });
+        await inside;
+        const write = second.db
+          .insertInto('ingest_ledger')
+          .values({
+            root: '/r',
+            rel_path: 'x',
+            size_bytes: 1,
+            mtime_ms: 1,
+            state: 'pending',
+            discovered_at: 1,
+            updated_at: 1,
+          })
+          .execute();
+        await expect(write).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+        release();
+        await transaction;
+        await second.db
+          .insertInto('ingest_ledger')
+          .values({
+            root: '/r',
+            rel_path: 'x',
+            size_bytes: 1,
+            mtime_ms: 1,
+            state: 'pending',
+            discovered_at: 1,
+            updated_at: 1,
+          })
+          .execute();
+        // Nested calls join the open transaction; a failure rolls back all of it.
+        await expect(
+          inTransaction(first, async (tx) => {
+            await tx.db.deleteFrom('ingest_ledger').execute();
+            await inTransaction(tx, async (inner) => {
+              await inner.db.deleteFrom('ingest_ledger').execute();
+              throw new Error('boom');
+            });
+          }),
+        ).rejects.toThrow('boom');
+        expect(await first.db.selectFrom('ingest_ledger').selectAll().execute()).toHaveLength(1);
+      } finally {
+        await second.close();
+      }
     });
   });
 });
