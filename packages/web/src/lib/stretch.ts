@@ -84,7 +84,7 @@ export function zscaleLimits(sorted: Float64Array, contrast = 0.25): [number, nu
 /** value → 0…1 after the limits, through the curve. */
 export function curveFunction(curve: StretchCurve, z1: number, z2: number): (v: number) => number {
   const range = z2 - z1 || 1;
-  const clamp = (t: number) => (t < 0 ? 0 : t > 1 ? 1 : t);
+  const clamp = (t: number) => (t < 0 ? 0 : Math.min(t, 1));
   switch (curve) {
     case 'linear':
       return (v) => clamp((v - z1) / range);

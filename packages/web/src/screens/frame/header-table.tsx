@@ -59,7 +59,6 @@ export function HeaderTable({ hdus, initial }: { hdus: HeaderHdu[]; initial: num
           <tbody>
             {shown.map((c, i) => (
               // Keys repeat (COMMENT, HISTORY): the position is the identity.
-              // biome-ignore lint/suspicious/noArrayIndexKey: cards have no id and may repeat
               <tr key={i}>
                 <td className="card-key">{c.key}</td>
                 <td className="card-value">{cardValue(c.value)}</td>
