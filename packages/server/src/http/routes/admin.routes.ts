@@ -8,7 +8,7 @@ import { INGEST_STATES } from '../../domain/image.js';
 import type { AppContext } from '../app-context.js';
 import { audit } from '../audit.js';
 import { HttpError, conflict, notFound } from '../errors.js';
-import { IdParams, IsoDateTime, StringEnum, UserSchema, errors } from '../schemas/common.schemas.js';
+import { IdParams, IsoDateTime, Nullable, StringEnum, UserSchema, errors } from '../schemas/common.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 
 const UserUpdateBody = Type.Object(
@@ -33,12 +33,12 @@ const AuditQuery = Type.Object(
 const AuditEntrySchema = Type.Object({
   id: Type.Integer(),
   at: IsoDateTime,
-  actor_id: Type.Union([Type.Integer(), Type.Null()]),
-  actor_email: Type.Union([Type.String(), Type.Null()]),
+  actor_id: Nullable.integer(),
+  actor_email: Nullable.string(),
   action: Type.String(),
-  target: Type.Union([Type.String(), Type.Null()]),
+  target: Nullable.string(),
   details: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-  ip: Type.Union([Type.String(), Type.Null()]),
+  ip: Nullable.string(),
 });
 
 const IngestState = StringEnum(INGEST_STATES);
@@ -62,10 +62,10 @@ const LedgerEntrySchema = Type.Object({
   size_bytes: Type.Number(),
   mtime_ms: Type.Number(),
   state: Type.String(),
-  reason: Type.Union([Type.String(), Type.Null()]),
+  reason: Nullable.string(),
   retryable: Type.Boolean(),
   attempts: Type.Integer(),
-  image_id: Type.Union([Type.Integer(), Type.Null()]),
+  image_id: Nullable.integer(),
   discovered_at: IsoDateTime,
   updated_at: IsoDateTime,
 });
@@ -142,7 +142,7 @@ export function adminRoutes(ctx: AppContext) {
           response: {
             200: Type.Object({
               items: Type.Array(AuditEntrySchema),
-              next_before: Type.Union([Type.Integer(), Type.Null()]),
+              next_before: Nullable.integer(),
             }),
             ...errors(400, 401, 403),
           },

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { AppContext } from '../app-context.js';
+import { Nullable } from '../schemas/common.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 
 const HealthSchema = Type.Object({
@@ -12,7 +13,7 @@ const HealthSchema = Type.Object({
   database: Type.Object({
     ok: Type.Boolean(),
     dialect: Type.String(),
-    latency_ms: Type.Union([Type.Number(), Type.Null()]),
+    latency_ms: Nullable.number(),
     error: Type.Optional(Type.String()),
   }),
   queue: Type.Union([Type.Object({ pending: Type.Integer(), active: Type.Integer() }), Type.Null()]),

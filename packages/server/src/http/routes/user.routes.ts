@@ -6,7 +6,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../../db/api-toke
 import type { AppContext } from '../app-context.js';
 import { audit } from '../audit.js';
 import { notFound } from '../errors.js';
-import { IdParams, IsoDateTime, UserSchema, errors } from '../schemas/common.schemas.js';
+import { IdParams, IsoDateTime, Nullable, UserSchema, errors } from '../schemas/common.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 
 const ApiTokenSchema = Type.Object(
@@ -15,8 +15,8 @@ const ApiTokenSchema = Type.Object(
     name: Type.String(),
     prefix: Type.String(),
     created_at: IsoDateTime,
-    last_used_at: Type.Union([IsoDateTime, Type.Null()]),
-    expires_at: Type.Union([IsoDateTime, Type.Null()]),
+    last_used_at: Nullable.string({ format: 'date-time' }),
+    expires_at: Nullable.string({ format: 'date-time' }),
   },
   { title: 'ApiToken' },
 );

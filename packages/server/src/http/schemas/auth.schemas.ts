@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { MAX_PASSWORD_LENGTH } from '../../auth/password.js';
-import { UserSchema } from './common.schemas.js';
+import { Nullable, UserSchema } from './common.schemas.js';
 
 const Email = Type.String({ minLength: 3, maxLength: 254, 'x-expected': 'an e-mail address' });
 const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH });
@@ -30,7 +30,7 @@ export const PendingSignup = Type.Object({
 export const AuthConfigSchema = Type.Object({
   signup: Type.Union([Type.Literal('open'), Type.Literal('approval'), Type.Literal('closed')]),
   password_min_length: Type.Integer(),
-  google_client_id: Type.Union([Type.String(), Type.Null()]),
+  google_client_id: Nullable.string(),
   oidc: Type.Boolean(),
   public_read: Type.Boolean(),
   first_account: Type.Boolean({ description: 'no account exists yet: the next sign-up becomes admin' }),

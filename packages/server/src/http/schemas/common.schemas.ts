@@ -25,7 +25,7 @@ export const UserSchema = Type.Object(
   {
     id: Type.Integer(),
     email: Type.String(),
-    display_name: Type.Union([Type.String(), Type.Null()]),
+    display_name: Type.Unsafe<string | null>({ type: ['string', 'null'] }),
     role: Type.Union([Type.Literal('admin'), Type.Literal('user')]),
     can_download: Type.Boolean(),
     is_active: Type.Boolean(),
@@ -33,7 +33,7 @@ export const UserSchema = Type.Object(
     google_linked: Type.Boolean(),
     oidc_linked: Type.Boolean(),
     created_at: IsoDateTime,
-    last_login_at: Type.Union([IsoDateTime, Type.Null()]),
+    last_login_at: Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'date-time' }),
   },
   { title: 'User' },
 );
@@ -55,3 +55,16 @@ export const SessionSchema = Type.Object(
 export function StringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 }
+
+/**
+ * `type: [T, "null"]` rather than TypeBox's anyOf: fast-json-stringify serializes a type list
+ * directly but must run a validator per value to pick an anyOf branch (measured: 10× slower pages).
+ */
+export const Nullable = {
+  number: (options: Record<string, unknown> = {}) =>
+    Type.Unsafe<number | null>({ type: ['number', 'null'], ...options }),
+  integer: (options: Record<string, unknown> = {}) =>
+    Type.Unsafe<number | null>({ type: ['integer', 'null'], ...options }),
+  string: (options: Record<string, unknown> = {}) =>
+    Type.Unsafe<string | null>({ type: ['string', 'null'], ...options }),
+};

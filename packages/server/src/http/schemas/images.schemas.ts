@@ -6,7 +6,7 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { SORT_COLUMNS } from '../../db/image-filters.js';
 import { IMAGE_TYPES } from '../../domain/image.js';
-import { StringEnum } from './common.schemas.js';
+import { Nullable, StringEnum } from './common.schemas.js';
 
 const DAY = { pattern: '^\\d{4}-\\d{2}-\\d{2}$', 'x-expected': 'a date YYYY-MM-DD' };
 const TIME = { pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', 'x-expected': 'a time HH:MM (00:00–23:59)' };
@@ -71,9 +71,9 @@ export const FilterQuery = Type.Object(filterProperties, {
   patternProperties: headerPattern,
 });
 
-const num = Type.Union([Type.Number(), Type.Null()]);
-const int = Type.Union([Type.Integer(), Type.Null()]);
-const str = Type.Union([Type.String(), Type.Null()]);
+const num = Nullable.number();
+const int = Nullable.integer();
+const str = Nullable.string();
 const json = Type.Unknown();
 
 /** Every field of an item, in the order of a CSV export. */
@@ -171,7 +171,7 @@ export const ImagePage = Type.Object(
   {
     total: Type.Integer(),
     items: Type.Array(ImageItem),
-    next_cursor: Type.Union([Type.String(), Type.Null()]),
+    next_cursor: Nullable.string(),
   },
   { title: 'ImagePage' },
 );

@@ -1,0 +1,253 @@
+#!/usr/bin/env node
+// The HTTP API under load, on a SQLite catalog of AIMS_BENCH_ROWS (default 1,000,000) generated
+// frames: requests/s and p50/p95 latency (autocannon, AIMS_BENCH_CONNECTIONS connections for
+// AIMS_BENCH_SECONDS each) of filtered pages and cone searches, authenticated with an API token as
+// a script would be. Then ZIP download throughput (MB/s) against `zip -0` on the same files.
+// Needs the built server: `npx tsc -b packages/fits packages/server`.
+// AIMS_BENCH_DB=PATH keeps the catalog (reused when it already holds enough rows).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { CompiledQuery, sql } from 'kysely';
+
+const dist = new URL('../packages/server/dist/', import.meta.url);
+if (!existsSync(new URL('http/app.js', dist))) {
+  console.error('api.bench: build first with `npx tsc -b packages/fits packages/server`');
+  process.exit(1);
+}
+const load = (path) => import(new URL(path, dist).href);
+const { openDatabase, inTransaction } = await load('db/connection.js');
+const { toImageRow, toImageHeadersRow } = await load('db/image.mapper.js');
+const { createUser } = await load('db/users.repository.js');
+const { createApiToken } = await load('db/api-tokens.repository.js');
+const { generateApiToken } = await load('auth/api-token-secret.js');
+const { buildApp } = await load('http/app.js');
+const { loadConfig } = await load('config/config.js');
+
+const ROWS = Number(process.env.AIMS_BENCH_ROWS ?? 1_000_000);
+const SECONDS = Number(process.env.AIMS_BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.AIMS_BENCH_CONNECTIONS ?? 10);
+const ZIP_FILES = Number(process.env.AIMS_BENCH_ZIP_FILES ?? 16);
+const ZIP_FILE_MB = Number(process.env.AIMS_BENCH_ZIP_FILE_MB ?? 32);
+const scratch = mkdtempSync(join(tmpdir(), 'aims-api-bench-'));
+const dbFile = process.env.AIMS_BENCH_DB ?? join(scratch, 'aims.db');
+
+// ——— the catalog ———
+let seed = 99;
+const rnd = () => {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = (list) => list[Math.floor(rnd() * list.length)];
+const FILTERS = ['L', 'R', 'G', 'B', 'Ha', 'OIII', 'SII', 'lrg', 'LRG', 'V'];
+const TELESCOPES = ['Winer', 'RC8', 'CDK17', 'FSQ-106'];
+const TYPES = ['light', 'light', 'light', 'light', 'light', 'dark', 'flat', 'bias'];
+const TARGETS = Array.from({ length: 400 }, (_, i) => ({
+  name: i < 110 ? `M ${i + 1}` : `NGC ${1000 + i * 7}`,
+  ra: rnd() * 360,
+  dec: Math.asin(2 * rnd() - 1) * (180 / Math.PI),
+}));
+const START_MS = Date.UTC(2021, 0, 1);
+const DAY = 86_400_000;
+const EMPTY_QUALITY = {
+  background: null, noise: null, star_count: null, fwhm_px: null, fwhm_arcsec: null, hfr_px: null,
+  eccentricity: null, snr_weight: null, saturated_fraction: null, level: null, uniformity: null, analysis_note: null,
+};
+
+function frame(n, root = '/bench') {
+  const nightIndex = Math.floor(n / 1000);
+  const ms = START_MS + nightIndex * DAY + 19 * 3_600_000 + Math.floor(rnd() * 11 * 3_600_000);
+  const d = new Date(ms);
+  const type = pick(TYPES);
+  const light = type === 'light';
+  const target = pick(TARGETS);
+  const fwhm = light ? 1.2 + rnd() * 3 : null;
+  const metadata = {
+    date_obs: d.toISOString().slice(0, 19), date_obs_ms: ms, mjd_obs: ms / DAY + 40587, jd_obs: ms / DAY + 2440587.5,
+    night: new Date(START_MS + nightIndex * DAY).toISOString().slice(0, 10),
+    time_of_day_min: d.getUTCHours() * 60 + d.getUTCMinutes(),
+    exptime: type === 'bias' ? 0 : pick([30, 60, 120, 300]),
+    object_name: light ? target.name : null, image_type: type, image_type_raw: type.toUpperCase(),
+    ra_deg: light ? (target.ra + (rnd() - 0.5) * 0.4 + 360) % 360 : null,
+    dec_deg: light ? Math.max(-90, Math.min(90, target.dec + (rnd() - 0.5) * 0.4)) : null,
+    position_source: light ? 'ra_dec' : null, filter_name: type === 'dark' || type === 'bias' ? null : pick(FILTERS),
+    ccd_temp: -25 + rnd() * 30, set_temp: -15, gain: 100, offset: 10, xbinning: 1, ybinning: 1,
+    telescope: pick(TELESCOPES), observatory: 'Bench Observatory', site_lat_deg: 32, site_lon_deg: -110,
+    site_elev_m: 1500, instrument: 'QHY600M', camera: 'QHY600M', focal_length_mm: 1600, aperture_mm: 300,
+    pixel_size_um: 3.76, focuser_position: null, focuser_temp: null, airmass: light ? 1 + rnd() : null,
+    airmass_computed: false, altitude_deg: null, azimuth_deg: null, observer: null, program: null,
+    software: 'N.I.N.A.', bayer_pattern: null, naxis: 2, naxis1: 9576, naxis2: 6388, naxis3: null, bitpix: 16,
+    pixel_scale_arcsec: 0.48, fov_width_deg: 1.28, fov_height_deg: 0.85, footprint: null, sun_alt_deg: -30,
+    moon_illumination: rnd(), moon_separation_deg: rnd() * 180, moon_alt_deg: null,
+  };
+  return {
+    root, rel_path: `${metadata.night}/f${n}.fits`, size_bytes: 122_000_000, mtime_ms: ms + 5000, inode: n,
+    sha256: n.toString(16).padStart(64, '0'), hdu_index: 0, metadata, normalization: null,
+    quality: light ? { ...EMPTY_QUALITY, fwhm_arcsec: fwhm, fwhm_px: fwhm / 0.48, star_count: Math.floor(rnd() * 3000) } : null,
+    score: { quality_score: light ? rnd() * 100 : null, quality_flag: rnd() > 0.5, quality_components: null, quality_version: 1 },
+    headers: [{ index: 0, type: 'IMAGE', cards: [{ key: 'EXPTIME', value: metadata.exptime, comment: '' }] }],
+  };
+}
+
+async function insertFrames(database, frames) {
+  let compiled;
+  for (let i = 0; i < frames.length; i += 300) {
+    const batch = frames.slice(i, i + 300);
+    const rows = batch.map((f) => ({ ...toImageRow(f, database.dialect, Date.now()), ingested_at: Date.now() }));
+    compiled = database.db.insertInto('images').values(rows).returning('id').compile();
+    const ids = (await database.db.executeQuery(CompiledQuery.raw(compiled.sql, compiled.parameters))).rows;
+    await database.db
+      .insertInto('image_headers')
+      .values(ids.map((r, k) => toImageHeadersRow(r.id, batch[k], database.dialect)))
+      .execute();
+  }
+}
+
+const database = await openDatabase(`sqlite:${dbFile}`);
+const count = async () =>
+  Number((await database.db.selectFrom('images').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+let total = await count();
+if (total < ROWS) {
+  const t0 = performance.now();
+  for (let n = total; n < ROWS; ) {
+    const frames = [];
+    for (let i = 0; i < 6000 && n < ROWS; i++, n++) frames.push(frame(n));
+    await inTransaction(database, (tx) => insertFrames(tx, frames));
+    if (n % 200_000 < 6000) console.log(`  generated ${n.toLocaleString('en')} frames`);
+  }
+  await sql`analyze`.execute(database.db);
+  console.log(`generated ${(ROWS - total).toLocaleString('en')} frames in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  total = await count();
+}
+
+// ——— the server, as `aims serve` builds it ———
+const config = loadConfig({ AIMS_DATA_DIR: join(scratch, 'data'), AIMS_LOG_LEVEL: 'silent' }, {
+  databaseUrl: `sqlite:${dbFile}`,
+});
+const email = `bench-${Date.now()}@example.org`;
+const { user } = await createUser(database, { email, role: 'admin', canDownload: true });
+const secret = generateApiToken();
+await createApiToken(database, { userId: user.id, name: 'bench', tokenHash: secret.hash, prefix: secret.prefix, expiresAt: null });
+const app = await buildApp({ config, database, logger: false });
+await app.listen({ host: '127.0.0.1', port: 0 });
+const base = `http://127.0.0.1:${app.server.address().port}`;
+const auth = { authorization: `Bearer ${secret.token}` };
+
+function cannon(path) {
+  return new Promise((resolve, reject) => {
+    const times = [];
+    const instance = autocannon(
+      { url: `${base}${path}`, connections: CONNECTIONS, duration: SECONDS, headers: auth },
+      (error, result) => (error ? reject(error) : resolve({ result, times })),
+    );
+    instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
+  });
+}
+
+const q = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+const target = TARGETS[7];
+const CASES = [
+  ['first page, newest first', '/api/images?limit=50'],
+  ['telescope=Winer (any case)', '/api/images?telescope=winer&limit=50'],
+  ['filter_name=lrg & min_temp=-10', '/api/images?filter_name=lrg&min_temp=-10&limit=50'],
+  ['one night, best quality first', '/api/images?night=2022-06-01&sort=-quality_score&limit=50'],
+  ['22:00–04:00 & date range', '/api/images?start_time=22:00&end_time=04:00&date_from=2022-01-01&date_to=2022-03-31&limit=50'],
+  ['cone search r=0.5° (a target)', `/api/images?ra=${target.ra.toFixed(4)}&dec=${target.dec.toFixed(4)}&radius=0.5&limit=50`],
+  ['cone search r=5° + filter', `/api/images?ra=${target.ra.toFixed(4)}&dec=${target.dec.toFixed(4)}&radius=5&filter_name=ha&limit=50`],
+  ['facets, one telescope', '/api/images/facets?telescope=RC8'],
+  ['one image', '/api/images/123456'],
+];
+
+console.log(`\nAPI on ${total.toLocaleString('en')} frames (SQLite), ${CONNECTIONS} connections × ${SECONDS} s each`);
+console.log(`${'request'.padEnd(36)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}  total`);
+for (const [label, path] of CASES) {
+  const probe = await fetch(`${base}${path}`, { headers: auth });
+  const body = await probe.json();
+  const { result, times } = await cannon(path);
+  times.sort((a, b) => a - b);
+  const bad = result.non2xx + result.errors;
+  console.log(
+    `${label.padEnd(36)} ${result.requests.average.toFixed(0).padStart(8)} ${q(times, 0.5).toFixed(1).padStart(8)} ${q(times, 0.95).toFixed(1).padStart(8)}  ${body.total ?? (probe.status === 200 ? '' : probe.status)}${bad ? `  (${bad} failed)` : ''}`,
+  );
+}
+
+// ——— ZIP throughput against zip -0 ———
+const zipRoot = join(scratch, 'zip');
+mkdirSync(zipRoot, { recursive: true });
+config.imageDirs.push(zipRoot);
+const chunk = Buffer.alloc(1 << 20);
+const files = [];
+for (let i = 0; i < ZIP_FILES; i++) {
+  for (let k = 0; k < chunk.length; k += 4) chunk.writeUInt32LE((Math.imul(i + 1, 2654435761) + k) >>> 0, k);
+  const path = join(zipRoot, `frame_${String(i).padStart(4, '0')}.fits`);
+  const fd = openSync(path, 'w');
+  for (let m = 0; m < ZIP_FILE_MB; m++) writeSync(fd, chunk);
+  closeSync(fd);
+  files.push(path);
+}
+const zipFrames = files.map((path, i) => ({
+  ...frame(ROWS + 1_000_000 + i, zipRoot),
+  rel_path: path.slice(zipRoot.length + 1),
+  sha256: (0xfeed0000 + i).toString(16).padStart(64, 'f'),
+  size_bytes: ZIP_FILE_MB << 20,
+}));
+await inTransaction(database, (tx) => insertFrames(tx, zipFrames));
+const ids = (
+  await database.db.selectFrom('images').select('id').where('root', '=', zipRoot).orderBy('id').execute()
+).map((r) => r.id);
+const megabytes = (ZIP_FILES * ZIP_FILE_MB * (1 << 20)) / 1e6;
+
+async function aimsZip() {
+  const t0 = performance.now();
+  const res = await fetch(`${base}/api/downloads`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({ ids }),
+  });
+  let bytes = 0;
+  for await (const part of res.body) bytes += part.length;
+  const seconds = (performance.now() - t0) / 1000;
+  if (bytes !== Number(res.headers.get('content-length'))) throw new Error('ZIP length differs from Content-Length');
+  return { seconds, bytes };
+}
+
+function zip0() {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn('zip', ['-0', '-q', '-j', '-', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let bytes = 0;
+    child.stdout.on('data', (b) => {
+      bytes += b.length;
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve({ seconds: (performance.now() - t0) / 1000, bytes }) : reject(new Error(`zip exit ${code}`)),
+    );
+  });
+}
+
+const rssBefore = process.memoryUsage().rss;
+let rssPeak = rssBefore;
+const sampler = setInterval(() => {
+  rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+}, 50);
+const best = (runs) => runs.reduce((a, b) => (a.seconds < b.seconds ? a : b));
+await zip0(); // warm the page cache for both
+const aims = best([await aimsZip(), await aimsZip(), await aimsZip()]);
+clearInterval(sampler);
+const zip = best([await zip0(), await zip0(), await zip0()]);
+console.log(`\nZIP of ${ZIP_FILES} files × ${ZIP_FILE_MB} MiB (${megabytes.toFixed(0)} MB, stored), best of 3, warm page cache`);
+console.log(`  AIMS POST /api/downloads   ${(aims.bytes / 1e6 / aims.seconds).toFixed(0).padStart(6)} MB/s  (${aims.seconds.toFixed(2)} s, SHA-256 of every file computed on the way)`);
+console.log(`  zip -0 to a pipe           ${(zip.bytes / 1e6 / zip.seconds).toFixed(0).padStart(6)} MB/s  (${zip.seconds.toFixed(2)} s)`);
+console.log(`  server RSS during the ZIPs: ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, ${(rssPeak / 2 ** 20).toFixed(0)} MiB peak`);
+
+await app.close();
+await database.close();
+if (!process.env.AIMS_BENCH_DB) rmSync(scratch, { recursive: true, force: true });
+else rmSync(zipRoot, { recursive: true, force: true });
