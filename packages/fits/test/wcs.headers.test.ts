@@ -264,7 +264,10 @@ describe('WCS keyword rules against astropy.wcs', () => {
       expect(header).toBeDefined();
       const wcs = header ? wcsFromHeader(header) : null;
       expect(wcs).not.toBeNull();
-      if (wcs && result) expectMatchesAstropy(wcs, result);
+      if (wcs && result) {
+        expectMatchesAstropy(wcs, result);
+        expect(wcs.axes).toEqual([result.lng, result.lat]);
+      }
     });
   }
 });

@@ -71,6 +71,7 @@ function standardCoordinates(plate: Plate, x: number, y: number): [number, numbe
 class DssWcs implements Wcs {
   readonly projection = 'TAN';
   readonly distortion = 'DSS';
+  readonly axes = [1, 2] as const;
   readonly frame: string;
   readonly pixelScalesDeg: readonly [number, number];
 

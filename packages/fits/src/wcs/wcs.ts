@@ -33,6 +33,11 @@ export interface Wcs {
    * proj_plane_pixel_scales), without distortion.
    */
   readonly pixelScalesDeg?: readonly [number, number];
+  /**
+   * The header's pixel axes (1-based) that x and y run along: [1, 2] for an image, [2, 3] for a
+   * cube whose first axis is spectral. Footprints take NAXISn of these axes.
+   */
+  readonly axes?: readonly [number, number];
   /** FITS 1-based pixel coordinates → RA/Dec in degrees; null off the sky. */
   pixelToSky(x: number, y: number): SkyPosition | null;
   /** RA/Dec in degrees → FITS 1-based pixel coordinates; null where the projection has no image. */
@@ -103,8 +108,10 @@ class CelestialWcs implements Wcs {
   readonly frame: string;
   readonly distortion: string | undefined;
   readonly pixelScalesDeg: readonly [number, number];
+  readonly axes: readonly [number, number];
 
   constructor(
+    axes: readonly [number, number],
     private readonly linear: LinearTransform,
     private readonly projector: Projection,
     private readonly pole: CelestialPole,
@@ -114,6 +121,7 @@ class CelestialWcs implements Wcs {
     private readonly lngFirst: boolean,
     private readonly tpv: TpvDistortion | undefined,
   ) {
+    this.axes = axes;
     this.projection = projector.code;
     this.frame = conversion.frame;
     this.distortion = [sip ? 'SIP' : '', tpv ? 'TPV' : ''].filter(Boolean).join('+') || undefined;
@@ -249,5 +257,6 @@ export function wcsFromHeader(header: HeaderLike): Wcs | null {
 
   const onFirstTwoAxes = (lng === 1 && lat === 2) || (lng === 2 && lat === 1);
   const tpv = isTpv ? readTpv(header, lng, lat) : undefined;
-  return new CelestialWcs(linear, projector, pole, conversion, onFirstTwoAxes ? sip : undefined, lng === 1, tpv);
+  const sipOnAxes = onFirstTwoAxes ? sip : undefined;
+  return new CelestialWcs([lng, lat], linear, projector, pole, conversion, sipOnAxes, lng === 1, tpv);
 }
