@@ -23,7 +23,7 @@ export interface ImagesTable {
   inode: number | null;
   sha256: string;
   /** The HDU the metadata and pixels were taken from. */
-  hdu_index: number;
+  hdu_index: Generated<number>;
   ingested_at: number;
   updated_at: number;
   missing_since: number | null;
@@ -70,7 +70,7 @@ export interface ImagesTable {
   focuser_position: number | null;
   focuser_temp: number | null;
   airmass: number | null;
-  airmass_computed: DbBool;
+  airmass_computed: Generated<DbBool>;
   altitude_deg: number | null;
   azimuth_deg: number | null;
   observer: string | null;
@@ -107,7 +107,7 @@ export interface ImagesTable {
 
   // QualityScore
   quality_score: number | null;
-  quality_flag: DbBool;
+  quality_flag: Generated<DbBool>;
   quality_components: DbJson;
   quality_version: number | null;
 }
@@ -155,8 +155,8 @@ export interface IngestLedgerTable {
   inode: number | null;
   state: string;
   reason: string | null;
-  retryable: DbBool;
-  attempts: number;
+  retryable: Generated<DbBool>;
+  attempts: Generated<number>;
   image_id: number | null;
   claimed_by: string | null;
   claimed_at: number | null;
