@@ -3,15 +3,23 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SYSTEM_PYTHON } from '../fixtures.js';
+import { astropyTestDataDir } from '../oracle/astropy-data.js';
 
-/** Astropy's test data, unpacked from Debian's python3-astropy package (see the fixtures manifest). */
-export const ASTROPY_DATA_DIR = '/tmp/aims-astropy-deb/x/usr/lib/python3/dist-packages/astropy/io/fits/tests/data';
-
-/** FITS files of astropy's test data (top level only: `invalid/` holds deliberately broken files). */
+/**
+ * FITS files of astropy's test data, downloaded and unpacked once by the oracle helper (top level
+ * only: `invalid/` holds deliberately broken files). Empty, with the reason printed, when it
+ * cannot be had.
+ */
 export function astropyDataFiles(): string[] {
-  if (!existsSync(ASTROPY_DATA_DIR)) return [];
-  return readdirSync(ASTROPY_DATA_DIR)
-    .map((name) => join(ASTROPY_DATA_DIR, name))
+  let dir: string;
+  try {
+    dir = astropyTestDataDir().dir;
+  } catch (error) {
+    console.log(`astropy's test data is not available: ${(error as Error).message}`);
+    return [];
+  }
+  return readdirSync(dir)
+    .map((name) => join(dir, name))
     .filter((path) => statSync(path).isFile() && /\.(fits|fit|fz|gz)$/i.test(path));
 }
 
