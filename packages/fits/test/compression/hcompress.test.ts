@@ -80,8 +80,8 @@ describe('hcompressDecode against CFITSIO-written files', () => {
     'esheldon-fitsio-cfitsio/iter_image.fit',
   ];
   for (const name of realFiles) {
+    // Default tiling, lossless, of every fixture is in fixtures.test.ts.
     for (const args of [
-      ['-h', '-s', '0'],
       ['-h', '-s', '0', '-t', '64,23'],
       ['-h', '-w', '-s', '4'],
     ]) {

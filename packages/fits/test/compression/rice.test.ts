@@ -46,17 +46,15 @@ describe('riceDecode against CFITSIO-written files', () => {
     expectSamePixels(decodeRice(compressed), original.values);
   });
 
+  // Default (row) tiling of every fixture is in fixtures.test.ts; here other tile shapes.
   const realFiles = [
     'nom-tam-fits/m13.fits',
-    'mwcraig-msumastro/maximdl_6_18_header.fit',
-    'mwcraig-msumastro/aspen_trimmed.fit',
     'mwcraig-msumastro/neon-on-dome-10-sec-high-res-though-scope.fit',
-    'mwcraig-msumastro/uint16_no_pointing.fit',
     'indilib-indi/m42_test.fits',
     'esheldon-fitsio-cfitsio/iter_image.fit',
   ];
   for (const name of realFiles) {
-    for (const tiling of [[], ['-t', '64,16'], ['-w']]) {
+    for (const tiling of [['-t', '64,16'], ['-w']]) {
       it(`fpack -r ${tiling.join(' ')} of ${name}`, () => {
         const packed = join(dir, `${name.replace(/\W/g, '_')}${tiling.join('')}.fz`);
         fpack(['-r', ...tiling], fixture(name), packed);
