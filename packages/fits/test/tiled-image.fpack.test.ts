@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -28,53 +28,70 @@ const MSX_DOUBLE = fixture('astropy-astropy-data/gc_msx_e.fits'); // -64
 const SPITZER_FLOAT = fixture('astropy-photutils-datasets/spitzer_example_image.fits');
 const RGB_CUBE = fixture('Steffenhir-GraXpert/color_16bit.fits');
 
-const CASES: Array<{ name: string; input: string; args: string[]; algorithm: string }> = [
-  { name: 'm13 RICE_1', input: M13, args: ['-r'], algorithm: 'RICE_1' },
-  { name: 'm13 RICE_1 64×64 tiles', input: M13, args: ['-r', '-t', '64,64'], algorithm: 'RICE_1' },
-  { name: 'm13 GZIP_1', input: M13, args: ['-g'], algorithm: 'GZIP_1' },
-  { name: 'm13 GZIP_2', input: M13, args: ['-g2'], algorithm: 'GZIP_2' },
-  { name: 'm13 PLIO_1', input: M13, args: ['-p'], algorithm: 'PLIO_1' },
-  { name: 'm13 HCOMPRESS_1', input: M13, args: ['-h'], algorithm: 'HCOMPRESS_1' },
-  { name: 'm13 HCOMPRESS_1 scale 4', input: M13, args: ['-h', '-s', '4'], algorithm: 'HCOMPRESS_1' },
-  { name: 'm13 HCOMPRESS_1 100×60 tiles', input: M13, args: ['-h', '-t', '100,60'], algorithm: 'HCOMPRESS_1' },
-  { name: 'm13 NOCOMPRESS', input: M13, args: ['-d'], algorithm: 'NOCOMPRESS' },
-  { name: 'm13 integers to quantized floats', input: M13, args: ['-i2f', '-q', '4'], algorithm: 'RICE_1' },
-  { name: 'uint16 RICE_1', input: M13_BLUE, args: ['-r'], algorithm: 'RICE_1' },
-  { name: 'uint16 GZIP_2 whole image', input: M13_BLUE, args: ['-g2', '-w'], algorithm: 'GZIP_2' },
-  { name: 'uint16 PLIO_1', input: M13_BLUE, args: ['-p'], algorithm: 'PLIO_1' },
-  { name: 'uint16 HCOMPRESS_1', input: M13_BLUE, args: ['-h', '-t', '200,100'], algorithm: 'HCOMPRESS_1' },
-  { name: '8-bit RICE_1', input: M42_8BIT, args: ['-r'], algorithm: 'RICE_1' },
-  { name: '8-bit GZIP_1', input: M42_8BIT, args: ['-g', '-t', '1280,128'], algorithm: 'GZIP_1' },
-  { name: '8-bit PLIO_1', input: M42_8BIT, args: ['-p'], algorithm: 'PLIO_1' },
-  { name: '32-bit with BLANK RICE_1', input: LUCI_32BIT_BLANK, args: ['-r'], algorithm: 'RICE_1' },
-  { name: '32-bit with BLANK GZIP_2', input: LUCI_32BIT_BLANK, args: ['-g2'], algorithm: 'GZIP_2' },
-  { name: '32-bit with BLANK HCOMPRESS_1', input: LUCI_32BIT_BLANK, args: ['-h'], algorithm: 'HCOMPRESS_1' },
-  { name: 'float cube dither 1', input: CUBE_FLOAT, args: ['-q', '4'], algorithm: 'RICE_1' },
-  { name: 'float cube no dither', input: CUBE_FLOAT, args: ['-q0', '16'], algorithm: 'RICE_1' },
-  { name: 'float cube dither 2 seed 77', input: CUBE_FLOAT, args: ['-qz77', '2'], algorithm: 'RICE_ONE' },
-  { name: 'float cube 3-D tiles', input: CUBE_FLOAT, args: ['-q', '4', '-t', '40,30,7'], algorithm: 'RICE_1' },
-  {
-    name: 'float cube lossless GZIP_1',
-    input: CUBE_FLOAT,
-    args: ['-g', '-q', '0', '-t', '105,105'],
-    algorithm: 'GZIP_1',
-  },
-  {
-    name: 'float cube GZIP_2 quantized',
-    input: CUBE_FLOAT,
-    args: ['-g2', '-q', '8', '-t', '105,105'],
-    algorithm: 'GZIP_2',
-  },
-  { name: 'float cube HCOMPRESS_1 quantized', input: CUBE_FLOAT, args: ['-h', '-q', '4'], algorithm: 'HCOMPRESS_1' },
-  { name: 'double dither 1 absolute q', input: MSX_DOUBLE, args: ['-q', '-0.01'], algorithm: 'RICE_1' },
-  { name: 'double dither 2', input: MSX_DOUBLE, args: ['-qz', '4'], algorithm: 'RICE_ONE' },
-  { name: 'double lossless GZIP_2', input: MSX_DOUBLE, args: ['-g2', '-q', '0'], algorithm: 'GZIP_2' },
-  { name: 'float with NaN dither 1', input: SPITZER_FLOAT, args: ['-q', '4'], algorithm: 'RICE_1' },
-  // Not here: SPITZER_FLOAT with -qz. For tiles whose ZZERO fpack puts near 5e8, funpack 1.7.0
-  // (CFITSIO 4.02) writes zeros where astropy and this reader agree with the original pixels.
-  { name: 'RGB cube PLIO 3-D tile', input: RGB_CUBE, args: ['-p', '-t', '6,5,3'], algorithm: 'PLIO_1' },
-  { name: 'RGB cube RICE_1', input: RGB_CUBE, args: ['-r'], algorithm: 'RICE_1' },
-];
+/** Turns HCOMPRESS smoothing on in an fpack file (fpack always writes SMOOTH = 0 as ZNAME2/ZVAL2). */
+function smoothOn(path: string): void {
+  const bytes = readFileSync(path);
+  const at = bytes.indexOf('ZVAL2   =                    0 / HCOMPRESS smooth');
+  if (at < 0) throw new Error('no SMOOTH card to patch');
+  bytes[at + 29] = 0x31; // '1'
+  writeFileSync(path, bytes);
+}
+
+const CASES: Array<{ name: string; input: string; args: string[]; algorithm: string; patch?: (path: string) => void }> =
+  [
+    { name: 'm13 RICE_1', input: M13, args: ['-r'], algorithm: 'RICE_1' },
+    { name: 'm13 RICE_1 64×64 tiles', input: M13, args: ['-r', '-t', '64,64'], algorithm: 'RICE_1' },
+    { name: 'm13 GZIP_1', input: M13, args: ['-g'], algorithm: 'GZIP_1' },
+    { name: 'm13 GZIP_2', input: M13, args: ['-g2'], algorithm: 'GZIP_2' },
+    { name: 'm13 PLIO_1', input: M13, args: ['-p'], algorithm: 'PLIO_1' },
+    { name: 'm13 HCOMPRESS_1', input: M13, args: ['-h'], algorithm: 'HCOMPRESS_1' },
+    { name: 'm13 HCOMPRESS_1 scale 4', input: M13, args: ['-h', '-s', '4'], algorithm: 'HCOMPRESS_1' },
+    { name: 'm13 HCOMPRESS_1 100×60 tiles', input: M13, args: ['-h', '-t', '100,60'], algorithm: 'HCOMPRESS_1' },
+    {
+      name: 'm13 HCOMPRESS_1 scale 4 smoothed',
+      input: M13,
+      args: ['-h', '-s', '4', '-t', '150,100'],
+      algorithm: 'HCOMPRESS_1',
+      patch: smoothOn,
+    },
+    { name: 'm13 NOCOMPRESS', input: M13, args: ['-d'], algorithm: 'NOCOMPRESS' },
+    { name: 'm13 integers to quantized floats', input: M13, args: ['-i2f', '-q', '4'], algorithm: 'RICE_1' },
+    { name: 'uint16 RICE_1', input: M13_BLUE, args: ['-r'], algorithm: 'RICE_1' },
+    { name: 'uint16 GZIP_2 whole image', input: M13_BLUE, args: ['-g2', '-w'], algorithm: 'GZIP_2' },
+    { name: 'uint16 PLIO_1', input: M13_BLUE, args: ['-p'], algorithm: 'PLIO_1' },
+    { name: 'uint16 HCOMPRESS_1', input: M13_BLUE, args: ['-h', '-t', '200,100'], algorithm: 'HCOMPRESS_1' },
+    { name: '8-bit RICE_1', input: M42_8BIT, args: ['-r'], algorithm: 'RICE_1' },
+    { name: '8-bit GZIP_1', input: M42_8BIT, args: ['-g', '-t', '1280,128'], algorithm: 'GZIP_1' },
+    { name: '8-bit PLIO_1', input: M42_8BIT, args: ['-p'], algorithm: 'PLIO_1' },
+    { name: '32-bit with BLANK RICE_1', input: LUCI_32BIT_BLANK, args: ['-r'], algorithm: 'RICE_1' },
+    { name: '32-bit with BLANK GZIP_2', input: LUCI_32BIT_BLANK, args: ['-g2'], algorithm: 'GZIP_2' },
+    { name: '32-bit with BLANK HCOMPRESS_1', input: LUCI_32BIT_BLANK, args: ['-h'], algorithm: 'HCOMPRESS_1' },
+    { name: 'float cube dither 1', input: CUBE_FLOAT, args: ['-q', '4'], algorithm: 'RICE_1' },
+    { name: 'float cube no dither', input: CUBE_FLOAT, args: ['-q0', '16'], algorithm: 'RICE_1' },
+    { name: 'float cube dither 2 seed 77', input: CUBE_FLOAT, args: ['-qz77', '2'], algorithm: 'RICE_ONE' },
+    { name: 'float cube 3-D tiles', input: CUBE_FLOAT, args: ['-q', '4', '-t', '40,30,7'], algorithm: 'RICE_1' },
+    {
+      name: 'float cube lossless GZIP_1',
+      input: CUBE_FLOAT,
+      args: ['-g', '-q', '0', '-t', '105,105'],
+      algorithm: 'GZIP_1',
+    },
+    {
+      name: 'float cube GZIP_2 quantized',
+      input: CUBE_FLOAT,
+      args: ['-g2', '-q', '8', '-t', '105,105'],
+      algorithm: 'GZIP_2',
+    },
+    { name: 'float cube HCOMPRESS_1 quantized', input: CUBE_FLOAT, args: ['-h', '-q', '4'], algorithm: 'HCOMPRESS_1' },
+    { name: 'double dither 1 absolute q', input: MSX_DOUBLE, args: ['-q', '-0.01'], algorithm: 'RICE_1' },
+    { name: 'double dither 2', input: MSX_DOUBLE, args: ['-qz', '4'], algorithm: 'RICE_ONE' },
+    { name: 'double lossless GZIP_2', input: MSX_DOUBLE, args: ['-g2', '-q', '0'], algorithm: 'GZIP_2' },
+    { name: 'float with NaN dither 1', input: SPITZER_FLOAT, args: ['-q', '4'], algorithm: 'RICE_1' },
+    // Not here: SPITZER_FLOAT with -qz. For tiles whose ZZERO fpack puts near 5e8, funpack 1.7.0
+    // (CFITSIO 4.02) writes zeros where astropy and this reader agree with the original pixels.
+    { name: 'RGB cube PLIO 3-D tile', input: RGB_CUBE, args: ['-p', '-t', '6,5,3'], algorithm: 'PLIO_1' },
+    { name: 'RGB cube RICE_1', input: RGB_CUBE, args: ['-r'], algorithm: 'RICE_1' },
+  ];
 
 const work = mkdtempSync(join(tmpdir(), 'aims-fpack-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -112,6 +129,7 @@ describe.skipIf(!tools)('tile-compressed images written by fpack read as funpack
       const packed = join(work, `${n}.fits.fz`);
       const unpacked = join(work, `${n}.fits`);
       run(FPACK, [...testCase.args, '-O', packed, testCase.input]);
+      testCase.patch?.(packed);
       run(FUNPACK, ['-O', unpacked, packed]);
 
       const compressed = await imagesOf(packed, true);
