@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { binaryTable, cellValues, decodeElements, parseTform, readColumn, readTableRows } from '../src/bintable.js';
 import { DITHER_ZERO_VALUE, randomTable, unquantize } from '../src/compression/dither.js';
 import { unshuffle } from '../src/compression/tile-codecs.js';
+import { tileParameters } from '../src/compression/tile-parameters.js';
 import { FitsError, FitsErrorCode } from '../src/errors.js';
 import { readImage } from '../src/image.js';
 import { compressedHdu } from './helpers/compressed-hdu.js';
@@ -289,5 +290,59 @@ describe('readColumn', () => {
       [1, -2],
       [3, 4],
     ]);
+  });
+});
+
+describe('tileParameters', () => {
+  const base = { ZCMPTYPE: 'RICE_1', ZBITPIX: 16, ZNAXIS: 3, ZNAXIS1: 100, ZNAXIS2: 50, ZNAXIS3: 4 };
+
+  it('fills the defaults of the convention', () => {
+    expect(tileParameters(mapHeader(base), 1)).toMatchObject({
+      algorithm: 'RICE_1',
+      bitpix: 16,
+      axes: [100, 50, 4],
+      tile: [100, 1, 1],
+      blockSize: 32,
+      bytePix: 4,
+      quantize: 'NO_DITHER',
+      ditherSeed: 1,
+      hcompressScale: 0,
+      hcompressSmooth: false,
+    });
+  });
+
+  it('reads ZNAMEn/ZVALn, clamps ZTILEn to the image and accepts RICE_ONE and ZQUANTIZ NONE', () => {
+    const header = {
+      ...base,
+      ZCMPTYPE: 'RICE_ONE',
+      ZTILE1: 1000,
+      ZTILE2: 10,
+      ZNAME1: 'BLOCKSIZE',
+      ZVAL1: 16,
+      ZNAME2: 'BYTEPIX',
+      ZVAL2: 2,
+      ZQUANTIZ: 'NONE',
+      ZDITHER0: 42,
+    };
+    expect(tileParameters(mapHeader(header), 1)).toMatchObject({
+      algorithm: 'RICE_1',
+      tile: [100, 10, 1],
+      blockSize: 16,
+      bytePix: 2,
+      quantize: 'NO_DITHER',
+      ditherSeed: 42,
+    });
+  });
+
+  it.each([
+    [{ ZCMPTYPE: 'LZW' }, FitsErrorCode.UNSUPPORTED],
+    [{ ZBITPIX: 64 }, FitsErrorCode.UNSUPPORTED],
+    [{ ZBITPIX: 12 }, FitsErrorCode.BAD_MANDATORY],
+    [{ ZQUANTIZ: 'SUBTRACTIVE_DITHER_9' }, FitsErrorCode.UNSUPPORTED],
+    [{ ZNAXIS2: -1 }, FitsErrorCode.BAD_MANDATORY],
+    [{ ZTILE2: 0 }, FitsErrorCode.BAD_MANDATORY],
+    [{ ZNAME1: 'BYTEPIX', ZVAL1: 3 }, FitsErrorCode.BAD_MANDATORY],
+  ])('rejects %j', (change, code) => {
+    expect(() => tileParameters(mapHeader({ ...base, ...change }), 1)).toThrow(expect.objectContaining({ code }));
   });
 });
