@@ -79,6 +79,22 @@ describe('light frames against truth, every BITPIX', () => {
   });
 });
 
+describe('SNR weight (PixInsight SubframeSelector)', () => {
+  it('is (mean deviation / noise)²: 2/π for pure Gaussian noise, and grows with signal', () => {
+    // No stars, no Poisson noise: the mean absolute deviation of a normal distribution is σ√(2/π).
+    const blank = measureFrame(generateFrame({ width: 512, height: 512, seed: 14, gain: 0, readNoise: 20 }), {
+      imageType: 'light',
+    });
+    expect(relative(blank.snr_weight, 2 / Math.PI)).toBeLessThan(0.03);
+    expect(blank.star_count).toBe(0);
+    const stars = measureFrame(
+      generateFrame({ width: 512, height: 512, seed: 14, gain: 0, readNoise: 20, stars: { count: 400, fwhm: 4 } }),
+      { imageType: 'light' },
+    );
+    expect(stars.snr_weight!).toBeGreaterThan(blank.snr_weight! * 1.2);
+  });
+});
+
 describe('defects', () => {
   it('rejects every hot pixel and cosmic ray, and satellite trails', () => {
     const frame = generateFrame({
