@@ -91,8 +91,9 @@ export async function startTestApi(dialect: DialectName, options: TestApiOptions
       return app.inject({ ...injectOptions, headers });
     },
     async close() {
-      await app.close();
-      await database.close();
+      // Each step even if one before failed (a test may have closed the database already).
+      await app.close().catch(() => undefined);
+      await database.close().catch(() => undefined);
       await test.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
