@@ -121,14 +121,18 @@ export function convertBigEndian(
     case 8:
     case 16:
     case 32: {
-      const read =
-        bitpix === 8
-          ? (i: number) => view.getUint8(i)
-          : bitpix === 16
-            ? (i: number) => view.getInt16(i * 2)
-            : (i: number) => view.getInt32(i * 4);
-      for (let i = 0; i < count; i++) {
-        const stored = read(i);
+      // Big-endian words assembled from bytes in one monomorphic loop per width: several times
+      // faster than a DataView call per pixel through a shared closure.
+      const at = bytes.byteOffset + byteOffset;
+      const source = at === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.subarray(byteOffset);
+      const size = bitpix / 8;
+      for (let i = 0, b = 0; i < count; i++, b += size) {
+        const stored =
+          size === 1
+            ? source[b]!
+            : size === 2
+              ? ((source[b]! << 24) >> 16) | source[b + 1]!
+              : (source[b]! << 24) | (source[b + 1]! << 16) | (source[b + 2]! << 8) | source[b + 3]!;
         if (stored === blank) {
           data[outOffset + i] = Number.NaN;
           if (mask) mask[outOffset + i] = 1;
