@@ -5,7 +5,7 @@
  * tile-compressed and extension HDUs: the FITS core's `readImage` hands over physical values.
  * Cubes are measured on their first plane.
  */
-import { type ByteSource, type ImageHdu, readImage } from '@aims/fits';
+import { type ByteSource, type ImageHdu, type Inflate, readImage } from '@aims/fits';
 import type { QualityMetrics } from '../domain/image.js';
 import { measureFrameByRows } from './frame-bands.js';
 import { analyzeFrame, DEFAULT_MAX_PIXELS, emptyMetrics, type MeasureOptions } from './frame-metrics.js';
@@ -14,6 +14,8 @@ import { type PreviewFile, type PreviewOptions, renderPreviews, renderPreviewsBy
 export interface AnalyzeHduOptions extends MeasureOptions {
   /** Where and how to write previews; none when absent. */
   previews?: Omit<PreviewOptions, 'bayerPattern'>;
+  /** Inflate for GZIP tiles (e.g. `nodeInflate` from '@aims/fits/node'); readImage's default otherwise. */
+  inflate?: Inflate;
 }
 
 export interface HduAnalysis {
@@ -34,13 +36,13 @@ export async function analyzeHdu(source: ByteSource, hdu: ImageHdu, options: Ana
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const previewOptions = options.previews ? { ...options.previews, bayerPattern: options.bayerPattern } : null;
   if (width * height <= maxPixels) {
-    const image = await readImage(source, hdu, { plane: 0 });
+    const image = await readImage(source, hdu, { plane: 0, inflate: options.inflate });
     const metrics = analyzeFrame(image, options).metrics;
     const previews = previewOptions ? await renderPreviews(image, previewOptions) : [];
     return { metrics, previews };
   }
   const read = async (start: number, end: number) =>
-    (await readImage(source, hdu, { plane: 0, rows: { start, end } })).data;
+    (await readImage(source, hdu, { plane: 0, rows: { start, end }, inflate: options.inflate })).data;
   const metrics = await measureFrameByRows(read, { width, height }, options);
   const previews = previewOptions
     ? await renderPreviewsByRows(
