@@ -100,13 +100,15 @@ export function readIntegers(bytes: Uint8Array, size: number, out: Int32Array): 
   const count = out.length;
   switch (size) {
     case 1:
-      for (let i = 0; i < count; i++) out[i] = view.getUint8(i);
+      out.set(bytes.subarray(0, count));
       return;
     case 2:
-      for (let i = 0; i < count; i++) out[i] = view.getInt16(i * 2);
+      for (let i = 0, b = 0; i < count; i++, b += 2) out[i] = ((bytes[b]! << 24) >> 16) | bytes[b + 1]!;
       return;
     case 4:
-      for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4);
+      for (let i = 0, b = 0; i < count; i++, b += 4) {
+        out[i] = (bytes[b]! << 24) | (bytes[b + 1]! << 16) | (bytes[b + 2]! << 8) | bytes[b + 3]!;
+      }
       return;
     case 8:
       for (let i = 0; i < count; i++) {
