@@ -38,7 +38,8 @@ const allowed = {
   ],
   'server/src/cli': ['*'],
   'server/src': ['*'],
-  'web/src': [],
+  // The UI reads world coordinates with the browser-capable FITS core; everything else goes over HTTP.
+  'web/src': ['fits'],
 };
 // Node built-ins the browser-capable FITS core must not use.
 const fitsForbidden = /^(node:)?(fs|path|zlib|child_process|worker_threads|os|net|http)(\/|$)/;
