@@ -4,7 +4,7 @@
  *
  * The frame is block-averaged to about the medium size first (one pass, bounded memory; a frame can
  * be fed row band by row band), then each channel gets IRAF zscale limits and an asinh stretch
- * (zscale.ts). FITS stores the first row at the bottom, so rows are flipped for display (as DS9
+ * whose black point sits 2σ under the sky and whose softening puts the sky at 0.2 (zscale.ts). FITS stores the first row at the bottom, so rows are flipped for display (as DS9
  * shows them). With `northUp` and an orientation from the WCS (`orientationFromCd`), the image is
  * mirrored when the WCS has non-sky parity and rotated so that north is up (east then left).
  * Colour sensors: a Bayer mosaic is debayered by colour-aware block averaging (each output pixel
@@ -14,7 +14,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
-import { type Stretch, stretchToBytes, zscale } from './zscale.js';
+import { displayLimits, type Stretch, stretchToBytes } from './zscale.js';
 
 export interface PreviewOptions {
   /** Directory the files go to (created if needed), e.g. AIMS_DATA_DIR/previews/ab/cd. */
@@ -129,10 +129,19 @@ export function toDisplayBytes(planes: Float32Array[], width: number, height: nu
   const channels = planes.length;
   const out = new Uint8Array(width * height * channels);
   planes.forEach((plane, c) => {
-    const limits = zscale(plane, plane.length);
+    const { limits, softening } = displayLimits(plane, plane.length, stretch);
     for (let y = 0; y < height; y++) {
       const target = (height - 1 - y) * width * channels + c;
-      stretchToBytes(plane.subarray(y * width, (y + 1) * width), width, limits, stretch, out, channels, target);
+      stretchToBytes(
+        plane.subarray(y * width, (y + 1) * width),
+        width,
+        limits,
+        stretch,
+        out,
+        channels,
+        target,
+        softening,
+      );
     }
   });
   return out;

@@ -91,6 +91,48 @@ export function zscale(data: ArrayLike<number>, count = data.length, options: Zs
 
 export type Stretch = 'linear' | 'log' | 'asinh';
 
+/**
+ * Limits (and asinh softening) for a stretch. Linear: zscale's limits. asinh and log lift the faint
+ * end, so with zscale's lower limit (several σ under the sky) the sky would come out light grey:
+ * their black point is 2σ under the sky (median and 1.4826·MAD of a regular sample), the white point
+ * zscale's upper limit but at least 8σ over the sky, and the asinh softening is chosen so that the
+ * sky lands at SKY_LEVEL of full scale (PixInsight's auto-stretch aims at 0.25 too).
+ */
+export const SKY_LEVEL = 0.2;
+
+export interface DisplayLimits {
+  limits: [number, number];
+  /** a in asinh(a·t)/asinh(a). */
+  softening: number;
+}
+
+export function displayLimits(data: ArrayLike<number>, count: number, stretch: Stretch): DisplayLimits {
+  const [z1, z2] = zscale(data, count);
+  const fallback = { limits: [z1, z2] as [number, number], softening: 10 };
+  if (stretch === 'linear') return fallback;
+  const stride = Math.max(1, Math.floor(count / 10000));
+  const sample: number[] = [];
+  for (let i = 0; i < count; i += stride) if (Number.isFinite(data[i]!)) sample.push(data[i]!);
+  if (sample.length < 10) return fallback;
+  sample.sort((a, b) => a - b);
+  const med = sample[sample.length >> 1]!;
+  const deviations = sample.map((v) => Math.abs(v - med)).sort((a, b) => a - b);
+  const sigma = 1.4826 * deviations[deviations.length >> 1]!;
+  if (!(sigma > 0)) return fallback;
+  const black = Math.max(z1, med - 2 * sigma);
+  const white = Math.max(z2, med + 8 * sigma);
+  const sky = (med - black) / (white - black);
+  // asinh(a·t)/asinh(a) grows with a from t (a → 0) toward 1: bisect (in log a) for the sky level.
+  let lo = 1e-3;
+  let hi = 1e4;
+  for (let k = 0; k < 60 && sky < SKY_LEVEL; k++) {
+    const a = Math.sqrt(lo * hi);
+    if (Math.asinh(a * sky) / Math.asinh(a) < SKY_LEVEL) lo = a;
+    else hi = a;
+  }
+  return { limits: [black, white], softening: sky < SKY_LEVEL ? Math.sqrt(lo * hi) : 1e-3 };
+}
+
 /** Maps value → 0…255 between the limits with the given stretch. */
 export function stretchToBytes(
   data: ArrayLike<number>,
@@ -100,9 +142,9 @@ export function stretchToBytes(
   out: Uint8Array,
   outStride = 1,
   outOffset = 0,
+  asinhScale = 10,
 ): void {
   const span = z2 - z1 || 1;
-  const asinhScale = 10;
   const logScale = 1000;
   const asinhNorm = 1 / Math.asinh(asinhScale);
   const logNorm = 1 / Math.log(logScale + 1);

@@ -56,6 +56,15 @@ describe('previews', () => {
     }
   });
 
+  it('asinh: the sky lands at about 0.2 of full scale, stars near white', async () => {
+    const frame = generateFrame({ width: 800, height: 800, seed: 7, stars: { count: 150, fwhm: 3 } });
+    const [file] = await renderPreviews(frame, { dir, name: 'sky', formats: ['png'], thumbnailSize: 800 });
+    const { data } = await sharp(file!.path).raw().toBuffer({ resolveWithObject: true });
+    const sorted = Uint8Array.from(data).sort();
+    expect(Math.abs(sorted[sorted.length >> 1]! / 255 - 0.2)).toBeLessThan(0.04);
+    expect(sorted[sorted.length - 1]).toBe(255);
+  });
+
   it('debayers a mosaic into colour with the channels in the right places', async () => {
     const frame = generateFrame({ width: 800, height: 600, seed: 5, bayer: 'GRBG', background: 1000, readNoise: 1 });
     const down = new Downsampler(frame.width, frame.height, 200, 'GRBG');
