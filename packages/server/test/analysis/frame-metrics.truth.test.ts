@@ -203,3 +203,22 @@ describe('defects', () => {
     expect(cloudy.background!).toBeGreaterThan(clear.background! * 1.5);
   });
 });
+
+describe('odd frames never crash the analysis', () => {
+  const cases: Array<[string, number, number, (i: number) => number]> = [
+    ['all NaN (every pixel BLANK)', 64, 64, () => Number.NaN],
+    ['constant', 100, 80, () => 500],
+    ['a single row', 300, 1, (i) => 100 + (i % 5)],
+    ['3×3', 3, 3, (i) => i],
+    ['half NaN, half noise', 128, 128, (i) => (i % 2 ? Number.NaN : 1000 + ((i * 7919) % 61))],
+    ['infinities', 64, 64, (i) => (i % 17 ? 10 : Number.POSITIVE_INFINITY)],
+  ];
+  for (const [name, width, height, f] of cases)
+    it(name, () => {
+      const data = Float32Array.from({ length: width * height }, (_, i) => f(i));
+      const m = measureFrame({ width, height, data }, { imageType: 'light' });
+      expect(m.star_count).toBe(0);
+      expect(m.fwhm_px).toBeNull();
+      expect(m.background === null || Number.isFinite(m.background)).toBe(true);
+    });
+});
