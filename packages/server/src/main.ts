@@ -155,6 +155,7 @@ export async function startWorker(
     closing ??= (async () => {
       logger.info('shutting down');
       await service.stop();
+      logger.info({ worker: service.pipeline.workerId, outcomes: service.outcomes() }, 'AIMS worker stopped');
       await database.close();
       logger.flush();
       resolveClosed();

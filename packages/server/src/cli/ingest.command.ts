@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config.js';
-import { openDatabase } from '../db/connection.js';
+import { type Database, openDatabase } from '../db/connection.js';
 import { getLedgerEntry } from '../db/ingest-ledger.repository.js';
 import { type Candidate, scanTree } from '../ingest/discovery.js';
 import { type EntryOutcome, IngestPipeline } from '../ingest/pipeline.js';
@@ -11,6 +11,14 @@ import { type Command, EXIT_BAD_INPUT } from './command.js';
 import { Progress } from './progress.js';
 
 const USAGE = 'aims ingest PATH… [--db URL] [--json] [--skip-analysis] [--workers N] [--exclude GLOB]…';
+
+/** How often to look at entries another process is working on. */
+const OTHERS_POLL_MS = 250;
+
+async function anyPending(database: Database, ids: Set<number>): Promise<boolean> {
+  for (const id of ids) if ((await getLedgerEntry(database, id))?.state === 'pending') return true;
+  return false;
+}
 
 export interface IngestSummary {
   files: number;
@@ -121,6 +129,12 @@ export const ingestCommand: Command = {
       summary.unchanged += summary.files - mine.size;
       progress?.start(mine.size);
       await pipeline.drain();
+      // Entries another process (a watcher, a second `aims ingest`, a worker) claimed first are
+      // still in its hands: wait until they are settled, so that every count is final.
+      while (await anyPending(database, mine)) {
+        await new Promise((r) => setTimeout(r, OTHERS_POLL_MS));
+        await pipeline.drain();
+      }
       // Entries another process took meanwhile: count them by the state they ended in.
       for (const id of mine) {
         const entry = await getLedgerEntry(database, id);

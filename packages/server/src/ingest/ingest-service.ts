@@ -3,10 +3,14 @@ import type { Database } from '../db/connection.js';
 import { countByState } from '../db/ingest-ledger.repository.js';
 import type { EventBus, WatcherState } from '../util/events.js';
 import { type Candidate, Discovery } from './discovery.js';
-import { IngestPipeline } from './pipeline.js';
+import { type EntryOutcome, IngestPipeline } from './pipeline.js';
 import { createFramePool, defaultThreadCount, type FramePool } from './worker-pool.js';
 
-export type IngestLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+export type IngestLog = (
+  level: 'debug' | 'info' | 'warn' | 'error',
+  message: string,
+  fields?: Record<string, unknown>,
+) => void;
 
 export interface IngestServiceOptions {
   /** Worker threads (default: config.workers, else one per core but one). */
@@ -23,6 +27,8 @@ export interface IngestService {
   readonly pipeline: IngestPipeline;
   readonly roots: readonly string[];
   watcherState(): WatcherState;
+  /** What this process did with the entries it took since it started, by outcome. */
+  outcomes(): Record<EntryOutcome, number>;
   /** Files waiting in the ledger and being worked on in this process. */
   queue(): Promise<{ pending: number; active: number }>;
   /** Scans every root and writes what it found to the ledger; resolves to the files seen. */
@@ -44,6 +50,15 @@ export function createIngestService(
   options: IngestServiceOptions = {},
 ): IngestService {
   const log: IngestLog = options.log ?? (() => {});
+  const outcomes: Record<EntryOutcome, number> = {
+    ingested: 0,
+    updated: 0,
+    duplicate: 0,
+    moved: 0,
+    unchanged: 0,
+    failed: 0,
+    'retry-later': 0,
+  };
   const pool: FramePool = createFramePool(options.threads ?? (config.workers || defaultThreadCount()));
   const pipeline = new IngestPipeline({
     database,
@@ -58,6 +73,10 @@ export function createIngestService(
     },
     events,
     log,
+    onOutcome: (entry, outcome, detail) => {
+      outcomes[outcome]++;
+      log('debug', 'ingest outcome', { path: entry.file_path, outcome, ...(detail ? { detail } : {}) });
+    },
   });
 
   let state: WatcherState = 'off';
@@ -110,6 +129,7 @@ export function createIngestService(
     pipeline,
     roots: discovery.roots,
     watcherState: () => state,
+    outcomes: () => ({ ...outcomes }),
     queue: async () => ({ pending: (await countByState(database)).pending, active: pipeline.activeCount }),
     rescan,
     async start() {

@@ -48,7 +48,7 @@ export interface PipelineOptions {
   events?: EventBus;
   /** Called for each finished entry (the CLI's progress bar and counts). */
   onOutcome?: (entry: LedgerEntry, outcome: EntryOutcome, detail: string | null) => void;
-  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   /** Retryable failures are retried this many times in all, then left as failed. */
   maxAttempts?: number;
   /** Where workers write previews (none when undefined). */
@@ -79,9 +79,13 @@ export class IngestPipeline {
   /** Records discovered files; only new or changed ones become pending. Returns those. */
   async enqueue(files: Candidate[]): Promise<LedgerEntry[]> {
     if (!files.length) return [];
+    // A file being written is reported many times in one batch; one statement may touch a row once
+    // (PostgreSQL refuses ON CONFLICT DO UPDATE twice on a row), and the latest facts are the ones that count.
+    const latest = new Map<string, Candidate>();
+    for (const f of files) latest.set(`${f.root}\0${f.relPath}`, f);
     const changed = await upsertDiscovered(
       this.options.database,
-      files.map((f) => ({
+      [...latest.values()].map((f) => ({
         root: f.root,
         rel_path: f.relPath,
         size_bytes: f.sizeBytes,

@@ -27,6 +27,20 @@ function workerFile(): string | undefined {
 }
 
 /**
+ * The worker script is compiled JavaScript, so it must resolve packages to their compiled entries
+ * too: a `source` condition inherited from a test runner would send it to TypeScript it cannot load.
+ */
+export function compiledExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i] as string;
+    if ((arg === '--conditions' || arg === '-C') && execArgv[i + 1] === 'source') i++;
+    else if (arg !== '--conditions=source') out.push(arg);
+  }
+  return out;
+}
+
+/**
  * Parsing, hashing and measuring run in worker threads; the main thread only writes the catalog.
  * With `threads` 0 (or no compiled worker available) jobs run on the calling thread.
  */
@@ -35,7 +49,13 @@ export function createFramePool(threads = defaultThreadCount()): FramePool {
   if (!filename) {
     return { threads: 0, run: (job) => processFrame(job), close: async () => {} };
   }
-  const piscina = new Piscina({ filename, minThreads: 1, maxThreads: threads, idleTimeout: 30_000 });
+  const piscina = new Piscina({
+    filename,
+    minThreads: 1,
+    maxThreads: threads,
+    idleTimeout: 30_000,
+    execArgv: compiledExecArgv(process.execArgv),
+  });
   return {
     threads,
     run: (job) => piscina.run(job) as Promise<FrameOutcome>,
