@@ -16,10 +16,14 @@ export function UsersPanel({ self }: { self: User }) {
   const change = async (user: User, patch: Partial<Pick<User, 'role' | 'can_download' | 'is_active'>>) => {
     setBusy(user.id);
     setProblem(null);
+    // Shown at once; the server's answer replaces it (or the old value comes back with the reason).
+    const before = list;
+    setUsers(list.map((u) => (u.id === user.id ? { ...u, ...patch } : u)));
     try {
       const updated = await api.updateUser(user.id, patch);
-      setUsers(list.map((u) => (u.id === updated.id ? updated : u)));
+      setUsers((current) => (current ?? before).map((u) => (u.id === updated.id ? updated : u)));
     } catch (e) {
+      setUsers(before);
       setProblem(`${user.email}: ${(e as Error).message}`);
     } finally {
       setBusy(null);
