@@ -202,7 +202,7 @@ async function encode(
   });
   if (channels === 1) pipeline = pipeline.toColourspace('b-w');
   else if (c === 4) pipeline = pipeline.removeAlpha();
-  pipeline = format === 'png' ? pipeline.png({ compressionLevel: 6 }) : pipeline.webp({ quality: 80 });
+  pipeline = format === 'png' ? pipeline.png({ compressionLevel: 4 }) : pipeline.webp({ quality: 80, effort: 2 });
   return pipeline.toBuffer({ resolveWithObject: true });
 }
 
@@ -216,13 +216,16 @@ export async function writePreviews(down: Downsampler, options: PreviewOptions):
     ['thumbnail', options.thumbnailSize ?? 256, 'thumb'],
     ['medium', options.mediumSize ?? 1024, 'medium'],
   ] as const;
-  for (const [size, pixels, suffix] of sizes)
-    for (const format of options.formats ?? (['png', 'webp'] as const)) {
+  // sharp encodes on libuv's thread pool: the four images are encoded side by side.
+  const jobs = sizes.flatMap(([size, pixels, suffix]) =>
+    (options.formats ?? (['png', 'webp'] as const)).map(async (format): Promise<PreviewFile> => {
       const { data, info } = await encode(bytes, down.outWidth, down.outHeight, down.channels, pixels, format, options);
       const path = join(options.dir, `${options.name}-${suffix}.${format}`);
       await writeFile(path, data);
-      files.push({ size, format, path, width: info.width, height: info.height });
-    }
+      return { size, format, path, width: info.width, height: info.height };
+    }),
+  );
+  files.push(...(await Promise.all(jobs)));
   return files;
 }
 

@@ -144,19 +144,38 @@ export function stretchToBytes(
   outOffset = 0,
   asinhScale = 10,
 ): void {
-  const span = z2 - z1 || 1;
-  const logScale = 1000;
-  const asinhNorm = 1 / Math.asinh(asinhScale);
-  const logNorm = 1 / Math.log(logScale + 1);
+  const lut = stretchTable(stretch, asinhScale);
+  const scale = (LUT_SIZE - 1) / (z2 - z1 || 1);
   for (let i = 0; i < count; i++) {
-    let t = (data[i]! - z1) / span;
-    t = t > 0 ? Math.min(t, 1) : 0; // NaN → 0
+    const t = (data[i]! - z1) * scale;
+    // NaN and values under the black point → 0; over the white point → 255.
+    out[outOffset + i * outStride] = t > 0 ? lut[t < LUT_SIZE - 1 ? Math.round(t) : LUT_SIZE - 1]! : 0;
+  }
+}
+
+/** The stretch tabulated at 4096 steps of the normalized value: 16× finer than the output's 256. */
+const LUT_SIZE = 4096;
+
+/** The last table built: previews call row by row with the same stretch. */
+let lastTable: { key: string; lut: Uint8Array } | null = null;
+
+function stretchTable(stretch: Stretch, asinhScale: number): Uint8Array {
+  const key = `${stretch}:${asinhScale}`;
+  if (lastTable?.key === key) return lastTable.lut;
+  const lut = new Uint8Array(LUT_SIZE);
+  const asinhNorm = 1 / Math.asinh(asinhScale);
+  const logScale = 1000;
+  const logNorm = 1 / Math.log(logScale + 1);
+  for (let k = 0; k < LUT_SIZE; k++) {
+    const t = k / (LUT_SIZE - 1);
     const s =
       stretch === 'asinh'
         ? Math.asinh(asinhScale * t) * asinhNorm
         : stretch === 'log'
           ? Math.log(logScale * t + 1) * logNorm
           : t;
-    out[outOffset + i * outStride] = Math.round(255 * s);
+    lut[k] = Math.round(255 * s);
   }
+  lastTable = { key, lut };
+  return lut;
 }
