@@ -114,11 +114,17 @@ export function imageRegion(hdu: ImageHdu, options: ReadImageOptions): ImageRegi
 }
 
 export function allocatePixels(region: ImageRegion, float64: boolean, options: ReadImageOptions): PixelSink {
-  return {
-    data: float64 ? new Float64Array(region.pixelCount) : new Float32Array(region.pixelCount),
-    mask: options.blank === 'mask' ? new Uint8Array(region.pixelCount) : undefined,
-    blankCount: 0,
-  };
+  try {
+    return {
+      data: float64 ? new Float64Array(region.pixelCount) : new Float32Array(region.pixelCount),
+      mask: options.blank === 'mask' ? new Uint8Array(region.pixelCount) : undefined,
+      blankCount: 0,
+    };
+  } catch (error) {
+    // Within the limit but more than this process can have now: still the caller's to handle.
+    if (!(error instanceof RangeError)) throw error;
+    throw new FitsError(FitsErrorCode.TOO_LARGE, `cannot allocate ${region.pixelCount} pixels: ${error.message}`);
+  }
 }
 
 export function pixelsResult(hdu: ImageHdu, region: ImageRegion, sink: PixelSink): ImagePixels {

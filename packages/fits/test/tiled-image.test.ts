@@ -265,6 +265,14 @@ describe('readImage on tile-compressed images', () => {
     const truncatedError = await fitsError(readImage(cut, truncated.hdu));
     expect(truncatedError.code).toBe(FitsErrorCode.TRUNCATED);
 
+    // More rows declared than the table has tiles for: refused before the output is allocated.
+    const tall = compressedHdu({ ...spec, axes: [3, 50_000_000] });
+    expect((await fitsError(readImage(tall.source, tall.hdu))).code).toBe(FitsErrorCode.BAD_MANDATORY);
+    const bigTile = compressedHdu({ ...spec, axes: [3, 2], tile: [3, 2] });
+    const limits = { maxPixelsInMemory: 4 };
+    const tileError = await fitsError(readImage(bigTile.source, bigTile.hdu, { rows: { start: 0, end: 1 }, limits }));
+    expect(tileError.code).toBe(FitsErrorCode.TOO_LARGE);
+
     const noData = compressedHdu({ ...spec, tiles: [{}] });
     expect((await fitsError(readImage(noData.source, noData.hdu))).code).toBe(FitsErrorCode.BAD_COMPRESSION);
   });

@@ -36,17 +36,24 @@ export async function readCompressedImage(
   const columns = findColumns(table);
   const image: ImageHdu = { ...hdu, axes: params.axes, bitpix: params.bitpix };
   const region = imageRegion(image, options);
-  const transform = pixelTransform(params.bitpix, hdu.header);
-  const sink = allocatePixels(region, transform.float64, options);
-  if (region.pixelCount === 0) return pixelsResult(image, region, sink);
-
-  // Checked before the tiles are listed: the table's rows bound the work a header can ask for.
+  // Checked before anything is allocated or listed: the table's rows bound what a header can ask for.
   const expectedTiles = params.axes.reduce((n, length, i) => n * Math.ceil(length / params.tile[i]!), 1);
   if (table.rowCount < expectedTiles) {
     throw new FitsError(FitsErrorCode.BAD_MANDATORY, `${table.rowCount} rows for ${expectedTiles} tiles`, {
       hduIndex: hdu.index,
     });
   }
+  const tilePixels = params.tile.reduce((a, b) => a * b, 1);
+  const maxPixels = options.limits?.maxPixelsInMemory ?? DEFAULT_LIMITS.maxPixelsInMemory;
+  if (tilePixels > maxPixels) {
+    throw new FitsError(FitsErrorCode.TOO_LARGE, `tiles of ${tilePixels} pixels are over the limit of ${maxPixels}`, {
+      hduIndex: hdu.index,
+    });
+  }
+  const transform = pixelTransform(params.bitpix, hdu.header);
+  const sink = allocatePixels(region, transform.float64, options);
+  if (region.pixelCount === 0) return pixelsResult(image, region, sink);
+
   const tiles = tilesFor(params, region);
   const firstRow = tiles[0]!.row;
   const lastRow = tiles[tiles.length - 1]!.row;
@@ -57,24 +64,33 @@ export async function readCompressedImage(
 
   const context: TileContext = { params, table, columns, rows, firstRow, heap, inflate, quantized, transform };
   let next = 0;
-  const tilePixels = params.tile.reduce((a, b) => a * b, 1);
-  const maxPixels = options.limits?.maxPixelsInMemory ?? DEFAULT_LIMITS.maxPixelsInMemory;
-  if (tilePixels > maxPixels) {
-    throw new FitsError(FitsErrorCode.TOO_LARGE, `tiles of ${tilePixels} pixels are over the limit of ${maxPixels}`, {
-      hduIndex: hdu.index,
-    });
-  }
   // Tiles are independent: several in flight hide the latency of asynchronous inflation. Each
   // worker decodes into its own scratch arrays, copied out before the next tile.
   const workers = Math.max(1, Math.min(TILE_CONCURRENCY, tiles.length, Math.floor(SCRATCH_PIXELS / tilePixels)));
+  let failed = false;
   const worker = async () => {
-    const scratch: Scratch = { integers: new Int32Array(tilePixels), floats: undefined };
-    while (next < tiles.length) {
-      const tile = tiles[next++]!;
-      const decoded = await decodeTile(context, tile, hdu.index, scratch);
-      placeTile(decoded.values, decoded.nullValue, tile, region, params, transform, sink);
+    try {
+      const scratch: Scratch = { integers: allocateScratch(tilePixels, hdu.index), floats: undefined };
+      while (!failed && next < tiles.length) {
+        const tile = tiles[next++]!;
+        const decoded = await decodeTile(context, tile, hdu.index, scratch);
+        placeTile(decoded.values, decoded.nullValue, tile, region, params, transform, sink);
+      }
+    } catch (error) {
+      // The first failure is the answer; the other workers stop instead of decoding on.
+      failed = true;
+      throw error;
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
   return pixelsResult(image, region, sink);
+}
+
+function allocateScratch(tilePixels: number, hduIndex: number): Int32Array {
+  try {
+    return new Int32Array(tilePixels);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new FitsError(FitsErrorCode.TOO_LARGE, `cannot allocate a tile of ${tilePixels} pixels`, { hduIndex });
+  }
 }
