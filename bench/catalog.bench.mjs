@@ -22,10 +22,13 @@ const { imageFacets, nightsSummary } = await import(new URL('image-stats.js', di
 const { parseSort } = await import(new URL('image-filters.js', dist).href);
 
 const ROWS = Number(process.env.AIMS_BENCH_ROWS ?? 1_000_000);
+// AIMS_BENCH_DB_URL=postgres://… runs the same bench on PostgreSQL (a database you can throw away).
+const pgUrl = process.env.AIMS_BENCH_DB_URL;
 const keep = process.env.AIMS_BENCH_DB;
-const dir = keep ? null : mkdtempSync(join(tmpdir(), 'aims-bench-'));
-const file = keep ?? join(dir, 'aims.db');
-const database = await openDatabase(`sqlite:${file}`);
+const dir = keep || pgUrl ? null : mkdtempSync(join(tmpdir(), 'aims-bench-'));
+const file = keep ?? (dir ? join(dir, 'aims.db') : null);
+const url = pgUrl ?? `sqlite:${file}`;
+const database = await openDatabase(url);
 
 // Deterministic generator (mulberry32) so runs compare.
 let seed = 1234;
@@ -226,7 +229,8 @@ if (existing < ROWS) {
     `insert: ${(ROWS - existing).toLocaleString('en')} frames in ${seconds.toFixed(1)} s = ${Math.round((ROWS - existing) / seconds).toLocaleString('en')} rows/s`,
   );
   // Planner statistics, as `aims` would keep them after a large ingest.
-  await sql`analyze`.execute(database.db);
+  // PostgreSQL also needs the visibility map for index-only scans.
+  await (database.dialect.name === 'postgres' ? sql`vacuum analyze` : sql`analyze`).execute(database.db);
 }
 const total = await count();
 
@@ -250,7 +254,9 @@ const nightOf = (i) => new Date(START_MS + ((i * 37) % nights) * DAY).toISOStrin
 const page = (filters, opts = {}) => queryImages(database, filters, { limit: 50, ...opts });
 const show = (p) => `total ${p.total ?? '-'}, ${p.items.length} items`;
 
-console.log(`\ncatalog: ${total.toLocaleString('en')} frames, SQLite ${file}`);
+console.log(
+  `\ncatalog: ${total.toLocaleString('en')} frames, ${database.dialect.name} ${pgUrl ? pgUrl.replace(/\/\/[^@]*@/, '//') : file}`,
+);
 const RUNS = 30;
 await time('first page, newest first, with total', RUNS, async () => show(await page({})));
 await time('first page, newest first, no total', RUNS, async () => show(await page({}, { withTotal: false })));
