@@ -27,57 +27,67 @@ export function minmaxLimits(sorted: Float64Array): [number, number] {
 }
 
 /**
- * IRAF zscale (Tody 1986): fit a line to the sorted sample by least squares with iterative
- * k-sigma rejection; the display range is the median ± (slope / contrast) × half the sample,
- * clipped to the sample's extremes. A flat sample (slope 0) gives its min/max.
+ * IRAF zscale (Tody 1986), as astropy's ZScaleInterval does it: fit a line to the sorted sample by
+ * least squares, reject points beyond 2.5σ of the line and grow each rejection by 1 % of the
+ * sample (star wings sit next to star cores in sorted order), refit, at most 5 times. The display
+ * range is the median ± (slope / contrast) × half the sample, clipped to the sample's extremes.
+ * When more than half the sample is rejected, the line means nothing: min/max.
  */
 export function zscaleLimits(sorted: Float64Array, contrast = 0.25): [number, number] {
   const n = sorted.length;
   if (n === 0) return [0, 1];
   const lo = sorted[0]!;
   const hi = sorted[n - 1]!;
-  if (n < 5) return [lo, hi];
-  const center = Math.floor((n - 1) / 2);
-  const median = n % 2 ? sorted[center]! : 0.5 * (sorted[center]! + sorted[center + 1]!);
-  const keep = new Uint8Array(n).fill(1);
+  const minGood = Math.max(5, Math.floor(n * 0.5));
+  const grow = Math.max(1, Math.floor(n * 0.01));
+  const bad = new Uint8Array(n);
+  let good = n;
+  let lastGood = n + 1;
   let slope = 0;
-  let intercept = median;
-  for (let iteration = 0; iteration < 5; iteration++) {
+  for (let iteration = 0; iteration < 5 && good < lastGood && good >= minGood; iteration++) {
     let sx = 0;
     let sy = 0;
     let sxx = 0;
     let sxy = 0;
     let count = 0;
     for (let i = 0; i < n; i++) {
-      if (!keep[i]) continue;
-      const x = i - center;
+      if (bad[i]) continue;
       const y = sorted[i]!;
-      sx += x;
+      sx += i;
       sy += y;
-      sxx += x * x;
-      sxy += x * y;
+      sxx += i * i;
+      sxy += i * y;
       count++;
     }
-    if (count < n / 2) break;
     const denominator = count * sxx - sx * sx;
     if (denominator === 0) break;
     slope = (count * sxy - sx * sy) / denominator;
-    intercept = (sy - slope * sx) / count;
-    let sumSq = 0;
-    for (let i = 0; i < n; i++) if (keep[i]) sumSq += (sorted[i]! - (intercept + slope * (i - center))) ** 2;
-    const sigma = Math.sqrt(sumSq / count);
-    let rejected = 0;
-    for (let i = 0; i < n; i++) {
-      if (keep[i] && Math.abs(sorted[i]! - (intercept + slope * (i - center))) > 2.5 * sigma) {
-        keep[i] = 0;
-        rejected++;
-      }
-    }
-    if (rejected === 0) break;
+    const intercept = (sy - slope * sx) / count;
+    let mean = 0;
+    for (let i = 0; i < n; i++) if (!bad[i]) mean += sorted[i]! - (intercept + slope * i);
+    mean /= count;
+    let variance = 0;
+    for (let i = 0; i < n; i++) if (!bad[i]) variance += (sorted[i]! - (intercept + slope * i) - mean) ** 2;
+    const threshold = 2.5 * Math.sqrt(variance / count);
+    const rejected = new Uint8Array(n);
+    for (let i = 0; i < n; i++)
+      if (bad[i] || Math.abs(sorted[i]! - (intercept + slope * i)) > threshold) rejected[i] = 1;
+    // Grow: a window of `grow` points centred on each rejected one (numpy convolve, mode 'same').
+    const left = Math.floor((grow - 1) / 2);
+    const right = grow - 1 - left;
+    bad.fill(0);
+    for (let i = 0; i < n; i++)
+      if (rejected[i]) for (let j = Math.max(0, i - right); j <= Math.min(n - 1, i + left); j++) bad[j] = 1;
+    lastGood = good;
+    good = 0;
+    for (let i = 0; i < n; i++) if (!bad[i]) good++;
   }
+  if (good < minGood) return [lo, hi];
+  const center = Math.floor((n - 1) / 2);
+  const median = n % 2 ? sorted[center]! : 0.5 * (sorted[n / 2 - 1]! + sorted[n / 2]!);
   const scaled = slope / contrast;
-  const z1 = Math.max(lo, median - scaled * center);
-  const z2 = Math.min(hi, median + scaled * (n - 1 - center));
+  const z1 = Math.max(lo, median - (center - 1) * scaled);
+  const z2 = Math.min(hi, median + (n - center) * scaled);
   return z2 > z1 ? [z1, z2] : [lo, hi];
 }
 

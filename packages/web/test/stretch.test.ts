@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { SYSTEM_PYTHON } from '../../fits/test/fixtures.js';
+import { curveFunction, minmaxLimits, renderRgba, sortedSample, zscaleLimits } from '../src/lib/stretch.js';
+
+/** Sky 1000 ± 10 with 30 Gaussian stars and a few hot pixels: what a short exposure looks like. */
+function starField(width: number, height: number, seed: number): Float64Array {
+  let s = seed;
+  const random = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  const data = new Float64Array(width * height);
+  for (let i = 0; i < data.length; i++) {
+    const u = Math.max(random(), 1e-12);
+    data[i] = 1000 + 10 * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+  }
+  for (let k = 0; k < 30; k++) {
+    const x0 = random() * width;
+    const y0 = random() * height;
+    const peak = 200 + random() * 20000;
+    for (let y = Math.max(0, Math.floor(y0 - 8)); y < Math.min(height, y0 + 8); y++)
+      for (let x = Math.max(0, Math.floor(x0 - 8)); x < Math.min(width, x0 + 8); x++)
+        data[y * width + x]! += peak * Math.exp(-((x - x0) ** 2 + (y - y0) ** 2) / (2 * 1.5 ** 2));
+  }
+  for (let k = 0; k < 5; k++) data[Math.floor(random() * data.length)] = 65535;
+  return data;
+}
+
+function astropyZscale(values: Float64Array): [number, number] {
+  const run = spawnSync(SYSTEM_PYTHON, [fileURLToPath(new URL('./support/zscale-oracle.py', import.meta.url))], {
+    input: JSON.stringify(Array.from(values)),
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout) as [number, number];
+}
+
+describe('display stretch', () => {
+  it('zscale limits agree with astropy ZScaleInterval on a star field', () => {
+    for (const seed of [1, 2, 3]) {
+      const data = starField(120, 100, seed);
+      const sample = sortedSample(data, data.length);
+      expect(sample.length).toBe(data.length);
+      const [lo, hi] = zscaleLimits(sample);
+      const [refLo, refHi] = astropyZscale(sample);
+      // Both hug the sky (1000 ± 10) and ignore the stars and hot pixels.
+      expect(lo).toBeGreaterThan(950);
+      expect(hi).toBeLessThan(1200);
+      const width = refHi - refLo;
+      expect(Math.abs(lo - refLo)).toBeLessThan(0.01 * width);
+      expect(Math.abs(hi - refHi)).toBeLessThan(0.01 * width);
+    }
+  });
+
+  it('minmax spans the sample; a flat frame does not divide by zero', () => {
+    const data = starField(50, 40, 7);
+    const sample = sortedSample(data);
+    expect(minmaxLimits(sample)).toEqual([Math.min(...data), 65535]);
+    const flat = sortedSample(new Float64Array(100).fill(5));
+    expect(zscaleLimits(flat)).toEqual([5, 5]);
+    const rgba = renderRgba(new Float64Array(4).fill(5), 2, 2, 'linear', [5, 5]);
+    expect(Array.from(rgba.subarray(0, 4))).toEqual([0, 0, 0, 255]);
+  });
+
+  it('curves map the limits to 0 and 1 and order values', () => {
+    for (const curve of ['linear', 'log', 'asinh'] as const) {
+      const f = curveFunction(curve, 100, 200);
+      expect(f(100)).toBe(0);
+      expect(f(200)).toBeCloseTo(1, 12);
+      expect(f(50)).toBe(0);
+      expect(f(300)).toBeCloseTo(1, 12);
+      expect(f(150)).toBeGreaterThan(f(120));
+    }
+    // log and asinh lift the faint end above linear.
+    expect(curveFunction('log', 0, 1)(0.1)).toBeGreaterThan(curveFunction('asinh', 0, 1)(0.1));
+    expect(curveFunction('asinh', 0, 1)(0.1)).toBeGreaterThan(0.1);
+  });
+
+  it('renders FITS rows bottom-up and blank pixels transparent', () => {
+    // Row 0 (FITS y = 1) is the bottom of the display.
+    const data = Float64Array.from([0, 0, 10, Number.NaN]);
+    const rgba = renderRgba(data, 2, 2, 'linear', [0, 10]);
+    // Display row 0 is FITS row 1: values 10 and NaN.
+    expect(Array.from(rgba.subarray(0, 8))).toEqual([255, 255, 255, 255, 0, 0, 0, 0]);
+    expect(Array.from(rgba.subarray(8, 16))).toEqual([0, 0, 0, 255, 0, 0, 0, 255]);
+  });
+});
