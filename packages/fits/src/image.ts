@@ -42,10 +42,23 @@ async function readPlainImage(source: ByteSource, hdu: ImageHdu, options: ReadIm
   }
   const region = imageRegion(hdu, options);
   const transform = pixelTransform(hdu.bitpix, hdu.header);
-  const sink = allocatePixels(region, transform.float64, options);
-
   const rowBytes = region.width * bytesPerPixel;
   const planeBytes = rowBytes * (hdu.axes[1] ?? (region.width > 0 ? 1 : 0));
+
+  // A file known to end before the last byte asked for fails now, before the output is allocated.
+  const lastPlane = region.planes[region.planes.length - 1];
+  if (source.size !== undefined && lastPlane !== undefined && region.pixelCount > 0) {
+    const end = hdu.dataOffset + lastPlane * planeBytes + region.rowEnd * rowBytes;
+    if (end > source.size) {
+      throw new FitsError(
+        FitsErrorCode.TRUNCATED,
+        `HDU ${hdu.index}: the file ends at byte ${source.size}, before the data unit's byte ${end}`,
+        { byteOffset: source.size, hduIndex: hdu.index },
+      );
+    }
+  }
+  const sink = allocatePixels(region, transform.float64, options);
+
   const rowsPerChunk = Math.max(1, Math.floor(READ_CHUNK_BYTES / Math.max(1, rowBytes)));
   let out = 0;
   for (const plane of region.planes) {
