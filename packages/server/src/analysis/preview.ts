@@ -92,7 +92,7 @@ export class Downsampler {
           const start = base + ox * factor;
           for (let k = 0; k < factor; k++) {
             const v = data[start + k]!;
-            if (v === v && v !== Number.POSITIVE_INFINITY && v !== Number.NEGATIVE_INFINITY) {
+            if (Number.isFinite(v)) {
               s += v;
               n++;
             }
