@@ -50,8 +50,7 @@ function Chips({
             aria-pressed={active}
             onClick={() => onPick(active ? undefined : v.value)}
           >
-            {v.value}
-            {v.count !== undefined && <span className="chip-count">{v.count.toLocaleString('en-US')}</span>}
+            {v.value} {v.count !== undefined && <span className="chip-count">{v.count.toLocaleString('en-US')}</span>}
           </button>
         );
       })}

@@ -1,0 +1,88 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../src/App.js';
+import type { AuthConfig } from '../src/api/types.js';
+
+interface Call {
+  url: string;
+  init: RequestInit | undefined;
+}
+
+/** A fetch that answers like the AIMS API: signed out, with the given sign-in configuration. */
+function fakeApi(config: AuthConfig, login: { status: number; body: unknown }) {
+  const calls: Call[] = [];
+  const json = (status: number, body: unknown) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    calls.push({ url, init });
+    if (url.startsWith('/api/auth/config')) return json(200, config);
+    if (url.startsWith('/api/user/me')) return json(401, { error: 'Unauthorized', message: 'authentication required' });
+    if (url.startsWith('/api/auth/login')) return json(login.status, login.body);
+    return json(404, { error: 'Not Found', message: `no route ${url}` });
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  return calls;
+}
+
+const BASE: AuthConfig = {
+  signup: 'open',
+  password_min_length: 10,
+  google_client_id: null,
+  oidc: false,
+  public_read: false,
+  first_account: false,
+};
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('sign-in page', () => {
+  it('tells the first visitor of a fresh install that they become the administrator', async () => {
+    fakeApi({ ...BASE, first_account: true }, { status: 500, body: {} });
+    render(<App />);
+    expect(await screen.findByRole('button', { name: 'Create the admin account' })).toBeTruthy();
+    expect(screen.getByRole('note').textContent).toContain('becomes the administrator');
+    expect(screen.queryByRole('tab')).toBeNull();
+    expect(screen.getByText('At least 10 characters.')).toBeTruthy();
+  });
+
+  it('offers no sign-up when the policy is closed, shows the OIDC provider, and says why a sign-in failed', async () => {
+    const calls = fakeApi(
+      { ...BASE, signup: 'closed', oidc: true },
+      { status: 401, body: { error: 'Unauthorized', message: 'invalid e-mail or password' } },
+    );
+    render(<App />);
+    const submit = await screen.findByRole('button', { name: 'Sign in' });
+    expect(screen.queryByRole('tab', { name: 'Create account' })).toBeNull();
+    expect(screen.queryByRole('note')).toBeNull();
+    const oidc = screen.getByRole('link', { name: /OpenID Connect/ });
+    expect(oidc.getAttribute('href')).toBe('/api/auth/oidc/login');
+
+    fireEvent.change(screen.getByLabelText('E-mail'), { target: { value: 'someone@example.org' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'not the password' } });
+    fireEvent.click(submit);
+    expect((await screen.findByRole('alert')).textContent).toBe('Wrong e-mail or password.');
+
+    const login = calls.find((c) => c.url === '/api/auth/login')!;
+    expect(login.init?.method).toBe('POST');
+    expect(login.init?.credentials).toBe('same-origin');
+    // The CSRF proof the server asks of cookie sessions.
+    expect((login.init?.headers as Record<string, string> | undefined)?.['X-Requested-With']).toBe('aims-web');
+    expect(JSON.parse(String(login.init?.body))).toEqual({
+      email: 'someone@example.org',
+      password: 'not the password',
+    });
+  });
+
+  it('offers sign-up under the approval policy and says accounts wait for an administrator', async () => {
+    fakeApi({ ...BASE, signup: 'approval' }, { status: 500, body: {} });
+    render(<App />);
+    fireEvent.click(await screen.findByRole('tab', { name: 'Create account' }));
+    expect(screen.getByText('New accounts wait for an administrator to activate them.')).toBeTruthy();
+    expect(screen.getByLabelText('Password').getAttribute('autocomplete')).toBe('new-password');
+  });
+});
