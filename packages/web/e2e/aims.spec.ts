@@ -137,11 +137,15 @@ test('a frame opens with its pixels, header and quality', async () => {
   await expect(admin.locator('.readout')).toContainText(/value \d/);
   await expect(admin.locator('.readout')).toContainText(/RA 10:19:3\d\.\d\d Dec \+19:5\d/);
   await admin.getByRole('button', { name: 'log' }).click();
+  await expect(admin.getByRole('button', { name: 'log' })).toHaveAttribute('aria-pressed', 'true');
+  await admin.getByRole('button', { name: 'asinh' }).click();
   // Header: searchable.
   await admin.getByPlaceholder('Search keyword, value, comment').fill('CCD-TEMP');
   await expect(admin.locator('.card-key')).toHaveText(['CCD-TEMP']);
   await admin.getByPlaceholder('Search keyword, value, comment').fill('');
   await expectNoHorizontalScroll(admin);
+  await admin.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.4);
+  await expect(admin.locator('.readout')).toContainText('RA');
   await shot(admin, 'frame');
 });
 

@@ -73,6 +73,7 @@ export function PixelViewer({ image, canDownload }: { image: ImageDetail; canDow
   const [curve, setCurve] = useState<StretchCurve>('asinh');
   const [limitsMode, setLimitsMode] = useState<StretchLimits>('zscale');
   const [readout, setReadout] = useState<Readout | null>(null);
+  const [preview, setPreview] = useState<'loading' | 'shown' | 'missing'>('loading');
   const canvas = useRef<HTMLCanvasElement>(null);
   const wcs = useWcs(image);
 
@@ -182,6 +183,14 @@ export function PixelViewer({ image, canDownload }: { image: ImageDetail; canDow
             className="viewer-preview"
             src={previewUrl(image.id, 'medium')}
             alt={`Preview of ${image.file_name}`}
+            onLoad={() => setPreview('shown')}
+            onError={() => setPreview('missing')}
+            fallback={
+              <p className="viewer-empty">
+                The server has no preview of this frame yet (previews are rendered at ingest).
+                {canDownload ? ' Load the pixels below to see the frame.' : ''}
+              </p>
+            }
           />
         )}
       </div>
@@ -219,7 +228,7 @@ export function PixelViewer({ image, canDownload }: { image: ImageDetail; canDow
         )}
         {!pixels && !progress && canDownload && (
           <span>
-            Showing the server's preview (asinh, zscale).{' '}
+            {preview === 'shown' ? "Showing the server's preview (asinh, zscale). " : ''}
             <button type="button" className="btn btn-small" onClick={() => setWanted(true)}>
               Load pixels ({formatBytes(size)})
             </button>{' '}
@@ -228,8 +237,8 @@ export function PixelViewer({ image, canDownload }: { image: ImageDetail; canDow
         )}
         {!canDownload && (
           <span className="muted">
-            Showing the server's stretched preview (asinh, zscale). Stretch controls, pixel values and RA/Dec under the
-            cursor work on the original file, which your account may not download.
+            {preview === 'shown' ? "Showing the server's stretched preview (asinh, zscale). " : ''}Stretch controls,
+            pixel values and RA/Dec under the cursor work on the original file, which your account may not download.
           </span>
         )}
       </div>
