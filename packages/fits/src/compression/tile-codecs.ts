@@ -5,6 +5,20 @@ import { plioDecode } from './plio.js';
 import { riceDecode } from './rice.js';
 import type { TileParameters } from './tile-parameters.js';
 
+/** Limits of the integers a ZBITPIX stores (8-bit FITS data are unsigned). */
+const STORED_RANGE: Partial<Record<number, [number, number]>> = { 8: [0, 255], 16: [-32768, 32767] };
+
+export function clampToStoredType(values: Int32Array, bitpix: number): void {
+  const range = STORED_RANGE[bitpix];
+  if (!range) return;
+  const [min, max] = range;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < min) values[i] = min;
+    else if (v > max) values[i] = max;
+  }
+}
+
 /**
  * Turns the compressed bytes of one tile into its integers (in the tile's own order, NAXIS1
  * fastest). The bit-level decoders live beside this file; this is only the dispatch and the
@@ -43,6 +57,9 @@ export async function decodeIntegerTile(
     }
     case 'HCOMPRESS_1':
       hcompressDecode(compressed, out, geometry.width, geometry.height, params.hcompressSmooth);
+      // Lossy HCOMPRESS (SCALE > 0) can overshoot the stored type by a few counts (−32782 in a
+      // 16-bit frame); CFITSIO clamps, and without it a saturated star would wrap to black.
+      if (params.hcompressScale > 0) clampToStoredType(out, params.bitpix);
       return out;
     case 'GZIP_1':
     case 'GZIP_2': {

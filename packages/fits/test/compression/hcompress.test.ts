@@ -332,3 +332,18 @@ describe('hcompressDecode rejects bad streams', () => {
     expectBadCompression(() => hcompressDecode(tooManyPlanes, new Int32Array(24), 6, 4, false), /bit planes/);
   });
 });
+
+describe('lossy HCOMPRESS values', () => {
+  it('are clamped to the range of the stored type, as CFITSIO does', async () => {
+    const { clampToStoredType } = await import('../../src/compression/tile-codecs.js');
+    const values = Int32Array.from([-32782, -32768, 0, 32767, 32790]);
+    clampToStoredType(values, 16);
+    expect(Array.from(values)).toEqual([-32768, -32768, 0, 32767, 32767]);
+    const bytes = Int32Array.from([-3, 0, 255, 260]);
+    clampToStoredType(bytes, 8);
+    expect(Array.from(bytes)).toEqual([0, 0, 255, 255]);
+    const wide = Int32Array.from([-40000, 40000]);
+    clampToStoredType(wide, 32);
+    expect(Array.from(wide)).toEqual([-40000, 40000]);
+  });
+});
