@@ -6,6 +6,7 @@
 // Needs the built server: `npx tsc -b packages/fits packages/server`.
 // AIMS_BENCH_DB=PATH keeps the catalog (reused when it already holds enough rows).
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ const { loadConfig } = await load('config/config.js');
 
 const ROWS = Number(process.env.AIMS_BENCH_ROWS ?? 1_000_000);
 const SECONDS = Number(process.env.AIMS_BENCH_SECONDS ?? 8);
-const CONNECTIONS = Number(process.env.AIMS_BENCH_CONNECTIONS ?? 10);
+const CONNECTIONS = Number(process.env.AIMS_BENCH_CONNECTIONS ?? 4);
 const ZIP_FILES = Number(process.env.AIMS_BENCH_ZIP_FILES ?? 16);
 const ZIP_FILE_MB = Number(process.env.AIMS_BENCH_ZIP_FILE_MB ?? 32);
 const scratch = mkdtempSync(join(tmpdir(), 'aims-api-bench-'));
@@ -56,8 +57,18 @@ const TARGETS = Array.from({ length: 400 }, (_, i) => ({
 const START_MS = Date.UTC(2021, 0, 1);
 const DAY = 86_400_000;
 const EMPTY_QUALITY = {
-  background: null, noise: null, star_count: null, fwhm_px: null, fwhm_arcsec: null, hfr_px: null,
-  eccentricity: null, snr_weight: null, saturated_fraction: null, level: null, uniformity: null, analysis_note: null,
+  background: null,
+  noise: null,
+  star_count: null,
+  fwhm_px: null,
+  fwhm_arcsec: null,
+  hfr_px: null,
+  eccentricity: null,
+  snr_weight: null,
+  saturated_fraction: null,
+  level: null,
+  uniformity: null,
+  analysis_note: null,
 };
 
 function frame(n, root = '/bench') {
@@ -69,28 +80,79 @@ function frame(n, root = '/bench') {
   const target = pick(TARGETS);
   const fwhm = light ? 1.2 + rnd() * 3 : null;
   const metadata = {
-    date_obs: d.toISOString().slice(0, 19), date_obs_ms: ms, mjd_obs: ms / DAY + 40587, jd_obs: ms / DAY + 2440587.5,
+    date_obs: d.toISOString().slice(0, 19),
+    date_obs_ms: ms,
+    mjd_obs: ms / DAY + 40587,
+    jd_obs: ms / DAY + 2440587.5,
     night: new Date(START_MS + nightIndex * DAY).toISOString().slice(0, 10),
     time_of_day_min: d.getUTCHours() * 60 + d.getUTCMinutes(),
     exptime: type === 'bias' ? 0 : pick([30, 60, 120, 300]),
-    object_name: light ? target.name : null, image_type: type, image_type_raw: type.toUpperCase(),
+    object_name: light ? target.name : null,
+    image_type: type,
+    image_type_raw: type.toUpperCase(),
     ra_deg: light ? (target.ra + (rnd() - 0.5) * 0.4 + 360) % 360 : null,
     dec_deg: light ? Math.max(-90, Math.min(90, target.dec + (rnd() - 0.5) * 0.4)) : null,
-    position_source: light ? 'ra_dec' : null, filter_name: type === 'dark' || type === 'bias' ? null : pick(FILTERS),
-    ccd_temp: -25 + rnd() * 30, set_temp: -15, gain: 100, offset: 10, xbinning: 1, ybinning: 1,
-    telescope: pick(TELESCOPES), observatory: 'Bench Observatory', site_lat_deg: 32, site_lon_deg: -110,
-    site_elev_m: 1500, instrument: 'QHY600M', camera: 'QHY600M', focal_length_mm: 1600, aperture_mm: 300,
-    pixel_size_um: 3.76, focuser_position: null, focuser_temp: null, airmass: light ? 1 + rnd() : null,
-    airmass_computed: false, altitude_deg: null, azimuth_deg: null, observer: null, program: null,
-    software: 'N.I.N.A.', bayer_pattern: null, naxis: 2, naxis1: 9576, naxis2: 6388, naxis3: null, bitpix: 16,
-    pixel_scale_arcsec: 0.48, fov_width_deg: 1.28, fov_height_deg: 0.85, footprint: null, sun_alt_deg: -30,
-    moon_illumination: rnd(), moon_separation_deg: rnd() * 180, moon_alt_deg: null,
+    position_source: light ? 'ra_dec' : null,
+    filter_name: type === 'dark' || type === 'bias' ? null : pick(FILTERS),
+    ccd_temp: -25 + rnd() * 30,
+    set_temp: -15,
+    gain: 100,
+    offset: 10,
+    xbinning: 1,
+    ybinning: 1,
+    telescope: pick(TELESCOPES),
+    observatory: 'Bench Observatory',
+    site_lat_deg: 32,
+    site_lon_deg: -110,
+    site_elev_m: 1500,
+    instrument: 'QHY600M',
+    camera: 'QHY600M',
+    focal_length_mm: 1600,
+    aperture_mm: 300,
+    pixel_size_um: 3.76,
+    focuser_position: null,
+    focuser_temp: null,
+    airmass: light ? 1 + rnd() : null,
+    airmass_computed: false,
+    altitude_deg: null,
+    azimuth_deg: null,
+    observer: null,
+    program: null,
+    software: 'N.I.N.A.',
+    bayer_pattern: null,
+    naxis: 2,
+    naxis1: 9576,
+    naxis2: 6388,
+    naxis3: null,
+    bitpix: 16,
+    pixel_scale_arcsec: 0.48,
+    fov_width_deg: 1.28,
+    fov_height_deg: 0.85,
+    footprint: null,
+    sun_alt_deg: -30,
+    moon_illumination: rnd(),
+    moon_separation_deg: rnd() * 180,
+    moon_alt_deg: null,
   };
   return {
-    root, rel_path: `${metadata.night}/f${n}.fits`, size_bytes: 122_000_000, mtime_ms: ms + 5000, inode: n,
-    sha256: n.toString(16).padStart(64, '0'), hdu_index: 0, metadata, normalization: null,
-    quality: light ? { ...EMPTY_QUALITY, fwhm_arcsec: fwhm, fwhm_px: fwhm / 0.48, star_count: Math.floor(rnd() * 3000) } : null,
-    score: { quality_score: light ? rnd() * 100 : null, quality_flag: rnd() > 0.5, quality_components: null, quality_version: 1 },
+    root,
+    rel_path: `${metadata.night}/f${n}.fits`,
+    size_bytes: 122_000_000,
+    mtime_ms: ms + 5000,
+    inode: n,
+    sha256: n.toString(16).padStart(64, '0'),
+    hdu_index: 0,
+    metadata,
+    normalization: null,
+    quality: light
+      ? { ...EMPTY_QUALITY, fwhm_arcsec: fwhm, fwhm_px: fwhm / 0.48, star_count: Math.floor(rnd() * 3000) }
+      : null,
+    score: {
+      quality_score: light ? rnd() * 100 : null,
+      quality_flag: rnd() > 0.5,
+      quality_components: null,
+      quality_version: 1,
+    },
     headers: [{ index: 0, type: 'IMAGE', cards: [{ key: 'EXPTIME', value: metadata.exptime, comment: '' }] }],
   };
 }
@@ -111,7 +173,14 @@ async function insertFrames(database, frames) {
 
 const database = await openDatabase(`sqlite:${dbFile}`);
 const count = async () =>
-  Number((await database.db.selectFrom('images').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await database.db
+        .selectFrom('images')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 let total = await count();
 if (total < ROWS) {
   const t0 = performance.now();
@@ -122,18 +191,29 @@ if (total < ROWS) {
     if (n % 200_000 < 6000) console.log(`  generated ${n.toLocaleString('en')} frames`);
   }
   await sql`analyze`.execute(database.db);
-  console.log(`generated ${(ROWS - total).toLocaleString('en')} frames in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(
+    `generated ${(ROWS - total).toLocaleString('en')} frames in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+  );
   total = await count();
 }
 
 // ——— the server, as `aims serve` builds it ———
-const config = loadConfig({ AIMS_DATA_DIR: join(scratch, 'data'), AIMS_LOG_LEVEL: 'silent' }, {
-  databaseUrl: `sqlite:${dbFile}`,
-});
+const config = loadConfig(
+  { AIMS_DATA_DIR: join(scratch, 'data'), AIMS_LOG_LEVEL: 'silent' },
+  {
+    databaseUrl: `sqlite:${dbFile}`,
+  },
+);
 const email = `bench-${Date.now()}@example.org`;
 const { user } = await createUser(database, { email, role: 'admin', canDownload: true });
 const secret = generateApiToken();
-await createApiToken(database, { userId: user.id, name: 'bench', tokenHash: secret.hash, prefix: secret.prefix, expiresAt: null });
+await createApiToken(database, {
+  userId: user.id,
+  name: 'bench',
+  tokenHash: secret.hash,
+  prefix: secret.prefix,
+  expiresAt: null,
+});
 const app = await buildApp({ config, database, logger: false });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const base = `http://127.0.0.1:${app.server.address().port}`;
@@ -143,37 +223,67 @@ function cannon(path) {
   return new Promise((resolve, reject) => {
     const times = [];
     const instance = autocannon(
-      { url: `${base}${path}`, connections: CONNECTIONS, duration: SECONDS, headers: auth },
+      { url: `${base}${path}`, connections: CONNECTIONS, duration: SECONDS, headers: auth, timeout: 60 },
       (error, result) => (error ? reject(error) : resolve({ result, times })),
     );
     instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
   });
 }
 
-const q = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+const q = (sorted, p) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(1) : '-';
 const target = TARGETS[7];
 const CASES = [
   ['first page, newest first', '/api/images?limit=50'],
   ['telescope=Winer (any case)', '/api/images?telescope=winer&limit=50'],
   ['filter_name=lrg & min_temp=-10', '/api/images?filter_name=lrg&min_temp=-10&limit=50'],
   ['one night, best quality first', '/api/images?night=2022-06-01&sort=-quality_score&limit=50'],
-  ['22:00–04:00 & date range', '/api/images?start_time=22:00&end_time=04:00&date_from=2022-01-01&date_to=2022-03-31&limit=50'],
-  ['cone search r=0.5° (a target)', `/api/images?ra=${target.ra.toFixed(4)}&dec=${target.dec.toFixed(4)}&radius=0.5&limit=50`],
-  ['cone search r=5° + filter', `/api/images?ra=${target.ra.toFixed(4)}&dec=${target.dec.toFixed(4)}&radius=5&filter_name=ha&limit=50`],
+  [
+    '22:00–04:00 & date range',
+    '/api/images?start_time=22:00&end_time=04:00&date_from=2022-01-01&date_to=2022-03-31&limit=50',
+  ],
+  [
+    'cone search r=0.5° (a target)',
+    `/api/images?ra=${target.ra.toFixed(4)}&dec=${target.dec.toFixed(4)}&radius=0.5&limit=50`,
+  ],
+  [
+    'cone search r=5° + filter',
+    `/api/images?ra=${target.ra.toFixed(4)}&dec=${target.dec.toFixed(4)}&radius=5&filter_name=ha&limit=50`,
+  ],
   ['facets, one telescope', '/api/images/facets?telescope=RC8'],
   ['one image', '/api/images/123456'],
 ];
 
 console.log(`\nAPI on ${total.toLocaleString('en')} frames (SQLite), ${CONNECTIONS} connections × ${SECONDS} s each`);
-console.log(`${'request'.padEnd(36)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}  total`);
+console.log(
+  `${'request'.padEnd(36)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'alone ms'.padStart(9)}  total`,
+);
+/**
+ * autocannon stops sending when its time is up, but requests already queued behind SQLite's one
+ * connection are still being answered: wait until the server is idle before the next case.
+ */
+async function idle() {
+  for (;;) {
+    const t0 = performance.now();
+    await fetch(`${base}/api/health`).then((r) => r.arrayBuffer());
+    if (performance.now() - t0 < 50) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 for (const [label, path] of CASES) {
+  await idle();
+  // One request alone first: the latency of a cold query with nothing else running.
+  const t0 = performance.now();
   const probe = await fetch(`${base}${path}`, { headers: auth });
   const body = await probe.json();
+  const alone = performance.now() - t0;
+  await idle();
   const { result, times } = await cannon(path);
   times.sort((a, b) => a - b);
   const bad = result.non2xx + result.errors;
   console.log(
-    `${label.padEnd(36)} ${result.requests.average.toFixed(0).padStart(8)} ${q(times, 0.5).toFixed(1).padStart(8)} ${q(times, 0.95).toFixed(1).padStart(8)}  ${body.total ?? (probe.status === 200 ? '' : probe.status)}${bad ? `  (${bad} failed)` : ''}`,
+    `${label.padEnd(36)} ${result.requests.average.toFixed(1).padStart(8)} ${q(times, 0.5).padStart(8)} ${q(times, 0.95).padStart(8)} ${alone.toFixed(1).padStart(9)}  ${body.total ?? (probe.status === 200 ? '' : probe.status)}${bad ? `  (${bad} failed)` : ''}`,
   );
 }
 
@@ -192,9 +302,10 @@ for (let i = 0; i < ZIP_FILES; i++) {
   files.push(path);
 }
 const zipFrames = files.map((path, i) => ({
-  ...frame(ROWS + 1_000_000 + i, zipRoot),
+  ...frame(ROWS + i, zipRoot),
   rel_path: path.slice(zipRoot.length + 1),
-  sha256: (0xfeed0000 + i).toString(16).padStart(64, 'f'),
+  // Unique per run: a kept catalog (AIMS_BENCH_DB) collects these rows run after run.
+  sha256: randomBytes(32).toString('hex'),
   size_bytes: ZIP_FILE_MB << 20,
 }));
 await inTransaction(database, (tx) => insertFrames(tx, zipFrames));
@@ -242,10 +353,18 @@ await zip0(); // warm the page cache for both
 const aims = best([await aimsZip(), await aimsZip(), await aimsZip()]);
 clearInterval(sampler);
 const zip = best([await zip0(), await zip0(), await zip0()]);
-console.log(`\nZIP of ${ZIP_FILES} files × ${ZIP_FILE_MB} MiB (${megabytes.toFixed(0)} MB, stored), best of 3, warm page cache`);
-console.log(`  AIMS POST /api/downloads   ${(aims.bytes / 1e6 / aims.seconds).toFixed(0).padStart(6)} MB/s  (${aims.seconds.toFixed(2)} s, SHA-256 of every file computed on the way)`);
-console.log(`  zip -0 to a pipe           ${(zip.bytes / 1e6 / zip.seconds).toFixed(0).padStart(6)} MB/s  (${zip.seconds.toFixed(2)} s)`);
-console.log(`  server RSS during the ZIPs: ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, ${(rssPeak / 2 ** 20).toFixed(0)} MiB peak`);
+console.log(
+  `\nZIP of ${ZIP_FILES} files × ${ZIP_FILE_MB} MiB (${megabytes.toFixed(0)} MB, stored), best of 3, warm page cache`,
+);
+console.log(
+  `  AIMS POST /api/downloads   ${(aims.bytes / 1e6 / aims.seconds).toFixed(0).padStart(6)} MB/s  (${aims.seconds.toFixed(2)} s, SHA-256 of every file computed on the way)`,
+);
+console.log(
+  `  zip -0 to a pipe           ${(zip.bytes / 1e6 / zip.seconds).toFixed(0).padStart(6)} MB/s  (${zip.seconds.toFixed(2)} s)`,
+);
+console.log(
+  `  server RSS during the ZIPs: ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, ${(rssPeak / 2 ** 20).toFixed(0)} MiB peak`,
+);
 
 await app.close();
 await database.close();
