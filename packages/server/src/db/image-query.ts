@@ -6,7 +6,7 @@
  *       and ignores offset; next_cursor is null on the last page. limit default 50, at most 1000.
  *   iterateImages(db, filters, { sort?, batchSize? }?): AsyncGenerator<CatalogImage>   all matches by keyset (ZIP)
  *   countImages(db, filters): Promise<number>
- *   imageConditions(eb, filters)      the WHERE parts, for other queries over images
+ *   imageConditions(eb, filters, headerShape?)  the WHERE parts, for other queries over images
  *   (facets and nights: image-stats.ts)
  *
  * Filters are validated here as well (ImageQueryError BAD_FILTER/BAD_SORT/BAD_CURSOR).
@@ -53,26 +53,39 @@ const SORT_REFS: Record<SortColumn, keyof ImageItemRow> = {
   id: 'id',
 };
 
-/**
- * `header.KEY` as a semi-join on image_keywords. Two shapes, chosen by what else narrows the query,
- * because SQLite's planner cannot cost them against each other (measured at 1M frames: 2–5 s vs ms):
- * with a narrow filter (a day, a night, an object, a cone) each candidate frame is checked through
- * (image_id, key, …); alone, the keyword index finds the frames (key, value, image_id).
- */
-function headerCondition(eb: ImagesEb, h: HeaderFilter, probeEachRow: boolean): Expression<SqlBool> {
-  let keywords = eb.selectFrom('image_keywords').select('image_keywords.image_id').where('key', '=', h.key);
+type KeywordsEb = ExpressionBuilder<Schema, 'image_keywords'>;
+
+/** The keyword rows a header filter matches (served by (key, num_value|str_value, image_id)). */
+function keywordMatch(k: KeywordsEb, h: HeaderFilter): Expression<SqlBool> {
   const n = Number(h.value);
-  if (h.op === '=') {
-    const text = h.value.toLowerCase();
-    // FITS logical values: T/F as written in headers, true/false as people type them.
-    const str = text === 'true' ? 't' : text === 'false' ? 'f' : text;
-    keywords = keywords.where((k) =>
-      h.value !== '' && Number.isFinite(n)
-        ? k.or([k('num_value', '=', n), k('str_value', '=', str)])
-        : k('str_value', '=', str),
-    );
-  } else keywords = keywords.where('num_value', h.op, n);
-  return probeEachRow
+  if (h.op !== '=') return k.and([k('key', '=', h.key), k('num_value', h.op, n)]);
+  const text = h.value.toLowerCase();
+  // FITS logical values: T/F as written in headers, true/false as people type them.
+  const str = text === 'true' ? 't' : text === 'false' ? 'f' : text;
+  return k.and([
+    k('key', '=', h.key),
+    h.value !== '' && Number.isFinite(n)
+      ? k.or([k('num_value', '=', n), k('str_value', '=', str)])
+      : k('str_value', '=', str),
+  ]);
+}
+
+/**
+ * How a `header.KEY` filter joins image_keywords. SQLite's planner cannot cost the two shapes
+ * against each other (measured at 1M frames: seconds against milliseconds either way round):
+ *   'probe': each candidate frame is checked through (image_id, key, …) — right when other filters
+ *            narrow the frames (a day, a night, an object, a cone), or when the keyword matches so
+ *            many frames that reading them in sort order finds a page at once;
+ *   'list':  the keyword index lists the frames — right when it matches few.
+ */
+export type HeaderShape = 'probe' | 'list';
+
+function headerCondition(eb: ImagesEb, h: HeaderFilter, shape: HeaderShape): Expression<SqlBool> {
+  const keywords = eb
+    .selectFrom('image_keywords')
+    .select('image_keywords.image_id')
+    .where((k) => keywordMatch(k, h));
+  return shape === 'probe'
     ? eb.exists(keywords.whereRef('image_keywords.image_id', '=', 'images.id'))
     : eb('images.id', 'in', keywords);
 }
@@ -105,7 +118,7 @@ function objectCondition(eb: ImagesEb, object: string): Expression<SqlBool> {
   return sql<SqlBool>`object_key like ${pattern} escape '\\'`;
 }
 
-export function imageConditions(eb: ImagesEb, input: ImageFilters): Expression<SqlBool> {
+export function imageConditions(eb: ImagesEb, input: ImageFilters, headerShape?: HeaderShape): Expression<SqlBool> {
   const f = validateImageFilters(input);
   const parts: Expression<SqlBool>[] = [];
   if (f.date !== undefined) {
@@ -136,8 +149,8 @@ export function imageConditions(eb: ImagesEb, input: ImageFilters): Expression<S
   if (f.image_type !== undefined) parts.push(eb('image_type', '=', f.image_type));
   if (f.ra !== undefined && f.dec !== undefined && f.radius !== undefined)
     parts.push(coneCondition(eb, f.ra, f.dec, f.radius));
-  const probe = isNarrow(f);
-  for (const h of f.header ?? []) parts.push(headerCondition(eb, h, probe));
+  const shape = headerShape ?? (isNarrow(f) ? 'probe' : 'list');
+  for (const h of f.header ?? []) parts.push(headerCondition(eb, h, shape));
   if (f.missing !== undefined) parts.push(eb('missing_since', f.missing ? 'is not' : 'is', null));
   return eb.and(parts);
 }
@@ -206,7 +219,8 @@ export async function queryImages(db: Db, filters: ImageFilters, options: PageOp
   const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
   const cursor = options.cursor ? decodeCursor(options.cursor, sort) : null;
   const col = SORT_REFS[sort.column];
-  const where = (eb: ImagesEb) => imageConditions(eb, filters);
+  const shape = await pageHeaderShape(db, filters);
+  const where = (eb: ImagesEb) => imageConditions(eb, filters, shape);
   let query = db.db.selectFrom('images').select(IMAGE_ITEM_COLUMNS).where(where);
   if (cursor) query = query.where((eb) => afterCursor(eb, sort, cursor));
   if (col !== 'id') {
@@ -233,6 +247,26 @@ export async function queryImages(db: Db, filters: ImageFilters, options: PageOp
         ? encodeCursor({ s: sort.column, d: sort.direction, v: last[col] as string | number | null, id: last.id })
         : null,
   };
+}
+
+/** Frames a keyword must match, as a share of the catalog, before a page reads frames in sort order. */
+const COMMON_KEYWORD_SHARE = 0.05;
+
+/** The header shape for a page query (counts always use the narrowness rule). */
+async function pageHeaderShape(db: Db, f: ImageFilters): Promise<HeaderShape | undefined> {
+  const first = f.header?.[0];
+  if (!first || isNarrow(f)) return undefined;
+  // Both counts come from indexes alone: the keyword index (covering) and the rowid's maximum.
+  const matches = await db.db
+    .selectFrom('image_keywords')
+    .where((k) => keywordMatch(k, first))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const frames = await db.db
+    .selectFrom('images')
+    .select((eb) => eb.fn.max('id').as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(matches.n) > COMMON_KEYWORD_SHARE * Number(frames.n ?? 0) ? 'probe' : 'list';
 }
 
 export async function countImages(db: Db, filters: ImageFilters): Promise<number> {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoredHdu } from '../../src/domain/image.js';
 import { type ImageFilters, parseImageFilters, parseSort, type SortSpec } from '../../src/db/image-filters.js';
-import { countImages, iterateImages, queryImages } from '../../src/db/image-query.js';
+import { countImages, imageConditions, iterateImages, queryImages } from '../../src/db/image-query.js';
 import { imageFacets, nightsSummary } from '../../src/db/image-stats.js';
 import { insertImage, markMissing, markPresent } from '../../src/db/images.repository.js';
 import { DIALECTS, useSharedTestDatabase } from '../support/databases.js';
@@ -163,6 +163,40 @@ for (const dialect of DIALECTS) {
     ])('%s', async (_label, filters, expected) => {
       expect(await find(filters)).toBe(expected);
       expect(await countImages(t.database, filters)).toBe(expected.length);
+    });
+
+    it('finds the same frames with either shape of a header filter', async () => {
+      for (const filters of [
+        { header: [{ key: 'EXPTIME', op: '<=', value: '60' }] },
+        { night: '2025-03-10', header: [{ key: 'SIMPLE', op: '=', value: 'true' }] },
+        {
+          header: [
+            { key: 'IMAGETYP', op: '=', value: 'dark frame' },
+            { key: 'NOPE', op: '>=', value: '1' },
+          ],
+        },
+      ] as ImageFilters[]) {
+        const ids = async (shape: 'probe' | 'list') =>
+          (
+            await t.database.db
+              .selectFrom('images')
+              .select('id')
+              .where((eb) => imageConditions(eb, filters, shape))
+              .orderBy('id')
+              .execute()
+          ).map((r) => names.get(r.id));
+        expect(await ids('probe'), JSON.stringify(filters)).toEqual(await ids('list'));
+      }
+      expect(
+        (
+          await t.database.db
+            .selectFrom('images')
+            .select('id')
+            .where((eb) => imageConditions(eb, { header: [{ key: 'EXPTIME', op: '<=', value: '60' }] }, 'probe'))
+            .orderBy('id')
+            .execute()
+        ).map((r) => names.get(r.id)),
+      ).toEqual(['B', 'C']);
     });
 
     it('filters on missing files', async () => {
