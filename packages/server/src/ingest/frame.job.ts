@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { type ByteSource, type Hdu, isFitsError, readImage } from '@aims/fits';
+import { type Hdu, isFitsError } from '@aims/fits';
 import { nodeInflate, openFits } from '@aims/fits/node';
-import { DEFAULT_MAX_PIXELS, emptyMetrics, measureFrame } from '../analysis/frame-metrics.js';
-import { orientationFromCd, type PreviewOptions, renderPreviews, renderPreviewsByRows } from '../analysis/preview.js';
+import { analyzeHdu } from '../analysis/analyze-hdu.js';
+import { DEFAULT_MAX_PIXELS } from '../analysis/frame-metrics.js';
+import { orientationFromCd, type PreviewOptions } from '../analysis/preview.js';
 import type { NormalizedMetadata, QualityMetrics, StoredHdu } from '../domain/image.js';
 import { previewLocation } from '../util/preview-paths.js';
 import { sha256File } from './content-hash.js';
@@ -14,7 +15,7 @@ export interface FrameJob {
   /** Headers, hash and catalog only: no pixels are read. */
   skipAnalysis: boolean;
   normalize: NormalizeOptions;
-  /** Largest frame measured whole; above it, bands of rows are measured (see analyzePixels). */
+  /** Largest frame read whole; above it, bands of rows are measured and previews streamed (analyzeHdu). */
   maxPixels?: number;
   /** Where previews go (AIMS_DATA_DIR/previews); none are rendered without it or with skipAnalysis. */
   previewDir?: string;
@@ -78,10 +79,24 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
     const primary = structure.hdus[0]?.header;
     const headers = primary && image.index !== 0 ? [primary, image.header] : [image.header];
     const metadata = normalizeHeaders(headers, job.normalize);
-    let quality: QualityMetrics | null = null;
-    if (!job.skipAnalysis)
-      quality = await analyzePixels(fits.source, image, metadata, job.maxPixels ?? DEFAULT_MAX_PIXELS);
     const { sha256, sizeBytes } = await hashing;
+    let quality: QualityMetrics | null = null;
+    if (!job.skipAnalysis) {
+      const m = metadata.values;
+      const previews = job.previewDir
+        ? { ...previewLocation(job.previewDir, sha256), ...orientation(image) }
+        : undefined;
+      const analysis = await analyzeHdu(fits.source, image, {
+        imageType: m.image_type,
+        pixelScaleArcsec: m.pixel_scale_arcsec,
+        bayerPattern: m.bayer_pattern,
+        saturationLevel: saturationLevel(image),
+        maxPixels: job.maxPixels ?? DEFAULT_MAX_PIXELS,
+        inflate: nodeInflate,
+        ...(previews ? { previews } : {}),
+      });
+      quality = analysis.metrics;
+    }
     const after = await stat(job.absPath);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
       return { ok: false, retry: true, code: 'CHANGED', reason: 'the file changed while it was being read' };
@@ -105,6 +120,12 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
   } finally {
     await fits?.close().catch(() => undefined);
   }
+}
+
+/** The level at which the camera saturates, when the header says (SATURATE, DATAMAX). */
+function saturationLevel(hdu: Hdu): number | null {
+  const value = hdu.header.number('SATURATE') ?? hdu.header.number('DATAMAX');
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : null;
 }
 
 /** North up from the CD matrix (or PC×CDELT) of the image header, when it has one. */
@@ -137,36 +158,4 @@ export function classifyFailure(error: unknown): FrameFailure {
   if (code && /^E[A-Z]+$/.test(code)) return { ok: false, retry: true, code, reason: `I/O error ${code}` };
   const message = error instanceof Error ? error.message : String(error);
   return { ok: false, retry: false, code: 'INTERNAL', reason: `unexpected error: ${message}` };
-}
-
-/**
- * Pixel metrics within bounded memory. A frame up to `maxPixels` is read whole; a larger one is
- * measured on a band of rows through its centre holding `maxPixels` pixels (documented in
- * analysis_note), so a 14 GB mosaic costs no more memory than a 200 MB frame.
- */
-async function analyzePixels(
-  source: import('@aims/fits').ByteSource,
-  hdu: Hdu,
-  metadata: NormalizedMetadata,
-  maxPixels: number,
-): Promise<QualityMetrics> {
-  const [width = 0, height = 0] = hdu.axes;
-  if (width <= 0 || height <= 0) return emptyMetrics('no image data in the file');
-  const m = metadata.values;
-  const rowsWanted = Math.max(1, Math.min(height, Math.floor(maxPixels / width)));
-  const start = Math.floor((height - rowsWanted) / 2);
-  const pixels = await readImage(source, hdu, {
-    rows: { start, end: start + rowsWanted },
-    plane: 0,
-    inflate: nodeInflate,
-  });
-  const metrics = measureFrame(
-    { width: pixels.width, height: pixels.height, data: pixels.data },
-    { imageType: m.image_type, pixelScaleArcsec: m.pixel_scale_arcsec, bayerPattern: m.bayer_pattern, maxPixels },
-  );
-  if (rowsWanted < height) {
-    const note = `frame of ${width}×${height} pixels measured on rows ${start + 1}–${start + rowsWanted} (${rowsWanted} rows through the centre)`;
-    return { ...metrics, analysis_note: metrics.analysis_note ? `${metrics.analysis_note}; ${note}` : note };
-  }
-  return metrics;
 }

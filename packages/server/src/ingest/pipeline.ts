@@ -256,6 +256,7 @@ export class IngestPipeline {
       absPath,
       skipAnalysis: this.options.skipAnalysis,
       normalize: this.options.normalize,
+      ...(this.options.previewDir ? { previewDir: this.options.previewDir } : {}),
     });
     if (!result.ok) {
       const retry = result.retry && entry.attempts < (this.options.maxAttempts ?? 5);

@@ -34,6 +34,8 @@ export interface NightOptions {
   width?: number;
   height?: number;
   styles?: HeaderStyle[];
+  /** One target, filter and exposure for every frame (a set of comparable frames). */
+  uniform?: boolean;
 }
 
 const TARGETS = [
@@ -145,13 +147,14 @@ export function writeSyntheticNight(dir: string, options: NightOptions): NightFr
   const seed = options.seed ?? 1;
   const frames: NightFrame[] = [];
   for (let i = 0; i < options.count; i++) {
-    const target = TARGETS[i % TARGETS.length]!;
+    const k = options.uniform ? 0 : i;
+    const target = TARGETS[k % TARGETS.length]!;
     const style = styles[i % styles.length]!;
     const draft = {
       style,
       object: target.object,
-      filter: FILTERS[i % FILTERS.length]!,
-      exptime: [30, 60, 120, 300][i % 4]!,
+      filter: FILTERS[k % FILTERS.length]!,
+      exptime: [30, 60, 120, 300][k % 4]!,
       ccdTemp: -10 - (i % 3) * 5,
       dateObs: new Date(startMs + i * cadence * 1000).toISOString().slice(0, 19),
       raDeg: target.raDeg,
