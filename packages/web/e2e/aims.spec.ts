@@ -4,6 +4,7 @@
  * a second account cannot download; deactivating it ends its session at the next request.
  * Each screen is saved to e2e/screenshots/.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -244,4 +245,20 @@ test('the admin pages list accounts, the ledger and the audit log; a deactivated
   await expect(admin.locator('code', { hasText: 'user.update' }).first()).toBeVisible();
   await expect(admin.locator('code', { hasText: /^download\./ }).first()).toBeVisible();
   await shot(admin, 'admin-audit');
+});
+
+test('a frame written into the watched folder shows up live', async () => {
+  await admin.goto(url());
+  const total = frames().length;
+  await expect(admin.getByRole('heading', { name: `${total} frames` })).toBeVisible();
+  // Let the event stream connect before the file appears.
+  await admin.waitForTimeout(1000);
+  execFileSync(process.execPath, [
+    fileURLToPath(new URL('./support/write-night.mjs', import.meta.url)),
+    join(process.env.AIMS_E2E_DIR!, 'images', 'late'),
+    '1',
+    '64',
+  ]);
+  await admin.getByRole('button', { name: '1 new frame — show' }).click({ timeout: 45_000 });
+  await expect(admin.getByRole('heading', { name: `${total + 1} frames` })).toBeVisible();
 });

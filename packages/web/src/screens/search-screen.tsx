@@ -2,12 +2,13 @@
  * Search: filters on the left (all of them in the URL), results on the right as a virtualized
  * table or a grid of previews, selection → ZIP download for accounts allowed to download.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { queryString } from '../api/client.js';
 import { api } from '../api/endpoints.js';
 import type { ImageFilters, ImageItem } from '../api/types.js';
 import { Empty, ErrorNote, Spinner } from '../components/status.js';
 import { useApi } from '../lib/use-api.js';
+import { type FrameEvent, useEvents } from '../lib/use-events.js';
 import { navigate } from '../lib/router.js';
 import { activeFilterCount, formatSearch, parseSearch, queryFilters, type SearchState } from '../lib/search-params.js';
 import { ColumnPicker } from './search/column-picker.js';
@@ -66,14 +67,30 @@ function NoFramesYet({ isAdmin }: { isAdmin: boolean }) {
 export function SearchScreen({ search, canDownload, isAdmin }: Props) {
   const state = useMemo(() => parseSearch(search), [search]);
   const apiFilters = useMemo(() => queryFilters(state.filters), [state.filters]);
-  const results = usePagedResults(apiFilters, state.sort);
+  const [refresh, setRefresh] = useState(0);
+  const [arrived, setArrived] = useState(0);
+  const results = usePagedResults(apiFilters, state.sort, refresh);
+  // New frames do not reshuffle the table under the user's eyes: a button offers them.
+  useEvents(
+    useCallback((frame: FrameEvent) => {
+      if (!frame.duplicate) setArrived((n) => n + 1);
+    }, []),
+  );
+  const showArrived = useCallback(() => {
+    setArrived(0);
+    setRefresh((r) => r + 1);
+  }, []);
+  // An empty catalog fills in by itself as the first frames arrive.
+  useEffect(() => {
+    if (arrived > 0 && results.total === 0) showArrived();
+  }, [arrived, results.total, showArrived]);
   const facetFilters = useMemo(() => {
     // Counts per filter, object, camera… under the other filters (not under themselves, else a
     // chosen chip would hide every other choice).
     const { filter_name: _f, object: _o, image_type: _t, camera: _c, telescope: _s, night: _n, ...rest } = apiFilters;
     return rest;
   }, [apiFilters]);
-  const facets = useApi((signal) => api.facets(facetFilters, signal), [JSON.stringify(facetFilters)]);
+  const facets = useApi((signal) => api.facets(facetFilters, signal), [JSON.stringify(facetFilters), refresh]);
   const [columns, setColumns] = useState(loadColumnChoice);
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
 
@@ -170,6 +187,11 @@ export function SearchScreen({ search, canDownload, isAdmin }: Props) {
           <a className="btn btn-small" href={`/api/images${exportQuery}`} download>
             Export CSV
           </a>
+          {arrived > 0 && (
+            <button type="button" className="btn btn-small btn-live" onClick={showArrived}>
+              {arrived} new frame{arrived === 1 ? '' : 's'} — show
+            </button>
+          )}
           <span className="spacer" />
           {canDownload && (
             <DownloadBar

@@ -48,8 +48,9 @@ export interface PagedResults {
   loadedRows(): ImageItem[];
 }
 
-export function usePagedResults(filters: ImageFilters, sort: string): PagedResults {
-  const key = JSON.stringify([filters, sort]);
+/** `refresh`: a number to bump when the same search must be run again (new frames arrived). */
+export function usePagedResults(filters: ImageFilters, sort: string, refresh = 0): PagedResults {
+  const key = JSON.stringify([filters, sort, refresh]);
   const pages = useRef(new Map<number, ImageItem[]>());
   const inFlight = useRef(new Set<number>());
   const generation = useRef(0);
@@ -62,7 +63,7 @@ export function usePagedResults(filters: ImageFilters, sort: string): PagedResul
       if (pages.current.has(page) || inFlight.current.has(page)) return;
       inFlight.current.add(page);
       const gen = generation.current;
-      const [f, s] = JSON.parse(key) as [ImageFilters, string];
+      const [f, s] = JSON.parse(key) as [ImageFilters, string, number];
       api.images(f, { sort: s, limit: PAGE_SIZE, offset: page * PAGE_SIZE, fields: RESULT_FIELDS }).then(
         (result) => {
           if (gen !== generation.current) return;
