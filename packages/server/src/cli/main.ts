@@ -1,3 +1,4 @@
+import { backupCommand } from './backup.command.js';
 import { headerCommand } from './header.command.js';
 import { ingestCommand } from './ingest.command.js';
 import { rescoreCommand } from './rescore.command.js';
@@ -8,6 +9,7 @@ import type { Command } from './command.js';
 
 /** Every `aims` sub-command. Each lives in its own `<name>.command.ts`. */
 const commands: Record<string, Command> = {
+  backup: backupCommand,
   header: headerCommand,
   ingest: ingestCommand,
   rescore: rescoreCommand,
