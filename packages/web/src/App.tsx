@@ -3,13 +3,14 @@
  * links the screens. Search is in the initial bundle (it is the first screen); frame detail, nights
  * and admin are loaded when first opened.
  */
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { mayDownload } from './api/types.js';
 import { ErrorNote, Spinner } from './components/status.js';
 import { AuthProvider, useAuth } from './lib/auth.js';
 import { Link, useLocation } from './lib/router.js';
 import { SearchScreen } from './screens/search-screen.js';
 import { SignInScreen } from './screens/sign-in-screen.js';
+import { applyTheme, savedTheme } from './lib/theme.js';
 
 const FrameScreen = lazy(() => import('./screens/frame-screen.js'));
 const NightsScreen = lazy(() => import('./screens/nights-screen.js'));
@@ -20,6 +21,25 @@ function NavLink({ href, children, current }: { href: string; children: string; 
     <Link href={href} className="nav-link" aria-current={current ? 'page' : undefined}>
       {children}
     </Link>
+  );
+}
+
+function ThemeButton() {
+  const [theme, setTheme] = useState(savedTheme);
+  const next = theme === 'dark' ? 'light' : 'dark';
+  return (
+    <button
+      type="button"
+      className="btn btn-small"
+      aria-label={`Switch to the ${next} theme`}
+      title={`Switch to the ${next} theme`}
+      onClick={() => {
+        applyTheme(next);
+        setTheme(next);
+      }}
+    >
+      <span aria-hidden="true">{theme === 'dark' ? '☀' : '☾'}</span>
+    </button>
   );
 }
 
@@ -68,6 +88,7 @@ function Shell() {
               view only
             </span>
           )}
+          <ThemeButton />
           <a className="nav-link" href="/api/docs">
             API
           </a>
