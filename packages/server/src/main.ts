@@ -5,6 +5,7 @@
  * stop accepting requests, stop discovering, let in-flight files finish (unfinished claims go back
  * to the queue), close the workers and the database.
  */
+import { renderMissingPreview } from './ingest/preview-on-demand.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/config.js';
@@ -68,7 +69,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     },
   };
 
-  const app = await buildApp({ config, database, events, ingest, version: serverVersion(), webDir: webDir() });
+  const app = await buildApp({
+    config,
+    database,
+    events,
+    ingest,
+    version: serverVersion(),
+    webDir: webDir(),
+    previews: (image, size) => renderMissingPreview(config.previewDir, image, size),
+  });
   log = (level, message, fields) => app.log.child({ component: 'ingest' })[level](fields ?? {}, message);
 
   try {
