@@ -21,6 +21,7 @@ export interface VirtualListProps {
   initialHeight?: number;
   role?: string;
   ariaRowCount?: number;
+  onKeyDown?(event: React.KeyboardEvent<HTMLDivElement>): void;
 }
 
 export function visibleRange(scrollTop: number, height: number, rowHeight: number, count: number, overscan: number) {
@@ -64,6 +65,7 @@ export function VirtualList(props: VirtualListProps) {
       ref={ref}
       className={`vlist ${className ?? ''}`}
       onScroll={onScroll}
+      onKeyDown={props.onKeyDown}
       tabIndex={0}
       role={props.role}
       aria-label={label}

@@ -128,8 +128,33 @@ export function ResultsTable({ results, columnKeys, sort, onSort, selected, onTo
     [rowAt, columns, template, width, selected, onToggle, selectable, results.version],
   );
 
+  // Arrow keys move between rows (focus stays on the row's link), scrolling the row into view.
+  const onKeyDown = useCallback(
+    (event: KeyboardEvent<HTMLDivElement>) => {
+      const step = { ArrowDown: 1, ArrowUp: -1, PageDown: 10, PageUp: -10 }[event.key];
+      const row = (event.target as HTMLElement).closest<HTMLElement>('[aria-rowindex]');
+      if (step === undefined || !row) return;
+      event.preventDefault();
+      const next = Math.min(total - 1, Math.max(0, Number(row.getAttribute('aria-rowindex')) - 2 + step));
+      const scroller = event.currentTarget;
+      const top = next * ROW_HEIGHT;
+      const headerHeight = 30;
+      if (top < scroller.scrollTop) scroller.scrollTop = top;
+      else if (top + ROW_HEIGHT > scroller.scrollTop + scroller.clientHeight - headerHeight)
+        scroller.scrollTop = top + ROW_HEIGHT - scroller.clientHeight + headerHeight;
+      const focus = (tries: number) => {
+        const link = scroller.querySelector<HTMLElement>(`[aria-rowindex="${next + 2}"] a`);
+        if (link) link.focus();
+        else if (tries > 0) requestAnimationFrame(() => focus(tries - 1));
+      };
+      focus(10);
+    },
+    [total],
+  );
+
   return (
     <VirtualList
+      onKeyDown={onKeyDown}
       className="results-table"
       label="Search results"
       role="table"
