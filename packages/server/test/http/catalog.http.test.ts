@@ -210,6 +210,14 @@ for (const dialect of DIALECTS)
         expect(res.headers['accept-ranges']).toBe('bytes');
       });
 
+      it('answers HEAD with the headers of the file and no body', async () => {
+        const res = await t.as('downloader', { method: 'HEAD', url: `/api/images/${c.ids[file]}/download` });
+        expect(res.statusCode).toBe(200);
+        expect(Number(res.headers['content-length'])).toBe(bytes().length);
+        expect(res.headers['x-content-sha256']).toBe(c.sha256[file]);
+        expect(res.rawPayload.length).toBe(0);
+      });
+
       it('answers Range requests with 206, suffix ranges, and 416 outside the file', async () => {
         const part = await t.as('admin', {
           url: `/api/images/${c.ids[file]}/download`,

@@ -136,14 +136,23 @@ async function sendFile(
   }
   const start = range?.start ?? 0;
   const end = range?.end ?? size - 1;
-  await audit(ctx.database, request, 'download.file', `image:${image.id}`, {
-    file: image.file_name,
-    bytes: end - start + 1,
-    ...(range ? { range: `${start}-${end}` } : {}),
-  });
+  // A HEAD request transfers nothing: not a download.
+  if (request.method !== 'HEAD')
+    await audit(ctx.database, request, 'download.file', `image:${image.id}`, {
+      file: image.file_name,
+      bytes: end - start + 1,
+      ...(range ? { range: `${start}-${end}` } : {}),
+    });
   if (range) void reply.code(206).header('content-range', `bytes ${start}-${end}/${size}`);
   void reply.header('content-length', end - start + 1);
-  if (request.method === 'HEAD' || size === 0) return reply.send('');
+  if (request.method === 'HEAD') {
+    // Fastify would send Content-Length: 0 for an empty HEAD body; the file's headers are the answer.
+    reply.hijack();
+    reply.raw.writeHead(reply.statusCode, reply.getHeaders() as Record<string, string>);
+    reply.raw.end();
+    return reply;
+  }
+  if (size === 0) return reply.send('');
   const handle = await openLocated(file);
   return reply.send(handle.createReadStream({ start, end, autoClose: true }));
 }
