@@ -7,7 +7,7 @@ import { ResultsTable } from '../src/screens/search/results-table.js';
 
 afterEach(cleanup);
 
-function results(total: number, loaded: number): PagedResults & { ensure: ReturnType<typeof vi.fn> } {
+function results(total: number, loaded: number) {
   const rows: ImageItem[] = Array.from({ length: loaded }, (_, i) => ({
     id: i + 1,
     file_name: `frame_${String(i + 1).padStart(4, '0')}.fits`,
@@ -21,9 +21,9 @@ function results(total: number, loaded: number): PagedResults & { ensure: Return
     error: undefined,
     version: 1,
     rowAt: (i) => rows[i],
-    ensure: vi.fn(),
+    ensure: vi.fn<(start: number, end: number) => void>(),
     loadedRows: () => rows,
-  };
+  } satisfies PagedResults;
 }
 
 describe('ResultsTable', () => {
