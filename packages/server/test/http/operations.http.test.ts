@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,28 @@ describe('the session secret', () => {
       await database.close();
       await test.drop();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the web UI', () => {
+  it('is served at / with index.html for client-side routes, never for /api', async () => {
+    const web = mkdtempSync(join(tmpdir(), 'aims-web-'));
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>AIMS</title>');
+    writeFileSync(join(web, 'app.js'), 'console.log(1)');
+    const t = await startTestApi('sqlite', { personas: false, deps: { webDir: web } });
+    try {
+      const index = await t.app.inject({ url: '/' });
+      expect(index.statusCode).toBe(200);
+      expect(index.body).toContain('<title>AIMS</title>');
+      expect((await t.app.inject({ url: '/app.js' })).headers['content-type']).toMatch(/javascript/);
+      expect((await t.app.inject({ url: '/nights/2024-11-05' })).body).toContain('<title>AIMS</title>');
+      const api = await t.app.inject({ url: '/api/nothing-here' });
+      expect(api.statusCode).toBe(404);
+      expect(api.json().error).toBe('Not Found');
+    } finally {
+      await t.close();
+      rmSync(web, { recursive: true, force: true });
     }
   });
 });
