@@ -137,6 +137,11 @@ test('a frame opens with its pixels, header and quality', async () => {
   await admin.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await expect(admin.locator('.readout')).toContainText(/value \d/);
   await expect(admin.locator('.readout')).toContainText(/RA 10:19:3\d\.\d\d Dec \+19:5\d/);
+  // The keyboard walks the readout too: from the centre (64, 64), one pixel right.
+  await admin.mouse.move(0, 0);
+  await canvas.focus();
+  await admin.keyboard.press('ArrowRight');
+  await expect(admin.locator('.readout')).toContainText('x 65 y 64');
   await admin.getByRole('button', { name: 'log' }).click();
   await expect(admin.getByRole('button', { name: 'log' })).toHaveAttribute('aria-pressed', 'true');
   await admin.getByRole('button', { name: 'asinh' }).click();
@@ -223,6 +228,7 @@ test('the admin pages list accounts, the ledger and the audit log; a deactivated
   const row = admin.locator(`tr[data-email="${VIEWER.email}"]`);
   await expect(row).toBeVisible();
   await expect(admin.getByText('connected')).toBeVisible();
+  await expectNoHorizontalScroll(admin);
   await shot(admin, 'admin-users');
 
   await row.getByRole('checkbox', { name: `${VIEWER.email} is active` }).uncheck();

@@ -4,7 +4,7 @@ import { type ImageDetail, mayDownload, type User } from '../api/types.js';
 import { ErrorNote, Spinner } from '../components/status.js';
 import { formatDec, formatRa } from '../lib/angles.js';
 import { DASH, bytes, int, num, utc } from '../lib/format.js';
-import { Link } from '../lib/router.js';
+import { Link, navigate } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
 import { HeaderTable } from './frame/header-table.js';
 import { PixelViewer } from './frame/pixel-viewer.js';
@@ -156,7 +156,11 @@ export default function FrameScreen({ id, user }: { id: number; user: User }) {
   return (
     <div className="page frame-page">
       <div className="page-head">
-        <button type="button" className="btn btn-small" onClick={() => window.history.back()}>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => (window.history.length > 1 ? window.history.back() : navigate('/'))}
+        >
           ← Back
         </button>
         <h1>{image.file_name}</h1>

@@ -119,18 +119,34 @@ export function PixelViewer({ image, canDownload }: { image: ImageDetail; canDow
     context.putImageData(imageData, 0, 0);
   }, [pixels, limits, curve]);
 
+  /** Readout at FITS pixel (x, y): 1-based, row 1 at the bottom. */
+  const readAt = (x: number, y: number) => {
+    if (!pixels) return;
+    const cx = Math.min(pixels.width, Math.max(1, x));
+    const cy = Math.min(pixels.height, Math.max(1, y));
+    const value = pixels.data[(cy - 1) * pixels.width + (cx - 1)];
+    const sky = wcs?.pixelToSky(cx, cy) ?? null;
+    setReadout({ x: cx, y: cy, value, ...(sky ? { ra: sky.ra, dec: sky.dec } : {}) });
+  };
+
   const onMove = (event: React.MouseEvent<HTMLCanvasElement>) => {
     if (!pixels) return;
     const rect = event.currentTarget.getBoundingClientRect();
     const column = Math.floor(((event.clientX - rect.left) / rect.width) * pixels.width);
     const rowFromTop = Math.floor(((event.clientY - rect.top) / rect.height) * pixels.height);
     if (column < 0 || column >= pixels.width || rowFromTop < 0 || rowFromTop >= pixels.height) return;
-    // FITS pixel coordinates are 1-based with row 1 at the bottom.
-    const x = column + 1;
-    const y = pixels.height - rowFromTop;
-    const value = pixels.data[(y - 1) * pixels.width + column];
-    const sky = wcs?.pixelToSky(x, y) ?? null;
-    setReadout({ x, y, value, ...(sky ? { ra: sky.ra, dec: sky.dec } : {}) });
+    readAt(column + 1, pixels.height - rowFromTop);
+  };
+
+  // Keyboard: arrow keys walk the readout over the pixels (Shift: 10 at a time).
+  const onKey = (event: React.KeyboardEvent<HTMLCanvasElement>) => {
+    if (!pixels) return;
+    const step = event.shiftKey ? 10 : 1;
+    const move = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] }[event.key];
+    if (!move) return;
+    event.preventDefault();
+    const from = readout ?? { x: Math.ceil(pixels.width / 2), y: Math.ceil(pixels.height / 2) };
+    readAt(from.x + move[0]!, from.y + move[1]!);
   };
 
   return (
@@ -170,6 +186,8 @@ export function PixelViewer({ image, canDownload }: { image: ImageDetail; canDow
             className="viewer-canvas"
             onMouseMove={onMove}
             onMouseLeave={() => setReadout(null)}
+            onKeyDown={onKey}
+            tabIndex={0}
             // Fit the stage, keep the aspect ratio, enlarge small frames (pixelated).
             style={{
               aspectRatio: `${pixels.width} / ${pixels.height}`,
@@ -213,7 +231,10 @@ export function PixelViewer({ image, canDownload }: { image: ImageDetail; canDow
           </>
         )}
         {pixels && !readout && (
-          <span className="muted">Move the cursor over the image for pixel values{wcs ? ' and RA/Dec' : ''}.</span>
+          <span className="muted">
+            Move the cursor over the image (or focus it and use the arrow keys) for pixel values
+            {wcs ? ' and RA/Dec' : ''}.
+          </span>
         )}
         {progress && (
           <span role="status">
