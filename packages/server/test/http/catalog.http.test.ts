@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderMissingPreview } from '../../src/ingest/preview-on-demand.js';
 import { DIALECTS } from '../support/databases.js';
 import { type Catalog, LINKED_NAME, REAL_FILES, REAL_ROOT, seedCatalog } from './support/catalog.js';
 import { type TestApi, startTestApi } from './support/http-app.js';
@@ -14,7 +15,9 @@ for (const dialect of DIALECTS)
     let t: TestApi;
     let c: Catalog;
     beforeAll(async () => {
-      t = await startTestApi(dialect);
+      t = await startTestApi(dialect, {
+        deps: { previews: (image, size) => renderMissingPreview(t.config.previewDir, image, size) },
+      });
       c = await seedCatalog(t.database);
       // The roots are made by the seeding; the app reads config.imageDirs on each download.
       t.config.imageDirs.push(...c.roots);
@@ -192,6 +195,30 @@ for (const dialect of DIALECTS)
         expect(body.header[0].cards[0]).toEqual({ key: 'TELESCOP', value: 'FEDER', comment: 'real' });
         expect(body.sha256).toBe(c.sha256[REAL_FILES[0]!]);
         expect(body.paths).toEqual([]);
+      });
+    });
+
+    describe('previews', () => {
+      it('renders a missing preview on demand from the original, then serves it from disk', async () => {
+        const url = `/api/images/${c.ids[REAL_FILES[1]!]}/preview?size=medium`;
+        const first = await t.as('user', { url });
+        expect(first.statusCode).toBe(200);
+        expect(first.headers['content-type']).toBe('image/png');
+        // Both formats were written: a client that takes WebP gets the smaller file.
+        const webp = await t.as('user', { url, headers: { accept: 'image/webp,*/*' } });
+        expect(webp.headers['content-type']).toBe('image/webp');
+        expect(webp.rawPayload.subarray(8, 12).toString('latin1')).toBe('WEBP');
+        const png = await t.as('user', { url });
+        expect(png.headers['content-type']).toBe('image/png');
+        expect(png.rawPayload.subarray(1, 4).toString('latin1')).toBe('PNG');
+        const again = await t.as('user', { url, headers: { 'if-none-match': String(png.headers.etag) } });
+        expect(again.statusCode).toBe(304);
+      });
+
+      it('is a 404 when the original cannot be read', async () => {
+        const res = await t.as('user', { url: `/api/images/${c.ids.w1}/preview` });
+        expect(res.statusCode).toBe(404);
+        expect(res.json().message).toBe(`no thumb preview of image ${c.ids.w1}`);
       });
     });
 
