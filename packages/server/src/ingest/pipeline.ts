@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_QUALITY_THRESHOLD, scoreFrame } from '../analysis/score.js';
-import type { Database } from '../db/connection.js';
+import type { Database, Db } from '../db/connection.js';
 import { comparableQuality } from '../db/image-quality.repository.js';
 import type { NewImage } from '../db/image.mapper.js';
 import {
@@ -32,6 +32,7 @@ import type { EventBus } from '../util/events.js';
 import type { Candidate } from './discovery.js';
 import type { ProcessedFrame } from './frame.job.js';
 import type { NormalizeOptions } from './normalize/index.js';
+import { CommitGroup } from './commit-group.js';
 import { checkStability } from './stability.js';
 import type { FramePool } from './worker-pool.js';
 
@@ -195,11 +196,17 @@ export class IngestPipeline {
     if (!entries.length) return null;
     let settleMs = Number.POSITIVE_INFINITY;
     let progressed = false;
+    const group = new CommitGroup(database, entries.length);
     await Promise.all(
       entries.map(async (entry) => {
         this.active++;
+        let joined = false;
+        const write = <T>(fn: (tx: Db) => Promise<T>) => {
+          joined = true;
+          return group.write(fn);
+        };
         try {
-          const outcome = await this.processEntry(entry);
+          const outcome = await this.processEntry(entry, write);
           if (outcome.waitMs !== undefined) settleMs = Math.min(settleMs, outcome.waitMs);
           else progressed = true;
         } catch (error) {
@@ -210,6 +217,7 @@ export class IngestPipeline {
           }).catch(() => undefined);
           this.report(entry, 'failed', String(error));
         } finally {
+          if (!joined) group.skip();
           this.active--;
         }
       }),
@@ -222,7 +230,10 @@ export class IngestPipeline {
     return progressed ? 0 : Number.isFinite(settleMs) ? settleMs : 0;
   }
 
-  private async processEntry(entry: LedgerEntry): Promise<{ waitMs?: number }> {
+  private async processEntry(
+    entry: LedgerEntry,
+    write: <T>(fn: (tx: Db) => Promise<T>) => Promise<T>,
+  ): Promise<{ waitMs?: number }> {
     const { database, pool } = this.options;
     const absPath = join(entry.root, entry.rel_path);
     const stability = await checkStability(
@@ -275,7 +286,8 @@ export class IngestPipeline {
       this.report(entry, 'failed', result.reason);
       return {};
     }
-    const outcome = await this.writeCatalog(entry, result.frame);
+    const frame = result.frame;
+    const outcome = await write((tx) => this.writeCatalog(tx, entry, frame));
     this.report(entry, outcome.outcome, null);
     if (outcome.imageId !== null) {
       this.options.events?.publish('image.ingested', {
@@ -289,10 +301,10 @@ export class IngestPipeline {
 
   /** One frame into the catalog: new image, new content at a known path, an exact copy, or a rename. */
   private async writeCatalog(
+    db: Db,
     entry: LedgerEntry,
     frame: ProcessedFrame,
   ): Promise<{ outcome: EntryOutcome; imageId: number | null }> {
-    const db = this.options.database;
     const image: NewImage = {
       root: entry.root,
       rel_path: entry.rel_path,
