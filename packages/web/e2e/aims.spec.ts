@@ -237,7 +237,8 @@ test('the admin pages list accounts, the ledger and the audit log; a deactivated
   // The viewer's very next request fails, and the UI says why.
   const me = await viewer.request.get(`${url()}/api/user/me`);
   expect(me.status()).toBe(403);
-  await viewer.reload();
+  // In the open page, the next screen's request ends the session and says why.
+  await viewer.getByRole('link', { name: 'Nights' }).click();
   await expect(viewer.getByRole('alert')).toContainText('deactivated');
   await expect(viewer.getByLabel('E-mail')).toBeVisible();
   await viewerContext.close();

@@ -18,11 +18,17 @@ export class ApiError extends Error {
   }
 }
 
-/** Called on every 401 from a signed-in request, so that the app can go back to the sign-in page. */
-let onUnauthorized: (() => void) | undefined;
-export function setUnauthorizedHandler(handler: (() => void) | undefined): void {
+/**
+ * Called when the session ends under a signed-in page (a 401, or the 403 of a deactivated
+ * account), so that the app can go back to the sign-in page and say why.
+ */
+let onUnauthorized: ((reason: string | null) => void) | undefined;
+export function setUnauthorizedHandler(handler: ((reason: string | null) => void) | undefined): void {
   onUnauthorized = handler;
 }
+
+/** The server's words for an account that was deactivated (authentication.ts). */
+const DEACTIVATED = /deactivated/i;
 
 export const CSRF_HEADER = { 'X-Requested-With': 'aims-web' };
 
@@ -80,7 +86,10 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
   if (!response.ok) {
     const error = await errorFrom(response);
-    if (response.status === 401 && !options.quiet401) onUnauthorized?.();
+    if (!options.quiet401) {
+      if (response.status === 401) onUnauthorized?.(null);
+      else if (response.status === 403 && DEACTIVATED.test(error.message)) onUnauthorized?.(error.message);
+    }
     throw error;
   }
   if (response.status === 204) return undefined as T;

@@ -43,7 +43,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     void refresh();
-    setUnauthorizedHandler(() => setUser(null));
+    setUnauthorizedHandler((reason) => {
+      setUser(null);
+      setError(reason);
+    });
     return () => setUnauthorizedHandler(undefined);
   }, [refresh]);
 
