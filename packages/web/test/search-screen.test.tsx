@@ -1,0 +1,92 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SearchScreen } from '../src/screens/search-screen.js';
+
+const EMPTY_FACETS = {
+  filter_name: [],
+  object_name: [],
+  telescope: [],
+  camera: [],
+  instrument: [],
+  night: [],
+  image_type: [],
+};
+
+function fakeApi(routes: Record<string, unknown>) {
+  const urls: string[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: RequestInfo | URL) => {
+      const url = String(input);
+      urls.push(url);
+      const path = url.split('?')[0]!;
+      const body = routes[path];
+      if (body === undefined) return new Response(JSON.stringify({ message: `no route ${path}` }), { status: 404 });
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    }),
+  );
+  return urls;
+}
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('search empty states', () => {
+  it('tells an admin of an empty catalog where to put files', async () => {
+    fakeApi({
+      '/api/images': { total: 0, items: [], next_cursor: null },
+      '/api/images/facets': EMPTY_FACETS,
+      '/api/admin/ingest': { total: 0, counts: {}, items: [], image_dirs: ['/srv/camera/raw'] },
+    });
+    render(<SearchScreen search="" canDownload isAdmin />);
+    expect(await screen.findByText('No frames in the catalog yet.')).toBeTruthy();
+    expect(await screen.findByText('/srv/camera/raw')).toBeTruthy();
+    expect(screen.getByText(/npx aims ingest DIR/)).toBeTruthy();
+  });
+
+  it('tells a user whose filters match nothing how to get results back, and sends the filters', async () => {
+    const urls = fakeApi({
+      '/api/images': { total: 0, items: [], next_cursor: null },
+      '/api/images/facets': EMPTY_FACETS,
+    });
+    render(<SearchScreen search="?filter_name=OIII&min_temp=-30&ra=10" canDownload={false} isAdmin={false} />);
+    expect(await screen.findByText('No frame matches these filters.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Clear all filters' })).toBeTruthy();
+    const search = new URL(urls.find((u) => u.startsWith('/api/images?'))!, 'http://x').searchParams;
+    expect(search.get('filter_name')).toBe('OIII');
+    expect(search.get('min_temp')).toBe('-30');
+    // A cone without Dec and radius is not sent.
+    expect(search.has('ra')).toBe(false);
+    expect(search.get('fields')).toContain('quality_score');
+    // Nobody without download permission sees a download button.
+    expect(screen.queryByRole('button', { name: /Download/ })).toBeNull();
+  });
+
+  it('says what went wrong when the search is refused', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(
+        async () =>
+          new Response(
+            JSON.stringify({
+              error: 'Bad Request',
+              message: 'start_time must be a time HH:MM',
+              parameter: 'start_time',
+            }),
+            {
+              status: 400,
+              headers: { 'content-type': 'application/json' },
+            },
+          ),
+      ),
+    );
+    render(<SearchScreen search="" canDownload isAdmin={false} />);
+    const alerts = await screen.findAllByRole('alert');
+    expect(
+      alerts.some((a) => a.textContent?.includes('The request was refused: start_time must be a time HH:MM.')),
+    ).toBe(true);
+  });
+});
