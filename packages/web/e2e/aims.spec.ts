@@ -121,6 +121,15 @@ test('filters change the results and live in the URL', async () => {
   await expect(admin.getByRole('combobox', { name: 'Object' })).toHaveValue('M 13');
   await admin.getByRole('button', { name: 'Clear 2' }).click();
   await expect(admin.getByRole('heading', { name: `${all.length} frames` })).toBeVisible();
+
+  // The same results as a grid of previews, the view kept in the URL.
+  await admin.getByRole('button', { name: 'Grid' }).click();
+  await expect(admin).toHaveURL(/view=grid/);
+  await expect(admin.locator('.results-grid .tile')).toHaveCount(all.length);
+  await expectNoHorizontalScroll(admin);
+  await shot(admin, 'search-grid');
+  await admin.getByRole('button', { name: 'Table' }).click();
+  await expect(admin.locator('.results-table')).toBeVisible();
 });
 
 test('a frame opens with its pixels, header and quality', async () => {
