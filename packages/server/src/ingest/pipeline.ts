@@ -254,6 +254,15 @@ export class IngestPipeline {
       ]);
       return { waitMs: this.options.stableMs };
     }
+    if (stability.state === 'gone' && !existsSync(entry.root)) {
+      // The whole image folder is not there: a share not mounted on this worker's machine, not
+      // deleted frames. Marking them missing would mark the archive missing; retry later instead.
+      const reason = `the image folder ${entry.root} is not reachable from this machine`;
+      await failEntry(database, entry.id, reason, true, { claimedBy: this.workerId });
+      this.options.log?.('warn', 'image folder not reachable', { root: entry.root, path: entry.file_path });
+      this.report(entry, 'failed', reason);
+      return {};
+    }
     if (stability.state === 'gone') {
       await failEntry(database, entry.id, 'the file disappeared before it could be read', false, {
         claimedBy: this.workerId,

@@ -12,7 +12,7 @@ import { type Env, loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/connection.js';
 import { queryImages } from '../../src/db/image-query.js';
 import { findImageByPath, getImage } from '../../src/db/images.repository.js';
-import { countByState, findLedgerEntry, listLedger } from '../../src/db/ingest-ledger.repository.js';
+import { countByState, findLedgerEntry, listLedger, upsertDiscovered } from '../../src/db/ingest-ledger.repository.js';
 import { createIngestService, type IngestService } from '../../src/ingest/ingest-service.js';
 import { EventBus } from '../../src/util/events.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
@@ -198,3 +198,38 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('a worker that cannot see an image folder', () => {
+  const t = useTestDatabase('sqlite');
+
+  it('does not mark its images missing; the entry fails as retryable', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'aims-unmounted-'));
+    const images = join(work, 'share');
+    try {
+      writeSyntheticNight(images, { count: 2, width: 24, height: 24, seed: 9 });
+      const config = loadConfig(
+        { AIMS_DATA_DIR: join(work, 'data'), AIMS_STABLE_SECONDS: '0' },
+        { imageDirs: [images] },
+      );
+      const service = createIngestService(config, t.database, new EventBus(), { threads: 0 });
+      await service.rescan();
+      await service.pipeline.drain();
+      expect(await countByState(t.database)).toMatchObject({ ingested: 2 });
+      // The share goes away (unmounted), and one of its files is queued again by another machine.
+      renameSync(images, join(work, 'unmounted'));
+      const [entry] = (await listLedger(t.database, { limit: 1 })).items;
+      await upsertDiscovered(t.database, [{ ...entry!, mtime_ms: entry!.mtime_ms + 1000 }]);
+      await service.pipeline.drain();
+      await service.stop();
+
+      const after = await findLedgerEntry(t.database, images, entry!.rel_path);
+      expect(after?.state).toBe('failed');
+      expect(after?.retryable).toBe(true);
+      expect(after?.reason).toMatch(/not reachable/);
+      expect((await queryImages(t.database, { missing: true }, { limit: 10 })).total).toBe(0);
+      expect((await findImageByPath(t.database, images, entry!.rel_path))?.missing).toBe(false);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
