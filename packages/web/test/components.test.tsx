@@ -216,3 +216,19 @@ describe('plots', () => {
     expect(container.querySelector('desc')?.textContent).toContain('M 13: 7 frames at RA 16.69 h, Dec 36.5°');
   });
 });
+
+describe('audit details', () => {
+  it('reads role and activity changes as from → to', async () => {
+    const { auditDetails } = await import('../src/screens/admin/audit-panel.js');
+    expect(
+      auditDetails({
+        details: {
+          email: 'a@b.org',
+          changes: { is_active: { from: true, to: false }, role: { from: 'user', to: 'admin' } },
+        },
+      }),
+    ).toBe('email: a@b.org · is_active: true → false · role: user → admin');
+    expect(auditDetails({ details: { files: 3, ids: [5, 4] } })).toBe('files: 3 · ids: [5,4]');
+    expect(auditDetails({ details: null })).toBe('');
+  });
+});

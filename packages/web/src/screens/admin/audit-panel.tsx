@@ -6,10 +6,21 @@ import { ErrorNote, Spinner } from '../../components/status.js';
 import { utc } from '../../lib/format.js';
 import { useApi } from '../../lib/use-api.js';
 
-function details(entry: AuditEntry): string {
+function isChange(value: unknown): value is { from: unknown; to: unknown } {
+  return typeof value === 'object' && value !== null && 'from' in value && 'to' in value;
+}
+
+/** `changes: {is_active: {from: true, to: false}}` reads as "is_active: true → false". */
+export function auditDetails(entry: Pick<AuditEntry, 'details'>): string {
   if (!entry.details) return '';
   return Object.entries(entry.details)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
+    .flatMap(([k, v]) => {
+      if (k === 'changes' && typeof v === 'object' && v !== null)
+        return Object.entries(v).map(([field, c]) =>
+          isChange(c) ? `${field}: ${String(c.from)} → ${String(c.to)}` : `${field}: ${JSON.stringify(c)}`,
+        );
+      return [`${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`];
+    })
     .join(' · ');
 }
 
@@ -67,7 +78,7 @@ export function AuditPanel({ refreshKey }: { refreshKey: number }) {
                     <code>{e.action}</code>
                   </td>
                   <td>{e.target ?? ''}</td>
-                  <td className="reason">{details(e)}</td>
+                  <td className="reason">{auditDetails(e)}</td>
                   <td className="muted">{e.ip ?? ''}</td>
                 </tr>
               ))}
