@@ -204,3 +204,43 @@ describe.runIf(DIALECTS.includes('postgres'))('two aims worker processes on one 
     }
   }, 300_000);
 });
+
+describe('aims worker, stopped mid-night', () => {
+  it('rejects a bad --workers with exit code 2', async () => {
+    const result = await runAims(['worker', '--workers', 'many']).done;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--workers must be a whole number/);
+  });
+
+  it('on SIGTERM finishes what it holds, returns its claims and exits 0; a restart completes the night', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'aims-sigterm-'));
+    const test = await createTestDatabase('sqlite');
+    const images = join(work, 'images');
+    const env = { AIMS_RESCAN_SECONDS: '0', AIMS_LOG_LEVEL: 'info', AIMS_DATA_DIR: join(work, 'data') };
+    writeSyntheticNight(images, { count: 150, width: 32, height: 32, seed: 41 });
+    const database = await openDatabase(test.url);
+    try {
+      const first = runAims(['worker', '--db', test.url, '--images', images, '--workers', '1'], env);
+      await until(async () => (await countByState(database)).ingested >= 10, 'some frames ingested', 120_000);
+      const outcomes = await stopWorker(first);
+      const mid = await catalogFacts(database);
+      expect(mid.claimed).toBe(0);
+      expect(mid.states.failed).toBe(0);
+      // Every frame it reported is in the catalog, and nothing else: no half-written rows.
+      expect(mid.images).toBe(outcomes.ingested);
+      expect(mid.states.ingested).toBe(outcomes.ingested);
+      expect(mid.states.ingested + mid.states.pending).toBe(150);
+
+      const second = runAims(['worker', '--db', test.url, '--images', images, '--workers', '1'], env);
+      await until(async () => (await countByState(database)).ingested === 150, 'the night completed', 240_000);
+      await stopWorker(second);
+      const facts = await catalogFacts(database);
+      expect(facts).toMatchObject({ images: 150, distinctContents: 150, claimed: 0 });
+      expect(facts.states).toMatchObject({ pending: 0, ingested: 150, failed: 0 });
+    } finally {
+      await database.close();
+      await test.drop();
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
