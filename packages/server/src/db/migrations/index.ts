@@ -6,6 +6,7 @@ import catalog from './2026_11_24_1000_catalog.js';
 import accounts from './2026_11_24_1100_accounts.js';
 import catalogHeaders from './2026_11_24_1130_catalog_headers.js';
 import coneIndex from './2026_11_24_1140_cone_index.js';
+import filteredSortIndexes from './2026_11_24_1200_filtered_sort_indexes.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -15,4 +16,5 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_11_24_1100_accounts': accounts,
   '2026_11_24_1130_catalog_headers': catalogHeaders,
   '2026_11_24_1140_cone_index': coneIndex,
+  '2026_11_24_1200_filtered_sort_indexes': filteredSortIndexes,
 };

@@ -1,0 +1,24 @@
+/**
+ * The commonest page is "frames of this telescope (filter, camera), newest first". With only
+ * lower(telescope) indexed, SQLite fetched every matching row and sorted them all (250,000 rows
+ * for one telescope in a 1,000,000-frame catalog: 1.3 s). With the sort columns in the same index
+ * the page is read in order and stops after `limit` rows.
+ */
+import { sql } from 'kysely';
+import type { AimsMigration } from './migration.js';
+
+const COLUMNS = ['telescope', 'filter_name', 'camera', 'instrument'] as const;
+
+const migration: AimsMigration = {
+  async up(db, d) {
+    for (const column of COLUMNS) {
+      const order = d.supportsNullsOrderInIndex ? sql`date_obs_ms desc nulls last, id desc` : sql`date_obs_ms, id`;
+      await db.schema
+        .createIndex(`images_${column}_lower_date_idx`)
+        .on('images')
+        .expression(sql`lower(${sql.ref(column)}), ${order}`)
+        .execute();
+    }
+  },
+};
+export default migration;
