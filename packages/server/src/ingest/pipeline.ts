@@ -36,6 +36,9 @@ import { CommitGroup } from './commit-group.js';
 import { checkStability } from './stability.js';
 import type { FramePool } from './worker-pool.js';
 
+/** At most one queue-depth event a second from the pipeline itself. */
+const DEPTH_EVENT_MS = 1000;
+
 /** What became of one ledger entry in this process. */
 export type EntryOutcome = 'ingested' | 'updated' | 'duplicate' | 'moved' | 'unchanged' | 'failed' | 'retry-later';
 
@@ -70,6 +73,7 @@ export class IngestPipeline {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private active = 0;
+  private depthSentAt = 0;
 
   constructor(private readonly options: PipelineOptions) {}
 
@@ -223,10 +227,13 @@ export class IngestPipeline {
       }),
     );
     await releaseClaims(database, this.workerId);
-    this.options.events?.publish('queue.depth', {
-      pending: (await countByState(database)).pending,
-      active: this.active,
-    });
+    // Counting the ledger by state reads all of it: with a million rows, not after every round,
+    // and not at all when nobody listens (main.ts also sends the depth every 2 s when it changed).
+    const events = this.options.events;
+    if (events && events.listenerCount() > 0 && Date.now() - this.depthSentAt >= DEPTH_EVENT_MS) {
+      this.depthSentAt = Date.now();
+      events.publish('queue.depth', { pending: (await countByState(database)).pending, active: this.active });
+    }
     return progressed ? 0 : Number.isFinite(settleMs) ? settleMs : 0;
   }
 
