@@ -162,6 +162,16 @@ test('a frame opens with its pixels, header and quality', async () => {
   await admin.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.4);
   await expect(admin.locator('.readout')).toContainText('RA');
   await shot(admin, 'frame');
+
+  // Step through the search this frame came from: n for the next frame, p back.
+  const adLeo = frames().filter((f) => f.object === 'AD Leo').length;
+  await expect(admin.getByRole('navigation', { name: 'Frames of the search' })).toContainText(`1 / ${adLeo}`);
+  await admin.getByRole('heading', { name: fileName }).click();
+  await admin.keyboard.press('n');
+  await expect(admin.getByRole('navigation', { name: 'Frames of the search' })).toContainText(`2 / ${adLeo}`);
+  await expect(admin.getByRole('heading', { name: fileName })).toHaveCount(0);
+  await admin.getByRole('link', { name: '‹ Previous' }).click();
+  await expect(admin.getByRole('heading', { name: fileName })).toBeVisible();
 });
 
 test('selected frames download as a ZIP whose entries match the files', async () => {

@@ -1,9 +1,11 @@
 /** One frame: the image with a cursor readout, what the catalog knows, why its score, every header card. */
+import { useEffect } from 'react';
 import { api, downloadUrl } from '../api/endpoints.js';
 import { type ImageDetail, mayDownload, type User } from '../api/types.js';
 import { ErrorNote, Spinner } from '../components/status.js';
 import { formatDec, formatRa } from '../lib/angles.js';
 import { DASH, bytes, int, num, utc } from '../lib/format.js';
+import { neighbours, recallBrowse } from '../lib/browse.js';
 import { Link, navigate } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
 import { HeaderTable } from './frame/header-table.js';
@@ -148,6 +150,51 @@ function Copies({ image, canDownload }: { image: ImageDetail; canDownload: boole
   );
 }
 
+/** Previous / next frame of the search this frame was opened from (keys p and n, or k and j). */
+function Stepper({ id }: { id: number }) {
+  const browse = recallBrowse();
+  const { previous, next, index, count } = neighbours(browse, id);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement;
+      if (event.ctrlKey || event.metaKey || event.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+      if ((event.key === 'n' || event.key === 'j') && next !== undefined) navigate(`/images/${next}`);
+      if ((event.key === 'p' || event.key === 'k') && previous !== undefined) navigate(`/images/${previous}`);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [next, previous]);
+  if (!browse || index < 0) return null;
+  return (
+    <nav className="stepper" aria-label="Frames of the search">
+      <Link href={`/${browse.search}`} className="btn btn-small">
+        Results
+      </Link>
+      {previous !== undefined ? (
+        <Link href={`/images/${previous}`} className="btn btn-small" aria-keyshortcuts="p" title="Previous frame (p)">
+          ‹ Previous
+        </Link>
+      ) : (
+        <span className="btn btn-small" aria-disabled="true">
+          ‹ Previous
+        </span>
+      )}
+      <span className="muted num">
+        {index + 1} / {count}
+      </span>
+      {next !== undefined ? (
+        <Link href={`/images/${next}`} className="btn btn-small" aria-keyshortcuts="n" title="Next frame (n)">
+          Next ›
+        </Link>
+      ) : (
+        <span className="btn btn-small" aria-disabled="true">
+          Next ›
+        </span>
+      )}
+    </nav>
+  );
+}
+
 export default function FrameScreen({ id, user }: { id: number; user: User }) {
   const { data: image, error, reload } = useApi((signal) => api.image(id, signal), [id]);
   const canDownload = mayDownload(user);
@@ -156,6 +203,7 @@ export default function FrameScreen({ id, user }: { id: number; user: User }) {
   return (
     <div className="page frame-page">
       <div className="page-head">
+        <Stepper id={id} />
         <button
           type="button"
           className="btn btn-small"

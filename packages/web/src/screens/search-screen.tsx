@@ -7,6 +7,7 @@ import { queryString } from '../api/client.js';
 import { api } from '../api/endpoints.js';
 import type { ImageFilters, ImageItem } from '../api/types.js';
 import { Empty, ErrorNote, Spinner } from '../components/status.js';
+import { rememberBrowse } from '../lib/browse.js';
 import { useApi } from '../lib/use-api.js';
 import { type FrameEvent, useEvents } from '../lib/use-events.js';
 import { navigate } from '../lib/router.js';
@@ -110,6 +111,16 @@ export function SearchScreen({ search, canDownload, isAdmin }: Props) {
       return next;
     });
   }, []);
+
+  // Frames opened from here can step through these results.
+  const { loadedRows, version: resultsVersion, total: resultsTotal } = results;
+  useEffect(() => {
+    if (resultsTotal !== undefined && resultsVersion > 0)
+      rememberBrowse(
+        search,
+        loadedRows().map((r) => r.id),
+      );
+  }, [loadedRows, resultsVersion, resultsTotal, search]);
 
   const total = results.total;
   const filterCount = activeFilterCount(state.filters);
