@@ -34,6 +34,7 @@ import { downloadsRoutes } from './routes/downloads.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
 import { eventsRoutes } from './routes/events.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { siaRoutes } from './routes/sia.routes.js';
 import { userRoutes } from './routes/user.routes.js';
 
 export interface AppDeps {
@@ -150,6 +151,7 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(eventsRoutes(ctx));
       await api.register(imagesRoutes(ctx));
       await api.register(downloadsRoutes(ctx));
+      await api.register(siaRoutes(ctx));
     },
     { prefix: '/api' },
   );
