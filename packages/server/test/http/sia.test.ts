@@ -159,6 +159,14 @@ for (const dialect of DIALECTS)
       expect(obsIds(p)).toEqual(idsOf('m31a'));
     });
 
+    it('CIRCLE finds a frame covering the position though its centre is outside the circle', async () => {
+      // m31a's footprint reaches RA 9–11, Dec 19.35–20.65 (half-diagonal ≈ 1.19°); m31b has no FOV.
+      const edge = parseVotable((await query(`POS=${encodeURIComponent('CIRCLE 9.2 19.5 0.01')}`)).body);
+      expect(obsIds(edge)).toEqual(idsOf('m31a'));
+      const beyond = parseVotable((await query(`POS=${encodeURIComponent('CIRCLE 8 18.5 0.01')}`)).body);
+      expect(obsIds(beyond)).toEqual([]);
+    });
+
     it('POS RANGE, including one that wraps through RA 0', async () => {
       const box = parseVotable((await query(`POS=${encodeURIComponent('RANGE 9.9 10.6 19 21')}`)).body);
       expect(obsIds(box)).toEqual(idsOf('m31a', 'm31b'));

@@ -8,8 +8,10 @@
  * Access as the image metadata ('read'); the access_url links go to /api/images/{id}/download, which
  * still needs download rights. Parameter names are case-insensitive. Supported, and the limits:
  *   - POS: CIRCLE ra dec r, or RANGE ra1 ra2 dec1 dec2 (±Inf allowed; ra1 > ra2 wraps through 0).
- *     A frame matches when its centre (s_ra, s_dec) lies in the region — not footprint overlap.
- *     POLYGON → 400. At most one POS.
+ *     CIRCLE: a frame matches when its bounding circle (centre + half-diagonal, from the footprint
+ *     or the FOV) meets the circle — a little generous near frame corners; frames whose half-diagonal
+ *     exceeds FRAME_RADIUS_MARGIN_DEG can be missed near their edges. RANGE: a frame matches when
+ *     its centre (s_ra, s_dec) lies in the box. POLYGON → 400. At most one POS.
  *   - TIME: MJD interval `t1 t2` (±Inf), a frame matches when [t_min, t_max] overlaps it.
  *   - EXPTIME: seconds interval. INSTRUMENT, TARGET: one value each (case-insensitive; TARGET
  *     ignores blanks like the catalog's object filter). COLLECTION: only 'AIMS'.
@@ -94,6 +96,19 @@ export function angularDistanceDeg(ra1: number, dec1: number, ra2: number, dec2:
   return (2 * Math.asin(Math.min(1, Math.sqrt(s)))) / DEG;
 }
 
+/** Frames whose half-diagonal exceeds this may be missed by a CIRCLE search near their edge. */
+export const FRAME_RADIUS_MARGIN_DEG = 5;
+
+/** Radius of the circle around the frame centre that holds the frame: footprint corners, else the FOV. */
+export function frameRadiusDeg(image: CatalogImage): number {
+  const { ra_deg: ra, dec_deg: dec, footprint } = image;
+  if (ra !== null && dec !== null && footprint && footprint.length >= 3)
+    return Math.max(...footprint.map(([r, d]) => angularDistanceDeg(ra, dec, r, d)));
+  const w = image.fov_width_deg ?? image.fov_height_deg ?? 0;
+  const h = image.fov_height_deg ?? w;
+  return Math.hypot(w, h) / 2;
+}
+
 interface SiaQuery {
   filters: ImageFilters;
   /** Exact tests the SQL filters only approximate. */
@@ -111,7 +126,15 @@ function applyPos(q: SiaQuery, text: string): void {
     const [ra, dec, radius] = words.map((w) => parseNumber('POS', w, false)) as [number, number, number];
     if (ra < 0 || ra > 360 || dec < -90 || dec > 90 || !(radius > 0) || radius > 180)
       throw new SiaParameterError('POS: CIRCLE needs 0 ≤ ra ≤ 360, -90 ≤ dec ≤ 90, 0 < radius ≤ 180');
-    Object.assign(q.filters, { ra: ra % 360, dec, radius });
+    // The SQL cone is widened by the largest frame half-diagonal we expect, then each frame's
+    // bounding circle (centre + half-diagonal) must meet the query circle.
+    Object.assign(q.filters, { ra: ra % 360, dec, radius: Math.min(radius + FRAME_RADIUS_MARGIN_DEG, 180) });
+    q.keep.push(
+      (i) =>
+        i.ra_deg !== null &&
+        i.dec_deg !== null &&
+        angularDistanceDeg(ra, dec, i.ra_deg, i.dec_deg) <= radius + frameRadiusDeg(i),
+    );
     return;
   }
   if (shape === 'RANGE') {
