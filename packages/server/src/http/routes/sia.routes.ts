@@ -183,12 +183,20 @@ function utcDay(mjd: number): string {
   return new Date((mjd - MJD_UNIX_EPOCH) * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+/** MJD of 1000-01-02 and 9999-12-30: days the catalog's YYYY-MM-DD filters can name. */
+const DAY_FILTER_MJD = [-313_697, 2_973_482] as const;
+
+function dayFilterable(mjd: number): boolean {
+  return mjd >= DAY_FILTER_MJD[0] && mjd <= DAY_FILTER_MJD[1];
+}
+
 function applyTime(q: SiaQuery, text: string): void {
   const [t1, t2] = parseInterval('TIME', text);
   // The day filters bound the SQL read (a frame starting up to a day before t1 may still overlap);
   // the exact overlap test follows.
-  if (Number.isFinite(t1) && t1 > MJD_UNIX_EPOCH - 40_000) q.filters.date_from = utcDay(t1 - 1);
-  if (Number.isFinite(t2) && t2 < MJD_UNIX_EPOCH + 2_900_000) q.filters.date_to = utcDay(t2);
+  // Only between years 1000 and 9999 (the day filters' four-digit years); beyond, the exact test alone.
+  if (dayFilterable(t1 - 1)) q.filters.date_from = utcDay(t1 - 1);
+  if (dayFilterable(t2)) q.filters.date_to = utcDay(t2);
   q.keep.push((i) => {
     const start = startMjd(i);
     const end = endMjd(i);
