@@ -32,6 +32,10 @@ export interface DiscoveryOptions {
   rescanSeconds?: number;
 }
 
+function relativeOf(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}
+
 export function candidateFromStats(root: string, absPath: string, stats: Stats): Candidate {
   return {
     root,
@@ -133,16 +137,22 @@ export class Discovery {
       usePolling: this.options.usePolling ?? false,
       interval: this.options.pollIntervalMs ?? 2000,
       binaryInterval: this.options.pollIntervalMs ?? 2000,
-      ignored: (path, stats) => {
-        const root = rootOf(path);
-        if (!root || path === root) return false;
-        if (excluded(relative(root, path).split(sep).join('/'))) return true;
-        return stats?.isFile() === true && !isFitsName(path);
-      },
+      // chokidar 4 with usePolling reports nothing from new folders when `ignored` is a function,
+      // so in polling mode the filtering happens only in the handlers below.
+      ...(this.options.usePolling
+        ? {}
+        : {
+            ignored: (path: string, stats?: Stats) => {
+              const root = rootOf(path);
+              if (!root || path === root) return false;
+              if (excluded(relativeOf(root, path))) return true;
+              return stats?.isFile() === true && !isFitsName(path);
+            },
+          }),
     });
     const report = async (path: string, stats?: Stats) => {
       const root = rootOf(path);
-      if (!root || !isFitsName(path)) return;
+      if (!root || !isFitsName(path) || excluded(relativeOf(root, path))) return;
       try {
         await this.handlers.candidate(candidateFromStats(root, path, stats ?? (await stat(path))));
       } catch (error) {
@@ -150,9 +160,19 @@ export class Discovery {
       }
     };
     this.watcher.on('add', report).on('change', report);
+    // A new folder (tonight's) can receive its first files before the watcher has looked into it;
+    // polling in particular then never reports them. Scanning the folder when it appears closes
+    // that gap; the ledger ignores what is reported twice.
+    this.watcher.on('addDir', (path) => {
+      const root = rootOf(path);
+      if (!root || path === root || excluded(relativeOf(root, path))) return;
+      void (async () => {
+        for await (const c of scanTree(root, path, this.options.exclude)) await this.handlers.candidate(c);
+      })().catch((error) => this.handlers.error?.(error, path));
+    });
     this.watcher.on('unlink', (path) => {
       const root = rootOf(path);
-      if (root)
+      if (root && !excluded(relativeOf(root, path)))
         void Promise.resolve(this.handlers.removed(root, relative(root, path).split(sep).join('/'))).catch((e) =>
           this.handlers.error?.(e, path),
         );
