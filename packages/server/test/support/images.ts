@@ -4,80 +4,14 @@
  */
 import type { ImageMetadata, QualityMetrics, QualityScore, StoredHdu } from '../../src/domain/image.js';
 import type { NewImage } from '../../src/db/image.mapper.js';
+import { emptyMetrics } from '../../src/analysis/frame-metrics.js';
+import { emptyMetadata } from '../../src/ingest/normalize/metadata.js';
 
-export function emptyMetadata(): ImageMetadata {
-  return {
-    date_obs: null,
-    date_obs_ms: null,
-    mjd_obs: null,
-    jd_obs: null,
-    night: null,
-    time_of_day_min: null,
-    exptime: null,
-    object_name: null,
-    image_type: null,
-    image_type_raw: null,
-    ra_deg: null,
-    dec_deg: null,
-    position_source: null,
-    filter_name: null,
-    ccd_temp: null,
-    set_temp: null,
-    gain: null,
-    offset: null,
-    xbinning: null,
-    ybinning: null,
-    telescope: null,
-    observatory: null,
-    site_lat_deg: null,
-    site_lon_deg: null,
-    site_elev_m: null,
-    instrument: null,
-    camera: null,
-    focal_length_mm: null,
-    aperture_mm: null,
-    pixel_size_um: null,
-    focuser_position: null,
-    focuser_temp: null,
-    airmass: null,
-    airmass_computed: false,
-    altitude_deg: null,
-    azimuth_deg: null,
-    observer: null,
-    program: null,
-    software: null,
-    bayer_pattern: null,
-    naxis: null,
-    naxis1: null,
-    naxis2: null,
-    naxis3: null,
-    bitpix: null,
-    pixel_scale_arcsec: null,
-    fov_width_deg: null,
-    fov_height_deg: null,
-    footprint: null,
-    sun_alt_deg: null,
-    moon_illumination: null,
-    moon_separation_deg: null,
-    moon_alt_deg: null,
-  };
-}
+// The same empty records the ingest code starts from.
+export { emptyMetadata } from '../../src/ingest/normalize/metadata.js';
 
 export function emptyQuality(): QualityMetrics {
-  return {
-    background: null,
-    noise: null,
-    star_count: null,
-    fwhm_px: null,
-    fwhm_arcsec: null,
-    hfr_px: null,
-    eccentricity: null,
-    snr_weight: null,
-    saturated_fraction: null,
-    level: null,
-    uniformity: null,
-    analysis_note: null,
-  };
+  return emptyMetrics(null);
 }
 
 let serial = 0;
