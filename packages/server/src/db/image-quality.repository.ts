@@ -10,6 +10,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { QualityMetrics } from '../domain/image.js';
 import type { Db } from './connection.js';
+import { QUALITY_METRIC_COLUMNS } from './image.mapper.js';
 import type { Schema } from './schema.js';
 
 export interface ComparableKey {
@@ -27,20 +28,7 @@ export interface ScoringInput extends ComparableKey {
   quality: QualityMetrics;
 }
 
-const METRIC_COLUMNS = [
-  'background',
-  'noise',
-  'star_count',
-  'fwhm_px',
-  'fwhm_arcsec',
-  'hfr_px',
-  'eccentricity',
-  'snr_weight',
-  'saturated_fraction',
-  'level',
-  'uniformity',
-  'analysis_note',
-] as const;
+const METRIC_COLUMNS = QUALITY_METRIC_COLUMNS;
 
 type Eb = ExpressionBuilder<Schema, 'images'>;
 

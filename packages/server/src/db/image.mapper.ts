@@ -149,6 +149,22 @@ export function toImageHeadersRow(imageId: number, image: NewImage, d: DialectIn
 }
 
 /** The columns of a list item: everything but the bulky JSON that only the detail shows. */
+/** The pixel-measured columns (QualityMetrics), in one place for every query that reads them. */
+export const QUALITY_METRIC_COLUMNS = [
+  'background',
+  'noise',
+  'star_count',
+  'fwhm_px',
+  'fwhm_arcsec',
+  'hfr_px',
+  'eccentricity',
+  'snr_weight',
+  'saturated_fraction',
+  'level',
+  'uniformity',
+  'analysis_note',
+] as const satisfies ReadonlyArray<keyof ImageRow & keyof QualityMetrics>;
+
 export const IMAGE_ITEM_COLUMNS = [
   'id',
   'root',
@@ -218,18 +234,7 @@ export const IMAGE_ITEM_COLUMNS = [
   'moon_illumination',
   'moon_separation_deg',
   'moon_alt_deg',
-  'background',
-  'noise',
-  'star_count',
-  'fwhm_px',
-  'fwhm_arcsec',
-  'hfr_px',
-  'eccentricity',
-  'snr_weight',
-  'saturated_fraction',
-  'level',
-  'uniformity',
-  'analysis_note',
+  ...QUALITY_METRIC_COLUMNS,
   'quality_score',
   'quality_flag',
   'quality_components',
