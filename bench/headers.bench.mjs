@@ -2,7 +2,7 @@
 // Header parse rate of @aims/fits against astropy, in the same run, over every fixture.
 // Build first (`npx tsc -b packages/fits packages/server`). Environment: AIMS_BENCH_ROUNDS (default 20).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bufferSource, readStructure } from '../packages/fits/dist/index.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ProblemCode, FitsError, FitsErrorCode } from '../src/errors.js';
+import { FitsError, FitsErrorCode, ProblemCode } from '../src/errors.js';
 import { parseHeader } from '../src/header.js';
 import { fixture } from './fixtures.js';
 import { headerBytes } from './support/fits-bytes.js';

@@ -1,4 +1,4 @@
-import { gzipSync, deflateSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FitsError, FitsErrorCode } from '../src/errors.js';
 import { readImage } from '../src/image.js';

@@ -1,3 +1,3 @@
 export { main } from './cli/main.js';
-export { loadConfig, type Config } from './config/config.js';
+export { type Config, loadConfig } from './config/config.js';
 export { startServer } from './main.js';

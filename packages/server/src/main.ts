@@ -5,17 +5,18 @@
  * stop accepting requests, stop discovering, let in-flight files finish (unfinished claims go back
  * to the queue), close the workers and the database.
  */
-import { renderMissingPreview } from './ingest/preview-on-demand.js';
+
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/connection.js';
-import { pino } from 'pino';
 import { countByState } from './db/ingest-ledger.repository.js';
-import type { IngestControl } from './http/app-context.js';
 import { buildApp } from './http/app.js';
+import type { IngestControl } from './http/app-context.js';
 import { loggerOptions } from './http/logger.js';
 import { createIngestService, type IngestLog, type IngestService } from './ingest/ingest-service.js';
+import { renderMissingPreview } from './ingest/preview-on-demand.js';
 import { EventBus } from './util/events.js';
 
 export interface RunningServer {

@@ -8,9 +8,9 @@ import { mayDownload } from './api/types.js';
 import { ErrorNote, Spinner } from './components/status.js';
 import { AuthProvider, useAuth } from './lib/auth.js';
 import { Link, useLocation } from './lib/router.js';
+import { applyTheme, savedTheme } from './lib/theme.js';
 import { SearchScreen } from './screens/search-screen.js';
 import { SignInScreen } from './screens/sign-in-screen.js';
-import { applyTheme, savedTheme } from './lib/theme.js';
 
 const FrameScreen = lazy(() => import('./screens/frame-screen.js'));
 const NightsScreen = lazy(() => import('./screens/nights-screen.js'));

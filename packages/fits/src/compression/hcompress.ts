@@ -1,7 +1,7 @@
 import { badCompression } from './bad-compression.js';
-import { BitReader } from './hcompress-bit-reader.js';
 import { inverseHTransform, levelsFor } from './h-transform.js';
 import { fitsInt32, inverseHTransformInt32 } from './h-transform-int32.js';
+import { BitReader } from './hcompress-bit-reader.js';
 
 /**
  * HCOMPRESS_1 decoding (R. White's H-transform coder; Pence et al. 2009 §4.4; CFITSIO's

@@ -1,9 +1,9 @@
 // One tile from its table row to its pixels: heap bytes, decoder, unquantization, nulls.
 import {
   type ArrayDescriptor,
+  arrayDescriptor,
   type BinaryColumn,
   type BinaryTable,
-  arrayDescriptor,
   cellNumber,
   findColumn,
   readExactly,

@@ -1,6 +1,5 @@
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hcompressDecode } from '../../src/compression/hcompress.js';
 import { plioDecode } from '../../src/compression/plio.js';

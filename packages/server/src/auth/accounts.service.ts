@@ -5,9 +5,9 @@
 import type { Config } from '../config/config.js';
 import type { Db } from '../db/connection.js';
 import {
+  createUser,
   DuplicateEmailError,
   type ExternalIdKind,
-  createUser,
   findPasswordHash,
   findUserByEmail,
   findUserByExternalId,

@@ -1,4 +1,4 @@
-import { SignJWT, errors, jwtVerify } from 'jose';
+import { errors, jwtVerify, SignJWT } from 'jose';
 
 /** Sessions are short: a stolen cookie or bearer JWT is worth little for long. */
 export const SESSION_TTL_SECONDS = 2 * 60 * 60;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type Card, type CardValue, CARD_LENGTH, type Hdu, isFitsError } from '@aims/fits';
+import { CARD_LENGTH, type Card, type CardValue, type Hdu, isFitsError } from '@aims/fits';
 import { openFits } from '@aims/fits/node';
 import { type Command, EXIT_BAD_INPUT } from './command.js';
 

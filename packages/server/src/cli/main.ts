@@ -1,11 +1,11 @@
 import { backupCommand } from './backup.command.js';
+import type { Command } from './command.js';
 import { headerCommand } from './header.command.js';
 import { ingestCommand } from './ingest.command.js';
 import { rescoreCommand } from './rescore.command.js';
 import { serveCommand } from './serve.command.js';
 import { usersCommand } from './users.command.js';
 import { workerCommand } from './worker.command.js';
-import type { Command } from './command.js';
 
 /** Every `aims` sub-command. Each lives in its own `<name>.command.ts`. */
 const commands: Record<string, Command> = {

@@ -8,7 +8,7 @@ import { hashPassword, passwordProblem } from '../auth/password.js';
 import { loadConfig } from '../config/config.js';
 import { recordAudit } from '../db/audit.repository.js';
 import { type Database, openDatabase } from '../db/connection.js';
-import { DuplicateEmailError, createUser, findUserByEmail, listUsers, updateUser } from '../db/users.repository.js';
+import { createUser, DuplicateEmailError, findUserByEmail, listUsers, updateUser } from '../db/users.repository.js';
 import type { User } from '../domain/user.js';
 import { type Command, EXIT_BAD_INPUT } from './command.js';
 

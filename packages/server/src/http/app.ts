@@ -7,8 +7,8 @@ import { createHmac } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
-import fastifySwagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, {
   type FastifyBaseLogger,
@@ -31,9 +31,9 @@ import { loggerOptions, requestId } from './logger.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { downloadsRoutes } from './routes/downloads.routes.js';
-import { imagesRoutes } from './routes/images.routes.js';
 import { eventsRoutes } from './routes/events.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { imagesRoutes } from './routes/images.routes.js';
 import { siaRoutes } from './routes/sia.routes.js';
 import { userRoutes } from './routes/user.routes.js';
 

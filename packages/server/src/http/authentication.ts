@@ -7,12 +7,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashApiToken, isApiToken } from '../auth/api-token-secret.js';
 import { SESSION_RENEW_AFTER_SECONDS, type SessionTokens } from '../auth/session-token.js';
-import type { Db } from '../db/connection.js';
 import { findApiTokenOwner } from '../db/api-tokens.repository.js';
+import type { Db } from '../db/connection.js';
 import { findUserById } from '../db/users.repository.js';
-import { type User, mayDownload } from '../domain/user.js';
+import { mayDownload, type User } from '../domain/user.js';
 import { forbidden, unauthorized } from './errors.js';
-import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from './session-cookie.js';
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from './session-cookie.js';
 
 /**
  * Who may call a route:

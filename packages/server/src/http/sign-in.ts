@@ -4,7 +4,7 @@ import { AccountError } from '../auth/accounts.service.js';
 import { SESSION_TTL_SECONDS } from '../auth/session-token.js';
 import type { User } from '../domain/user.js';
 import type { AppContext } from './app-context.js';
-import { HttpError, badParameter } from './errors.js';
+import { badParameter, HttpError } from './errors.js';
 import { setSessionCookie } from './session-cookie.js';
 
 const STATUS_OF: Record<AccountError['code'], number> = {

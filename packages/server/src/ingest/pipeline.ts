@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_QUALITY_THRESHOLD, scoreFrame } from '../analysis/score.js';
 import type { Database, Db } from '../db/connection.js';
-import { comparableQuality } from '../db/image-quality.repository.js';
 import type { NewImage } from '../db/image.mapper.js';
+import { comparableQuality } from '../db/image-quality.repository.js';
 import {
   findImageByPath,
   findImageIdBySha256,
@@ -29,10 +29,10 @@ import {
   upsertDiscovered,
 } from '../db/ingest-ledger.repository.js';
 import type { EventBus } from '../util/events.js';
+import { CommitGroup } from './commit-group.js';
 import type { Candidate } from './discovery.js';
 import type { ProcessedFrame } from './frame.job.js';
 import type { NormalizeOptions } from './normalize/index.js';
-import { CommitGroup } from './commit-group.js';
 import { checkStability } from './stability.js';
 import type { FramePool } from './worker-pool.js';
 

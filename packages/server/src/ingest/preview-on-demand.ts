@@ -1,8 +1,8 @@
+import { readImage } from '@aims/fits';
+import { nodeInflate, openFits } from '@aims/fits/node';
 import { renderPreviewsByRows } from '../analysis/preview.js';
 import { type PreviewSize, previewLocation, previewPath } from '../util/preview-paths.js';
 import { pickImageHdu } from './frame.job.js';
-import { nodeInflate, openFits } from '@aims/fits/node';
-import { readImage } from '@aims/fits';
 
 /** Rows per read when streaming a frame for its previews: bounded memory for any frame size. */
 const ROWS_PER_READ = 512;

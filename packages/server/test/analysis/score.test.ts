@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { QualityMetrics } from '../../src/domain/image.js';
 import { emptyMetrics, measureFrame } from '../../src/analysis/frame-metrics.js';
 import { comparableKey, GATE_CAP, QUALITY_VERSION, scoreFrame } from '../../src/analysis/score.js';
+import type { QualityMetrics } from '../../src/domain/image.js';
 import { generateFrame, type SyntheticOptions } from '../support/synthetic-frames.js';
 
 const metrics = (m: Partial<QualityMetrics>): QualityMetrics => ({ ...emptyMetrics(), ...m });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { hashApiToken } from '../../src/auth/api-token-secret.js';
-import { openDatabase } from '../../src/db/connection.js';
 import {
   createApiToken,
   findApiTokenOwner,
@@ -8,9 +7,10 @@ import {
   revokeApiToken,
 } from '../../src/db/api-tokens.repository.js';
 import { listAudit, recordAudit } from '../../src/db/audit.repository.js';
+import { openDatabase } from '../../src/db/connection.js';
 import {
-  DuplicateEmailError,
   createUser,
+  DuplicateEmailError,
   findPasswordHash,
   findUserByEmail,
   findUserByExternalId,

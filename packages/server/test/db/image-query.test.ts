@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { StoredHdu } from '../../src/domain/image.js';
 import { type ImageFilters, parseImageFilters, parseSort, type SortSpec } from '../../src/db/image-filters.js';
 import { countImages, imageConditions, iterateImages, queryImages } from '../../src/db/image-query.js';
 import { imageFacets, nightsSummary } from '../../src/db/image-stats.js';
 import { insertImage, markMissing, markPresent } from '../../src/db/images.repository.js';
+import type { StoredHdu } from '../../src/domain/image.js';
 import { DIALECTS, useSharedTestDatabase } from '../support/databases.js';
 import { type ImageOverrides, makeImage, observedAt } from '../support/images.js';
 

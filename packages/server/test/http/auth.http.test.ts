@@ -1,7 +1,7 @@
-import { SignJWT, exportJWK, generateKeyPair, createLocalJWKSet } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
-import { JWT_SECRET, PASSWORD, type TestApi, login, startTestApi } from './support/http-app.js';
+import { JWT_SECRET, login, PASSWORD, startTestApi, type TestApi } from './support/http-app.js';
 
 const GOOGLE_CLIENT_ID = 'aims-test.apps.googleusercontent.com';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMissingPreview } from '../../src/ingest/preview-on-demand.js';
 import { DIALECTS } from '../support/databases.js';
 import { type Catalog, LINKED_NAME, REAL_FILES, REAL_ROOT, seedCatalog } from './support/catalog.js';
-import { type TestApi, startTestApi } from './support/http-app.js';
+import { startTestApi, type TestApi } from './support/http-app.js';
 import { parseCsv, unzip } from './support/unzip.js';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../src/util/events.js';
 import { DIALECTS } from '../support/databases.js';
-import { type TestApi, startTestApi } from './support/http-app.js';
+import { startTestApi, type TestApi } from './support/http-app.js';
 
 for (const dialect of DIALECTS)
   describe(`server-sent events over a real port (${dialect})`, () => {

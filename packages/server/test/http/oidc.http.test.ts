@@ -3,13 +3,13 @@
  * authorization code flow with PKCE, and a scripted browser going through the provider's own login
  * and consent pages (fetch and form posts, cookies kept by hand). Nothing is mocked.
  */
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../support/databases.js';
-import { type TestApi, startTestApi } from './support/http-app.js';
+import { startTestApi, type TestApi } from './support/http-app.js';
 
 const CLIENT_ID = 'aims-test';
 const CLIENT_SECRET = 'aims-test-client-secret-0123456789';

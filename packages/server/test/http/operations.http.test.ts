@@ -6,7 +6,7 @@ import { JWT_SECRET_FILE, resolveJwtSecret } from '../../src/auth/jwt-secret.js'
 import { loadConfig } from '../../src/config/config.js';
 import { openDatabase } from '../../src/db/connection.js';
 import { buildApp } from '../../src/http/app.js';
-import { DIALECTS, createTestDatabase } from '../support/databases.js';
+import { createTestDatabase, DIALECTS } from '../support/databases.js';
 import { PASSWORD, startTestApi } from './support/http-app.js';
 
 describe('the session secret', () => {

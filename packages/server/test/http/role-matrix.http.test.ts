@@ -6,11 +6,11 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { previewPath } from '../../src/util/preview-paths.js';
 import { EventBus } from '../../src/util/events.js';
+import { previewPath } from '../../src/util/preview-paths.js';
 import { DIALECTS } from '../support/databases.js';
 import { type Catalog, REAL_FILES, seedCatalog } from './support/catalog.js';
-import { PERSONAS, type Persona, type TestApi, startTestApi } from './support/http-app.js';
+import { PERSONAS, type Persona, startTestApi, type TestApi } from './support/http-app.js';
 
 type Statuses = [anonymous: number, user: number, downloader: number, admin: number, deactivated: number];
 interface Row {

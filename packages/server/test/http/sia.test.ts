@@ -6,7 +6,7 @@ import { insertImage } from '../../src/db/images.repository.js';
 import { SIA_COLUMNS } from '../../src/http/sia.votable.js';
 import { DIALECTS } from '../support/databases.js';
 import { makeImage, observedAt } from '../support/images.js';
-import { type TestApi, startTestApi } from './support/http-app.js';
+import { startTestApi, type TestApi } from './support/http-app.js';
 
 const CHECKER = join(import.meta.dirname, 'support', 'votable-check.py');
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { type ZipMember, buildZip } from '../../src/http/zip-archive.js';
+import { buildZip, type ZipMember } from '../../src/http/zip-archive.js';
 import { parseCsv, unzip } from './support/unzip.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-zip-'));

@@ -3,10 +3,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/connection.js';
-import { countByState, listLedger } from '../../src/db/ingest-ledger.repository.js';
-import { queryImages } from '../../src/db/image-query.js';
 import { REPO_ROOT } from '../../../fits/test/fixtures.js';
+import { openDatabase } from '../../src/db/connection.js';
+import { queryImages } from '../../src/db/image-query.js';
+import { countByState, listLedger } from '../../src/db/ingest-ledger.repository.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
 import { type NightFrame, writeSyntheticNight } from '../support/synthetic-night.js';
 

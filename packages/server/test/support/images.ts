@@ -2,9 +2,10 @@
  * Builders of catalog input for store tests: `makeImage({ metadata: { filter_name: 'R' } })` gives a
  * complete NewImage with every other field null and a unique sha256 and path.
  */
-import type { ImageMetadata, QualityMetrics, QualityScore, StoredHdu } from '../../src/domain/image.js';
-import type { NewImage } from '../../src/db/image.mapper.js';
+
 import { emptyMetrics } from '../../src/analysis/frame-metrics.js';
+import type { NewImage } from '../../src/db/image.mapper.js';
+import type { ImageMetadata, QualityMetrics, QualityScore, StoredHdu } from '../../src/domain/image.js';
 import { emptyMetadata } from '../../src/ingest/normalize/metadata.js';
 
 // The same empty records the ingest code starts from.

@@ -7,8 +7,8 @@ import { findUserById, listUsers, updateUser } from '../../db/users.repository.j
 import { INGEST_STATES } from '../../domain/image.js';
 import type { AppContext } from '../app-context.js';
 import { audit } from '../audit.js';
-import { HttpError, conflict, notFound } from '../errors.js';
-import { IdParams, IsoDateTime, Nullable, StringEnum, UserSchema, errors } from '../schemas/common.schemas.js';
+import { conflict, HttpError, notFound } from '../errors.js';
+import { errors, IdParams, IsoDateTime, Nullable, StringEnum, UserSchema } from '../schemas/common.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 
 const UserUpdateBody = Type.Object(

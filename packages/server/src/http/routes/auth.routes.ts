@@ -4,18 +4,18 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AccountError, loginWithPassword, signInExternal, signUpWithPassword } from '../../auth/accounts.service.js';
-import { countUsers } from '../../db/users.repository.js';
 import { IdTokenError, verifyGoogleIdToken } from '../../auth/google-id-token.js';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password.js';
+import { countUsers } from '../../db/users.repository.js';
 import type { AppContext } from '../app-context.js';
 import { audit } from '../audit.js';
 import { HttpError, notFound } from '../errors.js';
 import { AuthConfigSchema, GoogleBody, LoginBody, PendingSignup, SignupBody } from '../schemas/auth.schemas.js';
-import { SessionSchema, errors } from '../schemas/common.schemas.js';
+import { errors, SessionSchema } from '../schemas/common.schemas.js';
 import { clearSessionCookie } from '../session-cookie.js';
+import { accountHttpError, startSession } from '../sign-in.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 import { oidcRoutes } from './oidc.routes.js';
-import { accountHttpError, startSession } from '../sign-in.js';
 
 export function authRoutes(ctx: AppContext) {
   return async (fastify: FastifyInstance) => {

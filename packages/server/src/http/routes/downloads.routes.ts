@@ -4,21 +4,21 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ImageFilters } from '../../db/image-filters.js';
 import type { CatalogImage } from '../../db/image.mapper.js';
+import type { ImageFilters } from '../../db/image-filters.js';
 import { countImages, iterateImages } from '../../db/image-query.js';
 import { getImage, getImages } from '../../db/images.repository.js';
 import type { AppContext } from '../app-context.js';
 import { audit } from '../audit.js';
 import { parseByteRange } from '../byte-range.js';
 import { attachment } from '../content-disposition.js';
-import { HttpError, badParameter, notFound } from '../errors.js';
+import { badParameter, HttpError, notFound } from '../errors.js';
 import { FileAccessError, type LocatedFile, openLocated, resolveImageFile } from '../file-access.js';
 import { filtersFrom, queryHttpError } from '../image-filters.query.js';
-import { IdParams, errors } from '../schemas/common.schemas.js';
+import { errors, IdParams } from '../schemas/common.schemas.js';
 import { filterProperties } from '../schemas/images.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
-import { type ZipMember, type ZipMissing, buildZip } from '../zip-archive.js';
+import { buildZip, type ZipMember, type ZipMissing } from '../zip-archive.js';
 
 /**
  * At most this many files per ZIP: every entry's size is read before the first byte (for the exact

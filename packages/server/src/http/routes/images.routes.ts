@@ -15,7 +15,7 @@ import { csvRow } from '../csv.js';
 import { notFound } from '../errors.js';
 import { fieldsFrom, filtersFrom, pick, queryHttpError, sortFrom } from '../image-filters.query.js';
 import { previewFile } from '../previews.js';
-import { IdParams, StringEnum, errors } from '../schemas/common.schemas.js';
+import { errors, IdParams, StringEnum } from '../schemas/common.schemas.js';
 import {
   FacetsResponse,
   FilterQuery,

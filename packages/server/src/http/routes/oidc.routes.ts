@@ -9,11 +9,11 @@ import { IdTokenError } from '../../auth/google-id-token.js';
 import type { OidcPending } from '../../auth/oidc.client.js';
 import type { AppContext } from '../app-context.js';
 import { audit } from '../audit.js';
-import { HttpError, badParameter, notFound } from '../errors.js';
+import { badParameter, HttpError, notFound } from '../errors.js';
 import { OidcCallbackQuery, PendingSignup } from '../schemas/auth.schemas.js';
 import { errors } from '../schemas/common.schemas.js';
-import type { TypeBoxTypeProvider } from '../type-provider.js';
 import { accountHttpError, startSession } from '../sign-in.js';
+import type { TypeBoxTypeProvider } from '../type-provider.js';
 
 const PENDING_COOKIE = 'aims_oidc';
 const PENDING_PATH = '/api/auth/oidc';

@@ -22,17 +22,17 @@
  * Errors: HTTP 400 with a DALI VOTable whose QUERY_STATUS is ERROR.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { CatalogImage } from '../../db/image.mapper.js';
 import type { ImageFilters } from '../../db/image-filters.js';
 import { ImageQueryError } from '../../db/image-filters.js';
-import type { CatalogImage } from '../../db/image.mapper.js';
 import { iterateImages } from '../../db/image-query.js';
 import type { AppContext } from '../app-context.js';
 import {
-  VOTABLE_CONTENT_TYPE,
   endMjd,
   siaErrorVotable,
   siaResultsVotable,
   startMjd,
+  VOTABLE_CONTENT_TYPE,
   vosiAvailability,
   vosiCapabilities,
 } from '../sia.votable.js';

@@ -6,7 +6,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../../db/api-toke
 import type { AppContext } from '../app-context.js';
 import { audit } from '../audit.js';
 import { notFound } from '../errors.js';
-import { IdParams, IsoDateTime, Nullable, UserSchema, errors } from '../schemas/common.schemas.js';
+import { errors, IdParams, IsoDateTime, Nullable, UserSchema } from '../schemas/common.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 
 const ApiTokenSchema = Type.Object(

@@ -7,7 +7,7 @@ import {
   sunAltitudeDeg,
   targetHorizontal,
 } from '../../../src/ingest/normalize/ephemeris.js';
-import { type OracleCase, astropyAvailable, astropyEphemeris } from './astropy-oracle.js';
+import { astropyAvailable, astropyEphemeris, type OracleCase } from './astropy-oracle.js';
 
 const CASES: Array<OracleCase & { name: string }> = [
   {

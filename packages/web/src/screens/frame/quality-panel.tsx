@@ -1,7 +1,7 @@
 /** Why a frame has its score: each weighted component, the comparison set, and the gates. */
 import type { ImageDetail } from '../../api/types.js';
-import { QualityBadge } from '../search/columns.js';
 import { num } from '../../lib/format.js';
+import { QualityBadge } from '../search/columns.js';
 
 interface Component {
   value: number | null;

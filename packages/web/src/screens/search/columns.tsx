@@ -1,10 +1,10 @@
 /** The result table's columns: what each shows, its width, and the API sort key when it has one. */
 import type { ReactNode } from 'react';
 import { previewUrl } from '../../api/endpoints.js';
-import { PreviewImage } from '../../components/preview-image.js';
 import type { ImageItem } from '../../api/types.js';
+import { PreviewImage } from '../../components/preview-image.js';
 import { formatDec, formatRa } from '../../lib/angles.js';
-import { DASH, bytes, int, num, utc } from '../../lib/format.js';
+import { bytes, DASH, int, num, utc } from '../../lib/format.js';
 
 export interface Column {
   key: string;

@@ -4,7 +4,7 @@
  * facets, and a cone search that takes sexagesimal coordinates.
  */
 import { useId } from 'react';
-import { IMAGE_TYPES, type Facets, type ImageFilters } from '../../api/types.js';
+import { type Facets, IMAGE_TYPES, type ImageFilters } from '../../api/types.js';
 import { formatDec, formatRa, parseDec, parseRa, parseRadius } from '../../lib/angles.js';
 import { DraftInput, parseNumber, parseText } from './draft-input.js';
 

@@ -2,8 +2,8 @@
 import { previewUrl } from '../../api/endpoints.js';
 import type { ImageItem } from '../../api/types.js';
 import { PreviewImage } from '../../components/preview-image.js';
-import { Link } from '../../lib/router.js';
 import { num, utc } from '../../lib/format.js';
+import { Link } from '../../lib/router.js';
 import { QualityBadge } from './columns.js';
 import { PAGE_SIZE, type PagedResults } from './paged-results.js';
 
