@@ -9,8 +9,14 @@
  *   nightsSummary(db, filters, { limit? }?): Promise<NightSummary[]>
  *       Per observing night, newest first (default 366 nights): frames, exposure, first/last date_obs,
  *       median FWHM (arcsec and px), CCD temperature range, mean quality score, flagged frames.
+ *   imageFacetsByScan / nightsSummaryByScan   the same counted from images (what the summary must equal)
+ *   isWholeCatalog(filters)       no filter set: the answer comes from the summary tables
+ *
+ * Without filters both read the summary tables (catalog-summary.ts), a few thousand rows, instead of
+ * grouping every frame.
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { readCounts, readNights } from './catalog-summary.js';
 import type { Db } from './connection.js';
 import type { ImageFilters } from './image-filters.js';
 import { imageConditions } from './image-query.js';
@@ -47,7 +53,40 @@ const GROUP_KEYS: Record<FacetField, (table: string) => string> = {
   image_type: (t) => `${t}.image_type`,
 };
 
+/** Whether no filter is set at all. */
+export function isWholeCatalog(filters: ImageFilters): boolean {
+  return Object.values(filters).every((v) => v === undefined || (Array.isArray(v) && v.length === 0));
+}
+
+const clampLimit = (limit: number | undefined) => Math.min(Math.max(Math.trunc(limit ?? 100), 1), 10_000);
+
 export async function imageFacets(
+  db: Db,
+  filters: ImageFilters,
+  options: { limit?: number } = {},
+): Promise<ImageFacets> {
+  if (!isWholeCatalog(filters)) return imageFacetsByScan(db, filters, options);
+  const limit = clampLimit(options.limit);
+  const rows = await readCounts(db, FACET_FIELDS);
+  const facets = {} as ImageFacets;
+  for (const field of FACET_FIELDS) {
+    const counts = rows.filter((r) => r.field === field);
+    // The scan's order: nights newest first; the rest most frequent first, then by key.
+    counts.sort((a, b) =>
+      field === 'night'
+        ? a.key < b.key
+          ? 1
+          : a.key > b.key
+            ? -1
+            : 0
+        : b.frames - a.frames || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    );
+    facets[field] = counts.slice(0, limit).map((r) => ({ value: r.value, count: r.frames }));
+  }
+  return facets;
+}
+
+export async function imageFacetsByScan(
   db: Db,
   filters: ImageFilters,
   options: { limit?: number } = {},
@@ -129,6 +168,29 @@ async function mediansByNight(
 }
 
 export async function nightsSummary(
+  db: Db,
+  filters: ImageFilters,
+  options: { limit?: number } = {},
+): Promise<NightSummary[]> {
+  if (!isWholeCatalog(filters)) return nightsSummaryByScan(db, filters, options);
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? 366), 1), 100_000);
+  const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString());
+  return (await readNights(db, limit)).map((r) => ({
+    night: r.night,
+    frames: r.frames,
+    exposure_seconds: r.exposure_seconds,
+    first_date_obs: iso(r.first_ms),
+    last_date_obs: iso(r.last_ms),
+    median_fwhm_arcsec: r.median_fwhm_arcsec,
+    median_fwhm_px: r.median_fwhm_px,
+    min_ccd_temp: r.min_ccd_temp,
+    max_ccd_temp: r.max_ccd_temp,
+    mean_quality: r.mean_quality,
+    flagged: r.flagged,
+  }));
+}
+
+export async function nightsSummaryByScan(
   db: Db,
   filters: ImageFilters,
   options: { limit?: number } = {},
