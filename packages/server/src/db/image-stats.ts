@@ -19,7 +19,7 @@ import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kyse
 import { readCounts, readNights } from './catalog-summary.js';
 import type { Db } from './connection.js';
 import type { ImageFilters } from './image-filters.js';
-import { imageConditions } from './image-query.js';
+import { imageConditions, isWholeCatalog, resolveNames } from './image-query.js';
 import type { Schema } from './schema.js';
 
 export interface FacetCount {
@@ -53,10 +53,7 @@ const GROUP_KEYS: Record<FacetField, (table: string) => string> = {
   image_type: (t) => `${t}.image_type`,
 };
 
-/** Whether no filter is set at all. */
-export function isWholeCatalog(filters: ImageFilters): boolean {
-  return Object.values(filters).every((v) => v === undefined || (Array.isArray(v) && v.length === 0));
-}
+export { isWholeCatalog } from './image-query.js';
 
 const clampLimit = (limit: number | undefined) => Math.min(Math.max(Math.trunc(limit ?? 100), 1), 10_000);
 
@@ -88,9 +85,10 @@ export async function imageFacets(
 
 export async function imageFacetsByScan(
   db: Db,
-  filters: ImageFilters,
+  input: ImageFilters,
   options: { limit?: number } = {},
 ): Promise<ImageFacets> {
+  const filters = await resolveNames(db, input);
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 10_000);
   const facets = {} as ImageFacets;
   for (const field of FACET_FIELDS) {
@@ -192,9 +190,10 @@ export async function nightsSummary(
 
 export async function nightsSummaryByScan(
   db: Db,
-  filters: ImageFilters,
+  input: ImageFilters,
   options: { limit?: number } = {},
 ): Promise<NightSummary[]> {
+  const filters = await resolveNames(db, input);
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 366), 1), 100_000);
   const where = (eb: ImagesEb) => imageConditions(eb, filters);
   const flag = db.dialect.toDbBool(true);

@@ -36,11 +36,13 @@ for (const dialect of DIALECTS)
     const get = (url: string) => t.as('user', { url });
 
     describe('the observatory validation queries', () => {
-      it('telescope=Winer matches every spelling of the name, and only it', async () => {
+      it('telescope=Winer matches every spelling of the name, and names that contain it', async () => {
         const res = await get('/api/images?telescope=Winer');
         expect(res.statusCode).toBe(200);
-        expect(res.json().total).toBe(3);
-        expect(ids(res)).toEqual(idsOf('w1', 'w2', 'w3'));
+        expect(res.json()).toMatchObject({ total: 4, total_exact: true });
+        expect(ids(res)).toEqual(idsOf('w1', 'w2', 'w3', 'w4'));
+        expect(ids(await get('/api/images?telescope=OBSERVATORY 0.5'))).toEqual(idsOf('w4'));
+        expect((await get('/api/images?telescope=winer%25')).json().total).toBe(0);
       });
 
       it('min_temp=-10 keeps frames at -10 °C and warmer', async () => {
@@ -156,7 +158,7 @@ for (const dialect of DIALECTS)
       it('sorts descending and selects fields', async () => {
         const res = await get('/api/images?telescope=winer&sort=-ccd_temp&fields=ccd_temp,object_name');
         const items = res.json().items;
-        expect(items.map((i: { ccd_temp: number }) => i.ccd_temp)).toEqual([-9.5, -10, -15]);
+        expect(items.map((i: { ccd_temp: number }) => i.ccd_temp)).toEqual([-9.5, -10, -15, -20]);
         for (const item of items) expect(Object.keys(item).sort()).toEqual(['ccd_temp', 'id', 'object_name']);
       });
 
@@ -167,21 +169,26 @@ for (const dialect of DIALECTS)
         expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="aims-images-.*\.csv"$/);
         const rows = parseCsv(csv.body);
         expect(rows[0]?.slice(0, 3)).toEqual(['id', 'file_path', 'date_obs']);
-        expect(rows.slice(1).map((r) => Number(r[0]))).toEqual(idsOf('w1', 'w2', 'w3'));
+        expect(rows.slice(1).map((r) => Number(r[0]))).toEqual(idsOf('w1', 'w2', 'w3', 'w4'));
         const json = await get('/api/images?telescope=winer&format=json&fields=id,telescope&sort=id');
         expect(json.json()).toEqual([
           { id: c.ids.w1, telescope: 'Winer' },
           { id: c.ids.w2, telescope: 'WINER' },
           { id: c.ids.w3, telescope: 'winer' },
+          { id: c.ids.w4, telescope: 'Winer Observatory 0.5m' },
         ]);
       });
 
       it('counts facets and summarizes nights', async () => {
         const facets = (await get('/api/images/facets?telescope=winer')).json();
-        expect(facets.image_type).toEqual([{ value: 'light', count: 3 }]);
-        expect(facets.filter_name.find((f: { value: string }) => f.value.toLowerCase() === 'lrg').count).toBe(2);
+        expect(facets.image_type).toEqual([
+          { value: 'light', count: 3 },
+          { value: 'dark', count: 1 },
+        ]);
+        expect(facets.filter_name.find((f: { value: string }) => f.value.toLowerCase() === 'lrg').count).toBe(3);
         const nights = (await get('/api/nights?telescope=winer')).json().items;
         expect(nights).toEqual([
+          expect.objectContaining({ night: '2024-11-06', frames: 1, min_ccd_temp: -20, max_ccd_temp: -20 }),
           expect.objectContaining({ night: '2024-11-05', frames: 3, min_ccd_temp: -15, max_ccd_temp: -9.5 }),
         ]);
         expect((await get('/api/nights?night=nope')).json().parameter).toBe('night');

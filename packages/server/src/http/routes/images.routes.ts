@@ -126,6 +126,7 @@ export function imagesRoutes(ctx: AppContext) {
           });
           return {
             total: page.total ?? 0,
+            total_exact: page.total_exact,
             items: page.items.map((i) => pick(i, fields)),
             next_cursor: page.next_cursor,
           };

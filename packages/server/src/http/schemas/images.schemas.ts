@@ -169,7 +169,15 @@ export const ImageItem = Type.Object(
 
 export const ImagePage = Type.Object(
   {
-    total: Type.Integer(),
+    total: Type.Integer({
+      description: 'Frames that match; when total_exact is false, more than this many match.',
+    }),
+    total_exact: Type.Boolean({
+      description:
+        'false when the count stopped at `total` (10,000) because an exact one would read every match: ' +
+        'show "more than 10,000". Without filters, and with one of night, date, date range, image_type, ' +
+        'filter_name or an exact object, the total is always exact.',
+    }),
     items: Type.Array(ImageItem),
     next_cursor: Nullable.string(),
   },
