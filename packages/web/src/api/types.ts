@@ -129,7 +129,9 @@ export interface ImageItem {
 }
 
 export interface ImagePage {
+  /** With total_exact false: more than this many frames match (the server stopped counting). */
   total: number;
+  total_exact?: boolean;
   items: ImageItem[];
   next_cursor: string | null;
 }
