@@ -45,6 +45,8 @@ interface DecodedTile {
   values: Int32Array | Float32Array | Float64Array;
   /** The integer that marks an undefined pixel in `values` (integer tiles only). */
   nullValue: number | undefined;
+  /** Set when the tile was written into the output already: the count of its undefined pixels. */
+  placed?: number;
 }
 
 export interface Scratch {
@@ -52,11 +54,17 @@ export interface Scratch {
   floats: Float64Array | undefined;
 }
 
+/**
+ * Decodes one tile. `direct`, when given, is where the tile's pixels go in the output (the tile
+ * covers whole output rows, in order): a quantized tile is then unquantized straight into it and
+ * the result says so with `placed`, sparing a pass through a scratch array.
+ */
 export async function decodeTile(
   context: TileContext,
   tile: TileRef,
   hduIndex: number,
   scratch: Scratch,
+  direct?: Float32Array | Float64Array,
 ): Promise<DecodedTile> {
   const { params, table, columns, rows, quantized, transform, inflate } = context;
   const local = tile.row - context.firstRow;
@@ -91,6 +99,10 @@ export async function decodeTile(
     }
     const nullValue = tileNull(context, local);
     if (!quantized) return { values: integers, nullValue };
+    if (direct) {
+      const nulls = unquantizeTile(context, integers, direct, local, tile.row, nullValue);
+      return { values: direct, nullValue: undefined, placed: nulls };
+    }
     scratch.floats ??= new Float64Array(scratch.integers.length);
     const floats = scratch.floats.subarray(0, pixelCount);
     unquantizeTile(context, integers, floats, local, tile.row, nullValue);
@@ -143,6 +155,8 @@ export async function heapReader(
   rows: Uint8Array,
   firstRow: number,
   tiles: TileRef[],
+  /** A reusable buffer for the span, when the source can read into one. */
+  spanBuffer?: (length: number) => Uint8Array,
 ): Promise<HeapRead> {
   let start = Number.POSITIVE_INFINITY;
   let end = 0;
@@ -154,7 +168,24 @@ export async function heapReader(
   }
   let span: Uint8Array | undefined;
   if (end > start && end <= table.heapSize && end - start <= HEAP_SPAN_BYTES) {
-    span = await readExactly(source, table.heapOffset + start, end - start, table.hduIndex);
+    const offset = table.heapOffset + start;
+    if (spanBuffer && source.readInto) {
+      const target = spanBuffer(end - start);
+      const read = await source.readInto(offset, target);
+      if (read < target.length) {
+        throw new FitsError(
+          FitsErrorCode.TRUNCATED,
+          `the file ends at byte ${offset + read}, inside HDU ${table.hduIndex}'s data`,
+          {
+            byteOffset: offset + read,
+            hduIndex: table.hduIndex,
+          },
+        );
+      }
+      span = target;
+    } else {
+      span = await readExactly(source, offset, end - start, table.hduIndex);
+    }
   }
   return async (column, descriptor) => {
     const size = descriptor.length * elementSize(column);
@@ -186,15 +217,15 @@ function tileNull(context: TileContext, local: number): number | undefined {
 function unquantizeTile(
   context: TileContext,
   integers: Int32Array,
-  out: Float64Array,
+  out: Float32Array | Float64Array,
   local: number,
   tableRow: number,
   nullValue: number | undefined,
-): void {
+): number {
   const { table, columns, rows, params } = context;
   const scale = (columns.scale ? cellNumber(table, columns.scale, rows, local) : undefined) ?? params.scale ?? 1;
   const zero = (columns.zero ? cellNumber(table, columns.zero, rows, local) : undefined) ?? params.zero ?? 0;
-  unquantize(integers, out, scale, zero, params.quantize, tableRow + 1, params.ditherSeed, nullValue);
+  return unquantize(integers, out, scale, zero, params.quantize, tableRow + 1, params.ditherSeed, nullValue);
 }
 
 /** A tile stored without the image's algorithm: GZIP_COMPRESSED_DATA or UNCOMPRESSED_DATA. */
