@@ -146,14 +146,17 @@ function convertAligned(
   switch (bitpix) {
     case 16: {
       const words = new Uint16Array(buffer, at, count);
-      const blank = transform.blank ?? Number.NaN;
-      return identity
-        ? convert16(words, count, data, outOffset, blank, 0, 1, true)
-        : convert16(words, count, data, outOffset, blank, bzero, bscale, false);
+      if (transform.blank === undefined) {
+        return identity
+          ? convert16(words, count, data, outOffset, 0, 1)
+          : convert16(words, count, data, outOffset, bzero, bscale);
+      }
+      return convert16Blank(words, count, data, outOffset, transform.blank, bzero, bscale);
     }
     case 32: {
       const words = new Uint32Array(buffer, at, count);
-      const blank = transform.blank ?? Number.NaN;
+      // An int32 never equals 2^32: a BLANK test that is never true, without comparing with NaN.
+      const blank = transform.blank ?? 2 ** 32;
       return convert32(words, count, data, outOffset, blank, bzero, bscale, identity);
     }
     case -32: {
@@ -175,7 +178,31 @@ function convertAligned(
   }
 }
 
+/** 16-bit words without BLANK: swap the two bytes and sign-extend, `(low << 24 >> 16) | high`. */
 function convert16(
+  words: Uint16Array,
+  count: number,
+  data: Float32Array | Float64Array,
+  outOffset: number,
+  bzero: number,
+  bscale: number,
+): number {
+  if (bzero === 0 && bscale === 1) {
+    for (let i = 0; i < count; i++) {
+      const w = words[i]!;
+      data[outOffset + i] = (((w & 0xff) << 24) >> 16) | (w >>> 8);
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      const w = words[i]!;
+      data[outOffset + i] = bzero + bscale * ((((w & 0xff) << 24) >> 16) | (w >>> 8));
+    }
+  }
+  return 0;
+}
+
+/** 16-bit words with BLANK: a separate loop, so that the common case does not pay for the test. */
+function convert16Blank(
   words: Uint16Array,
   count: number,
   data: Float32Array | Float64Array,
@@ -183,28 +210,15 @@ function convert16(
   blank: number,
   bzero: number,
   bscale: number,
-  identity: boolean,
 ): number {
   let blanks = 0;
-  if (identity) {
-    for (let i = 0; i < count; i++) {
-      const w = words[i]!;
-      // Swap the two bytes and sign-extend: ((low byte) << 24 >> 16) | (high byte).
-      const stored = (((w & 0xff) << 24) >> 16) | (w >>> 8);
-      if (stored === blank) {
-        data[outOffset + i] = Number.NaN;
-        blanks++;
-      } else data[outOffset + i] = stored;
-    }
-  } else {
-    for (let i = 0; i < count; i++) {
-      const w = words[i]!;
-      const stored = (((w & 0xff) << 24) >> 16) | (w >>> 8);
-      if (stored === blank) {
-        data[outOffset + i] = Number.NaN;
-        blanks++;
-      } else data[outOffset + i] = bzero + bscale * stored;
-    }
+  for (let i = 0; i < count; i++) {
+    const w = words[i]!;
+    const stored = (((w & 0xff) << 24) >> 16) | (w >>> 8);
+    if (stored === blank) {
+      data[outOffset + i] = Number.NaN;
+      blanks++;
+    } else data[outOffset + i] = bzero + bscale * stored;
   }
   return blanks;
 }

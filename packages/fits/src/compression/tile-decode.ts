@@ -10,7 +10,7 @@ import {
 } from '../bintable.js';
 import { FitsError, FitsErrorCode } from '../errors.js';
 import type { Inflate } from '../inflate.js';
-import type { PixelTransform } from '../pixel-transform.js';
+import { convertBigEndian, type PixelTransform } from '../pixel-transform.js';
 import type { ByteSource } from '../types.js';
 import { unquantize } from './dither.js';
 import { decodeFloatTile, decodeIntegerTile, readIntegers } from './tile-codecs.js';
@@ -56,8 +56,9 @@ export interface Scratch {
 
 /**
  * Decodes one tile. `direct`, when given, is where the tile's pixels go in the output (the tile
- * covers whole output rows, in order): a quantized tile is then unquantized straight into it and
- * the result says so with `placed`, sparing a pass through a scratch array.
+ * covers whole output rows, in order, and no mask is asked for): a GZIP_1 tile is then converted
+ * and a quantized one unquantized straight into it, and the result says so with `placed`, sparing
+ * a pass through a scratch array.
  */
 export async function decodeTile(
   context: TileContext,
@@ -84,6 +85,10 @@ export async function decodeTile(
       const values = await decodeFloatTile(params.algorithm, compressed, pixelCount, integerBytes as 4 | 8, inflate);
       return { values, nullValue: undefined };
     }
+    if (direct && params.algorithm === 'GZIP_1' && !quantized && params.bitpix > 0) {
+      const placed = await inflateInto(context, compressed, pixelCount, tileNull(context, local), direct);
+      if (placed !== undefined) return { values: direct, nullValue: undefined, placed };
+    }
     const geometry = { pixelCount, width: tile.extent[0]!, height: tile.extent[1] ?? 1, integerBytes };
     const integers = await decodeIntegerTile(
       params,
@@ -99,7 +104,7 @@ export async function decodeTile(
     }
     const nullValue = tileNull(context, local);
     if (!quantized) return { values: integers, nullValue };
-    if (direct) {
+    if (direct && transform.identity) {
       const nulls = unquantizeTile(context, integers, direct, local, tile.row, nullValue);
       return { values: direct, nullValue: undefined, placed: nulls };
     }
@@ -110,6 +115,28 @@ export async function decodeTile(
   } catch (error) {
     throw tileError(error, hduIndex, tile.row, table.heapOffset + descriptor.offset);
   }
+}
+
+/**
+ * A GZIP_1 integer tile inflated and converted straight into the output: its bytes are big-endian
+ * integers like a plain data unit's. Returns the count of undefined pixels, or undefined when the
+ * integers are 64-bit or the length is wrong (the general path then decodes it, or says why not).
+ */
+async function inflateInto(
+  context: TileContext,
+  compressed: Uint8Array,
+  pixelCount: number,
+  nullValue: number | undefined,
+  direct: Float32Array | Float64Array,
+): Promise<number | undefined> {
+  const bytes = await context.inflate(compressed, pixelCount * 8);
+  const width = bytes.length / pixelCount;
+  if (width !== 1 && width !== 2 && width !== 4) return undefined;
+  const { transform } = context;
+  const sink = { data: direct, mask: undefined, blankCount: 0 };
+  const withNull = nullValue === transform.blank ? transform : { ...transform, blank: nullValue };
+  convertBigEndian(bytes, 0, width * 8, withNull, pixelCount, sink, 0);
+  return sink.blankCount;
 }
 
 function plioCodesPhysical(params: TileParameters, transform: PixelTransform): boolean {

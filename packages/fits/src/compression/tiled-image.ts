@@ -11,7 +11,7 @@ import {
   type ReadImageOptions,
 } from '../image-region.js';
 import { webInflate } from '../inflate.js';
-import { type PixelSink, type PixelTransform, pixelTransform } from '../pixel-transform.js';
+import { type PixelSink, pixelTransform } from '../pixel-transform.js';
 import type { ByteSource } from '../types.js';
 import { decodeTile, findColumns, heapReader, type Scratch, type TileContext } from './tile-decode.js';
 import { placeTile, type TileRef, tilesFor } from './tile-grid.js';
@@ -77,7 +77,7 @@ export async function readCompressedImage(
       const scratch: Scratch = { integers: allocateScratch(tilePixels, hdu.index), floats: undefined };
       while (!failed && next < tiles.length) {
         const tile = tiles[next++]!;
-        const direct = directTarget(tile, region, transform, sink);
+        const direct = directTarget(tile, region, sink);
         const decoded = await decodeTile(context, tile, hdu.index, scratch, direct);
         if (decoded.placed !== undefined) sink.blankCount += decoded.placed;
         else placeTile(decoded.values, decoded.nullValue, tile, region, params, transform, sink);
@@ -94,16 +94,10 @@ export async function readCompressedImage(
 
 /**
  * The part of the output a tile fills, when the tile is one run of whole output rows (tiles as wide
- * as the image, of a 2-D image or one plane, inside the requested rows) and its values need no
- * scaling and no mask: a quantized tile is then unquantized straight into it.
+ * as the image, of a 2-D image or one plane, inside the requested rows) and no mask is asked for.
  */
-function directTarget(
-  tile: TileRef,
-  region: ImageRegion,
-  transform: PixelTransform,
-  sink: PixelSink,
-): Float32Array | Float64Array | undefined {
-  if (sink.mask || !transform.identity || region.planes.length !== 1 || tile.extent[0] !== region.width) return;
+function directTarget(tile: TileRef, region: ImageRegion, sink: PixelSink): Float32Array | Float64Array | undefined {
+  if (sink.mask || region.planes.length !== 1 || tile.extent[0] !== region.width) return;
   for (let k = 2; k < tile.extent.length; k++) if (tile.extent[k] !== 1) return;
   const top = tile.origin[1] ?? 0;
   const height = tile.extent[1] ?? 1;
