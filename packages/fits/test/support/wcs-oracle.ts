@@ -11,7 +11,7 @@ export const SKY_TOLERANCE_DEG = 0.01 * ARCSEC;
 /** How exactly skyToPixel must undo pixelToSky. */
 export const PIXEL_ROUND_TRIP = 1e-6;
 
-/** One HDU as test/reference/astropy-wcs.py describes it. */
+/** One HDU as test/support/astropy-wcs.py describes it. */
 export interface OracleHdu {
   file: string;
   hdu: number | null;
