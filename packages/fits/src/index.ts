@@ -13,3 +13,4 @@ export * from './source.js';
 export type * from './types.js';
 export * from './wcs/index.js';
 export * from './write.js';
+export * from './zscale.js';

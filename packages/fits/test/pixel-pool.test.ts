@@ -10,7 +10,7 @@ import { fileSource, nodeInflate } from '../src/node.js';
 import { createPixelPool } from '../src/pixel-pool.js';
 import { bufferSource } from '../src/source.js';
 import { writeFits } from '../src/write.js';
-import { bigEndian, imageHdu, recordingSource } from './helpers/image-hdu.js';
+import { bigEndian, imageHdu, recordingSource } from './support/image-hdu.js';
 
 const FPACK = '/usr/bin/fpack';
 const dir = mkdtempSync(join(tmpdir(), 'aims-pixel-pool-'));
