@@ -138,7 +138,8 @@ print(json.dumps({"results": out}))
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });
-  if (run.error || run.status !== 0) return { reason: run.error?.message ?? run.stderr.split('\n').slice(-3).join(' ') };
+  if (run.error || run.status !== 0)
+    return { reason: run.error?.message ?? run.stderr.split('\n').slice(-3).join(' ') };
   return JSON.parse(run.stdout);
 }
 
@@ -153,7 +154,9 @@ try {
   const cases = prepare(dir);
   const reference = astropy(cases);
   if (reference.reason) console.log(`astropy not measured: ${reference.reason}`);
-  console.log(`best of ${rounds} (large) to 20 (small) rounds; ms = wall / CPU; speed ratio = astropy time / AIMS time (> 1: AIMS faster)`);
+  console.log(
+    `best of ${rounds} (large) to 20 (small) rounds; ms = wall / CPU; speed ratio = astropy time / AIMS time (> 1: AIMS faster)`,
+  );
   console.log(
     ['frame'.padEnd(10), 'type'.padEnd(4), 'algorithm'.padEnd(9), 'MB'.padStart(6), 'AIMS ms'.padStart(11)]
       .concat(['astropy ms'.padStart(11), 'ratio wall'.padStart(10), 'ratio CPU'.padStart(9)])
