@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { buildZip, READ_CHUNK_BYTES, type ZipMember } from '../../src/http/zip-archive.js';
+import { SYSTEM_PYTHON } from '../support/fixtures.js';
 import { parseCsv, unzip } from './support/unzip.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-zip-'));
@@ -152,8 +153,7 @@ describe('streamed ZIP', () => {
   });
 
   const hasUnzip = spawnSync('unzip', ['-v']).status === 0;
-  const python = '/usr/bin/python3';
-  const hasPython = existsSync(python);
+  const hasPython = existsSync(SYSTEM_PYTHON);
   for (const forceZip64 of [false, true])
     it.skipIf(!hasUnzip || !hasPython)(
       `is read by Info-ZIP unzip and Python's zipfile${forceZip64 ? ' (ZIP64 forced)' : ''}${hasUnzip && hasPython ? '' : ' (skipped: unzip or /usr/bin/python3 missing)'}`,
@@ -168,7 +168,7 @@ describe('streamed ZIP', () => {
         const test = spawnSync('unzip', ['-tq', path], { encoding: 'utf8' });
         expect(test.stdout).toContain('No errors detected');
         const listing = spawnSync(
-          python,
+          SYSTEM_PYTHON,
           [
             '-c',
             'import json, sys, zipfile\n' +
