@@ -131,19 +131,22 @@ async function firstImage(path: string, inflate?: Inflate): Promise<ImagePixels>
   return readImage(source, hdu, inflate ? { inflate } : {});
 }
 
-describeWithFixtures('gzip-compressed files read through openFits give the same pixels as their decompressed bytes', () => {
-  for (const path of files.filter((f) => /\.gz$/.test(f))) {
-    it(path.split('/').slice(-2).join('/'), async () => {
-      const fits = await openFits(path);
-      try {
-        const hdu = fits.structure.hdus.find((h) => h.axes.length >= 2)!;
-        const streamed = await readImage(fits.source, hdu, { rows: { start: 10, end: 20 } });
-        const inMemory = await readImage(bufferSource(fileBytes(path)), hdu, { rows: { start: 10, end: 20 } });
-        expect(streamed.data.length).toBe(10 * hdu.axes[0]!);
-        expect(streamed.data).toEqual(inMemory.data);
-      } finally {
-        await fits.close();
-      }
-    });
-  }
-});
+describeWithFixtures(
+  'gzip-compressed files read through openFits give the same pixels as their decompressed bytes',
+  () => {
+    for (const path of files.filter((f) => /\.gz$/.test(f))) {
+      it(path.split('/').slice(-2).join('/'), async () => {
+        const fits = await openFits(path);
+        try {
+          const hdu = fits.structure.hdus.find((h) => h.axes.length >= 2)!;
+          const streamed = await readImage(fits.source, hdu, { rows: { start: 10, end: 20 } });
+          const inMemory = await readImage(bufferSource(fileBytes(path)), hdu, { rows: { start: 10, end: 20 } });
+          expect(streamed.data.length).toBe(10 * hdu.axes[0]!);
+          expect(streamed.data).toEqual(inMemory.data);
+        } finally {
+          await fits.close();
+        }
+      });
+    }
+  },
+);
