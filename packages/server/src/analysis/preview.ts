@@ -4,7 +4,7 @@
  *
  * The frame is block-averaged to about the medium size first (one pass, bounded memory; a frame can
  * be fed row band by row band), then each channel gets IRAF zscale limits and an asinh stretch
- * whose black point sits 2σ under the sky and whose softening puts the sky at 0.2 (zscale.ts). FITS stores the first row at the bottom, so rows are flipped for display (as DS9
+ * whose black point sits 2σ under the sky and whose softening puts the sky at 0.2 (stretch.ts). FITS stores the first row at the bottom, so rows are flipped for display (as DS9
  * shows them). With `northUp` and an orientation from the WCS (`orientationFromCd`), the image is
  * mirrored when the WCS has non-sky parity and rotated so that north is up (east then left).
  * Colour sensors: a Bayer mosaic is debayered by colour-aware block averaging (each output pixel
@@ -14,7 +14,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
-import { displayLimits, type Stretch, stretchToBytes } from './zscale.js';
+import { lap, type StageTimes } from './stage-times.js';
+import { displayLimits, type Stretch, stretchToBytes } from './stretch.js';
 
 export interface PreviewOptions {
   /** Directory the files go to (created if needed), e.g. AIMS_DATA_DIR/previews/ab/cd. */
@@ -31,6 +32,8 @@ export interface PreviewOptions {
   formats?: Array<'png' | 'webp'>;
   thumbnailSize?: number;
   mediumSize?: number;
+  /** Stage times (previewRender, previewEncode) are added here when given. */
+  times?: StageTimes;
 }
 
 export interface PreviewFile {
@@ -208,8 +211,10 @@ async function encode(
 
 /** Writes the thumbnail and medium previews of a downsampled frame. */
 export async function writePreviews(down: Downsampler, options: PreviewOptions): Promise<PreviewFile[]> {
+  let started = performance.now();
   const stretch = options.stretch ?? 'asinh';
   const bytes = toDisplayBytes(down.planes(), down.outWidth, down.outHeight, stretch);
+  started = lap(options.times, 'previewRender', started);
   await mkdir(options.dir, { recursive: true });
   const files: PreviewFile[] = [];
   const sizes = [
@@ -226,6 +231,7 @@ export async function writePreviews(down: Downsampler, options: PreviewOptions):
     }),
   );
   files.push(...(await Promise.all(jobs)));
+  lap(options.times, 'previewEncode', started);
   return files;
 }
 
@@ -234,8 +240,10 @@ export async function renderPreviews(
   image: { width: number; height: number; data: ArrayLike<number> },
   options: PreviewOptions,
 ): Promise<PreviewFile[]> {
+  const started = performance.now();
   const down = new Downsampler(image.width, image.height, options.mediumSize ?? 1024, options.bayerPattern);
   down.addRows(image.data, 0, image.height);
+  lap(options.times, 'previewRender', started);
   return writePreviews(down, options);
 }
 
@@ -250,7 +258,10 @@ export async function renderPreviewsByRows(
   const step = Math.max(2, rowsPerRead - (rowsPerRead % 2));
   for (let y = 0; y < size.height; y += step) {
     const end = Math.min(size.height, y + step);
-    down.addRows(await read(y, end), y, end - y);
+    const rows = await read(y, end);
+    const started = performance.now();
+    down.addRows(rows, y, end - y);
+    lap(options.times, 'previewRender', started);
   }
   return writePreviews(down, options);
 }

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDotEnv } from '../../src/config/config.js';
+
+describe('configuration', () => {
+  it('defaults to an embedded SQLite file under ./data', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toMatch(/^sqlite:.*\/data\/aims\.db$/);
+    expect(config.port).toBe(8080);
+    expect(config.qualityThreshold).toBe(60);
+  });
+
+  it('accepts LOCAL_IMAGE_PATH as an alias of AIMS_IMAGE_DIR, several roots separated by ":"', () => {
+    expect(loadConfig({ LOCAL_IMAGE_PATH: '/a:/b' }).imageDirs).toEqual(['/a', '/b']);
+    expect(loadConfig({ AIMS_IMAGE_DIR: '/c', LOCAL_IMAGE_PATH: '/a' }).imageDirs).toEqual(['/c']);
+  });
+
+  it('names the variable that is invalid', () => {
+    expect(() => loadConfig({ AIMS_PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ AIMS_PORT: 'eighty' })).toThrow(/^AIMS_PORT: /);
+    expect(() => loadConfig({ AIMS_DATABASE_URL: 'mysql://x' })).toThrow(/^AIMS_DATABASE_URL: /);
+    expect(() => loadConfig({ AIMS_QUALITY_THRESHOLD: '101' })).toThrow(/^AIMS_QUALITY_THRESHOLD: /);
+    expect(() => loadConfig({ AIMS_PUBLIC_READ: 'maybe' })).toThrow(/^AIMS_PUBLIC_READ: /);
+  });
+
+  it('reads .env syntax with quotes and comments', () => {
+    expect(parseDotEnv('# c\nA=1\nexport B="two words"\nC=3 # note\n')).toEqual({ A: '1', B: 'two words', C: '3' });
+  });
+});
