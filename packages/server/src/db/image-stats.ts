@@ -37,7 +37,14 @@ export const FACET_FIELDS = [
   'image_type',
 ] as const;
 export type FacetField = (typeof FACET_FIELDS)[number];
-export type ImageFacets = Record<FacetField, FacetCount[]>;
+export type ImageFacets = Record<FacetField, FacetCount[]> & {
+  /** false: more than FACET_BOUND frames match and the counts are those of the newest FACET_BOUND
+   * of them, so each count is a lower bound and rarer values may be missing. */
+  exact: boolean;
+};
+
+/** Past this many matching frames, facets of a filtered set count the newest this many. */
+export const FACET_BOUND = 10_000;
 
 /**
  * The expression each facet groups by: the same normalization its filter compares with, and an
@@ -57,15 +64,9 @@ export { isWholeCatalog } from './image-query.js';
 
 const clampLimit = (limit: number | undefined) => Math.min(Math.max(Math.trunc(limit ?? 100), 1), 10_000);
 
-export async function imageFacets(
-  db: Db,
-  filters: ImageFilters,
-  options: { limit?: number } = {},
-): Promise<ImageFacets> {
-  if (!isWholeCatalog(filters)) return imageFacetsByScan(db, filters, options);
-  const limit = clampLimit(options.limit);
-  const rows = await readCounts(db, FACET_FIELDS);
-  const facets = {} as ImageFacets;
+/** Facet lists from counted keys: nights newest first, the rest most frequent first, then by key. */
+function facetLists(rows: Array<{ field: string; key: string; value: string; frames: number }>, limit: number) {
+  const facets = {} as Record<FacetField, FacetCount[]>;
   for (const field of FACET_FIELDS) {
     const counts = rows.filter((r) => r.field === field);
     // The scan's order: nights newest first; the rest most frequent first, then by key.
@@ -83,14 +84,69 @@ export async function imageFacets(
   return facets;
 }
 
+/**
+ * Without filters, the summary table's counts. With filters, one pass over the matching frames,
+ * newest first, counted here: exact up to FACET_BOUND matches; past it the counts are those of the
+ * newest FACET_BOUND (`exact: false`), so that a broad filter (quality ≥ 50: half the catalog)
+ * costs a page of reads, not a grouping of every match.
+ */
+export async function imageFacets(
+  db: Db,
+  input: ImageFilters,
+  options: { limit?: number; bound?: number } = {},
+): Promise<ImageFacets> {
+  const limit = clampLimit(options.limit);
+  if (isWholeCatalog(input)) return { ...facetLists(await readCounts(db, FACET_FIELDS), limit), exact: true };
+  const bound = options.bound ?? FACET_BOUND;
+  const filters = await resolveNames(db, input);
+  const keys = FACET_FIELDS.map((field) =>
+    sql<string | null>`${sql.raw(GROUP_KEYS[field]('images'))}`.as(`k_${field}`),
+  );
+  const rows = await db.db
+    .selectFrom('images')
+    .where((eb) => imageConditions(eb, filters))
+    .select([...FACET_FIELDS, ...keys])
+    // The order of a first page (NULL dates last), so the same indexes find the newest frames.
+    .where('date_obs_ms', 'is not', null)
+    .orderBy('date_obs_ms', 'desc')
+    .orderBy('id', 'desc')
+    .limit(bound + 1)
+    .execute();
+  if (rows.length <= bound) {
+    const undated = await db.db
+      .selectFrom('images')
+      .where((eb) => imageConditions(eb, filters))
+      .where('date_obs_ms', 'is', null)
+      .select([...FACET_FIELDS, ...keys])
+      .orderBy('id', 'desc')
+      .limit(bound + 1 - rows.length)
+      .execute();
+    rows.push(...undated);
+  }
+  const exact = rows.length <= bound;
+  const counted = new Map<string, { field: string; key: string; value: string; frames: number }>();
+  for (const row of rows.slice(0, bound)) {
+    const r = row as unknown as Record<string, string | null>;
+    for (const field of FACET_FIELDS) {
+      const key = r[`k_${field}`];
+      if (key === null || key === undefined) continue;
+      const id = `${field}\u0000${key}`;
+      const c = counted.get(id);
+      if (c) c.frames++;
+      else counted.set(id, { field, key, value: r[field] ?? key, frames: 1 });
+    }
+  }
+  return { ...facetLists([...counted.values()], limit), exact };
+}
+
 export async function imageFacetsByScan(
   db: Db,
   input: ImageFilters,
   options: { limit?: number } = {},
-): Promise<ImageFacets> {
+): Promise<Record<FacetField, FacetCount[]>> {
   const filters = await resolveNames(db, input);
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 10_000);
-  const facets = {} as ImageFacets;
+  const facets = {} as Record<FacetField, FacetCount[]>;
   for (const field of FACET_FIELDS) {
     const key = sql.raw(GROUP_KEYS[field]('images'));
     const count = sql<number>`count(*)`;

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageFilters, SortColumn } from '../../src/db/image-filters.js';
 import { queryImages } from '../../src/db/image-query.js';
+import { FACET_FIELDS, imageFacets, imageFacetsByScan } from '../../src/db/image-stats.js';
 import { insertImage } from '../../src/db/images.repository.js';
 import { DIALECTS, useSharedTestDatabase } from '../support/databases.js';
 import { emptyQuality, makeImage, observedAt } from '../support/images.js';
@@ -132,6 +133,39 @@ for (const dialect of DIALECTS) {
       expect(await found({ camera: 'qhy' })).toEqual([ids.site, ids.other]);
       expect(await found({ camera: 'asi6200' })).toEqual([ids.name]);
       expect(await found({ camera: '%' })).toEqual([]);
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: facets of a filtered set`, () => {
+    const t = useSharedTestDatabase(dialect);
+    beforeAll(async () => {
+      for (const f of frames()) await insertImage(t.database, f);
+    });
+    const asPairs = (facets: Record<string, Array<{ value: string; count: number }>>) =>
+      Object.fromEntries(FACET_FIELDS.map((f) => [f, facets[f]?.map((c) => [c.value.toLowerCase(), c.count]) ?? []]));
+
+    it('are exact up to the bound, equal to grouping every match', async () => {
+      for (const filters of [
+        { filter_name: 'r' },
+        { date_from: '2025-03-11' },
+        { min_quality: 0 },
+        {},
+      ] as ImageFilters[]) {
+        const facets = await imageFacets(t.database, filters, { limit: 100 });
+        expect(facets.exact).toBe(true);
+        expect(asPairs(facets)).toEqual(asPairs(await imageFacetsByScan(t.database, filters, { limit: 100 })));
+      }
+    });
+
+    it('past the bound count the newest frames and say so', async () => {
+      const facets = await imageFacets(t.database, { image_type: 'light' }, { limit: 100, bound: 5 });
+      expect(facets.exact).toBe(false);
+      expect(facets.image_type).toEqual([{ value: 'light', count: 5 }]);
+      const newest = await queryImages(t.database, { image_type: 'light' }, { limit: 5 });
+      const nights = new Set(newest.items.map((i) => i.night));
+      expect(facets.night.map((n) => n.value).sort()).toEqual([...nights].sort());
     });
   });
 }

@@ -177,6 +177,8 @@ export interface Facets {
   instrument: FacetCount[];
   night: FacetCount[];
   image_type: FacetCount[];
+  /** false: counted over the newest 10,000 matching frames only (each count a lower bound). */
+  exact?: boolean;
 }
 
 export interface NightSummary {
