@@ -61,6 +61,8 @@ export interface ImageFilters {
 }
 
 export interface ResolvedNames {
+  /** object_key values that an `object` pattern with `*` matches (absent: too many, use LIKE). */
+  object?: string[];
   telescope?: { telescope: string[]; observatory: string[] };
   camera?: { camera: string[]; instrument: string[] };
 }

@@ -117,12 +117,21 @@ function coneCondition(eb: ImagesEb, ra: number, dec: number, radius: number): E
   return eb.and(parts);
 }
 
-function objectCondition(eb: ImagesEb, object: string): Expression<SqlBool> {
+/** The LIKE pattern of an `object` value with `*` wildcards, on object_key. */
+function objectPattern(object: string): string {
+  const key = objectKey(object) ?? '';
+  return key.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*+/g, '%');
+}
+
+function objectCondition(eb: ImagesEb, object: string, keys: string[] | undefined): Expression<SqlBool> {
   const key = objectKey(object) ?? '';
   if (!key.includes('*')) return eb('object_key', '=', key);
-  const pattern = key.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*+/g, '%');
-  return sql<SqlBool>`object_key like ${pattern} escape '\\'`;
+  if (keys) return keys.length ? eb('object_key', 'in', keys) : sql<SqlBool>`1 = 0`;
+  return sql<SqlBool>`object_key like ${objectPattern(object)} escape '\\'`;
 }
+
+/** Past this many object names, a pattern is tested on the frames instead of listing the names. */
+const MAX_RESOLVED_OBJECTS = 200;
 
 /** `lower(col) in (names)` for each column that has names, OR-ed; false when none has any. */
 function namesIn(
@@ -142,7 +151,8 @@ function namesIn(
  * names through the lower(column) indexes, instead of testing the part against every frame.
  */
 export async function resolveNames(db: Db, filters: ImageFilters): Promise<ImageFilters> {
-  if ((filters.telescope === undefined && filters.camera === undefined) || filters.resolved) return filters;
+  const pattern = filters.object?.includes('*') ? objectPattern(filters.object) : undefined;
+  if ((filters.telescope === undefined && filters.camera === undefined && !pattern) || filters.resolved) return filters;
   const lookup = async (fields: string[], part: string) => {
     const rows = await db.db
       .selectFrom('catalog_counts')
@@ -154,6 +164,17 @@ export async function resolveNames(db: Db, filters: ImageFilters): Promise<Image
     return (field: string) => rows.filter((r) => r.field === field).map((r) => r.key);
   };
   const resolved: ResolvedNames = {};
+  if (pattern) {
+    const rows = await db.db
+      .selectFrom('catalog_counts')
+      .select('key')
+      .where('field', '=', 'object_name')
+      .where(sql<SqlBool>`key like ${pattern} escape '\\'`)
+      .where('frames', '>', 0)
+      .limit(MAX_RESOLVED_OBJECTS + 1)
+      .execute();
+    if (rows.length <= MAX_RESOLVED_OBJECTS) resolved.object = rows.map((r) => r.key);
+  }
   if (filters.telescope !== undefined) {
     const of = await lookup(['telescope', 'observatory'], filters.telescope);
     resolved.telescope = { telescope: of('telescope'), observatory: of('observatory') };
@@ -211,7 +232,7 @@ export function imageConditions(eb: ImagesEb, input: ImageFilters, headerShape?:
     );
   }
   if (f.filter_name !== undefined) parts.push(ciEquals(eb.ref('filter_name'), f.filter_name));
-  if (f.object !== undefined) parts.push(objectCondition(eb, f.object));
+  if (f.object !== undefined) parts.push(objectCondition(eb, f.object, f.resolved?.object));
   if (f.image_type !== undefined) parts.push(eb('image_type', '=', f.image_type));
   if (f.ra !== undefined && f.dec !== undefined && f.radius !== undefined)
     parts.push(coneCondition(eb, f.ra, f.dec, f.radius));
@@ -433,21 +454,33 @@ async function summaryTotal(db: Db, input: ImageFilters): Promise<number | null>
 
 export async function pageTotal(
   db: Db,
-  filters: ImageFilters,
+  input: ImageFilters,
   bound = TOTAL_BOUND,
 ): Promise<{ total: number; exact: boolean }> {
-  const known = await summaryTotal(db, filters);
+  const known = await summaryTotal(db, input);
   if (known !== null) return { total: known, exact: true };
-  const bounded = db.db
-    .selectFrom('images')
-    .select('id')
-    .where((eb) => imageConditions(eb, filters))
-    .limit(bound + 1);
-  const row = await db.db
-    .selectFrom(bounded.as('m'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  const n = Number(row.n);
+  const filters = await resolveNames(db, input);
+  // Counted in the order of a first page (dated frames newest first, then undated ones), so the
+  // planner weighs it as it weighs the page: with several range filters an unordered count chose
+  // one range's index and looked up every row it listed, a hundred times slower than walking the
+  // dates until the bound.
+  const counted = async (dated: boolean, limit: number) => {
+    const page = db.db
+      .selectFrom('images')
+      .select('id')
+      .where((eb) => imageConditions(eb, filters))
+      .where('date_obs_ms', dated ? 'is not' : 'is', null)
+      .$if(dated, (q) => q.orderBy('date_obs_ms', 'desc'))
+      .orderBy('id', 'desc')
+      .limit(limit);
+    const row = await db.db
+      .selectFrom(page.as('m'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+  let n = await counted(true, bound + 1);
+  if (n <= bound) n += await counted(false, bound + 1 - n);
   return n > bound ? { total: bound, exact: false } : { total: n, exact: true };
 }
 
