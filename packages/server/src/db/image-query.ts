@@ -419,6 +419,27 @@ export async function queryImages(db: Db, input: ImageFilters, options: PageOpti
   };
 }
 
+/** How many columns the filters test (a range's two ends, a cone's three values count once). */
+function filterColumns(f: ImageFilters): number {
+  const groups = [
+    f.date !== undefined || f.date_from !== undefined || f.date_to !== undefined,
+    f.night !== undefined,
+    f.start_time !== undefined || f.end_time !== undefined,
+    f.min_temp !== undefined || f.max_temp !== undefined,
+    f.min_quality !== undefined,
+    f.filter_name !== undefined,
+    f.object !== undefined,
+    f.image_type !== undefined,
+    f.radius !== undefined,
+    f.missing !== undefined,
+    // Names that match two columns (telescope or observatory) are an OR of two indexes.
+    f.telescope !== undefined ? 2 : 0,
+    f.camera !== undefined ? 2 : 0,
+    (f.header ?? []).length,
+  ];
+  return groups.reduce<number>((n, g) => n + (typeof g === 'number' ? g : g ? 1 : 0), 0);
+}
+
 /** Whether no filter is set at all. */
 export function isWholeCatalog(filters: ImageFilters): boolean {
   return Object.values(filters).every((v) => v === undefined || (Array.isArray(v) && v.length === 0));
@@ -460,18 +481,24 @@ export async function pageTotal(
   const known = await summaryTotal(db, input);
   if (known !== null) return { total: known, exact: true };
   const filters = await resolveNames(db, input);
-  // Counted in the order of a first page (dated frames newest first, then undated ones), so the
-  // planner weighs it as it weighs the page: with several range filters an unordered count chose
-  // one range's index and looked up every row it listed, a hundred times slower than walking the
-  // dates until the bound.
+  const shape = await pageHeaderShape(db, filters);
+  // One column's condition is counted from its (column, id) index alone, in index order. Several
+  // conditions are counted in the order of a first page (dated frames newest first, then undated
+  // ones), so that the planner weighs the count as it weighs the page: unordered, it took one
+  // range's index and looked up every row that index listed, a hundred times slower than walking
+  // the dates until the bound.
+  const ordered = filterColumns(filters) > 1 || shape === 'probe';
   const counted = async (dated: boolean, limit: number) => {
     const page = db.db
       .selectFrom('images')
       .select('id')
-      .where((eb) => imageConditions(eb, filters))
-      .where('date_obs_ms', dated ? 'is not' : 'is', null)
-      .$if(dated, (q) => q.orderBy('date_obs_ms', 'desc'))
-      .orderBy('id', 'desc')
+      .where((eb) => imageConditions(eb, filters, shape))
+      .$if(ordered, (q) =>
+        q
+          .where('date_obs_ms', dated ? 'is not' : 'is', null)
+          .$if(dated, (o) => o.orderBy('date_obs_ms', 'desc'))
+          .orderBy('id', 'desc'),
+      )
       .limit(limit);
     const row = await db.db
       .selectFrom(page.as('m'))
@@ -479,6 +506,10 @@ export async function pageTotal(
       .executeTakeFirstOrThrow();
     return Number(row.n);
   };
+  if (!ordered) {
+    const n = await counted(true, bound + 1);
+    return n > bound ? { total: bound, exact: false } : { total: n, exact: true };
+  }
   let n = await counted(true, bound + 1);
   if (n <= bound) n += await counted(false, bound + 1 - n);
   return n > bound ? { total: bound, exact: false } : { total: n, exact: true };

@@ -9,6 +9,7 @@ import coneIndex from './2026_11_24_1140_cone_index.js';
 import filteredSortIndexes from './2026_11_24_1200_filtered_sort_indexes.js';
 import catalogSummary from './2026_12_03_1100_catalog_summary.js';
 import sortIndexes from './2026_12_03_1110_sort_indexes.js';
+import typeObjectDateIndexes from './2026_12_03_1120_type_object_date_indexes.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -21,4 +22,5 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_11_24_1200_filtered_sort_indexes': filteredSortIndexes,
   '2026_12_03_1100_catalog_summary': catalogSummary,
   '2026_12_03_1110_sort_indexes': sortIndexes,
+  '2026_12_03_1120_type_object_date_indexes': typeObjectDateIndexes,
 };
