@@ -335,10 +335,10 @@ function pageRows(
     if (c) query = query.where('id', op, c.id);
   } else if (part === 'set') {
     query = query.where(col, 'is not', null);
-    if (c && c.v !== null) {
-      const v = c.v;
-      query = query.where((eb) => eb.or([eb(col, op, v), eb.and([eb(col, '=', v), eb('id', op, c.id)])]));
-    }
+    // A row-value comparison, not `col < v or (col = v and id < id0)`: both engines start the
+    // index scan at the cursor with it, where the OR made PostgreSQL read from the first row.
+    if (c && c.v !== null)
+      query = query.where(sql<SqlBool>`(${sql.ref(col)}, id) ${sql.raw(op)} (${c.v}, ${c.id})`);
     if (range.before !== undefined) query = query.where('date_obs_ms', dir === 'desc' ? '<' : '>=', range.before);
     query = query.orderBy(col, dir);
   } else {
