@@ -23,7 +23,7 @@ import { buildZip, type ZipMember, type ZipMissing } from '../zip-archive.js';
 
 /**
  * At most this many files per ZIP: every entry's size is read before the first byte (for the exact
- * Content-Length) and yazl keeps one small record per entry for the central directory.
+ * Content-Length) and the writer keeps one small record per entry for the central directory.
  */
 export const MAX_ZIP_FILES = 100_000;
 
