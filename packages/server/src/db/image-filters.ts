@@ -1,5 +1,5 @@
 /**
- * The filters of GET /api/images (DESIGN.md contract), typed, and their parsing from a query string.
+ * The filters of GET /api/images (the public API, docs/api.md), typed, and their parsing from a query string.
  *
  *   ImageFilters                      what image-query.ts understands
  *   parseImageFilters(query)          URL query → ImageFilters; throws ImageQueryError BAD_FILTER naming the field
