@@ -178,7 +178,14 @@ function timeFromCards(header: HeaderLike, refused: string[]): { time: TimeOfDay
   return null;
 }
 
-function epochFromCards(header: HeaderLike, refused: string[]): { mjd: number; key: string; digits: number } | null {
+interface Epoch {
+  mjd: number;
+  key: string;
+  /** Decimals written in the card: the precision the ISO string keeps. */
+  digits: number;
+}
+
+function epochFromCards(header: HeaderLike, refused: string[]): Epoch | null {
   for (const [key, toMjd] of EPOCH_KEYWORDS) {
     const raw = header.get(key);
     if (raw === undefined) continue;
@@ -191,6 +198,12 @@ function epochFromCards(header: HeaderLike, refused: string[]): { mjd: number; k
 }
 
 const join = (notes: string[]): string | undefined => (notes.length > 0 ? notes.join('; ') : undefined);
+
+/** The start read from an MJD or JD card, exact to the card's own precision. */
+function epochStart(epoch: Epoch, ms: number, notes: string[]): { start: ObservationStart } {
+  const iso = isoFromMjd(epoch.mjd, epoch.digits);
+  return { start: { iso, ms, dateOnly: false, mjd: epoch.mjd, source: epoch.key, reason: join(notes) } };
+}
 
 /** The start of the exposure, or a reason why the header does not say it. */
 export function resolveObservationStart(
@@ -255,18 +268,7 @@ export function resolveObservationStart(
       notes.push(bad);
     } else if (epoch) {
       const ms = Math.round((epoch.mjd - MJD_UNIX_EPOCH) * MS_PER_DAY);
-      if (ms >= midnight && ms < midnight + MS_PER_DAY) {
-        return {
-          start: {
-            iso: isoFromMjd(epoch.mjd, epoch.digits),
-            ms,
-            dateOnly: false,
-            mjd: epoch.mjd,
-            source: epoch.key,
-            reason: join(notes),
-          },
-        };
-      }
+      if (ms >= midnight && ms < midnight + MS_PER_DAY) return epochStart(epoch, ms, notes);
       notes.push(`${epoch.key} is not on the date of ${key} ${show(raw)}`);
     }
     if (implausibility(midnight, now, key, raw) === null) {
@@ -278,18 +280,7 @@ export function resolveObservationStart(
   if (epoch) {
     const ms = Math.round((epoch.mjd - MJD_UNIX_EPOCH) * MS_PER_DAY);
     const bad = implausibility(ms, now, epoch.key, epoch.mjd);
-    if (!bad) {
-      return {
-        start: {
-          iso: isoFromMjd(epoch.mjd, epoch.digits),
-          ms,
-          dateOnly: false,
-          mjd: epoch.mjd,
-          source: epoch.key,
-          reason: join(notes),
-        },
-      };
-    }
+    if (!bad) return epochStart(epoch, ms, notes);
     notes.push(bad);
   }
   return { start: null, reason: join(notes) ?? `no ${DATE_KEYWORDS[0]}, DATE-BEG, MJD-OBS or JD` };
