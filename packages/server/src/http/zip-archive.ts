@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { PassThrough, type Readable, Transform } from 'node:stream';
 import yazl from 'yazl';
-import { csvRow } from './csv.js';
+import { csvRow } from '../util/csv.js';
 
 export interface ZipMember {
   /** Name inside the archive. */
