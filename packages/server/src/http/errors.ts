@@ -4,6 +4,8 @@ import { IdTokenError } from '../auth/google-id-token.js';
 import { OidcProviderError } from '../auth/oidc.client.js';
 import { CatalogError } from '../catalog/errors.js';
 import { ImageQueryError } from '../db/image-filters.js';
+import { DaliParameterError } from '../vo/dali-params.js';
+import { siaErrorVotable, VOTABLE_CONTENT_TYPE } from '../vo/votable.js';
 
 /** An error the API answers with its own status and a message safe to show to the caller. */
 export class HttpError extends Error {
@@ -211,6 +213,19 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   // Fastify's own client errors (bad JSON, too large, unsupported media type, rate limit): their
   // messages describe the request, not the server, so they are safe to pass on.
   void reply.code(status).send({ error: statusText(status), message: error.message } satisfies ErrorBody);
+}
+
+/**
+ * The error handler of the VO routes: a bad parameter, or a filter the catalog refuses, is a DALI
+ * error document (400, QUERY_STATUS ERROR), which VO clients read; anything else as elsewhere.
+ */
+export function voErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof DaliParameterError || error instanceof ImageQueryError) {
+    request.log.info({ reason: error.message }, 'bad VO request');
+    void reply.code(400).type(VOTABLE_CONTENT_TYPE).send(siaErrorVotable(error.message));
+    return;
+  }
+  errorHandler(error, request, reply);
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
