@@ -11,5 +11,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Finds the shared FITS fixtures once and tells every test file (see the file's comment).
+    globalSetup: ['scripts/vitest.global-setup.ts'],
   },
 });

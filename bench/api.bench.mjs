@@ -2,12 +2,10 @@
 // The HTTP API under load, on a SQLite catalog of AIMS_BENCH_ROWS (default 1,000,000) generated
 // frames: requests/s and p50/p95 latency (autocannon, AIMS_BENCH_CONNECTIONS connections for
 // AIMS_BENCH_SECONDS each) of filtered pages and cone searches, authenticated with an API token as
-// a script would be. Then ZIP download throughput (MB/s) against `zip -0` on the same files.
+// a script would be. (ZIP download throughput is measured by zip.bench.mjs.)
 // Needs the built server: `npx tsc -b packages/fits packages/server`.
 // AIMS_BENCH_DB=PATH keeps the catalog (reused when it already holds enough rows).
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,8 +29,6 @@ const { loadConfig } = await load('config/config.js');
 const ROWS = Number(process.env.AIMS_BENCH_ROWS ?? 1_000_000);
 const SECONDS = Number(process.env.AIMS_BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.AIMS_BENCH_CONNECTIONS ?? 4);
-const ZIP_FILES = Number(process.env.AIMS_BENCH_ZIP_FILES ?? 16);
-const ZIP_FILE_MB = Number(process.env.AIMS_BENCH_ZIP_FILE_MB ?? 32);
 const scratch = mkdtempSync(join(tmpdir(), 'aims-api-bench-'));
 const dbFile = process.env.AIMS_BENCH_DB ?? join(scratch, 'aims.db');
 
@@ -287,86 +283,6 @@ for (const [label, path] of CASES) {
   );
 }
 
-// ——— ZIP throughput against zip -0 ———
-const zipRoot = join(scratch, 'zip');
-mkdirSync(zipRoot, { recursive: true });
-config.imageDirs.push(zipRoot);
-const chunk = Buffer.alloc(1 << 20);
-const files = [];
-for (let i = 0; i < ZIP_FILES; i++) {
-  for (let k = 0; k < chunk.length; k += 4) chunk.writeUInt32LE((Math.imul(i + 1, 2654435761) + k) >>> 0, k);
-  const path = join(zipRoot, `frame_${String(i).padStart(4, '0')}.fits`);
-  const fd = openSync(path, 'w');
-  for (let m = 0; m < ZIP_FILE_MB; m++) writeSync(fd, chunk);
-  closeSync(fd);
-  files.push(path);
-}
-const zipFrames = files.map((path, i) => ({
-  ...frame(ROWS + i, zipRoot),
-  rel_path: path.slice(zipRoot.length + 1),
-  // Unique per run: a kept catalog (AIMS_BENCH_DB) collects these rows run after run.
-  sha256: randomBytes(32).toString('hex'),
-  size_bytes: ZIP_FILE_MB << 20,
-}));
-await inTransaction(database, (tx) => insertFrames(tx, zipFrames));
-const ids = (
-  await database.db.selectFrom('images').select('id').where('root', '=', zipRoot).orderBy('id').execute()
-).map((r) => r.id);
-const megabytes = (ZIP_FILES * ZIP_FILE_MB * (1 << 20)) / 1e6;
-
-async function aimsZip() {
-  const t0 = performance.now();
-  const res = await fetch(`${base}/api/downloads`, {
-    method: 'POST',
-    headers: { ...auth, 'content-type': 'application/json' },
-    body: JSON.stringify({ ids }),
-  });
-  let bytes = 0;
-  for await (const part of res.body) bytes += part.length;
-  const seconds = (performance.now() - t0) / 1000;
-  if (bytes !== Number(res.headers.get('content-length'))) throw new Error('ZIP length differs from Content-Length');
-  return { seconds, bytes };
-}
-
-function zip0() {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn('zip', ['-0', '-q', '-j', '-', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let bytes = 0;
-    child.stdout.on('data', (b) => {
-      bytes += b.length;
-    });
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve({ seconds: (performance.now() - t0) / 1000, bytes }) : reject(new Error(`zip exit ${code}`)),
-    );
-  });
-}
-
-const rssBefore = process.memoryUsage().rss;
-let rssPeak = rssBefore;
-const sampler = setInterval(() => {
-  rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-}, 50);
-const best = (runs) => runs.reduce((a, b) => (a.seconds < b.seconds ? a : b));
-await zip0(); // warm the page cache for both
-const aims = best([await aimsZip(), await aimsZip(), await aimsZip()]);
-clearInterval(sampler);
-const zip = best([await zip0(), await zip0(), await zip0()]);
-console.log(
-  `\nZIP of ${ZIP_FILES} files × ${ZIP_FILE_MB} MiB (${megabytes.toFixed(0)} MB, stored), best of 3, warm page cache`,
-);
-console.log(
-  `  AIMS POST /api/downloads   ${(aims.bytes / 1e6 / aims.seconds).toFixed(0).padStart(6)} MB/s  (${aims.seconds.toFixed(2)} s, SHA-256 of every file computed on the way)`,
-);
-console.log(
-  `  zip -0 to a pipe           ${(zip.bytes / 1e6 / zip.seconds).toFixed(0).padStart(6)} MB/s  (${zip.seconds.toFixed(2)} s)`,
-);
-console.log(
-  `  server RSS during the ZIPs: ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, ${(rssPeak / 2 ** 20).toFixed(0)} MiB peak`,
-);
-
 await app.close();
 await database.close();
 if (!process.env.AIMS_BENCH_DB) rmSync(scratch, { recursive: true, force: true });
-else rmSync(zipRoot, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { parseDeclination, parseRightAscension, parseSexagesimal } from '../src/
 import { readStructure } from '../src/hdu.js';
 import { bufferSource } from '../src/source.js';
 import type { CardValue } from '../src/types.js';
-import { fixtureFiles, SYSTEM_PYTHON } from './fixtures.js';
+import { fixtureFiles, SYSTEM_PYTHON } from './support/fixtures.js';
 
 /** Keywords and what they hold. OBJCTRA is hours by the convention of every program writing it. */
 const KEYWORDS: Record<string, 'ra-hours' | 'ra' | 'dec' | 'angle'> = {

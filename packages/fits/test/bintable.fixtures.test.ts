@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { binaryTable, readColumn } from '../src/bintable.js';
 import { readStructure } from '../src/hdu.js';
 import { bufferSource } from '../src/source.js';
-import { fixtureFiles, SYSTEM_PYTHON } from './fixtures.js';
-import { astropyDataFiles } from './reference/astropy-reference.js';
+import { astropyDataFiles } from './support/astropy-reference.js';
+import { fixtureFiles, SYSTEM_PYTHON } from './support/fixtures.js';
 
 /**
  * Every binary table of the fixtures and of astropy's test data (except compressed images), every
@@ -19,7 +19,7 @@ type Reference = Record<
 >;
 
 const files = [...fixtureFiles(), ...astropyDataFiles()];
-const script = new URL('./reference/astropy-tables.py', import.meta.url).pathname;
+const script = new URL('./support/astropy-tables.py', import.meta.url).pathname;
 const run = existsSync(SYSTEM_PYTHON)
   ? spawnSync(SYSTEM_PYTHON, [script, ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
   : undefined;

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { FitsError, FitsErrorCode, ProblemCode } from '../src/errors.js';
 import { readStructure } from '../src/hdu.js';
 import { bufferSource } from '../src/source.js';
-import { fixture, fixtureFiles } from './fixtures.js';
 import { concatBytes, headerBytes } from './support/fits-bytes.js';
+import { fixture, fixtureFiles } from './support/fixtures.js';
 
 async function structureOf(relative: string) {
   return readStructure(bufferSource(new Uint8Array(readFileSync(fixture(relative)))));

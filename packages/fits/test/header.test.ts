@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FitsError, FitsErrorCode, ProblemCode } from '../src/errors.js';
 import { parseHeader } from '../src/header.js';
-import { fixture } from './fixtures.js';
 import { headerBytes } from './support/fits-bytes.js';
+import { fixture } from './support/fixtures.js';
 
 const MINIMAL = ['SIMPLE  =                    T', 'BITPIX  =                   16', 'NAXIS   =                    0'];
 

@@ -8,7 +8,7 @@ import { FitsError, FitsErrorCode, ProblemCode } from '../src/errors.js';
 import { readStructure } from '../src/hdu.js';
 import { openFits } from '../src/node.js';
 import { bufferSource } from '../src/source.js';
-import { fixture } from './fixtures.js';
+import { fixture } from './support/fixtures.js';
 
 /**
  * Hostile input: real fixtures truncated, with bytes flipped, or with their sizes replaced by huge

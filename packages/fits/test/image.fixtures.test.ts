@@ -6,8 +6,8 @@ import { type ImagePixels, readImage } from '../src/image.js';
 import type { Inflate } from '../src/inflate.js';
 import { nodeInflate, openFits } from '../src/node.js';
 import { bufferSource } from '../src/source.js';
-import { fixture, fixtureFiles } from './fixtures.js';
-import { astropyDataFiles, astropyReference, type ReferenceHdu } from './reference/astropy-reference.js';
+import { astropyDataFiles, astropyReference, type ReferenceHdu } from './support/astropy-reference.js';
+import { fixture, fixtureFiles } from './support/fixtures.js';
 
 /**
  * Every image HDU of every fixture and of astropy's test data, read by readImage and compared with

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FitsError, FitsErrorCode } from '../src/errors.js';
 import { readImage } from '../src/image.js';
 import { webInflate } from '../src/inflate.js';
-import { bigEndian, imageHdu, recordingSource } from './helpers/image-hdu.js';
+import { bigEndian, imageHdu, recordingSource } from './support/image-hdu.js';
 
 async function fitsError(promise: Promise<unknown>): Promise<FitsError> {
   const error = await promise.then(

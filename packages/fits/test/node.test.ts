@@ -7,8 +7,8 @@ import { FitsErrorCode, ProblemCode } from '../src/errors.js';
 import { readStructure } from '../src/hdu.js';
 import { fileSource, gzipSource, nodeInflate, openFits } from '../src/node.js';
 import type { ByteSource } from '../src/types.js';
-import { fixture } from './fixtures.js';
 import { headerBytes } from './support/fits-bytes.js';
+import { fixture } from './support/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-fits-node-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

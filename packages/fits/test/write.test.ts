@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatCard, formatReal, type WriteHdu, writeFits } from '../src/write.js';
-import { SYSTEM_PYTHON } from './fixtures.js';
+import { SYSTEM_PYTHON } from './support/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-write-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

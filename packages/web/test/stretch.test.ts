@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SYSTEM_PYTHON } from '../../fits/test/fixtures.js';
 import { curveFunction, minmaxLimits, renderRgba, sortedSample, zscaleLimits } from '../src/lib/stretch.js';
+import { SYSTEM_PYTHON } from './support/python.js';
 
 /** Sky 1000 ± 10 with 30 Gaussian stars and a few hot pixels: what a short exposure looks like. */
 function starField(width: number, height: number, seed: number): Float64Array {

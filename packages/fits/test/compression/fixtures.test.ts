@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hcompressDecode } from '../../src/compression/hcompress.js';
 import { plioDecode } from '../../src/compression/plio.js';
 import { riceDecode } from '../../src/compression/rice.js';
-import { FIXTURES_DIR, fixtureFiles } from '../fixtures.js';
+import { FIXTURES_DIR, fixtureFiles } from '../support/fixtures.js';
 import {
   assemble,
   bigEndianWords,
@@ -15,7 +15,7 @@ import {
   readCompressedImage,
   readPlainImage,
   tempDir,
-} from './tile-fixtures.js';
+} from '../support/tile-fixtures.js';
 
 /**
  * Every 2-D integer image among the shared fixtures, packed by fpack with each algorithm and

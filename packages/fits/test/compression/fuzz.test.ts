@@ -6,7 +6,7 @@ import { hcompressDecode } from '../../src/compression/hcompress.js';
 import { plioDecode } from '../../src/compression/plio.js';
 import { riceDecode } from '../../src/compression/rice.js';
 import { FitsErrorCode, isFitsError } from '../../src/errors.js';
-import { fixture } from '../fixtures.js';
+import { fixture } from '../support/fixtures.js';
 import {
   bigEndianWords,
   type CompressedTile,
@@ -15,7 +15,7 @@ import {
   syntheticImage,
   tempDir,
   writePlainImage,
-} from './tile-fixtures.js';
+} from '../support/tile-fixtures.js';
 
 /**
  * Hostile input: real compressed tiles, truncated and with bytes flipped or overwritten. Every

@@ -5,7 +5,7 @@ import { inverseHTransform } from '../../src/compression/h-transform.js';
 import { fitsInt32, inverseHTransformInt32 } from '../../src/compression/h-transform-int32.js';
 import { hcompressDecode } from '../../src/compression/hcompress.js';
 import { FitsErrorCode, isFitsError } from '../../src/errors.js';
-import { fixture } from '../fixtures.js';
+import { fixture } from '../support/fixtures.js';
 import {
   assemble,
   BitWriter,
@@ -22,7 +22,7 @@ import {
   syntheticImage,
   tempDir,
   writePlainImage,
-} from './tile-fixtures.js';
+} from '../support/tile-fixtures.js';
 
 const dir = tempDir('hcompress');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plioDecode } from '../../src/compression/plio.js';
 import { FitsErrorCode, isFitsError } from '../../src/errors.js';
-import { fixture } from '../fixtures.js';
+import { fixture } from '../support/fixtures.js';
 import {
   assemble,
   bigEndianWords,
@@ -17,7 +17,7 @@ import {
   syntheticImage,
   tempDir,
   writePlainImage,
-} from './tile-fixtures.js';
+} from '../support/tile-fixtures.js';
 
 const dir = tempDir('plio');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

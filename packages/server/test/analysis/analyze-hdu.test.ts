@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { openFits } from '@aims/fits/node';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture } from '../../../fits/test/fixtures.js';
 import { analyzeHdu } from '../../src/analysis/index.js';
+import { fixture } from '../support/fixtures.js';
 import { generateFrame } from '../support/synthetic-frames.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-analyze-hdu-'));

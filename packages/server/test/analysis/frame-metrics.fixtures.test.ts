@@ -2,9 +2,9 @@ import { relative } from 'node:path';
 import { type Hdu, isFitsError, readImage } from '@aims/fits';
 import { openFits } from '@aims/fits/node';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES_DIR, fixture, fixtureFiles } from '../../../fits/test/fixtures.js';
 import { measureFrame } from '../../src/analysis/frame-metrics.js';
 import type { QualityMetrics } from '../../src/domain/image.js';
+import { FIXTURES_DIR, fixture, fixtureFiles } from '../support/fixtures.js';
 
 const isImage = (h: Hdu) =>
   (h.type === 'PRIMARY' || h.type === 'IMAGE' || h.type === 'COMPRESSED_IMAGE') &&

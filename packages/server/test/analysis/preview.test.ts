@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SYSTEM_PYTHON } from '../../../fits/test/fixtures.js';
 import { Downsampler, orientationFromCd, renderCutout, renderPreviews } from '../../src/analysis/preview.js';
 import { zscale } from '../../src/analysis/zscale.js';
+import { SYSTEM_PYTHON } from '../support/fixtures.js';
 import { generateFrame } from '../support/synthetic-frames.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-preview-'));

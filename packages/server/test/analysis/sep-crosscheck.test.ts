@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { readImage } from '@aims/fits';
 import { openFits } from '@aims/fits/node';
 import { describe, expect, it } from 'vitest';
-import { fixture, SYSTEM_PYTHON } from '../../../fits/test/fixtures.js';
 import { analyzeFrame, type FrameAnalysis, median } from '../../src/analysis/frame-metrics.js';
 import { DETECTION_KERNEL, SMOOTHED_NOISE_FACTOR } from '../../src/analysis/stars.js';
+import { fixture, SYSTEM_PYTHON } from '../support/fixtures.js';
 
 /**
  * Cross-check against SEP (the SExtractor library, C) on real frames, with the same mesh (64 px, 3×3

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SYSTEM_PYTHON } from '../../../fits/test/fixtures.js';
+import { SYSTEM_PYTHON } from '../support/fixtures.js';
 import { generateFrame } from '../support/synthetic-frames.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-synthetic-'));

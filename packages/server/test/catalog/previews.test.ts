@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../fits/test/fixtures.js';
 import { renderMissingPreview } from '../../src/catalog/previews.js';
+import { fixture } from '../support/fixtures.js';
 
 describe('previews rendered on demand', () => {
   it('streams a real frame into thumbnail and medium previews under its content hash', async () => {

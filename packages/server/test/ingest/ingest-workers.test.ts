@@ -8,10 +8,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../fits/test/fixtures.js';
 import { type Database, openDatabase } from '../../src/db/connection.js';
 import { countByState } from '../../src/db/ingest-ledger.repository.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { REPO_ROOT } from '../support/fixtures.js';
 import { writeSyntheticNight } from '../support/synthetic-night.js';
 
 const AIMS = join(REPO_ROOT, 'packages/server/bin/aims.js');

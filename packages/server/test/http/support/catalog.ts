@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURES_DIR } from '../../../../fits/test/fixtures.js';
 import type { Db } from '../../../src/db/connection.js';
 import { insertImage } from '../../../src/db/images.repository.js';
+import { FIXTURES_DIR } from '../../support/fixtures.js';
 import { type ImageOverrides, makeImage, observedAt } from '../../support/images.js';
 
 export const REAL_ROOT = join(FIXTURES_DIR, 'mwcraig-msumastro');

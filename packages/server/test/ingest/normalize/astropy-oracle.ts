@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { SYSTEM_PYTHON } from '../../../../fits/test/fixtures.js';
+import { SYSTEM_PYTHON } from '../../support/fixtures.js';
 
 /**
  * Sun, Moon and target positions computed by astropy, the reference the catalog's values are checked

@@ -1,6 +1,6 @@
 import type { HeaderLike } from '@aims/fits';
 import { openFits } from '@aims/fits/node';
-import { fixture } from '../../../../fits/test/fixtures.js';
+import { fixture } from '../../support/fixtures.js';
 
 /**
  * The headers normalization gets for a fixture, as ingest passes them: the primary, then the first

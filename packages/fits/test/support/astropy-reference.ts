@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SYSTEM_PYTHON } from '../fixtures.js';
-import { astropyTestDataDir } from '../oracle/astropy-data.js';
+import { astropyTestDataDir } from './astropy-data.js';
+import { SYSTEM_PYTHON } from './fixtures.js';
 
 /**
  * FITS files of astropy's test data, downloaded and unpacked once by the oracle helper (top level

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SYSTEM_PYTHON } from '../fixtures.js';
+import { SYSTEM_PYTHON } from './fixtures.js';
 
 /** Where Debian's python3-astropy package is downloaded and unpacked; reused when present. */
 export const ASTROPY_DEB_CACHE = process.env.AIMS_ASTROPY_DEB_CACHE ?? '/tmp/aims-astropy-deb';

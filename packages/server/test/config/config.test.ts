@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDotEnv } from '../src/config/config.js';
+import { ConfigError, loadConfig, parseDotEnv } from '../../src/config/config.js';
 
 describe('configuration', () => {
   it('defaults to an embedded SQLite file under ./data', () => {

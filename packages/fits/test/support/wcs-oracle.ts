@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { expect } from 'vitest';
 import { angularSeparationDeg } from '../../src/angles.js';
 import { imageFootprint, type Wcs } from '../../src/wcs/index.js';
-import { SYSTEM_PYTHON } from '../fixtures.js';
+import { SYSTEM_PYTHON } from './fixtures.js';
 
 export const ARCSEC = 1 / 3600;
 /** How close to astropy.wcs every position must be. */
@@ -11,7 +11,7 @@ export const SKY_TOLERANCE_DEG = 0.01 * ARCSEC;
 /** How exactly skyToPixel must undo pixelToSky. */
 export const PIXEL_ROUND_TRIP = 1e-6;
 
-/** One HDU as test/reference/astropy-wcs.py describes it. */
+/** One HDU as test/support/astropy-wcs.py describes it. */
 export interface OracleHdu {
   file: string;
   hdu: number | null;
@@ -33,7 +33,7 @@ export interface OracleHdu {
 /** Runs astropy-wcs.py once over all files (one Python start-up). */
 export function runWcsOracle(files: string[]): { results: OracleHdu[]; skipReason?: string } {
   if (!existsSync(SYSTEM_PYTHON)) return { results: [], skipReason: `${SYSTEM_PYTHON} is missing` };
-  const script = new URL('../reference/astropy-wcs.py', import.meta.url).pathname;
+  const script = new URL('./astropy-wcs.py', import.meta.url).pathname;
   const run = spawnSync(SYSTEM_PYTHON, [script], {
     input: JSON.stringify(files),
     encoding: 'utf8',

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
-import { openDatabase } from '../src/db/connection.js';
-import { getImage, insertImage } from '../src/db/images.repository.js';
-import { emptyMetadata } from '../src/ingest/normalize/metadata.js';
+import { main } from '../../src/cli/main.js';
+import { openDatabase } from '../../src/db/connection.js';
+import { getImage, insertImage } from '../../src/db/images.repository.js';
+import { emptyMetadata } from '../../src/ingest/normalize/metadata.js';
 
 let dir: string;
 let out: string[];

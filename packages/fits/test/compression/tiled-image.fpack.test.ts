@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readStructure } from '../src/hdu.js';
-import { type ImagePixels, readImage } from '../src/image.js';
-import { bufferSource } from '../src/source.js';
-import { fixture } from './fixtures.js';
-import { zlibInflate } from './helpers/zlib-inflate.js';
+import { readStructure } from '../../src/hdu.js';
+import { type ImagePixels, readImage } from '../../src/image.js';
+import { bufferSource } from '../../src/source.js';
+import { fixture } from '../support/fixtures.js';
+import { zlibInflate } from '../support/zlib-inflate.js';
 
 /**
  * Files compressed here by fpack with every algorithm and option the reader supports, each compared

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loginWithPassword } from '../src/auth/accounts.service.js';
-import { main } from '../src/cli/main.js';
-import { listAudit } from '../src/db/audit.repository.js';
-import { findUserByEmail } from '../src/db/users.repository.js';
-import { DIALECTS, useTestDatabase } from './support/databases.js';
+import { loginWithPassword } from '../../src/auth/accounts.service.js';
+import { main } from '../../src/cli/main.js';
+import { listAudit } from '../../src/db/audit.repository.js';
+import { findUserByEmail } from '../../src/db/users.repository.js';
+import { DIALECTS, useTestDatabase } from '../support/databases.js';
 
 /** Runs `aims …` in-process with `stdin` as standard input; returns exit code and output. */
 async function aims(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globToRegExp, isFitsName, makeExcluder } from '../src/ingest/file-types.js';
+import { globToRegExp, isFitsName, makeExcluder } from '../../src/ingest/file-types.js';
 
 describe('FITS file names', () => {
   it.each([

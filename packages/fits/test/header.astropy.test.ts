@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { basename, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isFitsError } from '../../src/errors.js';
-import { openFits } from '../../src/node.js';
-import type { Card, CardValue } from '../../src/types.js';
-import { FIXTURES_DIR, fixtureFiles, SYSTEM_PYTHON } from '../fixtures.js';
-import { astropyTestDataDir, astropyTestFiles, astropyUnavailable } from './astropy-data.js';
+import { isFitsError } from '../src/errors.js';
+import { openFits } from '../src/node.js';
+import type { Card, CardValue } from '../src/types.js';
+import { astropyTestDataDir, astropyTestFiles, astropyUnavailable } from './support/astropy-data.js';
+import { FIXTURES_DIR, fixtureFiles, SYSTEM_PYTHON } from './support/fixtures.js';
 
 /**
  * The oracle test: every card (key, value, comment) of every HDU of every fixture and of astropy's
@@ -128,7 +128,7 @@ describe.skipIf(unavailable !== undefined)(`astropy oracle${unavailable ? ` (ski
     const data = astropyTestDataDir();
     const files = [...fixtureFiles(), ...astropyTestFiles(data.dir)];
     expect(files.length).toBeGreaterThan(80);
-    const script = new URL('./astropy_header.py', import.meta.url).pathname;
+    const script = new URL('./support/astropy-header.py', import.meta.url).pathname;
     const run = spawnSync(SYSTEM_PYTHON, [script, ...files], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
     expect(run.status, run.stderr).toBe(0);
     const oracle = JSON.parse(run.stdout) as { astropy: string; files: AstropyFile[] };

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fixture } from '../../fits/test/fixtures.js';
-import { main } from '../src/cli/main.js';
+import { main } from '../../src/cli/main.js';
+import { fixture } from '../support/fixtures.js';
 
 interface JsonCard {
   key: string;
@@ -182,8 +182,8 @@ describe('aims header on bad input', () => {
   });
 });
 
-const BIN = new URL('../bin/aims.js', import.meta.url).pathname;
-const BUILT = existsSync(new URL('../dist/cli/main.js', import.meta.url).pathname);
+const BIN = new URL('../../bin/aims.js', import.meta.url).pathname;
+const BUILT = existsSync(new URL('../../dist/cli/main.js', import.meta.url).pathname);
 
 // `npm test` builds first (`npm run build:lib`); a plain `npx vitest run` may not have a build.
 describe.skipIf(!BUILT)(`the aims binary${BUILT ? '' : ' (skipped: packages/server/dist not built)'}`, () => {

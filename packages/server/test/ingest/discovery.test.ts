@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Candidate, Discovery, scanTree } from '../src/ingest/discovery.js';
+import { type Candidate, Discovery, scanTree } from '../../src/ingest/discovery.js';
 
 let root: string;
 beforeEach(() => {

@@ -1,6 +1,6 @@
 """Dump every card of every HDU as astropy reads it, as JSON, for the oracle test.
 
-Usage: /usr/bin/python3 astropy_header.py FILE...  (prints one JSON document on stdout)
+Usage: /usr/bin/python3 astropy-header.py FILE...  (prints one JSON document on stdout)
 
 Values are tagged so that nothing is lost on the way to JavaScript: integers as decimal strings
 (they may exceed 2^53), floats as repr() (inf and nan included). For a tile-compressed HDU the

@@ -1,13 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { binaryTable, cellValues, decodeElements, parseTform, readColumn, readTableRows } from '../src/bintable.js';
-import { DITHER_ZERO_VALUE, randomTable, unquantize } from '../src/compression/dither.js';
-import { unshuffle } from '../src/compression/tile-codecs.js';
-import { tileParameters } from '../src/compression/tile-parameters.js';
-import { FitsError, FitsErrorCode } from '../src/errors.js';
-import { readImage } from '../src/image.js';
-import { compressedHdu } from './helpers/compressed-hdu.js';
-import { bigEndian, mapHeader, recordingSource } from './helpers/image-hdu.js';
+import { binaryTable, cellValues, decodeElements, parseTform, readColumn, readTableRows } from '../../src/bintable.js';
+import { DITHER_ZERO_VALUE, randomTable, unquantize } from '../../src/compression/dither.js';
+import { unshuffle } from '../../src/compression/tile-codecs.js';
+import { tileParameters } from '../../src/compression/tile-parameters.js';
+import { FitsError, FitsErrorCode } from '../../src/errors.js';
+import { readImage } from '../../src/image.js';
+import { compressedHdu } from '../support/compressed-hdu.js';
+import { bigEndian, mapHeader, recordingSource } from '../support/image-hdu.js';
 
 async function fitsError(promise: Promise<unknown>): Promise<FitsError> {
   const error = await promise.then(

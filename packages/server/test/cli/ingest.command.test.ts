@@ -3,11 +3,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../../../fits/test/fixtures.js';
 import { openDatabase } from '../../src/db/connection.js';
 import { queryImages } from '../../src/db/image-query.js';
 import { countByState, listLedger } from '../../src/db/ingest-ledger.repository.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
+import { REPO_ROOT } from '../support/fixtures.js';
 import { type NightFrame, writeSyntheticNight } from '../support/synthetic-night.js';
 
 const AIMS = join(REPO_ROOT, 'packages/server/bin/aims.js');

@@ -4,9 +4,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { angularSeparationDeg } from '../src/angles.js';
-import type { CardValue, HeaderLike } from '../src/types.js';
-import { imageFootprint, wcsFromHeader } from '../src/wcs/index.js';
+import { angularSeparationDeg } from '../../src/angles.js';
+import type { CardValue, HeaderLike } from '../../src/types.js';
+import { imageFootprint, wcsFromHeader } from '../../src/wcs/index.js';
 
 const header = (cards: Record<string, CardValue>): HeaderLike => ({ get: (key) => cards[key] });
 

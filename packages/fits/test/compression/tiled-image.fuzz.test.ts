@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isFitsError } from '../src/errors.js';
-import { type Hdu, readStructure } from '../src/hdu.js';
-import { readImage } from '../src/image.js';
-import { nodeInflate } from '../src/node.js';
-import { bufferSource } from '../src/source.js';
-import type { CardValue } from '../src/types.js';
-import { fixture } from './fixtures.js';
+import { isFitsError } from '../../src/errors.js';
+import { type Hdu, readStructure } from '../../src/hdu.js';
+import { readImage } from '../../src/image.js';
+import { nodeInflate } from '../../src/node.js';
+import { bufferSource } from '../../src/source.js';
+import type { CardValue } from '../../src/types.js';
+import { fixture } from '../support/fixtures.js';
 
 /**
  * Damaged tile-compressed files: flipped heap bytes, files cut short, descriptors and Z keywords

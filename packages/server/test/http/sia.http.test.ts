@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_PYTHON } from '../../../fits/test/fixtures.js';
 import { insertImage } from '../../src/db/images.repository.js';
 import { SIA_COLUMNS } from '../../src/vo/votable.js';
 import { DIALECTS } from '../support/databases.js';
+import { SYSTEM_PYTHON } from '../support/fixtures.js';
 import { makeImage, observedAt } from '../support/images.js';
 import { startTestApi, type TestApi } from './support/http-app.js';
 

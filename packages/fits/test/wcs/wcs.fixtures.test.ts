@@ -8,10 +8,10 @@
  */
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { wcsFromHeader } from '../src/wcs/index.js';
-import { FIXTURES_DIR, fixtureFiles } from './fixtures.js';
-import { ASTROPY_PACKAGE_DIR, astropyWcsTestFiles, ensureAstropyPackage, readHeaders } from './helpers/wcs-headers.js';
-import { expectMatchesAstropy, refusalReason, runWcsOracle } from './helpers/wcs-oracle.js';
+import { wcsFromHeader } from '../../src/wcs/index.js';
+import { FIXTURES_DIR, fixtureFiles } from '../support/fixtures.js';
+import { ASTROPY_PACKAGE_DIR, astropyWcsTestFiles, ensureAstropyPackage, readHeaders } from '../support/wcs-headers.js';
+import { expectMatchesAstropy, refusalReason, runWcsOracle } from '../support/wcs-oracle.js';
 
 const astropyMissing = ensureAstropyPackage();
 const files = [...fixtureFiles(), ...astropyWcsTestFiles()];

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CardValue } from '../src/types.js';
-import { imageFootprint, wcsFromHeader } from '../src/wcs/index.js';
-import { readHeaders } from './helpers/wcs-headers.js';
-import { expectMatchesAstropy, runWcsOracle } from './helpers/wcs-oracle.js';
+import type { CardValue } from '../../src/types.js';
+import { imageFootprint, wcsFromHeader } from '../../src/wcs/index.js';
+import { readHeaders } from '../support/wcs-headers.js';
+import { expectMatchesAstropy, runWcsOracle } from '../support/wcs-oracle.js';
 
 type Cards = Record<string, CardValue>;
 
