@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Holds the direction of imports between the folders described in docs/architecture.md:
-//   fits ← analysis ← catalog ← ingest, catalog/auth → db, vo → catalog, http → vo/catalog/auth ← main/cli
+//   analysis ← catalog ← ingest; catalog/auth → db; vo → catalog; http → vo/catalog/auth; main/cli → all
+// (the table below says exactly what each folder may use)
 // and forbids import cycles between modules. Exits 1 with one line per violation.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';

@@ -4,7 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { locateOriginal, MAX_ZIP_FILES, planZip } from '../../catalog/downloads.js';
+import { type DownloadPlan, locateOriginal, MAX_ZIP_FILES, planZip } from '../../catalog/downloads.js';
 import type { LocatedFile } from '../../catalog/file-access.js';
 import { openLocated } from '../../catalog/file-access.js';
 import type { CatalogImage } from '../../db/image.mapper.js';
@@ -89,6 +89,37 @@ async function sendFile(
   return reply.send(handle.createReadStream({ start, end, autoClose: true }));
 }
 
+/** Streams the ZIP of a plan with its exact length; audited before the first byte. */
+async function sendZip(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  plan: DownloadPlan,
+  rawFilters: unknown,
+) {
+  const { members, missing } = plan;
+  const zip = buildZip(members, plan.manifestFields, { missing });
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  await audit(ctx.database, request, 'download.zip', null, {
+    files: members.length,
+    missing: missing.length,
+    bytes: zip.size,
+    ids: plan.ids.slice(0, 1000),
+    ...(rawFilters ? { filters: rawFilters } : {}),
+  });
+  const started = Date.now();
+  zip.done.then(
+    ({ bytes }) => request.log.info({ files: members.length, bytes, ms: Date.now() - started }, 'ZIP sent'),
+    (error: unknown) => request.log.warn({ err: error }, 'ZIP download failed'),
+  );
+  return reply
+    .header('content-type', 'application/zip')
+    .header('content-length', zip.size)
+    .header('content-disposition', attachment(`aims-${stamp}.zip`))
+    .header('cache-control', 'no-store')
+    .send(zip.stream);
+}
+
 export function downloadsRoutes(ctx: AppContext) {
   return async (fastify: FastifyInstance) => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -146,27 +177,7 @@ export function downloadsRoutes(ctx: AppContext) {
           throw badParameter('ids', 'or filters: send exactly one of them');
         const selection = ids ? { ids } : { filters: filtersFrom(rawFilters as Record<string, unknown>) };
         const plan = await planZip(ctx.database, ctx.config.imageDirs, selection, request.log);
-        const { members, missing } = plan;
-        const zip = buildZip(members, plan.manifestFields, { missing });
-        const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-        await audit(ctx.database, request, 'download.zip', null, {
-          files: members.length,
-          missing: missing.length,
-          bytes: zip.size,
-          ids: plan.ids.slice(0, 1000),
-          ...(rawFilters ? { filters: rawFilters } : {}),
-        });
-        const started = Date.now();
-        zip.done.then(
-          ({ bytes }) => request.log.info({ files: members.length, bytes, ms: Date.now() - started }, 'ZIP sent'),
-          (error: unknown) => request.log.warn({ err: error }, 'ZIP download failed'),
-        );
-        return (reply as FastifyReply)
-          .header('content-type', 'application/zip')
-          .header('content-length', zip.size)
-          .header('content-disposition', attachment(`aims-${stamp}.zip`))
-          .header('cache-control', 'no-store')
-          .send(zip.stream);
+        return sendZip(ctx, request, reply as FastifyReply, plan, rawFilters);
       },
     );
   };

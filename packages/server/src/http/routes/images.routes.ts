@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { exportImages } from '../../catalog/exports.js';
 import { imageDetail, searchImages } from '../../catalog/images.service.js';
 import { imagePreview } from '../../catalog/previews.js';
@@ -22,6 +22,24 @@ import {
   NightsResponse,
 } from '../schemas/images.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
+
+/** A preview file, cached by the client until the frame's content changes (ETag on its hash). */
+async function sendPreview(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  preview: { path: string; sha256: string },
+  size: string,
+) {
+  const info = await stat(preview.path);
+  const etag = `"${preview.sha256.slice(0, 32)}-${size}-${info.size}"`;
+  void reply.header('etag', etag).header('cache-control', 'private, max-age=86400');
+  if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
+  return reply
+    .header('content-type', preview.path.endsWith('.webp') ? 'image/webp' : 'image/png')
+    .header('vary', 'Accept')
+    .header('content-length', info.size)
+    .send(createReadStream(preview.path));
+}
 
 export function imagesRoutes(ctx: AppContext) {
   return async (fastify: FastifyInstance) => {
@@ -119,22 +137,9 @@ export function imagesRoutes(ctx: AppContext) {
       async (request, reply) => {
         const size = request.query.size ?? 'thumb';
         const { id } = request.params;
-        const preview = await imagePreview(
-          ctx.database,
-          ctx.previews,
-          { id, size, accept: request.headers.accept },
-          request.log,
-        );
-        const file = preview.path;
-        const info = await stat(file);
-        const etag = `"${preview.sha256.slice(0, 32)}-${size}-${info.size}"`;
-        void reply.header('etag', etag).header('cache-control', 'private, max-age=86400');
-        if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
-        return reply
-          .header('content-type', file.endsWith('.webp') ? 'image/webp' : 'image/png')
-          .header('vary', 'Accept')
-          .header('content-length', info.size)
-          .send(createReadStream(file));
+        const found = { id, size, accept: request.headers.accept };
+        const preview = await imagePreview(ctx.database, ctx.previews, found, request.log);
+        return sendPreview(request, reply as FastifyReply, preview, size);
       },
     );
 
