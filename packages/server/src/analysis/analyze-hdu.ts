@@ -10,6 +10,7 @@ import type { QualityMetrics } from '../domain/image.js';
 import { measureFrameByRows } from './frame-bands.js';
 import { analyzeFrame, DEFAULT_MAX_PIXELS, emptyMetrics, type MeasureOptions } from './frame-metrics.js';
 import { type PreviewFile, type PreviewOptions, renderPreviews, renderPreviewsByRows } from './preview.js';
+import { lap } from './stage-times.js';
 
 export interface AnalyzeHduOptions extends MeasureOptions {
   /** Where and how to write previews; none when absent. */
@@ -43,15 +44,22 @@ export async function analyzeHdu(source: ByteSource, hdu: ImageHdu, options: Ana
       previews: [],
     };
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const previewOptions = options.previews ? { ...options.previews, bayerPattern: options.bayerPattern } : null;
+  const { times } = options;
+  const previewOptions = options.previews ? { ...options.previews, bayerPattern: options.bayerPattern, times } : null;
   if (width * height <= maxPixels) {
+    const reading = performance.now();
     const image = await readImage(source, hdu, { plane: 0, inflate: options.inflate });
+    lap(times, 'read', reading);
     const metrics = analyzeFrame(image, options).metrics;
     const previews = previewOptions ? await renderPreviews(image, previewOptions) : [];
     return { metrics, previews };
   }
-  const read = async (start: number, end: number) =>
-    (await readImage(source, hdu, { plane: 0, rows: { start, end }, inflate: options.inflate })).data;
+  const read = async (start: number, end: number) => {
+    const reading = performance.now();
+    const rows = (await readImage(source, hdu, { plane: 0, rows: { start, end }, inflate: options.inflate })).data;
+    lap(times, 'read', reading);
+    return rows;
+  };
   const metrics = await measureFrameByRows(read, { width, height }, options);
   const previews = previewOptions
     ? await renderPreviewsByRows(

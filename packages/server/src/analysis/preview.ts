@@ -14,6 +14,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import { lap, type StageTimes } from './stage-times.js';
 import { displayLimits, type Stretch, stretchToBytes } from './zscale.js';
 
 export interface PreviewOptions {
@@ -31,6 +32,8 @@ export interface PreviewOptions {
   formats?: Array<'png' | 'webp'>;
   thumbnailSize?: number;
   mediumSize?: number;
+  /** Stage times (previewRender, previewEncode) are added here when given. */
+  times?: StageTimes;
 }
 
 export interface PreviewFile {
@@ -208,8 +211,10 @@ async function encode(
 
 /** Writes the thumbnail and medium previews of a downsampled frame. */
 export async function writePreviews(down: Downsampler, options: PreviewOptions): Promise<PreviewFile[]> {
+  let started = performance.now();
   const stretch = options.stretch ?? 'asinh';
   const bytes = toDisplayBytes(down.planes(), down.outWidth, down.outHeight, stretch);
+  started = lap(options.times, 'previewRender', started);
   await mkdir(options.dir, { recursive: true });
   const files: PreviewFile[] = [];
   const sizes = [
@@ -226,6 +231,7 @@ export async function writePreviews(down: Downsampler, options: PreviewOptions):
     }),
   );
   files.push(...(await Promise.all(jobs)));
+  lap(options.times, 'previewEncode', started);
   return files;
 }
 
@@ -234,8 +240,10 @@ export async function renderPreviews(
   image: { width: number; height: number; data: ArrayLike<number> },
   options: PreviewOptions,
 ): Promise<PreviewFile[]> {
+  const started = performance.now();
   const down = new Downsampler(image.width, image.height, options.mediumSize ?? 1024, options.bayerPattern);
   down.addRows(image.data, 0, image.height);
+  lap(options.times, 'previewRender', started);
   return writePreviews(down, options);
 }
 
@@ -250,7 +258,10 @@ export async function renderPreviewsByRows(
   const step = Math.max(2, rowsPerRead - (rowsPerRead % 2));
   for (let y = 0; y < size.height; y += step) {
     const end = Math.min(size.height, y + step);
-    down.addRows(await read(y, end), y, end - y);
+    const rows = await read(y, end);
+    const started = performance.now();
+    down.addRows(rows, y, end - y);
+    lap(options.times, 'previewRender', started);
   }
   return writePreviews(down, options);
 }

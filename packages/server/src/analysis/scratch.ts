@@ -8,7 +8,7 @@
  */
 export const MAX_POOLED_ELEMENTS = 32 * 1024 * 1024;
 
-type Pooled = Float32Array | Int32Array | Uint8Array;
+type Pooled = Float64Array | Float32Array | Int32Array | Uint8Array;
 const pool = new Map<string, Pooled>();
 
 function take<T extends Pooled>(name: string, length: number, make: (n: number) => T): T {
@@ -20,7 +20,7 @@ function take<T extends Pooled>(name: string, length: number, make: (n: number) 
   return fresh;
 }
 
+export const scratchFloat64 = (name: string, length: number) => take(name, length, (n) => new Float64Array(n));
 export const scratchFloat32 = (name: string, length: number) => take(name, length, (n) => new Float32Array(n));
 export const scratchUint8 = (name: string, length: number) => take(name, length, (n) => new Uint8Array(n));
-/** Zero-filled (labels rely on it). */
-export const scratchInt32 = (name: string, length: number) => take(name, length, (n) => new Int32Array(n)).fill(0);
+export const scratchInt32 = (name: string, length: number) => take(name, length, (n) => new Int32Array(n));

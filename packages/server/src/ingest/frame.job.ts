@@ -4,6 +4,7 @@ import { nodeInflate, openFits } from '@aims/fits/node';
 import { analyzeHdu, pickImageHdu } from '../analysis/analyze-hdu.js';
 import { DEFAULT_MAX_PIXELS } from '../analysis/frame-metrics.js';
 import { orientationFromCd, type PreviewOptions } from '../analysis/preview.js';
+import type { StageTimes } from '../analysis/stage-times.js';
 import type { NormalizedMetadata, QualityMetrics, StoredHdu } from '../domain/image.js';
 import { previewLocation } from '../util/preview-paths.js';
 import { sha256File } from './content-hash.js';
@@ -32,6 +33,8 @@ export interface ProcessedFrame {
   quality: QualityMetrics | null;
   /** File-level oddities (duplicate keywords, missing padding…) worth keeping with the frame. */
   problems: string[];
+  /** Milliseconds per analysis stage (empty with skipAnalysis). */
+  analysisMs: StageTimes;
 }
 
 /**
@@ -72,6 +75,7 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
     const metadata = normalizeHeaders(headers, job.normalize);
     const { sha256, sizeBytes } = await hashing;
     let quality: QualityMetrics | null = null;
+    const analysisMs: StageTimes = {};
     if (!job.skipAnalysis) {
       const m = metadata.values;
       const previews = job.previewDir
@@ -84,6 +88,7 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
         saturationLevel: saturationLevel(image),
         maxPixels: job.maxPixels ?? DEFAULT_MAX_PIXELS,
         inflate: nodeInflate,
+        times: analysisMs,
         ...(previews ? { previews } : {}),
       });
       quality = analysis.metrics;
@@ -104,6 +109,7 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
         metadata,
         quality,
         problems: structure.problems.map((p) => `${p.code}: ${p.message}`),
+        analysisMs,
       },
     };
   } catch (error) {

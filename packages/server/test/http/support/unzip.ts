@@ -1,3 +1,4 @@
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 
 export interface UnzippedEntry {
@@ -7,7 +8,7 @@ export interface UnzippedEntry {
   data: Buffer;
 }
 
-/** Every entry of a ZIP held in memory, read with yauzl (CRC-32 checked as it reads). */
+/** Every entry of a ZIP held in memory, read with yauzl, sizes and CRC-32 checked. */
 export function unzip(buffer: Buffer): Promise<UnzippedEntry[]> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(buffer, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (err, zip) => {
@@ -20,11 +21,14 @@ export function unzip(buffer: Buffer): Promise<UnzippedEntry[]> {
           stream.on('data', (c: Buffer) => chunks.push(c));
           stream.on('error', reject);
           stream.on('end', () => {
+            const data = Buffer.concat(chunks);
+            // yauzl checks sizes but not the CRC-32; a reader such as unzip or 7-Zip would.
+            if (crc32(data) !== entry.crc32) return reject(new Error(`${entry.fileName}: CRC-32 mismatch`));
             entries.push({
               name: entry.fileName,
               compressionMethod: entry.compressionMethod,
               size: entry.uncompressedSize,
-              data: Buffer.concat(chunks),
+              data,
             });
             zip.readEntry();
           });
