@@ -8,7 +8,7 @@ import { readStructure } from '../src/hdu.js';
 import { fileSource, gzipSource, nodeInflate, openFits } from '../src/node.js';
 import type { ByteSource } from '../src/types.js';
 import { headerBytes } from './support/fits-bytes.js';
-import { fixture } from './support/fixtures.js';
+import { describeWithFixtures, fixture, itWithFixtures } from './support/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-fits-node-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,7 +30,7 @@ function counting(source: ByteSource): ByteSource & { bytesRead: number } {
 }
 
 describe('fileSource', () => {
-  it('reads the byte ranges asked for and short reads at the end', async () => {
+  itWithFixtures('reads the byte ranges asked for and short reads at the end', async () => {
     const path = fixture('nom-tam-fits/m13.fits');
     const whole = readFileSync(path);
     const source = await fileSource(path);
@@ -84,7 +84,7 @@ describe('fileSource', () => {
   });
 });
 
-describe('openFits', () => {
+describeWithFixtures('openFits', () => {
   it('detects whole-file gzip by its magic bytes whatever the name (.totsky.gz)', async () => {
     const fits = await openFits(fixture('nom-tam-fits/ad43021000gis25670_lo.totsky.gz'));
     try {

@@ -1,5 +1,6 @@
-import { stat } from 'node:fs/promises';
-import { type Hdu, isFitsError } from '@aims/fits';
+import { createHash } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import { type ByteSource, bufferSource, type FitsStructure, type Hdu, isFitsError, readStructure } from '@aims/fits';
 import { nodeInflate, openFits } from '@aims/fits/node';
 import { analyzeHdu, pickImageHdu } from '../analysis/analyze-hdu.js';
 import { DEFAULT_MAX_PIXELS } from '../analysis/frame-metrics.js';
@@ -51,16 +52,14 @@ export type FrameOutcome = { ok: true; frame: ProcessedFrame } | FrameFailure;
  * trying again could help.
  */
 export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
-  let fits: Awaited<ReturnType<typeof openFits>> | undefined;
+  let fits: OpenedFrame | undefined;
   try {
-    const before = await stat(job.absPath);
-    const hashing = sha256File(job.absPath);
-    fits = await openFits(job.absPath);
-    const { structure } = fits;
+    fits = await openFrame(job.absPath);
+    const { structure, before } = fits;
     const last = structure.hdus.at(-1);
     // A camera still writing leaves the file shorter than its headers declare.
     if (!fits.gzip && last && before.size < last.dataOffset + last.dataLength) {
-      await hashing.catch(() => undefined);
+      await fits.hashing.catch(() => undefined);
       return {
         ok: false,
         retry: true,
@@ -73,7 +72,7 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
     const primary = structure.hdus[0]?.header;
     const headers = primary && image.index !== 0 ? [primary, image.header] : [image.header];
     const metadata = normalizeHeaders(headers, job.normalize);
-    const { sha256, sizeBytes } = await hashing;
+    const { sha256, sizeBytes } = await fits.hashing;
     let quality: QualityMetrics | null = null;
     const analysisMs: StageTimes = {};
     if (!job.skipAnalysis) {
@@ -93,7 +92,7 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
       });
       quality = analysis.metrics;
     }
-    const after = await stat(job.absPath);
+    const after = await fits.statAgain();
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
       return { ok: false, retry: true, code: 'CHANGED', reason: 'the file changed while it was being read' };
     }
@@ -116,6 +115,79 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
     return classifyFailure(error);
   } finally {
     await fits?.close().catch(() => undefined);
+  }
+}
+
+/** Files up to this size are read whole, once; larger ones are hashed as a stream and read in parts. */
+const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
+
+interface FileFacts {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+interface OpenedFrame {
+  source: ByteSource;
+  gzip: boolean;
+  structure: FitsStructure;
+  /** The file as it was before it was read. */
+  before: FileFacts;
+  hashing: Promise<{ sha256: string; sizeBytes: number }>;
+  /** The file's size, mtime and inode now, to detect a write while it was being read. */
+  statAgain(): Promise<FileFacts>;
+  close(): Promise<void>;
+}
+
+/**
+ * Headers parsed and the hash under way. A small plain file is opened once and read with one
+ * read: the hash and the header parser share the bytes. A catalog-only ingest of frames of a few
+ * hundred kB spent more in opening, stat-ing and reading the file three ways (a stat, a hash
+ * stream, positioned header reads) than in hashing it.
+ */
+async function openFrame(absPath: string): Promise<OpenedFrame> {
+  const handle = await open(absPath, 'r');
+  let keep = false;
+  try {
+    const before = await handle.stat();
+    if (before.size <= WHOLE_FILE_BYTES) {
+      const bytes = new Uint8Array(before.size);
+      let filled = 0;
+      while (filled < bytes.length) {
+        const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      const data = bytes.subarray(0, filled);
+      const gzip = data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
+      if (!gzip) {
+        const source = bufferSource(data);
+        const structure = await readStructure(source);
+        const sha256 = createHash('sha256').update(data).digest('hex');
+        keep = true;
+        return {
+          source,
+          gzip,
+          structure,
+          before,
+          hashing: Promise.resolve({ sha256, sizeBytes: data.length }),
+          statAgain: () => handle.stat(),
+          close: () => handle.close(),
+        };
+      }
+    }
+  } finally {
+    if (!keep) await handle.close();
+  }
+  // Large or gzip-compressed: hashed as a stream while the headers are read in parts.
+  const before = await stat(absPath);
+  const hashing = sha256File(absPath);
+  try {
+    const opened = await openFits(absPath);
+    return { ...opened, before, hashing, statAgain: () => stat(absPath) };
+  } catch (error) {
+    await hashing.catch(() => undefined);
+    throw error;
   }
 }
 

@@ -1,10 +1,10 @@
 import { relative } from 'node:path';
 import { type Hdu, isFitsError, readImage } from '@aims/fits';
 import { openFits } from '@aims/fits/node';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { measureFrame } from '../../src/analysis/frame-metrics.js';
 import type { QualityMetrics } from '../../src/domain/image.js';
-import { FIXTURES_DIR, fixture, fixtureFiles } from '../support/fixtures.js';
+import { describeWithFixtures, FIXTURES_DIR, fixture, fixtureFiles } from '../support/fixtures.js';
 
 const isImage = (h: Hdu) =>
   (h.type === 'PRIMARY' || h.type === 'IMAGE' || h.type === 'COMPRESSED_IMAGE') &&
@@ -40,7 +40,7 @@ async function measureFile(path: string, options: { bayer?: boolean } = {}): Pro
   }
 }
 
-describe('every image in the shared fixtures is measured without a crash', () => {
+describeWithFixtures('every image in the shared fixtures is measured without a crash', () => {
   const files = fixtureFiles().filter((f) => /\.(fits?|fz|gz|fts|std)$/i.test(f));
   it('has fixtures to walk', () => {
     expect(files.length).toBeGreaterThan(40);
@@ -58,7 +58,7 @@ describe('every image in the shared fixtures is measured without a crash', () =>
     });
 });
 
-describe('compressed and plain copies of the same frame give the same metrics', () => {
+describeWithFixtures('compressed and plain copies of the same frame give the same metrics', () => {
   it('m13.fits and its lossless RICE_1 and GZIP_1 tile-compressed copies', async () => {
     const plain = await measureFile(fixture('nom-tam-fits/m13.fits'));
     expect(typeof plain).toBe('object');
@@ -68,7 +68,7 @@ describe('compressed and plain copies of the same frame give the same metrics', 
   });
 });
 
-describe('a real colour-sensor frame (ZWO Seestar S50, Bayer GRBG)', () => {
+describeWithFixtures('a real colour-sensor frame (ZWO Seestar S50, Bayer GRBG)', () => {
   it('is measured on its binned luminance with plausible stars', async () => {
     const m = (await measureFile(fixture('tinystork-zeseestarstacker/Light_M 94_10.0s_IRCUT_20250327-014513.fit'), {
       bayer: true,
