@@ -25,7 +25,6 @@ const NOT_UNIT = [
   'packages/fits/test/write.test.ts',
   'packages/server/test/analysis/{preview,sep-crosscheck,synthetic-frames}.test.ts',
   'packages/server/test/ingest/normalize/ephemeris.test.ts',
-  'packages/web/test/stretch.test.ts',
 ];
 const unitTier = process.env.AIMS_TEST_TIER === 'unit';
 

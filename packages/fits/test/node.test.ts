@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,8 +179,25 @@ describe('nodeInflate', () => {
     const data = new TextEncoder().encode('FITS '.repeat(1000));
     expect(await nodeInflate(gzipSync(data))).toEqual(data);
     expect(await nodeInflate(deflateSync(data))).toEqual(data);
-    await expect(nodeInflate(gzipSync(data), 100)).rejects.toMatchObject({ code: FitsErrorCode.BAD_COMPRESSION });
-    await expect(nodeInflate(new Uint8Array([1, 2, 3, 4]))).rejects.toMatchObject({
+    // A small stream may be inflated synchronously, so its failure may be a throw: await both ways.
+    const inflated = async (bytes: Uint8Array, max?: number) => nodeInflate(bytes, max);
+    await expect(inflated(gzipSync(data), 100)).rejects.toMatchObject({ code: FitsErrorCode.BAD_COMPRESSION });
+    await expect(inflated(new Uint8Array([1, 2, 3, 4]))).rejects.toMatchObject({
+      code: FitsErrorCode.BAD_COMPRESSION,
+    });
+  });
+
+  it('answers a tile-sized stream synchronously and a large one through the thread pool', async () => {
+    const small = new TextEncoder().encode('FITS '.repeat(1000));
+    const tile = nodeInflate(gzipSync(small), small.length);
+    expect(tile).toBeInstanceOf(Uint8Array);
+    expect(tile).toEqual(small);
+    // Random bytes do not compress: 2 MB in is over the synchronous limit.
+    const large = new Uint8Array(randomBytes(2 * 1024 * 1024));
+    const pending = nodeInflate(deflateSync(large), large.length);
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toEqual(large);
+    await expect((async () => nodeInflate(deflateSync(large), large.length - 1))()).rejects.toMatchObject({
       code: FitsErrorCode.BAD_COMPRESSION,
     });
   });

@@ -34,4 +34,4 @@ export {
   scoreFrame,
 } from './score.js';
 export { detectStars, type Star, type StarDetection } from './stars.js';
-export { type Stretch, zscale } from './zscale.js';
+export type { Stretch } from './stretch.js';

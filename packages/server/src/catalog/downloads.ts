@@ -9,6 +9,7 @@ import type { CatalogImage } from '../db/image.mapper.js';
 import type { ImageFilters } from '../db/image-filters.js';
 import { countImages, iterateImages } from '../db/image-query.js';
 import { getImage, getImages } from '../db/images.repository.js';
+import { MANIFEST_FIELDS } from '../domain/image-fields.js';
 import { CatalogError, catalogNotFound } from './errors.js';
 import { FileAccessError, type LocatedFile, openLocated, resolveImageFile } from './file-access.js';
 import type { CatalogLog } from './log.js';
@@ -18,25 +19,6 @@ import type { CatalogLog } from './log.js';
  * Content-Length) and the ZIP writer keeps one small record per entry for the central directory.
  */
 export const MAX_ZIP_FILES = 100_000;
-
-/** Catalog fields copied into manifest.csv next to each file's name and SHA-256. */
-export const MANIFEST_FIELDS = [
-  'id',
-  'file_path',
-  'date_obs',
-  'night',
-  'object_name',
-  'image_type',
-  'filter_name',
-  'exptime',
-  'ccd_temp',
-  'telescope',
-  'instrument',
-  'ra_deg',
-  'dec_deg',
-  'fwhm_arcsec',
-  'quality_score',
-] as const;
 
 /** Ids per catalog read when a ZIP is asked for by ids. */
 const IDS_PER_READ = 1000;

@@ -1,40 +1,11 @@
 /** Exports of a search: every match, sorted, as CSV or JSON, produced line by line (flat memory). */
 import type { Db } from '../db/connection.js';
 import { countImages, iterateImages } from '../db/image-query.js';
+import { CSV_EXPORT_FIELDS } from '../domain/image-fields.js';
 import { csvRow } from '../util/csv.js';
 import { type ImageSearch, pickFields } from './images.service.js';
 
 export type ExportFormat = 'csv' | 'json';
-
-/** Fields of a CSV export when the caller does not choose: the contract's item fields. */
-export const DEFAULT_EXPORT_FIELDS = [
-  'id',
-  'file_path',
-  'date_obs',
-  'night',
-  'ra_deg',
-  'dec_deg',
-  'exptime',
-  'filter_name',
-  'object_name',
-  'ccd_temp',
-  'gain',
-  'airmass',
-  'telescope',
-  'observatory',
-  'instrument',
-  'image_type',
-  'naxis1',
-  'naxis2',
-  'fwhm_px',
-  'fwhm_arcsec',
-  'star_count',
-  'background',
-  'noise',
-  'quality_score',
-  'quality_flag',
-  'sha256',
-];
 
 export interface CatalogExport {
   fileName: string;
@@ -45,7 +16,7 @@ export interface CatalogExport {
 async function* exportLines(db: Db, search: ImageSearch, format: ExportFormat): AsyncGenerator<string> {
   const { filters, sort, fields } = search;
   if (format === 'csv') {
-    const columns = fields ?? DEFAULT_EXPORT_FIELDS;
+    const columns = fields ?? CSV_EXPORT_FIELDS;
     yield csvRow(columns);
     for await (const image of iterateImages(db, filters, { sort }))
       yield csvRow(columns.map((c) => (image as unknown as Record<string, unknown>)[c]));

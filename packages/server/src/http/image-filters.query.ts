@@ -7,28 +7,9 @@ import {
 } from '../db/image-filters.js';
 import type { ImageType } from '../domain/image.js';
 import { badParameter } from './errors.js';
-import { IMAGE_ITEM_FIELDS } from './schemas/images.schemas.js';
+import { filterProperties, IMAGE_ITEM_FIELDS } from './schemas/images.schemas.js';
 
-const FILTER_KEYS = [
-  'date',
-  'date_from',
-  'date_to',
-  'night',
-  'start_time',
-  'end_time',
-  'min_temp',
-  'max_temp',
-  'min_quality',
-  'camera',
-  'telescope',
-  'filter_name',
-  'object',
-  'image_type',
-  'ra',
-  'dec',
-  'radius',
-  'missing',
-] as const;
+const FILTER_KEYS = Object.keys(filterProperties);
 
 /**
  * The catalog filters of a validated query string or request body (header.* included). A filter

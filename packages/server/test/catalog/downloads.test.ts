@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { locateOriginal, MANIFEST_FIELDS, planZip, uniqueNames } from '../../src/catalog/downloads.js';
+import { locateOriginal, planZip, uniqueNames } from '../../src/catalog/downloads.js';
 import type { CatalogLog } from '../../src/catalog/log.js';
 import { insertImage, linkCopy } from '../../src/db/images.repository.js';
+import { MANIFEST_FIELDS } from '../../src/domain/image-fields.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
 import { makeImage } from '../support/images.js';
 

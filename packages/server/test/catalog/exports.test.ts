@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_EXPORT_FIELDS, exportImages } from '../../src/catalog/exports.js';
+import { exportImages } from '../../src/catalog/exports.js';
 import { imageDetail, pickFields, searchImages } from '../../src/catalog/images.service.js';
 import { DEFAULT_SORT, ImageQueryError } from '../../src/db/image-filters.js';
 import { insertImage } from '../../src/db/images.repository.js';
+import { CSV_EXPORT_FIELDS } from '../../src/domain/image-fields.js';
 import { DIALECTS, useSharedTestDatabase } from '../support/databases.js';
 import { makeImage, observedAt } from '../support/images.js';
 
@@ -60,7 +61,7 @@ for (const dialect of DIALECTS) {
       expect(file.fileName).toBe('aims-images-20250203-040506.csv');
       expect(file.mediaType).toBe('text/csv; charset=utf-8');
       const rows = (await collect(file.lines)).trimEnd().split('\r\n');
-      expect(rows[0]).toBe(DEFAULT_EXPORT_FIELDS.join(','));
+      expect(rows[0]).toBe(CSV_EXPORT_FIELDS.join(','));
       expect(rows).toHaveLength(4);
       expect(rows[2]).toContain(`"'=HYPERLINK(""x"")"`);
     });
