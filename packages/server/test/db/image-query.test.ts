@@ -27,6 +27,7 @@ const ROWS: Record<string, ImageOverrides> = {
       object_name: 'M 13',
       image_type: 'light',
       exptime: 120,
+      rotator_angle_deg: 90,
     },
     quality: { fwhm_arcsec: 2.0, fwhm_px: 2.5 },
     score: { quality_score: 80, quality_flag: true },
@@ -42,6 +43,7 @@ const ROWS: Record<string, ImageOverrides> = {
       object_name: 'M13',
       image_type: 'light',
       exptime: 60,
+      rotator_angle_deg: 271.5,
     },
     quality: { fwhm_arcsec: 3.0 },
     score: { quality_score: 60 },
@@ -113,6 +115,8 @@ for (const dialect of DIALECTS) {
       ['max temp', { max_temp: -5 }, 'ABG'],
       ['temperature range', { min_temp: -10, max_temp: -5 }, 'AB'],
       ['min quality inclusive', { min_quality: 80 }, 'AD'],
+      ['rotator range, both ends inclusive', { min_rotator_angle_deg: 90, max_rotator_angle_deg: 271.5 }, 'AB'],
+      ['rotator from an angle', { min_rotator_angle_deg: 180 }, 'B'],
       ['camera is case-insensitive', { camera: 'zwo asi294mm' }, 'A'],
       ['camera matches the instrument', { camera: 'qsi 683' }, 'B'],
       ['telescope is case-insensitive', { telescope: 'Rc8' }, 'AB'],
@@ -212,6 +216,7 @@ for (const dialect of DIALECTS) {
       expect(await find({}, { column: 'quality_score', direction: 'asc' })).toBe('BGADCEF');
       expect(await find({}, { column: 'fwhm_arcsec', direction: 'asc' })).toBe('DAFBGCE');
       expect(await find({}, { column: 'date_obs', direction: 'desc' })).toBe('FDCBAGE');
+      expect(await find({}, { column: 'rotator_angle_deg', direction: 'desc' })).toBe('BAGFEDC');
     });
 
     it('visits every row exactly once by keyset pages, in the order of offset pages', async () => {
