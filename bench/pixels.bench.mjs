@@ -163,8 +163,9 @@ try {
   const cases = prepare(dir);
   const reference = astropy(cases);
   if (reference.reason) console.log(`astropy not measured: ${reference.reason}`);
+  console.log(`best of ${rounds} (large) to 20 (small) rounds; ms and ratios are wall / CPU time`);
   console.log(
-    `best of ${rounds} (large) to 20 (small) rounds; ms = wall / CPU; speed ratio = astropy time / AIMS time (> 1: AIMS faster)`,
+    'ratio = astropy time / AIMS time (> 1: AIMS faster); +float32: astropy then converts to float32 as AIMS does',
   );
   console.log(
     ['frame'.padEnd(10), 'type'.padEnd(4), 'algorithm'.padEnd(9), 'MB'.padStart(6), 'AIMS ms'.padStart(11)]
