@@ -87,7 +87,7 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
     if (!job.skipAnalysis) {
       const m = metadata.values;
       const previews = job.previewDir
-        ? { ...previewLocation(job.previewDir, sha256), ...orientation(image) }
+        ? { ...previewLocation(job.previewDir, sha256), ...orientation(image), ...previewsAtIngest(image) }
         : undefined;
       const analysis = await analyzeHdu(fits.source, image, {
         imageType: m.image_type,
@@ -125,6 +125,25 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
   } finally {
     await fits?.close().catch(() => undefined);
   }
+}
+
+/**
+ * Frames over this many pixels get their medium preview at ingest too, while their pixels are in
+ * hand: on demand it would cost a second read of a file of 32 MB and more (a second or more when
+ * tile-compressed), where encoding it now adds under a tenth to the frame's analysis.
+ */
+const MEDIUM_AT_INGEST_PIXELS = 16 * 1024 * 1024;
+
+/**
+ * The previews written at ingest: the thumbnail in WebP, which every search result shows and every
+ * browser takes. The medium image and PNG copies are rendered by the API the first time someone
+ * asks for them, and kept: for the frames of a few megapixels most cameras write, encoding all
+ * four (PNG and WebP, two sizes) for every frame cost more than measuring it, while only
+ * the frames someone opens ever need a medium image.
+ */
+function previewsAtIngest(hdu: Hdu): Pick<PreviewOptions, 'formats' | 'sizes'> {
+  const pixels = (hdu.axes[0] ?? 0) * (hdu.axes[1] ?? 0);
+  return { formats: ['webp'], sizes: pixels > MEDIUM_AT_INGEST_PIXELS ? ['thumbnail', 'medium'] : ['thumbnail'] };
 }
 
 /** Files up to this size are read whole, once; larger ones are hashed as a stream and read in parts. */

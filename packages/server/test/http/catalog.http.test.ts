@@ -101,6 +101,7 @@ for (const dialect of DIALECTS)
         ['min_temp=abc', 'min_temp', /^min_temp must be a number$/],
         ['max_temp=warm', 'max_temp', /must be a number/],
         ['min_quality=101', 'min_quality', /must be <= 100/],
+        ['max_rotator_angle_deg=361', 'max_rotator_angle_deg', /must be <= 360/],
         ['date=2024-13-01', 'date', /YYYY-MM-DD/],
         ['date=2023-02-30', 'date', /YYYY-MM-DD/],
         ['date=yesterday', 'date', /a date YYYY-MM-DD/],
