@@ -5,7 +5,8 @@
  * column lists, `emptyMetadata`, the TypeBox schemas (so the OpenAPI document and the web client's
  * types), the export columns, the sort whitelist and the field table of docs/api.md are derived from
  * it. Adding a field: a line here, a migration that adds its column, and whatever fills it (usually
- * a line of ingest/normalize/keyword-table.ts); nothing else restates the field.
+ * a line of ingest/normalize/keyword-table.ts); then `npm run docs:fields` and `npm run api:types`
+ * regenerate docs/api.md and the web client's types (CONTRIBUTING.md, "Adding a catalog field").
  *
  * Column forms by type (dialect.ts says how each is held by each engine):
  *   text, enum → text · real → double · integer → integer · bigint → bigint · boolean → bool

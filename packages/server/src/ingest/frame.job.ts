@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { type ByteSource, bufferSource, type FitsStructure, type Hdu, isFitsError, readStructure } from '@aims/fits';
 import { nodeInflate, openFits } from '@aims/fits/node';
-import { analyzeHdu } from '../analysis/analyze-hdu.js';
+import { analyzeHdu, pickImageHdu } from '../analysis/analyze-hdu.js';
 import { DEFAULT_MAX_PIXELS } from '../analysis/frame-metrics.js';
 import { orientationFromCd, type PreviewOptions } from '../analysis/preview.js';
 import type { StageTimes } from '../analysis/stage-times.js';
@@ -45,15 +45,6 @@ export interface ProcessedFrame {
  */
 export type FrameFailure = { ok: false; reason: string; retry: boolean; code: string };
 export type FrameOutcome = { ok: true; frame: ProcessedFrame } | FrameFailure;
-
-const IMAGE_TYPES = new Set(['PRIMARY', 'IMAGE', 'COMPRESSED_IMAGE']);
-
-/** The HDU a frame's pixels are in: the first image with two non-empty axes. */
-export function pickImageHdu(hdus: readonly Hdu[]): Hdu | undefined {
-  return hdus.find(
-    (h) => IMAGE_TYPES.has(h.type) && h.axes.length >= 2 && (h.axes[0] ?? 0) > 0 && (h.axes[1] ?? 0) > 0,
-  );
-}
 
 /**
  * One file, start to finish, off the main thread: hash, headers, normalized metadata, pixel

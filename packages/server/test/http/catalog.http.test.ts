@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderMissingPreview } from '../../src/ingest/preview-on-demand.js';
+import { renderMissingPreview } from '../../src/catalog/previews.js';
 import { DIALECTS } from '../support/databases.js';
 import { describeWithFixtures } from '../support/fixtures.js';
 import { type Catalog, LINKED_NAME, REAL_FILES, REAL_ROOT, seedCatalog } from './support/catalog.js';
