@@ -47,11 +47,12 @@ const HASH_PLACEHOLDER = '0'.repeat(64);
 
 /**
  * Bytes per read of an original. Larger reads mean fewer trips through the thread pool and fewer
- * stream callbacks per byte, but the buffers must stay small enough to die young: a download
- * allocates little else, so with 1 MiB reads the young generation is rarely collected, the
- * buffers pile up as external memory and V8 falls back to full collections of the whole heap.
- * At most about three chunks per download are in memory (one in the socket, one in the stream's
- * buffer, one being read).
+ * stream callbacks per byte. Every chunk is a fresh buffer: whoever reads a stream owns the chunks
+ * it receives (a test harness or a transform may keep them), so they cannot be recycled. V8 frees
+ * them in young-generation collections, or in full collections of the whole heap when they are
+ * allocated faster than external memory is swept; 1 MiB reads made those full collections
+ * frequent. At most about three chunks per download are alive (one in the socket, one in the
+ * stream's buffer, one being read).
  */
 export const READ_CHUNK_BYTES = 256 << 10;
 /** Small records (headers, descriptors, the central directory) are sent in batches of this size. */
