@@ -5,11 +5,20 @@
  * tile-compressed and extension HDUs: the FITS core's `readImage` hands over physical values.
  * Cubes are measured on their first plane.
  */
-import { type ByteSource, type ImageHdu, type Inflate, readImage } from '@aims/fits';
+import {
+  type ByteSource,
+  createPixelPool,
+  type Hdu,
+  type ImageHdu,
+  type Inflate,
+  type PixelPool,
+  readImage,
+} from '@aims/fits';
 import type { QualityMetrics } from '../domain/image.js';
 import { measureFrameByRows } from './frame-bands.js';
 import { analyzeFrame, DEFAULT_MAX_PIXELS, emptyMetrics, type MeasureOptions } from './frame-metrics.js';
 import { type PreviewFile, type PreviewOptions, renderPreviews, renderPreviewsByRows } from './preview.js';
+import { lap } from './stage-times.js';
 
 export interface AnalyzeHduOptions extends MeasureOptions {
   /** Where and how to write previews; none when absent. */
@@ -23,10 +32,42 @@ export interface HduAnalysis {
   previews: PreviewFile[];
 }
 
+const IMAGE_TYPES = new Set(['PRIMARY', 'IMAGE', 'COMPRESSED_IMAGE']);
+
+/** The HDU a frame's pixels are in: the first image with two non-empty axes. */
+export function pickImageHdu(hdus: readonly Hdu[]): Hdu | undefined {
+  return hdus.find(
+    (h) => IMAGE_TYPES.has(h.type) && h.axes.length >= 2 && (h.axes[0] ?? 0) > 0 && (h.axes[1] ?? 0) > 0,
+  );
+}
+
 /** Pixels per read when a large frame is streamed for its previews: 64–128 MB of values. */
 const PREVIEW_PIXELS_PER_READ = 16_000_000;
 
+/**
+ * Pixel arrays reused from frame to frame (a fresh 64 MB array per frame costs page faults that
+ * took longer than reading the pixels; docs/performance.md). Each analysis takes a pool of its own
+ * and gives it back, so analyses that overlap (jobs run on the calling thread) never share one;
+ * every read's pixels are consumed (measured, or added to the previews) before the next read.
+ */
+const idlePools: PixelPool[] = [];
+const MAX_IDLE_POOLS = 2;
+
 export async function analyzeHdu(source: ByteSource, hdu: ImageHdu, options: AnalyzeHduOptions): Promise<HduAnalysis> {
+  const pool = idlePools.pop() ?? createPixelPool();
+  try {
+    return await analyzeWith(pool, source, hdu, options);
+  } finally {
+    if (idlePools.length < MAX_IDLE_POOLS) idlePools.push(pool);
+  }
+}
+
+async function analyzeWith(
+  pool: PixelPool,
+  source: ByteSource,
+  hdu: ImageHdu,
+  options: AnalyzeHduOptions,
+): Promise<HduAnalysis> {
   const [width = 0, height = 0] = hdu.axes;
   if (hdu.axes.length < 2 || width < 8 || height < 8)
     return {
@@ -34,15 +75,23 @@ export async function analyzeHdu(source: ByteSource, hdu: ImageHdu, options: Ana
       previews: [],
     };
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  const previewOptions = options.previews ? { ...options.previews, bayerPattern: options.bayerPattern } : null;
+  const { times } = options;
+  const previewOptions = options.previews ? { ...options.previews, bayerPattern: options.bayerPattern, times } : null;
   if (width * height <= maxPixels) {
-    const image = await readImage(source, hdu, { plane: 0, inflate: options.inflate });
+    const reading = performance.now();
+    const image = await readImage(source, hdu, { plane: 0, inflate: options.inflate, pool });
+    lap(times, 'read', reading);
     const metrics = analyzeFrame(image, options).metrics;
     const previews = previewOptions ? await renderPreviews(image, previewOptions) : [];
     return { metrics, previews };
   }
-  const read = async (start: number, end: number) =>
-    (await readImage(source, hdu, { plane: 0, rows: { start, end }, inflate: options.inflate })).data;
+  const read = async (start: number, end: number) => {
+    const reading = performance.now();
+    const rows = (await readImage(source, hdu, { plane: 0, rows: { start, end }, inflate: options.inflate, pool }))
+      .data;
+    lap(times, 'read', reading);
+    return rows;
+  };
   const metrics = await measureFrameByRows(read, { width, height }, options);
   const previews = previewOptions
     ? await renderPreviewsByRows(

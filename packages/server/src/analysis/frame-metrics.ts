@@ -21,8 +21,11 @@
  * a row-range reader (frame-bands.ts), never as a whole.
  */
 import type { ImageType, QualityMetrics } from '../domain/image.js';
+import { emptyRecord } from '../domain/image-fields.js';
 import { type Background, estimateBackground, interpolateRow } from './background.js';
-import { scratchFloat32, scratchUint8 } from './scratch.js';
+import { medianInPlace } from './order-statistics.js';
+import { scratchFloat32, scratchFloat64, scratchUint8 } from './scratch.js';
+import { lap, type StageTimes } from './stage-times.js';
 import { detectStars, type Star, type StarDetection } from './stars.js';
 
 export interface FrameImage {
@@ -40,6 +43,8 @@ export interface MeasureOptions {
   bayerPattern?: string | null;
   /** Above this many pixels, only bands of rows are measured (default 50 million). */
   maxPixels?: number;
+  /** Stage times are added here when given. */
+  times?: StageTimes;
 }
 
 export const DEFAULT_MAX_PIXELS = 50_000_000;
@@ -60,20 +65,7 @@ export interface FrameAnalysis {
 }
 
 export function emptyMetrics(note: string | null = null): QualityMetrics {
-  return {
-    background: null,
-    noise: null,
-    star_count: null,
-    fwhm_px: null,
-    fwhm_arcsec: null,
-    hfr_px: null,
-    eccentricity: null,
-    snr_weight: null,
-    saturated_fraction: null,
-    level: null,
-    uniformity: null,
-    analysis_note: note,
-  };
+  return { ...emptyRecord('quality'), analysis_note: note };
 }
 
 export function median(values: ArrayLike<number>): number | null {
@@ -88,18 +80,21 @@ export function median(values: ArrayLike<number>): number | null {
 /** Median and mean absolute deviation from it, over a regular sample of at most STAT_SAMPLE pixels. */
 export function sampledStatistics(data: ArrayLike<number>, count = data.length) {
   const stride = Math.max(1, Math.floor(count / STAT_SAMPLE));
-  const sample = new Float64Array(Math.ceil(count / stride));
+  const sample = scratchFloat64('statistics-sample', Math.ceil(count / stride));
   let n = 0;
+  let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < count; i += stride) {
     const v = data[i]!;
-    if (Number.isFinite(v)) sample[n++] = v;
+    if (Number.isFinite(v)) {
+      sample[n++] = v;
+      if (v > max) max = v;
+    }
   }
-  const values = sample.subarray(0, n).sort();
   if (n === 0) return { median: Number.NaN, meanDeviation: Number.NaN, max: Number.NaN };
-  const med = n % 2 ? values[(n - 1) / 2]! : 0.5 * (values[n / 2 - 1]! + values[n / 2]!);
+  const med = medianInPlace(sample, n);
   let dev = 0;
-  for (let i = 0; i < n; i++) dev += Math.abs(values[i]! - med);
-  return { median: med, meanDeviation: dev / n, max: values[n - 1]! };
+  for (let i = 0; i < n; i++) dev += Math.abs(sample[i]! - med);
+  return { median: med, meanDeviation: dev / n, max };
 }
 
 /** 2×2 sums of a mosaic: the luminance a colour sensor would give with its pixels binned. */
@@ -128,11 +123,18 @@ export function inferSaturation(
   background: number,
   rms: number,
 ): number | null {
+  // One pass: the maximum and how many pixels share it.
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < count; i++) if (data[i]! > max) max = data[i]!;
-  if (!(max > background + 10 * rms)) return null;
   let atMax = 0;
-  for (let i = 0; i < count && atMax < 4; i++) if (data[i]! >= max) atMax++;
+  for (let i = 0; i < count; i++) {
+    const v = data[i]!;
+    if (!(v >= max)) continue; // smaller, or NaN
+    if (v > max) {
+      max = v;
+      atMax = 1;
+    } else atMax++;
+  }
+  if (!(max > background + 10 * rms)) return null;
   return atMax >= 4 ? max : null;
 }
 
@@ -184,6 +186,7 @@ export function analyzeFrame(input: FrameImage, options: MeasureOptions): FrameA
   const binning = bayer ? 2 : 1;
   const count = image.width * image.height;
   if (count === 0) return { metrics: emptyMetrics('no pixels'), background: null, detection: null, binning };
+  const started = performance.now();
   const background = estimateBackground(image);
   const stats = sampledStatistics(image.data, count);
   const calibration = options.imageType === 'dark' || options.imageType === 'bias' || options.imageType === 'flat';
@@ -212,10 +215,12 @@ export function analyzeFrame(input: FrameImage, options: MeasureOptions): FrameA
   if (calibration) {
     metrics.level = stats.median;
     if (options.imageType === 'flat') metrics.uniformity = uniformity(background);
+    lap(options.times, 'background', started);
     return { metrics, background, detection: null, binning };
   }
   const sub = subtractBackground(image, background);
-  const detection = detectStars(image, sub, background.globalRms, { saturatedMask });
+  lap(options.times, 'background', started);
+  const detection = detectStars(image, sub, background.globalRms, { saturatedMask, times: options.times });
   Object.assign(metrics, starMetrics(detection.stars, binning, options.pixelScaleArcsec));
   return { metrics, background, detection, binning };
 }

@@ -1,10 +1,11 @@
 /**
- * Preview images: a thumbnail (~256 px) and a medium image (~1024 px) per frame, PNG and WebP,
- * written at ingest; full-resolution cutouts rendered on demand.
+ * Preview images: a thumbnail (~256 px) and a medium image (~1024 px) per frame, PNG or WebP;
+ * which of them ingest writes and which are rendered on demand is the caller's choice (`sizes`,
+ * `formats`); full-resolution cutouts are rendered on demand.
  *
  * The frame is block-averaged to about the medium size first (one pass, bounded memory; a frame can
  * be fed row band by row band), then each channel gets IRAF zscale limits and an asinh stretch
- * whose black point sits 2σ under the sky and whose softening puts the sky at 0.2 (zscale.ts). FITS stores the first row at the bottom, so rows are flipped for display (as DS9
+ * whose black point sits 2σ under the sky and whose softening puts the sky at 0.2 (stretch.ts). FITS stores the first row at the bottom, so rows are flipped for display (as DS9
  * shows them). With `northUp` and an orientation from the WCS (`orientationFromCd`), the image is
  * mirrored when the WCS has non-sky parity and rotated so that north is up (east then left).
  * Colour sensors: a Bayer mosaic is debayered by colour-aware block averaging (each output pixel
@@ -14,7 +15,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
-import { displayLimits, type Stretch, stretchToBytes } from './zscale.js';
+import { lap, type StageTimes } from './stage-times.js';
+import { displayLimits, type Stretch, stretchToBytes } from './stretch.js';
 
 export interface PreviewOptions {
   /** Directory the files go to (created if needed), e.g. AIMS_DATA_DIR/previews/ab/cd. */
@@ -29,8 +31,12 @@ export interface PreviewOptions {
   /** True when the WCS has non-sky parity (east would be right with north up). */
   flipped?: boolean;
   formats?: Array<'png' | 'webp'>;
+  /** Which previews to write (default both); the frame is downsampled only as far as the largest needs. */
+  sizes?: Array<PreviewFile['size']>;
   thumbnailSize?: number;
   mediumSize?: number;
+  /** Stage times (previewRender, previewEncode) are added here when given. */
+  times?: StageTimes;
 }
 
 export interface PreviewFile {
@@ -208,15 +214,20 @@ async function encode(
 
 /** Writes the thumbnail and medium previews of a downsampled frame. */
 export async function writePreviews(down: Downsampler, options: PreviewOptions): Promise<PreviewFile[]> {
+  let started = performance.now();
   const stretch = options.stretch ?? 'asinh';
   const bytes = toDisplayBytes(down.planes(), down.outWidth, down.outHeight, stretch);
+  started = lap(options.times, 'previewRender', started);
   await mkdir(options.dir, { recursive: true });
   const files: PreviewFile[] = [];
-  const sizes = [
-    ['thumbnail', options.thumbnailSize ?? 256, 'thumb'],
-    ['medium', options.mediumSize ?? 1024, 'medium'],
-  ] as const;
-  // sharp encodes on libuv's thread pool: the four images are encoded side by side.
+  const wanted = options.sizes ?? ['thumbnail', 'medium'];
+  const sizes = (
+    [
+      ['thumbnail', options.thumbnailSize ?? 256, 'thumb'],
+      ['medium', options.mediumSize ?? 1024, 'medium'],
+    ] as const
+  ).filter(([size]) => wanted.includes(size));
+  // sharp encodes on libuv's thread pool: the images are encoded side by side.
   const jobs = sizes.flatMap(([size, pixels, suffix]) =>
     (options.formats ?? (['png', 'webp'] as const)).map(async (format): Promise<PreviewFile> => {
       const { data, info } = await encode(bytes, down.outWidth, down.outHeight, down.channels, pixels, format, options);
@@ -226,7 +237,19 @@ export async function writePreviews(down: Downsampler, options: PreviewOptions):
     }),
   );
   files.push(...(await Promise.all(jobs)));
+  lap(options.times, 'previewEncode', started);
   return files;
+}
+
+/**
+ * The size the frame is block-averaged to before the stretch: the medium's, or twice the
+ * thumbnail's when only the thumbnail is written (sharp's Lanczos resize then gives it its exact
+ * size and a smooth look, as from the medium).
+ */
+function downsampledSize(options: PreviewOptions): number {
+  const medium = options.mediumSize ?? 1024;
+  const sizes = options.sizes ?? ['thumbnail', 'medium'];
+  return sizes.includes('medium') ? medium : Math.min(medium, 2 * (options.thumbnailSize ?? 256));
 }
 
 /** Previews of a frame held in memory. */
@@ -234,8 +257,10 @@ export async function renderPreviews(
   image: { width: number; height: number; data: ArrayLike<number> },
   options: PreviewOptions,
 ): Promise<PreviewFile[]> {
-  const down = new Downsampler(image.width, image.height, options.mediumSize ?? 1024, options.bayerPattern);
+  const started = performance.now();
+  const down = new Downsampler(image.width, image.height, downsampledSize(options), options.bayerPattern);
   down.addRows(image.data, 0, image.height);
+  lap(options.times, 'previewRender', started);
   return writePreviews(down, options);
 }
 
@@ -246,11 +271,14 @@ export async function renderPreviewsByRows(
   options: PreviewOptions,
   rowsPerRead = 256,
 ): Promise<PreviewFile[]> {
-  const down = new Downsampler(size.width, size.height, options.mediumSize ?? 1024, options.bayerPattern);
+  const down = new Downsampler(size.width, size.height, downsampledSize(options), options.bayerPattern);
   const step = Math.max(2, rowsPerRead - (rowsPerRead % 2));
   for (let y = 0; y < size.height; y += step) {
     const end = Math.min(size.height, y + step);
-    down.addRows(await read(y, end), y, end - y);
+    const rows = await read(y, end);
+    const started = performance.now();
+    down.addRows(rows, y, end - y);
+    lap(options.times, 'previewRender', started);
   }
   return writePreviews(down, options);
 }

@@ -1,14 +1,14 @@
 /**
  * Work buffers reused from one frame to the next within a thread. A 4096×4096 frame needs four
- * 64 MB arrays (background-subtracted, smoothed, mask, labels); on the machines we measured, faulting
- * in fresh pages for them cost more than the arithmetic (1 s and more per frame under load), while
- * an ingest worker analyses frame after frame of the same size. Buffers above MAX_POOLED_ELEMENTS are
+ * 64 MB arrays (background-subtracted, smoothed, mask, labels); faulting in fresh pages for them
+ * cost more than the arithmetic (docs/decisions/0004, figures in docs/performance.md), while an
+ * ingest worker analyses frame after frame of the same size. Buffers above MAX_POOLED_ELEMENTS are
  * not kept, so a rare huge frame does not pin its memory. Callers must not keep a pooled array past
  * the analysis of the frame it was taken for.
  */
 export const MAX_POOLED_ELEMENTS = 32 * 1024 * 1024;
 
-type Pooled = Float32Array | Int32Array | Uint8Array;
+type Pooled = Float64Array | Float32Array | Int32Array | Uint8Array;
 const pool = new Map<string, Pooled>();
 
 function take<T extends Pooled>(name: string, length: number, make: (n: number) => T): T {
@@ -20,7 +20,7 @@ function take<T extends Pooled>(name: string, length: number, make: (n: number) 
   return fresh;
 }
 
+export const scratchFloat64 = (name: string, length: number) => take(name, length, (n) => new Float64Array(n));
 export const scratchFloat32 = (name: string, length: number) => take(name, length, (n) => new Float32Array(n));
 export const scratchUint8 = (name: string, length: number) => take(name, length, (n) => new Uint8Array(n));
-/** Zero-filled (labels rely on it). */
-export const scratchInt32 = (name: string, length: number) => take(name, length, (n) => new Int32Array(n)).fill(0);
+export const scratchInt32 = (name: string, length: number) => take(name, length, (n) => new Int32Array(n));

@@ -1,10 +1,9 @@
 /**
  * Star detection and per-star measurement on a background-subtracted image.
  *
- * Detection (SExtractor-like): the image minus the background map is smoothed by a Gaussian of
- * σ = 1 px; pixels above k times the smoothed image's own noise (the background RMS × √Σw² of the
- * kernel) form 8-connected components (two-pass labelling with a union–find over a typed array: no
- * recursion, no per-pixel allocation). Components under `minArea` pixels are dropped.
+ * Detection (SExtractor-like, detection.ts): the image minus the background map is smoothed by a
+ * Gaussian of σ = 1 px; pixels above k times the smoothed image's own noise (the background RMS ×
+ * √Σw² of the kernel) form 8-connected components. Components under `minArea` pixels are dropped.
  *
  * Deblending is not done: two touching stars are measured as one object. They come out large and
  * elongated, and since frame metrics are medians over many stars, a few blends do not move them.
@@ -38,7 +37,14 @@
  * the optics and seeing delivered) and agrees with truth to <1% for FWHM ≥ 1.5 px.
  */
 import type { ImageLike } from './background.js';
-import { scratchFloat32, scratchInt32, scratchUint8 } from './scratch.js';
+import {
+  type ComponentMap,
+  cleanSharpPixels,
+  detectFootprints,
+  type Footprint,
+  SMOOTHED_NOISE_FACTOR,
+} from './detection.js';
+import { lap, type StageTimes } from './stage-times.js';
 
 export interface StarOptions {
   /** Detection threshold in units of the smoothed image's noise (default 5). */
@@ -54,6 +60,8 @@ export interface StarOptions {
   maxExtentPx?: number;
   /** Stop after this many detections, keeping the largest (default 20000). */
   maxObjects?: number;
+  /** Stage times (detection, measurement) are added here when given. */
+  times?: StageTimes;
 }
 
 export interface Star {
@@ -91,199 +99,15 @@ export interface StarDetection {
   truncated: number;
 }
 
-/** σ = 1 px Gaussian kernel, radius 3: normalized weights. */
-export const DETECTION_KERNEL = (() => {
-  const w = [-3, -2, -1, 0, 1, 2, 3].map((d) => Math.exp(-0.5 * d * d));
-  const s = w.reduce((a, b) => a + b, 0);
-  return Float32Array.from(w.map((v) => v / s));
-})();
-/** Noise of the smoothed image relative to the input's: √Σw² over the 2-D kernel = Σw² of the 1-D one. */
-export const SMOOTHED_NOISE_FACTOR = DETECTION_KERNEL.reduce((a, v) => a + v * v, 0);
+export { DETECTION_KERNEL, SMOOTHED_NOISE_FACTOR } from './detection.js';
+
 const PIXEL_SPREAD_R2 = Math.LN2 / 3;
 const SUBPIX = 5;
 
 /**
- * Separable Gaussian smoothing of a width×height image (near the edges the kernel is renormalized
- * over the pixels that exist). Both passes run along rows so that memory is read in order.
+ * Flux in circles of radius k·step (k = 1..n) around (cx, cy), with sub-pixel sampling. With
+ * `components`, pixels of components other than `own` are masked (see below).
  */
-export function smooth(
-  src: Float32Array,
-  width: number,
-  height: number,
-  out = new Float32Array(src.length),
-): Float32Array {
-  // Vertical pass into `out`, then the horizontal pass in place through one row of scratch: one
-  // full-size array instead of two (fresh pages cost as much as the arithmetic at 16 Mpx).
-  const row = new Float32Array(width);
-  const k0 = DETECTION_KERNEL[3]!;
-  const k1 = DETECTION_KERNEL[4]!;
-  const k2 = DETECTION_KERNEL[5]!;
-  const k3 = DETECTION_KERNEL[6]!;
-  const w1 = width;
-  const w2 = 2 * width;
-  const w3 = 3 * width;
-  // No closures over the arrays here: captured variables live in a context object and slow every
-  // access in the loops below.
-  for (let y = 0; y < height; y++) {
-    const o = y * width;
-    if (y >= 3 && y < height - 3)
-      for (let x = 0; x < width; x++) {
-        const i = o + x;
-        out[i] =
-          k0 * src[i]! +
-          k1 * (src[i - w1]! + src[i + w1]!) +
-          k2 * (src[i - w2]! + src[i + w2]!) +
-          k3 * (src[i - w3]! + src[i + w3]!);
-      }
-    else for (let x = 0; x < width; x++) out[o + x] = edgeTap(src, x, width, height, y);
-  }
-  for (let y = 0; y < height; y++) {
-    const o = y * width;
-    for (let x = 0; x < width; x++) row[x] = out[o + x]!;
-    for (let x = 3; x < width - 3; x++)
-      out[o + x] =
-        k0 * row[x]! +
-        k1 * (row[x - 1]! + row[x + 1]!) +
-        k2 * (row[x - 2]! + row[x + 2]!) +
-        k3 * (row[x - 3]! + row[x + 3]!);
-    for (let x = 0; x < width; x++) {
-      if (x === 3 && width > 6) x = width - 3;
-      out[o + x] = edgeTap(row, 0, 1, width, x);
-    }
-  }
-  return out;
-}
-
-/** Kernel tap at position `i` of a line of `n` values starting at `base` with `stride`, renormalized. */
-function edgeTap(a: Float32Array, base: number, stride: number, n: number, i: number): number {
-  let s = 0;
-  let w = 0;
-  for (let k = -3; k <= 3; k++)
-    if (i + k >= 0 && i + k < n) {
-      s += DETECTION_KERNEL[k + 3]! * a[base + (i + k) * stride]!;
-      w += DETECTION_KERNEL[k + 3]!;
-    }
-  return s / w;
-}
-
-/**
- * Replaces pixels sharper than any PSF (cosmic-ray hits, hot pixels) by the median of their eight
- * neighbours, in place: a pixel above `minValue` whose brighter neighbour along x, or along y, is
- * under `fraction` of it. A star spreads along both axes: even at FWHM 1.2 px and centred on a
- * pixel corner, its peak pixel has a neighbour above ~0.2 of it on each axis; a hot pixel has none,
- * a cosmic-ray track none across it. Flags are decided on the original values, so a 2–3-pixel track
- * is cleaned in one pass. Returns the number of pixels replaced.
- */
-export function cleanSharpPixels(
-  sub: Float32Array,
-  width: number,
-  height: number,
-  minValue: number,
-  fraction: number,
-): number {
-  const flagged: number[] = [];
-  for (let y = 1; y < height - 1; y++) {
-    const row = y * width;
-    for (let x = 1; x < width - 1; x++) {
-      const i = row + x;
-      const v = sub[i]!;
-      if (v <= minValue) continue;
-      const limit = fraction * v;
-      if (Math.max(sub[i - 1]!, sub[i + 1]!) < limit || Math.max(sub[i - width]!, sub[i + width]!) < limit)
-        flagged.push(i);
-    }
-  }
-  const replacement = new Float32Array(flagged.length);
-  const near = new Float32Array(8);
-  flagged.forEach((i, k) => {
-    near[0] = sub[i - width - 1]!;
-    near[1] = sub[i - width]!;
-    near[2] = sub[i - width + 1]!;
-    near[3] = sub[i - 1]!;
-    near[4] = sub[i + 1]!;
-    near[5] = sub[i + width - 1]!;
-    near[6] = sub[i + width]!;
-    near[7] = sub[i + width + 1]!;
-    near.sort();
-    replacement[k] = 0.5 * (near[3]! + near[4]!);
-  });
-  flagged.forEach((i, k) => {
-    sub[i] = replacement[k]!;
-  });
-  return flagged.length;
-}
-
-/** 8-connected labelling of `mask` (1 = on): labels 1..n in an Int32Array, 0 = background. */
-export function labelComponents(
-  mask: Uint8Array,
-  width: number,
-  height: number,
-  labels = new Int32Array(width * height),
-): { labels: Int32Array; count: number } {
-  // `labels` must arrive zero-filled.
-  let parent = new Int32Array(1024);
-  let next = 1;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      if (!mask[row + x]) continue;
-      // Already-visited neighbours: W, NW, N, NE.
-      let label = x > 0 ? labels[row + x - 1]! : 0;
-      if (y > 0) {
-        const up = row - width + x;
-        const nw = x > 0 ? labels[up - 1]! : 0;
-        const n = labels[up]!;
-        const ne = x < width - 1 ? labels[up + 1]! : 0;
-        if (nw) label = label ? union(parent, label, nw) : nw;
-        if (n) label = label ? union(parent, label, n) : n;
-        if (ne) label = label ? union(parent, label, ne) : ne;
-      }
-      if (!label) {
-        if (next >= parent.length) {
-          const grown = new Int32Array(parent.length * 2);
-          grown.set(parent);
-          parent = grown;
-        }
-        parent[next] = next;
-        label = next++;
-      }
-      labels[row + x] = label;
-    }
-  }
-  // Resolve to compact labels 1..count.
-  const compact = new Int32Array(next);
-  let count = 0;
-  for (let l = 1; l < next; l++) {
-    const root = find(parent, l);
-    if (!compact[root]) compact[root] = ++count;
-    compact[l] = compact[root]!;
-  }
-  for (let i = 0; i < labels.length; i++) if (labels[i]) labels[i] = compact[labels[i]!]!;
-  return { labels, count };
-}
-
-function find(parent: Int32Array, a: number): number {
-  while (parent[a] !== a) {
-    parent[a] = parent[parent[a]!]!;
-    a = parent[a]!;
-  }
-  return a;
-}
-
-/** Joins two sets; the smaller label becomes the root, so roots precede their members. */
-function union(parent: Int32Array, a: number, b: number): number {
-  const ra = find(parent, a);
-  const rb = find(parent, b);
-  if (ra === rb) return ra;
-  if (ra < rb) {
-    parent[rb] = ra;
-    return ra;
-  }
-  parent[ra] = rb;
-  return rb;
-}
-
-/** Flux in circles of radius k·step (k = 1..n) around (cx, cy), with sub-pixel sampling. */
 export function curveOfGrowth(
   sub: Float32Array,
   width: number,
@@ -292,7 +116,7 @@ export function curveOfGrowth(
   cy: number,
   radius: number,
   step: number,
-  labels?: Int32Array,
+  components?: ComponentMap,
   own = 0,
 ): Float64Array {
   const n = Math.ceil(radius / step);
@@ -311,11 +135,14 @@ export function curveOfGrowth(
       let v = sub[y * width + x]!;
       // A pixel of another object is replaced by its mirror through the centre when that one is
       // free (SExtractor's MASK_TYPE CORRECT), else by nothing.
-      const l = labels ? labels[y * width + x]! : 0;
+      const l = components ? components.compact[components.labels[y * width + x]!]! : 0;
       if (l !== 0 && l !== own) {
         const mx = Math.round(2 * cx - x);
         const my = Math.round(2 * cy - y);
-        const ml = mx >= 0 && my >= 0 && mx < width && my < height ? labels![my * width + mx]! : -1;
+        const ml =
+          mx >= 0 && my >= 0 && mx < width && my < height
+            ? components!.compact[components!.labels[my * width + mx]!]!
+            : -1;
         v = ml === 0 || ml === own ? sub[my * width + mx]! : 0;
       }
       // Sub-pixel sampling matters where the curve is steep and the half-flux radius lies; far
@@ -428,20 +255,6 @@ function windowedMoments(
   return result;
 }
 
-interface Footprint {
-  npix: number;
-  sum: number;
-  sx: number;
-  sy: number;
-  peak: number;
-  peakIndex: number;
-  xmin: number;
-  xmax: number;
-  ymin: number;
-  ymax: number;
-  saturated: boolean;
-}
-
 /**
  * Detects and measures stars. `sub` is the background-subtracted image, `rms` the background noise
  * (a single number: the frame's global RMS), `raw` the original values for the saturation test.
@@ -452,6 +265,7 @@ export function detectStars(
   rms: number,
   options: StarOptions = {},
 ): StarDetection {
+  const started = performance.now();
   const { width, height } = image;
   const raw = image.data;
   const k = options.thresholdSigma ?? 5;
@@ -461,50 +275,9 @@ export function detectStars(
   const sharp = options.sharpNeighbourFraction ?? 0.12;
   const maxExtent = options.maxExtentPx ?? 64;
   const cleanedPixels = cleanSharpPixels(sub, width, height, k * rms, sharp);
-  const smoothed = smooth(sub, width, height, scratchFloat32('smoothed', width * height));
   const threshold = k * rms * SMOOTHED_NOISE_FACTOR;
-  const above = scratchUint8('above', width * height);
-  for (let i = 0; i < above.length; i++) above[i] = smoothed[i]! > threshold ? 1 : 0;
-  const { labels, count } = labelComponents(above, width, height, scratchInt32('labels', width * height));
-
-  const feet: Footprint[] = Array.from({ length: count + 1 }, () => ({
-    npix: 0,
-    sum: 0,
-    sx: 0,
-    sy: 0,
-    peak: Number.NEGATIVE_INFINITY,
-    peakIndex: -1,
-    xmin: width,
-    xmax: -1,
-    ymin: height,
-    ymax: -1,
-    saturated: false,
-  }));
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      const l = labels[row + x]!;
-      if (!l) continue;
-      const f = feet[l]!;
-      const v = sub[row + x]!;
-      f.npix++;
-      if (v > 0) {
-        f.sum += v;
-        f.sx += v * x;
-        f.sy += v * y;
-      }
-      if (v > f.peak) {
-        f.peak = v;
-        f.peakIndex = row + x;
-      }
-      if (x < f.xmin) f.xmin = x;
-      if (x > f.xmax) f.xmax = x;
-      if (y < f.ymin) f.ymin = y;
-      if (y > f.ymax) f.ymax = y;
-      if (raw[row + x]! >= saturation || mask?.[row + x]) f.saturated = true;
-    }
-  }
-  let candidates = feet.slice(1).filter((f) => f.npix >= minArea && f.sum > 0);
+  const { footprints, ...components } = detectFootprints(sub, width, height, threshold, raw, saturation, mask);
+  let candidates = footprints.filter((f) => f.npix >= minArea && f.sum > 0);
   const maxObjects = options.maxObjects ?? 20000;
   let truncated = 0;
   if (candidates.length > maxObjects) {
@@ -520,9 +293,9 @@ export function detectStars(
       rejectedExtended++;
       continue;
     }
-    const label = labels[f.peakIndex]!;
-    objects.push({ f, label, cx: f.sx / f.sum, cy: f.sy / f.sum });
+    objects.push({ f, label: f.label, cx: f.sx / f.sum, cy: f.sy / f.sum });
   }
+  const measuring = lap(options.times, 'detection', started);
   // The aperture for the curve of growth is the same for every star of the frame: 3 × the FWHM
   // estimated from the 100 brightest unsaturated stars (Gaussian: 7σ, the whole flux; Moffat β = 3:
   // ~99%). A per-star isophotal size would give bright stars larger apertures, more neighbours and
@@ -534,7 +307,7 @@ export function detectStars(
     .slice(0, 100)
     .map((o) => {
       const r = Math.min(20, Math.max(6, 2.5 * Math.sqrt(o.f.npix / Math.PI) + 3));
-      return radiusAtFraction(curveOfGrowth(sub, width, height, o.cx, o.cy, r, step, labels, o.label), step, 0.5);
+      return radiusAtFraction(curveOfGrowth(sub, width, height, o.cx, o.cy, r, step, components, o.label), step, 0.5);
     })
     .filter((r) => Number.isFinite(r))
     .sort((p, q) => p - q);
@@ -543,7 +316,7 @@ export function detectStars(
   const stars: Star[] = [];
   let rejectedFaint = 0;
   for (const { f, label, cx, cy } of objects) {
-    const curve = curveOfGrowth(sub, width, height, cx, cy, apertureRadius, step, labels, label);
+    const curve = curveOfGrowth(sub, width, height, cx, cy, apertureRadius, step, components, label);
     const flux = curve[curve.length - 1]!;
     const fluxRadius = radiusAtFraction(curve, step, 0.5);
     // No positive flux in the aperture: a noise peak next to a brighter neighbour, not a star.
@@ -576,5 +349,6 @@ export function detectStars(
       edge,
     });
   }
+  lap(options.times, 'measurement', measuring);
   return { stars, cleanedPixels, rejectedExtended, rejectedFaint, truncated, apertureRadius };
 }

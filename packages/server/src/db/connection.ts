@@ -17,11 +17,18 @@ import { Kysely, type Migration, type MigrationResultSet, Migrator, PostgresDial
 import pg from 'pg';
 import { type DialectInfo, dialectInfo, dialectOfUrl } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { SqliteStatements } from './prepared.js';
 import type { Schema } from './schema.js';
 
 export interface Db {
   db: Kysely<Schema>;
   dialect: DialectInfo;
+  /**
+   * SQLite, inside a write transaction only: prepared statements that run synchronously on the
+   * connection the transaction holds (prepared.ts). Outside one, another task may hold the
+   * connection in its own transaction, and only Kysely's connection lock keeps the two apart.
+   */
+  statements?: SqliteStatements;
 }
 
 export interface Database extends Db {
@@ -97,7 +104,15 @@ function openSqlite(url: string, options: OpenDatabaseOptions): Database {
       cause,
     });
   }
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // Kysely prepares every statement it runs; the same few statements, prepared again for every
+  // frame, took longer than running them. Prepared statements are kept by SQL text.
+  const statements = new SqliteStatements(sqlite);
+  const db = new Kysely<Schema>({
+    dialect: new SqliteDialect({
+      database: { prepare: (sqlText: string) => statements.prepare(sqlText), close: () => sqlite.close() },
+    }),
+  });
+  sqliteStatements.set(db, statements);
   const close = async () => {
     // Refreshes the statistics that this session's writes made stale (cheap when nothing changed).
     if (sqlite.open && !sqlite.readonly) {
@@ -194,6 +209,9 @@ export async function migrateUpTo(database: Db, name: string): Promise<string[]>
   return applied(await migrator(database).migrateTo(name));
 }
 
+/** The statement cache of each SQLite catalog, handed to the transactions begun on it. */
+const sqliteStatements = new WeakMap<Kysely<Schema>, SqliteStatements>();
+
 /** Connections inside a transaction begun by hand (SQLite's BEGIN IMMEDIATE), for nesting. */
 const manualTransactions = new WeakSet<Kysely<Schema>>();
 
@@ -207,12 +225,13 @@ export async function inTransaction<T>(database: Db, fn: (tx: Db) => Promise<T>)
   if (database.db.isTransaction || manualTransactions.has(database.db)) return fn(database);
   const begin = database.dialect.beginWriteTransaction;
   if (begin === null) return database.db.transaction().execute((trx) => fn({ db: trx, dialect: database.dialect }));
+  const statements = sqliteStatements.get(database.db);
   return database.db.connection().execute(async (conn) => {
     manualTransactions.add(conn);
     try {
       await sql.raw(begin).execute(conn);
       try {
-        const result = await fn({ db: conn, dialect: database.dialect });
+        const result = await fn({ db: conn, dialect: database.dialect, ...(statements ? { statements } : {}) });
         await sql`commit`.execute(conn);
         return result;
       } catch (error) {

@@ -35,7 +35,8 @@ import {
   toImageRow,
 } from './image.mapper.js';
 import { completeEntry } from './ingest-ledger.repository.js';
-import type { ImageKeywordsTable } from './schema.js';
+import { type PreparedQuery, preparedQuery } from './prepared.js';
+import type { DbJson, ImageKeywordsTable, NewImageRow } from './schema.js';
 
 export type WriteImageResult = { status: 'inserted' | 'updated' | 'duplicate'; id: number };
 
@@ -102,8 +103,20 @@ export function keywordRows(imageId: number, headers: StoredHdu[]): ImageKeyword
   return rows;
 }
 
+const insertKeyword = preparedQuery(
+  5,
+  (db: Db, image_id: number, hdu_index: number, key: string, num_value: number | null, str_value: string | null) =>
+    db.db.insertInto('image_keywords').values({ image_id, hdu_index, key, num_value, str_value }),
+);
+
 async function writeKeywords(db: Db, imageId: number, headers: StoredHdu[]): Promise<void> {
   const rows = keywordRows(imageId, headers);
+  if (db.statements) {
+    // Synchronous statements on SQLite: one prepared single-row insert, run per row, costs less
+    // than one multi-row statement (whose many parameters SQLite binds and walks as a coroutine).
+    for (const r of rows) await insertKeyword.run(db, r.image_id, r.hdu_index, r.key, r.num_value, r.str_value);
+    return;
+  }
   for (let start = 0; start < rows.length; start += KEYWORD_BATCH_ROWS)
     await db.db
       .insertInto('image_keywords')
@@ -111,17 +124,41 @@ async function writeKeywords(db: Db, imageId: number, headers: StoredHdu[]): Pro
       .execute();
 }
 
+/** Insert-or-ignore of one image row, prepared once per set of columns (the set rarely changes). */
+const insertImageRow = new Map<string, PreparedQuery<unknown[], { id: number }>>();
+
+function insertImageStatement(columns: string[]): PreparedQuery<unknown[], { id: number }> {
+  const key = columns.join(',');
+  let statement = insertImageRow.get(key);
+  if (!statement) {
+    statement = preparedQuery(columns.length, (db: Db, ...values: unknown[]) =>
+      db.db
+        .insertInto('images')
+        .values(Object.fromEntries(columns.map((c, i) => [c, values[i]])) as NewImageRow)
+        .onConflict((oc) => oc.column('sha256').doNothing())
+        .returning('id'),
+    );
+    insertImageRow.set(key, statement);
+  }
+  return statement;
+}
+
+const insertHeadersRow = preparedQuery(3, (db: Db, image_id: number, headers: DbJson, normalization: DbJson) =>
+  db.db.insertInto('image_headers').values({ image_id, headers, normalization }),
+);
+
 export async function insertImage(db: Db, image: NewImage, options: WriteOptions = {}): Promise<WriteImageResult> {
   const nowMs = options.nowMs ?? Date.now();
   return inTransaction(db, async (tx) => {
     let inserted: { id: number } | undefined;
     try {
-      inserted = await tx.db
-        .insertInto('images')
-        .values({ ...toImageRow(image, tx.dialect, nowMs), ingested_at: nowMs, previous_versions: null })
-        .onConflict((oc) => oc.column('sha256').doNothing())
-        .returning('id')
-        .executeTakeFirst();
+      const row: Record<string, unknown> = {
+        ...toImageRow(image, tx.dialect, nowMs),
+        ingested_at: nowMs,
+        previous_versions: null,
+      };
+      const columns = Object.keys(row).filter((c) => row[c] !== undefined);
+      inserted = await insertImageStatement(columns).first(tx, ...columns.map((c) => row[c]));
     } catch (error) {
       if (tx.dialect.isUniqueViolation(error))
         throw new CatalogWriteError('IMAGE_PATH_TAKEN', `another image is already at ${image.root}/${image.rel_path}`);
@@ -132,10 +169,8 @@ export async function insertImage(db: Db, image: NewImage, options: WriteOptions
       if (existing === null) throw new Error(`sha256 ${image.sha256} conflicted but no image holds it`);
       return { status: 'duplicate', id: existing };
     }
-    await tx.db
-      .insertInto('image_headers')
-      .values(toImageHeadersRow(inserted.id, image, tx.dialect))
-      .execute();
+    const headers = toImageHeadersRow(inserted.id, image, tx.dialect);
+    await insertHeadersRow.run(tx, headers.image_id, headers.headers, headers.normalization);
     await writeKeywords(tx, inserted.id, image.headers);
     if (options.ledgerId !== undefined)
       await completeEntry(tx, options.ledgerId, { state: 'ingested', imageId: inserted.id, nowMs });
@@ -218,20 +253,25 @@ export async function linkCopy(
   });
 }
 
+const selectIdBySha256 = preparedQuery(1, (db: Db, sha256: string) =>
+  db.db.selectFrom('images').select('id').where('sha256', '=', sha256),
+);
+
 export async function findImageIdBySha256(db: Db, sha256: string): Promise<number | null> {
-  const row = await db.db.selectFrom('images').select('id').where('sha256', '=', sha256).executeTakeFirst();
+  const row = await selectIdBySha256.first(db, sha256);
   return row?.id ?? null;
 }
 
-export async function findImageByPath(db: Db, root: string, relPath: string): Promise<ImageAtPath | null> {
-  const primary = await db.db
+const selectImageAtPath = preparedQuery(2, (db: Db, root: string, relPath: string) =>
+  db.db
     .selectFrom('images')
     .select(['id', 'sha256', 'size_bytes', 'mtime_ms', 'inode', 'missing_since'])
     .where('root', '=', root)
-    .where('rel_path', '=', relPath)
-    .executeTakeFirst();
-  if (primary) return { ...primary, kind: 'primary', missing: primary.missing_since !== null } as ImageAtPath;
-  const copy = await db.db
+    .where('rel_path', '=', relPath),
+);
+
+const selectCopyAtPath = preparedQuery(2, (db: Db, root: string, relPath: string) =>
+  db.db
     .selectFrom('image_paths')
     .innerJoin('images', 'images.id', 'image_paths.image_id')
     .select([
@@ -246,7 +286,13 @@ export async function findImageByPath(db: Db, root: string, relPath: string): Pr
     .where('image_paths.rel_path', '=', relPath)
     .where('image_paths.kind', '=', 'copy')
     .orderBy('image_paths.id')
-    .executeTakeFirst();
+    .limit(1),
+);
+
+export async function findImageByPath(db: Db, root: string, relPath: string): Promise<ImageAtPath | null> {
+  const primary = await selectImageAtPath.first(db, root, relPath);
+  if (primary) return { ...primary, kind: 'primary', missing: primary.missing_since !== null } as ImageAtPath;
+  const copy = await selectCopyAtPath.first(db, root, relPath);
   if (!copy) return null;
   const { missing_since, ...rest } = copy;
   return { ...rest, kind: 'copy', missing: missing_since !== null };

@@ -23,7 +23,8 @@
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { INGEST_STATES, type IngestState } from '../domain/image.js';
 import type { Db } from './connection.js';
-import { ciContains, type DialectInfo, isDistinct } from './dialect.js';
+import { ciContains, type DbBool, type DialectInfo, isDistinct } from './dialect.js';
+import { preparedQuery } from './prepared.js';
 import type { IngestLedgerRow, Schema } from './schema.js';
 
 export interface DiscoveredFile {
@@ -174,22 +175,73 @@ export interface CompleteOptions {
   nowMs?: number;
 }
 
+// Run once per frame: prepared once (prepared.ts), in both forms.
+const completeRow = preparedQuery(
+  6,
+  (
+    db: Db,
+    id: number,
+    state: string,
+    reason: string | null,
+    imageId: number | null,
+    retryable: unknown,
+    nowMs: number,
+  ) =>
+    db.db
+      .updateTable('ingest_ledger')
+      .set({
+        state,
+        reason,
+        retryable: retryable as DbBool,
+        image_id: imageId,
+        claimed_by: null,
+        claimed_at: null,
+        updated_at: nowMs,
+      })
+      .where('id', '=', id),
+);
+
+const completeClaimedRow = preparedQuery(
+  7,
+  (
+    db: Db,
+    id: number,
+    state: string,
+    reason: string | null,
+    imageId: number | null,
+    retryable: unknown,
+    nowMs: number,
+    claimedBy: string,
+  ) =>
+    db.db
+      .updateTable('ingest_ledger')
+      .set({
+        state,
+        reason,
+        retryable: retryable as DbBool,
+        image_id: imageId,
+        claimed_by: null,
+        claimed_at: null,
+        updated_at: nowMs,
+      })
+      .where('id', '=', id)
+      .where('claimed_by', '=', claimedBy),
+);
+
 export async function completeEntry(db: Db, id: number, outcome: CompleteOptions): Promise<boolean> {
-  const result = await db.db
-    .updateTable('ingest_ledger')
-    .set({
-      state: outcome.state,
-      reason: outcome.reason ?? null,
-      retryable: db.dialect.toDbBool(false),
-      image_id: outcome.imageId ?? null,
-      claimed_by: null,
-      claimed_at: null,
-      updated_at: outcome.nowMs ?? Date.now(),
-    })
-    .where('id', '=', id)
-    .$if(outcome.claimedBy !== undefined, (qb) => qb.where('claimed_by', '=', outcome.claimedBy ?? ''))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const args = [
+    id,
+    outcome.state,
+    outcome.reason ?? null,
+    outcome.imageId ?? null,
+    db.dialect.toDbBool(false),
+    outcome.nowMs ?? Date.now(),
+  ] as const;
+  const changed =
+    outcome.claimedBy === undefined
+      ? await completeRow.run(db, ...args)
+      : await completeClaimedRow.run(db, ...args, outcome.claimedBy);
+  return changed === 1;
 }
 
 export async function failEntry(

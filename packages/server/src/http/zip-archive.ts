@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
-import { csvRow } from './csv.js';
+import { csvRow } from '../util/csv.js';
 import {
   centralRecordLength,
   dataDescriptor,

@@ -1,9 +1,11 @@
-import { stat } from 'node:fs/promises';
-import { type Hdu, isFitsError } from '@aims/fits';
+import { createHash } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import { type ByteSource, bufferSource, type FitsStructure, type Hdu, isFitsError, readStructure } from '@aims/fits';
 import { nodeInflate, openFits } from '@aims/fits/node';
-import { analyzeHdu } from '../analysis/analyze-hdu.js';
+import { analyzeHdu, pickImageHdu } from '../analysis/analyze-hdu.js';
 import { DEFAULT_MAX_PIXELS } from '../analysis/frame-metrics.js';
 import { orientationFromCd, type PreviewOptions } from '../analysis/preview.js';
+import type { StageTimes } from '../analysis/stage-times.js';
 import type { NormalizedMetadata, QualityMetrics, StoredHdu } from '../domain/image.js';
 import { previewLocation } from '../util/preview-paths.js';
 import { sha256File } from './content-hash.js';
@@ -32,6 +34,8 @@ export interface ProcessedFrame {
   quality: QualityMetrics | null;
   /** File-level oddities (duplicate keywords, missing padding…) worth keeping with the frame. */
   problems: string[];
+  /** Milliseconds per analysis stage (empty with skipAnalysis). */
+  analysisMs: StageTimes;
 }
 
 /**
@@ -42,31 +46,20 @@ export interface ProcessedFrame {
 export type FrameFailure = { ok: false; reason: string; retry: boolean; code: string };
 export type FrameOutcome = { ok: true; frame: ProcessedFrame } | FrameFailure;
 
-const IMAGE_TYPES = new Set(['PRIMARY', 'IMAGE', 'COMPRESSED_IMAGE']);
-
-/** The HDU a frame's pixels are in: the first image with two non-empty axes. */
-export function pickImageHdu(hdus: readonly Hdu[]): Hdu | undefined {
-  return hdus.find(
-    (h) => IMAGE_TYPES.has(h.type) && h.axes.length >= 2 && (h.axes[0] ?? 0) > 0 && (h.axes[1] ?? 0) > 0,
-  );
-}
-
 /**
  * One file, start to finish, off the main thread: hash, headers, normalized metadata, pixel
  * metrics. Never throws for anything about the file; the outcome says what went wrong and whether
  * trying again could help.
  */
 export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
-  let fits: Awaited<ReturnType<typeof openFits>> | undefined;
+  let fits: OpenedFrame | undefined;
   try {
-    const before = await stat(job.absPath);
-    const hashing = sha256File(job.absPath);
-    fits = await openFits(job.absPath);
-    const { structure } = fits;
+    fits = await openFrame(job.absPath);
+    const { structure, before } = fits;
     const last = structure.hdus.at(-1);
     // A camera still writing leaves the file shorter than its headers declare.
     if (!fits.gzip && last && before.size < last.dataOffset + last.dataLength) {
-      await hashing.catch(() => undefined);
+      await fits.hashing.catch(() => undefined);
       return {
         ok: false,
         retry: true,
@@ -79,12 +72,13 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
     const primary = structure.hdus[0]?.header;
     const headers = primary && image.index !== 0 ? [primary, image.header] : [image.header];
     const metadata = normalizeHeaders(headers, job.normalize);
-    const { sha256, sizeBytes } = await hashing;
+    const { sha256, sizeBytes } = await fits.hashing;
     let quality: QualityMetrics | null = null;
+    const analysisMs: StageTimes = {};
     if (!job.skipAnalysis) {
       const m = metadata.values;
       const previews = job.previewDir
-        ? { ...previewLocation(job.previewDir, sha256), ...orientation(image) }
+        ? { ...previewLocation(job.previewDir, sha256), ...orientation(image), ...previewsAtIngest(image) }
         : undefined;
       const analysis = await analyzeHdu(fits.source, image, {
         imageType: m.image_type,
@@ -93,11 +87,12 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
         saturationLevel: saturationLevel(image),
         maxPixels: job.maxPixels ?? DEFAULT_MAX_PIXELS,
         inflate: nodeInflate,
+        times: analysisMs,
         ...(previews ? { previews } : {}),
       });
       quality = analysis.metrics;
     }
-    const after = await stat(job.absPath);
+    const after = await fits.statAgain();
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
       return { ok: false, retry: true, code: 'CHANGED', reason: 'the file changed while it was being read' };
     }
@@ -113,12 +108,105 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
         metadata,
         quality,
         problems: structure.problems.map((p) => `${p.code}: ${p.message}`),
+        analysisMs,
       },
     };
   } catch (error) {
     return classifyFailure(error);
   } finally {
     await fits?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Frames over this many pixels get their medium preview at ingest too, while their pixels are in
+ * hand: on demand it would cost a second read of a file of 32 MB and more (a second or more when
+ * tile-compressed), where encoding it now adds under a tenth to the frame's analysis.
+ */
+const MEDIUM_AT_INGEST_PIXELS = 16 * 1024 * 1024;
+
+/**
+ * The previews written at ingest: the thumbnail in WebP, which every search result shows and every
+ * browser takes. The medium image and PNG copies are rendered by the API the first time someone
+ * asks for them, and kept: for the frames of a few megapixels most cameras write, encoding all
+ * four (PNG and WebP, two sizes) for every frame cost more than measuring it, while only
+ * the frames someone opens ever need a medium image.
+ */
+function previewsAtIngest(hdu: Hdu): Pick<PreviewOptions, 'formats' | 'sizes'> {
+  const pixels = (hdu.axes[0] ?? 0) * (hdu.axes[1] ?? 0);
+  return { formats: ['webp'], sizes: pixels > MEDIUM_AT_INGEST_PIXELS ? ['thumbnail', 'medium'] : ['thumbnail'] };
+}
+
+/** Files up to this size are read whole, once; larger ones are hashed as a stream and read in parts. */
+const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
+
+interface FileFacts {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+interface OpenedFrame {
+  source: ByteSource;
+  gzip: boolean;
+  structure: FitsStructure;
+  /** The file as it was before it was read. */
+  before: FileFacts;
+  hashing: Promise<{ sha256: string; sizeBytes: number }>;
+  /** The file's size, mtime and inode now, to detect a write while it was being read. */
+  statAgain(): Promise<FileFacts>;
+  close(): Promise<void>;
+}
+
+/**
+ * Headers parsed and the hash under way. A small plain file is opened once and read with one
+ * read: the hash and the header parser share the bytes. A catalog-only ingest of frames of a few
+ * hundred kB spent more in opening, stat-ing and reading the file three ways (a stat, a hash
+ * stream, positioned header reads) than in hashing it.
+ */
+async function openFrame(absPath: string): Promise<OpenedFrame> {
+  const handle = await open(absPath, 'r');
+  let keep = false;
+  try {
+    const before = await handle.stat();
+    if (before.size <= WHOLE_FILE_BYTES) {
+      const bytes = new Uint8Array(before.size);
+      let filled = 0;
+      while (filled < bytes.length) {
+        const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      const data = bytes.subarray(0, filled);
+      const gzip = data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
+      if (!gzip) {
+        const source = bufferSource(data);
+        const structure = await readStructure(source);
+        const sha256 = createHash('sha256').update(data).digest('hex');
+        keep = true;
+        return {
+          source,
+          gzip,
+          structure,
+          before,
+          hashing: Promise.resolve({ sha256, sizeBytes: data.length }),
+          statAgain: () => handle.stat(),
+          close: () => handle.close(),
+        };
+      }
+    }
+  } finally {
+    if (!keep) await handle.close();
+  }
+  // Large or gzip-compressed: hashed as a stream while the headers are read in parts.
+  const before = await stat(absPath);
+  const hashing = sha256File(absPath);
+  try {
+    const opened = await openFits(absPath);
+    return { ...opened, before, hashing, statAgain: () => stat(absPath) };
+  } catch (error) {
+    await hashing.catch(() => undefined);
+    throw error;
   }
 }
 

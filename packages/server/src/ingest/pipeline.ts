@@ -2,24 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_QUALITY_THRESHOLD, scoreFrame } from '../analysis/score.js';
+import { type RecordOutcome, recordFrame } from '../catalog/frame-record.js';
 import type { Database, Db } from '../db/connection.js';
 import type { NewImage } from '../db/image.mapper.js';
-import { comparableQuality } from '../db/image-quality.repository.js';
-import {
-  findImageByPath,
-  findImageIdBySha256,
-  getImage,
-  insertImage,
-  linkCopy,
-  markMissing,
-  markPresent,
-  movePath,
-  updateImage,
-} from '../db/images.repository.js';
+import { findImageByPath, getImage, markMissing, movePath } from '../db/images.repository.js';
 import {
   claimPending,
-  completeEntry,
   countByState,
   failEntry,
   forgetFileFacts,
@@ -39,8 +27,15 @@ import type { FramePool } from './worker-pool.js';
 /** At most one queue-depth event a second from the pipeline itself. */
 const DEPTH_EVENT_MS = 1000;
 
+interface RoundResult {
+  /** The shortest wait of an entry still settling (Infinity: none). */
+  settleMs: number;
+  /** Whether any entry was settled (ingested, failed, …) rather than left to settle. */
+  progressed: boolean;
+}
+
 /** What became of one ledger entry in this process. */
-export type EntryOutcome = 'ingested' | 'updated' | 'duplicate' | 'moved' | 'unchanged' | 'failed' | 'retry-later';
+export type EntryOutcome = RecordOutcome | 'failed' | 'retry-later';
 
 export interface PipelineOptions {
   database: Database;
@@ -64,8 +59,9 @@ export interface PipelineOptions {
 /**
  * Ledger → workers → catalog. Discovery calls `enqueue`; `drain` (one-shot) or `start` (service)
  * claim pending rows, wait until each file is stable, hand it to a worker thread and write the
- * result in one catalog transaction. Several processes may run pipelines on one catalog: claims
- * never overlap.
+ * result by the catalog's rules (catalog/frame-record.ts); the writes of one round share a
+ * transaction (commit-group.ts). Several processes may run pipelines on one catalog: claims never
+ * overlap.
  */
 export class IngestPipeline {
   readonly workerId = `ingest@${hostname()}@${process.pid}@${randomUUID().slice(0, 8)}`;
@@ -187,45 +183,32 @@ export class IngestPipeline {
   }
 
   /**
-   * One round: claim up to a worker-pool's worth of entries and settle each. Returns null when
-   * nothing was pending, else how long to wait before the next round (0: go on at once).
+   * Rounds back to back until nothing is left to claim. A round is claimed once the previous
+   * round's files are all in the workers' hands, so the workers read round N+1 while the main
+   * thread writes round N's frames (one transaction per round, CommitGroup). At most two rounds
+   * are in flight. Returns null when nothing was pending, else how long to wait before trying
+   * again (0: go on at once).
    */
   private async processBatch(): Promise<number | null> {
-    const { database, pool } = this.options;
-    // Enough entries that the worker threads always have the next frame while the main thread
-    // writes the catalog: with 2 per thread the pool idled between rounds (300 small frames took
-    // 14 s instead of 8 s on one thread).
-    const limit = Math.max(16, pool.threads * 8);
-    const entries = await claimPending(database, this.workerId, limit);
-    if (!entries.length) return null;
-    let settleMs = Number.POSITIVE_INFINITY;
-    let progressed = false;
-    const group = new CommitGroup(database, entries.length);
-    await Promise.all(
-      entries.map(async (entry) => {
-        this.active++;
-        let joined = false;
-        const write = <T>(fn: (tx: Db) => Promise<T>) => {
-          joined = true;
-          return group.write(fn);
-        };
-        try {
-          const outcome = await this.processEntry(entry, write);
-          if (outcome.waitMs !== undefined) settleMs = Math.min(settleMs, outcome.waitMs);
-          else progressed = true;
-        } catch (error) {
-          // A catalog write that failed (database down, constraint) goes back to the queue.
-          this.options.log?.('error', 'catalog write failed', { path: entry.file_path, err: String(error) });
-          await failEntry(database, entry.id, `catalog write failed: ${String(error)}`, true, {
-            claimedBy: this.workerId,
-          }).catch(() => undefined);
-          this.report(entry, 'failed', String(error));
-        } finally {
-          if (!joined) group.skip();
-          this.active--;
-        }
-      }),
-    );
+    const { database } = this.options;
+    const rounds: Promise<RoundResult>[] = [];
+    let unfinished: Promise<RoundResult>[] = [];
+    for (;;) {
+      if (unfinished.length >= 2) {
+        await unfinished[0];
+        unfinished = unfinished.slice(1);
+      }
+      const entries = await claimPending(database, this.workerId, this.roundSize());
+      if (!entries.length) break;
+      const round = this.startRound(entries);
+      rounds.push(round.done);
+      unfinished.push(round.done);
+      await round.dispatched;
+      if (this.loop && !this.running) break;
+    }
+    if (!rounds.length) return null;
+    const results = await Promise.all(rounds);
+    // Entries still settling stay pending; our claims on them go back for the next pass.
     await releaseClaims(database, this.workerId);
     // Counting the ledger by state reads all of it: with a million rows, not after every round,
     // and not at all when nobody listens (main.ts also sends the depth every 2 s when it changed).
@@ -234,12 +217,62 @@ export class IngestPipeline {
       this.depthSentAt = Date.now();
       events.publish('queue.depth', { pending: (await countByState(database)).pending, active: this.active });
     }
-    return progressed ? 0 : Number.isFinite(settleMs) ? settleMs : 0;
+    const settleMs = Math.min(...results.map((r) => r.settleMs));
+    return results.some((r) => r.progressed) ? 0 : Number.isFinite(settleMs) ? settleMs : 0;
+  }
+
+  /**
+   * Entries claimed at once. Catalog-only frames take milliseconds, and each round is one commit:
+   * larger rounds write fewer, fuller transactions. With analysis a frame takes a second or more,
+   * and a round is kept to what the workers finish soon, so frames reach the catalog without delay.
+   */
+  private roundSize(): number {
+    const threads = this.options.pool.threads;
+    return this.options.skipAnalysis ? Math.max(64, threads * 32) : Math.max(16, threads * 8);
+  }
+
+  /** Settles each entry of a round; `dispatched` resolves once every file is with a worker (or done). */
+  private startRound(entries: LedgerEntry[]): { dispatched: Promise<void>; done: Promise<RoundResult> } {
+    const { database } = this.options;
+    const result: RoundResult = { settleMs: Number.POSITIVE_INFINITY, progressed: false };
+    const group = new CommitGroup(database, entries.length, entries.length);
+    const handedOver: Promise<void>[] = [];
+    const settled = entries.map(async (entry) => {
+      this.active++;
+      let joined = false;
+      let handOver: () => void = () => {};
+      handedOver.push(new Promise<void>((resolve) => (handOver = resolve)));
+      const write = <T>(fn: (tx: Db) => Promise<T>) => {
+        joined = true;
+        return group.write(fn);
+      };
+      try {
+        const outcome = await this.processEntry(entry, write, handOver);
+        if (outcome.waitMs !== undefined) result.settleMs = Math.min(result.settleMs, outcome.waitMs);
+        else result.progressed = true;
+      } catch (error) {
+        // A catalog write that failed (database down, constraint) goes back to the queue.
+        this.options.log?.('error', 'catalog write failed', { path: entry.file_path, err: String(error) });
+        await failEntry(database, entry.id, `catalog write failed: ${String(error)}`, true, {
+          claimedBy: this.workerId,
+        }).catch(() => undefined);
+        this.report(entry, 'failed', String(error));
+      } finally {
+        handOver();
+        if (!joined) group.skip();
+        this.active--;
+      }
+    });
+    return {
+      dispatched: Promise.all(handedOver).then(() => undefined),
+      done: Promise.all(settled).then(() => result),
+    };
   }
 
   private async processEntry(
     entry: LedgerEntry,
     write: <T>(fn: (tx: Db) => Promise<T>) => Promise<T>,
+    handOver: () => void,
   ): Promise<{ waitMs?: number }> {
     const { database, pool } = this.options;
     const absPath = join(entry.root, entry.rel_path);
@@ -279,12 +312,14 @@ export class IngestPipeline {
       return {};
     }
 
-    const result = await pool.run({
+    const running = pool.run({
       absPath,
       skipAnalysis: this.options.skipAnalysis,
       normalize: this.options.normalize,
       ...(this.options.previewDir ? { previewDir: this.options.previewDir } : {}),
     });
+    handOver();
+    const result = await running;
     if (!result.ok) {
       const retry = result.retry && entry.attempts < (this.options.maxAttempts ?? 5);
       await failEntry(database, entry.id, result.reason, retry, { claimedBy: this.workerId });
@@ -302,8 +337,9 @@ export class IngestPipeline {
       this.report(entry, 'failed', result.reason);
       return {};
     }
-    const frame = result.frame;
-    const outcome = await write((tx) => this.writeCatalog(tx, entry, frame));
+    const image = catalogImage(entry, result.frame);
+    const threshold = { qualityThreshold: this.options.qualityThreshold };
+    const outcome = await write((tx) => recordFrame(tx, entry.id, image, threshold));
     this.report(entry, outcome.outcome, null);
     if (outcome.imageId !== null) {
       this.options.events?.publish('image.ingested', {
@@ -315,84 +351,26 @@ export class IngestPipeline {
     return {};
   }
 
-  /** One frame into the catalog: new image, new content at a known path, an exact copy, or a rename. */
-  private async writeCatalog(
-    db: Db,
-    entry: LedgerEntry,
-    frame: ProcessedFrame,
-  ): Promise<{ outcome: EntryOutcome; imageId: number | null }> {
-    const image: NewImage = {
-      root: entry.root,
-      rel_path: entry.rel_path,
-      size_bytes: frame.sizeBytes,
-      mtime_ms: frame.mtimeMs,
-      inode: frame.inode,
-      sha256: frame.sha256,
-      hdu_index: frame.hduIndex,
-      metadata: frame.metadata.values,
-      normalization: { reasons: frame.metadata.reasons, sources: frame.metadata.sources },
-      quality: frame.quality,
-      headers: frame.headers,
-    };
-    const atPath = await findImageByPath(db, entry.root, entry.rel_path);
-    if (frame.quality) {
-      const m = frame.metadata.values;
-      const comparables = await comparableQuality(db, m, atPath ? { excludeId: atPath.id } : {});
-      image.score = scoreFrame(frame.quality, comparables, {
-        imageType: m.image_type,
-        threshold: this.options.qualityThreshold ?? DEFAULT_QUALITY_THRESHOLD,
-      });
-    }
-    if (atPath && atPath.sha256 === frame.sha256) {
-      if (atPath.missing) await markPresent(db, entry.root, entry.rel_path);
-      await completeEntry(db, entry.id, {
-        state: 'unchanged',
-        imageId: atPath.id,
-        reason: atPath.missing ? 'the file is back at this path' : 'content already catalogued at this path',
-      });
-      return { outcome: 'unchanged', imageId: null };
-    }
-    if (atPath?.kind === 'primary') {
-      const written = await updateImage(db, atPath.id, image, { ledgerId: entry.id });
-      if (written.status === 'duplicate') {
-        await linkCopy(db, written.id, entry.root, entry.rel_path, { ledgerId: entry.id });
-        return { outcome: 'duplicate', imageId: written.id };
-      }
-      await completeEntry(db, entry.id, {
-        state: 'ingested',
-        imageId: atPath.id,
-        reason: 'new content at a known path',
-      });
-      return { outcome: 'updated', imageId: atPath.id };
-    }
-    const sameContent = await findImageIdBySha256(db, frame.sha256);
-    if (sameContent !== null) {
-      const existing = await getImage(db, sameContent);
-      if (existing && (existing.missing_since || !existsSync(join(existing.root, existing.rel_path)))) {
-        // The first path is gone and the same bytes appeared here: a rename or a move.
-        await movePath(db, sameContent, entry.root, entry.rel_path);
-        await completeEntry(db, entry.id, {
-          state: 'ingested',
-          imageId: sameContent,
-          reason: `moved from ${existing.file_path}`,
-        });
-        return { outcome: 'moved', imageId: sameContent };
-      }
-      await linkCopy(db, sameContent, entry.root, entry.rel_path, { ledgerId: entry.id });
-      return { outcome: 'duplicate', imageId: sameContent };
-    }
-    const written = await insertImage(db, image, { ledgerId: entry.id });
-    if (written.status === 'duplicate') {
-      // Another process catalogued the same bytes between our lookup and our insert.
-      await linkCopy(db, written.id, entry.root, entry.rel_path, { ledgerId: entry.id });
-      return { outcome: 'duplicate', imageId: written.id };
-    }
-    return { outcome: 'ingested', imageId: written.id };
-  }
-
   private report(entry: LedgerEntry, outcome: EntryOutcome, detail: string | null): void {
     this.options.onOutcome?.(entry, outcome, detail);
   }
+}
+
+/** A processed frame as the catalog takes it. */
+function catalogImage(entry: LedgerEntry, frame: ProcessedFrame): NewImage {
+  return {
+    root: entry.root,
+    rel_path: entry.rel_path,
+    size_bytes: frame.sizeBytes,
+    mtime_ms: frame.mtimeMs,
+    inode: frame.inode,
+    sha256: frame.sha256,
+    hdu_index: frame.hduIndex,
+    metadata: frame.metadata.values,
+    normalization: { reasons: frame.metadata.reasons, sources: frame.metadata.sources },
+    quality: frame.quality,
+    headers: frame.headers,
+  };
 }
 
 function processAlive(pid: number): boolean {

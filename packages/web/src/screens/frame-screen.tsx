@@ -17,6 +17,7 @@ function Facts({ image }: { image: ImageDetail }) {
     ['Object', image.object_name ?? DASH],
     ['Type', image.image_type_raw ? `${image.image_type} (${image.image_type_raw})` : (image.image_type ?? DASH)],
     ['Date (UTC)', utc(image.date_obs)],
+    // biome-ignore lint/correctness/useJsxKeyInIterable: a fixed table of facts rendered by position, not a list.
     ['Night', image.night ? <Link href={`/nights/${image.night}`}>{image.night}</Link> : DASH],
     ['Exposure', image.exptime === null || image.exptime === undefined ? DASH : `${num(image.exptime, 2)} s`],
     ['Filter', image.filter_name ?? DASH],
@@ -47,6 +48,7 @@ function Facts({ image }: { image: ImageDetail }) {
         : DASH,
     ],
     ['Airmass', num(image.airmass, 3)],
+    ['Rotator', image.rotator_angle_deg == null ? DASH : `${num(image.rotator_angle_deg, 1)}°`],
     [
       'Sun altitude',
       image.sun_alt_deg === null || image.sun_alt_deg === undefined ? DASH : `${num(image.sun_alt_deg, 1)}°`,

@@ -153,7 +153,8 @@ export function mjdFromMs(ms: number): number {
   return ms / MS_PER_DAY + MJD_UNIX_EPOCH;
 }
 
-function plausible(ms: number, now: Date | undefined, keyword: string, value: CardValue): string | null {
+/** Why an instant read from `keyword` cannot be an exposure (before 1850, in the future), or null. */
+function implausibility(ms: number, now: Date | undefined, keyword: string, value: CardValue): string | null {
   if (ms < EARLIEST_MS) return `${keyword} ${show(value)} is before 1850`;
   const limit = (now ?? new Date()).getTime() + FUTURE_SLACK_MS;
   return ms > limit ? `${keyword} ${show(value)} is in the future` : null;
@@ -215,7 +216,7 @@ export function resolveObservationStart(
     }
     if (parsed.time) {
       const ms = Date.UTC(parsed.date.year, parsed.date.month - 1, parsed.date.day) + parsed.time.ms;
-      const bad = plausible(ms, now, key, raw);
+      const bad = implausibility(ms, now, key, raw);
       if (bad) {
         notes.push(bad);
         continue;
@@ -246,7 +247,7 @@ export function resolveObservationStart(
         if (differenceHours > 1 / 60)
           notes.push(`${epoch.key} disagrees with ${key} + ${card.key} by ${differenceHours.toFixed(2)} h`);
       }
-      const bad = plausible(ms, now, key, raw);
+      const bad = implausibility(ms, now, key, raw);
       if (!bad) {
         const iso = `${date.text}T${card.time.text}Z`;
         return { start: { iso, ms, dateOnly: false, source: `${key}+${card.key}`, reason: join(notes) } };
@@ -268,7 +269,7 @@ export function resolveObservationStart(
       }
       notes.push(`${epoch.key} is not on the date of ${key} ${show(raw)}`);
     }
-    if (!plausible(midnight, now, key, raw)) {
+    if (implausibility(midnight, now, key, raw) === null) {
       notes.push(`${key} ${show(raw)} has a date but no time of day`);
       return { start: { iso: date.text, ms: midnight, dateOnly: true, source: key, reason: join(notes) } };
     }
@@ -276,7 +277,7 @@ export function resolveObservationStart(
 
   if (epoch) {
     const ms = Math.round((epoch.mjd - MJD_UNIX_EPOCH) * MS_PER_DAY);
-    const bad = plausible(ms, now, epoch.key, epoch.mjd);
+    const bad = implausibility(ms, now, epoch.key, epoch.mjd);
     if (!bad) {
       return {
         start: {

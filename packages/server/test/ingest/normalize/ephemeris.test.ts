@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  exact,
   kastenYoungAirmass,
   moonAltitudeDeg,
   moonIllumination,
@@ -95,5 +96,52 @@ describe('Kasten & Young airmass', () => {
     expect(kastenYoungAirmass(90)).toBeCloseTo(1.0, 3);
     expect(kastenYoungAirmass(30)).toBeCloseTo(1.9942, 3);
     expect(kastenYoungAirmass(0)).toBeCloseTo(37.92, 1);
+  });
+});
+
+describe('cached ephemeris', () => {
+  // Instants spread over decades and over every part of the caches' buckets (node boundaries,
+  // seconds apart, hours apart), at sites in both hemispheres and at both sides of the date line.
+  const sites = CASES.map((c) => ({ latDeg: c.lat, lonDeg: c.lon, elevationM: c.elev }));
+  const instants: number[] = [];
+  let seed = 12345;
+  const random = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  for (let i = 0; i < 300; i++) instants.push(Date.UTC(1990, 0, 1) + random() * 40 * 365.25 * 86_400_000);
+  // A night of frames 65 s apart, and instants on a 10-minute node and an hour's boundary.
+  for (let i = 0; i < 200; i++) instants.push(Date.UTC(2024, 4, 1, 21) + i * 65_000);
+  instants.push(Date.UTC(2024, 4, 2, 3, 0, 0), Date.UTC(2024, 4, 2, 3, 10, 0) - 1, Date.UTC(2024, 4, 2, 3, 10, 0));
+
+  it('agrees with the uncached computation to 0.001° and 1e-5 of illumination', () => {
+    let worstAngle = 0;
+    let worstIllumination = 0;
+    for (const [i, ms] of instants.entries()) {
+      const site = sites[i % sites.length] as (typeof sites)[number];
+      const ra = (i * 37.3) % 360;
+      const dec = ((i * 13.7) % 170) - 85;
+      const angles = [
+        [sunAltitudeDeg(ms, site), exact.sunAltitudeDeg(ms, site)],
+        [moonAltitudeDeg(ms, site), exact.moonAltitudeDeg(ms, site)],
+        [moonSeparationDeg(ms, ra, dec, site), exact.moonSeparationDeg(ms, ra, dec, site)],
+        [moonSeparationDeg(ms, ra, dec, null), exact.moonSeparationDeg(ms, ra, dec, null)],
+        [targetHorizontal(ms, ra, dec, site).altitudeDeg, exact.targetHorizontal(ms, ra, dec, site).altitudeDeg],
+      ];
+      for (const [cached, uncached] of angles) worstAngle = Math.max(worstAngle, Math.abs(cached! - uncached!));
+      const azimuths = [
+        targetHorizontal(ms, ra, dec, site).azimuthDeg,
+        exact.targetHorizontal(ms, ra, dec, site).azimuthDeg,
+      ];
+      const dAz = Math.abs(azimuths[0]! - azimuths[1]!) % 360;
+      // Azimuth is ill-defined at the zenith: weight it by the cosine of the altitude.
+      const altitude = exact.targetHorizontal(ms, ra, dec, site).altitudeDeg;
+      worstAngle = Math.max(worstAngle, Math.min(dAz, 360 - dAz) * Math.cos((altitude * Math.PI) / 180));
+      worstIllumination = Math.max(worstIllumination, Math.abs(moonIllumination(ms) - exact.moonIllumination(ms)));
+    }
+    expect(worstAngle).toBeLessThan(0.001);
+    expect(worstIllumination).toBeLessThan(1e-5);
+    // Not trivially equal: the cached path interpolates, so it differs somewhere in the last digits.
+    expect(worstAngle).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,24 @@
+/**
+ * What the catalog refuses, with stable codes. The HTTP layer maps each code to a status in one
+ * place (http/errors.ts); the messages are written for the person who asked.
+ */
+export type CatalogErrorCode =
+  /** No such image, nothing matches, or no file of the selection can be read. */
+  | 'CATALOG_NOT_FOUND'
+  /** A selection larger than one request may take (a ZIP of too many files). */
+  | 'CATALOG_TOO_LARGE'
+  /** A request the catalog cannot answer as asked; `parameter` names the part that is wrong. */
+  | 'CATALOG_BAD_REQUEST';
+
+export class CatalogError extends Error {
+  override readonly name = 'CatalogError';
+  constructor(
+    readonly code: CatalogErrorCode,
+    message: string,
+    readonly parameter?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const catalogNotFound = (message: string) => new CatalogError('CATALOG_NOT_FOUND', message);
