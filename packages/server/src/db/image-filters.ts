@@ -1,9 +1,10 @@
 /**
- * The filters of GET /api/images (DESIGN.md contract), typed, and their parsing from a query string.
+ * The filters of GET /api/images (the public API, docs/api.md): their types, their validation, and
+ * the parsing of header filters and of the sort.
  *
  *   ImageFilters                      what image-query.ts understands
- *   parseImageFilters(query)          URL query → ImageFilters; throws ImageQueryError BAD_FILTER naming the field
- *   validateImageFilters(filters)     the same checks for filters built in code
+ *   validateImageFilters(filters)     checks filters built from a request or in code; throws
+ *                                     ImageQueryError BAD_FILTER naming the field
  *   parseHeaderFilter(key, value)     `header.KEY=v`, `header.KEY>=v` (URL: key `header.KEY>`), `header.KEY<=v`
  *   parseSort(sort?, order?)          `date_obs`, `-date_obs` or `date_obs` + order=desc → SortSpec
  *   minutesOfDay('HH:MM')
@@ -22,6 +23,13 @@
  *   - ra/dec/radius in degrees, all three or none; radius in (0, 180].
  */
 import { IMAGE_TYPES, type ImageType } from '../domain/image.js';
+import {
+  type MatchFilterParam,
+  RANGE_FILTERS,
+  type RangeFilterParam,
+  SORT_FIELDS,
+  type SortColumn,
+} from '../domain/image-fields.js';
 
 export type HeaderOp = '=' | '>=' | '<=';
 
@@ -31,7 +39,8 @@ export interface HeaderFilter {
   value: string;
 }
 
-export interface ImageFilters {
+/** The filters with rules of their own; range and text filters come from the field table. */
+interface SpecialFilters {
   date?: string;
   /** Inclusive UTC day range (YYYY-MM-DD). */
   date_from?: string;
@@ -39,12 +48,9 @@ export interface ImageFilters {
   night?: string;
   start_time?: string;
   end_time?: string;
-  min_temp?: number;
-  max_temp?: number;
-  min_quality?: number;
   camera?: string;
+  /** A part of the telescope's or the observatory's name. */
   telescope?: string;
-  filter_name?: string;
   object?: string;
   image_type?: ImageType;
   ra?: number;
@@ -67,25 +73,11 @@ export interface ResolvedNames {
   camera?: { camera: string[]; instrument: string[] };
 }
 
-export const SORT_COLUMNS = [
-  'date_obs',
-  'night',
-  'exptime',
-  'object_name',
-  'filter_name',
-  'quality_score',
-  'fwhm_arcsec',
-  'fwhm_px',
-  'ccd_temp',
-  'airmass',
-  'star_count',
-  'ra_deg',
-  'dec_deg',
-  'ingested_at',
-  'file_path',
-  'id',
-] as const;
-export type SortColumn = (typeof SORT_COLUMNS)[number];
+export type ImageFilters = SpecialFilters & { [P in RangeFilterParam]?: number } & { [P in MatchFilterParam]?: string };
+
+/** Sort names allowed by `sort` (the field table's sortable fields). */
+export const SORT_COLUMNS = Object.keys(SORT_FIELDS) as SortColumn[];
+export type { SortColumn };
 
 export interface SortSpec {
   column: SortColumn;
@@ -140,9 +132,7 @@ export function validateImageFilters(f: ImageFilters): ImageFilters {
     const v = f[field];
     if (v !== undefined && minutesOfDay(v) === null) fail(field, `expected HH:MM (00:00–23:59), got '${v}'`);
   }
-  finite('min_temp', f.min_temp);
-  finite('max_temp', f.max_temp);
-  finite('min_quality', f.min_quality, 0, 100);
+  for (const rule of RANGE_FILTERS) finite(rule.param, f[rule.param], rule.minimum, rule.maximum);
   finite('ra', f.ra);
   finite('dec', f.dec, -90, 90);
   finite('radius', f.radius, 0, 180);
@@ -170,58 +160,6 @@ export function parseHeaderFilter(key: string, value: string): HeaderFilter {
   const filter = { key: name.trim().toUpperCase(), op, value: value.trim() };
   validateImageFilters({ header: [filter] });
   return filter;
-}
-
-type Query = Record<string, string | string[] | undefined>;
-
-function single(query: Query, field: string): string | undefined {
-  const raw = query[field];
-  const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-  return v === undefined || v.trim() === '' ? undefined : v.trim();
-}
-
-function number(query: Query, field: string): number | undefined {
-  const v = single(query, field);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) fail(field, `expected a number, got '${v}'`);
-  return n;
-}
-
-export function parseImageFilters(query: Query): ImageFilters {
-  const f: ImageFilters = {};
-  for (const field of [
-    'date',
-    'date_from',
-    'date_to',
-    'night',
-    'start_time',
-    'end_time',
-    'camera',
-    'telescope',
-    'filter_name',
-    'object',
-  ] as const) {
-    const v = single(query, field);
-    if (v !== undefined) f[field] = v;
-  }
-  const type = single(query, 'image_type')?.toLowerCase();
-  if (type !== undefined) f.image_type = type as ImageType;
-  for (const field of ['min_temp', 'max_temp', 'min_quality', 'ra', 'dec', 'radius'] as const) {
-    const v = number(query, field);
-    if (v !== undefined) f[field] = v;
-  }
-  const missing = single(query, 'missing')?.toLowerCase();
-  if (missing !== undefined) {
-    if (!['true', 'false'].includes(missing)) fail('missing', 'expected true or false');
-    f.missing = missing === 'true';
-  }
-  const header: HeaderFilter[] = [];
-  for (const [key, raw] of Object.entries(query))
-    if (key.startsWith('header.') && raw !== undefined)
-      for (const v of Array.isArray(raw) ? raw : [raw]) header.push(parseHeaderFilter(key, v));
-  if (header.length) f.header = header;
-  return validateImageFilters(f);
 }
 
 export function parseSort(sort?: string, order?: string): SortSpec {

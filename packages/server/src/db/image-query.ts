@@ -16,6 +16,8 @@
  * Filters are validated here as well (ImageQueryError BAD_FILTER/BAD_SORT/BAD_CURSOR).
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
+import { MS_PER_DAY } from '../util/time.js';
 import { countOf, dayCounts } from './catalog-summary.js';
 import type { Db } from './connection.js';
 import { ciContains, ciEquals } from './dialect.js';
@@ -37,27 +39,8 @@ import { coneBounds } from './sky-cone.js';
 
 type ImagesEb = ExpressionBuilder<Schema, 'images'>;
 
-const DAY_MS = 86_400_000;
-
 /** Sort names of the API → indexed columns. */
-const SORT_REFS: Record<SortColumn, keyof ImageItemRow> = {
-  date_obs: 'date_obs_ms',
-  night: 'night',
-  exptime: 'exptime',
-  object_name: 'object_name',
-  filter_name: 'filter_name',
-  quality_score: 'quality_score',
-  fwhm_arcsec: 'fwhm_arcsec',
-  fwhm_px: 'fwhm_px',
-  ccd_temp: 'ccd_temp',
-  airmass: 'airmass',
-  star_count: 'star_count',
-  ra_deg: 'ra_deg',
-  dec_deg: 'dec_deg',
-  ingested_at: 'ingested_at',
-  file_path: 'rel_path',
-  id: 'id',
-};
+const SORT_REFS = SORT_FIELDS as Record<SortColumn, keyof ImageItemRow>;
 
 type KeywordsEb = ExpressionBuilder<Schema, 'image_keywords'>;
 
@@ -191,10 +174,10 @@ export function imageConditions(eb: ImagesEb, input: ImageFilters, headerShape?:
   const parts: Expression<SqlBool>[] = [];
   if (f.date !== undefined) {
     const start = utcDayStartMs(f.date) ?? 0;
-    parts.push(eb('date_obs_ms', '>=', start), eb('date_obs_ms', '<', start + DAY_MS));
+    parts.push(eb('date_obs_ms', '>=', start), eb('date_obs_ms', '<', start + MS_PER_DAY));
   }
   if (f.date_from !== undefined) parts.push(eb('date_obs_ms', '>=', utcDayStartMs(f.date_from) ?? 0));
-  if (f.date_to !== undefined) parts.push(eb('date_obs_ms', '<', (utcDayStartMs(f.date_to) ?? 0) + DAY_MS));
+  if (f.date_to !== undefined) parts.push(eb('date_obs_ms', '<', (utcDayStartMs(f.date_to) ?? 0) + MS_PER_DAY));
   if (f.night !== undefined) parts.push(eb('night', '=', f.night));
   const start = f.start_time === undefined ? null : minutesOfDay(f.start_time);
   const end = f.end_time === undefined ? null : minutesOfDay(f.end_time);
@@ -206,9 +189,10 @@ export function imageConditions(eb: ImagesEb, input: ImageFilters, headerShape?:
     );
   else if (start !== null) parts.push(eb('time_of_day_min', '>=', start));
   else if (end !== null) parts.push(eb('time_of_day_min', '<=', end));
-  if (f.min_temp !== undefined) parts.push(eb('ccd_temp', '>=', f.min_temp));
-  if (f.max_temp !== undefined) parts.push(eb('ccd_temp', '<=', f.max_temp));
-  if (f.min_quality !== undefined) parts.push(eb('quality_score', '>=', f.min_quality));
+  for (const rule of RANGE_FILTERS) {
+    const value = f[rule.param];
+    if (value !== undefined) parts.push(eb(rule.field, rule.op, value));
+  }
   if (f.camera !== undefined) {
     const names = f.resolved?.camera;
     parts.push(
@@ -231,7 +215,10 @@ export function imageConditions(eb: ImagesEb, input: ImageFilters, headerShape?:
         : eb.or([ciContains(eb.ref('telescope'), f.telescope), ciContains(eb.ref('observatory'), f.telescope)]),
     );
   }
-  if (f.filter_name !== undefined) parts.push(ciEquals(eb.ref('filter_name'), f.filter_name));
+  for (const field of MATCH_FILTERS) {
+    const value = f[field];
+    if (value !== undefined) parts.push(ciEquals(eb.ref(field), value));
+  }
   if (f.object !== undefined) parts.push(objectCondition(eb, f.object, f.resolved?.object));
   if (f.image_type !== undefined) parts.push(eb('image_type', '=', f.image_type));
   if (f.ra !== undefined && f.dec !== undefined && f.radius !== undefined)
@@ -337,8 +324,7 @@ function pageRows(
     query = query.where(col, 'is not', null);
     // A row-value comparison, not `col < v or (col = v and id < id0)`: both engines start the
     // index scan at the cursor with it, where the OR made PostgreSQL read from the first row.
-    if (c && c.v !== null)
-      query = query.where(sql<SqlBool>`(${sql.ref(col)}, id) ${sql.raw(op)} (${c.v}, ${c.id})`);
+    if (c && c.v !== null) query = query.where(sql<SqlBool>`(${sql.ref(col)}, id) ${sql.raw(op)} (${c.v}, ${c.id})`);
     if (range.before !== undefined) query = query.where('date_obs_ms', dir === 'desc' ? '<' : '>=', range.before);
     query = query.orderBy(col, dir);
   } else {
@@ -366,7 +352,7 @@ async function dateOffsetStart(
   for (const d of days) {
     if (skipped + d.frames > offset) {
       const start = Date.parse(`${d.day}T00:00:00Z`);
-      return { before: direction === 'desc' ? start + DAY_MS : start, offset: offset - skipped };
+      return { before: direction === 'desc' ? start + MS_PER_DAY : start, offset: offset - skipped };
     }
     skipped += d.frames;
   }

@@ -3,7 +3,8 @@
  * read from the index and stops after `limit` rows (values first, then the NULLs by id; see
  * image-query.ts). PostgreSQL needs the id in the index: its btree keeps equal values in heap
  * order, not in id order, and a column with few values (filter, night) would be sorted per value.
- * The single-column indexes they replace served the same filters.
+ * The single-column indexes they replace served the same filters. dec_deg needs none: the cone
+ * index starts with it (an index of its own drew SQLite's cone searches away from the cone index).
  * lower(observatory) with the date order serves `telescope=…` when the part names an observatory.
  */
 import { sql } from 'kysely';
@@ -24,7 +25,6 @@ const ADDED = [
   'airmass',
   'star_count',
   'ra_deg',
-  'dec_deg',
   'ingested_at',
   'rel_path',
 ] as const;
