@@ -6,16 +6,13 @@ export type CatalogErrorCode =
   /** No such image, nothing matches, or no file of the selection can be read. */
   | 'CATALOG_NOT_FOUND'
   /** A selection larger than one request may take (a ZIP of too many files). */
-  | 'CATALOG_TOO_LARGE'
-  /** A request the catalog cannot answer as asked; `parameter` names the part that is wrong. */
-  | 'CATALOG_BAD_REQUEST';
+  | 'CATALOG_TOO_LARGE';
 
 export class CatalogError extends Error {
   override readonly name = 'CatalogError';
   constructor(
     readonly code: CatalogErrorCode,
     message: string,
-    readonly parameter?: string,
   ) {
     super(message);
   }

@@ -3,6 +3,5 @@
  * lines carry the request id); ingest and the CLI pass theirs.
  */
 export interface CatalogLog {
-  info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
 }

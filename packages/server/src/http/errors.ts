@@ -29,7 +29,6 @@ export const conflict = (message: string) => new HttpError(409, message);
 const CATALOG_STATUS: Record<CatalogError['code'], number> = {
   CATALOG_NOT_FOUND: 404,
   CATALOG_TOO_LARGE: 413,
-  CATALOG_BAD_REQUEST: 400,
 };
 
 const ACCOUNT_STATUS: Record<AccountError['code'], number> = {
@@ -56,7 +55,7 @@ const ACCOUNT_PARAMETER: Partial<Record<AccountError['code'], string>> = {
  */
 export function domainHttpError(error: unknown): HttpError | null {
   if (error instanceof HttpError) return error;
-  if (error instanceof CatalogError) return new HttpError(CATALOG_STATUS[error.code], error.message, error.parameter);
+  if (error instanceof CatalogError) return new HttpError(CATALOG_STATUS[error.code], error.message);
   // A filter the schema let through but the catalog refuses; its message starts with the field.
   if (error instanceof ImageQueryError) return badParameter(error.field, error.message.slice(error.field.length + 2));
   if (error instanceof AccountError) {

@@ -1,10 +1,4 @@
-import {
-  type ImageFilters,
-  parseHeaderFilter,
-  parseSort,
-  type SortSpec,
-  validateImageFilters,
-} from '../db/image-filters.js';
+import { type ImageFilters, parseHeaderFilter, validateImageFilters } from '../db/image-filters.js';
 import type { ImageType } from '../domain/image.js';
 import { badParameter } from './errors.js';
 import { filterProperties, IMAGE_ITEM_FIELDS } from './schemas/images.schemas.js';
@@ -24,10 +18,6 @@ export function filtersFrom(input: Record<string, unknown>): ImageFilters {
   if (header.length) filters.header = header;
   if (typeof filters.image_type === 'string') filters.image_type = filters.image_type.toLowerCase() as ImageType;
   return validateImageFilters(filters as ImageFilters);
-}
-
-export function sortFrom(sort: string | undefined, order: string | undefined): SortSpec {
-  return parseSort(sort, order);
 }
 
 /** `fields=id,date_obs,…` → the list to keep (id always first), or null for every field. */

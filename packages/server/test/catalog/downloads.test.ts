@@ -18,7 +18,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 /** A log that remembers what it was told. */
 function memoryLog(): CatalogLog & { lines: Array<[object, string]> } {
   const lines: Array<[object, string]> = [];
-  return { lines, info: (f, m) => lines.push([f, m]), warn: (f, m) => lines.push([f, m]) };
+  return { lines, warn: (f, m) => lines.push([f, m]) };
 }
 
 describe('uniqueNames', () => {

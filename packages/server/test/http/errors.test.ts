@@ -10,7 +10,6 @@ describe('domain errors → HTTP', () => {
   it.each([
     [new CatalogError('CATALOG_NOT_FOUND', 'no image 7'), 404, 'no image 7', undefined],
     [new CatalogError('CATALOG_TOO_LARGE', 'narrow it'), 413, 'narrow it', undefined],
-    [new CatalogError('CATALOG_BAD_REQUEST', 'ids is wrong', 'ids'), 400, 'ids is wrong', 'ids'],
     [new ImageQueryError('BAD_FILTER', 'radius', 'needs ra and dec'), 400, 'radius needs ra and dec', 'radius'],
     [
       new AccountError('AUTH_INVALID_CREDENTIALS', 'wrong e-mail or password'),
