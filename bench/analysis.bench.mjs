@@ -358,6 +358,9 @@ try {
           `      ratio AIMS/SEP: read + metrics ${(aimsMetrics / sepLoop).toFixed(2)}, with previews ${(aimsAll / sepLoop).toFixed(2)}` +
             `  (${one.last.quality.star_count} stars, FWHM ${one.last.quality.fwhm_px.toFixed(3)} px; SEP ${theirs.objects[0][0]} objects, load ${load()})`,
         );
+        console.log(
+          `      CPU: AIMS ${ms(a.cpu)} (all the worker does: hash, headers, metrics, previews), SEP ${ms(theirs.cpu * 1000)}, ratio ${(a.cpu / (theirs.cpu * 1000)).toFixed(2)}`,
+        );
         rmSync(path);
       }
   }
