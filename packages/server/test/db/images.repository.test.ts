@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { keywordRows } from '../../src/db/header-index.js';
 import {
   CatalogWriteError,
   findImageByPath,
@@ -6,7 +7,6 @@ import {
   getImage,
   getImages,
   insertImage,
-  keywordRows,
   linkCopy,
   markMissing,
   markPresent,
@@ -152,7 +152,11 @@ for (const dialect of DIALECTS) {
       );
       expect(error).toBeInstanceOf(CatalogWriteError);
       expect((error as CatalogWriteError).code).toBe('IMAGE_PATH_TAKEN');
-      const keywords = await t.database.db.selectFrom('image_keywords').selectAll().execute();
+      const keywords = await t.database.db
+        .selectFrom('header_postings')
+        .innerJoin('header_terms', 'header_terms.id', 'header_postings.term_id')
+        .select('header_terms.key')
+        .execute();
       expect(keywords.map((k) => k.key)).toEqual(['SIMPLE']);
     });
 
@@ -180,10 +184,11 @@ for (const dialect of DIALECTS) {
         },
       ]);
       const keys = await t.database.db
-        .selectFrom('image_keywords')
-        .select('key')
-        .where('image_id', '=', first.id)
-        .orderBy('key')
+        .selectFrom('header_postings')
+        .innerJoin('header_terms', 'header_terms.id', 'header_postings.term_id')
+        .select('header_terms.key')
+        .where('header_postings.image_id', '=', first.id)
+        .orderBy('header_terms.key')
         .execute();
       expect(keys.map((k) => k.key)).toEqual(['EXPTIME', 'FILTER', 'SET-TEMP', 'SIMPLE']);
       const other = await insertImage(t.database, makeImage({ sha256: 'e'.repeat(64) }));
