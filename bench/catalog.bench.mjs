@@ -16,7 +16,7 @@ if (!existsSync(new URL('image-query.js', dist))) {
 }
 const { openDatabase, inTransaction } = await import(new URL('connection.js', dist).href);
 const { toImageHeadersRow, toImageRow } = await import(new URL('image.mapper.js', dist).href);
-const { keywordRows, writeHeaderIndex } = await import(new URL('header-index.js', dist).href);
+const { keywordRows } = await import(new URL('images.repository.js', dist).href);
 const { queryImages } = await import(new URL('image-query.js', dist).href);
 const { imageFacets, nightsSummary } = await import(new URL('image-stats.js', dist).href);
 const { parseSort } = await import(new URL('image-filters.js', dist).href);
@@ -209,10 +209,12 @@ if (existing < ROWS) {
           .insertInto('image_headers')
           .values(ids.map((r, i) => toImageHeadersRow(r.id, frames[i], tx.dialect)))
           .execute();
-        await writeHeaderIndex(
-          tx,
-          ids.flatMap((r, i) => keywordRows(r.id, frames[i].headers)),
-        );
+        const keywords = ids.flatMap((r, i) => keywordRows(r.id, frames[i].headers));
+        for (let k = 0; k < keywords.length; k += 5000)
+          await tx.db
+            .insertInto('image_keywords')
+            .values(keywords.slice(k, k + 5000))
+            .execute();
       }
     });
     if (n % 100_000 < BATCH * PER_TRANSACTION) {

@@ -29,14 +29,6 @@ export interface Db {
    * connection in its own transaction, and only Kysely's connection lock keeps the two apart.
    */
   statements?: SqliteStatements;
-  /**
-   * Inside a transaction begun by inTransaction: runs fn once it has committed (never if it rolls
-   * back). Caches of ids written in the transaction use it, so they never hold an id that a
-   * rollback took back.
-   */
-  afterCommit?: (fn: () => void) => void;
-  /** The same object for every Db of one open catalog: what per-catalog caches are keyed by. */
-  catalog?: object;
 }
 
 export interface Database extends Db {
@@ -132,7 +124,7 @@ function openSqlite(url: string, options: OpenDatabaseOptions): Database {
     }
     await db.destroy();
   };
-  return { db, dialect: dialectInfo('sqlite'), url, close, catalog: {} };
+  return { db, dialect: dialectInfo('sqlite'), url, close };
 }
 
 // Counts and sums come back as int8/numeric; within 2^53 a number is exact and far easier to use.
@@ -181,7 +173,7 @@ function openPostgres(url: string, options: OpenDatabaseOptions): Database {
   // client and the next query opens a new one. Without a listener the error would end the process.
   pool.on('error', () => {});
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: dialectInfo('postgres'), url, close: () => db.destroy(), catalog: {} };
+  return { db, dialect: dialectInfo('postgres'), url, close: () => db.destroy() };
 }
 
 function migrator(database: Db): Migrator {
@@ -231,36 +223,23 @@ const manualTransactions = new WeakSet<Kysely<Schema>>();
  */
 export async function inTransaction<T>(database: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   if (database.db.isTransaction || manualTransactions.has(database.db)) return fn(database);
-  const committed: Array<() => void> = [];
-  const bound = (db: Kysely<Schema>, statements?: SqliteStatements): Db => ({
-    db,
-    dialect: database.dialect,
-    afterCommit: (f) => committed.push(f),
-    ...(statements ? { statements } : {}),
-    ...(database.catalog ? { catalog: database.catalog } : {}),
-  });
   const begin = database.dialect.beginWriteTransaction;
-  let result: T;
-  if (begin === null) result = await database.db.transaction().execute((trx) => fn(bound(trx)));
-  else {
-    const statements = sqliteStatements.get(database.db);
-    result = await database.db.connection().execute(async (conn) => {
-      manualTransactions.add(conn);
+  if (begin === null) return database.db.transaction().execute((trx) => fn({ db: trx, dialect: database.dialect }));
+  const statements = sqliteStatements.get(database.db);
+  return database.db.connection().execute(async (conn) => {
+    manualTransactions.add(conn);
+    try {
+      await sql.raw(begin).execute(conn);
       try {
-        await sql.raw(begin).execute(conn);
-        try {
-          const value = await fn(bound(conn, statements));
-          await sql`commit`.execute(conn);
-          return value;
-        } catch (error) {
-          await sql`rollback`.execute(conn).catch(() => {});
-          throw error;
-        }
-      } finally {
-        manualTransactions.delete(conn);
+        const result = await fn({ db: conn, dialect: database.dialect, ...(statements ? { statements } : {}) });
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(conn).catch(() => {});
+        throw error;
       }
-    });
-  }
-  for (const f of committed) f();
-  return result;
+    } finally {
+      manualTransactions.delete(conn);
+    }
+  });
 }

@@ -7,7 +7,6 @@
  *   .beginWriteTransaction                 SQL that opens a write transaction by hand, or null for Kysely's own
  *   .nullsAreSmallest                      NULLs sort before every value (SQLite) or after (PostgreSQL)
  *   .supportsNullsOrderInIndex            `CREATE INDEX … (col DESC NULLS LAST)` (PostgreSQL only)
- *   .supportsWithoutRowid                 a table stored as its primary key's b-tree (SQLite `WITHOUT ROWID`)
  *   .types.{id,bigint,double,text,json,bool}  column types for the schema builder
  *   .idColumn(col)                        auto-increment primary key modifiers
  *   .toDbBool(b) / .fromDbBool(v)         booleans (0/1 on SQLite, boolean on PostgreSQL)
@@ -36,11 +35,6 @@ export interface DialectInfo {
    * SQLite puts NULLs first ascending, so last when read backwards, and has no such syntax.
    */
   readonly supportsNullsOrderInIndex: boolean;
-  /**
-   * SQLite's `WITHOUT ROWID`: a table whose rows live in its primary key's b-tree, so a row of a
-   * narrow table keyed by all its columns is written once instead of twice (table and key).
-   */
-  readonly supportsWithoutRowid: boolean;
   /** SQLite sorts NULLs as the smallest value, PostgreSQL as the largest; an explicit NULLS LAST
    * that matches the natural order is dropped so the planner sees a plain index order. */
   readonly nullsAreSmallest: boolean;
@@ -70,7 +64,6 @@ const sqliteDialect: DialectInfo = {
   name: 'sqlite',
   supportsSkipLocked: false,
   supportsNullsOrderInIndex: false,
-  supportsWithoutRowid: true,
   nullsAreSmallest: true,
   beginWriteTransaction: 'begin immediate',
   types: { id: 'integer', bigint: 'integer', double: 'real', text: 'text', json: 'text', bool: 'integer' },
@@ -90,7 +83,6 @@ const postgresDialect: DialectInfo = {
   name: 'postgres',
   supportsSkipLocked: true,
   supportsNullsOrderInIndex: true,
-  supportsWithoutRowid: false,
   nullsAreSmallest: false,
   beginWriteTransaction: null,
   types: {

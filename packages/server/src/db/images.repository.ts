@@ -8,8 +8,8 @@
  *       (use updateImage for new content at a known path).
  *   updateImage(db, id, image: NewImage, { ledgerId?, nowMs? }?): Promise<WriteImageResult>
  *       New content (or new analysis) for an image: every column is replaced, the previous
- *       sha256/size/mtime is appended to previous_versions when the content changed, the header
- *       index is rebuilt. { status: 'duplicate', id: other } if the new content is another image's.
+ *       sha256/size/mtime is appended to previous_versions when the content changed, keywords are
+ *       rebuilt. { status: 'duplicate', id: other } if the new content is another image's.
  *   linkCopy(db, imageId, root, relPath, { ledgerId?, nowMs? }?): Promise<void>
  *       Records an exact copy; the ledger row becomes 'duplicate' with the image id.
  *   findImageIdBySha256(db, sha256): Promise<number | null>
@@ -21,9 +21,8 @@
  *   movePath(db, id, root, relPath, { nowMs? }?): Promise<void>          rename: old path kept as 'previous'
  *   updateQuality(db, id, quality, score, nowMs?): Promise<boolean>     re-analysis / re-scoring
  */
-import type { QualityMetrics, QualityScore } from '../domain/image.js';
+import type { QualityMetrics, QualityScore, StoredHdu } from '../domain/image.js';
 import { type Db, inTransaction } from './connection.js';
-import { deleteHeaderIndex, keywordRows, writeHeaderIndex } from './header-index.js';
 import {
   type CatalogImage,
   type CatalogImageDetail,
@@ -37,7 +36,7 @@ import {
 } from './image.mapper.js';
 import { completeEntry } from './ingest-ledger.repository.js';
 import { type PreparedQuery, preparedQuery } from './prepared.js';
-import type { DbJson, NewImageRow } from './schema.js';
+import type { DbJson, ImageKeywordsTable, NewImageRow } from './schema.js';
 
 export type WriteImageResult = { status: 'inserted' | 'updated' | 'duplicate'; id: number };
 
@@ -66,6 +65,63 @@ interface WriteOptions {
   /** The ledger row to mark ingested/duplicate in the same transaction. */
   ledgerId?: number;
   nowMs?: number;
+}
+
+const SKIPPED_KEYS = new Set(['', 'COMMENT', 'HISTORY', 'END', 'CONTINUE']);
+// 5 parameters a row.
+const KEYWORD_BATCH_ROWS = 2000;
+
+/** The searchable cards of every HDU: first occurrence of each keyword, numbers and text. */
+export function keywordRows(imageId: number, headers: StoredHdu[]): ImageKeywordsTable[] {
+  const rows: ImageKeywordsTable[] = [];
+  for (const hdu of headers) {
+    const seen = new Set<string>();
+    for (const card of hdu.cards) {
+      const key = card.key.trim().toUpperCase();
+      if (SKIPPED_KEYS.has(key) || seen.has(key) || card.value === null || Array.isArray(card.value)) continue;
+      seen.add(key);
+      const v = card.value;
+      if (typeof v === 'number') {
+        if (Number.isFinite(v))
+          rows.push({ image_id: imageId, hdu_index: hdu.index, key, num_value: v, str_value: null });
+      } else if (typeof v === 'boolean')
+        rows.push({ image_id: imageId, hdu_index: hdu.index, key, num_value: v ? 1 : 0, str_value: v ? 't' : 'f' });
+      else {
+        const text = v.trim();
+        const asNumber = text === '' ? Number.NaN : Number(text);
+        rows.push({
+          image_id: imageId,
+          hdu_index: hdu.index,
+          key,
+          // Some programs write numbers as strings ('-10.5'); ranges should still find them.
+          num_value: Number.isFinite(asNumber) ? asNumber : null,
+          str_value: text.toLowerCase(),
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+const insertKeyword = preparedQuery(
+  5,
+  (db: Db, image_id: number, hdu_index: number, key: string, num_value: number | null, str_value: string | null) =>
+    db.db.insertInto('image_keywords').values({ image_id, hdu_index, key, num_value, str_value }),
+);
+
+async function writeKeywords(db: Db, imageId: number, headers: StoredHdu[]): Promise<void> {
+  const rows = keywordRows(imageId, headers);
+  if (db.statements) {
+    // Synchronous statements on SQLite: one prepared single-row insert, run per row, costs less
+    // than one multi-row statement (whose many parameters SQLite binds and walks as a coroutine).
+    for (const r of rows) await insertKeyword.run(db, r.image_id, r.hdu_index, r.key, r.num_value, r.str_value);
+    return;
+  }
+  for (let start = 0; start < rows.length; start += KEYWORD_BATCH_ROWS)
+    await db.db
+      .insertInto('image_keywords')
+      .values(rows.slice(start, start + KEYWORD_BATCH_ROWS))
+      .execute();
 }
 
 /** Insert-or-ignore of one image row, prepared once per set of columns (the set rarely changes). */
@@ -115,7 +171,7 @@ export async function insertImage(db: Db, image: NewImage, options: WriteOptions
     }
     const headers = toImageHeadersRow(inserted.id, image, tx.dialect);
     await insertHeadersRow.run(tx, headers.image_id, headers.headers, headers.normalization);
-    await writeHeaderIndex(tx, keywordRows(inserted.id, image.headers));
+    await writeKeywords(tx, inserted.id, image.headers);
     if (options.ledgerId !== undefined)
       await completeEntry(tx, options.ledgerId, { state: 'ingested', imageId: inserted.id, nowMs });
     return { status: 'inserted', id: inserted.id };
@@ -163,8 +219,8 @@ export async function updateImage(
       .values({ image_id: id, ...headers })
       .onConflict((oc) => oc.column('image_id').doUpdateSet(headers))
       .execute();
-    await deleteHeaderIndex(tx, id);
-    await writeHeaderIndex(tx, keywordRows(id, image.headers));
+    await tx.db.deleteFrom('image_keywords').where('image_id', '=', id).execute();
+    await writeKeywords(tx, id, image.headers);
     if (options.ledgerId !== undefined)
       await completeEntry(tx, options.ledgerId, { state: 'ingested', imageId: id, nowMs });
     return { status: 'updated', id };

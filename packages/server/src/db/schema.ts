@@ -135,24 +135,15 @@ export interface ImagePathsTable {
   missing_since: number | null;
 }
 
-/**
- * The header index (header-index.ts), part 1: each distinct value of a keyword once. `header.KEY`
- * filters find the matching terms by (key, num_value) or (key, str_value), then their images.
- */
-export interface HeaderTermsTable {
-  id: Generated<number>;
+/** One row per header card worth searching: `header.KEY=value` and ranges use its indexes. */
+export interface ImageKeywordsTable {
+  image_id: number;
+  hdu_index: number;
   /** Upper case, as FITS keywords are. */
   key: string;
   num_value: number | null;
   /** Lower-cased text of the value: keyword string matches are case-insensitive. */
   str_value: string | null;
-}
-
-/** The header index, part 2: which image (and HDU) carries which term. */
-export interface HeaderPostingsTable {
-  term_id: number;
-  image_id: number;
-  hdu_index: number;
 }
 
 export interface IngestLedgerTable {
@@ -177,8 +168,7 @@ export interface Schema extends AccountsSchema {
   images: ImagesTable;
   image_headers: ImageHeadersTable;
   image_paths: ImagePathsTable;
-  header_terms: HeaderTermsTable;
-  header_postings: HeaderPostingsTable;
+  image_keywords: ImageKeywordsTable;
   ingest_ledger: IngestLedgerTable;
 }
 

@@ -11,7 +11,6 @@ import {
   openDatabase,
   postgresPoolConfig,
 } from '../../src/db/connection.js';
-import { queryImages } from '../../src/db/image-query.js';
 import { getImage } from '../../src/db/images.repository.js';
 import { MIGRATIONS } from '../../src/db/migrations/index.js';
 import { createTestDatabase, DIALECTS, withTestDatabase } from '../support/databases.js';
@@ -129,9 +128,7 @@ for (const dialect of DIALECTS) {
         const first = await openDatabase(test.url, { migrate: false });
         expect(await migrateToLatest(first)).toEqual(Object.keys(MIGRATIONS));
         const tables = (await first.db.introspection.getTables()).map((t) => t.name);
-        expect(tables).toEqual(
-          expect.arrayContaining(['images', 'image_paths', 'header_terms', 'header_postings', 'ingest_ledger']),
-        );
+        expect(tables).toEqual(expect.arrayContaining(['images', 'image_paths', 'image_keywords', 'ingest_ledger']));
         await first.close();
         const second = await openDatabase(test.url);
         expect(await migrateToLatest(second)).toEqual([]);
@@ -172,76 +169,6 @@ for (const dialect of DIALECTS) {
           expect(detail?.normalization).toEqual({ reasons: { gain: 'no GAIN' }, sources: {} });
           const columns = (await database.db.introspection.getTables()).find((t) => t.name === 'images')?.columns;
           expect(columns?.map((c) => c.name)).not.toContain('headers');
-        },
-        { migrate: false },
-      );
-    });
-
-    it('turns the keyword rows of an existing catalog into header terms and postings', async () => {
-      await withTestDatabase(
-        dialect,
-        async (database) => {
-          await migrateUpTo(database, '2026_11_24_1200_filtered_sort_indexes');
-          // biome-ignore lint/suspicious/noExplicitAny: the tables as they were before the migration under test
-          const old = database.db as any;
-          const ids: number[] = [];
-          for (const [i, sha] of ['a', 'b'].entries()) {
-            const { id } = await old
-              .insertInto('images')
-              .values({
-                root: '/r',
-                rel_path: `${sha}.fits`,
-                size_bytes: 1,
-                mtime_ms: 1,
-                sha256: sha.repeat(64),
-                hdu_index: 0,
-                ingested_at: 0,
-                updated_at: 0,
-                exptime: 30 * (i + 1),
-              })
-              .returning('id')
-              .executeTakeFirstOrThrow();
-            ids.push(id);
-          }
-          const [a, b] = ids as [number, number];
-          // Every shape of value: number, text, number written as text, logical; two HDUs.
-          await old
-            .insertInto('image_keywords')
-            .values([
-              { image_id: a, hdu_index: 0, key: 'EXPTIME', num_value: 30, str_value: null },
-              { image_id: b, hdu_index: 0, key: 'EXPTIME', num_value: 60, str_value: null },
-              { image_id: a, hdu_index: 0, key: 'FILTER', num_value: null, str_value: 'ha' },
-              { image_id: b, hdu_index: 0, key: 'FILTER', num_value: null, str_value: 'ha' },
-              { image_id: a, hdu_index: 0, key: 'SET-TEMP', num_value: -10.5, str_value: '-10.5' },
-              { image_id: a, hdu_index: 0, key: 'SIMPLE', num_value: 1, str_value: 't' },
-              { image_id: b, hdu_index: 1, key: 'SIMPLE', num_value: 1, str_value: 't' },
-            ])
-            .execute();
-          expect(await migrateToLatest(database)).toContain('2026_12_03_1200_header_terms');
-          const tables = (await database.db.introspection.getTables()).map((t) => t.name);
-          expect(tables).not.toContain('image_keywords');
-          const terms = await database.db.selectFrom('header_terms').select('id').execute();
-          expect(terms).toHaveLength(5);
-          const postings = await database.db
-            .selectFrom('header_postings')
-            .innerJoin('header_terms', 'header_terms.id', 'header_postings.term_id')
-            .select(['image_id', 'hdu_index', 'key', 'num_value', 'str_value'])
-            .orderBy('image_id')
-            .orderBy('key')
-            .execute();
-          expect(postings).toEqual([
-            { image_id: a, hdu_index: 0, key: 'EXPTIME', num_value: 30, str_value: null },
-            { image_id: a, hdu_index: 0, key: 'FILTER', num_value: null, str_value: 'ha' },
-            { image_id: a, hdu_index: 0, key: 'SET-TEMP', num_value: -10.5, str_value: '-10.5' },
-            { image_id: a, hdu_index: 0, key: 'SIMPLE', num_value: 1, str_value: 't' },
-            { image_id: b, hdu_index: 0, key: 'EXPTIME', num_value: 60, str_value: null },
-            { image_id: b, hdu_index: 0, key: 'FILTER', num_value: null, str_value: 'ha' },
-            { image_id: b, hdu_index: 1, key: 'SIMPLE', num_value: 1, str_value: 't' },
-          ]);
-          const page = await queryImages(database, { header: [{ key: 'SET-TEMP', op: '<=', value: '-10' }] });
-          expect(page.items.map((i) => i.id)).toEqual([a]);
-          const both = await queryImages(database, { header: [{ key: 'FILTER', op: '=', value: 'Ha' }] });
-          expect(both.total).toBe(2);
         },
         { migrate: false },
       );

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { keywordRows } from '../../src/db/header-index.js';
 import {
   CatalogWriteError,
   findImageByPath,
@@ -7,6 +6,7 @@ import {
   getImage,
   getImages,
   insertImage,
+  keywordRows,
   linkCopy,
   markMissing,
   markPresent,
@@ -152,11 +152,7 @@ for (const dialect of DIALECTS) {
       );
       expect(error).toBeInstanceOf(CatalogWriteError);
       expect((error as CatalogWriteError).code).toBe('IMAGE_PATH_TAKEN');
-      const keywords = await t.database.db
-        .selectFrom('header_postings')
-        .innerJoin('header_terms', 'header_terms.id', 'header_postings.term_id')
-        .select('header_terms.key')
-        .execute();
+      const keywords = await t.database.db.selectFrom('image_keywords').selectAll().execute();
       expect(keywords.map((k) => k.key)).toEqual(['SIMPLE']);
     });
 
@@ -184,11 +180,10 @@ for (const dialect of DIALECTS) {
         },
       ]);
       const keys = await t.database.db
-        .selectFrom('header_postings')
-        .innerJoin('header_terms', 'header_terms.id', 'header_postings.term_id')
-        .select('header_terms.key')
-        .where('header_postings.image_id', '=', first.id)
-        .orderBy('header_terms.key')
+        .selectFrom('image_keywords')
+        .select('key')
+        .where('image_id', '=', first.id)
+        .orderBy('key')
         .execute();
       expect(keys.map((k) => k.key)).toEqual(['EXPTIME', 'FILTER', 'SET-TEMP', 'SIMPLE']);
       const other = await insertImage(t.database, makeImage({ sha256: 'e'.repeat(64) }));
