@@ -1,25 +1,22 @@
-import { backupCommand } from './backup.command.js';
 import type { Command } from './command.js';
-import { headerCommand } from './header.command.js';
-import { ingestCommand } from './ingest.command.js';
-import { rescoreCommand } from './rescore.command.js';
-import { serveCommand } from './serve.command.js';
-import { usersCommand } from './users.command.js';
-import { workerCommand } from './worker.command.js';
 
-/** Every `aims` sub-command. Each lives in its own `<name>.command.ts`. */
-const commands: Record<string, Command> = {
-  backup: backupCommand,
-  header: headerCommand,
-  ingest: ingestCommand,
-  rescore: rescoreCommand,
-  serve: serveCommand,
-  users: usersCommand,
-  worker: workerCommand,
+/**
+ * Every `aims` sub-command, each in its own `<name>.command.ts`, loaded when it runs: `serve`
+ * brings the whole HTTP stack, which `aims ingest` or `aims header` should not wait for.
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  backup: async () => (await import('./backup.command.js')).backupCommand,
+  header: async () => (await import('./header.command.js')).headerCommand,
+  ingest: async () => (await import('./ingest.command.js')).ingestCommand,
+  rescore: async () => (await import('./rescore.command.js')).rescoreCommand,
+  serve: async () => (await import('./serve.command.js')).serveCommand,
+  users: async () => (await import('./users.command.js')).usersCommand,
+  worker: async () => (await import('./worker.command.js')).workerCommand,
 };
 
-function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  aims ${name.padEnd(8)} ${c.summary}`);
+async function usage(): Promise<string> {
+  const lines: string[] = [];
+  for (const [name, load] of Object.entries(commands)) lines.push(`  aims ${name.padEnd(8)} ${(await load()).summary}`);
   return `AIMS — Astronomy Image Management System\n\nUsage:\n${lines.join('\n')}\n\nRun 'aims <command> --help' for a command's options.\n`;
 }
 
@@ -27,18 +24,19 @@ function usage(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(usage());
+    process.stdout.write(await usage());
     return name ? 0 : 1;
   }
   if (name === '--version' || name === '-v') {
     process.stdout.write(`${process.env.npm_package_version ?? '0.1.0'}\n`);
     return 0;
   }
-  const command = commands[name];
-  if (!command) {
-    process.stderr.write(`aims: unknown command '${name}'\n${usage()}`);
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`aims: unknown command '${name}'\n${await usage()}`);
     return 1;
   }
+  const command = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.usage}\n`);
     return 0;
