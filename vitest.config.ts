@@ -1,5 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `npm run test:unit` sets AIMS_TEST_TIER=unit: pure tests only, no PostgreSQL, no Python oracles,
+ * no shared fixtures, no browser, well under a minute. These files are not pure by what they start
+ * (a database, the app, the `aims` binary) or what they compare against (Python, fpack, the fixture
+ * corpus); scripts/vitest.unit-setup.ts refuses PostgreSQL and Python in that tier, so a file missing
+ * from this list fails loudly there instead of slowing it down.
+ */
+const NOT_UNIT = [
+  'packages/server/test/db/**',
+  'packages/server/test/ingest/{commit-group,ingest-*}.test.ts',
+  'packages/server/test/http/**',
+  '**/*.command.test.ts',
+  '**/*fixtures.test.ts',
+  '**/*.astropy.test.ts',
+  '**/*.fpack.test.ts',
+  '**/*fuzz.test.ts',
+  // Python oracles (astropy, SEP) and fpack written files.
+  'packages/fits/test/compression/{hcompress,plio,rice}.test.ts',
+  'packages/fits/test/wcs/wcs.{headers,properties}.test.ts',
+  'packages/fits/test/write.test.ts',
+  'packages/server/test/analysis/{preview,sep-crosscheck,synthetic-frames}.test.ts',
+  'packages/server/test/ingest/normalize/ephemeris.test.ts',
+];
+const unitTier = process.env.AIMS_TEST_TIER === 'unit';
+
 // One Vitest run covers every package. The `source` condition resolves workspace packages to their
 // TypeScript sources, so tests never depend on a stale build.
 export default defineConfig({
@@ -7,11 +32,12 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'packages/*/test/**/*.test.tsx'],
-    exclude: ['**/node_modules/**', 'packages/web/e2e/**'],
+    exclude: ['**/node_modules/**', 'packages/web/e2e/**', ...(unitTier ? NOT_UNIT : [])],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Finds the shared FITS fixtures once and tells every test file (see the file's comment).
+    // Finds the test data outside the repository once and tells every test file (see the file).
     globalSetup: ['scripts/vitest.global-setup.ts'],
+    setupFiles: unitTier ? ['scripts/vitest.unit-setup.ts'] : [],
   },
 });

@@ -20,6 +20,8 @@ if (!existsSync(new URL('http/app.js', dist))) {
 const load = (path) => import(new URL(path, dist).href);
 const { openDatabase, inTransaction } = await load('db/connection.js');
 const { toImageRow, toImageHeadersRow } = await load('db/image.mapper.js');
+const { emptyMetadata } = await load('ingest/normalize/metadata.js');
+const { emptyMetrics } = await load('analysis/frame-metrics.js');
 const { createUser } = await load('db/users.repository.js');
 const { createApiToken } = await load('db/api-tokens.repository.js');
 const { generateApiToken } = await load('auth/api-token-secret.js');
@@ -52,20 +54,6 @@ const TARGETS = Array.from({ length: 400 }, (_, i) => ({
 }));
 const START_MS = Date.UTC(2021, 0, 1);
 const DAY = 86_400_000;
-const EMPTY_QUALITY = {
-  background: null,
-  noise: null,
-  star_count: null,
-  fwhm_px: null,
-  fwhm_arcsec: null,
-  hfr_px: null,
-  eccentricity: null,
-  snr_weight: null,
-  saturated_fraction: null,
-  level: null,
-  uniformity: null,
-  analysis_note: null,
-};
 
 function frame(n, root = '/bench') {
   const nightIndex = Math.floor(n / 1000);
@@ -75,7 +63,9 @@ function frame(n, root = '/bench') {
   const light = type === 'light';
   const target = pick(TARGETS);
   const fwhm = light ? 1.2 + rnd() * 3 : null;
+  // Every field the bench does not set stays empty, as normalization leaves it.
   const metadata = {
+    ...emptyMetadata(),
     date_obs: d.toISOString().slice(0, 19),
     date_obs_ms: ms,
     mjd_obs: ms / DAY + 40587,
@@ -106,29 +96,18 @@ function frame(n, root = '/bench') {
     focal_length_mm: 1600,
     aperture_mm: 300,
     pixel_size_um: 3.76,
-    focuser_position: null,
-    focuser_temp: null,
     airmass: light ? 1 + rnd() : null,
-    airmass_computed: false,
-    altitude_deg: null,
-    azimuth_deg: null,
-    observer: null,
-    program: null,
     software: 'N.I.N.A.',
-    bayer_pattern: null,
     naxis: 2,
     naxis1: 9576,
     naxis2: 6388,
-    naxis3: null,
     bitpix: 16,
     pixel_scale_arcsec: 0.48,
     fov_width_deg: 1.28,
     fov_height_deg: 0.85,
-    footprint: null,
     sun_alt_deg: -30,
     moon_illumination: rnd(),
     moon_separation_deg: rnd() * 180,
-    moon_alt_deg: null,
   };
   return {
     root,
@@ -141,7 +120,7 @@ function frame(n, root = '/bench') {
     metadata,
     normalization: null,
     quality: light
-      ? { ...EMPTY_QUALITY, fwhm_arcsec: fwhm, fwhm_px: fwhm / 0.48, star_count: Math.floor(rnd() * 3000) }
+      ? { ...emptyMetrics(), fwhm_arcsec: fwhm, fwhm_px: fwhm / 0.48, star_count: Math.floor(rnd() * 3000) }
       : null,
     score: {
       quality_score: light ? rnd() * 100 : null,

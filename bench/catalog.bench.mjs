@@ -16,6 +16,8 @@ if (!existsSync(new URL('image-query.js', dist))) {
 }
 const { openDatabase, inTransaction } = await import(new URL('connection.js', dist).href);
 const { toImageHeadersRow, toImageRow } = await import(new URL('image.mapper.js', dist).href);
+const { emptyMetadata } = await import(new URL('../ingest/normalize/metadata.js', dist).href);
+const { emptyMetrics } = await import(new URL('../analysis/frame-metrics.js', dist).href);
 const { keywordRows } = await import(new URL('images.repository.js', dist).href);
 const { queryImages } = await import(new URL('image-query.js', dist).href);
 const { imageFacets, nightsSummary } = await import(new URL('image-stats.js', dist).href);
@@ -65,7 +67,9 @@ function frame(n) {
   const exptime = type === 'bias' ? 0 : pick([10, 30, 60, 120, 180, 300, 600]);
   const fwhm = light ? 1.2 + rnd() * 3 : null;
   const filter = type === 'dark' || type === 'bias' ? null : pick(FILTERS);
+  // Every field the bench does not set stays empty, as normalization leaves it.
   const metadata = {
+    ...emptyMetadata(),
     date_obs: d.toISOString().slice(0, 19),
     date_obs_ms: ms,
     mjd_obs: ms / DAY + 40587,
@@ -92,33 +96,23 @@ function frame(n) {
     site_lon_deg: 7,
     site_elev_m: 400,
     instrument: pick(CAMERAS),
-    camera: null,
     focal_length_mm: 1600,
     aperture_mm: 200,
     pixel_size_um: 4.63,
     focuser_position: 12000,
     focuser_temp: 5,
     airmass: light ? 1 + rnd() : null,
-    airmass_computed: false,
-    altitude_deg: null,
-    azimuth_deg: null,
-    observer: null,
-    program: null,
     software: 'N.I.N.A.',
-    bayer_pattern: null,
     naxis: 2,
     naxis1: 4144,
     naxis2: 2822,
-    naxis3: null,
     bitpix: 16,
     pixel_scale_arcsec: 0.6,
     fov_width_deg: 0.7,
     fov_height_deg: 0.47,
-    footprint: null,
     sun_alt_deg: -30,
     moon_illumination: rnd(),
     moon_separation_deg: rnd() * 180,
-    moon_alt_deg: null,
   };
   const headers = [
     {
@@ -143,6 +137,7 @@ function frame(n) {
     normalization: null,
     quality: light
       ? {
+          ...emptyMetrics(),
           background: 1000 + rnd() * 500,
           noise: 10 + rnd() * 5,
           star_count: Math.floor(rnd() * 2000),
@@ -152,9 +147,6 @@ function frame(n) {
           eccentricity: rnd() * 0.6,
           snr_weight: rnd() * 100,
           saturated_fraction: rnd() * 0.001,
-          level: null,
-          uniformity: null,
-          analysis_note: null,
         }
       : null,
     score: {

@@ -4,11 +4,19 @@
 // Build first (`npx tsc -b packages/fits packages/server`). Needs fpack; astropy (/usr/bin/python3)
 // is optional. Environment: AIMS_BENCH_ROUNDS (default 3; the best round counts).
 // MB/s are of decompressed pixels (32 MiB per read): the work a reader does for the caller.
+// bench/pixels.bench.mjs covers more sizes and float frames, with CPU-time ratios.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bufferSource, readImage, readStructure, webInflate, writeFits } from '../packages/fits/dist/index.js';
+import {
+  bufferSource,
+  createPixelPool,
+  readImage,
+  readStructure,
+  webInflate,
+  writeFits,
+} from '../packages/fits/dist/index.js';
 import { nodeInflate } from '../packages/fits/dist/node.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,6 +80,9 @@ function prepare() {
   return [plain, ...compressed];
 }
 
+// Output arrays reused from read to read, as the ingest worker reuses them.
+const pool = createPixelPool();
+
 async function oursSeconds(path, inflate) {
   let best = Number.POSITIVE_INFINITY;
   let checksum = 0;
@@ -80,7 +91,7 @@ async function oursSeconds(path, inflate) {
     const source = bufferSource(new Uint8Array(readFileSync(path)));
     const { hdus } = await readStructure(source);
     const hdu = hdus.find((h) => h.type === 'COMPRESSED_IMAGE') ?? hdus[0];
-    const pixels = await readImage(source, hdu, { inflate });
+    const pixels = await readImage(source, hdu, { inflate, pool });
     best = Math.min(best, (performance.now() - start) / 1000);
     checksum = pixels.data[pixels.data.length >> 1];
   }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every Vitest test of every package (and the Playwright end-to-end tests when present), then
-// prints the one closing line CI reads: `N passed, N failed`.
+// prints the one closing line CI reads: `N passed, N failed`. With `--unit` (npm run test:unit) only
+// the unit tier: AIMS_TEST_TIER=unit, which vitest.config.ts reads, and no end-to-end tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,9 @@ const out = join(root, 'test-results');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const extra = process.argv.slice(2);
+const unit = process.argv.includes('--unit');
+const extra = process.argv.slice(2).filter((a) => a !== '--unit');
+if (unit) process.env.AIMS_TEST_TIER = 'unit';
 const vitestJson = join(out, 'vitest.json');
 const vitest = spawnSync(
   process.execPath,
@@ -40,7 +43,7 @@ if (existsSync(vitestJson)) {
 }
 
 const e2eConfig = join(root, 'packages/web/playwright.config.ts');
-if (existsSync(e2eConfig) && !extra.length && process.env.AIMS_SKIP_E2E !== '1') {
+if (existsSync(e2eConfig) && !unit && !extra.length && process.env.AIMS_SKIP_E2E !== '1') {
   const e2eJson = join(out, 'e2e.json');
   const e2e = spawnSync(
     process.execPath,

@@ -1,32 +1,47 @@
 /**
- * Runs once per Vitest run, before any test file. It decides where the shared FITS fixtures are
- * (`AIMS_SHARED_FIXTURES`, default `../shared/fixtures` beside the repository) and hands the answer
- * to the test-support modules through `provide`, so that every package agrees on one folder.
+ * Runs once per Vitest run, before any test file. It finds the test data that lives outside the
+ * repository and hands the answer to the test-support modules through `provide`, so every package
+ * agrees on one folder and a missing folder is reported once, not once per test:
  *
- * A clone without the fixtures still passes: the tests that read them skip, and this prints one
- * line naming the folder it looked for. Under `CI=true` a missing folder fails the run instead,
- * because CI must never pass by skipping.
+ * - the shared FITS fixtures: `AIMS_SHARED_FIXTURES`, default `../shared/fixtures` beside the
+ *   repository;
+ * - astropy's own test data (`astropy/io/fits/tests/data`, `astropy/wcs/tests/data`): the installed
+ *   Debian python3-astropy, else the package unpacked with `apt-get download` + `dpkg -x` into
+ *   `AIMS_ASTROPY_DEB_CACHE` (default /tmp/aims-astropy-deb).
+ *
+ * A clone without them still passes: the tests that read them skip, and this prints one line naming
+ * what it looked for. Under `CI=true` a missing folder fails the run instead, because CI must never
+ * pass by skipping. The unit tier (`AIMS_TEST_TIER=unit`) reads neither and looks for neither.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..');
+const INSTALLED_ASTROPY = '/usr/lib/python3/dist-packages/astropy';
 
 export default function setup(project: TestProject): void {
-  const dir = resolve(REPO_ROOT, process.env.AIMS_SHARED_FIXTURES ?? '../shared/fixtures');
-  const present = existsSync(dir);
-  if (!present) {
-    if (process.env.CI === 'true')
-      throw new Error(`shared FITS fixtures not found in ${dir}; CI=true requires them (set AIMS_SHARED_FIXTURES)`);
-    console.warn(
-      `\nSkipping the tests that read the shared FITS fixtures: ${dir} does not exist (set AIMS_SHARED_FIXTURES to their folder).\n`,
-    );
+  const unitTier = process.env.AIMS_TEST_TIER === 'unit';
+  const fixturesDir = resolve(REPO_ROOT, process.env.AIMS_SHARED_FIXTURES ?? '../shared/fixtures');
+  const fixturesPresent = !unitTier && existsSync(fixturesDir);
+  const astropy = unitTier ? { dir: '', missing: 'the unit tier reads no astropy data' } : findAstropyPackage();
+  if (!unitTier) {
+    const missing = [
+      fixturesPresent
+        ? undefined
+        : `the shared FITS fixtures (${fixturesDir} does not exist; set AIMS_SHARED_FIXTURES)`,
+      astropy.missing && `astropy's test data (${astropy.missing})`,
+    ].filter((m) => m !== undefined && m !== '');
+    if (missing.length && process.env.CI === 'true') throw new Error(`CI=true requires ${missing.join(' and ')}`);
+    for (const m of missing) console.warn(`\nSkipping the tests that read ${m}.\n`);
   }
-  project.provide('sharedFixturesDir', dir);
-  project.provide('sharedFixturesPresent', present);
-  project.provide('sharedFixtureFiles', present ? filesUnder(dir) : []);
   project.provide('repoRoot', REPO_ROOT);
+  project.provide('testTier', unitTier ? 'unit' : 'all');
+  project.provide('sharedFixturesDir', fixturesDir);
+  project.provide('sharedFixturesPresent', fixturesPresent);
+  project.provide('sharedFixtureFiles', fixturesPresent ? filesUnder(fixturesDir) : []);
+  project.provide('astropyPackageDir', astropy.dir);
 }
 
 /** Every file under dir, sorted, except the manifest (`*.md`). */
@@ -43,15 +58,38 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
+/** The astropy package folder that holds its FITS and WCS test data, or why there is none. */
+function findAstropyPackage(): { dir: string; missing: string } {
+  const hasData = (dir: string) =>
+    existsSync(join(dir, 'io/fits/tests/data')) && existsSync(join(dir, 'wcs/tests/data'));
+  if (hasData(INSTALLED_ASTROPY)) return { dir: INSTALLED_ASTROPY, missing: '' };
+  const cache = resolve(process.env.AIMS_ASTROPY_DEB_CACHE ?? '/tmp/aims-astropy-deb');
+  const unpacked = join(cache, 'x', INSTALLED_ASTROPY);
+  if (hasData(unpacked)) return { dir: unpacked, missing: '' };
+  mkdirSync(cache, { recursive: true });
+  const run = spawnSync('sh', ['-c', 'apt-get download python3-astropy && dpkg -x python3-astropy_*.deb x'], {
+    cwd: cache,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (hasData(unpacked)) return { dir: unpacked, missing: '' };
+  const why = run.stderr.trim().split('\n').at(-1) || run.error?.message || `exit code ${run.status}`;
+  return { dir: '', missing: `python3-astropy is not installed and could not be unpacked into ${cache}: ${why}` };
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The repository root (absolute). */
+    repoRoot: string;
+    /** `unit` under `npm run test:unit` (no database, no Python, no data outside the repository). */
+    testTier: 'unit' | 'all';
     /** The folder of the shared FITS fixtures (absolute), whether or not it exists. */
     sharedFixturesDir: string;
     /** Whether that folder exists; tests that read it skip when it does not. */
     sharedFixturesPresent: boolean;
     /** Every file under it except the manifest, sorted; empty when it is missing. */
     sharedFixtureFiles: string[];
-    /** The repository root (absolute). */
-    repoRoot: string;
+    /** The astropy package folder holding io/fits/tests/data and wcs/tests/data; '' when missing. */
+    astropyPackageDir: string;
   }
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_LIMITS, type Limits } from './constants.js';
 import { FitsError, FitsErrorCode } from './errors.js';
 import type { Inflate } from './inflate.js';
+import type { PixelPool } from './pixel-pool.js';
 import type { PixelSink } from './pixel-transform.js';
 import type { HduType, HeaderLike } from './types.js';
 
@@ -34,6 +35,17 @@ export interface ReadImageOptions {
   /** Used for GZIP_1/GZIP_2 tiles; defaults to the standard DecompressionStream. */
   inflate?: Inflate;
   limits?: Partial<Limits>;
+  /**
+   * Where to write the pixels: at least as many values as the read covers, of the type the image
+   * reads as (`pixelArrayType`). `data` is then a view of its start. A shorter array or the other
+   * type is a FITS_OUT_OF_RANGE error, thrown before anything is read.
+   */
+  output?: Float32Array | Float64Array;
+  /**
+   * Arrays reused across reads (`createPixelPool`): the output, the mask and read buffers come
+   * from it. The next read through the same pool overwrites this read's `data`.
+   */
+  pool?: PixelPool;
 }
 
 /**
@@ -113,17 +125,49 @@ export function imageRegion(hdu: ImageHdu, options: ReadImageOptions): ImageRegi
   return { width, height, planeCount, rowStart, rowEnd, planes, pixelCount };
 }
 
-export function allocatePixels(region: ImageRegion, float64: boolean, options: ReadImageOptions): PixelSink {
+export function allocatePixels(
+  region: ImageRegion,
+  float64: boolean,
+  options: ReadImageOptions,
+  hduIndex?: number,
+): PixelSink {
+  const count = region.pixelCount;
+  const { output, pool } = options;
+  if (output) {
+    const wanted = float64 ? 'Float64Array' : 'Float32Array';
+    const given = output instanceof Float64Array ? 'Float64Array' : 'Float32Array';
+    const position = hduIndex === undefined ? {} : { hduIndex };
+    if (given !== wanted) {
+      throw new FitsError(
+        FitsErrorCode.OUT_OF_RANGE,
+        `the output is a ${given}, but this image reads as ${wanted} (see pixelArrayType)`,
+        position,
+      );
+    }
+    if (output.length < count) {
+      throw new FitsError(
+        FitsErrorCode.OUT_OF_RANGE,
+        `the output holds ${output.length} values, but the read covers ${count} pixels`,
+        position,
+      );
+    }
+  }
   try {
-    return {
-      data: float64 ? new Float64Array(region.pixelCount) : new Float32Array(region.pixelCount),
-      mask: options.blank === 'mask' ? new Uint8Array(region.pixelCount) : undefined,
-      blankCount: 0,
-    };
+    const data = output
+      ? output.subarray(0, count)
+      : pool
+        ? float64
+          ? pool.float64(count)
+          : pool.float32(count)
+        : float64
+          ? new Float64Array(count)
+          : new Float32Array(count);
+    const mask = options.blank === 'mask' ? (pool ? pool.mask(count) : new Uint8Array(count)) : undefined;
+    return { data, mask, blankCount: 0 };
   } catch (error) {
     // Within the limit but more than this process can have now: still the caller's to handle.
     if (!(error instanceof RangeError)) throw error;
-    throw new FitsError(FitsErrorCode.TOO_LARGE, `cannot allocate ${region.pixelCount} pixels: ${error.message}`);
+    throw new FitsError(FitsErrorCode.TOO_LARGE, `cannot allocate ${count} pixels: ${error.message}`);
   }
 }
 

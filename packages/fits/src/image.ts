@@ -1,3 +1,4 @@
+import { tileParameters } from './compression/tile-parameters.js';
 import { readCompressedImage } from './compression/tiled-image.js';
 import { FitsError, FitsErrorCode } from './errors.js';
 import {
@@ -17,6 +18,17 @@ export type { ImageHdu, ImagePixels, ReadImageOptions } from './image-region.js'
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
 const BYTES_PER_PIXEL: Record<number, number> = { 8: 1, 16: 2, 32: 4, 64: 8, [-32]: 4, [-64]: 8 };
+
+/**
+ * The array type `readImage` returns for this HDU: float32 for 8- and 16-bit integers and float32
+ * data whose physical values it holds exactly, float64 otherwise. For callers that pass `output`.
+ */
+export function pixelArrayType(hdu: ImageHdu): 'float32' | 'float64' {
+  if (hdu.type === 'COMPRESSED_IMAGE') {
+    return pixelTransform(tileParameters(hdu.rawHeader, hdu.index).bitpix, hdu.header).float64 ? 'float64' : 'float32';
+  }
+  return pixelTransform(hdu.bitpix, hdu.header).float64 ? 'float64' : 'float32';
+}
 
 export async function readImage(
   source: ByteSource,
@@ -57,16 +69,27 @@ async function readPlainImage(source: ByteSource, hdu: ImageHdu, options: ReadIm
       );
     }
   }
-  const sink = allocatePixels(region, transform.float64, options);
+  const sink = allocatePixels(region, transform.float64, options, hdu.index);
 
   const rowsPerChunk = Math.max(1, Math.floor(READ_CHUNK_BYTES / Math.max(1, rowBytes)));
+  // One buffer for every chunk when the source can fill it, instead of a fresh one per read.
+  const chunkBytes = Math.min(rowsPerChunk, region.rowEnd - region.rowStart) * rowBytes;
+  const scratch =
+    source.readInto && chunkBytes > 0
+      ? options.pool
+        ? options.pool.bytes(chunkBytes)
+        : new Uint8Array(chunkBytes)
+      : undefined;
   let out = 0;
   for (const plane of region.planes) {
     for (let row = region.rowStart; row < region.rowEnd; row += rowsPerChunk) {
       const rows = Math.min(rowsPerChunk, region.rowEnd - row);
       const offset = hdu.dataOffset + plane * planeBytes + row * rowBytes;
       const length = rows * rowBytes;
-      const bytes = await source.read(offset, length);
+      const bytes =
+        scratch && source.readInto
+          ? scratch.subarray(0, await source.readInto(offset, scratch.subarray(0, length)))
+          : await source.read(offset, length);
       if (bytes.length < length) {
         throw new FitsError(
           FitsErrorCode.TRUNCATED,

@@ -5,8 +5,10 @@ import { FitsError, FitsErrorCode } from './errors.js';
  * `node:` imports: browsers and Node both have `webInflate`; Node callers may pass the faster
  * `nodeInflate` from `@aims/fits/node`. `maxOutputBytes`, when given, bounds the output: a tile of
  * known size must never be allowed to inflate into gigabytes (deflate reaches ratios of ~1000:1).
+ * It may answer synchronously: a tile of a few kilobytes inflates in microseconds, less than the
+ * round trip of an asynchronous call.
  */
-export type Inflate = (data: Uint8Array, maxOutputBytes?: number) => Promise<Uint8Array>;
+export type Inflate = (data: Uint8Array, maxOutputBytes?: number) => Uint8Array | Promise<Uint8Array>;
 
 /** The gzip magic bytes (RFC 1952); anything else is taken as a zlib stream (RFC 1950). */
 export function isGzip(data: Uint8Array): boolean {

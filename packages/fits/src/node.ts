@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { createGunzip, gunzip, inflate } from 'node:zlib';
+import { createGunzip, gunzip, gunzipSync, inflate, inflateSync, type ZlibOptions } from 'node:zlib';
 import { FitsError, FitsErrorCode } from './errors.js';
 import { type FitsStructure, type ReadStructureOptions, readStructure } from './hdu.js';
 import type { Inflate } from './inflate.js';
@@ -28,19 +28,26 @@ export async function fileSource(path: string): Promise<ByteSource> {
 
 function handleSource(handle: FileHandle, size: number): ByteSource & { close(): Promise<void> } {
   let closed = false;
+  const fill = async (buffer: Uint8Array, start: number): Promise<number> => {
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, start + filled);
+      if (bytesRead === 0) break; // the file shrank since it was opened
+      filled += bytesRead;
+    }
+    return filled;
+  };
   return {
     size,
     async read(offset, length) {
       const start = Math.max(0, Math.min(offset, size));
-      const want = Math.max(0, Math.min(length, size - start));
-      const buffer = new Uint8Array(want);
-      let filled = 0;
-      while (filled < want) {
-        const { bytesRead } = await handle.read(buffer, filled, want - filled, start + filled);
-        if (bytesRead === 0) break; // the file shrank since it was opened
-        filled += bytesRead;
-      }
-      return filled === want ? buffer : buffer.subarray(0, filled);
+      const buffer = new Uint8Array(Math.max(0, Math.min(length, size - start)));
+      const filled = await fill(buffer, start);
+      return filled === buffer.length ? buffer : buffer.subarray(0, filled);
+    },
+    readInto(offset, target) {
+      const start = Math.max(0, Math.min(offset, size));
+      return fill(target.subarray(0, Math.max(0, Math.min(target.length, size - start))), start);
     },
     async close() {
       if (closed) return;
@@ -233,17 +240,34 @@ export async function openFits(path: string, options: OpenFitsOptions = {}): Pro
   }
 }
 
+/**
+ * Streams up to this size are inflated synchronously: a tile's few kilobytes take microseconds,
+ * while an asynchronous call costs a thread-pool round trip and twice the CPU (docs/performance.md).
+ * Larger ones (a whole image stored as one tile) go to the thread pool so the event loop stays free.
+ */
+const SYNC_INFLATE_BYTES = 1024 * 1024;
+/** zlib's output chunk: one chunk holds a usual tile, so its bytes are not copied into a second. */
+const MAX_CHUNK_BYTES = 256 * 1024;
+
 /** zlib inflate for the tile decoders: gunzip when the bytes start 1f 8b, else a zlib stream. */
-export const nodeInflate: Inflate = async (data, maxOutputBytes) => {
-  const options = maxOutputBytes === undefined ? {} : { maxOutputLength: Math.max(1, maxOutputBytes) };
-  try {
-    const out =
-      data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b
-        ? await gunzipAsync(data, options)
-        : await inflateAsync(data, options);
-    return new Uint8Array(out.buffer, out.byteOffset, out.length);
-  } catch (error) {
+export const nodeInflate: Inflate = (data, maxOutputBytes) => {
+  const gzip = data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
+  const options: ZlibOptions = {};
+  if (maxOutputBytes !== undefined) {
+    options.maxOutputLength = Math.max(1, maxOutputBytes);
+    options.chunkSize = Math.max(64, Math.min(maxOutputBytes, MAX_CHUNK_BYTES));
+  }
+  const failed = (error: unknown): never => {
     const message = error instanceof Error ? error.message : String(error);
     throw new FitsError(FitsErrorCode.BAD_COMPRESSION, `cannot inflate ${data.length} bytes: ${message}`);
+  };
+  const bytes = (out: Buffer) => new Uint8Array(out.buffer, out.byteOffset, out.length);
+  if (data.length <= SYNC_INFLATE_BYTES) {
+    try {
+      return bytes(gzip ? gunzipSync(data, options) : inflateSync(data, options));
+    } catch (error) {
+      return failed(error);
+    }
   }
+  return (gzip ? gunzipAsync(data, options) : inflateAsync(data, options)).then(bytes, failed);
 };

@@ -99,11 +99,184 @@ export interface PixelSink {
   blankCount: number;
 }
 
+/** Typed-array views read in the platform's byte order; the fast paths below assume little-endian. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
  * Converts `count` big-endian stored values from `bytes` (at `byteOffset`) into physical values at
- * `sink.data[outOffset…]`. A DataView reads each value in place: no copy, no per-pixel allocation.
+ * `sink.data[outOffset…]`, BZERO/BSCALE and BLANK in the same pass.
+ *
+ * The common cases (16-bit and 32-bit integers, float32, float64, on a little-endian machine and
+ * aligned input) read whole words through a typed-array view and swap their bytes with shifts:
+ * one monomorphic loop per case, several times faster than a DataView call or four byte loads per
+ * pixel. Anything else takes the general loop.
  */
 export function convertBigEndian(
+  bytes: Uint8Array,
+  byteOffset: number,
+  bitpix: number,
+  transform: PixelTransform,
+  count: number,
+  sink: PixelSink,
+  outOffset: number,
+): void {
+  const size = Math.abs(bitpix) / 8;
+  const at = bytes.byteOffset + byteOffset;
+  if (LITTLE_ENDIAN && count > 0 && at % size === 0 && !sink.mask) {
+    const blanks = convertAligned(bytes.buffer, at, bitpix, transform, count, sink.data, outOffset);
+    if (blanks >= 0) {
+      sink.blankCount += blanks;
+      return;
+    }
+  }
+  convertGeneral(bytes, byteOffset, bitpix, transform, count, sink, outOffset);
+}
+
+/** The fast paths; -1 when the case is not one of them. Returns the count of undefined pixels. */
+function convertAligned(
+  buffer: ArrayBufferLike,
+  at: number,
+  bitpix: number,
+  transform: PixelTransform,
+  count: number,
+  data: Float32Array | Float64Array,
+  outOffset: number,
+): number {
+  const { bscale, bzero, identity } = transform;
+  switch (bitpix) {
+    case 16: {
+      const words = new Uint16Array(buffer, at, count);
+      if (transform.blank === undefined) {
+        return identity
+          ? convert16(words, count, data, outOffset, 0, 1)
+          : convert16(words, count, data, outOffset, bzero, bscale);
+      }
+      return convert16Blank(words, count, data, outOffset, transform.blank, bzero, bscale);
+    }
+    case 32: {
+      const words = new Uint32Array(buffer, at, count);
+      // An int32 never equals 2^32: a BLANK test that is never true, without comparing with NaN.
+      const blank = transform.blank ?? 2 ** 32;
+      return convert32(words, count, data, outOffset, blank, bzero, bscale, identity);
+    }
+    case -32: {
+      const words = new Uint32Array(buffer, at, count);
+      if (identity && data instanceof Float32Array) {
+        return swapFloat32(words, count, new Uint32Array(data.buffer, data.byteOffset + outOffset * 4, count));
+      }
+      return -1;
+    }
+    case -64: {
+      const words = new Uint32Array(buffer, at, count * 2);
+      if (identity && data instanceof Float64Array) {
+        return swapFloat64(words, count, new Uint32Array(data.buffer, data.byteOffset + outOffset * 8, count * 2));
+      }
+      return -1;
+    }
+    default:
+      return -1;
+  }
+}
+
+/** 16-bit words without BLANK: swap the two bytes and sign-extend, `(low << 24 >> 16) | high`. */
+function convert16(
+  words: Uint16Array,
+  count: number,
+  data: Float32Array | Float64Array,
+  outOffset: number,
+  bzero: number,
+  bscale: number,
+): number {
+  if (bzero === 0 && bscale === 1) {
+    for (let i = 0; i < count; i++) {
+      const w = words[i]!;
+      data[outOffset + i] = (((w & 0xff) << 24) >> 16) | (w >>> 8);
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      const w = words[i]!;
+      data[outOffset + i] = bzero + bscale * ((((w & 0xff) << 24) >> 16) | (w >>> 8));
+    }
+  }
+  return 0;
+}
+
+/** 16-bit words with BLANK: a separate loop, so that the common case does not pay for the test. */
+function convert16Blank(
+  words: Uint16Array,
+  count: number,
+  data: Float32Array | Float64Array,
+  outOffset: number,
+  blank: number,
+  bzero: number,
+  bscale: number,
+): number {
+  let blanks = 0;
+  for (let i = 0; i < count; i++) {
+    const w = words[i]!;
+    const stored = (((w & 0xff) << 24) >> 16) | (w >>> 8);
+    if (stored === blank) {
+      data[outOffset + i] = Number.NaN;
+      blanks++;
+    } else data[outOffset + i] = bzero + bscale * stored;
+  }
+  return blanks;
+}
+
+function convert32(
+  words: Uint32Array,
+  count: number,
+  data: Float32Array | Float64Array,
+  outOffset: number,
+  blank: number,
+  bzero: number,
+  bscale: number,
+  identity: boolean,
+): number {
+  let blanks = 0;
+  for (let i = 0; i < count; i++) {
+    const w = words[i]!;
+    const stored = (w << 24) | ((w & 0xff00) << 8) | ((w >>> 8) & 0xff00) | (w >>> 24);
+    if (stored === blank) {
+      data[outOffset + i] = Number.NaN;
+      blanks++;
+    } else data[outOffset + i] = identity ? stored : bzero + bscale * stored;
+  }
+  return blanks;
+}
+
+/**
+ * Big-endian float32 words to native ones, bit for bit (a NaN keeps its payload, as numpy's byte
+ * swap does). A word is NaN when its exponent bits are all set and its fraction is not zero.
+ */
+function swapFloat32(words: Uint32Array, count: number, out: Uint32Array): number {
+  let nans = 0;
+  for (let i = 0; i < count; i++) {
+    const w = words[i]!;
+    const x = (w << 24) | ((w & 0xff00) << 8) | ((w >>> 8) & 0xff00) | (w >>> 24);
+    out[i] = x;
+    if ((x & 0x7fffffff) > 0x7f800000) nans++;
+  }
+  return nans;
+}
+
+function swapFloat64(words: Uint32Array, count: number, out: Uint32Array): number {
+  let nans = 0;
+  for (let i = 0, j = 0; i < count; i++, j += 2) {
+    const a = words[j]!;
+    const b = words[j + 1]!;
+    const high = (a << 24) | ((a & 0xff00) << 8) | ((a >>> 8) & 0xff00) | (a >>> 24);
+    out[j] = (b << 24) | ((b & 0xff00) << 8) | ((b >>> 8) & 0xff00) | (b >>> 24);
+    out[j + 1] = high;
+    // NaN: exponent all ones and a fraction that is not zero (in either word).
+    const top = high & 0x7fffffff;
+    if (top > 0x7ff00000 || (top === 0x7ff00000 && out[j] !== 0)) nans++;
+  }
+  return nans;
+}
+
+/** Any BITPIX, any alignment, any byte order, with a mask: a DataView or byte loads per pixel. */
+function convertGeneral(
   bytes: Uint8Array,
   byteOffset: number,
   bitpix: number,

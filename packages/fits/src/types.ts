@@ -34,6 +34,12 @@ export interface ByteSource {
    * The returned array may be a view of an internal buffer valid until the next call.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Reads up to `target.length` bytes at `offset` into `target` and resolves to how many it read
+   * (fewer only at the end of the source). Optional: a source that can fill the caller's buffer
+   * spares the pixel reader a fresh allocation per read.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<number>;
   close?(): Promise<void>;
 }
 

@@ -5,12 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { parseDeclination, parseRightAscension, parseSexagesimal } from '../src/angles.js';
 import { readStructure } from '../src/hdu.js';
 import { bufferSource } from '../src/source.js';
 import type { CardValue } from '../src/types.js';
-import { fixtureFiles, SYSTEM_PYTHON } from './support/fixtures.js';
+import { describeWithFixtures, fixtureFiles, HAVE_FIXTURES, SYSTEM_PYTHON } from './support/fixtures.js';
 
 /** Keywords and what they hold. OBJCTRA is hours by the convention of every program writing it. */
 const KEYWORDS: Record<string, 'ra-hours' | 'ra' | 'dec' | 'angle'> = {
@@ -91,9 +91,9 @@ print(json.dumps(out))
 }
 
 const samples = await collect();
-const reference = astropyDegrees(samples);
+const reference = HAVE_FIXTURES ? astropyDegrees(samples) : [];
 
-describe('fixture angles against astropy.coordinates.Angle', () => {
+describeWithFixtures('fixture angles against astropy.coordinates.Angle', () => {
   it('finds the fixtures’ pointing and site cards', () => {
     // MaxIm DL, ACP, INDI, Seestar, DSS, ESO, Kepler and ASCA headers all write some.
     expect(samples.length).toBeGreaterThan(40);

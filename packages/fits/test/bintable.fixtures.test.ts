@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { binaryTable, readColumn } from '../src/bintable.js';
 import { readStructure } from '../src/hdu.js';
 import { bufferSource } from '../src/source.js';
+import { HAVE_ASTROPY_DATA } from './support/astropy-data.js';
 import { astropyDataFiles } from './support/astropy-reference.js';
-import { fixtureFiles, SYSTEM_PYTHON } from './support/fixtures.js';
+import { fixtureFiles, HAVE_FIXTURES, SYSTEM_PYTHON } from './support/fixtures.js';
 
 /**
  * Every binary table of the fixtures and of astropy's test data (except compressed images), every
@@ -20,11 +21,14 @@ type Reference = Record<
 
 const files = [...fixtureFiles(), ...astropyDataFiles()];
 const script = new URL('./support/astropy-tables.py', import.meta.url).pathname;
-const run = existsSync(SYSTEM_PYTHON)
-  ? spawnSync(SYSTEM_PYTHON, [script, ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
-  : undefined;
-const skipReason =
-  run === undefined
+const present = HAVE_FIXTURES && HAVE_ASTROPY_DATA;
+const run =
+  present && existsSync(SYSTEM_PYTHON)
+    ? spawnSync(SYSTEM_PYTHON, [script, ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
+    : undefined;
+const skipReason = !present
+  ? 'no shared fixtures or astropy data'
+  : run === undefined
     ? `${SYSTEM_PYTHON} is missing`
     : run.status !== 0
       ? `astropy unavailable: ${run.stdout}${run.stderr.slice(-300)}`

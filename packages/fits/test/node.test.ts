@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { readStructure } from '../src/hdu.js';
 import { fileSource, gzipSource, nodeInflate, openFits } from '../src/node.js';
 import type { ByteSource } from '../src/types.js';
 import { headerBytes } from './support/fits-bytes.js';
-import { fixture } from './support/fixtures.js';
+import { describeWithFixtures, fixture, itWithFixtures } from './support/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-fits-node-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,7 +31,7 @@ function counting(source: ByteSource): ByteSource & { bytesRead: number } {
 }
 
 describe('fileSource', () => {
-  it('reads the byte ranges asked for and short reads at the end', async () => {
+  itWithFixtures('reads the byte ranges asked for and short reads at the end', async () => {
     const path = fixture('nom-tam-fits/m13.fits');
     const whole = readFileSync(path);
     const source = await fileSource(path);
@@ -84,7 +85,7 @@ describe('fileSource', () => {
   });
 });
 
-describe('openFits', () => {
+describeWithFixtures('openFits', () => {
   it('detects whole-file gzip by its magic bytes whatever the name (.totsky.gz)', async () => {
     const fits = await openFits(fixture('nom-tam-fits/ad43021000gis25670_lo.totsky.gz'));
     try {
@@ -178,8 +179,25 @@ describe('nodeInflate', () => {
     const data = new TextEncoder().encode('FITS '.repeat(1000));
     expect(await nodeInflate(gzipSync(data))).toEqual(data);
     expect(await nodeInflate(deflateSync(data))).toEqual(data);
-    await expect(nodeInflate(gzipSync(data), 100)).rejects.toMatchObject({ code: FitsErrorCode.BAD_COMPRESSION });
-    await expect(nodeInflate(new Uint8Array([1, 2, 3, 4]))).rejects.toMatchObject({
+    // A small stream may be inflated synchronously, so its failure may be a throw: await both ways.
+    const inflated = async (bytes: Uint8Array, max?: number) => nodeInflate(bytes, max);
+    await expect(inflated(gzipSync(data), 100)).rejects.toMatchObject({ code: FitsErrorCode.BAD_COMPRESSION });
+    await expect(inflated(new Uint8Array([1, 2, 3, 4]))).rejects.toMatchObject({
+      code: FitsErrorCode.BAD_COMPRESSION,
+    });
+  });
+
+  it('answers a tile-sized stream synchronously and a large one through the thread pool', async () => {
+    const small = new TextEncoder().encode('FITS '.repeat(1000));
+    const tile = nodeInflate(gzipSync(small), small.length);
+    expect(tile).toBeInstanceOf(Uint8Array);
+    expect(tile).toEqual(small);
+    // Random bytes do not compress: 2 MB in is over the synchronous limit.
+    const large = new Uint8Array(randomBytes(2 * 1024 * 1024));
+    const pending = nodeInflate(deflateSync(large), large.length);
+    expect(pending).toBeInstanceOf(Promise);
+    expect(await pending).toEqual(large);
+    await expect((async () => nodeInflate(deflateSync(large), large.length - 1))()).rejects.toMatchObject({
       code: FitsErrorCode.BAD_COMPRESSION,
     });
   });

@@ -31,9 +31,49 @@ function truncated(decoded: number, total: number, byteOffset: number): FitsErro
 }
 
 /**
+ * The stream as big-endian 32-bit words, with zero words after it so that a look-ahead near its
+ * end stays inside the array (reads past a typed array's end are slow paths in V8). Reused from
+ * tile to tile. Four words cover the furthest a cut-short stream is read before the decoder
+ * notices: one code of at most 57 bits past the end, then a look-ahead of zeros.
+ */
+let words = new Int32Array(16 * 1024);
+const PADDING_WORDS = 4;
+
+function bigEndianWords(input: Uint8Array): Int32Array {
+  const end = input.length;
+  const whole = end >>> 2;
+  const needed = whole + 1 + PADDING_WORDS;
+  if (words.length < needed) words = new Int32Array(2 * needed);
+  const w = words;
+  for (let k = 0, b = 0; k < whole; k++, b += 4) {
+    w[k] = (input[b]! << 24) | (input[b + 1]! << 16) | (input[b + 2]! << 8) | input[b + 3]!;
+  }
+  let tail = 0;
+  for (let b = whole * 4, shift = 24; b < end; b++, shift -= 8) tail |= input[b]! << shift;
+  w[whole] = tail;
+  w.fill(0, whole + 1, needed);
+  return w;
+}
+
+/**
+ * The 32 bits that start at bit `bit` (most significant first), as an int32. `(x >>> 1) >>> (31 − s)`
+ * is `x >>> (32 − s)` that also gives 0 for s = 0 (a shift by 32 would be a shift by 0 in JavaScript).
+ */
+function peek32(w: Int32Array, bit: number): number {
+  const k = bit >>> 5;
+  const s = bit & 31;
+  return (w[k]! << s) | ((w[k + 1]! >>> 1) >>> (31 - s));
+}
+
+/**
  * Decodes one RICE_1 tile into `output` (its length is the tile's pixel count). `blockSize` and
  * `bytePix` are the tile's BLOCKSIZE and BYTEPIX (the convention's defaults are 32 and 4). Throws
  * FitsError BAD_COMPRESSION when the stream ends early or holds an impossible FS value.
+ *
+ * Every code is read from a 32-bit look-ahead at the current bit position (two aligned words): the
+ * unary quotient is its count of leading zeros and the low bits follow it in the same word, so the
+ * common pixel costs one look-ahead and no loop. Quotients of 32 or more (rare: an outlier in a
+ * quiet block) take the path that counts zero words.
  */
 export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: number, bytePix: 1 | 2 | 4): void {
   if (bytePix !== 1 && bytePix !== 2 && bytePix !== 4) {
@@ -46,6 +86,8 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
   if (npix === 0) return;
   const end = input.length;
   if (end < bytePix) throw truncated(0, npix, end);
+  const w = bigEndianWords(input);
+  const endBits = end * 8;
 
   const fsBits = FS_BITS[bytePix];
   const fsMax = FS_MAX[bytePix];
@@ -57,22 +99,13 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
 
   let lastpix = 0;
   for (let k = 0; k < bytePix; k++) lastpix = (lastpix << 8) | input[k]!;
-  let pos = bytePix;
-  // Bit buffer: the low `nbits` bits of `b` are the unread bits of the bytes read so far. Between
-  // pixels nbits ≤ 7, and during an FS read b holds at most fs + 7 ≤ 31 bits, so it stays a
-  // non-negative int32.
-  let b = 0;
-  let nbits = 0;
+  let bit = rawBits;
   let i = 0;
   while (i < npix) {
-    nbits -= fsBits;
-    while (nbits < 0) {
-      if (pos >= end) throw truncated(i, npix, pos);
-      b = (b << 8) | input[pos++]!;
-      nbits += 8;
-    }
-    const fs = (b >>> nbits) - 1;
-    b &= (1 << nbits) - 1;
+    // The look-ahead pads with zeros; a position past the end means the stream was cut short.
+    if (bit + fsBits > endBits) throw truncated(i, npix, end);
+    const fs = (peek32(w, bit) >>> (32 - fsBits)) - 1;
+    bit += fsBits;
     const imax = Math.min(i + blockSize, npix);
 
     if (fs < 0) {
@@ -81,23 +114,9 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
       i = imax;
     } else if (fs === fsMax) {
       for (; i < imax; i++) {
-        let diff = b;
-        let need = rawBits - nbits;
-        while (need >= 8) {
-          if (pos >= end) throw truncated(i, npix, pos);
-          diff = (diff << 8) | input[pos++]!;
-          need -= 8;
-        }
-        if (need > 0) {
-          if (pos >= end) throw truncated(i, npix, pos);
-          const byte = input[pos++]!;
-          nbits = 8 - need;
-          diff = (diff << need) | (byte >>> nbits);
-          b = byte & ((1 << nbits) - 1);
-        } else {
-          b = 0;
-          nbits = 0;
-        }
+        if (bit + rawBits > endBits) throw truncated(i, npix, end);
+        let diff = peek32(w, bit) >>> (32 - rawBits);
+        bit += rawBits;
         // Undo the zig-zag mapping without a branch: even → diff/2, odd → ~(diff/2).
         diff = (diff >>> 1) ^ -(diff & 1);
         lastpix = (lastpix + diff) & valueMask;
@@ -105,30 +124,44 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
       }
     } else if (fs > fsMax) {
       // Only reachable for BYTEPIX 4 (a 5-bit field holds up to 31): no encoder writes it.
-      throw badCompression(ALGORITHM, `invalid FS value ${fs} in the block at pixel ${i}`, pos);
+      throw badCompression(ALGORITHM, `invalid FS value ${fs} in the block at pixel ${i}`, bit >>> 3);
     } else {
+      // (x >>> 1) >>> (31 − fs) keeps the top fs bits of x, and none when fs is 0.
+      const lowShift = 31 - fs;
       for (; i < imax; i++) {
-        // Unary part: skip whole zero bytes, then find the leading one bit.
-        while (b === 0) {
-          if (pos >= end) throw truncated(i, npix, pos);
-          nbits += 8;
-          b = input[pos++]!;
+        let word = peek32(w, bit);
+        let nzero: number;
+        let low: number;
+        if (word !== 0) {
+          nzero = Math.clz32(word);
+          if (nzero + 1 + fs <= 32) {
+            low = ((word << (nzero + 1)) >>> 1) >>> lowShift;
+            bit += nzero + 1 + fs;
+          } else {
+            bit += nzero + 1;
+            low = (peek32(w, bit) >>> 1) >>> lowShift;
+            bit += fs;
+          }
+        } else {
+          nzero = 0;
+          do {
+            if (bit >= endBits) throw truncated(i, npix, end);
+            nzero += 32;
+            bit += 32;
+            word = peek32(w, bit);
+          } while (word === 0);
+          const more = Math.clz32(word);
+          nzero += more;
+          bit += more + 1;
+          low = (peek32(w, bit) >>> 1) >>> lowShift;
+          bit += fs;
         }
-        const nzero = nbits - (32 - Math.clz32(b));
-        nbits -= nzero + 1;
-        b ^= 1 << nbits;
-        nbits -= fs;
-        while (nbits < 0) {
-          if (pos >= end) throw truncated(i, npix, pos);
-          b = (b << 8) | input[pos++]!;
-          nbits += 8;
-        }
-        let diff = (nzero << fs) | (b >>> nbits);
-        b &= (1 << nbits) - 1;
+        let diff = (nzero << fs) | low;
         diff = (diff >>> 1) ^ -(diff & 1);
         lastpix = (lastpix + diff) & valueMask;
         output[i] = (lastpix << signShift) >> signShift;
       }
+      if (bit > endBits) throw truncated(imax, npix, end);
     }
   }
 }

@@ -5,6 +5,9 @@ import { plioDecode } from './plio.js';
 import { riceDecode } from './rice.js';
 import type { TileParameters } from './tile-parameters.js';
 
+/** Typed-array views read in the platform's byte order (little-endian on every machine we know of). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Limits of the integers a ZBITPIX stores (8-bit FITS data are unsigned). */
 const STORED_RANGE: Partial<Record<number, [number, number]>> = { 8: [0, 255], 16: [-32768, 32767] };
 
@@ -65,7 +68,7 @@ export async function decodeIntegerTile(
     case 'GZIP_2': {
       // Writers differ in the integer width they gzip (nom-tam-fits writes 16-bit images as 32-bit
       // integers), so the width is what the inflated length says it is, as astropy does.
-      let bytes = await inflate(compressed, geometry.pixelCount * 8);
+      const bytes = await inflate(compressed, geometry.pixelCount * 8);
       const width = bytes.length / geometry.pixelCount;
       if (width !== 1 && width !== 2 && width !== 4 && width !== 8) {
         throw new FitsError(
@@ -73,8 +76,8 @@ export async function decodeIntegerTile(
           `${params.algorithm}: tile inflates to ${bytes.length} bytes, not a whole number of integers for ${geometry.pixelCount} pixels`,
         );
       }
-      if (params.algorithm === 'GZIP_2') bytes = unshuffle(bytes, width);
-      readIntegers(bytes, width, out);
+      if (params.algorithm === 'GZIP_2' && width !== 1) readShuffledIntegers(bytes, width, out);
+      else readIntegers(bytes, width, out);
       return out;
     }
     case 'NOCOMPRESS':
@@ -100,15 +103,39 @@ export async function decodeFloatTile(
   let bytes = algorithm === 'NOCOMPRESS' ? compressed : await inflate(compressed, size);
   checkLength(algorithm, bytes.length, size);
   if (algorithm === 'GZIP_2') bytes = unshuffle(bytes, floatBytes);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, size);
-  if (floatBytes === 4) {
-    const out = new Float32Array(pixelCount);
-    for (let i = 0; i < pixelCount; i++) out[i] = view.getFloat32(i * 4);
-    return out;
+  const out = floatBytes === 4 ? new Float32Array(pixelCount) : new Float64Array(pixelCount);
+  // Assembled into the output's own 32-bit words, bit for bit, without a DataView call per value.
+  // A float64 is two words: on a little-endian host the low word comes first in memory.
+  const words = new Uint32Array(out.buffer);
+  const step = floatBytes / 4;
+  for (let i = 0, b = 0; i < words.length; i += step) {
+    for (let k = step - 1; k >= 0; k--, b += 4) {
+      words[i + (LITTLE_ENDIAN ? k : step - 1 - k)] =
+        (bytes[b]! << 24) | (bytes[b + 1]! << 16) | (bytes[b + 2]! << 8) | bytes[b + 3]!;
+    }
   }
-  const out = new Float64Array(pixelCount);
-  for (let i = 0; i < pixelCount; i++) out[i] = view.getFloat64(i * 8);
   return out;
+}
+
+/**
+ * GZIP_2 integers read straight from their byte planes (most significant bytes of every value
+ * first, then the next; see `unshuffle`), without unshuffling into a second array first.
+ */
+export function readShuffledIntegers(bytes: Uint8Array, size: 2 | 4 | 8, out: Int32Array): void {
+  const count = out.length;
+  if (size === 2) {
+    for (let i = 0; i < count; i++) out[i] = ((bytes[i]! << 24) >> 16) | bytes[count + i]!;
+    return;
+  }
+  if (size === 4) {
+    const c2 = 2 * count;
+    const c3 = 3 * count;
+    for (let i = 0; i < count; i++) {
+      out[i] = (bytes[i]! << 24) | (bytes[count + i]! << 16) | (bytes[c2 + i]! << 8) | bytes[c3 + i]!;
+    }
+    return;
+  }
+  readIntegers(unshuffle(bytes, size), size, out);
 }
 
 /** Raw big-endian integers of UNCOMPRESSED_DATA (element type from the column's TFORM). */

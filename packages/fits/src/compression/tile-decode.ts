@@ -10,7 +10,7 @@ import {
 } from '../bintable.js';
 import { FitsError, FitsErrorCode } from '../errors.js';
 import type { Inflate } from '../inflate.js';
-import type { PixelTransform } from '../pixel-transform.js';
+import { convertBigEndian, type PixelTransform } from '../pixel-transform.js';
 import type { ByteSource } from '../types.js';
 import { unquantize } from './dither.js';
 import { decodeFloatTile, decodeIntegerTile, readIntegers } from './tile-codecs.js';
@@ -45,6 +45,8 @@ interface DecodedTile {
   values: Int32Array | Float32Array | Float64Array;
   /** The integer that marks an undefined pixel in `values` (integer tiles only). */
   nullValue: number | undefined;
+  /** Set when the tile was written into the output already: the count of its undefined pixels. */
+  placed?: number;
 }
 
 export interface Scratch {
@@ -52,11 +54,18 @@ export interface Scratch {
   floats: Float64Array | undefined;
 }
 
+/**
+ * Decodes one tile. `direct`, when given, is where the tile's pixels go in the output (the tile
+ * covers whole output rows, in order, and no mask is asked for): a GZIP_1 tile is then converted
+ * and a quantized one unquantized straight into it, and the result says so with `placed`, sparing
+ * a pass through a scratch array.
+ */
 export async function decodeTile(
   context: TileContext,
   tile: TileRef,
   hduIndex: number,
   scratch: Scratch,
+  direct?: Float32Array | Float64Array,
 ): Promise<DecodedTile> {
   const { params, table, columns, rows, quantized, transform, inflate } = context;
   const local = tile.row - context.firstRow;
@@ -76,6 +85,10 @@ export async function decodeTile(
       const values = await decodeFloatTile(params.algorithm, compressed, pixelCount, integerBytes as 4 | 8, inflate);
       return { values, nullValue: undefined };
     }
+    if (direct && params.algorithm === 'GZIP_1' && !quantized && params.bitpix > 0) {
+      const placed = await inflateInto(context, compressed, pixelCount, tileNull(context, local), direct);
+      if (placed !== undefined) return { values: direct, nullValue: undefined, placed };
+    }
     const geometry = { pixelCount, width: tile.extent[0]!, height: tile.extent[1] ?? 1, integerBytes };
     const integers = await decodeIntegerTile(
       params,
@@ -91,6 +104,10 @@ export async function decodeTile(
     }
     const nullValue = tileNull(context, local);
     if (!quantized) return { values: integers, nullValue };
+    if (direct && transform.identity) {
+      const nulls = unquantizeTile(context, integers, direct, local, tile.row, nullValue);
+      return { values: direct, nullValue: undefined, placed: nulls };
+    }
     scratch.floats ??= new Float64Array(scratch.integers.length);
     const floats = scratch.floats.subarray(0, pixelCount);
     unquantizeTile(context, integers, floats, local, tile.row, nullValue);
@@ -98,6 +115,28 @@ export async function decodeTile(
   } catch (error) {
     throw tileError(error, hduIndex, tile.row, table.heapOffset + descriptor.offset);
   }
+}
+
+/**
+ * A GZIP_1 integer tile inflated and converted straight into the output: its bytes are big-endian
+ * integers like a plain data unit's. Returns the count of undefined pixels, or undefined when the
+ * integers are 64-bit or the length is wrong (the general path then decodes it, or says why not).
+ */
+async function inflateInto(
+  context: TileContext,
+  compressed: Uint8Array,
+  pixelCount: number,
+  nullValue: number | undefined,
+  direct: Float32Array | Float64Array,
+): Promise<number | undefined> {
+  const bytes = await context.inflate(compressed, pixelCount * 8);
+  const width = bytes.length / pixelCount;
+  if (width !== 1 && width !== 2 && width !== 4) return undefined;
+  const { transform } = context;
+  const sink = { data: direct, mask: undefined, blankCount: 0 };
+  const withNull = nullValue === transform.blank ? transform : { ...transform, blank: nullValue };
+  convertBigEndian(bytes, 0, width * 8, withNull, pixelCount, sink, 0);
+  return sink.blankCount;
 }
 
 function plioCodesPhysical(params: TileParameters, transform: PixelTransform): boolean {
@@ -143,6 +182,8 @@ export async function heapReader(
   rows: Uint8Array,
   firstRow: number,
   tiles: TileRef[],
+  /** A reusable buffer for the span, when the source can read into one. */
+  spanBuffer?: (length: number) => Uint8Array,
 ): Promise<HeapRead> {
   let start = Number.POSITIVE_INFINITY;
   let end = 0;
@@ -154,7 +195,24 @@ export async function heapReader(
   }
   let span: Uint8Array | undefined;
   if (end > start && end <= table.heapSize && end - start <= HEAP_SPAN_BYTES) {
-    span = await readExactly(source, table.heapOffset + start, end - start, table.hduIndex);
+    const offset = table.heapOffset + start;
+    if (spanBuffer && source.readInto) {
+      const target = spanBuffer(end - start);
+      const read = await source.readInto(offset, target);
+      if (read < target.length) {
+        throw new FitsError(
+          FitsErrorCode.TRUNCATED,
+          `the file ends at byte ${offset + read}, inside HDU ${table.hduIndex}'s data`,
+          {
+            byteOffset: offset + read,
+            hduIndex: table.hduIndex,
+          },
+        );
+      }
+      span = target;
+    } else {
+      span = await readExactly(source, offset, end - start, table.hduIndex);
+    }
   }
   return async (column, descriptor) => {
     const size = descriptor.length * elementSize(column);
@@ -186,15 +244,15 @@ function tileNull(context: TileContext, local: number): number | undefined {
 function unquantizeTile(
   context: TileContext,
   integers: Int32Array,
-  out: Float64Array,
+  out: Float32Array | Float64Array,
   local: number,
   tableRow: number,
   nullValue: number | undefined,
-): void {
+): number {
   const { table, columns, rows, params } = context;
   const scale = (columns.scale ? cellNumber(table, columns.scale, rows, local) : undefined) ?? params.scale ?? 1;
   const zero = (columns.zero ? cellNumber(table, columns.zero, rows, local) : undefined) ?? params.zero ?? 0;
-  unquantize(integers, out, scale, zero, params.quantize, tableRow + 1, params.ditherSeed, nullValue);
+  return unquantize(integers, out, scale, zero, params.quantize, tableRow + 1, params.ditherSeed, nullValue);
 }
 
 /** A tile stored without the image's algorithm: GZIP_COMPRESSED_DATA or UNCOMPRESSED_DATA. */

@@ -5,15 +5,16 @@ import {
   allocatePixels,
   type ImageHdu,
   type ImagePixels,
+  type ImageRegion,
   imageRegion,
   pixelsResult,
   type ReadImageOptions,
 } from '../image-region.js';
 import { webInflate } from '../inflate.js';
-import { pixelTransform } from '../pixel-transform.js';
+import { type PixelSink, pixelTransform } from '../pixel-transform.js';
 import type { ByteSource } from '../types.js';
 import { decodeTile, findColumns, heapReader, type Scratch, type TileContext } from './tile-decode.js';
-import { placeTile, tilesFor } from './tile-grid.js';
+import { placeTile, type TileRef, tilesFor } from './tile-grid.js';
 import { tileParameters } from './tile-parameters.js';
 
 /** Tiles decoded at the same time (asynchronous inflation overlaps; the rest is synchronous). */
@@ -51,14 +52,17 @@ export async function readCompressedImage(
     });
   }
   const transform = pixelTransform(params.bitpix, hdu.header);
-  const sink = allocatePixels(region, transform.float64, options);
+  const sink = allocatePixels(region, transform.float64, options, hdu.index);
   if (region.pixelCount === 0) return pixelsResult(image, region, sink);
 
   const tiles = tilesFor(params, region);
   const firstRow = tiles[0]!.row;
   const lastRow = tiles[tiles.length - 1]!.row;
   const rows = await readTableRows(source, table, firstRow, lastRow + 1);
-  const heap = await heapReader(source, table, columns, rows, firstRow, tiles);
+  const pool = options.pool;
+  const heap = await heapReader(source, table, columns, rows, firstRow, tiles, (n) =>
+    pool ? pool.bytes(n) : new Uint8Array(n),
+  );
   const inflate = options.inflate ?? webInflate;
   const quantized = params.bitpix < 0 && (columns.scale !== undefined || params.scale !== undefined);
 
@@ -73,8 +77,10 @@ export async function readCompressedImage(
       const scratch: Scratch = { integers: allocateScratch(tilePixels, hdu.index), floats: undefined };
       while (!failed && next < tiles.length) {
         const tile = tiles[next++]!;
-        const decoded = await decodeTile(context, tile, hdu.index, scratch);
-        placeTile(decoded.values, decoded.nullValue, tile, region, params, transform, sink);
+        const direct = directTarget(tile, region, sink);
+        const decoded = await decodeTile(context, tile, hdu.index, scratch, direct);
+        if (decoded.placed !== undefined) sink.blankCount += decoded.placed;
+        else placeTile(decoded.values, decoded.nullValue, tile, region, params, transform, sink);
       }
     } catch (error) {
       // The first failure is the answer; the other workers stop instead of decoding on.
@@ -84,6 +90,20 @@ export async function readCompressedImage(
   };
   await Promise.all(Array.from({ length: workers }, worker));
   return pixelsResult(image, region, sink);
+}
+
+/**
+ * The part of the output a tile fills, when the tile is one run of whole output rows (tiles as wide
+ * as the image, of a 2-D image or one plane, inside the requested rows) and no mask is asked for.
+ */
+function directTarget(tile: TileRef, region: ImageRegion, sink: PixelSink): Float32Array | Float64Array | undefined {
+  if (sink.mask || region.planes.length !== 1 || tile.extent[0] !== region.width) return;
+  for (let k = 2; k < tile.extent.length; k++) if (tile.extent[k] !== 1) return;
+  const top = tile.origin[1] ?? 0;
+  const height = tile.extent[1] ?? 1;
+  if (top < region.rowStart || top + height > region.rowEnd) return;
+  const start = (top - region.rowStart) * region.width;
+  return sink.data.subarray(start, start + height * region.width);
 }
 
 function allocateScratch(tilePixels: number, hduIndex: number): Int32Array {

@@ -1,10 +1,10 @@
 import { rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { hcompressDecode } from '../../src/compression/hcompress.js';
 import { plioDecode } from '../../src/compression/plio.js';
 import { riceDecode } from '../../src/compression/rice.js';
-import { FIXTURES_DIR, fixtureFiles } from '../support/fixtures.js';
+import { describeWithFixtures, FIXTURES_DIR, fixtureFiles } from '../support/fixtures.js';
 import {
   assemble,
   bigEndianWords,
@@ -68,7 +68,7 @@ const images = fixtureFiles()
   .map((path) => ({ name: relative(FIXTURES_DIR, path), path, image: eligible(path) }))
   .filter((f): f is { name: string; path: string; image: PlainImage } => f.image !== undefined);
 
-describe('tile decoders on every integer image fixture packed by fpack', () => {
+describeWithFixtures('tile decoders on every integer image fixture packed by fpack', () => {
   it('finds the fixtures', () => {
     expect(images.length).toBeGreaterThanOrEqual(20);
   });

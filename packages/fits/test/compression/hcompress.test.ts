@@ -5,7 +5,7 @@ import { inverseHTransform } from '../../src/compression/h-transform.js';
 import { fitsInt32, inverseHTransformInt32 } from '../../src/compression/h-transform-int32.js';
 import { hcompressDecode } from '../../src/compression/hcompress.js';
 import { FitsErrorCode, isFitsError } from '../../src/errors.js';
-import { fixture } from '../support/fixtures.js';
+import { fixture, itWithFixtures } from '../support/fixtures.js';
 import {
   assemble,
   BitWriter,
@@ -64,7 +64,7 @@ function packAndCompare(plainPath: string, original: PlainImage, args: string[],
 }
 
 describe('hcompressDecode against CFITSIO-written files', () => {
-  it('decodes nom-tam-fits m13_hcomp.fits (one 300 × 300 tile) to the pixels of m13.fits', () => {
+  itWithFixtures('decodes nom-tam-fits m13_hcomp.fits (one 300 × 300 tile) to the pixels of m13.fits', () => {
     const compressed = readCompressedImage(fixture('nom-tam-fits/m13_hcomp.fits'));
     const original = readPlainImage(fixture('nom-tam-fits/m13.fits'));
     expect(compressed.tiles.length).toBe(1);
@@ -85,7 +85,7 @@ describe('hcompressDecode against CFITSIO-written files', () => {
       ['-h', '-s', '0', '-t', '64,23'],
       ['-h', '-w', '-s', '4'],
     ]) {
-      it(`fpack ${args.join(' ')} of ${name}`, () => {
+      itWithFixtures(`fpack ${args.join(' ')} of ${name}`, () => {
         packAndCompare(
           fixture(name),
           readPlainImage(fixture(name)),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { plioDecode } from '../../src/compression/plio.js';
 import { FitsErrorCode, isFitsError } from '../../src/errors.js';
-import { fixture } from '../support/fixtures.js';
+import { fixture, itWithFixtures } from '../support/fixtures.js';
 import {
   assemble,
   bigEndianWords,
@@ -58,7 +58,7 @@ function maskImage(bitpix: 16 | 32, width: number, height: number, seed: number)
 }
 
 describe('plioDecode against CFITSIO-written files', () => {
-  it('decodes nom-tam-fits m13_plio.fits to the pixels of m13.fits', () => {
+  itWithFixtures('decodes nom-tam-fits m13_plio.fits to the pixels of m13.fits', () => {
     const compressed = readCompressedImage(fixture('nom-tam-fits/m13_plio.fits'));
     const original = readPlainImage(fixture('nom-tam-fits/m13.fits'));
     expect(compressed.tiles.length).toBe(300);
@@ -73,7 +73,7 @@ describe('plioDecode against CFITSIO-written files', () => {
     'esheldon-fitsio-cfitsio/iter_image.fit',
   ];
   for (const name of realFiles) {
-    it(`fpack -p -t 50,20 of ${name}`, () => {
+    itWithFixtures(`fpack -p -t 50,20 of ${name}`, () => {
       const packed = join(dir, `${name.replace(/\W/g, '_')}.fz`);
       fpack(['-p', '-t', '50,20'], fixture(name), packed);
       const original = readPlainImage(fixture(name));

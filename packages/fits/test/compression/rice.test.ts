@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { riceDecode } from '../../src/compression/rice.js';
 import { FitsErrorCode, isFitsError } from '../../src/errors.js';
-import { fixture } from '../support/fixtures.js';
+import { fixture, itWithFixtures } from '../support/fixtures.js';
 import {
   assemble,
   type CompressedImage,
@@ -39,7 +39,7 @@ function expectSamePixels(decoded: Int32Array, original: Int32Array): void {
 }
 
 describe('riceDecode against CFITSIO-written files', () => {
-  it('decodes nom-tam-fits m13_rice.fits to the pixels of m13.fits', () => {
+  itWithFixtures('decodes nom-tam-fits m13_rice.fits to the pixels of m13.fits', () => {
     const compressed = readCompressedImage(fixture('nom-tam-fits/m13_rice.fits'));
     const original = readPlainImage(fixture('nom-tam-fits/m13.fits'));
     expect(compressed.tiles.length).toBe(300);
@@ -55,7 +55,7 @@ describe('riceDecode against CFITSIO-written files', () => {
   ];
   for (const name of realFiles) {
     for (const tiling of [['-t', '64,16'], ['-w']]) {
-      it(`fpack -r ${tiling.join(' ')} of ${name}`, () => {
+      itWithFixtures(`fpack -r ${tiling.join(' ')} of ${name}`, () => {
         const packed = join(dir, `${name.replace(/\W/g, '_')}${tiling.join('')}.fz`);
         fpack(['-r', ...tiling], fixture(name), packed);
         const original = readPlainImage(fixture(name));

@@ -7,7 +7,7 @@ import { readImage } from '../../src/image.js';
 import { nodeInflate } from '../../src/node.js';
 import { bufferSource } from '../../src/source.js';
 import type { CardValue } from '../../src/types.js';
-import { fixture } from '../support/fixtures.js';
+import { describeWithFixtures, fixture } from '../support/fixtures.js';
 
 /**
  * Damaged tile-compressed files: flipped heap bytes, files cut short, descriptors and Z keywords
@@ -64,7 +64,7 @@ function withKeyword(hdu: Hdu, key: string, value: CardValue): Hdu {
 }
 
 // Generous: on a loaded 2-core machine 40 decodes of a few files can take tens of seconds.
-describe('damaged tile-compressed data gives FitsError codes', { timeout: 180_000 }, () => {
+describeWithFixtures('damaged tile-compressed data gives FitsError codes', { timeout: 180_000 }, () => {
   for (const name of FILES) {
     describe(name, () => {
       it('flipped heap bytes', async () => {

@@ -2,24 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { astropyTestDataDir } from './astropy-data.js';
-import { SYSTEM_PYTHON } from './fixtures.js';
+import { ASTROPY_FITS_DATA, HAVE_ASTROPY_DATA } from './astropy-data.js';
+import { HAVE_FIXTURES, SYSTEM_PYTHON } from './fixtures.js';
 
 /**
- * FITS files of astropy's test data, downloaded and unpacked once by the oracle helper (top level
- * only: `invalid/` holds deliberately broken files). Empty, with the reason printed, when it
- * cannot be had.
+ * FITS files of astropy's test data (top level only: `invalid/` holds deliberately broken files);
+ * empty when it is missing (the run has said so once).
  */
 export function astropyDataFiles(): string[] {
-  let dir: string;
-  try {
-    dir = astropyTestDataDir().dir;
-  } catch (error) {
-    console.log(`astropy's test data is not available: ${(error as Error).message}`);
-    return [];
-  }
-  return readdirSync(dir)
-    .map((name) => join(dir, name))
+  if (!HAVE_ASTROPY_DATA) return [];
+  return readdirSync(ASTROPY_FITS_DATA)
+    .map((name) => join(ASTROPY_FITS_DATA, name))
     .filter((path) => statSync(path).isFile() && /\.(fits|fit|fz|gz)$/i.test(path));
 }
 
@@ -41,7 +34,10 @@ export interface Reference {
   dispose(): void;
 }
 
-/** Runs astropy-pixels.py once over all `files` (one Python start-up, not one per file). */
+/**
+ * Runs astropy-pixels.py once over all `files` (one Python start-up, not one per file). Skips without
+ * the shared fixtures or astropy's data: the files compared would be only part of the corpus.
+ */
 export function astropyReference(files: string[]): Reference {
   const dir = mkdtempSync(join(tmpdir(), 'aims-astropy-pixels-'));
   const script = new URL('./astropy-pixels.py', import.meta.url).pathname;
@@ -50,6 +46,8 @@ export function astropyReference(files: string[]): Reference {
     // Copied: a Buffer may sit at an offset that is not a multiple of 8 inside a shared pool.
     return new Float64Array(new Uint8Array(readFileSync(hdu.path!)).buffer);
   };
+  if (!HAVE_FIXTURES || !HAVE_ASTROPY_DATA)
+    return { skipReason: 'no shared fixtures or astropy data', files: {}, pixels, dispose };
   if (!existsSync(SYSTEM_PYTHON)) return { skipReason: `${SYSTEM_PYTHON} is missing`, files: {}, pixels, dispose };
   const run = spawnSync(SYSTEM_PYTHON, [script, dir, ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (run.status === 3 || run.status === null) {

@@ -1,36 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { BLOCK_SIZE, CARD_LENGTH } from '../../src/constants.js';
 import { readStructure } from '../../src/hdu.js';
 import { type Header, parseHeader } from '../../src/header.js';
 import { bufferSource } from '../../src/source.js';
-
-/** Where Debian's python3-astropy is unpacked when it is not installed (shared with other tests). */
-export const ASTROPY_DEB_DIR = '/tmp/aims-astropy-deb';
-/** The installed package ships its test data; CI installs python3-astropy. */
-const INSTALLED_ASTROPY = '/usr/lib/python3/dist-packages/astropy';
-const UNPACKED_ASTROPY = join(ASTROPY_DEB_DIR, 'x/usr/lib/python3/dist-packages/astropy');
-export const ASTROPY_PACKAGE_DIR = existsSync(join(INSTALLED_ASTROPY, 'wcs/tests/data'))
-  ? INSTALLED_ASTROPY
-  : UNPACKED_ASTROPY;
-
-/**
- * Makes astropy's test data available: the installed package's, else python3-astropy unpacked
- * with `apt-get download` + `dpkg -x`. Returns why it is not available, or undefined when it is.
- */
-export function ensureAstropyPackage(): string | undefined {
-  if (existsSync(join(ASTROPY_PACKAGE_DIR, 'wcs/tests/data'))) return undefined;
-  mkdirSync(ASTROPY_DEB_DIR, { recursive: true });
-  const run = spawnSync('sh', ['-c', 'apt-get download python3-astropy && dpkg -x python3-astropy_*.deb x'], {
-    cwd: ASTROPY_DEB_DIR,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (existsSync(join(ASTROPY_PACKAGE_DIR, 'wcs/tests/data'))) return undefined;
-  return `python3-astropy could not be unpacked into ${ASTROPY_DEB_DIR}: ${run.stderr || run.error}`.slice(0, 300);
-}
+import { ASTROPY_PACKAGE_DIR, HAVE_ASTROPY_DATA } from './astropy-data.js';
 
 /** FITS files and bare headers (.hdr) in astropy's io.fits and wcs test data. */
 export function astropyWcsTestFiles(): string[] {
@@ -45,6 +20,7 @@ export function astropyWcsTestFiles(): string[] {
       } else if (/\.(fits|fit|fz|hdr)(\.gz)?$/i.test(name)) out.push(path);
     }
   };
+  if (!HAVE_ASTROPY_DATA) return out;
   walk(join(ASTROPY_PACKAGE_DIR, 'io/fits/tests/data'));
   walk(join(ASTROPY_PACKAGE_DIR, 'wcs/tests/data'));
   return out;

@@ -5,7 +5,7 @@
  * tile-compressed and extension HDUs: the FITS core's `readImage` hands over physical values.
  * Cubes are measured on their first plane.
  */
-import { type ByteSource, type ImageHdu, type Inflate, readImage } from '@aims/fits';
+import { type ByteSource, createPixelPool, type ImageHdu, type Inflate, type PixelPool, readImage } from '@aims/fits';
 import type { QualityMetrics } from '../domain/image.js';
 import { measureFrameByRows } from './frame-bands.js';
 import { analyzeFrame, DEFAULT_MAX_PIXELS, emptyMetrics, type MeasureOptions } from './frame-metrics.js';
@@ -27,7 +27,30 @@ export interface HduAnalysis {
 /** Pixels per read when a large frame is streamed for its previews: 64–128 MB of values. */
 const PREVIEW_PIXELS_PER_READ = 16_000_000;
 
+/**
+ * Pixel arrays reused from frame to frame (a fresh 64 MB array per frame costs page faults that
+ * took longer than reading the pixels; docs/performance.md). Each analysis takes a pool of its own
+ * and gives it back, so analyses that overlap (jobs run on the calling thread) never share one;
+ * every read's pixels are consumed (measured, or added to the previews) before the next read.
+ */
+const idlePools: PixelPool[] = [];
+const MAX_IDLE_POOLS = 2;
+
 export async function analyzeHdu(source: ByteSource, hdu: ImageHdu, options: AnalyzeHduOptions): Promise<HduAnalysis> {
+  const pool = idlePools.pop() ?? createPixelPool();
+  try {
+    return await analyzeWith(pool, source, hdu, options);
+  } finally {
+    if (idlePools.length < MAX_IDLE_POOLS) idlePools.push(pool);
+  }
+}
+
+async function analyzeWith(
+  pool: PixelPool,
+  source: ByteSource,
+  hdu: ImageHdu,
+  options: AnalyzeHduOptions,
+): Promise<HduAnalysis> {
   const [width = 0, height = 0] = hdu.axes;
   if (hdu.axes.length < 2 || width < 8 || height < 8)
     return {
@@ -39,7 +62,7 @@ export async function analyzeHdu(source: ByteSource, hdu: ImageHdu, options: Ana
   const previewOptions = options.previews ? { ...options.previews, bayerPattern: options.bayerPattern, times } : null;
   if (width * height <= maxPixels) {
     const reading = performance.now();
-    const image = await readImage(source, hdu, { plane: 0, inflate: options.inflate });
+    const image = await readImage(source, hdu, { plane: 0, inflate: options.inflate, pool });
     lap(times, 'read', reading);
     const metrics = analyzeFrame(image, options).metrics;
     const previews = previewOptions ? await renderPreviews(image, previewOptions) : [];
@@ -47,7 +70,8 @@ export async function analyzeHdu(source: ByteSource, hdu: ImageHdu, options: Ana
   }
   const read = async (start: number, end: number) => {
     const reading = performance.now();
-    const rows = (await readImage(source, hdu, { plane: 0, rows: { start, end }, inflate: options.inflate })).data;
+    const rows = (await readImage(source, hdu, { plane: 0, rows: { start, end }, inflate: options.inflate, pool }))
+      .data;
     lap(times, 'read', reading);
     return rows;
   };

@@ -21,6 +21,7 @@
  * a row-range reader (frame-bands.ts), never as a whole.
  */
 import type { ImageType, QualityMetrics } from '../domain/image.js';
+import { emptyRecord } from '../domain/image-fields.js';
 import { type Background, estimateBackground, interpolateRow } from './background.js';
 import { medianInPlace } from './order-statistics.js';
 import { scratchFloat32, scratchFloat64, scratchUint8 } from './scratch.js';
@@ -64,20 +65,7 @@ export interface FrameAnalysis {
 }
 
 export function emptyMetrics(note: string | null = null): QualityMetrics {
-  return {
-    background: null,
-    noise: null,
-    star_count: null,
-    fwhm_px: null,
-    fwhm_arcsec: null,
-    hfr_px: null,
-    eccentricity: null,
-    snr_weight: null,
-    saturated_fraction: null,
-    level: null,
-    uniformity: null,
-    analysis_note: note,
-  };
+  return { ...emptyRecord('quality'), analysis_note: note };
 }
 
 export function median(values: ArrayLike<number>): number | null {

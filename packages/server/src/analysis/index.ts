@@ -1,6 +1,8 @@
 /**
- * Pixel analysis (issue 4): what the ingest worker and the HTTP preview route use. Definitions of
- * every metric and of the score: docs/quality.md.
+ * Pixel analysis, the folder's public surface in one place (tests use it). Inside the server the
+ * ingest worker (`ingest/frame.job.ts`), previews on demand, the pipeline's scoring and
+ * `aims rescore` import the modules they need directly. Definitions of every metric and of the
+ * score: docs/quality.md.
  */
 export { type AnalyzeHduOptions, analyzeHdu, type HduAnalysis } from './analyze-hdu.js';
 export { type Background, estimateBackground } from './background.js';
@@ -25,7 +27,6 @@ export {
   renderPreviewsByRows,
 } from './preview.js';
 export {
-  comparableKey,
   DEFAULT_QUALITY_THRESHOLD,
   MIN_COMPARABLES,
   QUALITY_VERSION,
@@ -33,4 +34,4 @@ export {
   scoreFrame,
 } from './score.js';
 export { detectStars, type Star, type StarDetection } from './stars.js';
-export { type Stretch, zscale } from './zscale.js';
+export type { Stretch } from './stretch.js';

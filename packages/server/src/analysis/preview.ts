@@ -4,7 +4,7 @@
  *
  * The frame is block-averaged to about the medium size first (one pass, bounded memory; a frame can
  * be fed row band by row band), then each channel gets IRAF zscale limits and an asinh stretch
- * whose black point sits 2σ under the sky and whose softening puts the sky at 0.2 (zscale.ts). FITS stores the first row at the bottom, so rows are flipped for display (as DS9
+ * whose black point sits 2σ under the sky and whose softening puts the sky at 0.2 (stretch.ts). FITS stores the first row at the bottom, so rows are flipped for display (as DS9
  * shows them). With `northUp` and an orientation from the WCS (`orientationFromCd`), the image is
  * mirrored when the WCS has non-sky parity and rotated so that north is up (east then left).
  * Colour sensors: a Bayer mosaic is debayered by colour-aware block averaging (each output pixel
@@ -15,7 +15,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { lap, type StageTimes } from './stage-times.js';
-import { displayLimits, type Stretch, stretchToBytes } from './zscale.js';
+import { displayLimits, type Stretch, stretchToBytes } from './stretch.js';
 
 export interface PreviewOptions {
   /** Directory the files go to (created if needed), e.g. AIMS_DATA_DIR/previews/ab/cd. */

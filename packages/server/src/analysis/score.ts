@@ -2,8 +2,8 @@
  * The 0–100 quality score of a light frame, explainable and recomputable (`quality_version`).
  *
  * Relative mode (at least MIN_COMPARABLES comparable frames: same object, filter, exposure, binning
- * and camera — see `comparableKey`): for FWHM, eccentricity, star count and background, a robust
- * z-score z = (x − median) / (1.4826 · MAD) over the comparable frames, turned so that positive is
+ * and camera, as `comparableQuality` in db/image-quality.repository.ts defines them): for FWHM,
+ * eccentricity, star count and background, a robust z-score z = (x − median) / (1.4826 · MAD) over the comparable frames, turned so that positive is
  * worse (b = z for FWHM, eccentricity, background; b = −z for star count). The MAD is floored
  * (SCALE_FLOORS) so that a set of nearly identical frames does not turn a 1% difference into 5σ.
  * Each component scores 100 · clamp(1 − max(0, b − 0.5) / 4, 0, 1): within half a σ of the median
@@ -182,28 +182,4 @@ export function scoreFrame(frame: QualityMetrics, comparables: QualityMetrics[],
     },
     quality_version: QUALITY_VERSION,
   };
-}
-
-/**
- * Frames are comparable when they share object, filter, exposure, binning and camera. The key is
- * what a catalog query groups on; exposure is rounded to 0.1 s so that 59.999 and 60 match.
- */
-export function comparableKey(meta: {
-  object_name: string | null;
-  filter_name: string | null;
-  exptime: number | null;
-  xbinning: number | null;
-  ybinning: number | null;
-  camera: string | null;
-}): string {
-  const norm = (s: string | null) => (s ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
-  const exposure = meta.exptime === null ? '' : (Math.round(meta.exptime * 10) / 10).toString();
-  return [
-    norm(meta.object_name),
-    norm(meta.filter_name),
-    exposure,
-    meta.xbinning ?? 1,
-    meta.ybinning ?? 1,
-    norm(meta.camera),
-  ].join('|');
 }

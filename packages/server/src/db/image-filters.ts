@@ -21,6 +21,14 @@
  *   - ra/dec/radius in degrees, all three or none; radius in (0, 180].
  */
 import { IMAGE_TYPES, type ImageType } from '../domain/image.js';
+import {
+  MATCH_FILTERS,
+  type MatchFilterParam,
+  RANGE_FILTERS,
+  type RangeFilterParam,
+  SORT_FIELDS,
+  type SortColumn,
+} from '../domain/image-fields.js';
 
 export type HeaderOp = '=' | '>=' | '<=';
 
@@ -30,7 +38,8 @@ export interface HeaderFilter {
   value: string;
 }
 
-export interface ImageFilters {
+/** The filters with rules of their own; range and text filters come from the field table. */
+interface SpecialFilters {
   date?: string;
   /** Inclusive UTC day range (YYYY-MM-DD). */
   date_from?: string;
@@ -38,12 +47,7 @@ export interface ImageFilters {
   night?: string;
   start_time?: string;
   end_time?: string;
-  min_temp?: number;
-  max_temp?: number;
-  min_quality?: number;
   camera?: string;
-  telescope?: string;
-  filter_name?: string;
   object?: string;
   image_type?: ImageType;
   ra?: number;
@@ -54,25 +58,11 @@ export interface ImageFilters {
   missing?: boolean;
 }
 
-export const SORT_COLUMNS = [
-  'date_obs',
-  'night',
-  'exptime',
-  'object_name',
-  'filter_name',
-  'quality_score',
-  'fwhm_arcsec',
-  'fwhm_px',
-  'ccd_temp',
-  'airmass',
-  'star_count',
-  'ra_deg',
-  'dec_deg',
-  'ingested_at',
-  'file_path',
-  'id',
-] as const;
-export type SortColumn = (typeof SORT_COLUMNS)[number];
+export type ImageFilters = SpecialFilters & { [P in RangeFilterParam]?: number } & { [P in MatchFilterParam]?: string };
+
+/** Sort names allowed by `sort` (the field table's sortable fields). */
+export const SORT_COLUMNS = Object.keys(SORT_FIELDS) as SortColumn[];
+export type { SortColumn };
 
 export interface SortSpec {
   column: SortColumn;
@@ -127,9 +117,7 @@ export function validateImageFilters(f: ImageFilters): ImageFilters {
     const v = f[field];
     if (v !== undefined && minutesOfDay(v) === null) fail(field, `expected HH:MM (00:00–23:59), got '${v}'`);
   }
-  finite('min_temp', f.min_temp);
-  finite('max_temp', f.max_temp);
-  finite('min_quality', f.min_quality, 0, 100);
+  for (const rule of RANGE_FILTERS) finite(rule.param, f[rule.param], rule.minimum, rule.maximum);
   finite('ra', f.ra);
   finite('dec', f.dec, -90, 90);
   finite('radius', f.radius, 0, 180);
@@ -185,16 +173,15 @@ export function parseImageFilters(query: Query): ImageFilters {
     'start_time',
     'end_time',
     'camera',
-    'telescope',
-    'filter_name',
     'object',
+    ...MATCH_FILTERS,
   ] as const) {
     const v = single(query, field);
     if (v !== undefined) f[field] = v;
   }
   const type = single(query, 'image_type')?.toLowerCase();
   if (type !== undefined) f.image_type = type as ImageType;
-  for (const field of ['min_temp', 'max_temp', 'min_quality', 'ra', 'dec', 'radius'] as const) {
+  for (const field of [...RANGE_FILTERS.map((r) => r.param), 'ra', 'dec', 'radius'] as const) {
     const v = number(query, field);
     if (v !== undefined) f[field] = v;
   }

@@ -2,15 +2,16 @@
  * The metrics a quality score is computed from, for scoring at ingest and for `aims rescore`.
  *
  *   comparableQuality(db, frame, { excludeId?, limit? }): Promise<QualityMetrics[]>
- *       Metrics of frames comparable with `frame` (same object, filter, exposure to 0.05 s,
- *       binning and camera; NULL matches NULL), newest first, at most `limit` (default 500).
+ *       Metrics of the measured frames comparable with `frame` (see `comparable` below), newest
+ *       first, at most `limit` (default 500).
  *   listScoringInputs(db, { afterId?, limit? }): Promise<ScoringInput[]>
  *       Every measured image with what scoring needs, by id (keyset pages).
  */
-import type { ExpressionBuilder } from 'kysely';
+import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { QualityMetrics } from '../domain/image.js';
 import type { Db } from './connection.js';
-import { QUALITY_METRIC_COLUMNS } from './image.mapper.js';
+import { ciEquals } from './dialect.js';
+import { objectKey, QUALITY_METRIC_COLUMNS } from './image.mapper.js';
 import type { Schema } from './schema.js';
 
 export interface ComparableKey {
@@ -32,8 +33,30 @@ const METRIC_COLUMNS = QUALITY_METRIC_COLUMNS;
 
 type Eb = ExpressionBuilder<Schema, 'images'>;
 
-function sameOrBothNull(eb: Eb, column: 'object_name' | 'filter_name' | 'camera', value: string | null) {
-  return value === null ? eb(column, 'is', null) : eb(column, '=', value);
+/**
+ * The one definition of comparable frames, which the relative quality score compares a frame with
+ * (docs/quality.md): the same object as the `object` filter compares it (case and blanks ignored,
+ * "M 13" = "m13"), the same filter and camera case-insensitively, the same exposure rounded to
+ * 0.1 s (59.999 = 60), the same binning (absent = 1). An absent object, filter, camera or exposure
+ * matches only frames where it is absent too. Written as ranges and `lower(col)` so that the
+ * catalog's indexes serve it.
+ */
+function comparable(eb: Eb, frame: ComparableKey): Expression<SqlBool> {
+  const key = objectKey(frame.object_name);
+  const text = (column: 'filter_name' | 'camera', value: string | null) =>
+    value === null || value.trim() === '' ? eb(column, 'is', null) : ciEquals(eb.ref(column), value.trim());
+  // Math.round(x * 10) = k exactly when k − 0.5 ≤ 10x < k + 0.5.
+  const exposure = frame.exptime === null ? null : Math.round(frame.exptime * 10) / 10;
+  return eb.and([
+    key === null ? eb('object_key', 'is', null) : eb('object_key', '=', key),
+    text('filter_name', frame.filter_name),
+    text('camera', frame.camera),
+    exposure === null
+      ? eb('exptime', 'is', null)
+      : eb.and([eb('exptime', '>=', exposure - 0.05), eb('exptime', '<', exposure + 0.05)]),
+    eb(eb.fn.coalesce('xbinning', eb.val(1)), '=', frame.xbinning ?? 1),
+    eb(eb.fn.coalesce('ybinning', eb.val(1)), '=', frame.ybinning ?? 1),
+  ]);
 }
 
 export async function comparableQuality(
@@ -41,23 +64,10 @@ export async function comparableQuality(
   frame: ComparableKey,
   options: { excludeId?: number; limit?: number } = {},
 ): Promise<QualityMetrics[]> {
-  const exposure = frame.exptime;
   const rows = await db.db
     .selectFrom('images')
     .select(METRIC_COLUMNS)
-    .where((eb) =>
-      eb.and([
-        sameOrBothNull(eb, 'object_name', frame.object_name),
-        sameOrBothNull(eb, 'filter_name', frame.filter_name),
-        sameOrBothNull(eb, 'camera', frame.camera),
-        exposure === null
-          ? eb('exptime', 'is', null)
-          : eb.and([eb('exptime', '>=', exposure - 0.05), eb('exptime', '<=', exposure + 0.05)]),
-        eb(eb.fn.coalesce('xbinning', eb.val(1)), '=', frame.xbinning ?? 1),
-        eb(eb.fn.coalesce('ybinning', eb.val(1)), '=', frame.ybinning ?? 1),
-        eb('star_count', 'is not', null),
-      ]),
-    )
+    .where((eb) => eb.and([comparable(eb, frame), eb('star_count', 'is not', null)]))
     .$if(options.excludeId !== undefined, (qb) => qb.where('id', '!=', options.excludeId ?? 0))
     .orderBy('date_obs_ms', 'desc')
     .orderBy('id', 'desc')

@@ -12,6 +12,7 @@
  * Filters are validated here as well (ImageQueryError BAD_FILTER/BAD_SORT/BAD_CURSOR).
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
 import type { Db } from './connection.js';
 import { ciEquals } from './dialect.js';
 import { type CatalogImage, IMAGE_ITEM_COLUMNS, type ImageItemRow, mapImage, objectKey } from './image.mapper.js';
@@ -34,24 +35,7 @@ type ImagesEb = ExpressionBuilder<Schema, 'images'>;
 const DAY_MS = 86_400_000;
 
 /** Sort names of the API → indexed columns. */
-const SORT_REFS: Record<SortColumn, keyof ImageItemRow> = {
-  date_obs: 'date_obs_ms',
-  night: 'night',
-  exptime: 'exptime',
-  object_name: 'object_name',
-  filter_name: 'filter_name',
-  quality_score: 'quality_score',
-  fwhm_arcsec: 'fwhm_arcsec',
-  fwhm_px: 'fwhm_px',
-  ccd_temp: 'ccd_temp',
-  airmass: 'airmass',
-  star_count: 'star_count',
-  ra_deg: 'ra_deg',
-  dec_deg: 'dec_deg',
-  ingested_at: 'ingested_at',
-  file_path: 'rel_path',
-  id: 'id',
-};
+const SORT_REFS = SORT_FIELDS as Record<SortColumn, keyof ImageItemRow>;
 
 type KeywordsEb = ExpressionBuilder<Schema, 'image_keywords'>;
 
@@ -138,13 +122,16 @@ export function imageConditions(eb: ImagesEb, input: ImageFilters, headerShape?:
     );
   else if (start !== null) parts.push(eb('time_of_day_min', '>=', start));
   else if (end !== null) parts.push(eb('time_of_day_min', '<=', end));
-  if (f.min_temp !== undefined) parts.push(eb('ccd_temp', '>=', f.min_temp));
-  if (f.max_temp !== undefined) parts.push(eb('ccd_temp', '<=', f.max_temp));
-  if (f.min_quality !== undefined) parts.push(eb('quality_score', '>=', f.min_quality));
+  for (const rule of RANGE_FILTERS) {
+    const value = f[rule.param];
+    if (value !== undefined) parts.push(eb(rule.field, rule.op, value));
+  }
   if (f.camera !== undefined)
     parts.push(eb.or([ciEquals(eb.ref('camera'), f.camera), ciEquals(eb.ref('instrument'), f.camera)]));
-  if (f.telescope !== undefined) parts.push(ciEquals(eb.ref('telescope'), f.telescope));
-  if (f.filter_name !== undefined) parts.push(ciEquals(eb.ref('filter_name'), f.filter_name));
+  for (const field of MATCH_FILTERS) {
+    const value = f[field];
+    if (value !== undefined) parts.push(ciEquals(eb.ref(field), value));
+  }
   if (f.object !== undefined) parts.push(objectCondition(eb, f.object));
   if (f.image_type !== undefined) parts.push(eb('image_type', '=', f.image_type));
   if (f.ra !== undefined && f.dec !== undefined && f.radius !== undefined)

@@ -11,16 +11,20 @@
  *   objectKey(name)               the normalized object name the `object` filter compares with
  *   unitVector(raDeg, decDeg)     [x, y, z] stored for cone searches
  */
-import type {
-  ImageMetadata,
-  ImageType,
-  NormalizedMetadata,
-  PositionSource,
-  QualityMetrics,
-  QualityScore,
-  StoredHdu,
-} from '../domain/image.js';
-import type { DialectInfo } from './dialect.js';
+import type { ImageMetadata, NormalizedMetadata, QualityMetrics, QualityScore, StoredHdu } from '../domain/image.js';
+import {
+  API_FIELDS,
+  type ApiFieldName,
+  COLUMN_FIELDS,
+  type ColumnFieldName,
+  emptyValue,
+  type FieldGroup,
+  type FieldType,
+  fieldSpec,
+  fieldsOfGroup,
+  type ImageItemRecord,
+} from '../domain/image-fields.js';
+import type { DbBool, DialectInfo } from './dialect.js';
 import type { ImageHeadersRow, ImagePathKind, ImagePathRow, ImageRow, NewImageRow } from './schema.js';
 
 export interface NewImage {
@@ -46,25 +50,8 @@ export interface PreviousVersion {
   replaced_at: string;
 }
 
-export type CatalogImage = {
-  id: number;
-  /** root + '/' + rel_path. */
-  file_path: string;
-  root: string;
-  rel_path: string;
-  file_name: string;
-  size_bytes: number;
-  mtime_ms: number;
-  sha256: string;
-  hdu_index: number;
-  ingested_at: string;
-  updated_at: string;
-  missing_since: string | null;
-} & Omit<ImageMetadata, 'image_type' | 'position_source'> & {
-    image_type: ImageType | null;
-    position_source: PositionSource | null;
-  } & QualityMetrics &
-  QualityScore;
+/** One item of GET /api/images: every API field of the field table. */
+export type CatalogImage = ImageItemRecord;
 
 export interface CatalogImagePath {
   root: string;
@@ -99,12 +86,34 @@ export function unitVector(raDeg: number, decDeg: number): [number, number, numb
   return [Math.cos(dec) * Math.cos(ra), Math.cos(dec) * Math.sin(ra), Math.sin(dec)];
 }
 
+type ColumnSpec = readonly [name: ColumnFieldName, type: FieldType];
+const columnsOf = (group: FieldGroup): ColumnSpec[] =>
+  COLUMN_FIELDS.filter((name) => fieldSpec(name).group === group).map((name) => [name, fieldSpec(name).type]);
+const METADATA_COLUMNS = columnsOf('metadata');
+const QUALITY_COLUMNS = columnsOf('quality');
+const SCORE_COLUMNS = columnsOf('score');
+
+function toDbValue(type: FieldType, value: unknown, d: DialectInfo): unknown {
+  if (type === 'boolean') return d.toDbBool(value === true);
+  if (type === 'json') return d.toDbJson(value);
+  return value;
+}
+
+/** Values of one record (metadata, quality, score) as columns; a missing record is all empty. */
+function recordColumns(
+  out: Record<string, unknown>,
+  columns: ColumnSpec[],
+  record: object | null | undefined,
+  d: DialectInfo,
+): void {
+  const values = record as Record<string, unknown> | null | undefined;
+  for (const [name, type] of columns) out[name] = toDbValue(type, values?.[name] ?? emptyValue(name), d);
+}
+
 export function toImageRow(image: NewImage, d: DialectInfo, nowMs: number): Omit<NewImageRow, 'ingested_at'> {
   const { metadata: m } = image;
-  const q = image.quality;
-  const s = image.score;
   const position = m.ra_deg !== null && m.dec_deg !== null ? unitVector(m.ra_deg, m.dec_deg) : null;
-  return {
+  const row: Record<string, unknown> = {
     root: image.root,
     rel_path: image.rel_path,
     size_bytes: image.size_bytes,
@@ -114,30 +123,15 @@ export function toImageRow(image: NewImage, d: DialectInfo, nowMs: number): Omit
     hdu_index: image.hdu_index,
     updated_at: nowMs,
     missing_since: null,
-    ...m,
     object_key: objectKey(m.object_name),
     pos_x: position?.[0] ?? null,
     pos_y: position?.[1] ?? null,
     pos_z: position?.[2] ?? null,
-    airmass_computed: d.toDbBool(m.airmass_computed),
-    footprint: d.toDbJson(m.footprint),
-    background: q?.background ?? null,
-    noise: q?.noise ?? null,
-    star_count: q?.star_count ?? null,
-    fwhm_px: q?.fwhm_px ?? null,
-    fwhm_arcsec: q?.fwhm_arcsec ?? null,
-    hfr_px: q?.hfr_px ?? null,
-    eccentricity: q?.eccentricity ?? null,
-    snr_weight: q?.snr_weight ?? null,
-    saturated_fraction: q?.saturated_fraction ?? null,
-    level: q?.level ?? null,
-    uniformity: q?.uniformity ?? null,
-    analysis_note: q?.analysis_note ?? null,
-    quality_score: s?.quality_score ?? null,
-    quality_flag: d.toDbBool(s?.quality_flag ?? false),
-    quality_components: d.toDbJson(s?.quality_components ?? null),
-    quality_version: s?.quality_version ?? null,
   };
+  recordColumns(row, METADATA_COLUMNS, m, d);
+  recordColumns(row, QUALITY_COLUMNS, image.quality, d);
+  recordColumns(row, SCORE_COLUMNS, image.score, d);
+  return row as Omit<NewImageRow, 'ingested_at'>;
 }
 
 export function toImageHeadersRow(imageId: number, image: NewImage, d: DialectInfo): ImageHeadersRow {
@@ -148,133 +142,47 @@ export function toImageHeadersRow(imageId: number, image: NewImage, d: DialectIn
   };
 }
 
-/** The columns of a list item: everything but the bulky JSON that only the detail shows. */
 /** The pixel-measured columns (QualityMetrics), in one place for every query that reads them. */
-export const QUALITY_METRIC_COLUMNS = [
-  'background',
-  'noise',
-  'star_count',
-  'fwhm_px',
-  'fwhm_arcsec',
-  'hfr_px',
-  'eccentricity',
-  'snr_weight',
-  'saturated_fraction',
-  'level',
-  'uniformity',
-  'analysis_note',
-] as const satisfies ReadonlyArray<keyof ImageRow & keyof QualityMetrics>;
+export const QUALITY_METRIC_COLUMNS = fieldsOfGroup('quality');
 
-export const IMAGE_ITEM_COLUMNS = [
-  'id',
-  'root',
-  'rel_path',
-  'size_bytes',
-  'mtime_ms',
-  'inode',
-  'sha256',
-  'hdu_index',
-  'ingested_at',
-  'updated_at',
-  'missing_since',
-  'date_obs',
-  'date_obs_ms',
-  'mjd_obs',
-  'jd_obs',
-  'night',
-  'time_of_day_min',
-  'exptime',
-  'object_name',
-  'object_key',
-  'image_type',
-  'image_type_raw',
-  'ra_deg',
-  'dec_deg',
-  'pos_x',
-  'pos_y',
-  'pos_z',
-  'position_source',
-  'filter_name',
-  'ccd_temp',
-  'set_temp',
-  'gain',
-  'offset',
-  'xbinning',
-  'ybinning',
-  'telescope',
-  'observatory',
-  'site_lat_deg',
-  'site_lon_deg',
-  'site_elev_m',
-  'instrument',
-  'camera',
-  'focal_length_mm',
-  'aperture_mm',
-  'pixel_size_um',
-  'focuser_position',
-  'focuser_temp',
-  'airmass',
-  'airmass_computed',
-  'altitude_deg',
-  'azimuth_deg',
-  'observer',
-  'program',
-  'software',
-  'bayer_pattern',
-  'naxis',
-  'naxis1',
-  'naxis2',
-  'naxis3',
-  'bitpix',
-  'pixel_scale_arcsec',
-  'fov_width_deg',
-  'fov_height_deg',
-  'footprint',
-  'sun_alt_deg',
-  'moon_illumination',
-  'moon_separation_deg',
-  'moon_alt_deg',
-  ...QUALITY_METRIC_COLUMNS,
-  'quality_score',
-  'quality_flag',
-  'quality_components',
-  'quality_version',
-] as const satisfies ReadonlyArray<keyof ImageRow>;
+/** The columns an API item is made from (file_path and file_name come from root and rel_path). */
+export const IMAGE_ITEM_COLUMNS = COLUMN_FIELDS.filter((name) => fieldSpec(name).api !== false) as ItemColumn[];
 
-export type ImageItemRow = Pick<ImageRow, (typeof IMAGE_ITEM_COLUMNS)[number]>;
+type ItemColumn = ColumnFieldName & ApiFieldName;
+export type ImageItemRow = Pick<ImageRow, ItemColumn>;
+
+type ItemReader = (row: Record<string, unknown>, d: DialectInfo) => unknown;
+
+function itemReader(name: ApiFieldName): ItemReader {
+  const spec = fieldSpec(name);
+  if (name === 'file_path') return (row) => joinPath(row.root as string, row.rel_path as string);
+  if (name === 'file_name') {
+    return (row) => {
+      const rel = row.rel_path as string;
+      return rel.slice(rel.lastIndexOf('/') + 1);
+    };
+  }
+  if (spec.column === false) throw new Error(`no rule computes the API field ${name}`);
+  switch (spec.type) {
+    case 'instant':
+      return (row) => (row[name] === null ? null : iso(Number(row[name])));
+    case 'boolean':
+      return (row, d) => d.fromDbBool(row[name] as DbBool | null);
+    case 'json':
+      return (row, d) => d.fromDbJson(row[name]);
+    default:
+      return (row) => row[name];
+  }
+}
+
+/** How each item field is read from a row, in the order of the item schema. */
+const ITEM_READERS = API_FIELDS.map((name) => [name, itemReader(name)] as const);
 
 export function mapImage(row: ImageItemRow, d: DialectInfo): CatalogImage {
-  const {
-    object_key: _objectKey,
-    pos_x: _x,
-    pos_y: _y,
-    pos_z: _z,
-    inode: _inode,
-    airmass_computed,
-    footprint,
-    quality_flag,
-    quality_components,
-    ingested_at,
-    updated_at,
-    missing_since,
-    image_type,
-    position_source,
-    ...rest
-  } = row;
-  return {
-    ...rest,
-    file_path: joinPath(row.root, row.rel_path),
-    file_name: row.rel_path.slice(row.rel_path.lastIndexOf('/') + 1),
-    ingested_at: iso(ingested_at),
-    updated_at: iso(updated_at),
-    missing_since: missing_since === null ? null : iso(missing_since),
-    image_type: image_type as ImageType | null,
-    position_source: position_source as PositionSource | null,
-    airmass_computed: d.fromDbBool(airmass_computed),
-    footprint: d.fromDbJson<Array<[number, number]>>(footprint),
-    quality_flag: d.fromDbBool(quality_flag),
-    quality_components: d.fromDbJson<Record<string, unknown>>(quality_components),
-  };
+  const item: Record<string, unknown> = {};
+  const values = row as unknown as Record<string, unknown>;
+  for (const [name, read] of ITEM_READERS) item[name] = read(values, d);
+  return item as CatalogImage;
 }
 
 export function mapImagePath(row: ImagePathRow): CatalogImagePath {

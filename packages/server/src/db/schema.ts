@@ -7,110 +7,31 @@
  * in migrations/).
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnFieldName, DefaultedFieldName, IMAGE_FIELDS } from '../domain/image-fields.js';
 import type { AccountsSchema } from './accounts.schema.js';
 import type { DbBool } from './dialect.js';
 
 /** JSON as stored: a string on SQLite, a parsed value on PostgreSQL; use dialect.fromDbJson. */
 export type DbJson = unknown;
 
-export interface ImagesTable {
-  id: Generated<number>;
-  // File facts. `rel_path` is relative to `root` (one of the image folders), with `/` separators.
-  root: string;
-  rel_path: string;
-  size_bytes: number;
-  mtime_ms: number;
-  inode: number | null;
-  sha256: string;
-  /** The HDU the metadata and pixels were taken from. */
-  hdu_index: Generated<number>;
-  ingested_at: number;
-  updated_at: number;
-  missing_since: number | null;
-  /** [{sha256, size_bytes, mtime_ms, replaced_at}] of earlier contents of this path. */
-  previous_versions: DbJson;
+type ColumnBase<K extends ColumnFieldName> = (typeof IMAGE_FIELDS)[K]['type'] extends 'boolean'
+  ? DbBool
+  : (typeof IMAGE_FIELDS)[K]['type'] extends 'json'
+    ? DbJson
+    : (typeof IMAGE_FIELDS)[K]['type'] extends 'text' | 'enum'
+      ? string
+      : number;
+type ColumnValue<K extends ColumnFieldName> = (typeof IMAGE_FIELDS)[K] extends { nullable: false }
+  ? ColumnBase<K>
+  : ColumnBase<K> | null;
 
-  // ImageMetadata
-  date_obs: string | null;
-  date_obs_ms: number | null;
-  mjd_obs: number | null;
-  jd_obs: number | null;
-  night: string | null;
-  time_of_day_min: number | null;
-  exptime: number | null;
-  object_name: string | null;
-  /** object_name lower-cased without blanks ("M 13" → "m13"), for the `object` filter. */
-  object_key: string | null;
-  image_type: string | null;
-  image_type_raw: string | null;
-  ra_deg: number | null;
-  dec_deg: number | null;
-  /** Unit vector of (ra_deg, dec_deg), for the exact great-circle test of cone searches. */
-  pos_x: number | null;
-  pos_y: number | null;
-  pos_z: number | null;
-  position_source: string | null;
-  filter_name: string | null;
-  ccd_temp: number | null;
-  set_temp: number | null;
-  gain: number | null;
-  offset: number | null;
-  xbinning: number | null;
-  ybinning: number | null;
-  telescope: string | null;
-  observatory: string | null;
-  site_lat_deg: number | null;
-  site_lon_deg: number | null;
-  site_elev_m: number | null;
-  instrument: string | null;
-  camera: string | null;
-  focal_length_mm: number | null;
-  aperture_mm: number | null;
-  pixel_size_um: number | null;
-  focuser_position: number | null;
-  focuser_temp: number | null;
-  airmass: number | null;
-  airmass_computed: Generated<DbBool>;
-  altitude_deg: number | null;
-  azimuth_deg: number | null;
-  observer: string | null;
-  program: string | null;
-  software: string | null;
-  bayer_pattern: string | null;
-  naxis: number | null;
-  naxis1: number | null;
-  naxis2: number | null;
-  naxis3: number | null;
-  bitpix: number | null;
-  pixel_scale_arcsec: number | null;
-  fov_width_deg: number | null;
-  fov_height_deg: number | null;
-  footprint: DbJson;
-  sun_alt_deg: number | null;
-  moon_illumination: number | null;
-  moon_separation_deg: number | null;
-  moon_alt_deg: number | null;
-
-  // QualityMetrics
-  background: number | null;
-  noise: number | null;
-  star_count: number | null;
-  fwhm_px: number | null;
-  fwhm_arcsec: number | null;
-  hfr_px: number | null;
-  eccentricity: number | null;
-  snr_weight: number | null;
-  saturated_fraction: number | null;
-  level: number | null;
-  uniformity: number | null;
-  analysis_note: string | null;
-
-  // QualityScore
-  quality_score: number | null;
-  quality_flag: Generated<DbBool>;
-  quality_components: DbJson;
-  quality_version: number | null;
-}
+/**
+ * One column per stored field of the field table (domain/image-fields.ts); instants are epoch
+ * milliseconds, enums text. A migration adds each new column: see migrations/.
+ */
+export type ImagesTable = {
+  [K in ColumnFieldName]: K extends DefaultedFieldName ? Generated<ColumnValue<K>> : ColumnValue<K>;
+};
 
 /** The bulky JSON of an image, read only by the detail view (kept out of `images` for scan speed). */
 export interface ImageHeadersTable {

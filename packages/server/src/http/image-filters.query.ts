@@ -8,7 +8,7 @@ import {
 } from '../db/image-filters.js';
 import type { ImageType } from '../domain/image.js';
 import { badParameter } from './errors.js';
-import { IMAGE_ITEM_FIELDS } from './schemas/images.schemas.js';
+import { filterProperties, IMAGE_ITEM_FIELDS } from './schemas/images.schemas.js';
 
 /** ImageQueryError (a filter the schema let through but the catalog refuses) → 400 naming it. */
 export function queryHttpError(error: unknown): unknown {
@@ -16,26 +16,7 @@ export function queryHttpError(error: unknown): unknown {
   return badParameter(error.field, error.message.slice(error.field.length + 2));
 }
 
-const FILTER_KEYS = [
-  'date',
-  'date_from',
-  'date_to',
-  'night',
-  'start_time',
-  'end_time',
-  'min_temp',
-  'max_temp',
-  'min_quality',
-  'camera',
-  'telescope',
-  'filter_name',
-  'object',
-  'image_type',
-  'ra',
-  'dec',
-  'radius',
-  'missing',
-] as const;
+const FILTER_KEYS = Object.keys(filterProperties);
 
 /** The catalog filters of a validated query string or request body (header.* included). */
 export function filtersFrom(input: Record<string, unknown>): ImageFilters {

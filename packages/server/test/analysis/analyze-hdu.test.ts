@@ -5,7 +5,7 @@ import { openFits } from '@aims/fits/node';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeHdu } from '../../src/analysis/index.js';
-import { fixture } from '../support/fixtures.js';
+import { fixture, itWithFixtures } from '../support/fixtures.js';
 import { generateFrame } from '../support/synthetic-frames.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-analyze-hdu-'));
@@ -45,7 +45,7 @@ describe('analyzeHdu', () => {
     expect(existsSync(join(dir, 'streamed-medium.png'))).toBe(true);
   });
 
-  it('measures a tile-compressed extension and says why a 1-D HDU is not measured', async () => {
+  itWithFixtures('measures a tile-compressed extension and says why a 1-D HDU is not measured', async () => {
     const fits = await openFits(fixture('nom-tam-fits/m13_rice.fits'));
     const [primary, compressed] = fits.structure.hdus;
     const none = await analyzeHdu(fits.source, primary!, { imageType: 'light' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyMetrics, measureFrame } from '../../src/analysis/frame-metrics.js';
-import { comparableKey, GATE_CAP, QUALITY_VERSION, scoreFrame } from '../../src/analysis/score.js';
+import { GATE_CAP, QUALITY_VERSION, scoreFrame } from '../../src/analysis/score.js';
 import type { QualityMetrics } from '../../src/domain/image.js';
 import { generateFrame, type SyntheticOptions } from '../support/synthetic-frames.js';
 
@@ -76,12 +76,6 @@ describe('scoreFrame with hand-made metrics', () => {
       quality_flag: false,
     });
     expect(scoreFrame(metrics({}), set, { imageType: 'light' }).quality_score).toBeNull();
-  });
-
-  it('comparableKey groups by object, filter, exposure, binning, camera', () => {
-    const a = { object_name: 'M 13', filter_name: 'R', exptime: 60, xbinning: 1, ybinning: 1, camera: 'ASI294' };
-    expect(comparableKey(a)).toBe(comparableKey({ ...a, object_name: 'm  13', exptime: 59.999 }));
-    expect(comparableKey(a)).not.toBe(comparableKey({ ...a, filter_name: 'G' }));
   });
 });
 

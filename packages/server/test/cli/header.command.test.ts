@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { fixture } from '../support/fixtures.js';
+import { describeWithFixtures, fixture, HAVE_FIXTURES, itWithFixtures } from '../support/fixtures.js';
 
 interface JsonCard {
   key: string;
@@ -43,7 +43,7 @@ async function headerJson(...args: string[]): Promise<HeaderJson> {
   return JSON.parse(stdout) as HeaderJson;
 }
 
-describe('aims header --json', () => {
+describeWithFixtures('aims header --json', () => {
   it('gives key, value and comment of every card, HIERARCH without prefix and CONTINUE merged', async () => {
     const file = fixture('feder-observatory-stellarphot/cutout_for_fwhm_test.fits');
     const json = await headerJson(file);
@@ -125,7 +125,7 @@ describe('aims header --json', () => {
   });
 });
 
-describe('aims header (text)', () => {
+describeWithFixtures('aims header (text)', () => {
   it('prints like fitsheader: a title line per HDU, then 80-column cards', async () => {
     const file = fixture('nom-tam-fits/m13_rice.fits');
     expect(await main(['header', file])).toBe(0);
@@ -163,7 +163,7 @@ describe('aims header on bad input', () => {
     await bad(path, /empty/);
   });
 
-  it('exits 2 with one line for a file truncated in its first header, plain or gzip', async () => {
+  itWithFixtures('exits 2 with one line for a file truncated in its first header, plain or gzip', async () => {
     const head = readFileSync(fixture('nom-tam-fits/m13.fits')).subarray(0, 1000);
     const path = join(dir, 'cut.fits');
     writeFileSync(path, head);
@@ -174,7 +174,7 @@ describe('aims header on bad input', () => {
     await bad(gz, /FITS_TRUNCATED/);
   });
 
-  it('exits 2 for a missing file and for an HDU that does not exist', async () => {
+  itWithFixtures('exits 2 for a missing file and for an HDU that does not exist', async () => {
     await bad(join(dir, 'nope.fits'), /ENOENT/);
     stderr = '';
     expect(await main(['header', '--hdu', '9', fixture('nom-tam-fits/m13.fits')])).toBe(2);
@@ -186,20 +186,23 @@ const BIN = new URL('../../bin/aims.js', import.meta.url).pathname;
 const BUILT = existsSync(new URL('../../dist/cli/main.js', import.meta.url).pathname);
 
 // `npm test` builds first (`npm run build:lib`); a plain `npx vitest run` may not have a build.
-describe.skipIf(!BUILT)(`the aims binary${BUILT ? '' : ' (skipped: packages/server/dist not built)'}`, () => {
-  it('exits 2 with one stderr line for a file that is not FITS, 0 with JSON for a FITS file', () => {
-    const path = join(dir, 'readme.txt');
-    writeFileSync(path, 'plain text\n');
-    const bad = spawnSync(process.execPath, [BIN, 'header', path], { encoding: 'utf8' });
-    expect(bad.status).toBe(2);
-    expect(bad.stdout).toBe('');
-    expect(bad.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^aims header: .*not a FITS file/)]);
+describe.skipIf(!BUILT || !HAVE_FIXTURES)(
+  `the aims binary${BUILT ? '' : ' (skipped: packages/server/dist not built)'}`,
+  () => {
+    it('exits 2 with one stderr line for a file that is not FITS, 0 with JSON for a FITS file', () => {
+      const path = join(dir, 'readme.txt');
+      writeFileSync(path, 'plain text\n');
+      const bad = spawnSync(process.execPath, [BIN, 'header', path], { encoding: 'utf8' });
+      expect(bad.status).toBe(2);
+      expect(bad.stdout).toBe('');
+      expect(bad.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^aims header: .*not a FITS file/)]);
 
-    const good = spawnSync(process.execPath, [BIN, 'header', '--json', fixture('nom-tam-fits/m13_rice.fits')], {
-      encoding: 'utf8',
+      const good = spawnSync(process.execPath, [BIN, 'header', '--json', fixture('nom-tam-fits/m13_rice.fits')], {
+        encoding: 'utf8',
+      });
+      expect(good.status).toBe(0);
+      const json = JSON.parse(good.stdout) as HeaderJson;
+      expect(json.hdus.map((h) => h.type)).toEqual(['PRIMARY', 'COMPRESSED_IMAGE']);
     });
-    expect(good.status).toBe(0);
-    const json = JSON.parse(good.stdout) as HeaderJson;
-    expect(json.hdus.map((h) => h.type)).toEqual(['PRIMARY', 'COMPRESSED_IMAGE']);
-  });
-});
+  },
+);

@@ -1,11 +1,12 @@
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.js';
 import { unitVector } from '../../src/db/image.mapper.js';
 import type { ImageFilters } from '../../src/db/image-filters.js';
-import { imageConditions, queryImages } from '../../src/db/image-query.js';
+import { queryImages } from '../../src/db/image-query.js';
 import { coneBounds } from '../../src/db/sky-cone.js';
 import { DIALECTS, useSharedTestDatabase } from '../support/databases.js';
+import { explainQueriesOf } from '../support/explain.js';
 import { fakeSha256 } from '../support/images.js';
 
 const RAD = Math.PI / 180;
@@ -152,18 +153,13 @@ for (const dialect of DIALECTS) {
       await insertPositions(t.database, positions(20_000), 100_000);
       await sql`analyze images`.execute(t.database.db);
       const filters: ImageFilters = { ra: 150, dec: 20, radius: 0.5 };
-      const compiled = t.database.db
-        .selectFrom('images')
-        .select('id')
-        .where((eb) => imageConditions(eb, filters))
-        .compile();
-      const prefix = dialect === 'sqlite' ? 'explain query plan ' : 'explain ';
-      const plan = await t.database.db.executeQuery<Record<string, unknown>>(
-        CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]),
-      );
-      const text = plan.rows.map((r) => Object.values(r).join(' ')).join('\n');
-      expect(text).toMatch(/images_cone_idx/);
-      expect(text).not.toMatch(/^SCAN images$|Seq Scan on images/m);
+      // The queries the app sends for a cone search: the page and its total.
+      const queries = await explainQueriesOf(t.database, (db) => queryImages(db, filters, { limit: 50 }));
+      expect(queries).toHaveLength(2);
+      for (const { sql: text, plan } of queries) {
+        expect(plan, text).toMatch(/images_cone_idx/);
+        expect(plan, text).not.toMatch(/^SCAN images$|Seq Scan on images/m);
+      }
     });
   });
 }

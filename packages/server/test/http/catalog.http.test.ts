@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMissingPreview } from '../../src/ingest/preview-on-demand.js';
 import { DIALECTS } from '../support/databases.js';
+import { describeWithFixtures } from '../support/fixtures.js';
 import { type Catalog, LINKED_NAME, REAL_FILES, REAL_ROOT, seedCatalog } from './support/catalog.js';
 import { startTestApi, type TestApi } from './support/http-app.js';
 import { parseCsv, unzip } from './support/unzip.js';
@@ -11,7 +12,7 @@ import { parseCsv, unzip } from './support/unzip.js';
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 for (const dialect of DIALECTS)
-  describe(`catalog API (${dialect})`, () => {
+  describeWithFixtures(`catalog API (${dialect})`, () => {
     let t: TestApi;
     let c: Catalog;
     beforeAll(async () => {

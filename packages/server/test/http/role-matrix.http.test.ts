@@ -5,10 +5,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EventBus } from '../../src/util/events.js';
 import { previewPath } from '../../src/util/preview-paths.js';
 import { DIALECTS } from '../support/databases.js';
+import { describeWithFixtures } from '../support/fixtures.js';
 import { type Catalog, REAL_FILES, seedCatalog } from './support/catalog.js';
 import { PERSONAS, type Persona, startTestApi, type TestApi } from './support/http-app.js';
 
@@ -194,7 +195,7 @@ const BAD_INPUT: Array<[string, (c: Catalog) => InjectOptions, string]> = [
 
 for (const dialect of DIALECTS)
   for (const publicRead of [false, true])
-    describe(`role matrix (${dialect}${publicRead ? ', AIMS_PUBLIC_READ=true' : ''})`, () => {
+    describeWithFixtures(`role matrix (${dialect}${publicRead ? ', AIMS_PUBLIC_READ=true' : ''})`, () => {
       let t: TestApi;
       let c: Catalog;
       let rescans = 0;

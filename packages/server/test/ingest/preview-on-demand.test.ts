@@ -2,11 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { renderMissingPreview } from '../../src/ingest/preview-on-demand.js';
-import { fixture } from '../support/fixtures.js';
+import { describeWithFixtures, fixture } from '../support/fixtures.js';
 
-describe('previews rendered on demand', () => {
+describeWithFixtures('previews rendered on demand', () => {
   it('streams a real frame into thumbnail and medium previews under its content hash', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aims-previews-'));
     try {

@@ -6,6 +6,7 @@
 import { emptyMetrics } from '../../src/analysis/frame-metrics.js';
 import type { NewImage } from '../../src/db/image.mapper.js';
 import type { ImageMetadata, QualityMetrics, QualityScore, StoredHdu } from '../../src/domain/image.js';
+import { emptyRecord } from '../../src/domain/image-fields.js';
 import { emptyMetadata } from '../../src/ingest/normalize/metadata.js';
 
 // The same empty records the ingest code starts from.
@@ -60,13 +61,7 @@ export function makeImage(o: ImageOverrides = {}): NewImage {
     metadata: { ...emptyMetadata(), ...o.metadata },
     normalization: { reasons: {}, sources: {} },
     quality: { ...emptyQuality(), ...o.quality },
-    score: {
-      quality_score: null,
-      quality_flag: false,
-      quality_components: null,
-      quality_version: null,
-      ...o.score,
-    },
+    score: { ...emptyRecord('score'), ...o.score },
     headers: o.headers ?? [{ index: 0, type: 'IMAGE', cards: [{ key: 'SIMPLE', value: true, comment: '' }] }],
   };
 }

@@ -101,6 +101,7 @@ export function SeriesPlot({ title, unit, points, time = true, joined = true, re
           <polyline className="series-line" points={sorted.map((p) => `${sx(p.x)},${sy(p.y)}`).join(' ')} />
         )}
         {sorted.map((p, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: points have no identity of their own; the series is redrawn whole.
           <circle key={i} cx={sx(p.x)} cy={sy(p.y)} r={3} className={`dot ${p.tone ?? ''}`}>
             {p.label && <title>{p.label}</title>}
           </circle>

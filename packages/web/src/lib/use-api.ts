@@ -16,6 +16,7 @@ export function useApi<T>(load: (signal: AbortSignal) => Promise<T>, deps: Depen
   const loadRef = useRef(load);
   loadRef.current = load;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps decide when to load again, as with useEffect itself.
   useEffect(() => {
     const controller = new AbortController();
     setLoading(true);

@@ -17,6 +17,7 @@ function Facts({ image }: { image: ImageDetail }) {
     ['Object', image.object_name ?? DASH],
     ['Type', image.image_type_raw ? `${image.image_type} (${image.image_type_raw})` : (image.image_type ?? DASH)],
     ['Date (UTC)', utc(image.date_obs)],
+    // biome-ignore lint/correctness/useJsxKeyInIterable: a fixed table of facts rendered by position, not a list.
     ['Night', image.night ? <Link href={`/nights/${image.night}`}>{image.night}</Link> : DASH],
     ['Exposure', image.exptime === null || image.exptime === undefined ? DASH : `${num(image.exptime, 2)} s`],
     ['Filter', image.filter_name ?? DASH],

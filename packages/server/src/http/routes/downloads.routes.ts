@@ -8,6 +8,7 @@ import type { CatalogImage } from '../../db/image.mapper.js';
 import type { ImageFilters } from '../../db/image-filters.js';
 import { countImages, iterateImages } from '../../db/image-query.js';
 import { getImage, getImages } from '../../db/images.repository.js';
+import { MANIFEST_FIELDS } from '../../domain/image-fields.js';
 import type { AppContext } from '../app-context.js';
 import { audit } from '../audit.js';
 import { parseByteRange } from '../byte-range.js';
@@ -25,25 +26,6 @@ import { buildZip, type ZipMember, type ZipMissing } from '../zip-archive.js';
  * Content-Length) and the writer keeps one small record per entry for the central directory.
  */
 export const MAX_ZIP_FILES = 100_000;
-
-/** Catalog fields copied into manifest.csv next to each file's name and SHA-256. */
-export const MANIFEST_FIELDS = [
-  'id',
-  'file_path',
-  'date_obs',
-  'night',
-  'object_name',
-  'image_type',
-  'filter_name',
-  'exptime',
-  'ccd_temp',
-  'telescope',
-  'instrument',
-  'ra_deg',
-  'dec_deg',
-  'fwhm_arcsec',
-  'quality_score',
-] as const;
 
 const DownloadBody = Type.Object(
   {

@@ -9,6 +9,7 @@ import type { ImageFilters, SortSpec } from '../../db/image-filters.js';
 import { countImages, iterateImages, queryImages } from '../../db/image-query.js';
 import { imageFacets, nightsSummary } from '../../db/image-stats.js';
 import { getImage } from '../../db/images.repository.js';
+import { CSV_EXPORT_FIELDS } from '../../domain/image-fields.js';
 import type { AppContext } from '../app-context.js';
 import { attachment } from '../content-disposition.js';
 import { csvRow } from '../csv.js';
@@ -26,36 +27,6 @@ import {
 } from '../schemas/images.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 
-/** Fields of a CSV export when the caller does not choose: the contract's item fields. */
-export const DEFAULT_EXPORT_FIELDS = [
-  'id',
-  'file_path',
-  'date_obs',
-  'night',
-  'ra_deg',
-  'dec_deg',
-  'exptime',
-  'filter_name',
-  'object_name',
-  'ccd_temp',
-  'gain',
-  'airmass',
-  'telescope',
-  'observatory',
-  'instrument',
-  'image_type',
-  'naxis1',
-  'naxis2',
-  'fwhm_px',
-  'fwhm_arcsec',
-  'star_count',
-  'background',
-  'noise',
-  'quality_score',
-  'quality_flag',
-  'sha256',
-];
-
 function exportStream(
   db: Db,
   filters: ImageFilters,
@@ -65,7 +36,7 @@ function exportStream(
 ): Readable {
   async function* lines(): AsyncGenerator<string> {
     if (format === 'csv') {
-      const columns = fields ?? DEFAULT_EXPORT_FIELDS;
+      const columns = fields ?? CSV_EXPORT_FIELDS;
       yield csvRow(columns);
       for await (const image of iterateImages(db, filters, { sort }))
         yield csvRow(columns.map((c) => (image as unknown as Record<string, unknown>)[c]));

@@ -3,9 +3,18 @@
  * described here once and this one description validates the query, types the handler and
  * documents the OpenAPI page.
  */
-import { type TSchema, Type } from '@sinclair/typebox';
+import { type TNumber, type TOptional, type TSchema, type TString, Type } from '@sinclair/typebox';
 import { SORT_COLUMNS } from '../../db/image-filters.js';
 import { IMAGE_TYPES } from '../../domain/image.js';
+import {
+  API_FIELDS,
+  fieldSpec,
+  type ImageFieldName,
+  MATCH_FILTERS,
+  type MatchFilterParam,
+  RANGE_FILTERS,
+  type RangeFilterParam,
+} from '../../domain/image-fields.js';
 import { Nullable, StringEnum } from './common.schemas.js';
 
 const DAY = { pattern: '^\\d{4}-\\d{2}-\\d{2}$', 'x-expected': 'a date YYYY-MM-DD' };
@@ -22,12 +31,9 @@ export const filterProperties = {
     Type.String({ ...TIME, description: 'UTC time of day, inclusive; start > end crosses midnight (22:00–04:00)' }),
   ),
   end_time: Type.Optional(Type.String({ ...TIME, description: 'UTC time of day, inclusive' })),
-  min_temp: Type.Optional(Type.Number({ description: 'lowest CCD temperature (°C)' })),
-  max_temp: Type.Optional(Type.Number({ description: 'highest CCD temperature (°C)' })),
-  min_quality: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'lowest quality score (0–100)' })),
+  ...rangeFilterProperties(),
   camera: Type.Optional(Type.String({ ...TEXT, description: 'camera or instrument, case-insensitive' })),
-  telescope: Type.Optional(Type.String({ ...TEXT, description: 'case-insensitive' })),
-  filter_name: Type.Optional(Type.String({ ...TEXT, description: 'case-insensitive (lrg = LRG)' })),
+  ...matchFilterProperties(),
   object: Type.Optional(
     Type.String({ ...TEXT, description: 'case- and blank-insensitive ("M 13" = "m13"); * is a wildcard' }),
   ),
@@ -72,94 +78,67 @@ export const FilterQuery = Type.Object(filterProperties, {
 });
 
 const num = Nullable.number();
-const int = Nullable.integer();
 const str = Nullable.string();
-const json = Type.Unknown();
 
-/** Every field of an item, in the order of a CSV export. */
-export const IMAGE_ITEM_FIELDS: Record<string, TSchema> = {
-  id: Type.Integer(),
-  file_path: Type.String(),
-  file_name: Type.String(),
-  root: Type.String(),
-  rel_path: Type.String(),
-  date_obs: str,
-  night: str,
-  object_name: str,
-  image_type: str,
-  image_type_raw: str,
-  filter_name: str,
-  exptime: num,
-  ra_deg: num,
-  dec_deg: num,
-  position_source: str,
-  ccd_temp: num,
-  set_temp: num,
-  gain: num,
-  offset: num,
-  xbinning: int,
-  ybinning: int,
-  airmass: num,
-  airmass_computed: Type.Boolean(),
-  altitude_deg: num,
-  azimuth_deg: num,
-  telescope: str,
-  observatory: str,
-  instrument: str,
-  camera: str,
-  observer: str,
-  program: str,
-  software: str,
-  bayer_pattern: str,
-  naxis: int,
-  naxis1: int,
-  naxis2: int,
-  naxis3: int,
-  bitpix: int,
-  pixel_scale_arcsec: num,
-  fov_width_deg: num,
-  fov_height_deg: num,
-  focal_length_mm: num,
-  aperture_mm: num,
-  pixel_size_um: num,
-  focuser_position: num,
-  focuser_temp: num,
-  site_lat_deg: num,
-  site_lon_deg: num,
-  site_elev_m: num,
-  date_obs_ms: num,
-  mjd_obs: num,
-  jd_obs: num,
-  time_of_day_min: int,
-  sun_alt_deg: num,
-  moon_illumination: num,
-  moon_separation_deg: num,
-  moon_alt_deg: num,
-  footprint: json,
-  background: num,
-  noise: num,
-  star_count: int,
-  fwhm_px: num,
-  fwhm_arcsec: num,
-  hfr_px: num,
-  eccentricity: num,
-  snr_weight: num,
-  saturated_fraction: num,
-  level: num,
-  uniformity: num,
-  analysis_note: str,
-  quality_score: num,
-  quality_flag: Type.Boolean(),
-  quality_components: json,
-  quality_version: int,
-  size_bytes: Type.Number(),
-  mtime_ms: Type.Number(),
-  sha256: Type.String(),
-  hdu_index: Type.Integer(),
-  ingested_at: Type.String(),
-  updated_at: Type.String(),
-  missing_since: str,
-};
+/** What a field is, for its schema's description: "exposure time (s)". */
+function describe(name: ImageFieldName): string {
+  const spec = fieldSpec(name);
+  return spec.unit === undefined ? spec.description : `${spec.description} (${spec.unit})`;
+}
+
+/** The JSON Schema of a field in an API item, from the field table. */
+function fieldSchema(name: ImageFieldName): TSchema {
+  const spec = fieldSpec(name);
+  const options = { description: describe(name) };
+  const nullable = spec.nullable !== false;
+  switch (spec.type) {
+    case 'text':
+    case 'instant':
+      return nullable ? Nullable.string(options) : Type.String(options);
+    case 'enum':
+      return nullable
+        ? Type.Unsafe({ type: ['string', 'null'], enum: [...(spec.values ?? []), null], ...options })
+        : StringEnum(spec.values ?? [], options);
+    case 'real':
+    case 'bigint':
+      return nullable ? Nullable.number(options) : Type.Number(options);
+    case 'integer':
+      return nullable ? Nullable.integer(options) : Type.Integer(options);
+    case 'boolean':
+      return Type.Boolean(options);
+    case 'json':
+      return Type.Unknown(options);
+  }
+}
+
+/** `min_temp`, `max_temp`, …: the generic range filters of the field table. */
+function rangeFilterProperties() {
+  const properties: Record<string, TSchema> = {};
+  for (const rule of RANGE_FILTERS) {
+    const bounds = { minimum: rule.minimum, maximum: rule.maximum };
+    const side = rule.op === '>=' ? 'lowest' : 'highest';
+    properties[rule.param] = Type.Optional(
+      Type.Number({
+        ...Object.fromEntries(Object.entries(bounds).filter(([, v]) => v !== undefined)),
+        description: `${side} ${rule.field}: ${describe(rule.field)}`,
+      }),
+    );
+  }
+  return properties as { [P in RangeFilterParam]: TOptional<TNumber> };
+}
+
+/** `telescope`, `filter_name`, …: the generic text filters of the field table. */
+function matchFilterProperties() {
+  const properties: Record<string, TSchema> = {};
+  for (const field of MATCH_FILTERS)
+    properties[field] = Type.Optional(Type.String({ ...TEXT, description: `${describe(field)}, case-insensitive` }));
+  return properties as { [P in MatchFilterParam]: TOptional<TString> };
+}
+
+/** Every field of an item, in the order of the field table. */
+export const IMAGE_ITEM_FIELDS: Record<string, TSchema> = Object.fromEntries(
+  API_FIELDS.map((name) => [name, fieldSchema(name)]),
+);
 
 // Every property optional: `fields` may select any subset.
 export const ImageItem = Type.Object(

@@ -1,63 +1,10 @@
 import type { ImageMetadata, NormalizedMetadata } from '../../domain/image.js';
+import { emptyRecord } from '../../domain/image-fields.js';
 import type { Resolved } from './field-rule.js';
 
-/** Every field null: the starting point of a normalization. */
+/** Every field empty (null; false for airmass_computed): the starting point of a normalization. */
 export function emptyMetadata(): ImageMetadata {
-  return {
-    date_obs: null,
-    date_obs_ms: null,
-    mjd_obs: null,
-    jd_obs: null,
-    night: null,
-    time_of_day_min: null,
-    exptime: null,
-    object_name: null,
-    image_type: null,
-    image_type_raw: null,
-    ra_deg: null,
-    dec_deg: null,
-    position_source: null,
-    filter_name: null,
-    ccd_temp: null,
-    set_temp: null,
-    gain: null,
-    offset: null,
-    xbinning: null,
-    ybinning: null,
-    telescope: null,
-    observatory: null,
-    site_lat_deg: null,
-    site_lon_deg: null,
-    site_elev_m: null,
-    instrument: null,
-    camera: null,
-    focal_length_mm: null,
-    aperture_mm: null,
-    pixel_size_um: null,
-    focuser_position: null,
-    focuser_temp: null,
-    airmass: null,
-    airmass_computed: false,
-    altitude_deg: null,
-    azimuth_deg: null,
-    observer: null,
-    program: null,
-    software: null,
-    bayer_pattern: null,
-    naxis: null,
-    naxis1: null,
-    naxis2: null,
-    naxis3: null,
-    bitpix: null,
-    pixel_scale_arcsec: null,
-    fov_width_deg: null,
-    fov_height_deg: null,
-    footprint: null,
-    sun_alt_deg: null,
-    moon_illumination: null,
-    moon_separation_deg: null,
-    moon_alt_deg: null,
-  };
+  return emptyRecord('metadata');
 }
 
 type Field = keyof ImageMetadata;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageMetadata, NormalizedMetadata } from '../../../src/domain/image.js';
 import { normalizeHeaders } from '../../../src/ingest/normalize/index.js';
+import { describeWithFixtures, HAVE_FIXTURES } from '../../support/fixtures.js';
 import { astropyAvailable, astropyEphemeris, type OracleCase } from './astropy-oracle.js';
 import { fixtureHeaders } from './fixture-headers.js';
 
@@ -565,7 +566,7 @@ async function normalizedFixture(file: string): Promise<NormalizedMetadata> {
   return result;
 }
 
-describe('normalized metadata of the real fixtures', () => {
+describeWithFixtures('normalized metadata of the real fixtures', () => {
   it.each(EXPECTATIONS.map((e) => [e.file, e] as const))('%s', async (_file, expectation) => {
     const { values, sources, reasons } = await normalizedFixture(expectation.file);
     for (const [field, expected] of Object.entries(expectation.values)) {
@@ -787,7 +788,7 @@ const ASTROPY_WCS: Array<{
 const arcsecApart = (ra1: number, dec1: number, ra2: number, dec2: number) =>
   Math.hypot((((ra1 - ra2 + 540) % 360) - 180) * Math.cos((dec2 * Math.PI) / 180), dec1 - dec2) * 3600;
 
-describe('WCS position, scale, field and footprint of the fixtures against astropy', () => {
+describeWithFixtures('WCS position, scale, field and footprint of the fixtures against astropy', () => {
   it.each(ASTROPY_WCS.map((e) => [e.file, e] as const))('%s', async (_file, ref) => {
     const { values: v, sources } = await normalizedFixture(ref.file);
     expect(v.position_source).toBe('wcs');
@@ -811,7 +812,7 @@ describe('WCS position, scale, field and footprint of the fixtures against astro
   });
 });
 
-const skip = astropyAvailable();
+const skip = HAVE_FIXTURES ? astropyAvailable() : 'no shared fixtures';
 
 describe.skipIf(skip !== null)(
   `fixtures' sun, moon and airmass against astropy${skip ? ` (skipped: ${skip})` : ''}`,

@@ -26,6 +26,7 @@ export function LivePanel({ onFrame }: { onFrame?: () => void }) {
           <li className="muted">Waiting for new frames… Copy FITS files into a watched folder to see them arrive.</li>
         )}
         {lines.map((l, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: events carry no id and two can share a timestamp.
           <li key={`${l.at}-${i}`} className={l.event.type === 'ingest.failed' ? 'event-failed' : ''}>
             <span className="muted num">{l.at}</span>{' '}
             {l.event.type === 'image.ingested' ? (

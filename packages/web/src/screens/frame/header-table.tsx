@@ -58,7 +58,7 @@ export function HeaderTable({ hdus, initial }: { hdus: HeaderHdu[]; initial: num
           </thead>
           <tbody>
             {shown.map((c, i) => (
-              // Keys repeat (COMMENT, HISTORY): the position is the identity.
+              // biome-ignore lint/suspicious/noArrayIndexKey: keys repeat (COMMENT, HISTORY): the position is the identity.
               <tr key={i}>
                 <td className="card-key">{c.key}</td>
                 <td className="card-value">{cardValue(c.value)}</td>

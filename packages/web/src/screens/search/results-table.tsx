@@ -63,6 +63,7 @@ export function ResultsTable({ results, columnKeys, sort, onSort, selected, onTo
   );
 
   const { rowAt, ensure } = results;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: results.version makes rows re-render when pages arrive.
   const renderRow = useCallback(
     (index: number, style: React.CSSProperties) => {
       const row = rowAt(index);
@@ -124,7 +125,6 @@ export function ResultsTable({ results, columnKeys, sort, onSort, selected, onTo
         </div>
       );
     },
-    // results.version makes rows re-render when pages arrive.
     [rowAt, columns, template, width, selected, onToggle, selectable, results.version],
   );
 

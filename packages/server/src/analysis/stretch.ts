@@ -1,93 +1,9 @@
 /**
- * Display limits and stretches for previews.
- *
- * zscale is IRAF's `zscale` (display/zscale): sample about 1000 pixels on a regular grid, sort
- * them, fit a straight line to value versus rank with iterative 2.5σ rejection (rejected points
- * grown by 1% of the sample; at most 5 iterations; at least half the points kept) — the same
- * sampling and constants as astropy's ZScaleInterval, which the tests compare against, divide the slope
- * by the contrast (0.25) and centre the range on the median:
- *   z1 = max(min, median − (n/2)·slope/contrast),  z2 = min(max, median + (n/2)·slope/contrast).
- * When too many points are rejected the limits are the sample's minimum and maximum.
+ * Display limits and stretches for previews: IRAF zscale limits (`zscale` of @aims/fits, the
+ * definition the browser's pixel viewer uses too), the sky-anchored limits of the asinh and log
+ * stretches, and the mapping of values to bytes.
  */
-
-export interface ZscaleOptions {
-  samples?: number;
-  contrast?: number;
-}
-
-const KREJ = 2.5;
-const MAX_ITERATIONS = 5;
-const MAX_REJECT = 0.5;
-const MIN_NPIXELS = 5;
-
-export function zscale(data: ArrayLike<number>, count = data.length, options: ZscaleOptions = {}): [number, number] {
-  const wanted = options.samples ?? 1000;
-  const contrast = options.contrast ?? 0.25;
-  const stride = Math.max(1, Math.floor(count / wanted));
-  const values: number[] = [];
-  for (let i = 0; i < count && values.length < wanted; i += stride) {
-    const v = data[i]!;
-    if (Number.isFinite(v)) values.push(v);
-  }
-  const n = values.length;
-  if (n === 0) return [0, 1];
-  values.sort((a, b) => a - b);
-  const zmin = values[0]!;
-  const zmax = values[n - 1]!;
-  const center = Math.floor((n - 1) / 2);
-  const med = n % 2 ? values[center]! : 0.5 * (values[center]! + values[center + 1]!);
-  const minpix = Math.max(MIN_NPIXELS, Math.floor(n * MAX_REJECT));
-  if (n < minpix) return [zmin, zmax];
-  const grow = Math.floor(Math.max(1, Math.floor(n * 0.01)) / 2);
-  // x normalized to [-1, 1] over the ranks, as IRAF does, for a well-conditioned fit.
-  const xscale = 2 / Math.max(1, n - 1);
-  const good = new Uint8Array(n).fill(1);
-  let slope = 0;
-  let intercept = med;
-  let ngood = n;
-  for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
-    let sx = 0;
-    let sy = 0;
-    let sxx = 0;
-    let sxy = 0;
-    let m = 0;
-    for (let i = 0; i < n; i++)
-      if (good[i]) {
-        const x = i * xscale - 1;
-        const y = values[i]!;
-        sx += x;
-        sy += y;
-        sxx += x * x;
-        sxy += x * y;
-        m++;
-      }
-    const det = m * sxx - sx * sx;
-    if (m < 2 || det === 0) break;
-    slope = (m * sxy - sx * sy) / det;
-    intercept = (sy - slope * sx) / m;
-    let ss = 0;
-    for (let i = 0; i < n; i++)
-      if (good[i]) {
-        const r = values[i]! - (intercept + slope * (i * xscale - 1));
-        ss += r * r;
-      }
-    const sigma = Math.sqrt(ss / m);
-    const rejected: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const r = values[i]! - (intercept + slope * (i * xscale - 1));
-      if (good[i] && Math.abs(r) > KREJ * sigma) rejected.push(i);
-    }
-    if (rejected.length === 0) break;
-    for (const i of rejected) for (let j = Math.max(0, i - grow); j <= Math.min(n - 1, i + grow); j++) good[j] = 0;
-    ngood = good.reduce((a, b) => a + b, 0);
-    if (ngood < minpix) break;
-  }
-  if (ngood < minpix) return [zmin, zmax];
-  const perRank = (slope * xscale) / (contrast > 0 ? contrast : 1);
-  const z1 = Math.max(zmin, med - (center - 1) * perRank);
-  const z2 = Math.min(zmax, med + (n - center) * perRank);
-  return z2 > z1 ? [z1, z2] : [zmin, zmax > zmin ? zmax : zmin + 1];
-}
+import { zscale } from '@aims/fits';
 
 export type Stretch = 'linear' | 'log' | 'asinh';
 
@@ -107,7 +23,7 @@ export interface DisplayLimits {
 }
 
 export function displayLimits(data: ArrayLike<number>, count: number, stretch: Stretch): DisplayLimits {
-  const [z1, z2] = zscale(data, count);
+  const [z1, z2] = zscale(data, { count });
   const fallback = { limits: [z1, z2] as [number, number], softening: 10 };
   if (stretch === 'linear') return fallback;
   const stride = Math.max(1, Math.floor(count / 10000));

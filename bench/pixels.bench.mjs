@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+// Pixel reads of @aims/fits against astropy (CFITSIO) in the same run: for each frame size
+// (1024², 4096², 6248×4176), 16-bit and float (-32), plain and tile-compressed by fpack (RICE_1,
+// GZIP_1, GZIP_2; floats quantized with -q 4), the time to open the file and read all its pixels.
+//
+// AIMS: openFits + readImage with a PixelPool and nodeInflate (what the ingest worker does), as
+// physical values (float32). astropy: fits.open(memmap=False) and `.data`, timed inside Python.
+// Both: best of several rounds (AIMS_BENCH_ROUNDS for the largest frames, default 3; more for
+// smaller ones, so each case reads ~50 Mpx), wall clock and CPU time (user + system) of the
+// process, so that a run on a busy machine still gives a fair ratio in CPU terms.
+// speed ratio = astropy time / AIMS time: above 1 AIMS is faster.
+//
+// Build first (`npm run build:lib`). Needs fpack and /usr/bin/python3 with astropy.
+// Environment: AIMS_BENCH_ROUNDS, AIMS_BENCH_SIZES (e.g. "1024,4096").
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPixelPool, readImage, writeFits } from '../packages/fits/dist/index.js';
+import { nodeInflate, openFits } from '../packages/fits/dist/node.js';
+
+const rounds = Number(process.env.AIMS_BENCH_ROUNDS ?? 3);
+const python = '/usr/bin/python3';
+const SIZES = [
+  [1024, 1024],
+  [4096, 4096],
+  [6248, 4176],
+].filter(([w]) => !process.env.AIMS_BENCH_SIZES || process.env.AIMS_BENCH_SIZES.split(',').includes(String(w)));
+
+const ALGORITHMS = [
+  { name: 'plain', args: null },
+  { name: 'RICE_1', args: ['-r'] },
+  { name: 'GZIP_1', args: ['-g1'] },
+  { name: 'GZIP_2', args: ['-g2'] },
+];
+
+/** A sky: background 1000, Gaussian noise σ = 12, one star per 5000 pixels (PSF σ 1.8 px). Seeded. */
+function syntheticSky(width, height, integer) {
+  let state = 0x2545f491;
+  const random = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const data = new Float64Array(width * height);
+  for (let i = 0; i < data.length; i++) {
+    data[i] = 1000 + 12 * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  }
+  for (let s = 0; s < data.length / 5000; s++) {
+    const cx = random() * width;
+    const cy = random() * height;
+    const peak = 200 + 20000 * random() ** 3;
+    for (let y = Math.max(0, Math.floor(cy - 8)); y < Math.min(height, cy + 8); y++) {
+      for (let x = Math.max(0, Math.floor(cx - 8)); x < Math.min(width, cx + 8); x++) {
+        data[y * width + x] += peak * Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * 1.8 ** 2));
+      }
+    }
+  }
+  if (integer) for (let i = 0; i < data.length; i++) data[i] = Math.min(32767, Math.round(data[i]));
+  return data;
+}
+
+function prepare(dir) {
+  const cases = [];
+  for (const [width, height] of SIZES) {
+    for (const bitpix of [16, -32]) {
+      const original = join(dir, `sky${width}x${height}.${bitpix === 16 ? 'i16' : 'f32'}.fits`);
+      const data = syntheticSky(width, height, bitpix === 16);
+      writeFileSync(original, writeFits([{ cards: [], bitpix, axes: [width, height], data }]));
+      for (const algorithm of ALGORITHMS) {
+        let path = original;
+        if (algorithm.args) {
+          path = `${original}.${algorithm.name}.fz`;
+          const args = [...algorithm.args, ...(bitpix < 0 ? ['-q', '4'] : []), '-O', path, original];
+          const run = spawnSync('fpack', args, { encoding: 'utf8' });
+          if (run.status !== 0) throw new Error(`fpack ${args.join(' ')}: ${run.stderr || run.error}`);
+        }
+        cases.push({ width, height, bitpix, algorithm: algorithm.name, path, bytes: statSync(path).size });
+      }
+    }
+  }
+  return cases;
+}
+
+/** Best wall and CPU seconds of opening and reading the file, and a checksum of every 97th pixel. */
+/** Rounds for a frame: at least `rounds`, more for small frames, whose single reads are short. */
+const roundsFor = (c) => Math.max(rounds, Math.min(20, Math.ceil(50e6 / (c.width * c.height))));
+
+async function aims(path, pool, count) {
+  let wall = Number.POSITIVE_INFINITY;
+  let cpu = Number.POSITIVE_INFINITY;
+  let checksum = 0;
+  // One read before timing: the JIT compiles the decoders, as it has in a worker that has run a while.
+  for (let round = -1; round < count; round++) {
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    const fits = await openFits(path);
+    const hdu = fits.structure.hdus.find((h) => h.type === 'COMPRESSED_IMAGE') ?? fits.structure.hdus[0];
+    const pixels = await readImage(fits.source, hdu, { inflate: nodeInflate, pool });
+    await fits.close();
+    const used = process.cpuUsage(cpuStart);
+    if (round >= 0) {
+      wall = Math.min(wall, (performance.now() - start) / 1000);
+      cpu = Math.min(cpu, (used.user + used.system) / 1e6);
+    }
+    checksum = 0;
+    for (let i = 0; i < pixels.data.length; i += 97) checksum += pixels.data[i];
+  }
+  return { wall, cpu, checksum };
+}
+
+/** astropy's best wall and CPU seconds per file, one Python process for all files. */
+function astropy(cases) {
+  const script = `
+import sys, time, json
+try:
+    from astropy.io import fits
+    import numpy as np
+except ImportError as e:
+    print(json.dumps({"reason": str(e)})); sys.exit(0)
+out = {}
+for path, rounds in zip(sys.argv[1::2], sys.argv[2::2]):
+    rounds = int(rounds)
+    wall = cpu = float("inf")
+    for r in range(rounds + 1):
+        t = time.perf_counter(); c = time.process_time()
+        with fits.open(path, memmap=False) as h:
+            d = next(x.data for x in h if x.data is not None); float(d[d.shape[0] // 2, 0])
+        if r > 0:
+            wall = min(wall, time.perf_counter() - t); cpu = min(cpu, time.process_time() - c)
+    checksum = float(np.asarray(d, dtype=np.float64).ravel()[::97].sum())
+    out[path] = {"wall": wall, "cpu": cpu, "checksum": checksum}
+print(json.dumps({"results": out}))
+`;
+  const args = cases.flatMap((c) => [c.path, String(roundsFor(c))]);
+  const run = spawnSync(python, ['-c', script, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (run.error || run.status !== 0)
+    return { reason: run.error?.message ?? run.stderr.split('\n').slice(-3).join(' ') };
+  return JSON.parse(run.stdout);
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const started = performance.now();
+const dir = mkdtempSync(join(tmpdir(), 'aims-bench-pixels-'));
+try {
+  console.log(`load average at start: ${load()} (${cpus().length} CPUs)`);
+  const cases = prepare(dir);
+  const reference = astropy(cases);
+  if (reference.reason) console.log(`astropy not measured: ${reference.reason}`);
+  console.log(
+    `best of ${rounds} (large) to 20 (small) rounds; ms = wall / CPU; speed ratio = astropy time / AIMS time (> 1: AIMS faster)`,
+  );
+  console.log(
+    ['frame'.padEnd(10), 'type'.padEnd(4), 'algorithm'.padEnd(9), 'MB'.padStart(6), 'AIMS ms'.padStart(11)]
+      .concat(['astropy ms'.padStart(11), 'ratio wall'.padStart(10), 'ratio CPU'.padStart(9)])
+      .join('  '),
+  );
+  const pool = createPixelPool();
+  let mismatches = 0;
+  for (const c of cases) {
+    const ours = await aims(c.path, pool, roundsFor(c));
+    const theirs = reference.results?.[c.path];
+    const ms = (r) => `${(r.wall * 1000).toFixed(0)} / ${(r.cpu * 1000).toFixed(0)}`;
+    const ratio = (a, b) => (b === undefined ? '-' : `${(b / a).toFixed(2)}×`);
+    const same = theirs === undefined || Math.abs(ours.checksum - theirs.checksum) <= 1e-9 * Math.abs(theirs.checksum);
+    if (!same) mismatches++;
+    console.log(
+      [
+        `${c.width}×${c.height}`.padEnd(10),
+        (c.bitpix === 16 ? 'i16' : 'f32').padEnd(4),
+        c.algorithm.padEnd(9),
+        (c.bytes / 1e6).toFixed(1).padStart(6),
+        ms(ours).padStart(11),
+        (theirs ? ms(theirs) : '-').padStart(11),
+        ratio(ours.wall, theirs?.wall).padStart(10),
+        ratio(ours.cpu, theirs?.cpu).padStart(9),
+        same ? '' : `checksum differs: ${ours.checksum} vs ${theirs.checksum}`,
+      ].join('  '),
+    );
+  }
+  console.log(`load average at end: ${load()}; ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
+  if (mismatches) {
+    console.error(`${mismatches} case(s) read different pixels than astropy`);
+    process.exitCode = 1;
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

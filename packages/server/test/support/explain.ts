@@ -1,0 +1,51 @@
+/**
+ * The plan of a query exactly as the application builds it. `explainQueriesOf(database, run)` runs
+ * `run` against a view of the database that records every query Kysely executes, then returns each
+ * one's SQL with the engine's plan (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL). Index
+ * tests use it so that a change to the query builder cannot leave them checking a query the app no
+ * longer sends.
+ */
+import {
+  CompiledQuery,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
+import type { Database, Db } from '../../src/db/connection.js';
+
+class RecordQueries implements KyselyPlugin {
+  readonly nodes: RootOperationNode[] = [];
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    this.nodes.push(args.node);
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+export interface ExplainedQuery {
+  sql: string;
+  plan: string;
+}
+
+export async function explainQueriesOf(
+  database: Database,
+  run: (db: Db) => Promise<unknown>,
+): Promise<ExplainedQuery[]> {
+  const recorder = new RecordQueries();
+  await run({ ...database, db: database.db.withPlugin(recorder) });
+  const prefix = database.dialect.name === 'sqlite' ? 'explain query plan ' : 'explain ';
+  const out: ExplainedQuery[] = [];
+  for (const [i, node] of recorder.nodes.entries()) {
+    const compiled = database.db.getExecutor().compileQuery(node, { queryId: `explain-${i}` });
+    const result = await database.db.executeQuery<Record<string, unknown>>(
+      CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]),
+    );
+    out.push({ sql: compiled.sql, plan: result.rows.map((r) => Object.values(r).join(' ')).join('\n') });
+  }
+  return out;
+}

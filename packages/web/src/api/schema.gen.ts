@@ -1,0 +1,3223 @@
+/**
+ * Generated from the server's OpenAPI document by scripts/api-types.mjs (openapi-typescript).
+ * Do not edit: change the server's schemas and run `npm run api:types`; `npm run lint` fails while
+ * this file is stale.
+ */
+export interface paths {
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Database, ingest queue, watcher and version; 503 when the database is down */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            status: "ok" | "unavailable";
+                            version: string;
+                            uptime_seconds: number;
+                            database: {
+                                ok: boolean;
+                                dialect: string;
+                                latency_ms: number | null;
+                                error?: string;
+                            };
+                            queue: {
+                                pending: number;
+                                active: number;
+                            } | null;
+                            watcher: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            status: "ok" | "unavailable";
+                            version: string;
+                            uptime_seconds: number;
+                            database: {
+                                ok: boolean;
+                                dialect: string;
+                                latency_ms: number | null;
+                                error?: string;
+                            };
+                            queue: {
+                                pending: number;
+                                active: number;
+                            } | null;
+                            watcher: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How people can sign in here (for the sign-in page) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            signup: "open" | "approval" | "closed";
+                            password_min_length: number;
+                            google_client_id: string | null;
+                            oidc: boolean;
+                            public_read: boolean;
+                            /** @description no account exists yet: the next sign-up becomes admin */
+                            first_account: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with e-mail and password */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a JWT (HS256); send as "Authorization: Bearer …" */
+                            access_token: string;
+                            /** @enum {string} */
+                            token_type: "bearer";
+                            /** @description seconds */
+                            expires_in: number;
+                            /** User */
+                            user: {
+                                id: number;
+                                email: string;
+                                display_name: string | null;
+                                role: "admin" | "user";
+                                can_download: boolean;
+                                is_active: boolean;
+                                has_password: boolean;
+                                google_linked: boolean;
+                                oidc_linked: boolean;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                last_login_at: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an account (per AIMS_SIGNUP: open, approval or closed)
+         * @description open: the account is active at once (201 with a session). approval: it waits for an administrator (202). The first account ever created becomes an administrator.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        password: string;
+                        display_name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a JWT (HS256); send as "Authorization: Bearer …" */
+                            access_token: string;
+                            /** @enum {string} */
+                            token_type: "bearer";
+                            /** @description seconds */
+                            expires_in: number;
+                            /** User */
+                            user: {
+                                id: number;
+                                email: string;
+                                display_name: string | null;
+                                role: "admin" | "user";
+                                can_download: boolean;
+                                is_active: boolean;
+                                has_password: boolean;
+                                google_linked: boolean;
+                                oidc_linked: boolean;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                last_login_at: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "pending_approval";
+                            message: string;
+                            /** User */
+                            user: {
+                                id: number;
+                                email: string;
+                                display_name: string | null;
+                                role: "admin" | "user";
+                                can_download: boolean;
+                                is_active: boolean;
+                                has_password: boolean;
+                                google_linked: boolean;
+                                oidc_linked: boolean;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                last_login_at: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/google": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with a Google ID token (Google Identity Services) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the Google ID token (a JWT) */
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description a JWT (HS256); send as "Authorization: Bearer …" */
+                            access_token: string;
+                            /** @enum {string} */
+                            token_type: "bearer";
+                            /** @description seconds */
+                            expires_in: number;
+                            /** User */
+                            user: {
+                                id: number;
+                                email: string;
+                                display_name: string | null;
+                                role: "admin" | "user";
+                                can_download: boolean;
+                                is_active: boolean;
+                                has_password: boolean;
+                                google_linked: boolean;
+                                oidc_linked: boolean;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                last_login_at: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "pending_approval";
+                            message: string;
+                            /** User */
+                            user: {
+                                id: number;
+                                email: string;
+                                display_name: string | null;
+                                role: "admin" | "user";
+                                can_download: boolean;
+                                is_active: boolean;
+                                has_password: boolean;
+                                google_linked: boolean;
+                                oidc_linked: boolean;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                last_login_at: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out (drops the session cookie) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start OpenID Connect sign-in (redirects to the provider) */
+        get: {
+            parameters: {
+                query?: {
+                    return_to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the provider sends the browser back */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    state?: string;
+                    error?: string;
+                    error_description?: string;
+                    iss?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "pending_approval";
+                            message: string;
+                            /** User */
+                            user: {
+                                id: number;
+                                email: string;
+                                display_name: string | null;
+                                role: "admin" | "user";
+                                can_download: boolean;
+                                is_active: boolean;
+                                has_password: boolean;
+                                google_linked: boolean;
+                                oidc_linked: boolean;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                last_login_at: string | null;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/user/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in account */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            email: string;
+                            display_name: string | null;
+                            role: "admin" | "user";
+                            can_download: boolean;
+                            is_active: boolean;
+                            has_password: boolean;
+                            google_linked: boolean;
+                            oidc_linked: boolean;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            last_login_at: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/user/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My API tokens (never the secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                name: string;
+                                prefix: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                last_used_at: string | null;
+                                /** Format: date-time */
+                                expires_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an API token for scripts; the token is shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        expires_in_days?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            name: string;
+                            prefix: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            last_used_at: string | null;
+                            /** Format: date-time */
+                            expires_at: string | null;
+                            token: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/user/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of my API tokens */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every account */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                email: string;
+                                display_name: string | null;
+                                role: "admin" | "user";
+                                can_download: boolean;
+                                is_active: boolean;
+                                has_password: boolean;
+                                google_linked: boolean;
+                                oidc_linked: boolean;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                last_login_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change role, download right or activity of an account (audited; applies at once) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        role?: "admin" | "user";
+                        can_download?: boolean;
+                        is_active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            email: string;
+                            display_name: string | null;
+                            role: "admin" | "user";
+                            can_download: boolean;
+                            is_active: boolean;
+                            has_password: boolean;
+                            google_linked: boolean;
+                            oidc_linked: boolean;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            last_login_at: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    action?: string;
+                    actor_id?: number;
+                    /** @description next_before of the previous page */
+                    before?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                /** Format: date-time */
+                                at: string;
+                                actor_id: number | null;
+                                actor_email: string | null;
+                                action: string;
+                                target: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                } | null;
+                                ip: string | null;
+                            }[];
+                            next_before: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ingest ledger: every discovered file, its state and the reason */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "pending" | "ingested" | "duplicate" | "unchanged" | "rejected" | "failed";
+                    /** @description case-insensitive part of the path */
+                    path?: string;
+                    retryable?: boolean;
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            counts: {
+                                [key: string]: number;
+                            };
+                            items: {
+                                id: number;
+                                file_path: string;
+                                root: string;
+                                rel_path: string;
+                                size_bytes: number;
+                                mtime_ms: number;
+                                state: string;
+                                reason: string | null;
+                                retryable: boolean;
+                                attempts: number;
+                                image_id: number | null;
+                                /** Format: date-time */
+                                discovered_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                            /** @description the folders AIMS watches for new frames */
+                            image_dirs: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/ingest/requeue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put failed (or rejected) files back in the queue */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ids?: number[];
+                        states?: ("failed" | "rejected")[];
+                        retryable_only?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            requeued: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/rescan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rescan every image folder now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            started: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live ingest events (text/event-stream): image.ingested, ingest.failed, queue.depth, watcher.state */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description an event stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the catalog: filters, sort, pages (offset or keyset cursor), fields; CSV/JSON export
+         * @description Without `format`: one page, `{total, items, next_cursor}`. With `format=csv` or `format=json`: every match (sorted, `fields` honoured) as a downloadable file, streamed.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description UTC calendar day of DATE-OBS */
+                    date?: string;
+                    /** @description first UTC day (inclusive) */
+                    date_from?: string;
+                    /** @description last UTC day (inclusive) */
+                    date_to?: string;
+                    /** @description observing night (local date at its start) */
+                    night?: string;
+                    /** @description UTC time of day, inclusive; start > end crosses midnight (22:00–04:00) */
+                    start_time?: string;
+                    /** @description UTC time of day, inclusive */
+                    end_time?: string;
+                    /** @description lowest ccd_temp: sensor temperature (°C) */
+                    min_temp?: number;
+                    /** @description highest ccd_temp: sensor temperature (°C) */
+                    max_temp?: number;
+                    /** @description lowest quality_score: quality score, 0–100, against comparable frames */
+                    min_quality?: number;
+                    /** @description camera or instrument, case-insensitive */
+                    camera?: string;
+                    /** @description optical filter, case-insensitive */
+                    filter_name?: string;
+                    /** @description telescope, case-insensitive */
+                    telescope?: string;
+                    /** @description case- and blank-insensitive ("M 13" = "m13"); * is a wildcard */
+                    object?: string;
+                    image_type?: "light" | "dark" | "flat" | "bias" | "other";
+                    /** @description cone centre, degrees */
+                    ra?: number;
+                    /** @description cone centre, degrees */
+                    dec?: number;
+                    /** @description cone radius, degrees (with ra and dec) */
+                    radius?: number;
+                    /** @description true: only frames whose file is gone; false: only present */
+                    missing?: boolean;
+                    /** @description one of id, file_path, date_obs, night, object_name, filter_name, exptime, ra_deg, dec_deg, ccd_temp, airmass, star_count, fwhm_px, fwhm_arcsec, quality_score, ingested_at; "-col" or "col:desc" for descending (default -date_obs) */
+                    sort?: string;
+                    order?: "asc" | "desc";
+                    limit?: number;
+                    offset?: number;
+                    /** @description next_cursor of the previous page */
+                    cursor?: string;
+                    /** @description comma-separated item fields (id always) */
+                    fields?: string;
+                    /** @description export every match as a file instead of a page */
+                    format?: "json" | "csv";
+                    _?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: {
+                                /** @description catalog id */
+                                id?: number;
+                                /** @description root + "/" + rel_path */
+                                file_path?: string;
+                                /** @description last part of rel_path */
+                                file_name?: string;
+                                /** @description the image folder the file was found in */
+                                root?: string;
+                                /** @description path relative to root, "/"-separated */
+                                rel_path?: string;
+                                /** @description start of the exposure, ISO 8601 UTC with the header's precision */
+                                date_obs?: string | null;
+                                /** @description observing night: local date (YYYY-MM-DD) at the start of the night */
+                                night?: string | null;
+                                /** @description target name as the header writes it */
+                                object_name?: string | null;
+                                /**
+                                 * @description kind of frame
+                                 * @enum {string|null}
+                                 */
+                                image_type?: "light" | "dark" | "flat" | "bias" | "other" | null;
+                                /** @description the header's own words for the type, e.g. "Light Frame" */
+                                image_type_raw?: string | null;
+                                /** @description optical filter */
+                                filter_name?: string | null;
+                                /** @description exposure time (s) */
+                                exptime?: number | null;
+                                /** @description right ascension of the image centre (deg) */
+                                ra_deg?: number | null;
+                                /** @description declination of the image centre (deg) */
+                                dec_deg?: number | null;
+                                /**
+                                 * @description where ra_deg/dec_deg came from, best first: WCS, RA/DEC, OBJCTRA/OBJCTDEC, BLKRA/BLKDEC, TELRA/TELDEC
+                                 * @enum {string|null}
+                                 */
+                                position_source?: "wcs" | "ra_dec" | "objctra" | "blkra" | "telra" | null;
+                                /** @description sensor temperature (°C) */
+                                ccd_temp?: number | null;
+                                /** @description cooler set point (°C) */
+                                set_temp?: number | null;
+                                /** @description camera gain setting (CMOS) or e-/ADU (CCD drivers) */
+                                gain?: number | null;
+                                /** @description camera offset (black level) setting */
+                                offset?: number | null;
+                                /** @description horizontal binning (px) */
+                                xbinning?: number | null;
+                                /** @description vertical binning (px) */
+                                ybinning?: number | null;
+                                /** @description airmass of the target */
+                                airmass?: number | null;
+                                /** @description true when airmass was computed from site, time and position, not read from the header */
+                                airmass_computed?: boolean;
+                                /** @description altitude of the target (deg) */
+                                altitude_deg?: number | null;
+                                /** @description azimuth of the target (deg) */
+                                azimuth_deg?: number | null;
+                                /** @description telescope */
+                                telescope?: string | null;
+                                /** @description observatory or site name */
+                                observatory?: string | null;
+                                /** @description instrument */
+                                instrument?: string | null;
+                                /** @description camera model; often the same as instrument */
+                                camera?: string | null;
+                                /** @description observer */
+                                observer?: string | null;
+                                /** @description observing programme or proposal */
+                                program?: string | null;
+                                /** @description software that wrote the file */
+                                software?: string | null;
+                                /** @description colour-filter-array pattern, e.g. RGGB */
+                                bayer_pattern?: string | null;
+                                /** @description number of axes */
+                                naxis?: number | null;
+                                /** @description width (px) */
+                                naxis1?: number | null;
+                                /** @description height (px) */
+                                naxis2?: number | null;
+                                /** @description planes (colour or cube) */
+                                naxis3?: number | null;
+                                /** @description FITS BITPIX: bits per pixel, negative for floating point */
+                                bitpix?: number | null;
+                                /** @description pixel scale (arcsec/px) */
+                                pixel_scale_arcsec?: number | null;
+                                /** @description field of view, width (deg) */
+                                fov_width_deg?: number | null;
+                                /** @description field of view, height (deg) */
+                                fov_height_deg?: number | null;
+                                /** @description focal length (mm) */
+                                focal_length_mm?: number | null;
+                                /** @description aperture diameter (mm) */
+                                aperture_mm?: number | null;
+                                /** @description physical pixel size (µm) */
+                                pixel_size_um?: number | null;
+                                /** @description focuser position (steps) */
+                                focuser_position?: number | null;
+                                /** @description focuser temperature (°C) */
+                                focuser_temp?: number | null;
+                                /** @description site latitude (north positive) (deg) */
+                                site_lat_deg?: number | null;
+                                /** @description site longitude (east positive) (deg) */
+                                site_lon_deg?: number | null;
+                                /** @description site elevation (m) */
+                                site_elev_m?: number | null;
+                                /** @description date_obs as milliseconds since the Unix epoch (ms) */
+                                date_obs_ms?: number | null;
+                                /** @description modified Julian date of date_obs (d) */
+                                mjd_obs?: number | null;
+                                /** @description Julian date of date_obs (d) */
+                                jd_obs?: number | null;
+                                /** @description minutes after 00:00 UTC of date_obs (0–1439) (min) */
+                                time_of_day_min?: number | null;
+                                /** @description altitude of the Sun (deg) */
+                                sun_alt_deg?: number | null;
+                                /** @description illuminated fraction of the Moon (0–1) */
+                                moon_illumination?: number | null;
+                                /** @description angular distance from the Moon (deg) */
+                                moon_separation_deg?: number | null;
+                                /** @description altitude of the Moon (deg) */
+                                moon_alt_deg?: number | null;
+                                /** @description sky corners of the image, [[ra, dec] × 4], when a WCS or scale and rotation allow (deg) */
+                                footprint?: unknown;
+                                /** @description sky background level (ADU) */
+                                background?: number | null;
+                                /** @description background noise (RMS) (ADU) */
+                                noise?: number | null;
+                                /** @description stars detected */
+                                star_count?: number | null;
+                                /** @description median stellar FWHM (px) */
+                                fwhm_px?: number | null;
+                                /** @description median stellar FWHM (arcsec) */
+                                fwhm_arcsec?: number | null;
+                                /** @description median half-flux radius (px) */
+                                hfr_px?: number | null;
+                                /** @description median stellar eccentricity (0 round, 1 a line) */
+                                eccentricity?: number | null;
+                                /** @description signal-to-noise weight (higher is better) */
+                                snr_weight?: number | null;
+                                /** @description fraction of saturated pixels */
+                                saturated_fraction?: number | null;
+                                /** @description calibration frames: median level (ADU) */
+                                level?: number | null;
+                                /** @description flats: illumination uniformity (0–1) */
+                                uniformity?: number | null;
+                                /** @description why analysis was skipped or partial */
+                                analysis_note?: string | null;
+                                /** @description quality score, 0–100, against comparable frames */
+                                quality_score?: number | null;
+                                /** @description score at or above the configured threshold */
+                                quality_flag?: boolean;
+                                /** @description what the score is made of (z-scores, gates) */
+                                quality_components?: unknown;
+                                /** @description version of the scoring formula */
+                                quality_version?: number | null;
+                                /** @description file size (bytes) */
+                                size_bytes?: number;
+                                /** @description file modification time, since the Unix epoch (ms) */
+                                mtime_ms?: number;
+                                /** @description SHA-256 of the file's content (hex) */
+                                sha256?: string;
+                                /** @description the HDU the metadata and pixels were taken from */
+                                hdu_index?: number;
+                                /** @description when the frame entered the catalog */
+                                ingested_at?: string;
+                                /** @description last change of the catalog row */
+                                updated_at?: string;
+                                /** @description when the file was found gone (null: present) */
+                                missing_since?: string | null;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/facets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts per filter, object, telescope, camera, instrument, night and image type */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description UTC calendar day of DATE-OBS */
+                    date?: string;
+                    /** @description first UTC day (inclusive) */
+                    date_from?: string;
+                    /** @description last UTC day (inclusive) */
+                    date_to?: string;
+                    /** @description observing night (local date at its start) */
+                    night?: string;
+                    /** @description UTC time of day, inclusive; start > end crosses midnight (22:00–04:00) */
+                    start_time?: string;
+                    /** @description UTC time of day, inclusive */
+                    end_time?: string;
+                    /** @description lowest ccd_temp: sensor temperature (°C) */
+                    min_temp?: number;
+                    /** @description highest ccd_temp: sensor temperature (°C) */
+                    max_temp?: number;
+                    /** @description lowest quality_score: quality score, 0–100, against comparable frames */
+                    min_quality?: number;
+                    /** @description camera or instrument, case-insensitive */
+                    camera?: string;
+                    /** @description optical filter, case-insensitive */
+                    filter_name?: string;
+                    /** @description telescope, case-insensitive */
+                    telescope?: string;
+                    /** @description case- and blank-insensitive ("M 13" = "m13"); * is a wildcard */
+                    object?: string;
+                    image_type?: "light" | "dark" | "flat" | "bias" | "other";
+                    /** @description cone centre, degrees */
+                    ra?: number;
+                    /** @description cone centre, degrees */
+                    dec?: number;
+                    /** @description cone radius, degrees (with ra and dec) */
+                    radius?: number;
+                    /** @description true: only frames whose file is gone; false: only present */
+                    missing?: boolean;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            filter_name: {
+                                value: string;
+                                count: number;
+                            }[];
+                            object_name: {
+                                value: string;
+                                count: number;
+                            }[];
+                            telescope: {
+                                value: string;
+                                count: number;
+                            }[];
+                            camera: {
+                                value: string;
+                                count: number;
+                            }[];
+                            instrument: {
+                                value: string;
+                                count: number;
+                            }[];
+                            night: {
+                                value: string;
+                                count: number;
+                            }[];
+                            image_type: {
+                                value: string;
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One image: every field, all headers, quality components, other paths (copies, moves) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description catalog id */
+                            id?: number;
+                            /** @description root + "/" + rel_path */
+                            file_path?: string;
+                            /** @description last part of rel_path */
+                            file_name?: string;
+                            /** @description the image folder the file was found in */
+                            root?: string;
+                            /** @description path relative to root, "/"-separated */
+                            rel_path?: string;
+                            /** @description start of the exposure, ISO 8601 UTC with the header's precision */
+                            date_obs?: string | null;
+                            /** @description observing night: local date (YYYY-MM-DD) at the start of the night */
+                            night?: string | null;
+                            /** @description target name as the header writes it */
+                            object_name?: string | null;
+                            /**
+                             * @description kind of frame
+                             * @enum {string|null}
+                             */
+                            image_type?: "light" | "dark" | "flat" | "bias" | "other" | null;
+                            /** @description the header's own words for the type, e.g. "Light Frame" */
+                            image_type_raw?: string | null;
+                            /** @description optical filter */
+                            filter_name?: string | null;
+                            /** @description exposure time (s) */
+                            exptime?: number | null;
+                            /** @description right ascension of the image centre (deg) */
+                            ra_deg?: number | null;
+                            /** @description declination of the image centre (deg) */
+                            dec_deg?: number | null;
+                            /**
+                             * @description where ra_deg/dec_deg came from, best first: WCS, RA/DEC, OBJCTRA/OBJCTDEC, BLKRA/BLKDEC, TELRA/TELDEC
+                             * @enum {string|null}
+                             */
+                            position_source?: "wcs" | "ra_dec" | "objctra" | "blkra" | "telra" | null;
+                            /** @description sensor temperature (°C) */
+                            ccd_temp?: number | null;
+                            /** @description cooler set point (°C) */
+                            set_temp?: number | null;
+                            /** @description camera gain setting (CMOS) or e-/ADU (CCD drivers) */
+                            gain?: number | null;
+                            /** @description camera offset (black level) setting */
+                            offset?: number | null;
+                            /** @description horizontal binning (px) */
+                            xbinning?: number | null;
+                            /** @description vertical binning (px) */
+                            ybinning?: number | null;
+                            /** @description airmass of the target */
+                            airmass?: number | null;
+                            /** @description true when airmass was computed from site, time and position, not read from the header */
+                            airmass_computed?: boolean;
+                            /** @description altitude of the target (deg) */
+                            altitude_deg?: number | null;
+                            /** @description azimuth of the target (deg) */
+                            azimuth_deg?: number | null;
+                            /** @description telescope */
+                            telescope?: string | null;
+                            /** @description observatory or site name */
+                            observatory?: string | null;
+                            /** @description instrument */
+                            instrument?: string | null;
+                            /** @description camera model; often the same as instrument */
+                            camera?: string | null;
+                            /** @description observer */
+                            observer?: string | null;
+                            /** @description observing programme or proposal */
+                            program?: string | null;
+                            /** @description software that wrote the file */
+                            software?: string | null;
+                            /** @description colour-filter-array pattern, e.g. RGGB */
+                            bayer_pattern?: string | null;
+                            /** @description number of axes */
+                            naxis?: number | null;
+                            /** @description width (px) */
+                            naxis1?: number | null;
+                            /** @description height (px) */
+                            naxis2?: number | null;
+                            /** @description planes (colour or cube) */
+                            naxis3?: number | null;
+                            /** @description FITS BITPIX: bits per pixel, negative for floating point */
+                            bitpix?: number | null;
+                            /** @description pixel scale (arcsec/px) */
+                            pixel_scale_arcsec?: number | null;
+                            /** @description field of view, width (deg) */
+                            fov_width_deg?: number | null;
+                            /** @description field of view, height (deg) */
+                            fov_height_deg?: number | null;
+                            /** @description focal length (mm) */
+                            focal_length_mm?: number | null;
+                            /** @description aperture diameter (mm) */
+                            aperture_mm?: number | null;
+                            /** @description physical pixel size (µm) */
+                            pixel_size_um?: number | null;
+                            /** @description focuser position (steps) */
+                            focuser_position?: number | null;
+                            /** @description focuser temperature (°C) */
+                            focuser_temp?: number | null;
+                            /** @description site latitude (north positive) (deg) */
+                            site_lat_deg?: number | null;
+                            /** @description site longitude (east positive) (deg) */
+                            site_lon_deg?: number | null;
+                            /** @description site elevation (m) */
+                            site_elev_m?: number | null;
+                            /** @description date_obs as milliseconds since the Unix epoch (ms) */
+                            date_obs_ms?: number | null;
+                            /** @description modified Julian date of date_obs (d) */
+                            mjd_obs?: number | null;
+                            /** @description Julian date of date_obs (d) */
+                            jd_obs?: number | null;
+                            /** @description minutes after 00:00 UTC of date_obs (0–1439) (min) */
+                            time_of_day_min?: number | null;
+                            /** @description altitude of the Sun (deg) */
+                            sun_alt_deg?: number | null;
+                            /** @description illuminated fraction of the Moon (0–1) */
+                            moon_illumination?: number | null;
+                            /** @description angular distance from the Moon (deg) */
+                            moon_separation_deg?: number | null;
+                            /** @description altitude of the Moon (deg) */
+                            moon_alt_deg?: number | null;
+                            /** @description sky corners of the image, [[ra, dec] × 4], when a WCS or scale and rotation allow (deg) */
+                            footprint?: unknown;
+                            /** @description sky background level (ADU) */
+                            background?: number | null;
+                            /** @description background noise (RMS) (ADU) */
+                            noise?: number | null;
+                            /** @description stars detected */
+                            star_count?: number | null;
+                            /** @description median stellar FWHM (px) */
+                            fwhm_px?: number | null;
+                            /** @description median stellar FWHM (arcsec) */
+                            fwhm_arcsec?: number | null;
+                            /** @description median half-flux radius (px) */
+                            hfr_px?: number | null;
+                            /** @description median stellar eccentricity (0 round, 1 a line) */
+                            eccentricity?: number | null;
+                            /** @description signal-to-noise weight (higher is better) */
+                            snr_weight?: number | null;
+                            /** @description fraction of saturated pixels */
+                            saturated_fraction?: number | null;
+                            /** @description calibration frames: median level (ADU) */
+                            level?: number | null;
+                            /** @description flats: illumination uniformity (0–1) */
+                            uniformity?: number | null;
+                            /** @description why analysis was skipped or partial */
+                            analysis_note?: string | null;
+                            /** @description quality score, 0–100, against comparable frames */
+                            quality_score?: number | null;
+                            /** @description score at or above the configured threshold */
+                            quality_flag?: boolean;
+                            /** @description what the score is made of (z-scores, gates) */
+                            quality_components?: unknown;
+                            /** @description version of the scoring formula */
+                            quality_version?: number | null;
+                            /** @description file size (bytes) */
+                            size_bytes?: number;
+                            /** @description file modification time, since the Unix epoch (ms) */
+                            mtime_ms?: number;
+                            /** @description SHA-256 of the file's content (hex) */
+                            sha256?: string;
+                            /** @description the HDU the metadata and pixels were taken from */
+                            hdu_index?: number;
+                            /** @description when the frame entered the catalog */
+                            ingested_at?: string;
+                            /** @description last change of the catalog row */
+                            updated_at?: string;
+                            /** @description when the file was found gone (null: present) */
+                            missing_since?: string | null;
+                            header: {
+                                index: number;
+                                type: string;
+                                cards: {
+                                    key: string;
+                                    value: unknown;
+                                    comment: string;
+                                }[];
+                            }[];
+                            normalization: unknown;
+                            previous_versions: unknown[];
+                            paths: {
+                                file_path: string;
+                                kind: string;
+                                recorded_at: string;
+                                missing_since: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A preview (thumb ~256 px or medium ~1024 px; WebP when accepted, else PNG) */
+        get: {
+            parameters: {
+                query?: {
+                    size?: "thumb" | "medium";
+                };
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description image/webp or image/png */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/webp": string;
+                        "image/png": string;
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/webp": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                        "image/png": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/webp": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                        "image/png": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/webp": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                        "image/png": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/webp": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                        "image/png": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/nights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per observing night: frames, exposure, median FWHM, temperature range, quality */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description UTC calendar day of DATE-OBS */
+                    date?: string;
+                    /** @description first UTC day (inclusive) */
+                    date_from?: string;
+                    /** @description last UTC day (inclusive) */
+                    date_to?: string;
+                    /** @description observing night (local date at its start) */
+                    night?: string;
+                    /** @description UTC time of day, inclusive; start > end crosses midnight (22:00–04:00) */
+                    start_time?: string;
+                    /** @description UTC time of day, inclusive */
+                    end_time?: string;
+                    /** @description lowest ccd_temp: sensor temperature (°C) */
+                    min_temp?: number;
+                    /** @description highest ccd_temp: sensor temperature (°C) */
+                    max_temp?: number;
+                    /** @description lowest quality_score: quality score, 0–100, against comparable frames */
+                    min_quality?: number;
+                    /** @description camera or instrument, case-insensitive */
+                    camera?: string;
+                    /** @description optical filter, case-insensitive */
+                    filter_name?: string;
+                    /** @description telescope, case-insensitive */
+                    telescope?: string;
+                    /** @description case- and blank-insensitive ("M 13" = "m13"); * is a wildcard */
+                    object?: string;
+                    image_type?: "light" | "dark" | "flat" | "bias" | "other";
+                    /** @description cone centre, degrees */
+                    ra?: number;
+                    /** @description cone centre, degrees */
+                    dec?: number;
+                    /** @description cone radius, degrees (with ra and dec) */
+                    radius?: number;
+                    /** @description true: only frames whose file is gone; false: only present */
+                    missing?: boolean;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                night: string;
+                                frames: number;
+                                exposure_seconds: number;
+                                first_date_obs: string | null;
+                                last_date_obs: string | null;
+                                median_fwhm_arcsec: number | null;
+                                median_fwhm_px: number | null;
+                                min_ccd_temp: number | null;
+                                max_ccd_temp: number | null;
+                                mean_quality: number | null;
+                                flagged: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The original file (Range requests; SHA-256 in X-Content-SHA256, Digest and ETag) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/fits": string;
+                    };
+                };
+                /** @description Default Response */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/fits": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/fits": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/fits": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/fits": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/fits": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/fits": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/downloads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A ZIP of originals, by ids or by the catalog filters; streamed, with manifest.csv
+         * @description Send exactly one of `ids` or `filters` (the filters of GET /api/images), at most 100000 files. Entries are stored (not deflated); manifest.csv lists name, size and SHA-256 of every file (computed while streaming, next to the catalog value) with its metadata. Content-Length is exact.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ids?: number[];
+                        filters?: {
+                            /** @description UTC calendar day of DATE-OBS */
+                            date?: string;
+                            /** @description first UTC day (inclusive) */
+                            date_from?: string;
+                            /** @description last UTC day (inclusive) */
+                            date_to?: string;
+                            /** @description observing night (local date at its start) */
+                            night?: string;
+                            /** @description UTC time of day, inclusive; start > end crosses midnight (22:00–04:00) */
+                            start_time?: string;
+                            /** @description UTC time of day, inclusive */
+                            end_time?: string;
+                            /** @description lowest ccd_temp: sensor temperature (°C) */
+                            min_temp?: number;
+                            /** @description highest ccd_temp: sensor temperature (°C) */
+                            max_temp?: number;
+                            /** @description lowest quality_score: quality score, 0–100, against comparable frames */
+                            min_quality?: number;
+                            /** @description camera or instrument, case-insensitive */
+                            camera?: string;
+                            /** @description optical filter, case-insensitive */
+                            filter_name?: string;
+                            /** @description telescope, case-insensitive */
+                            telescope?: string;
+                            /** @description case- and blank-insensitive ("M 13" = "m13"); * is a wildcard */
+                            object?: string;
+                            /** @enum {string} */
+                            image_type?: "light" | "dark" | "flat" | "bias" | "other";
+                            /** @description cone centre, degrees */
+                            ra?: number;
+                            /** @description cone centre, degrees */
+                            dec?: number;
+                            /** @description cone radius, degrees (with ra and dec) */
+                            radius?: number;
+                            /** @description true: only frames whose file is gone; false: only present */
+                            missing?: boolean;
+                        } & {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/sia/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IVOA SIA 2.0 image search (VOTable of ObsCore columns) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/sia/capabilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** VOSI capabilities of the SIA 2.0 service */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/sia/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** VOSI availability of the SIA 2.0 service */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export type operations = Record<string, never>;
