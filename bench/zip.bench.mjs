@@ -8,7 +8,8 @@
 //      memory (/proc) meanwhile.
 //   3. Runs `zip -0 -q -j` on the same files, to a file and to stdout (on /dev/null).
 // Three rounds, median of each figure; the page cache is warm for all of them.
-// AIMS_BENCH_CPU_PROF=DIR starts the server with --cpu-prof and writes its profile to DIR.
+// AIMS_BENCH_CPU_PROF=DIR starts the server with --cpu-prof and writes its profile to DIR;
+// AIMS_BENCH_ZIP_RATE=40M makes curl a slow client (--limit-rate), to see backpressure hold memory.
 // Build first: `npx tsc -b packages/fits packages/server`.
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -24,7 +25,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { constants, PerformanceObserver, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -46,12 +47,22 @@ if (process.argv[2] === '--serve') {
   const database = await openDatabase(databaseUrl);
   const app = await buildApp({ config, database, logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  // Time spent in garbage collection from here on: allocation per chunk shows up there.
+  const gc = { ms: 0, major: 0, minor: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.ms += entry.duration;
+      if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gc.major++;
+      if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) gc.minor++;
+    }
+  }).observe({ entryTypes: ['gc'] });
   process.stdout.write(`${app.server.address().port}\n`);
   // The bench closes stdin to stop the server: a normal exit, so that --cpu-prof writes its file.
   process.stdin.resume();
   process.stdin.on('end', async () => {
     await app.close();
     await database.close();
+    process.stdout.write(`gc ${JSON.stringify(gc)}\n`);
   });
 } else await bench();
 
@@ -104,8 +115,10 @@ async function bench() {
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     const exited = new Promise((r) => server.on('exit', r));
+    const lines = createInterface({ input: server.stdout });
+    const gcLine = new Promise((ok) => lines.on('line', (line) => line.startsWith('gc ') && ok(line)));
     const port = await new Promise((ok, fail) => {
-      createInterface({ input: server.stdout }).once('line', ok);
+      lines.once('line', ok);
       server.once('exit', (code) => fail(new Error(`the server exited (${code}) before listening`)));
     });
     const base = `http://127.0.0.1:${port}`;
@@ -150,6 +163,10 @@ async function bench() {
       `  server RSS: ${(rss.before / 2 ** 20).toFixed(0)} MiB before a download, ${(rss.peak / 2 ** 20).toFixed(0)} MiB peak during the downloads`,
     );
     server.stdin.end();
+    const gc = JSON.parse((await gcLine).slice(3));
+    console.log(
+      `  server garbage collection during the ${ROUNDS} downloads: ${gc.ms.toFixed(0)} ms (${gc.major} full, ${gc.minor} young)`,
+    );
     await exited;
     server = undefined;
     if (profileDir) console.log(`  CPU profile of the server written to ${resolve(profileDir)}`);
@@ -245,6 +262,7 @@ async function download(base, token, ids, pid) {
       'curl',
       [
         '-sS',
+        ...(process.env.AIMS_BENCH_ZIP_RATE ? ['--limit-rate', process.env.AIMS_BENCH_ZIP_RATE] : []),
         '-o',
         '/dev/null',
         '-w',

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Holds the direction of imports between the folders described in docs/architecture.md:
-//   fits ← ingest/analysis → db ← catalog/auth ← http ← main/cli
+//   analysis ← catalog ← ingest; catalog/auth → db; vo → catalog; http → vo/catalog/auth; main/cli → all
+// (the table below says exactly what each folder may use)
 // and forbids import cycles between modules. Exits 1 with one line per violation.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -18,17 +19,35 @@ const allowed = {
   'server/src/ingest': [
     'fits',
     'server/src/analysis',
+    'server/src/catalog',
     'server/src/db',
     'server/src/config',
     'server/src/util',
     'server/src/domain',
   ],
-  'server/src/catalog': ['fits', 'server/src/db', 'server/src/config', 'server/src/util', 'server/src/domain'],
+  'server/src/catalog': [
+    'fits',
+    'server/src/analysis',
+    'server/src/db',
+    'server/src/config',
+    'server/src/util',
+    'server/src/domain',
+  ],
+  // IVOA protocols (SIA now; TAP and DataLink later): parameters, geometry, VOTables over the catalog.
+  'server/src/vo': [
+    'fits',
+    'server/src/catalog',
+    'server/src/db',
+    'server/src/config',
+    'server/src/util',
+    'server/src/domain',
+  ],
   'server/src/auth': ['server/src/db', 'server/src/config', 'server/src/util', 'server/src/domain'],
   'server/src/http': [
     'fits',
     'server/src/analysis',
     'server/src/catalog',
+    'server/src/vo',
     'server/src/auth',
     'server/src/db',
     'server/src/ingest',

@@ -8,7 +8,16 @@ import { FitsError, FitsErrorCode } from './errors.js';
  * It may answer synchronously: a tile of a few kilobytes inflates in microseconds, less than the
  * round trip of an asynchronous call.
  */
-export type Inflate = (data: Uint8Array, maxOutputBytes?: number) => Uint8Array | Promise<Uint8Array>;
+export type Inflate = ((data: Uint8Array, maxOutputBytes?: number) => Uint8Array | Promise<Uint8Array>) & {
+  /** When present, used to inflate runs of gzip tiles in one call (see `InflateConcatenated`). */
+  concatenated?: InflateConcatenated;
+};
+
+/**
+ * Inflates gzip members written back to back and returns their outputs one after the other (what
+ * gunzip does with a multi-member stream, RFC 1952 §2.2). `maxOutputBytes` bounds the total.
+ */
+export type InflateConcatenated = (data: Uint8Array, maxOutputBytes: number) => Uint8Array | Promise<Uint8Array>;
 
 /** The gzip magic bytes (RFC 1952); anything else is taken as a zlib stream (RFC 1950). */
 export function isGzip(data: Uint8Array): boolean {

@@ -271,3 +271,18 @@ export const nodeInflate: Inflate = (data, maxOutputBytes) => {
   }
   return (gzip ? gunzipAsync(data, options) : inflateAsync(data, options)).then(bytes, failed);
 };
+
+/** Runs of gzip tiles in one call: zlib's gunzip goes on from one member to the next. */
+nodeInflate.concatenated = (data, maxOutputBytes) => {
+  const options: ZlibOptions = {
+    maxOutputLength: Math.max(1, maxOutputBytes),
+    chunkSize: Math.max(64, Math.min(maxOutputBytes, 4 * MAX_CHUNK_BYTES)),
+  };
+  try {
+    const out = gunzipSync(data, options);
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new FitsError(FitsErrorCode.BAD_COMPRESSION, `cannot inflate ${data.length} bytes: ${message}`);
+  }
+};

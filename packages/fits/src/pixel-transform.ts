@@ -385,11 +385,15 @@ export function convertIntegers(
     sink.blankCount += blanks;
     return;
   }
-  const marker = nullValue ?? Number.NaN;
+  if (nullValue === undefined) {
+    // Unsigned 16-bit frames (BZERO 32768) take this path: no null test per pixel.
+    for (let i = 0; i < count; i++) data[outOffset + i] = bzero + bscale * values[start + i]!;
+    return;
+  }
   let blanks = 0;
   for (let i = 0; i < count; i++) {
     const stored = values[start + i]!;
-    if (stored === marker) {
+    if (stored === nullValue) {
       data[outOffset + i] = Number.NaN;
       if (mask) mask[outOffset + i] = 1;
       blanks++;

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { renderMissingPreview } from './catalog/previews.js';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/connection.js';
 import { countByState } from './db/ingest-ledger.repository.js';
@@ -16,7 +17,6 @@ import { buildApp } from './http/app.js';
 import type { IngestControl } from './http/app-context.js';
 import { loggerOptions } from './http/logger.js';
 import { createIngestService, type IngestLog, type IngestService } from './ingest/ingest-service.js';
-import { renderMissingPreview } from './ingest/preview-on-demand.js';
 import { EventBus } from './util/events.js';
 
 export interface RunningServer {

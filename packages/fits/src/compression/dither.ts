@@ -54,6 +54,10 @@ export function unquantize(
   let nulls = 0;
   const count = values.length;
   if (method === 'NO_DITHER') {
+    if (nullValue === undefined) {
+      for (let i = 0; i < count; i++) out[i] = zero + scale * values[i]!;
+      return 0;
+    }
     for (let i = 0; i < count; i++) {
       const stored = values[i]!;
       if (stored === marker) {
@@ -70,18 +74,29 @@ export function unquantize(
   const ditherTwo = method === 'SUBTRACTIVE_DITHER_2';
   let start = (((tileRow - 1 + seed - 1) % RANDOM_COUNT) + RANDOM_COUNT) % RANDOM_COUNT;
   let next = Math.floor(Math.fround(random[start]! * 500));
-  for (let i = 0; i < count; i++) {
-    const stored = values[i]!;
-    if (stored === marker) {
-      out[i] = Number.NaN;
-      nulls++;
-    } else if (ditherTwo && stored === DITHER_ZERO_VALUE) {
-      out[i] = 0;
+  let i = 0;
+  while (i < count) {
+    // The sequence advances on every pixel, null or not, so that tiles stay independent; runs up
+    // to the end of the table keep the wrap-around test out of the per-pixel loop.
+    const end = Math.min(count, i + (RANDOM_COUNT - next));
+    if (ditherTwo || nullValue !== undefined) {
+      for (; i < end; i++, next++) {
+        const stored = values[i]!;
+        if (stored === marker) {
+          out[i] = Number.NaN;
+          nulls++;
+        } else if (ditherTwo && stored === DITHER_ZERO_VALUE) {
+          out[i] = 0;
+        } else {
+          out[i] = (stored - random[next]! + 0.5) * scale + zero;
+        }
+      }
     } else {
-      out[i] = (stored - random[next]! + 0.5) * scale + zero;
+      // The common case (SUBTRACTIVE_DITHER_1, no ZBLANK): nothing to test per pixel.
+      const offset = next - i;
+      for (; i < end; i++) out[i] = (values[i]! - random[offset + i]! + 0.5) * scale + zero;
+      next = offset + i;
     }
-    // The sequence advances on every pixel, null or not, so that tiles stay independent.
-    next++;
     if (next === RANDOM_COUNT) {
       start = (start + 1) % RANDOM_COUNT;
       next = Math.floor(Math.fround(random[start]! * 500));

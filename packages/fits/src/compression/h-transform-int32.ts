@@ -5,7 +5,8 @@ import { levelsFor } from './h-transform.js';
  * `inverseHTransform` (h-transform.ts, where they are explained) without the float64 emulation,
  * about twice as fast. Only for tiles whose coefficients provably keep every intermediate sum
  * inside int32 (see `fitsInt32`), and without smoothing; anything else takes the float64 path,
- * which gives the same results.
+ * which gives the same results. The loops repeat those of h-transform.ts on purpose: sharing them
+ * would put the float64 emulation back on this fast path.
  */
 
 /**

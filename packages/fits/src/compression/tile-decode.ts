@@ -235,7 +235,7 @@ function elementSize(column: BinaryColumn): number {
 }
 
 /** ZBLANK of the tile (column, then keyword); for integer images BLANK of the image header. */
-function tileNull(context: TileContext, local: number): number | undefined {
+export function tileNull(context: TileContext, local: number): number | undefined {
   const { table, columns, rows, params, transform } = context;
   const column = columns.blank ? cellNumber(table, columns.blank, rows, local) : undefined;
   return column ?? params.blank ?? (params.bitpix > 0 ? transform.blank : undefined);

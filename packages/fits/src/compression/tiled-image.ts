@@ -13,6 +13,7 @@ import {
 import { webInflate } from '../inflate.js';
 import { type PixelSink, pixelTransform } from '../pixel-transform.js';
 import type { ByteSource } from '../types.js';
+import { inflateTileRuns } from './gzip-batch.js';
 import { decodeTile, findColumns, heapReader, type Scratch, type TileContext } from './tile-decode.js';
 import { placeTile, type TileRef, tilesFor } from './tile-grid.js';
 import { tileParameters } from './tile-parameters.js';
@@ -55,18 +56,26 @@ export async function readCompressedImage(
   const sink = allocatePixels(region, transform.float64, options, hdu.index);
   if (region.pixelCount === 0) return pixelsResult(image, region, sink);
 
-  const tiles = tilesFor(params, region);
-  const firstRow = tiles[0]!.row;
-  const lastRow = tiles[tiles.length - 1]!.row;
+  const allTiles = tilesFor(params, region);
+  const firstRow = allTiles[0]!.row;
+  const lastRow = allTiles[allTiles.length - 1]!.row;
   const rows = await readTableRows(source, table, firstRow, lastRow + 1);
   const pool = options.pool;
-  const heap = await heapReader(source, table, columns, rows, firstRow, tiles, (n) =>
+  const heap = await heapReader(source, table, columns, rows, firstRow, allTiles, (n) =>
     pool ? pool.bytes(n) : new Uint8Array(n),
   );
   const inflate = options.inflate ?? webInflate;
   const quantized = params.bitpix < 0 && (columns.scale !== undefined || params.scale !== undefined);
 
   const context: TileContext = { params, table, columns, rows, firstRow, heap, inflate, quantized, transform };
+  let tiles = allTiles;
+  const gzip = params.algorithm === 'GZIP_1' || params.algorithm === 'GZIP_2';
+  if (inflate.concatenated && gzip && !quantized && params.bitpix > 0 && !sink.mask) {
+    const scratch = allocateScratch(tilePixels, hdu.index);
+    const target = (tile: TileRef) => directTarget(tile, region, sink);
+    const placed = await inflateTileRuns(context, tiles, inflate.concatenated, target, scratch, sink);
+    if (placed.size > 0) tiles = tiles.filter((tile) => !placed.has(tile.row));
+  }
   let next = 0;
   // Tiles are independent: several in flight hide the latency of asynchronous inflation. Each
   // worker decodes into its own scratch arrays, copied out before the next tile.

@@ -29,7 +29,11 @@ interface Plate {
   amdy: number[];
 }
 
-/** ξ and η in arcsec from plate coordinates in mm (the GSSS polynomial). */
+/**
+ * ξ and η in arcsec from plate coordinates in mm (the GSSS polynomial). The two sums mirror each
+ * other on purpose: they are the plate solution's AMDX and AMDY polynomials term by term, x and y
+ * exchanged, as the DSS headers define them.
+ */
 function standardCoordinates(plate: Plate, x: number, y: number): [number, number] {
   const a = plate.amdx;
   const b = plate.amdy;

@@ -100,7 +100,12 @@ export function nativeToCelestial(phi: number, theta: number, pole: CelestialPol
   return { lon, lat: Math.atan2(z, Math.hypot(x, y)) / DEG };
 }
 
-/** Celestial (α, δ) → native (φ in [-180, 180], θ), Paper II eq 5. */
+/**
+ * Celestial (α, δ) → native (φ in [-180, 180], θ), Paper II eq 5. The inverse of nativeToCelestial
+ * and deliberately written out like it (the same rotation, the roles of the two poles exchanged):
+ * each is one of the paper's equations and runs for every pixel, so neither goes through a shared,
+ * parameterised helper.
+ */
 export function celestialToNative(lon: number, lat: number, pole: CelestialPole): { phi: number; theta: number } {
   const dAlpha = (lon - pole.alphaP) * DEG;
   const sinDelta = Math.sin(lat * DEG);

@@ -5,7 +5,15 @@
  * tile-compressed and extension HDUs: the FITS core's `readImage` hands over physical values.
  * Cubes are measured on their first plane.
  */
-import { type ByteSource, createPixelPool, type ImageHdu, type Inflate, type PixelPool, readImage } from '@aims/fits';
+import {
+  type ByteSource,
+  createPixelPool,
+  type Hdu,
+  type ImageHdu,
+  type Inflate,
+  type PixelPool,
+  readImage,
+} from '@aims/fits';
 import type { QualityMetrics } from '../domain/image.js';
 import { measureFrameByRows } from './frame-bands.js';
 import { analyzeFrame, DEFAULT_MAX_PIXELS, emptyMetrics, type MeasureOptions } from './frame-metrics.js';
@@ -22,6 +30,15 @@ export interface AnalyzeHduOptions extends MeasureOptions {
 export interface HduAnalysis {
   metrics: QualityMetrics;
   previews: PreviewFile[];
+}
+
+const IMAGE_TYPES = new Set(['PRIMARY', 'IMAGE', 'COMPRESSED_IMAGE']);
+
+/** The HDU a frame's pixels are in: the first image with two non-empty axes. */
+export function pickImageHdu(hdus: readonly Hdu[]): Hdu | undefined {
+  return hdus.find(
+    (h) => IMAGE_TYPES.has(h.type) && h.axes.length >= 2 && (h.axes[0] ?? 0) > 0 && (h.axes[1] ?? 0) > 0,
+  );
 }
 
 /** Pixels per read when a large frame is streamed for its previews: 64–128 MB of values. */

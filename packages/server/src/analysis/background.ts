@@ -117,8 +117,9 @@ export function clippedStatistics(values: Float32Array, count: number): { level:
   const binWidth = (10 * sigma) / HISTOGRAM_BINS;
   const histogram = sharedHistogram.fill(0);
   for (let i = 0; i < count; i++) {
-    const bin = Math.floor((values[i]! - lo) / binWidth);
-    if (bin >= 0 && bin < HISTOGRAM_BINS) histogram[bin]!++;
+    const t = (values[i]! - lo) / binWidth;
+    // t | 0 is Math.floor(t) for 0 ≤ t < 2³¹, without a call; NaN fails the test.
+    if (t >= 0 && t < HISTOGRAM_BINS) histogram[t | 0]!++;
   }
   let a = 0;
   let b = HISTOGRAM_BINS - 1;
@@ -283,7 +284,8 @@ export function interpolateRow(
   const ty = ny === 1 ? 0 : v - j0;
   const j1 = ny === 1 ? 0 : j0 + 1;
   // Interpolate the two mesh rows at y first; then along x per pixel.
-  const column = new Float32Array(nx);
+  if (meshRow.length < nx) meshRow = new Float32Array(nx);
+  const column = meshRow;
   for (let i = 0; i < nx; i++) column[i] = mesh[j0 * nx + i]! * (1 - ty) + mesh[j1 * nx + i]! * ty;
   if (nx === 1) {
     out.fill(column[0]!, 0, width);
@@ -296,6 +298,9 @@ export function interpolateRow(
     out[x] = column[i0]! * (1 - tx) + column[i0 + 1]! * tx;
   }
 }
+
+/** interpolateRow's work row, kept between calls (one per thread). */
+let meshRow = new Float32Array(64);
 
 const weightCache = new WeakMap<Background, { width: number; index: Int32Array; weight: Float32Array }>();
 

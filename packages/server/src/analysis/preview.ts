@@ -1,6 +1,7 @@
 /**
- * Preview images: a thumbnail (~256 px) and a medium image (~1024 px) per frame, PNG and WebP,
- * written at ingest; full-resolution cutouts rendered on demand.
+ * Preview images: a thumbnail (~256 px) and a medium image (~1024 px) per frame, PNG or WebP;
+ * which of them ingest writes and which are rendered on demand is the caller's choice (`sizes`,
+ * `formats`); full-resolution cutouts are rendered on demand.
  *
  * The frame is block-averaged to about the medium size first (one pass, bounded memory; a frame can
  * be fed row band by row band), then each channel gets IRAF zscale limits and an asinh stretch
@@ -30,6 +31,8 @@ export interface PreviewOptions {
   /** True when the WCS has non-sky parity (east would be right with north up). */
   flipped?: boolean;
   formats?: Array<'png' | 'webp'>;
+  /** Which previews to write (default both); the frame is downsampled only as far as the largest needs. */
+  sizes?: Array<PreviewFile['size']>;
   thumbnailSize?: number;
   mediumSize?: number;
   /** Stage times (previewRender, previewEncode) are added here when given. */
@@ -217,11 +220,14 @@ export async function writePreviews(down: Downsampler, options: PreviewOptions):
   started = lap(options.times, 'previewRender', started);
   await mkdir(options.dir, { recursive: true });
   const files: PreviewFile[] = [];
-  const sizes = [
-    ['thumbnail', options.thumbnailSize ?? 256, 'thumb'],
-    ['medium', options.mediumSize ?? 1024, 'medium'],
-  ] as const;
-  // sharp encodes on libuv's thread pool: the four images are encoded side by side.
+  const wanted = options.sizes ?? ['thumbnail', 'medium'];
+  const sizes = (
+    [
+      ['thumbnail', options.thumbnailSize ?? 256, 'thumb'],
+      ['medium', options.mediumSize ?? 1024, 'medium'],
+    ] as const
+  ).filter(([size]) => wanted.includes(size));
+  // sharp encodes on libuv's thread pool: the images are encoded side by side.
   const jobs = sizes.flatMap(([size, pixels, suffix]) =>
     (options.formats ?? (['png', 'webp'] as const)).map(async (format): Promise<PreviewFile> => {
       const { data, info } = await encode(bytes, down.outWidth, down.outHeight, down.channels, pixels, format, options);
@@ -235,13 +241,24 @@ export async function writePreviews(down: Downsampler, options: PreviewOptions):
   return files;
 }
 
+/**
+ * The size the frame is block-averaged to before the stretch: the medium's, or twice the
+ * thumbnail's when only the thumbnail is written (sharp's Lanczos resize then gives it its exact
+ * size and a smooth look, as from the medium).
+ */
+function downsampledSize(options: PreviewOptions): number {
+  const medium = options.mediumSize ?? 1024;
+  const sizes = options.sizes ?? ['thumbnail', 'medium'];
+  return sizes.includes('medium') ? medium : Math.min(medium, 2 * (options.thumbnailSize ?? 256));
+}
+
 /** Previews of a frame held in memory. */
 export async function renderPreviews(
   image: { width: number; height: number; data: ArrayLike<number> },
   options: PreviewOptions,
 ): Promise<PreviewFile[]> {
   const started = performance.now();
-  const down = new Downsampler(image.width, image.height, options.mediumSize ?? 1024, options.bayerPattern);
+  const down = new Downsampler(image.width, image.height, downsampledSize(options), options.bayerPattern);
   down.addRows(image.data, 0, image.height);
   lap(options.times, 'previewRender', started);
   return writePreviews(down, options);
@@ -254,7 +271,7 @@ export async function renderPreviewsByRows(
   options: PreviewOptions,
   rowsPerRead = 256,
 ): Promise<PreviewFile[]> {
-  const down = new Downsampler(size.width, size.height, options.mediumSize ?? 1024, options.bayerPattern);
+  const down = new Downsampler(size.width, size.height, downsampledSize(options), options.bayerPattern);
   const step = Math.max(2, rowsPerRead - (rowsPerRead % 2));
   for (let y = 0; y < size.height; y += step) {
     const end = Math.min(size.height, y + step);

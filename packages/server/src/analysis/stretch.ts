@@ -4,6 +4,7 @@
  * stretches, and the mapping of values to bytes.
  */
 import { zscale } from '@aims/fits';
+import { selectInPlace } from './order-statistics.js';
 
 export type Stretch = 'linear' | 'log' | 'asinh';
 
@@ -27,13 +28,13 @@ export function displayLimits(data: ArrayLike<number>, count: number, stretch: S
   const fallback = { limits: [z1, z2] as [number, number], softening: 10 };
   if (stretch === 'linear') return fallback;
   const stride = Math.max(1, Math.floor(count / 10000));
-  const sample: number[] = [];
-  for (let i = 0; i < count; i += stride) if (Number.isFinite(data[i]!)) sample.push(data[i]!);
-  if (sample.length < 10) return fallback;
-  sample.sort((a, b) => a - b);
-  const med = sample[sample.length >> 1]!;
-  const deviations = sample.map((v) => Math.abs(v - med)).sort((a, b) => a - b);
-  const sigma = 1.4826 * deviations[deviations.length >> 1]!;
+  const sample = new Float64Array(Math.ceil(count / stride));
+  let n = 0;
+  for (let i = 0; i < count; i += stride) if (Number.isFinite(data[i]!)) sample[n++] = data[i]!;
+  if (n < 10) return fallback;
+  const med = selectInPlace(sample, n, n >> 1);
+  for (let i = 0; i < n; i++) sample[i] = Math.abs(sample[i]! - med);
+  const sigma = 1.4826 * selectInPlace(sample, n, n >> 1);
   if (!(sigma > 0)) return fallback;
   const black = Math.max(z1, med - 2 * sigma);
   const white = Math.max(z2, med + 8 * sigma);

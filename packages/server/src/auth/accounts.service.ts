@@ -15,6 +15,7 @@ import {
   linkExternalId,
   normalizeEmail,
   recordLogin,
+  updateUser,
 } from '../db/users.repository.js';
 import type { User } from '../domain/user.js';
 import type { ExternalIdentity } from './google-id-token.js';
@@ -27,7 +28,10 @@ export type AccountErrorCode =
   | 'AUTH_DOMAIN_NOT_ALLOWED'
   | 'AUTH_EMAIL_TAKEN'
   | 'AUTH_WEAK_PASSWORD'
-  | 'AUTH_INVALID_EMAIL';
+  | 'AUTH_INVALID_EMAIL'
+  | 'AUTH_NO_SUCH_USER'
+  /** An administrator removing their own admin role or deactivating themself. */
+  | 'AUTH_SELF_LOCKOUT';
 
 export class AccountError extends Error {
   override readonly name = 'AccountError';
@@ -69,25 +73,42 @@ export interface SignupResult {
   /** True when the account waits for an administrator (policy `approval`). */
   pendingApproval: boolean;
   firstAdmin: boolean;
+  /** True when this call created the account (a sign-up, not a sign-in). */
+  created: boolean;
 }
 
-export async function signUpWithPassword(
-  db: Db,
-  policy: SignupPolicy,
-  input: { email: string; password: string; displayName?: string | null },
-): Promise<SignupResult> {
+export interface SignupInput {
+  email: string;
+  displayName?: string | null;
+  /** A password account; without it, the account signs in through `external` only. */
+  password?: string;
+  /** The identity that proved the e-mail address (Google, OpenID Connect). */
+  external?: { kind: ExternalIdKind; subject: string };
+}
+
+/**
+ * Every new account, whichever way it comes: the address checked, the sign-up policy applied
+ * (closed, allowed domains, approval), the password checked and hashed. The first account ever
+ * created becomes an administrator (decided race-safe by the repository).
+ */
+export async function signUp(db: Db, policy: SignupPolicy, input: SignupInput): Promise<SignupResult> {
   const email = checkEmail(input.email);
   checkSignupAllowed(policy, email);
-  const problem = passwordProblem(input.password);
-  if (problem) throw new AccountError('AUTH_WEAK_PASSWORD', problem);
-  const passwordHash = await hashPassword(input.password);
-  return create(db, policy, { email, passwordHash, displayName: input.displayName ?? null });
-}
-
-async function create(db: Db, policy: SignupPolicy, input: Parameters<typeof createUser>[1]): Promise<SignupResult> {
+  let passwordHash: string | undefined;
+  if (input.password !== undefined) {
+    const problem = passwordProblem(input.password);
+    if (problem) throw new AccountError('AUTH_WEAK_PASSWORD', problem);
+    passwordHash = await hashPassword(input.password);
+  }
   try {
-    const { user, firstAdmin } = await createUser(db, { ...input, isActive: policy.signup !== 'approval' });
-    return { user, firstAdmin, pendingApproval: !user.is_active };
+    const { user, firstAdmin } = await createUser(db, {
+      email,
+      displayName: input.displayName ?? null,
+      passwordHash,
+      external: input.external,
+      isActive: policy.signup !== 'approval',
+    });
+    return { user, firstAdmin, pendingApproval: !user.is_active, created: true };
   } catch (error) {
     if (error instanceof DuplicateEmailError)
       throw new AccountError('AUTH_EMAIL_TAKEN', 'an account with this e-mail address exists already');
@@ -133,10 +154,8 @@ export async function signInExternal(
     }
   }
   if (!user) {
-    const email = checkEmail(identity.email);
-    checkSignupAllowed(policy, email);
-    result = await create(db, policy, {
-      email,
+    result = await signUp(db, policy, {
+      email: identity.email,
       displayName: identity.name,
       external: { kind, subject: identity.subject },
     });
@@ -147,5 +166,38 @@ export async function signInExternal(
     throw new AccountError('AUTH_ACCOUNT_INACTIVE', 'this account is not active');
   }
   await recordLogin(db, user.id);
-  return result ?? { user, pendingApproval: false, firstAdmin: false };
+  return result ?? { user, pendingApproval: false, firstAdmin: false, created: false };
+}
+
+export interface AccountChange {
+  role?: User['role'] | undefined;
+  can_download?: boolean | undefined;
+  is_active?: boolean | undefined;
+}
+
+/**
+ * An administrator changes an account: role, download right, activity. Nobody can remove their own
+ * admin role or deactivate themself, so the last administrator cannot leave nobody in charge.
+ * Returns the account before and after, and what changed (for the audit log).
+ */
+export async function changeAccount(
+  db: Db,
+  actorId: number,
+  targetId: number,
+  change: AccountChange,
+): Promise<{ user: User; changes: Record<string, { from: unknown; to: unknown }> }> {
+  const before = await findUserById(db, targetId);
+  if (!before) throw new AccountError('AUTH_NO_SUCH_USER', 'no such user');
+  if (before.id === actorId && (change.role === 'user' || change.is_active === false))
+    throw new AccountError('AUTH_SELF_LOCKOUT', 'you cannot remove your own admin role or deactivate yourself');
+  const after = await updateUser(db, before.id, {
+    role: change.role,
+    canDownload: change.can_download,
+    isActive: change.is_active,
+  });
+  if (!after) throw new AccountError('AUTH_NO_SUCH_USER', 'no such user');
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of ['role', 'can_download', 'is_active'] as const)
+    if (before[key] !== after[key]) changes[key] = { from: before[key], to: after[key] };
+  return { user: after, changes };
 }

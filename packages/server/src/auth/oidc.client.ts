@@ -17,6 +17,11 @@ export interface OidcPending {
   redirectUrl: string;
 }
 
+/** The provider cannot be reached or its discovery document is unusable. */
+export class OidcProviderError extends Error {
+  override readonly name = 'OidcProviderError';
+}
+
 function isLoopback(url: URL): boolean {
   return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 }
@@ -50,9 +55,14 @@ export class OidcClient {
     return this.#configuration;
   }
 
-  /** The provider URL to send the browser to, and what to remember until the callback. */
+  /**
+   * The provider URL to send the browser to, and what to remember until the callback.
+   * OidcProviderError (with the cause) when the provider's discovery fails.
+   */
   async start(redirectUrl: string): Promise<{ url: URL; pending: OidcPending }> {
-    const configuration = await this.configuration();
+    const configuration = await this.configuration().catch((error: unknown) => {
+      throw new OidcProviderError('the sign-in provider cannot be reached', { cause: error });
+    });
     const codeVerifier = client.randomPKCECodeVerifier();
     const pending: OidcPending = {
       state: client.randomState(),
@@ -74,9 +84,19 @@ export class OidcClient {
 
   /**
    * Exchanges the code for tokens and returns who signed in (a verified e-mail required).
-   * `callbackQuery` is the query string the provider sent the browser back with.
+   * `callbackQuery` is the query string the provider sent the browser back with. Every failure is
+   * an IdTokenError: openid-client's errors say what failed (state mismatch, bad ID token, token
+   * endpoint errors); they describe the exchange, not our internals.
    */
   async finish(callbackQuery: string, pending: OidcPending): Promise<ExternalIdentity> {
+    try {
+      return await this.exchange(callbackQuery, pending);
+    } catch (error) {
+      throw new IdTokenError(`sign-in failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  private async exchange(callbackQuery: string, pending: OidcPending): Promise<ExternalIdentity> {
     const configuration = await this.configuration();
     // The redirect URI we registered, not the URL as seen behind a proxy: the provider compares them.
     const callbackUrl = new URL(pending.redirectUrl);

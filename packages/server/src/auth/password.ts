@@ -5,9 +5,9 @@ export const MIN_PASSWORD_LENGTH = 10;
 /** Longer ones are refused too: scrypt's cost grows with the input and this is a public endpoint. */
 export const MAX_PASSWORD_LENGTH = 1024;
 
-// scrypt cost N = 2^15, r = 8, p = 1: 32 MiB and ~60 ms per hash on one core of the development
-// machine. The parameters are stored with each hash so that they can be raised later without
-// invalidating existing accounts.
+// scrypt cost N = 2^15, r = 8, p = 1: 32 MiB per hash (128 · N · r bytes), slow enough to make
+// guessing expensive and fast enough for a sign-in (its time: docs/performance.md). The parameters
+// are stored with each hash so that they can be raised later without invalidating existing accounts.
 const COST_N = 2 ** 15;
 const BLOCK_R = 8;
 const PARALLEL_P = 1;

@@ -8,7 +8,7 @@ const USAGE = 'aims header FILE [--json] [--hdu N]';
 /**
  * `aims header FILE [--json] [--hdu N]`: every HDU's cards. Text output follows astropy's
  * `fitsheader` (a `# HDU n in FILE:` line, then the 80-column card images); `--json` gives the
- * DESIGN.md contract `{"file","hdus":[{"index","type","cards":[{"key","value","comment"}]}]}`.
+ * contract the README documents `{"file","hdus":[{"index","type","cards":[{"key","value","comment"}]}]}`.
  */
 export const headerCommand: Command = {
   summary: "print every HDU's header cards",

@@ -54,7 +54,8 @@ export const ingestCommand: Command = {
       process.stderr.write(`aims ingest: no PATH given\nusage: ${USAGE}\n`);
       return EXIT_BAD_INPUT;
     }
-    const threads = values.workers === undefined ? defaultThreadCount() : Number(values.workers);
+    const threads =
+      values.workers === undefined ? defaultThreadCount({ whole: !values['skip-analysis'] }) : Number(values.workers);
     if (!Number.isInteger(threads) || threads < 0 || threads > 256) {
       process.stderr.write(`aims ingest: --workers must be a whole number from 0 to 256, got '${values.workers}'\n`);
       return EXIT_BAD_INPUT;

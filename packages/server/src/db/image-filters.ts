@@ -1,9 +1,10 @@
 /**
- * The filters of GET /api/images (DESIGN.md contract), typed, and their parsing from a query string.
+ * The filters of GET /api/images (the public API, docs/api.md): their types, their validation, and
+ * the parsing of header filters and of the sort.
  *
  *   ImageFilters                      what image-query.ts understands
- *   parseImageFilters(query)          URL query → ImageFilters; throws ImageQueryError BAD_FILTER naming the field
- *   validateImageFilters(filters)     the same checks for filters built in code
+ *   validateImageFilters(filters)     checks filters built from a request or in code; throws
+ *                                     ImageQueryError BAD_FILTER naming the field
  *   parseHeaderFilter(key, value)     `header.KEY=v`, `header.KEY>=v` (URL: key `header.KEY>`), `header.KEY<=v`
  *   parseSort(sort?, order?)          `date_obs`, `-date_obs` or `date_obs` + order=desc → SortSpec
  *   minutesOfDay('HH:MM')
@@ -22,7 +23,6 @@
  */
 import { IMAGE_TYPES, type ImageType } from '../domain/image.js';
 import {
-  MATCH_FILTERS,
   type MatchFilterParam,
   RANGE_FILTERS,
   type RangeFilterParam,
@@ -145,57 +145,6 @@ export function parseHeaderFilter(key: string, value: string): HeaderFilter {
   const filter = { key: name.trim().toUpperCase(), op, value: value.trim() };
   validateImageFilters({ header: [filter] });
   return filter;
-}
-
-type Query = Record<string, string | string[] | undefined>;
-
-function single(query: Query, field: string): string | undefined {
-  const raw = query[field];
-  const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-  return v === undefined || v.trim() === '' ? undefined : v.trim();
-}
-
-function number(query: Query, field: string): number | undefined {
-  const v = single(query, field);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) fail(field, `expected a number, got '${v}'`);
-  return n;
-}
-
-export function parseImageFilters(query: Query): ImageFilters {
-  const f: ImageFilters = {};
-  for (const field of [
-    'date',
-    'date_from',
-    'date_to',
-    'night',
-    'start_time',
-    'end_time',
-    'camera',
-    'object',
-    ...MATCH_FILTERS,
-  ] as const) {
-    const v = single(query, field);
-    if (v !== undefined) f[field] = v;
-  }
-  const type = single(query, 'image_type')?.toLowerCase();
-  if (type !== undefined) f.image_type = type as ImageType;
-  for (const field of [...RANGE_FILTERS.map((r) => r.param), 'ra', 'dec', 'radius'] as const) {
-    const v = number(query, field);
-    if (v !== undefined) f[field] = v;
-  }
-  const missing = single(query, 'missing')?.toLowerCase();
-  if (missing !== undefined) {
-    if (!['true', 'false'].includes(missing)) fail('missing', 'expected true or false');
-    f.missing = missing === 'true';
-  }
-  const header: HeaderFilter[] = [];
-  for (const [key, raw] of Object.entries(query))
-    if (key.startsWith('header.') && raw !== undefined)
-      for (const v of Array.isArray(raw) ? raw : [raw]) header.push(parseHeaderFilter(key, v));
-  if (header.length) f.header = header;
-  return validateImageFilters(f);
 }
 
 export function parseSort(sort?: string, order?: string): SortSpec {

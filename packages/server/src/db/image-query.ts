@@ -13,6 +13,7 @@
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
+import { MS_PER_DAY } from '../util/time.js';
 import type { Db } from './connection.js';
 import { ciEquals } from './dialect.js';
 import { type CatalogImage, IMAGE_ITEM_COLUMNS, type ImageItemRow, mapImage, objectKey } from './image.mapper.js';
@@ -31,8 +32,6 @@ import type { Schema } from './schema.js';
 import { coneBounds } from './sky-cone.js';
 
 type ImagesEb = ExpressionBuilder<Schema, 'images'>;
-
-const DAY_MS = 86_400_000;
 
 /** Sort names of the API → indexed columns. */
 const SORT_REFS = SORT_FIELDS as Record<SortColumn, keyof ImageItemRow>;
@@ -107,10 +106,10 @@ export function imageConditions(eb: ImagesEb, input: ImageFilters, headerShape?:
   const parts: Expression<SqlBool>[] = [];
   if (f.date !== undefined) {
     const start = utcDayStartMs(f.date) ?? 0;
-    parts.push(eb('date_obs_ms', '>=', start), eb('date_obs_ms', '<', start + DAY_MS));
+    parts.push(eb('date_obs_ms', '>=', start), eb('date_obs_ms', '<', start + MS_PER_DAY));
   }
   if (f.date_from !== undefined) parts.push(eb('date_obs_ms', '>=', utcDayStartMs(f.date_from) ?? 0));
-  if (f.date_to !== undefined) parts.push(eb('date_obs_ms', '<', (utcDayStartMs(f.date_to) ?? 0) + DAY_MS));
+  if (f.date_to !== undefined) parts.push(eb('date_obs_ms', '<', (utcDayStartMs(f.date_to) ?? 0) + MS_PER_DAY));
   if (f.night !== undefined) parts.push(eb('night', '=', f.night));
   const start = f.start_time === undefined ? null : minutesOfDay(f.start_time);
   const end = f.end_time === undefined ? null : minutesOfDay(f.end_time);

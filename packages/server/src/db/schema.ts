@@ -6,7 +6,7 @@
  * Other areas add their tables by adding an interface here and a line to `Schema` (and a migration
  * in migrations/).
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 import type { ColumnFieldName, DefaultedFieldName, IMAGE_FIELDS } from '../domain/image-fields.js';
 import type { AccountsSchema } from './accounts.schema.js';
 import type { DbBool } from './dialect.js';
@@ -95,7 +95,6 @@ export interface Schema extends AccountsSchema {
 
 export type ImageRow = Selectable<ImagesTable>;
 export type NewImageRow = Insertable<ImagesTable>;
-export type ImageUpdateRow = Updateable<ImagesTable>;
 export type ImageHeadersRow = Selectable<ImageHeadersTable>;
 export type ImagePathRow = Selectable<ImagePathsTable>;
 export type IngestLedgerRow = Selectable<IngestLedgerTable>;

@@ -5,7 +5,8 @@
  * column lists, `emptyMetadata`, the TypeBox schemas (so the OpenAPI document and the web client's
  * types), the export columns, the sort whitelist and the field table of docs/api.md are derived from
  * it. Adding a field: a line here, a migration that adds its column, and whatever fills it (usually
- * a line of ingest/normalize/keyword-table.ts); nothing else restates the field.
+ * a line of ingest/normalize/keyword-table.ts); then `npm run docs:fields` and `npm run api:types`
+ * regenerate docs/api.md and the web client's types (CONTRIBUTING.md, "Adding a catalog field").
  *
  * Column forms by type (dialect.ts says how each is held by each engine):
  *   text, enum → text · real → double · integer → integer · bigint → bigint · boolean → bool
@@ -97,6 +98,7 @@ export const IMAGE_FIELDS = {
   airmass_computed: { group: 'metadata', type: 'boolean', nullable: false, dbDefault: true, description: 'true when airmass was computed from site, time and position, not read from the header' },
   altitude_deg: { group: 'metadata', type: 'real', unit: 'deg', description: 'altitude of the target' },
   azimuth_deg: { group: 'metadata', type: 'real', unit: 'deg', description: 'azimuth of the target' },
+  rotator_angle_deg: { group: 'metadata', type: 'real', unit: 'deg', description: 'camera rotation, 0–360: the rotator\'s angle, else the position angle of the image', sort: true, range: { min: 'min_rotator_angle_deg', max: 'max_rotator_angle_deg', minimum: 0, maximum: 360 } },
   telescope: { group: 'metadata', type: 'text', description: 'telescope', match: 'ci', csv: 13, manifest: 10 },
   observatory: { group: 'metadata', type: 'text', description: 'observatory or site name', csv: 14 },
   instrument: { group: 'metadata', type: 'text', description: 'instrument', filters: ['camera'], csv: 15, manifest: 11 },

@@ -1,6 +1,7 @@
 import type { JWTVerifyGetKey } from 'jose';
 import type { OidcClient } from '../auth/oidc.client.js';
 import type { SessionTokens } from '../auth/session-token.js';
+import type { PreviewSources } from '../catalog/previews.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import type { EventBus, WatcherState } from '../util/events.js';
@@ -14,13 +15,6 @@ export interface IngestControl {
   rescan(): Promise<void>;
 }
 
-/** Renders a preview on demand when it is missing; resolves to the file written, or null. */
-export type PreviewRenderer = (
-  image: { id: number; path: string; sha256: string },
-  size: PreviewSize,
-) => Promise<string | null>;
-export type PreviewSize = 'thumb' | 'medium';
-
 /** Everything the routes share; built once by buildApp. */
 export interface AppContext {
   config: Config;
@@ -30,7 +24,8 @@ export interface AppContext {
   version: string;
   startedAt: number;
   ingest: IngestControl | undefined;
-  previews: PreviewRenderer | undefined;
+  /** Where previews are found, and how a missing one is rendered. */
+  previews: PreviewSources;
   googleKeys: JWTVerifyGetKey | undefined;
   oidc: OidcClient | undefined;
   /** Signs the short-lived OIDC state cookie. */

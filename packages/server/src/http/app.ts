@@ -20,10 +20,11 @@ import type { JWTVerifyGetKey } from 'jose';
 import { resolveJwtSecret } from '../auth/jwt-secret.js';
 import { OidcClient } from '../auth/oidc.client.js';
 import { SessionTokens } from '../auth/session-token.js';
+import type { PreviewRenderer } from '../catalog/previews.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { EventBus } from '../util/events.js';
-import type { AppContext, IngestControl, PreviewRenderer } from './app-context.js';
+import type { AppContext, IngestControl } from './app-context.js';
 import { authenticationHook } from './authentication.js';
 import { corsHook } from './cors.js';
 import { errorHandler, notFoundHandler } from './errors.js';
@@ -70,7 +71,7 @@ export function createContext(deps: AppDeps): AppContext {
     version: deps.version ?? process.env.npm_package_version ?? '0.1.0',
     startedAt: Date.now(),
     ingest: deps.ingest,
-    previews: deps.previews,
+    previews: { previewDir: deps.config.previewDir, imageDirs: deps.config.imageDirs, render: deps.previews },
     googleKeys: deps.googleKeys,
     oidc: oidc
       ? new OidcClient({ issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret })

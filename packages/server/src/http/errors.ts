@@ -1,4 +1,11 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AccountError } from '../auth/accounts.service.js';
+import { IdTokenError } from '../auth/google-id-token.js';
+import { OidcProviderError } from '../auth/oidc.client.js';
+import { CatalogError } from '../catalog/errors.js';
+import { ImageQueryError } from '../db/image-filters.js';
+import { DaliParameterError } from '../vo/dali-params.js';
+import { siaErrorVotable, VOTABLE_CONTENT_TYPE } from '../vo/votable.js';
 
 /** An error the API answers with its own status and a message safe to show to the caller. */
 export class HttpError extends Error {
@@ -18,6 +25,59 @@ export const unauthorized = (message = 'authentication required') => new HttpErr
 export const forbidden = (message = 'not allowed') => new HttpError(403, message);
 export const notFound = (message = 'not found') => new HttpError(404, message);
 export const conflict = (message: string) => new HttpError(409, message);
+
+const CATALOG_STATUS: Record<CatalogError['code'], number> = {
+  CATALOG_NOT_FOUND: 404,
+  CATALOG_TOO_LARGE: 413,
+};
+
+const ACCOUNT_STATUS: Record<AccountError['code'], number> = {
+  AUTH_INVALID_CREDENTIALS: 401,
+  AUTH_ACCOUNT_INACTIVE: 403,
+  AUTH_SIGNUP_CLOSED: 403,
+  AUTH_DOMAIN_NOT_ALLOWED: 403,
+  AUTH_EMAIL_TAKEN: 409,
+  AUTH_WEAK_PASSWORD: 400,
+  AUTH_INVALID_EMAIL: 400,
+  AUTH_NO_SUCH_USER: 404,
+  AUTH_SELF_LOCKOUT: 409,
+};
+
+/** The request field an account error is about, for the 400s that name it. */
+const ACCOUNT_PARAMETER: Partial<Record<AccountError['code'], string>> = {
+  AUTH_WEAK_PASSWORD: 'password',
+  AUTH_INVALID_EMAIL: 'email',
+};
+
+/**
+ * The one table from domain errors (catalog, filters, accounts, identity providers) to what the
+ * API answers. Null for anything else: a bug or an outage, answered 500 without internals.
+ */
+export function domainHttpError(error: unknown): HttpError | null {
+  if (error instanceof HttpError) return error;
+  if (error instanceof CatalogError) return new HttpError(CATALOG_STATUS[error.code], error.message);
+  // A filter the schema let through but the catalog refuses; its message starts with the field.
+  if (error instanceof ImageQueryError) return badParameter(error.field, error.message.slice(error.field.length + 2));
+  if (error instanceof AccountError) {
+    const parameter = ACCOUNT_PARAMETER[error.code];
+    if (parameter) return badParameter(parameter, error.message.replace(new RegExp(`^${parameter} `), ''));
+    return new HttpError(ACCOUNT_STATUS[error.code], error.message);
+  }
+  if (error instanceof IdTokenError) return new HttpError(401, error.message);
+  if (error instanceof OidcProviderError) return new HttpError(502, error.message);
+  return null;
+}
+
+/** Refusals of a sign-in or sign-up are logged with their reason (and the address tried). */
+function logRefusal(request: FastifyRequest, error: unknown, status: number): void {
+  if (error instanceof AccountError || error instanceof IdTokenError) {
+    const body = request.body as { email?: unknown } | undefined;
+    const email = typeof body?.email === 'string' ? body.email : undefined;
+    const reason = error instanceof AccountError ? error.code : error.message;
+    request.log.warn({ reason, ...(email ? { email } : {}) }, 'sign-in or sign-up refused');
+  } else if (error instanceof OidcProviderError) request.log.error({ err: error.cause }, error.message);
+  else if (status === 401 || status === 403) request.log.info({ status, reason: (error as Error).message }, 'refused');
+}
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -121,8 +181,9 @@ export function describeValidation(
 }
 
 /**
- * The one error handler: validation errors become a 400 naming the parameter; HttpErrors keep
- * their status and message; anything else is logged with its stack and answered without internals.
+ * The one error handler: validation errors become a 400 naming the parameter; HttpErrors and domain
+ * errors get their status and message (domainHttpError); anything else is logged with its stack
+ * and answered without internals.
  */
 export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (error.validation) {
@@ -134,12 +195,12 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     void reply.code(400).send({ error: statusText(400), message, parameter } satisfies ErrorBody);
     return;
   }
-  if (error instanceof HttpError) {
-    if (error.statusCode === 401 || error.statusCode === 403)
-      request.log.info({ status: error.statusCode, reason: error.message }, 'refused');
-    const body: ErrorBody = { error: statusText(error.statusCode), message: error.message };
-    if (error.parameter) body.parameter = error.parameter;
-    void reply.code(error.statusCode).send(body);
+  const known = domainHttpError(error);
+  if (known) {
+    logRefusal(request, error, known.statusCode);
+    const body: ErrorBody = { error: statusText(known.statusCode), message: known.message };
+    if (known.parameter) body.parameter = known.parameter;
+    void reply.code(known.statusCode).send(body);
     return;
   }
   const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
@@ -151,6 +212,19 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   // Fastify's own client errors (bad JSON, too large, unsupported media type, rate limit): their
   // messages describe the request, not the server, so they are safe to pass on.
   void reply.code(status).send({ error: statusText(status), message: error.message } satisfies ErrorBody);
+}
+
+/**
+ * The error handler of the VO routes: a bad parameter, or a filter the catalog refuses, is a DALI
+ * error document (400, QUERY_STATUS ERROR), which VO clients read; anything else as elsewhere.
+ */
+export function voErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof DaliParameterError || error instanceof ImageQueryError) {
+    request.log.info({ reason: error.message }, 'bad VO request');
+    void reply.code(400).type(VOTABLE_CONTENT_TYPE).send(siaErrorVotable(error.message));
+    return;
+  }
+  errorHandler(error, request, reply);
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
-import { csvRow } from './csv.js';
+import { csvRow } from '../util/csv.js';
 import {
   centralRecordLength,
   dataDescriptor,
@@ -47,10 +47,14 @@ const HASH_PLACEHOLDER = '0'.repeat(64);
 
 /**
  * Bytes per read of an original. Larger reads mean fewer trips through the thread pool and fewer
- * stream callbacks per byte; at most two chunks per download are in memory (one being sent, one
- * being read).
+ * stream callbacks per byte. Every chunk is a fresh buffer: whoever reads a stream owns the chunks
+ * it receives (a test harness or a transform may keep them), so they cannot be recycled. V8 frees
+ * them in young-generation collections, or in full collections of the whole heap when they are
+ * allocated faster than external memory is swept; 1 MiB reads made those full collections
+ * frequent. At most about three chunks per download are alive (one in the socket, one in the
+ * stream's buffer, one being read).
  */
-export const READ_CHUNK_BYTES = 1 << 20;
+export const READ_CHUNK_BYTES = 256 << 10;
 /** Small records (headers, descriptors, the central directory) are sent in batches of this size. */
 const RECORD_BATCH_BYTES = 64 << 10;
 
@@ -110,6 +114,11 @@ export function buildZip(
   const crcs = new Uint32Array(layouts.length);
   let bytes = 0;
 
+  const sent = (chunk: Buffer): Buffer => {
+    bytes += chunk.length;
+    return chunk;
+  };
+
   async function* archive(): AsyncGenerator<Buffer> {
     const batch = new RecordBatch();
     for (const [index, member] of members.entries()) {
@@ -120,15 +129,15 @@ export function buildZip(
         // Headers and small files go out together; a large chunk goes out as it is, not copied.
         if (chunk.length < RECORD_BATCH_BYTES) batch.add(chunk);
         else {
-          if (!batch.empty) yield batch.take();
-          yield chunk;
+          if (!batch.empty) yield sent(batch.take());
+          yield sent(chunk);
         }
-        if (batch.full) yield batch.take();
+        if (batch.full) yield sent(batch.take());
       }
       hashes[index] = digest.sha256;
       crcs[index] = digest.crc;
       batch.add(dataDescriptor(layout, digest.crc));
-      if (batch.full) yield batch.take();
+      if (batch.full) yield sent(batch.take());
     }
     const manifestBytes = manifest(hashes);
     if (manifestBytes.length !== manifestSize) throw new Error('manifest.csv is not the size announced');
@@ -136,7 +145,7 @@ export function buildZip(
     batch.add(localHeader(manifestLayout));
     batch.add(manifestBytes);
     batch.add(dataDescriptor(manifestLayout, crcs[members.length] as number));
-    yield batch.take();
+    yield sent(batch.take());
 
     // The central directory, a batch at a time: 100,000 entries make several megabytes of records.
     for (let first = 0; first < layouts.length; ) {
@@ -148,24 +157,17 @@ export function buildZip(
       let at = 0;
       for (let i = first; i < last; i++)
         at = writeCentralRecord(records, at, layouts[i] as ZipEntryLayout, crcs[i] as number);
-      yield records;
+      yield sent(records);
       first = last;
     }
-    yield endRecords(centralDirectory);
-  }
-
-  async function* counted(): AsyncGenerator<Buffer> {
-    for await (const chunk of archive()) {
-      bytes += chunk.length;
-      yield chunk;
-    }
+    yield sent(endRecords(centralDirectory));
     // A wrong Content-Length would truncate or corrupt the download: fail loudly instead.
     if (bytes !== size) throw new Error(`ZIP of ${bytes} bytes, ${size} announced`);
   }
 
   // Byte mode with a high-water mark of one chunk: the stream holds at most about one chunk ahead
   // of the socket, so memory stays flat however large the archive.
-  const stream = Readable.from(counted(), { objectMode: false, highWaterMark: READ_CHUNK_BYTES });
+  const stream = Readable.from(archive(), { objectMode: false, highWaterMark: READ_CHUNK_BYTES });
   const done = new Promise<{ sha256: string[]; bytes: number }>((resolve, reject) => {
     stream.on('end', () => resolve({ sha256: hashes, bytes }));
     stream.on('error', reject);

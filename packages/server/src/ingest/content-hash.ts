@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 /**
  * SHA-256 of a file's bytes as stored (for a .fits.gz: of the compressed file), streamed in 1 MiB
  * chunks so a 14 GB frame hashes with flat memory. 1 MiB keeps the syscall count low without
- * holding much; larger chunks measured no faster on this machine.
+ * holding much; larger chunks were measured no faster (docs/performance.md).
  */
 export async function sha256File(path: string): Promise<{ sha256: string; sizeBytes: number }> {
   const hash = createHash('sha256');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { type ByteSource, bufferSource, type FitsStructure, type Hdu, isFitsError, readStructure } from '@aims/fits';
 import { nodeInflate, openFits } from '@aims/fits/node';
-import { analyzeHdu } from '../analysis/analyze-hdu.js';
+import { analyzeHdu, pickImageHdu } from '../analysis/analyze-hdu.js';
 import { DEFAULT_MAX_PIXELS } from '../analysis/frame-metrics.js';
 import { orientationFromCd, type PreviewOptions } from '../analysis/preview.js';
 import type { StageTimes } from '../analysis/stage-times.js';
@@ -46,15 +46,6 @@ export interface ProcessedFrame {
 export type FrameFailure = { ok: false; reason: string; retry: boolean; code: string };
 export type FrameOutcome = { ok: true; frame: ProcessedFrame } | FrameFailure;
 
-const IMAGE_TYPES = new Set(['PRIMARY', 'IMAGE', 'COMPRESSED_IMAGE']);
-
-/** The HDU a frame's pixels are in: the first image with two non-empty axes. */
-export function pickImageHdu(hdus: readonly Hdu[]): Hdu | undefined {
-  return hdus.find(
-    (h) => IMAGE_TYPES.has(h.type) && h.axes.length >= 2 && (h.axes[0] ?? 0) > 0 && (h.axes[1] ?? 0) > 0,
-  );
-}
-
 /**
  * One file, start to finish, off the main thread: hash, headers, normalized metadata, pixel
  * metrics. Never throws for anything about the file; the outcome says what went wrong and whether
@@ -87,7 +78,7 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
     if (!job.skipAnalysis) {
       const m = metadata.values;
       const previews = job.previewDir
-        ? { ...previewLocation(job.previewDir, sha256), ...orientation(image) }
+        ? { ...previewLocation(job.previewDir, sha256), ...orientation(image), ...previewsAtIngest(image) }
         : undefined;
       const analysis = await analyzeHdu(fits.source, image, {
         imageType: m.image_type,
@@ -125,6 +116,25 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
   } finally {
     await fits?.close().catch(() => undefined);
   }
+}
+
+/**
+ * Frames over this many pixels get their medium preview at ingest too, while their pixels are in
+ * hand: on demand it would cost a second read of a file of 32 MB and more (a second or more when
+ * tile-compressed), where encoding it now adds under a tenth to the frame's analysis.
+ */
+const MEDIUM_AT_INGEST_PIXELS = 16 * 1024 * 1024;
+
+/**
+ * The previews written at ingest: the thumbnail in WebP, which every search result shows and every
+ * browser takes. The medium image and PNG copies are rendered by the API the first time someone
+ * asks for them, and kept: for the frames of a few megapixels most cameras write, encoding all
+ * four (PNG and WebP, two sizes) for every frame cost more than measuring it, while only
+ * the frames someone opens ever need a medium image.
+ */
+function previewsAtIngest(hdu: Hdu): Pick<PreviewOptions, 'formats' | 'sizes'> {
+  const pixels = (hdu.axes[0] ?? 0) * (hdu.axes[1] ?? 0);
+  return { formats: ['webp'], sizes: pixels > MEDIUM_AT_INGEST_PIXELS ? ['thumbnail', 'medium'] : ['thumbnail'] };
 }
 
 /** Files up to this size are read whole, once; larger ones are hashed as a stream and read in parts. */

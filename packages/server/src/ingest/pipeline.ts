@@ -2,24 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_QUALITY_THRESHOLD, scoreFrame } from '../analysis/score.js';
+import { type RecordOutcome, recordFrame } from '../catalog/frame-record.js';
 import type { Database, Db } from '../db/connection.js';
 import type { NewImage } from '../db/image.mapper.js';
-import { comparableQuality } from '../db/image-quality.repository.js';
-import {
-  findImageByPath,
-  findImageIdBySha256,
-  getImage,
-  insertImage,
-  linkCopy,
-  markMissing,
-  markPresent,
-  movePath,
-  updateImage,
-} from '../db/images.repository.js';
+import { findImageByPath, getImage, markMissing, movePath } from '../db/images.repository.js';
 import {
   claimPending,
-  completeEntry,
   countByState,
   failEntry,
   forgetFileFacts,
@@ -47,7 +35,7 @@ interface RoundResult {
 }
 
 /** What became of one ledger entry in this process. */
-export type EntryOutcome = 'ingested' | 'updated' | 'duplicate' | 'moved' | 'unchanged' | 'failed' | 'retry-later';
+export type EntryOutcome = RecordOutcome | 'failed' | 'retry-later';
 
 export interface PipelineOptions {
   database: Database;
@@ -71,8 +59,9 @@ export interface PipelineOptions {
 /**
  * Ledger → workers → catalog. Discovery calls `enqueue`; `drain` (one-shot) or `start` (service)
  * claim pending rows, wait until each file is stable, hand it to a worker thread and write the
- * result in one catalog transaction. Several processes may run pipelines on one catalog: claims
- * never overlap.
+ * result by the catalog's rules (catalog/frame-record.ts); the writes of one round share a
+ * transaction (commit-group.ts). Several processes may run pipelines on one catalog: claims never
+ * overlap.
  */
 export class IngestPipeline {
   readonly workerId = `ingest@${hostname()}@${process.pid}@${randomUUID().slice(0, 8)}`;
@@ -351,8 +340,9 @@ export class IngestPipeline {
       this.report(entry, 'failed', result.reason);
       return {};
     }
-    const frame = result.frame;
-    const outcome = await write((tx) => this.writeCatalog(tx, entry, frame));
+    const image = catalogImage(entry, result.frame);
+    const threshold = { qualityThreshold: this.options.qualityThreshold };
+    const outcome = await write((tx) => recordFrame(tx, entry.id, image, threshold));
     this.report(entry, outcome.outcome, null);
     if (outcome.imageId !== null) {
       this.options.events?.publish('image.ingested', {
@@ -364,84 +354,26 @@ export class IngestPipeline {
     return {};
   }
 
-  /** One frame into the catalog: new image, new content at a known path, an exact copy, or a rename. */
-  private async writeCatalog(
-    db: Db,
-    entry: LedgerEntry,
-    frame: ProcessedFrame,
-  ): Promise<{ outcome: EntryOutcome; imageId: number | null }> {
-    const image: NewImage = {
-      root: entry.root,
-      rel_path: entry.rel_path,
-      size_bytes: frame.sizeBytes,
-      mtime_ms: frame.mtimeMs,
-      inode: frame.inode,
-      sha256: frame.sha256,
-      hdu_index: frame.hduIndex,
-      metadata: frame.metadata.values,
-      normalization: { reasons: frame.metadata.reasons, sources: frame.metadata.sources },
-      quality: frame.quality,
-      headers: frame.headers,
-    };
-    const atPath = await findImageByPath(db, entry.root, entry.rel_path);
-    if (frame.quality) {
-      const m = frame.metadata.values;
-      const comparables = await comparableQuality(db, m, atPath ? { excludeId: atPath.id } : {});
-      image.score = scoreFrame(frame.quality, comparables, {
-        imageType: m.image_type,
-        threshold: this.options.qualityThreshold ?? DEFAULT_QUALITY_THRESHOLD,
-      });
-    }
-    if (atPath && atPath.sha256 === frame.sha256) {
-      if (atPath.missing) await markPresent(db, entry.root, entry.rel_path);
-      await completeEntry(db, entry.id, {
-        state: 'unchanged',
-        imageId: atPath.id,
-        reason: atPath.missing ? 'the file is back at this path' : 'content already catalogued at this path',
-      });
-      return { outcome: 'unchanged', imageId: null };
-    }
-    if (atPath?.kind === 'primary') {
-      const written = await updateImage(db, atPath.id, image, { ledgerId: entry.id });
-      if (written.status === 'duplicate') {
-        await linkCopy(db, written.id, entry.root, entry.rel_path, { ledgerId: entry.id });
-        return { outcome: 'duplicate', imageId: written.id };
-      }
-      await completeEntry(db, entry.id, {
-        state: 'ingested',
-        imageId: atPath.id,
-        reason: 'new content at a known path',
-      });
-      return { outcome: 'updated', imageId: atPath.id };
-    }
-    const sameContent = await findImageIdBySha256(db, frame.sha256);
-    if (sameContent !== null) {
-      const existing = await getImage(db, sameContent);
-      if (existing && (existing.missing_since || !existsSync(join(existing.root, existing.rel_path)))) {
-        // The first path is gone and the same bytes appeared here: a rename or a move.
-        await movePath(db, sameContent, entry.root, entry.rel_path);
-        await completeEntry(db, entry.id, {
-          state: 'ingested',
-          imageId: sameContent,
-          reason: `moved from ${existing.file_path}`,
-        });
-        return { outcome: 'moved', imageId: sameContent };
-      }
-      await linkCopy(db, sameContent, entry.root, entry.rel_path, { ledgerId: entry.id });
-      return { outcome: 'duplicate', imageId: sameContent };
-    }
-    const written = await insertImage(db, image, { ledgerId: entry.id });
-    if (written.status === 'duplicate') {
-      // Another process catalogued the same bytes between our lookup and our insert.
-      await linkCopy(db, written.id, entry.root, entry.rel_path, { ledgerId: entry.id });
-      return { outcome: 'duplicate', imageId: written.id };
-    }
-    return { outcome: 'ingested', imageId: written.id };
-  }
-
   private report(entry: LedgerEntry, outcome: EntryOutcome, detail: string | null): void {
     this.options.onOutcome?.(entry, outcome, detail);
   }
+}
+
+/** A processed frame as the catalog takes it. */
+function catalogImage(entry: LedgerEntry, frame: ProcessedFrame): NewImage {
+  return {
+    root: entry.root,
+    rel_path: entry.rel_path,
+    size_bytes: frame.sizeBytes,
+    mtime_ms: frame.mtimeMs,
+    inode: frame.inode,
+    sha256: frame.sha256,
+    hdu_index: frame.hduIndex,
+    metadata: frame.metadata.values,
+    normalization: { reasons: frame.metadata.reasons, sources: frame.metadata.sources },
+    quality: frame.quality,
+    headers: frame.headers,
+  };
 }
 
 function processAlive(pid: number): boolean {

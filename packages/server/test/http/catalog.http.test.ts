@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderMissingPreview } from '../../src/ingest/preview-on-demand.js';
+import { renderMissingPreview } from '../../src/catalog/previews.js';
 import { DIALECTS } from '../support/databases.js';
 import { describeWithFixtures } from '../support/fixtures.js';
 import { type Catalog, LINKED_NAME, REAL_FILES, REAL_ROOT, seedCatalog } from './support/catalog.js';
@@ -101,6 +101,7 @@ for (const dialect of DIALECTS)
         ['min_temp=abc', 'min_temp', /^min_temp must be a number$/],
         ['max_temp=warm', 'max_temp', /must be a number/],
         ['min_quality=101', 'min_quality', /must be <= 100/],
+        ['max_rotator_angle_deg=361', 'max_rotator_angle_deg', /must be <= 360/],
         ['date=2024-13-01', 'date', /YYYY-MM-DD/],
         ['date=2023-02-30', 'date', /YYYY-MM-DD/],
         ['date=yesterday', 'date', /a date YYYY-MM-DD/],

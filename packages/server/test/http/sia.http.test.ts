@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertImage } from '../../src/db/images.repository.js';
-import { SIA_COLUMNS } from '../../src/http/sia.votable.js';
+import { SIA_COLUMNS } from '../../src/vo/votable.js';
 import { DIALECTS } from '../support/databases.js';
 import { SYSTEM_PYTHON } from '../support/fixtures.js';
 import { makeImage, observedAt } from '../support/images.js';

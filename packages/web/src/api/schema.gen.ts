@@ -1848,6 +1848,10 @@ export interface paths {
                     min_temp?: number;
                     /** @description highest ccd_temp: sensor temperature (°C) */
                     max_temp?: number;
+                    /** @description lowest rotator_angle_deg: camera rotation, 0–360: the rotator's angle, else the position angle of the image (deg) */
+                    min_rotator_angle_deg?: number;
+                    /** @description highest rotator_angle_deg: camera rotation, 0–360: the rotator's angle, else the position angle of the image (deg) */
+                    max_rotator_angle_deg?: number;
                     /** @description lowest quality_score: quality score, 0–100, against comparable frames */
                     min_quality?: number;
                     /** @description camera or instrument, case-insensitive */
@@ -1867,7 +1871,7 @@ export interface paths {
                     radius?: number;
                     /** @description true: only frames whose file is gone; false: only present */
                     missing?: boolean;
-                    /** @description one of id, file_path, date_obs, night, object_name, filter_name, exptime, ra_deg, dec_deg, ccd_temp, airmass, star_count, fwhm_px, fwhm_arcsec, quality_score, ingested_at; "-col" or "col:desc" for descending (default -date_obs) */
+                    /** @description one of id, file_path, date_obs, night, object_name, filter_name, exptime, ra_deg, dec_deg, ccd_temp, airmass, rotator_angle_deg, star_count, fwhm_px, fwhm_arcsec, quality_score, ingested_at; "-col" or "col:desc" for descending (default -date_obs) */
                     sort?: string;
                     order?: "asc" | "desc";
                     limit?: number;
@@ -1951,6 +1955,8 @@ export interface paths {
                                 altitude_deg?: number | null;
                                 /** @description azimuth of the target (deg) */
                                 azimuth_deg?: number | null;
+                                /** @description camera rotation, 0–360: the rotator's angle, else the position angle of the image (deg) */
+                                rotator_angle_deg?: number | null;
                                 /** @description telescope */
                                 telescope?: string | null;
                                 /** @description observatory or site name */
@@ -2150,6 +2156,10 @@ export interface paths {
                     min_temp?: number;
                     /** @description highest ccd_temp: sensor temperature (°C) */
                     max_temp?: number;
+                    /** @description lowest rotator_angle_deg: camera rotation, 0–360: the rotator's angle, else the position angle of the image (deg) */
+                    min_rotator_angle_deg?: number;
+                    /** @description highest rotator_angle_deg: camera rotation, 0–360: the rotator's angle, else the position angle of the image (deg) */
+                    max_rotator_angle_deg?: number;
                     /** @description lowest quality_score: quality score, 0–100, against comparable frames */
                     min_quality?: number;
                     /** @description camera or instrument, case-insensitive */
@@ -2353,6 +2363,8 @@ export interface paths {
                             altitude_deg?: number | null;
                             /** @description azimuth of the target (deg) */
                             azimuth_deg?: number | null;
+                            /** @description camera rotation, 0–360: the rotator's angle, else the position angle of the image (deg) */
+                            rotator_angle_deg?: number | null;
                             /** @description telescope */
                             telescope?: string | null;
                             /** @description observatory or site name */
@@ -2719,6 +2731,10 @@ export interface paths {
                     min_temp?: number;
                     /** @description highest ccd_temp: sensor temperature (°C) */
                     max_temp?: number;
+                    /** @description lowest rotator_angle_deg: camera rotation, 0–360: the rotator's angle, else the position angle of the image (deg) */
+                    min_rotator_angle_deg?: number;
+                    /** @description highest rotator_angle_deg: camera rotation, 0–360: the rotator's angle, else the position angle of the image (deg) */
+                    max_rotator_angle_deg?: number;
                     /** @description lowest quality_score: quality score, 0–100, against comparable frames */
                     min_quality?: number;
                     /** @description camera or instrument, case-insensitive */
@@ -2988,6 +3004,10 @@ export interface paths {
                             min_temp?: number;
                             /** @description highest ccd_temp: sensor temperature (°C) */
                             max_temp?: number;
+                            /** @description lowest rotator_angle_deg: camera rotation, 0–360: the rotator's angle, else the position angle of the image (deg) */
+                            min_rotator_angle_deg?: number;
+                            /** @description highest rotator_angle_deg: camera rotation, 0–360: the rotator's angle, else the position angle of the image (deg) */
+                            max_rotator_angle_deg?: number;
                             /** @description lowest quality_score: quality score, 0–100, against comparable frames */
                             min_quality?: number;
                             /** @description camera or instrument, case-insensitive */

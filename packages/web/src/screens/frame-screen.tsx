@@ -48,6 +48,7 @@ function Facts({ image }: { image: ImageDetail }) {
         : DASH,
     ],
     ['Airmass', num(image.airmass, 3)],
+    ['Rotator', image.rotator_angle_deg == null ? DASH : `${num(image.rotator_angle_deg, 1)}°`],
     [
       'Sun altitude',
       image.sun_alt_deg === null || image.sun_alt_deg === undefined ? DASH : `${num(image.sun_alt_deg, 1)}°`,

@@ -1,8 +1,8 @@
 /**
  * The commonest page is "frames of this telescope (filter, camera), newest first". With only
- * lower(telescope) indexed, SQLite fetched every matching row and sorted them all (250,000 rows
- * for one telescope in a 1,000,000-frame catalog: 1.3 s). With the sort columns in the same index
- * the page is read in order and stops after `limit` rows.
+ * lower(telescope) indexed, SQLite fetched every matching row and sorted them all (a quarter of a
+ * million-frame catalog for one telescope; timing in docs/performance.md). With the sort columns in
+ * the same index the page is read in order and stops after `limit` rows.
  */
 import { sql } from 'kysely';
 import type { AimsMigration } from './migration.js';

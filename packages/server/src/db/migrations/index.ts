@@ -7,6 +7,7 @@ import accounts from './2026_11_24_1100_accounts.js';
 import catalogHeaders from './2026_11_24_1130_catalog_headers.js';
 import coneIndex from './2026_11_24_1140_cone_index.js';
 import filteredSortIndexes from './2026_11_24_1200_filtered_sort_indexes.js';
+import rotatorAngle from './2026_12_03_0900_rotator_angle.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -17,4 +18,5 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_11_24_1130_catalog_headers': catalogHeaders,
   '2026_11_24_1140_cone_index': coneIndex,
   '2026_11_24_1200_filtered_sort_indexes': filteredSortIndexes,
+  '2026_12_03_0900_rotator_angle': rotatorAngle,
 };

@@ -1,13 +1,14 @@
 /** Administration: accounts and roles, the audit log, the ingest ledger, rescans. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { changeAccount } from '../../auth/accounts.service.js';
 import { listAudit } from '../../db/audit.repository.js';
 import { countByState, listLedger, requeue } from '../../db/ingest-ledger.repository.js';
-import { findUserById, listUsers, updateUser } from '../../db/users.repository.js';
+import { listUsers } from '../../db/users.repository.js';
 import { INGEST_STATES } from '../../domain/image.js';
 import type { AppContext } from '../app-context.js';
 import { audit } from '../audit.js';
-import { conflict, HttpError, notFound } from '../errors.js';
+import { HttpError } from '../errors.js';
 import { errors, IdParams, IsoDateTime, Nullable, StringEnum, UserSchema } from '../schemas/common.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 
@@ -110,24 +111,9 @@ export function adminRoutes(ctx: AppContext) {
         },
       },
       async (request) => {
-        const before = await findUserById(ctx.database, request.params.id);
-        if (!before) throw notFound('no such user');
-        const { role, can_download, is_active } = request.body;
-        const self = before.id === request.user!.id;
-        // An admin cannot lock themselves out; otherwise the last admin could leave nobody in charge.
-        if (self && (role === 'user' || is_active === false))
-          throw conflict('you cannot remove your own admin role or deactivate yourself');
-        const after = await updateUser(ctx.database, before.id, {
-          role,
-          canDownload: can_download,
-          isActive: is_active,
-        });
-        if (!after) throw notFound('no such user');
-        const changes: Record<string, unknown> = {};
-        for (const key of ['role', 'can_download', 'is_active'] as const)
-          if (before[key] !== after[key]) changes[key] = { from: before[key], to: after[key] };
-        await audit(ctx.database, request, 'user.update', `user:${after.id}`, { email: after.email, changes });
-        return after;
+        const { user, changes } = await changeAccount(ctx.database, request.user!.id, request.params.id, request.body);
+        await audit(ctx.database, request, 'user.update', `user:${user.id}`, { email: user.email, changes });
+        return user;
       },
     );
 

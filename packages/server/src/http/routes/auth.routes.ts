@@ -3,17 +3,16 @@
  * route here is public; login and sign-up are rate-limited per client address.
  */
 import type { FastifyInstance } from 'fastify';
-import { AccountError, loginWithPassword, signInExternal, signUpWithPassword } from '../../auth/accounts.service.js';
-import { IdTokenError, verifyGoogleIdToken } from '../../auth/google-id-token.js';
+import { loginWithPassword, signInExternal, signUp } from '../../auth/accounts.service.js';
+import { verifyGoogleIdToken } from '../../auth/google-id-token.js';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password.js';
 import { countUsers } from '../../db/users.repository.js';
 import type { AppContext } from '../app-context.js';
-import { audit } from '../audit.js';
-import { HttpError, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { AuthConfigSchema, GoogleBody, LoginBody, PendingSignup, SignupBody } from '../schemas/auth.schemas.js';
 import { errors, SessionSchema } from '../schemas/common.schemas.js';
 import { clearSessionCookie } from '../session-cookie.js';
-import { accountHttpError, startSession } from '../sign-in.js';
+import { finishSignIn, startSession } from '../sign-in.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 import { oidcRoutes } from './oidc.routes.js';
 
@@ -59,15 +58,9 @@ export function authRoutes(ctx: AppContext) {
         },
       },
       async (request, reply) => {
-        try {
-          const user = await loginWithPassword(ctx.database, request.body.email, request.body.password);
-          request.log.info({ user_id: user.id }, 'signed in with a password');
-          return await startSession(ctx, request, reply, user);
-        } catch (error) {
-          if (error instanceof AccountError)
-            request.log.warn({ email: request.body.email, reason: error.code }, 'login failed');
-          throw accountHttpError(error);
-        }
+        const user = await loginWithPassword(ctx.database, request.body.email, request.body.password);
+        request.log.info({ user_id: user.id, method: 'password' }, 'signed in');
+        return startSession(ctx, request, reply, user);
       },
     );
 
@@ -86,29 +79,10 @@ export function authRoutes(ctx: AppContext) {
         },
       },
       async (request, reply) => {
-        try {
-          const result = await signUpWithPassword(ctx.database, policy, {
-            email: request.body.email,
-            password: request.body.password,
-            displayName: request.body.display_name ?? null,
-          });
-          await audit(ctx.database, request, 'user.signup', `user:${result.user.id}`, {
-            email: result.user.email,
-            method: 'password',
-            first_admin: result.firstAdmin,
-            pending: result.pendingApproval,
-          });
-          if (result.pendingApproval)
-            return reply.code(202).send({
-              status: 'pending_approval' as const,
-              message: 'the account waits for an administrator to activate it',
-              user: result.user,
-            });
-          return reply.code(201).send(await startSession(ctx, request, reply, result.user));
-        } catch (error) {
-          if (error instanceof AccountError) request.log.warn({ reason: error.code }, 'sign-up refused');
-          throw accountHttpError(error);
-        }
+        const { email, password, display_name } = request.body;
+        const result = await signUp(ctx.database, policy, { email, password, displayName: display_name ?? null });
+        const answer = await finishSignIn(ctx, request, reply, result, 'password');
+        return answer.pending ? reply.code(202).send(answer.pending) : reply.code(201).send(answer.session);
       },
     );
 
@@ -126,25 +100,10 @@ export function authRoutes(ctx: AppContext) {
       async (request, reply) => {
         const clientId = ctx.config.googleClientId;
         if (!clientId) throw notFound('Google Sign-In is not configured (GOOGLE_CLIENT_ID)');
-        try {
-          const identity = await verifyGoogleIdToken(request.body.token, { clientId, keys: ctx.googleKeys });
-          const result = await signInExternal(ctx.database, policy, 'google', identity);
-          if (result.pendingApproval)
-            return reply.code(202).send({
-              status: 'pending_approval' as const,
-              message: 'the account waits for an administrator to activate it',
-              user: result.user,
-            });
-          request.log.info({ user_id: result.user.id }, 'signed in with Google');
-          return await startSession(ctx, request, reply, result.user);
-        } catch (error) {
-          if (error instanceof IdTokenError) {
-            request.log.warn({ reason: error.message }, 'Google sign-in refused');
-            throw new HttpError(401, error.message);
-          }
-          if (error instanceof AccountError) request.log.warn({ reason: error.code }, 'Google sign-in refused');
-          throw accountHttpError(error);
-        }
+        const identity = await verifyGoogleIdToken(request.body.token, { clientId, keys: ctx.googleKeys });
+        const result = await signInExternal(ctx.database, policy, 'google', identity);
+        const answer = await finishSignIn(ctx, request, reply, result, 'google');
+        return answer.pending ? reply.code(202).send(answer.pending) : answer.session;
       },
     );
 

@@ -3,19 +3,15 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Db } from '../../db/connection.js';
-import type { ImageFilters, SortSpec } from '../../db/image-filters.js';
-import { countImages, iterateImages, queryImages } from '../../db/image-query.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { exportImages } from '../../catalog/exports.js';
+import { imageDetail, searchImages } from '../../catalog/images.service.js';
+import { imagePreview } from '../../catalog/previews.js';
+import { parseSort } from '../../db/image-filters.js';
 import { imageFacets, nightsSummary } from '../../db/image-stats.js';
-import { getImage } from '../../db/images.repository.js';
-import { CSV_EXPORT_FIELDS } from '../../domain/image-fields.js';
 import type { AppContext } from '../app-context.js';
 import { attachment } from '../content-disposition.js';
-import { csvRow } from '../csv.js';
-import { notFound } from '../errors.js';
-import { fieldsFrom, filtersFrom, pick, queryHttpError, sortFrom } from '../image-filters.query.js';
-import { previewFile } from '../previews.js';
+import { fieldsFrom, filtersFrom } from '../image-filters.query.js';
 import { errors, IdParams, StringEnum } from '../schemas/common.schemas.js';
 import {
   FacetsResponse,
@@ -27,30 +23,22 @@ import {
 } from '../schemas/images.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 
-function exportStream(
-  db: Db,
-  filters: ImageFilters,
-  sort: SortSpec,
-  fields: string[] | null,
-  format: 'csv' | 'json',
-): Readable {
-  async function* lines(): AsyncGenerator<string> {
-    if (format === 'csv') {
-      const columns = fields ?? CSV_EXPORT_FIELDS;
-      yield csvRow(columns);
-      for await (const image of iterateImages(db, filters, { sort }))
-        yield csvRow(columns.map((c) => (image as unknown as Record<string, unknown>)[c]));
-      return;
-    }
-    yield '[';
-    let first = true;
-    for await (const image of iterateImages(db, filters, { sort })) {
-      yield `${first ? '\n' : ',\n'}${JSON.stringify(pick(image, fields))}`;
-      first = false;
-    }
-    yield '\n]\n';
-  }
-  return Readable.from(lines(), { objectMode: false });
+/** A preview file, cached by the client until the frame's content changes (ETag on its hash). */
+async function sendPreview(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  preview: { path: string; sha256: string },
+  size: string,
+) {
+  const info = await stat(preview.path);
+  const etag = `"${preview.sha256.slice(0, 32)}-${size}-${info.size}"`;
+  void reply.header('etag', etag).header('cache-control', 'private, max-age=86400');
+  if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
+  return reply
+    .header('content-type', preview.path.endsWith('.webp') ? 'image/webp' : 'image/png')
+    .header('vary', 'Accept')
+    .header('content-length', info.size)
+    .send(createReadStream(preview.path));
 }
 
 export function imagesRoutes(ctx: AppContext) {
@@ -74,35 +62,19 @@ export function imagesRoutes(ctx: AppContext) {
       },
       async (request, reply) => {
         const q = request.query;
-        const filters = filtersFrom(q);
-        const sort = sortFrom(q.sort, q.order);
-        const fields = fieldsFrom(q.fields);
-        if (q.format) {
-          // Surface a bad filter as a 400 before the first byte is sent.
-          await countImages(ctx.database, filters).catch((e: unknown) => {
-            throw queryHttpError(e);
-          });
-          const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-          return (reply as FastifyReply)
-            .header('content-type', q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
-            .header('content-disposition', attachment(`aims-images-${stamp}.${q.format}`))
-            .send(exportStream(ctx.database, filters, sort, fields, q.format));
-        }
-        try {
-          const page = await queryImages(ctx.database, filters, {
-            sort,
+        const search = { filters: filtersFrom(q), sort: parseSort(q.sort, q.order), fields: fieldsFrom(q.fields) };
+        if (!q.format)
+          return searchImages(ctx.database, {
+            ...search,
             limit: q.limit ?? 50,
             offset: q.offset ?? 0,
             cursor: q.cursor,
           });
-          return {
-            total: page.total ?? 0,
-            items: page.items.map((i) => pick(i, fields)),
-            next_cursor: page.next_cursor,
-          };
-        } catch (error) {
-          throw queryHttpError(error);
-        }
+        const file = await exportImages(ctx.database, search, q.format);
+        return (reply as FastifyReply)
+          .header('content-type', file.mediaType)
+          .header('content-disposition', attachment(file.fileName))
+          .send(Readable.from(file.lines, { objectMode: false }));
       },
     );
 
@@ -123,12 +95,7 @@ export function imagesRoutes(ctx: AppContext) {
           response: { 200: FacetsResponse, ...errors(400, 401, 403) },
         },
       },
-      async (request) => {
-        const filters = filtersFrom(request.query);
-        return imageFacets(ctx.database, filters, { limit: request.query.limit ?? 100 }).catch((e: unknown) => {
-          throw queryHttpError(e);
-        });
-      },
+      async (request) => imageFacets(ctx.database, filtersFrom(request.query), { limit: request.query.limit ?? 100 }),
     );
 
     app.get(
@@ -142,11 +109,7 @@ export function imagesRoutes(ctx: AppContext) {
           response: { 200: ImageDetail, ...errors(400, 401, 403, 404) },
         },
       },
-      async (request) => {
-        const image = await getImage(ctx.database, request.params.id);
-        if (!image) throw notFound(`no image ${request.params.id}`);
-        return image;
-      },
+      async (request) => imageDetail(ctx.database, request.params.id),
     );
 
     app.get(
@@ -173,19 +136,10 @@ export function imagesRoutes(ctx: AppContext) {
       },
       async (request, reply) => {
         const size = request.query.size ?? 'thumb';
-        const image = await getImage(ctx.database, request.params.id);
-        if (!image) throw notFound(`no image ${request.params.id}`);
-        const file = await previewFile(ctx, image, size, request.log, request.headers.accept);
-        if (!file) throw notFound(`no ${size} preview of image ${image.id}`);
-        const info = await stat(file);
-        const etag = `"${image.sha256.slice(0, 32)}-${size}-${info.size}"`;
-        void reply.header('etag', etag).header('cache-control', 'private, max-age=86400');
-        if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
-        return reply
-          .header('content-type', file.endsWith('.webp') ? 'image/webp' : 'image/png')
-          .header('vary', 'Accept')
-          .header('content-length', info.size)
-          .send(createReadStream(file));
+        const { id } = request.params;
+        const found = { id, size, accept: request.headers.accept };
+        const preview = await imagePreview(ctx.database, ctx.previews, found, request.log);
+        return sendPreview(request, reply as FastifyReply, preview, size);
       },
     );
 
@@ -206,15 +160,9 @@ export function imagesRoutes(ctx: AppContext) {
           response: { 200: NightsResponse, ...errors(400, 401, 403) },
         },
       },
-      async (request) => {
-        const filters = filtersFrom(request.query);
-        const items = await nightsSummary(ctx.database, filters, { limit: request.query.limit ?? 366 }).catch(
-          (e: unknown) => {
-            throw queryHttpError(e);
-          },
-        );
-        return { items };
-      },
+      async (request) => ({
+        items: await nightsSummary(ctx.database, filtersFrom(request.query), { limit: request.query.limit ?? 366 }),
+      }),
     );
   };
 }

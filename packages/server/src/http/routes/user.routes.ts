@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { generateApiToken } from '../../auth/api-token-secret.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../db/api-tokens.repository.js';
+import { MS_PER_DAY } from '../../util/time.js';
 import type { AppContext } from '../app-context.js';
 import { audit } from '../audit.js';
 import { notFound } from '../errors.js';
@@ -81,7 +82,7 @@ export function userRoutes(ctx: AppContext) {
           name: request.body.name,
           tokenHash: hash,
           prefix,
-          expiresAt: days === undefined ? null : Date.now() + days * 86_400_000,
+          expiresAt: days === undefined ? null : Date.now() + days * MS_PER_DAY,
         });
         await audit(ctx.database, request, 'token.create', `token:${created.id}`, { name: created.name });
         return reply.code(201).send({ ...created, token });

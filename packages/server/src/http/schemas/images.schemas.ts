@@ -1,5 +1,5 @@
 /**
- * The catalog's request and response schemas. The filters are the DESIGN.md contract; each one is
+ * The catalog's request and response schemas. The filters are the public API (docs/api.md); each one is
  * described here once and this one description validates the query, types the handler and
  * documents the OpenAPI page.
  */

@@ -1,4 +1,5 @@
 import type { CardValue, HeaderLike } from '@aims/fits';
+import { MS_PER_DAY, mjdFromUnixMs, unixMsFromMjd } from '../../util/time.js';
 import { show } from './value-parsers.js';
 
 /**
@@ -48,10 +49,8 @@ export const EPOCH_KEYWORDS = [
   ['JD_OBS', -2400000.5],
 ] as const;
 
-const MS_PER_DAY = 86_400_000;
 /** Time scales other than UTC (FITS Standard 4.0 Table 30); UT and UT1 count as UTC here. */
 const NON_UTC_TIMESYS = /^(TT|TDT|ET|TAI|IAT|GPS|TCG|TCB|TDB|BJD|HJD)$/i;
-const MJD_UNIX_EPOCH = 40_587;
 /** Earliest plausible exposure: the first astronomical photographs on glass plates. */
 const EARLIEST_MS = Date.UTC(1850, 0, 1);
 /** Camera clocks run a little ahead; anything later than this past `now` is a wrong clock. */
@@ -144,16 +143,13 @@ export function isoFromMjd(mjd: number, digits: number): string {
   const fractionDigits = Math.max(0, Math.min(3, Math.floor(-Math.log10(resolutionSeconds))));
   // Round to the last digit shown, so that 08:49:29.99997 reads 08:49:30, not 08:49:29.
   const unitMs = 10 ** (3 - fractionDigits);
-  const ms = Math.round(((mjd - MJD_UNIX_EPOCH) * MS_PER_DAY) / unitMs) * unitMs;
+  const ms = Math.round(unixMsFromMjd(mjd) / unitMs) * unitMs;
   const iso = new Date(ms).toISOString(); // YYYY-MM-DDThh:mm:ss.sssZ
   return fractionDigits === 0 ? `${iso.slice(0, 19)}Z` : `${iso.slice(0, 20 + fractionDigits)}Z`;
 }
 
-export function mjdFromMs(ms: number): number {
-  return ms / MS_PER_DAY + MJD_UNIX_EPOCH;
-}
-
-function plausible(ms: number, now: Date | undefined, keyword: string, value: CardValue): string | null {
+/** Why an instant read from `keyword` cannot be an exposure (before 1850, in the future), or null. */
+function implausibility(ms: number, now: Date | undefined, keyword: string, value: CardValue): string | null {
   if (ms < EARLIEST_MS) return `${keyword} ${show(value)} is before 1850`;
   const limit = (now ?? new Date()).getTime() + FUTURE_SLACK_MS;
   return ms > limit ? `${keyword} ${show(value)} is in the future` : null;
@@ -177,7 +173,14 @@ function timeFromCards(header: HeaderLike, refused: string[]): { time: TimeOfDay
   return null;
 }
 
-function epochFromCards(header: HeaderLike, refused: string[]): { mjd: number; key: string; digits: number } | null {
+interface Epoch {
+  mjd: number;
+  key: string;
+  /** Decimals written in the card: the precision the ISO string keeps. */
+  digits: number;
+}
+
+function epochFromCards(header: HeaderLike, refused: string[]): Epoch | null {
   for (const [key, toMjd] of EPOCH_KEYWORDS) {
     const raw = header.get(key);
     if (raw === undefined) continue;
@@ -190,6 +193,12 @@ function epochFromCards(header: HeaderLike, refused: string[]): { mjd: number; k
 }
 
 const join = (notes: string[]): string | undefined => (notes.length > 0 ? notes.join('; ') : undefined);
+
+/** The start read from an MJD or JD card, exact to the card's own precision. */
+function epochStart(epoch: Epoch, ms: number, notes: string[]): { start: ObservationStart } {
+  const iso = isoFromMjd(epoch.mjd, epoch.digits);
+  return { start: { iso, ms, dateOnly: false, mjd: epoch.mjd, source: epoch.key, reason: join(notes) } };
+}
 
 /** The start of the exposure, or a reason why the header does not say it. */
 export function resolveObservationStart(
@@ -215,7 +224,7 @@ export function resolveObservationStart(
     }
     if (parsed.time) {
       const ms = Date.UTC(parsed.date.year, parsed.date.month - 1, parsed.date.day) + parsed.time.ms;
-      const bad = plausible(ms, now, key, raw);
+      const bad = implausibility(ms, now, key, raw);
       if (bad) {
         notes.push(bad);
         continue;
@@ -241,54 +250,32 @@ export function resolveObservationStart(
     if (card) {
       const ms = midnight + card.time.ms;
       if (epoch) {
-        const differenceHours = Math.abs(mjdFromMs(ms) - epoch.mjd) * 24;
+        const differenceHours = Math.abs(mjdFromUnixMs(ms) - epoch.mjd) * 24;
         // Old pipelines wrote JD − 2400000 as MJD-OBS (ESO's EMMI frame: exactly 12 h off).
         if (differenceHours > 1 / 60)
           notes.push(`${epoch.key} disagrees with ${key} + ${card.key} by ${differenceHours.toFixed(2)} h`);
       }
-      const bad = plausible(ms, now, key, raw);
+      const bad = implausibility(ms, now, key, raw);
       if (!bad) {
         const iso = `${date.text}T${card.time.text}Z`;
         return { start: { iso, ms, dateOnly: false, source: `${key}+${card.key}`, reason: join(notes) } };
       }
       notes.push(bad);
     } else if (epoch) {
-      const ms = Math.round((epoch.mjd - MJD_UNIX_EPOCH) * MS_PER_DAY);
-      if (ms >= midnight && ms < midnight + MS_PER_DAY) {
-        return {
-          start: {
-            iso: isoFromMjd(epoch.mjd, epoch.digits),
-            ms,
-            dateOnly: false,
-            mjd: epoch.mjd,
-            source: epoch.key,
-            reason: join(notes),
-          },
-        };
-      }
+      const ms = Math.round(unixMsFromMjd(epoch.mjd));
+      if (ms >= midnight && ms < midnight + MS_PER_DAY) return epochStart(epoch, ms, notes);
       notes.push(`${epoch.key} is not on the date of ${key} ${show(raw)}`);
     }
-    if (!plausible(midnight, now, key, raw)) {
+    if (implausibility(midnight, now, key, raw) === null) {
       notes.push(`${key} ${show(raw)} has a date but no time of day`);
       return { start: { iso: date.text, ms: midnight, dateOnly: true, source: key, reason: join(notes) } };
     }
   }
 
   if (epoch) {
-    const ms = Math.round((epoch.mjd - MJD_UNIX_EPOCH) * MS_PER_DAY);
-    const bad = plausible(ms, now, epoch.key, epoch.mjd);
-    if (!bad) {
-      return {
-        start: {
-          iso: isoFromMjd(epoch.mjd, epoch.digits),
-          ms,
-          dateOnly: false,
-          mjd: epoch.mjd,
-          source: epoch.key,
-          reason: join(notes),
-        },
-      };
-    }
+    const ms = Math.round(unixMsFromMjd(epoch.mjd));
+    const bad = implausibility(ms, now, epoch.key, epoch.mjd);
+    if (!bad) return epochStart(epoch, ms, notes);
     notes.push(bad);
   }
   return { start: null, reason: join(notes) ?? `no ${DATE_KEYWORDS[0]}, DATE-BEG, MJD-OBS or JD` };

@@ -23,6 +23,13 @@ const bayerPattern: ValueParser<string> = (value, keyword) => {
   return /^[RGBCMYW]{4}$/.test(text) ? ok(text) : fail(`${keyword} ${show(value)} is not a Bayer pattern`);
 };
 
+/** An angle of a full turn, folded into [0, 360): rotators report −180…180 as well as 0…360. */
+const turnAngle: ValueParser<number> = (value, keyword) => {
+  const parsed = degreesValue(value, keyword);
+  if (!parsed.ok) return parsed;
+  return ok(((parsed.value % 360) + 360) % 360);
+};
+
 /** Every single-keyword field, one entry each. */
 export const KEYWORD_TABLE = [
   {
@@ -138,6 +145,14 @@ export const KEYWORD_TABLE = [
     // ESO TEL AZ is not used: ESO counts azimuth from the south.
     keywords: ['OBJCTAZ', 'AZ-OBJ', 'CENTAZ', 'TELAZ', 'AZIMUTH'],
     parse: degreesValue,
+    range: [0, 360],
+  },
+  {
+    field: 'rotator_angle_deg',
+    // The rotator's own angle first (MaxIm DL and N.I.N.A.: ROTATANG; N.I.N.A.: ROTATOR), then the
+    // position angle of the frame that plate-solving writers record (MaxIm DL: PA).
+    keywords: ['ROTATANG', 'ROTATOR', 'ROTPA', 'OBJCTROT', 'PA'],
+    parse: turnAngle,
     range: [0, 360],
   },
   { field: 'observer', keywords: ['OBSERVER', 'OBSERVERS', 'AUTHOR', 'ESO OBS OBSERVER'], parse: identifier },

@@ -1,5 +1,6 @@
 import type { HeaderLike } from '@aims/fits';
 import type { NormalizedMetadata } from '../../domain/image.js';
+import { MS_PER_DAY, mjdFromUnixMs } from '../../util/time.js';
 import { resolveObservationStart } from './date-obs.js';
 import { resolveField } from './field-rule.js';
 import { resolveFilterName } from './filter-name.js';
@@ -25,8 +26,6 @@ export interface NormalizeOptions {
   now?: Date;
 }
 
-const MS_PER_DAY = 86_400_000;
-const MJD_UNIX_EPOCH = 40_587;
 const MJD_TO_JD = 2_400_000.5;
 
 /**
@@ -97,7 +96,7 @@ function deriveTime(header: HeaderLike, out: MetadataBuilder, options: Normalize
     for (const field of ['mjd_obs', 'jd_obs', 'night', 'time_of_day_min'] as const) out.explain(field, why);
     return;
   }
-  const mjd = start.mjd ?? start.ms / MS_PER_DAY + MJD_UNIX_EPOCH;
+  const mjd = start.mjd ?? mjdFromUnixMs(start.ms);
   out.set('mjd_obs', mjd, start.source);
   out.set('jd_obs', mjd + MJD_TO_JD, start.source);
   const minutes = Math.floor((((start.ms % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / 60_000);

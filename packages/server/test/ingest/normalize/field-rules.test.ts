@@ -53,6 +53,12 @@ describe('the keyword table', () => {
     ['gain', { GAIN: 80, EGAIN: 1.74 }, 80, 'GAIN', undefined],
     ['gain', { EGAIN: 1.74 }, 1.74, 'EGAIN', undefined],
     ['airmass', { SECZ: 1.1 }, 1.1, 'SECZ', undefined],
+    ['rotator_angle_deg', { ROTATANG: 123.4, PA: 10 }, 123.4, 'ROTATANG', undefined],
+    ['rotator_angle_deg', { ROTATOR: -90 }, 270, 'ROTATOR', undefined],
+    ['rotator_angle_deg', { ROTPA: 360 }, 0, 'ROTPA', undefined],
+    ['rotator_angle_deg', { OBJCTROT: '725.5' }, 5.5, 'OBJCTROT', undefined],
+    ['rotator_angle_deg', { PA: 167.238590041 }, 167.238590041, 'PA', undefined],
+    ['rotator_angle_deg', { ROTATANG: 'n/a', PA: 12 }, 12, 'PA', "ROTATANG 'n/a' is not an angle; used PA"],
   ])('%s from %j', (field, cards, value, source, reason) => {
     const resolved = resolveField<number | string>(header(cards), rule(field));
     if (typeof value === 'number') expect(resolved.value).toBeCloseTo(value, 9);

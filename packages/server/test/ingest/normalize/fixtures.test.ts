@@ -127,9 +127,10 @@ const EXPECTATIONS: Expectation[] = [
       airmass: 1.34082011584,
       altitude_deg: 48.3525,
       azimuth_deg: 267.4236,
+      rotator_angle_deg: 167.238590041,
       observer: 'Observatory Operator',
     },
-    sources: { site_elev_m: 'ALT-OBS', altitude_deg: 'OBJCTALT', site_lon_deg: 'SITELONG' },
+    sources: { site_elev_m: 'ALT-OBS', altitude_deg: 'OBJCTALT', site_lon_deg: 'SITELONG', rotator_angle_deg: 'PA' },
   },
   {
     file: 'mwcraig-msumastro/aspen_trimmed.fit',

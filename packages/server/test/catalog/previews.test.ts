@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { expect, it } from 'vitest';
-import { renderMissingPreview } from '../../src/ingest/preview-on-demand.js';
+import { renderMissingPreview } from '../../src/catalog/previews.js';
 import { describeWithFixtures, fixture } from '../support/fixtures.js';
 
 describeWithFixtures('previews rendered on demand', () => {

@@ -1,12 +1,13 @@
 /**
- * VOTable 1.4 documents for the IVOA SIA 2.0 service (routes/sia.routes.ts): the ObsCore result
- * table of catalog frames, the DALI error document, and the VOSI capabilities/availability.
+ * VOTable 1.4 documents for the IVOA services (SIA 2.0 now): the ObsCore result table of catalog
+ * frames, the DALI error document, and the VOSI capabilities/availability.
  *
  *   siaResultsVotable(images, { downloadBase, overflow })
  *   siaErrorVotable(message)
  *   vosiCapabilities(baseUrl) / vosiAvailability()
  */
 import type { CatalogImage } from '../db/image.mapper.js';
+import { mjdFromUnixMs } from '../util/time.js';
 
 export const VOTABLE_CONTENT_TYPE = 'application/x-votable+xml';
 
@@ -33,13 +34,10 @@ interface ObsCoreField {
   value: (image: CatalogImage, downloadBase: string) => string | number | null;
 }
 
-const MJD_UNIX_EPOCH = 40587;
-const MS_PER_DAY = 86_400_000;
-
 /** MJD of the exposure start: the stored MJD-OBS, else derived from DATE-OBS. */
 export function startMjd(image: CatalogImage): number | null {
   if (image.mjd_obs !== null && Number.isFinite(image.mjd_obs)) return image.mjd_obs;
-  return image.date_obs_ms === null ? null : MJD_UNIX_EPOCH + image.date_obs_ms / MS_PER_DAY;
+  return image.date_obs_ms === null ? null : mjdFromUnixMs(image.date_obs_ms);
 }
 
 /** MJD of the exposure end (start + EXPTIME; the start when EXPTIME is unknown). */

@@ -1,0 +1,118 @@
+// GZIP_1/GZIP_2 integer tiles inflated many at a time, when the inflate function can do that.
+import { arrayDescriptor } from '../bintable.js';
+import type { InflateConcatenated } from '../inflate.js';
+import { convertBigEndian, convertIntegers, type PixelSink } from '../pixel-transform.js';
+import { readShuffledIntegers } from './tile-codecs.js';
+import { type TileContext, tileNull } from './tile-decode.js';
+import type { TileRef } from './tile-grid.js';
+
+/**
+ * Output bytes per batch: enough that the cost of one inflate call is spread over dozens of row
+ * tiles, small enough that the output buffer is recycled by the allocator instead of being faulted
+ * in fresh on every call.
+ */
+const BATCH_BYTES = 512 * 1024;
+
+interface Member {
+  tile: TileRef;
+  local: number;
+  pixels: number;
+  /** Inflated bytes of this tile (the gzip trailer's ISIZE). */
+  size: number;
+  target: Float32Array | Float64Array;
+}
+
+/**
+ * fpack writes the tiles in order, back to back in the heap, each one a gzip member (RFC 1952).
+ * Runs of such tiles are inflated in one call, as one multi-member stream: in Node one zlib call
+ * per row tile costs about as much as the inflation itself. A tile takes part only when the gzip
+ * trailer of its member states a size of 1, 2 or 4 bytes per pixel and its pixels go straight to
+ * the output (`targets`). Anything unexpected (a gap in the heap, a member that does not inflate
+ * to what its trailer says, a corrupt stream) leaves the run to the tile-by-tile path, which
+ * reports the precise error. Returns the table rows placed.
+ */
+export async function inflateTileRuns(
+  context: TileContext,
+  tiles: TileRef[],
+  inflateConcatenated: InflateConcatenated,
+  target: (tile: TileRef) => Float32Array | Float64Array | undefined,
+  scratch: Int32Array,
+  sink: PixelSink,
+): Promise<Set<number>> {
+  const { table, columns, rows, firstRow, heap, params } = context;
+  const placed = new Set<number>();
+  // Descriptors count bytes only for a byte column (1PB, as every writer uses for gzip).
+  if ((columns.data.format.arrayType ?? 'B') !== 'B') return placed;
+  let run: Member[] = [];
+  let runStart = 0;
+  let runEnd = 0;
+  let runBytes = 0;
+
+  const flush = async () => {
+    const members = run;
+    run = [];
+    if (members.length < 2) return; // one tile gains nothing here
+    let bytes: Uint8Array;
+    try {
+      const compressed = await heap(columns.data, { offset: runStart, length: runEnd - runStart });
+      bytes = await inflateConcatenated(compressed, runBytes);
+    } catch {
+      return;
+    }
+    if (bytes.length !== runBytes) return;
+    let at = 0;
+    for (const member of members) {
+      const slice = bytes.subarray(at, at + member.size);
+      at += member.size;
+      const width = (member.size / member.pixels) as 1 | 2 | 4;
+      const nullValue = tileNull(context, member.local);
+      const out: PixelSink = { data: member.target, mask: undefined, blankCount: 0 };
+      if (params.algorithm === 'GZIP_2' && width !== 1) {
+        const integers = scratch.subarray(0, member.pixels);
+        readShuffledIntegers(slice, width, integers);
+        convertIntegers(integers, 0, member.pixels, context.transform, nullValue, out, 0);
+      } else {
+        const { transform } = context;
+        const withNull = nullValue === transform.blank ? transform : { ...transform, blank: nullValue };
+        convertBigEndian(slice, 0, width * 8, withNull, member.pixels, out, 0);
+      }
+      sink.blankCount += out.blankCount;
+      placed.add(member.tile.row);
+    }
+  };
+
+  for (const tile of tiles) {
+    const local = tile.row - firstRow;
+    const descriptor = arrayDescriptor(table, columns.data, rows, local);
+    const out = target(tile);
+    const pixels = tile.extent.reduce((a, b) => a * b, 1);
+    const size = out && descriptor.length >= 18 ? await memberSize(context, descriptor) : undefined;
+    const fits = size !== undefined && [1, 2, 4].includes(size / pixels);
+    if (!out || !fits || size === undefined) {
+      await flush();
+      continue;
+    }
+    if (run.length > 0 && (descriptor.offset !== runEnd || runBytes + size > BATCH_BYTES)) await flush();
+    if (run.length === 0) {
+      runStart = descriptor.offset;
+      runEnd = descriptor.offset;
+      runBytes = 0;
+    }
+    run.push({ tile, local, pixels, size, target: out });
+    runEnd += descriptor.length;
+    runBytes += size;
+  }
+  await flush();
+  return placed;
+}
+
+/** ISIZE of a gzip member: its last four bytes, little-endian; undefined if it is not gzip. */
+async function memberSize(
+  context: TileContext,
+  descriptor: { offset: number; length: number },
+): Promise<number | undefined> {
+  const bytes = await context.heap(context.columns.data, descriptor).catch(() => undefined);
+  if (!bytes || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return undefined;
+  const n = bytes.length;
+  return (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0;
+}

@@ -1,0 +1,174 @@
+/**
+ * Downloads of originals: which file serves an image (its own path, else a copy, only inside the
+ * image roots), and the plan of a ZIP (which images, under which names, which files are missing).
+ * Streaming the ZIP is the HTTP layer's (http/zip-archive.ts).
+ */
+import type { FileHandle } from 'node:fs/promises';
+import type { Db } from '../db/connection.js';
+import type { CatalogImage } from '../db/image.mapper.js';
+import type { ImageFilters } from '../db/image-filters.js';
+import { countImages, iterateImages } from '../db/image-query.js';
+import { getImage, getImages } from '../db/images.repository.js';
+import { MANIFEST_FIELDS } from '../domain/image-fields.js';
+import { CatalogError, catalogNotFound } from './errors.js';
+import { FileAccessError, type LocatedFile, openLocated, resolveImageFile } from './file-access.js';
+import type { CatalogLog } from './log.js';
+
+/**
+ * At most this many files per ZIP: every entry's size is read before the first byte (for the exact
+ * Content-Length) and the ZIP writer keeps one small record per entry for the central directory.
+ */
+export const MAX_ZIP_FILES = 100_000;
+
+/** Ids per catalog read when a ZIP is asked for by ids. */
+const IDS_PER_READ = 1000;
+
+/** One file of a ZIP: opened when its turn comes (one descriptor at a time). */
+export interface PlannedFile {
+  name: string;
+  open(): Promise<FileHandle>;
+  size: number;
+  mtime: Date;
+  catalogSha256: string;
+  /** MANIFEST_FIELDS of the image, in order. */
+  metadata: unknown[];
+}
+
+/** A selected image whose file cannot be read: listed in the manifest as missing. */
+export interface MissingFile {
+  name: string;
+  catalogSha256: string;
+  metadata: unknown[];
+}
+
+export interface DownloadPlan {
+  members: PlannedFile[];
+  missing: MissingFile[];
+  manifestFields: string[];
+  /** Ids of the selected images, in order. */
+  ids: number[];
+}
+
+/** What a ZIP needs to know about one image (100,000 full catalog items would be hundreds of MB). */
+interface ZipImage {
+  id: number;
+  root: string;
+  rel_path: string;
+  file_name: string;
+  sha256: string;
+  metadata: unknown[];
+}
+
+function zipImage(image: CatalogImage): ZipImage {
+  return {
+    id: image.id,
+    root: image.root,
+    rel_path: image.rel_path,
+    file_name: image.file_name,
+    sha256: image.sha256,
+    metadata: MANIFEST_FIELDS.map((f) => image[f]),
+  };
+}
+
+/** The name of each file inside the ZIP: its own, made unique with the image id when two clash. */
+export function uniqueNames(images: Array<Pick<CatalogImage, 'id' | 'file_name'>>): string[] {
+  const counts = new Map<string, number>();
+  for (const i of images) counts.set(i.file_name, (counts.get(i.file_name) ?? 0) + 1);
+  return images.map((i) => {
+    if (counts.get(i.file_name) === 1) return i.file_name;
+    const dot = i.file_name.indexOf('.');
+    return dot > 0 ? `${i.file_name.slice(0, dot)}_${i.id}${i.file_name.slice(dot)}` : `${i.file_name}_${i.id}`;
+  });
+}
+
+/** The readable file of an image, or null (the refusal is logged: a file outside the roots, gone). */
+async function locate(
+  imageDirs: string[],
+  image: Parameters<typeof resolveImageFile>[1],
+  log: CatalogLog,
+): Promise<LocatedFile | null> {
+  try {
+    return await resolveImageFile(imageDirs, image);
+  } catch (error) {
+    if (!(error instanceof FileAccessError)) throw error;
+    log.warn({ reason: error.code, detail: error.message }, 'original not served');
+    return null;
+  }
+}
+
+/** Image `id` and its readable original; CATALOG_NOT_FOUND when either is missing. */
+export async function locateOriginal(
+  db: Db,
+  imageDirs: string[],
+  id: number,
+  log: CatalogLog,
+): Promise<{ image: CatalogImage; file: LocatedFile }> {
+  const image = await getImage(db, id);
+  if (!image) throw catalogNotFound(`no image ${id}`);
+  const file = await locate(imageDirs, image, log);
+  if (!file) throw catalogNotFound(`the original file of image ${image.id} is not available`);
+  return { image, file };
+}
+
+async function selectByIds(db: Db, ids: number[]): Promise<ZipImage[]> {
+  const unique = [...new Set(ids)];
+  const images: ZipImage[] = [];
+  for (let i = 0; i < unique.length; i += IDS_PER_READ)
+    for (const image of await getImages(db, unique.slice(i, i + IDS_PER_READ))) images.push(zipImage(image));
+  if (images.length < unique.length) {
+    const found = new Set(images.map((i) => i.id));
+    const absent = unique.filter((id) => !found.has(id));
+    throw catalogNotFound(`no image ${absent.slice(0, 10).join(', ')}${absent.length > 10 ? ', …' : ''}`);
+  }
+  return images;
+}
+
+async function selectByFilters(db: Db, filters: ImageFilters): Promise<ZipImage[]> {
+  const total = await countImages(db, filters);
+  if (total > MAX_ZIP_FILES)
+    throw new CatalogError('CATALOG_TOO_LARGE', `${total} files match: narrow the filters to at most ${MAX_ZIP_FILES}`);
+  const images: ZipImage[] = [];
+  for await (const image of iterateImages(db, filters)) images.push(zipImage(image));
+  return images;
+}
+
+/**
+ * The files of a ZIP of the images with `ids`, or of those matching `filters`: each under a unique
+ * name, read from its own path or else from a copy. CATALOG_NOT_FOUND when an id is unknown,
+ * nothing matches or no file can be read; CATALOG_TOO_LARGE past MAX_ZIP_FILES.
+ */
+export async function planZip(
+  db: Db,
+  imageDirs: string[],
+  selection: { ids: number[] } | { filters: ImageFilters },
+  log: CatalogLog,
+): Promise<DownloadPlan> {
+  const images =
+    'ids' in selection ? await selectByIds(db, selection.ids) : await selectByFilters(db, selection.filters);
+  if (images.length === 0) throw catalogNotFound('no image matches');
+  const names = uniqueNames(images);
+  const members: PlannedFile[] = [];
+  const missing: MissingFile[] = [];
+  for (const [index, image] of images.entries()) {
+    const metadata = image.metadata;
+    // Copies are looked up only when the primary path fails (getImages has no paths).
+    const file =
+      (await locate(imageDirs, image, log)) ??
+      (await getImage(db, image.id).then((d) => (d ? locate(imageDirs, d, log) : null)));
+    const name = names[index] ?? image.file_name;
+    if (!file) {
+      missing.push({ name, catalogSha256: image.sha256, metadata });
+      continue;
+    }
+    members.push({
+      name,
+      size: file.size,
+      mtime: file.mtime,
+      catalogSha256: image.sha256,
+      metadata,
+      open: () => openLocated(file),
+    });
+  }
+  if (members.length === 0) throw catalogNotFound('none of the selected files is available');
+  return { members, missing, manifestFields: [...MANIFEST_FIELDS], ids: images.map((i) => i.id) };
+}

@@ -1,0 +1,46 @@
+/** Reading the catalog: pages of a search with the fields asked for, and one image in full. */
+import type { Db } from '../db/connection.js';
+import type { ImageFilters, SortSpec } from '../db/image-filters.js';
+import { type ImagePage, queryImages } from '../db/image-query.js';
+import { getImage } from '../db/images.repository.js';
+import { catalogNotFound } from './errors.js';
+
+/** A validated search: filters, order, and the item fields to keep (null: every field). */
+export interface ImageSearch {
+  filters: ImageFilters;
+  sort: SortSpec;
+  fields: string[] | null;
+}
+
+/** Keeps `fields` of an item (every field when null), in that order. */
+export function pickFields<T extends object>(item: T, fields: string[] | null): Partial<T> {
+  if (!fields) return item;
+  const out: Record<string, unknown> = {};
+  for (const f of fields) out[f] = (item as Record<string, unknown>)[f];
+  return out as Partial<T>;
+}
+
+/** One page: offset or keyset cursor; a bad cursor or filter throws ImageQueryError. */
+export async function searchImages(
+  db: Db,
+  search: ImageSearch & { limit: number; offset: number; cursor?: string | undefined },
+): Promise<{ total: number; items: Array<Partial<ImagePage['items'][number]>>; next_cursor: string | null }> {
+  const page = await queryImages(db, search.filters, {
+    sort: search.sort,
+    limit: search.limit,
+    offset: search.offset,
+    cursor: search.cursor,
+  });
+  return {
+    total: page.total ?? 0,
+    items: page.items.map((i) => pickFields(i, search.fields)),
+    next_cursor: page.next_cursor,
+  };
+}
+
+/** One image with its headers, quality components and other paths; CATALOG_NOT_FOUND if none. */
+export async function imageDetail(db: Db, id: number) {
+  const image = await getImage(db, id);
+  if (!image) throw catalogNotFound(`no image ${id}`);
+  return image;
+}

@@ -1,0 +1,121 @@
+/**
+ * Previews of catalogued frames: the files ingest wrote (WebP when the client takes it, else PNG),
+ * and, when they are missing (a catalog ingested with --skip-analysis, a preview folder that was
+ * not backed up), rendered on demand from the original.
+ */
+import { access } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { readImage } from '@aims/fits';
+import { nodeInflate, openFits } from '@aims/fits/node';
+import { pickImageHdu } from '../analysis/analyze-hdu.js';
+import { renderPreviewsByRows } from '../analysis/preview.js';
+import type { Db } from '../db/connection.js';
+import { getImage } from '../db/images.repository.js';
+import { type PreviewFormat, type PreviewSize, previewLocation, previewPath } from '../util/preview-paths.js';
+import { catalogNotFound } from './errors.js';
+import { resolveImageFile } from './file-access.js';
+import type { CatalogLog } from './log.js';
+
+/** Rows per read when streaming a frame for its previews: bounded memory for any frame size. */
+const ROWS_PER_READ = 512;
+
+/** Renders the previews of a frame that has none; resolves to the file of `size`, or null. */
+export type PreviewRenderer = (
+  image: { id: number; path: string; sha256: string },
+  size: PreviewSize,
+) => Promise<string | null>;
+
+export interface PreviewSources {
+  previewDir: string;
+  /** The image roots: originals are read only inside them. */
+  imageDirs: string[];
+  /** Without a renderer only the previews ingest wrote are served. */
+  render: PreviewRenderer | undefined;
+}
+
+/** An image's entries the previews depend on. */
+type PreviewedImage = {
+  id: number;
+  sha256: string;
+  root: string;
+  rel_path: string;
+  paths?: Array<{ root: string; rel_path: string; kind?: string }>;
+};
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * The preview file of an image, rendered on demand (when there is a renderer) if ingest has not
+ * written it. Null when there is none.
+ */
+export async function findPreview(
+  sources: PreviewSources,
+  image: PreviewedImage,
+  size: PreviewSize,
+  log: CatalogLog,
+  accept = '',
+): Promise<string | null> {
+  const formats: PreviewFormat[] = accept.includes('image/webp') ? ['webp', 'png'] : ['png', 'webp'];
+  for (const format of formats) {
+    const path = previewPath(sources.previewDir, image.sha256, size, format);
+    if (await exists(path)) return path;
+  }
+  if (!sources.render) return null;
+  const file = await resolveImageFile(sources.imageDirs, image).catch(() => null);
+  if (!file) return null;
+  try {
+    const rendered = await sources.render({ id: image.id, path: file.path, sha256: image.sha256 }, size);
+    // Only ever serve files from the preview folder.
+    if (rendered && !relative(sources.previewDir, rendered).startsWith('..')) return rendered;
+  } catch (error) {
+    log.warn({ err: error, image_id: image.id }, 'preview rendering failed');
+  }
+  return null;
+}
+
+/** The preview of image `id`; CATALOG_NOT_FOUND when there is no such image or no preview. */
+export async function imagePreview(
+  db: Db,
+  sources: PreviewSources,
+  request: { id: number; size: PreviewSize; accept?: string | undefined },
+  log: CatalogLog,
+): Promise<{ path: string; sha256: string }> {
+  const image = await getImage(db, request.id);
+  if (!image) throw catalogNotFound(`no image ${request.id}`);
+  const path = await findPreview(sources, image, request.size, log, request.accept);
+  if (!path) throw catalogNotFound(`no ${request.size} preview of image ${image.id}`);
+  return { path, sha256: image.sha256 };
+}
+
+/**
+ * Renders the previews of a catalogued file that has none yet. Resolves to the PNG of the size
+ * asked for, or null when the file holds no image. The renderer main.ts gives the API.
+ */
+export async function renderMissingPreview(
+  previewDir: string,
+  image: { path: string; sha256: string },
+  size: PreviewSize,
+): Promise<string | null> {
+  const fits = await openFits(image.path);
+  try {
+    const hdu = pickImageHdu(fits.structure.hdus);
+    if (!hdu) return null;
+    const [width = 0, height = 0] = hdu.axes;
+    const read = async (start: number, end: number) =>
+      (await readImage(fits.source, hdu, { plane: 0, rows: { start, end }, inflate: nodeInflate })).data;
+    const bayer = hdu.header.string('BAYERPAT') ?? null;
+    await renderPreviewsByRows(
+      read,
+      { width, height },
+      { ...previewLocation(previewDir, image.sha256), bayerPattern: bayer },
+      ROWS_PER_READ,
+    );
+    return previewPath(previewDir, image.sha256, size, 'png');
+  } finally {
+    await fits.close();
+  }
+}

@@ -1,0 +1,65 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { locateInsideRoots, openLocated, resolveImageFile } from '../../src/catalog/file-access.js';
+
+const base = realpathSync(mkdtempSync(join(tmpdir(), 'aims-access-')));
+const root = join(base, 'images');
+const outside = join(base, 'elsewhere');
+mkdirSync(join(root, 'night'), { recursive: true });
+mkdirSync(outside);
+writeFileSync(join(root, 'night', 'a.fits'), 'SIMPLE');
+writeFileSync(join(outside, 'secret.fits'), 'SECRET');
+symlinkSync(join(outside, 'secret.fits'), join(root, 'night', 'escape.fits'));
+symlinkSync(join(root, 'night', 'a.fits'), join(root, 'night', 'alias.fits'));
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+describe('files inside the image roots', () => {
+  it('finds a regular file and opens it', async () => {
+    const file = await locateInsideRoots([root], root, 'night/a.fits');
+    expect(file).toMatchObject({ path: join(root, 'night', 'a.fits'), size: 6 });
+    const handle = await openLocated(file);
+    try {
+      expect((await handle.readFile()).toString()).toBe('SIMPLE');
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('follows a symlink that stays inside the roots', async () => {
+    expect((await locateInsideRoots([root], root, 'night/alias.fits')).path).toBe(join(root, 'night', 'a.fits'));
+  });
+
+  it.each([
+    ['../elsewhere/secret.fits', 'FILE_BAD_PATH'],
+    ['/etc/passwd', 'FILE_BAD_PATH'],
+    ['night/a.fits\0', 'FILE_BAD_PATH'],
+    ['night/escape.fits', 'FILE_OUTSIDE_ROOTS'],
+    ['night/none.fits', 'FILE_MISSING'],
+    ['night', 'FILE_NOT_REGULAR'],
+  ])('refuses %j with %s', async (relPath, code) => {
+    await expect(locateInsideRoots([root], root, relPath)).rejects.toMatchObject({ code });
+  });
+
+  it('refuses a file under a root that is no longer configured', async () => {
+    await expect(locateInsideRoots([outside], root, 'night/a.fits')).rejects.toMatchObject({
+      code: 'FILE_OUTSIDE_ROOTS',
+    });
+  });
+
+  it('an image is read from its own path, else from a copy, never from a moved-away path', async () => {
+    const image = {
+      root,
+      rel_path: 'night/gone.fits',
+      paths: [
+        { root, rel_path: 'night/alias.fits', kind: 'previous' },
+        { root, rel_path: 'night/a.fits', kind: 'copy' },
+      ],
+    };
+    expect((await resolveImageFile([root], image)).path).toBe(join(root, 'night', 'a.fits'));
+    await expect(resolveImageFile([root], { ...image, paths: [image.paths[0]!] })).rejects.toMatchObject({
+      code: 'FILE_MISSING',
+    });
+  });
+});
