@@ -2225,7 +2225,7 @@ export interface paths {
                                 value: string;
                                 count: number;
                             }[];
-                            /** @description false when more than 10,000 frames match the filters: the counts are those of the newest 10,000 (lower bounds), and rarer values may be missing. Without filters the counts are always exact. */
+                            /** @description false when more than 2,000 frames match the filters: the counts are those of the newest 2,000 (lower bounds), and rarer values may be missing. Without filters the counts are always exact. */
                             exact: boolean;
                         };
                     };

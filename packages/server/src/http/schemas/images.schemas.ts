@@ -207,7 +207,7 @@ export const FacetsResponse = Type.Object(
     image_type: FacetList,
     exact: Type.Boolean({
       description:
-        'false when more than 10,000 frames match the filters: the counts are those of the newest 10,000 ' +
+        'false when more than 2,000 frames match the filters: the counts are those of the newest 2,000 ' +
         '(lower bounds), and rarer values may be missing. Without filters the counts are always exact.',
     }),
   },
