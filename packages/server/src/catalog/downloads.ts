@@ -23,14 +23,17 @@ export const MAX_ZIP_FILES = 100_000;
 /** Ids per catalog read when a ZIP is asked for by ids. */
 const IDS_PER_READ = 1000;
 
-/** One file of a ZIP: opened when its turn comes (one descriptor at a time). */
+/** One file of a ZIP, as planned here and written by http/zip-archive.ts. */
 export interface PlannedFile {
+  /** Name inside the archive. */
   name: string;
+  /** Opens the file when its turn comes (one descriptor at a time). */
   open(): Promise<FileHandle>;
   size: number;
   mtime: Date;
+  /** The catalog's SHA-256 of the file. */
   catalogSha256: string;
-  /** MANIFEST_FIELDS of the image, in order. */
+  /** MANIFEST_FIELDS of the image, in order (the manifest's columns after the fixed ones). */
   metadata: unknown[];
 }
 
