@@ -67,6 +67,28 @@ for (const dialect of DIALECTS)
         expect(res.statusCode).toBe(201);
         expect(await lastAuditIp(t, 'token.create')).toBe(CLIENT);
       });
+      it('takes the scheme from a trusted proxy when it checks the Origin of a cookie request', async () => {
+        const signIn = await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email: 'user@example.org', password: PASSWORD },
+          remoteAddress: '10.0.0.2',
+          headers: { 'x-forwarded-for': '203.0.113.77', 'x-forwarded-proto': 'https' },
+        });
+        expect(signIn.statusCode).toBe(200);
+        expect(String(signIn.headers['set-cookie'])).toMatch(/Secure/);
+        const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+        const post = (origin: string, remoteAddress: string) =>
+          t.app.inject({
+            method: 'POST',
+            url: '/api/user/tokens',
+            payload: { name: 'tls' },
+            remoteAddress,
+            headers: { cookie, origin, host: 'aims.example', 'x-forwarded-proto': 'https' },
+          });
+        expect((await post('https://aims.example', '10.0.0.2')).statusCode).toBe(201);
+        expect((await post('http://aims.example', '10.0.0.2')).statusCode).toBe(403);
+      });
     });
 
     describe('listed proxies (AIMS_TRUST_PROXY=10.0.0.0/8)', () => {
