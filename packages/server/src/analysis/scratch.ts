@@ -20,6 +20,11 @@ function take<T extends Pooled>(name: string, length: number, make: (n: number) 
   return fresh;
 }
 
+/** Lets go of every work buffer of this thread (after a frame larger than it should keep). */
+export function releaseScratch(): void {
+  pool.clear();
+}
+
 export const scratchFloat64 = (name: string, length: number) => take(name, length, (n) => new Float64Array(n));
 export const scratchFloat32 = (name: string, length: number) => take(name, length, (n) => new Float32Array(n));
 export const scratchUint8 = (name: string, length: number) => take(name, length, (n) => new Uint8Array(n));
