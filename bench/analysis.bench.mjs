@@ -124,6 +124,7 @@ files, rmax, thresh, kernel = json.loads(sys.argv[1]), float(sys.argv[2]), float
 sep.set_sub_object_limit(4096)
 total = [0.0] * 4
 objects_found = []
+cpu = time.process_time()
 for path in files:
     t0 = time.perf_counter()
     data = fits.getdata(path).astype(np.float32)
@@ -143,7 +144,8 @@ for path in files:
     for k, dt in enumerate([t1 - t0, t2 - t1, t3 - t2, t4 - t3]):
         total[k] += dt
     objects_found.append([len(objects), float(np.median(r))])
-print(json.dumps({'read': total[0], 'background': total[1], 'extract': total[2], 'flux_radius': total[3], 'objects': objects_found}))
+cpu = time.process_time() - cpu
+print(json.dumps({'read': total[0], 'background': total[1], 'extract': total[2], 'flux_radius': total[3], 'cpu': cpu, 'objects': objects_found}))
 `;
 const sepKernel = JSON.stringify(Array.from(DETECTION_KERNEL, (a) => Array.from(DETECTION_KERNEL, (b) => a * b)));
 
@@ -189,9 +191,14 @@ function runAimsIngest(dir, name) {
 const STAGES = ['read', 'background', 'detection', 'measurement', 'previewRender', 'previewEncode'];
 
 async function aimsStages(files, database) {
-  const sum = Object.fromEntries([...STAGES, 'headersHash', 'score', 'catalog', 'total'].map((s) => [s, 0]));
+  const sum = Object.fromEntries([...STAGES, 'headersHash', 'score', 'catalog', 'total', 'cpu'].map((s) => [s, 0]));
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   let last;
   for (const [i, absPath] of files.entries()) {
+    const cpuStarted = cpuMs();
     const started = performance.now();
     const outcome = await processFrame({
       absPath,
@@ -209,7 +216,10 @@ async function aimsStages(files, database) {
     }
     sum.headersHash += processed - analysed;
     last = frame;
-    if (!database) continue;
+    if (!database) {
+      sum.cpu += cpuMs() - cpuStarted;
+      continue;
+    }
     let t = performance.now();
     const m = frame.metadata.values;
     const comparables = await comparableQuality(database, m);
@@ -231,8 +241,9 @@ async function aimsStages(files, database) {
       score,
     });
     sum.catalog += performance.now() - t;
+    sum.cpu += cpuMs() - cpuStarted;
   }
-  for (const s of Object.keys(sum)) if (s !== 'total') sum.total += sum[s];
+  for (const s of Object.keys(sum)) if (s !== 'total' && s !== 'cpu') sum.total += sum[s];
   return { sum, last };
 }
 
@@ -299,6 +310,12 @@ try {
     `   score ${per(s.score, FRAMES)}  preview render ${per(s.previewRender, FRAMES)}  preview encode ${per(s.previewEncode, FRAMES)}  catalog ${per(s.catalog, FRAMES)}`,
   );
   console.log(`   headers, hash, normalization ${per(s.headersHash, FRAMES)}  total ${per(s.total, FRAMES)}`);
+  console.log(
+    `   CPU (less disturbed by other load than wall time): AIMS ${per(s.cpu, FRAMES)}` +
+      (bestSep.error
+        ? ''
+        : `, SEP ${per(bestSep.cpu * 1000, FRAMES)}, ratio ${(s.cpu / (bestSep.cpu * 1000)).toFixed(2)}`),
+  );
   const q = stages.last.quality;
   console.log(
     `   last frame: ${q.star_count} stars, FWHM ${q.fwhm_px.toFixed(3)} px, background ${q.background.toFixed(1)}, noise ${q.noise.toFixed(2)}`,
@@ -340,6 +357,9 @@ try {
         console.log(
           `      ratio AIMS/SEP: read + metrics ${(aimsMetrics / sepLoop).toFixed(2)}, with previews ${(aimsAll / sepLoop).toFixed(2)}` +
             `  (${one.last.quality.star_count} stars, FWHM ${one.last.quality.fwhm_px.toFixed(3)} px; SEP ${theirs.objects[0][0]} objects, load ${load()})`,
+        );
+        console.log(
+          `      CPU: AIMS ${ms(a.cpu)} (all the worker does: hash, headers, metrics, previews), SEP ${ms(theirs.cpu * 1000)}, ratio ${(a.cpu / (theirs.cpu * 1000)).toFixed(2)}`,
         );
         rmSync(path);
       }

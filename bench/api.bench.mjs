@@ -27,6 +27,7 @@ const { createApiToken } = await load('db/api-tokens.repository.js');
 const { generateApiToken } = await load('auth/api-token-secret.js');
 const { buildApp } = await load('http/app.js');
 const { loadConfig } = await load('config/config.js');
+const { JD_MINUS_MJD, MS_PER_DAY: DAY, mjdFromUnixMs } = await load('util/time.js');
 
 const ROWS = Number(process.env.AIMS_BENCH_ROWS ?? 1_000_000);
 const SECONDS = Number(process.env.AIMS_BENCH_SECONDS ?? 8);
@@ -53,7 +54,6 @@ const TARGETS = Array.from({ length: 400 }, (_, i) => ({
   dec: Math.asin(2 * rnd() - 1) * (180 / Math.PI),
 }));
 const START_MS = Date.UTC(2021, 0, 1);
-const DAY = 86_400_000;
 
 function frame(n, root = '/bench') {
   const nightIndex = Math.floor(n / 1000);
@@ -68,8 +68,8 @@ function frame(n, root = '/bench') {
     ...emptyMetadata(),
     date_obs: d.toISOString().slice(0, 19),
     date_obs_ms: ms,
-    mjd_obs: ms / DAY + 40587,
-    jd_obs: ms / DAY + 2440587.5,
+    mjd_obs: mjdFromUnixMs(ms),
+    jd_obs: mjdFromUnixMs(ms) + JD_MINUS_MJD,
     night: new Date(START_MS + nightIndex * DAY).toISOString().slice(0, 10),
     time_of_day_min: d.getUTCHours() * 60 + d.getUTCMinutes(),
     exptime: type === 'bias' ? 0 : pick([30, 60, 120, 300]),

@@ -22,6 +22,7 @@ const { keywordRows } = await import(new URL('images.repository.js', dist).href)
 const { queryImages } = await import(new URL('image-query.js', dist).href);
 const { imageFacets, nightsSummary } = await import(new URL('image-stats.js', dist).href);
 const { parseSort } = await import(new URL('image-filters.js', dist).href);
+const { JD_MINUS_MJD, MS_PER_DAY: DAY, mjdFromUnixMs } = await import(new URL('../util/time.js', dist).href);
 
 const ROWS = Number(process.env.AIMS_BENCH_ROWS ?? 1_000_000);
 // AIMS_BENCH_DB_URL=postgres://… runs the same bench on PostgreSQL (a database you can throw away).
@@ -52,7 +53,6 @@ const OBJECTS = Array.from({ length: 300 }, (_, i) => ({
   dec: Math.asin(2 * rnd() - 1) * (180 / Math.PI),
 }));
 const START_MS = Date.UTC(2022, 0, 1);
-const DAY = 86_400_000;
 
 function frame(n) {
   const nightIndex = Math.floor(n / 900); // ~900 frames a night
@@ -72,8 +72,8 @@ function frame(n) {
     ...emptyMetadata(),
     date_obs: d.toISOString().slice(0, 19),
     date_obs_ms: ms,
-    mjd_obs: ms / DAY + 40587,
-    jd_obs: ms / DAY + 2440587.5,
+    mjd_obs: mjdFromUnixMs(ms),
+    jd_obs: mjdFromUnixMs(ms) + JD_MINUS_MJD,
     night: new Date(START_MS + nightIndex * DAY).toISOString().slice(0, 10),
     time_of_day_min: d.getUTCHours() * 60 + d.getUTCMinutes(),
     exptime,

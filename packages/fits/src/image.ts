@@ -72,10 +72,17 @@ async function readPlainImage(source: ByteSource, hdu: ImageHdu, options: ReadIm
   const sink = allocatePixels(region, transform.float64, options, hdu.index);
 
   const rowsPerChunk = Math.max(1, Math.floor(READ_CHUNK_BYTES / Math.max(1, rowBytes)));
-  // One buffer for every chunk when the source can fill it, instead of a fresh one per read.
+  // Floating-point values that need no scaling are read straight into the output and byte-swapped
+  // there: the stored and the returned value have the same size. Others go through one buffer
+  // reused for every chunk when the source can fill it, instead of a fresh one per read.
+  const inPlace =
+    source.readInto !== undefined &&
+    (hdu.bitpix === -32 || hdu.bitpix === -64) &&
+    transform.identity &&
+    sink.data.BYTES_PER_ELEMENT === bytesPerPixel;
   const chunkBytes = Math.min(rowsPerChunk, region.rowEnd - region.rowStart) * rowBytes;
   const scratch =
-    source.readInto && chunkBytes > 0
+    source.readInto && chunkBytes > 0 && !inPlace
       ? options.pool
         ? options.pool.bytes(chunkBytes)
         : new Uint8Array(chunkBytes)
@@ -86,9 +93,12 @@ async function readPlainImage(source: ByteSource, hdu: ImageHdu, options: ReadIm
       const rows = Math.min(rowsPerChunk, region.rowEnd - row);
       const offset = hdu.dataOffset + plane * planeBytes + row * rowBytes;
       const length = rows * rowBytes;
+      const into = inPlace
+        ? new Uint8Array(sink.data.buffer, sink.data.byteOffset + out * bytesPerPixel, length)
+        : scratch?.subarray(0, length);
       const bytes =
-        scratch && source.readInto
-          ? scratch.subarray(0, await source.readInto(offset, scratch.subarray(0, length)))
+        into && source.readInto
+          ? into.subarray(0, await source.readInto(offset, into))
           : await source.read(offset, length);
       if (bytes.length < length) {
         throw new FitsError(

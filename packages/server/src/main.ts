@@ -108,24 +108,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
-  let resolveClosed!: () => void;
-  const closed = new Promise<void>((r) => {
-    resolveClosed = r;
+  const { close, closed } = shutdownOnce(options.signals ?? true, async () => {
+    app.log.info('shutting down');
+    clearInterval(depthTimer);
+    await app.close();
+    await service?.stop();
+    await database.close();
   });
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      app.log.info('shutting down');
-      clearInterval(depthTimer);
-      await app.close();
-      await service?.stop();
-      await database.close();
-      resolveClosed();
-    })();
-    return closing;
-  };
-  if (options.signals ?? true)
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void close());
   app.log.info({ url, ingest: runIngest, roots: config.imageDirs }, 'AIMS listening');
   process.stdout.write(`AIMS listening on ${url}\n`);
   return { url, close, closed };
@@ -156,25 +145,32 @@ export async function startWorker(
   });
   await service.start();
 
+  const { close, closed } = shutdownOnce(options.signals ?? true, async () => {
+    logger.info('shutting down');
+    await service.stop();
+    logger.info({ worker: service.pipeline.workerId, outcomes: service.outcomes() }, 'AIMS worker stopped');
+    await database.close();
+    logger.flush();
+  });
+  logger.info({ roots: service.roots, worker: service.pipeline.workerId }, 'AIMS worker started');
+  process.stdout.write(`AIMS worker ${service.pipeline.workerId} started\n`);
+  return { service, close, closed };
+}
+
+/**
+ * `close()` runs `stop` once however often it is called (a signal and a caller may both ask), and
+ * `closed` resolves when it has finished. With `signals`, SIGINT and SIGTERM call it.
+ */
+function shutdownOnce(signals: boolean, stop: () => Promise<void>): { close(): Promise<void>; closed: Promise<void> } {
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => {
     resolveClosed = r;
   });
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= (async () => {
-      logger.info('shutting down');
-      await service.stop();
-      logger.info({ worker: service.pipeline.workerId, outcomes: service.outcomes() }, 'AIMS worker stopped');
-      await database.close();
-      logger.flush();
-      resolveClosed();
-    })();
+    closing ??= stop().then(resolveClosed);
     return closing;
   };
-  if (options.signals ?? true)
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void close());
-  logger.info({ roots: service.roots, worker: service.pipeline.workerId }, 'AIMS worker started');
-  process.stdout.write(`AIMS worker ${service.pipeline.workerId} started\n`);
-  return { service, close, closed };
+  if (signals) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void close());
+  return { close, closed };
 }

@@ -135,7 +135,7 @@ test('filters change the results and live in the URL', async () => {
 test('a frame opens with its pixels, header and quality', async () => {
   await admin.goto(`${url()}/?object=AD%20Leo`);
   const firstRow = admin.locator('.results-table .trow[data-id]').first();
-  const fileName = (await firstRow.locator('.tcell').last().textContent()).trim();
+  const fileName = ((await firstRow.locator('.tcell').last().textContent()) ?? '').trim();
   await firstRow.getByRole('link').first().click();
   await expect(admin.getByRole('heading', { name: fileName })).toBeVisible();
   await expect(admin.getByRole('heading', { name: /^Quality/ })).toBeVisible();
@@ -181,7 +181,7 @@ test('selected frames download as a ZIP whose entries match the files', async ()
   const picked: string[] = [];
   for (let i = 0; i < 3; i++) {
     const row = rows.nth(i);
-    picked.push((await row.locator('.tcell').last().textContent()).trim());
+    picked.push(((await row.locator('.tcell').last().textContent()) ?? '').trim());
     await row.getByRole('checkbox').check();
   }
   await expect(admin.getByText('3 selected')).toBeVisible();

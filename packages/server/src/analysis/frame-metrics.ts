@@ -77,24 +77,36 @@ export function median(values: ArrayLike<number>): number | null {
   return n % 2 ? sorted[(n - 1) / 2]! : 0.5 * (sorted[n / 2 - 1]! + sorted[n / 2]!);
 }
 
-/** Median and mean absolute deviation from it, over a regular sample of at most STAT_SAMPLE pixels. */
+/**
+ * Median and mean absolute deviation from it, over a regular sample of at most STAT_SAMPLE pixels;
+ * and, over every pixel, the maximum and how many pixels share it (for the saturation level). One
+ * pass over the frame serves both.
+ */
 export function sampledStatistics(data: ArrayLike<number>, count = data.length) {
   const stride = Math.max(1, Math.floor(count / STAT_SAMPLE));
   const sample = scratchFloat64('statistics-sample', Math.ceil(count / stride));
   let n = 0;
   let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < count; i += stride) {
+  let atMax = 0;
+  let next = 0;
+  for (let i = 0; i < count; i++) {
     const v = data[i]!;
-    if (Number.isFinite(v)) {
-      sample[n++] = v;
-      if (v > max) max = v;
+    if (v >= max) {
+      if (v > max) {
+        max = v;
+        atMax = 1;
+      } else atMax++;
+    }
+    if (i === next) {
+      next += stride;
+      if (Number.isFinite(v)) sample[n++] = v;
     }
   }
-  if (n === 0) return { median: Number.NaN, meanDeviation: Number.NaN, max: Number.NaN };
+  if (n === 0) return { median: Number.NaN, meanDeviation: Number.NaN, max, atMax };
   const med = medianInPlace(sample, n);
   let dev = 0;
   for (let i = 0; i < n; i++) dev += Math.abs(sample[i]! - med);
-  return { median: med, meanDeviation: dev / n, max };
+  return { median: med, meanDeviation: dev / n, max, atMax };
 }
 
 /** 2×2 sums of a mosaic: the luminance a colour sensor would give with its pixels binned. */
@@ -118,22 +130,10 @@ export function binBayer(image: FrameImage): FrameImage {
  * it stands 10σ above the background (a blank frame's maximum is not a saturation level).
  */
 export function inferSaturation(
-  data: ArrayLike<number>,
-  count: number,
+  { max, atMax }: { max: number; atMax: number },
   background: number,
   rms: number,
 ): number | null {
-  // One pass: the maximum and how many pixels share it.
-  let max = Number.NEGATIVE_INFINITY;
-  let atMax = 0;
-  for (let i = 0; i < count; i++) {
-    const v = data[i]!;
-    if (!(v >= max)) continue; // smaller, or NaN
-    if (v > max) {
-      max = v;
-      atMax = 1;
-    } else atMax++;
-  }
   if (!(max > background + 10 * rms)) return null;
   return atMax >= 4 ? max : null;
 }
@@ -199,7 +199,7 @@ export function analyzeFrame(input: FrameImage, options: MeasureOptions): FrameA
   const planeStats = bayer ? sampledStatistics(plane.data, planeCount) : stats;
   const saturation =
     options.saturationLevel ??
-    inferSaturation(plane.data, planeCount, planeStats.median, bayer ? background.globalRms / 2 : background.globalRms);
+    inferSaturation(planeStats, planeStats.median, bayer ? background.globalRms / 2 : background.globalRms);
   let saturatedMask: Uint8Array | undefined;
   if (saturation !== null) {
     saturatedMask = scratchUint8('saturated', count).fill(0);

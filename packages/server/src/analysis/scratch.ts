@@ -1,8 +1,8 @@
 /**
- * Work buffers reused from one frame to the next within a thread. A 4096×4096 frame needs four
- * 64 MB arrays (background-subtracted, smoothed, mask, labels); faulting in fresh pages for them
- * cost more than the arithmetic (docs/decisions/0004, figures in docs/performance.md), while an
- * ingest worker analyses frame after frame of the same size. Buffers above MAX_POOLED_ELEMENTS are
+ * Work buffers reused from one frame to the next within a thread, handed out with whatever the last
+ * frame left in them. A 4096×4096 frame needs two 64 MB arrays (background-subtracted, labels);
+ * faulting in fresh pages for them cost more than the arithmetic (docs/decisions/0004, figures in
+ * docs/performance.md), while an ingest worker analyses frame after frame of the same size. Buffers above MAX_POOLED_ELEMENTS are
  * not kept, so a rare huge frame does not pin its memory. Callers must not keep a pooled array past
  * the analysis of the frame it was taken for.
  */

@@ -71,8 +71,15 @@ export const ingestCommand: Command = {
     }
 
     const started = performance.now();
-    const database = await openDatabase(config.databaseUrl);
-    const pool = createFramePool(threads);
+    // The workers load their code while the catalog opens and the folders are scanned.
+    const pool = createFramePool(threads, { startAll: true });
+    let database: Database;
+    try {
+      database = await openDatabase(config.databaseUrl);
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
     const progress = values.json || !process.stderr.isTTY ? undefined : new Progress(process.stderr);
     const summary: IngestSummary = {
       files: 0,

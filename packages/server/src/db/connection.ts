@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationResultSet, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { type DialectInfo, dialectInfo, dialectOfUrl } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { SqliteStatements } from './prepared.js';
@@ -65,7 +65,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   } catch (cause) {
     throw new DatabaseError('DB_URL_INVALID', (cause as Error).message);
   }
-  const database = name === 'sqlite' ? openSqlite(url, options) : openPostgres(url, options);
+  const database = name === 'sqlite' ? openSqlite(url, options) : await openPostgres(url, options);
   if (options.migrate ?? true) {
     try {
       await migrateToLatest(database);
@@ -130,13 +130,15 @@ function openSqlite(url: string, options: OpenDatabaseOptions): Database {
 // Counts and sums come back as int8/numeric; within 2^53 a number is exact and far easier to use.
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === PG_INT8) return (value: string) => Number(value);
-    if (oid === PG_NUMERIC) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
-} as pg.CustomTypesConfig;
+function pgTypes(driver: typeof pg): pg.CustomTypesConfig {
+  return {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === PG_INT8) return (value: string) => Number(value);
+      if (oid === PG_NUMERIC) return (value: string) => Number(value);
+      return driver.types.getTypeParser(oid, format);
+    },
+  } as pg.CustomTypesConfig;
+}
 
 /**
  * The pg pool settings for a URL. TLS: `sslmode=require` encrypts without verifying the server (as
@@ -158,14 +160,15 @@ export function postgresPoolConfig(url: string, options: OpenDatabaseOptions = {
     connectionString: parsed.toString(),
     ...(ssl === undefined ? {} : { ssl }),
     max: options.poolSize ?? 10,
-    types: pgTypes,
   };
 }
 
-function openPostgres(url: string, options: OpenDatabaseOptions): Database {
+/** pg is loaded when a PostgreSQL catalog is opened: a SQLite `aims ingest` does not pay for it. */
+async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  const driver = (await import('pg')).default;
   let pool: pg.Pool;
   try {
-    pool = new pg.Pool(postgresPoolConfig(url, options));
+    pool = new driver.Pool({ ...postgresPoolConfig(url, options), types: pgTypes(driver) });
   } catch (cause) {
     throw new DatabaseError('DB_OPEN_FAILED', `cannot configure PostgreSQL: ${(cause as Error).message}`, { cause });
   }

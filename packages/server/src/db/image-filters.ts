@@ -1,6 +1,7 @@
 /**
  * The filters of GET /api/images (the public API, docs/api.md): their types, their validation, and
- * the parsing of header filters and of the sort.
+ * the parsing of header filters and of the sort. No SQL here: db/image-query.ts turns filters into
+ * SQL, and http/image-filters.request.ts reads them from a request.
  *
  *   ImageFilters                      what image-query.ts understands
  *   validateImageFilters(filters)     checks filters built from a request or in code; throws

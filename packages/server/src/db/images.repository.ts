@@ -114,7 +114,10 @@ async function writeKeywords(db: Db, imageId: number, headers: StoredHdu[]): Pro
   if (db.statements) {
     // Synchronous statements on SQLite: one prepared single-row insert, run per row, costs less
     // than one multi-row statement (whose many parameters SQLite binds and walks as a coroutine).
-    for (const r of rows) await insertKeyword.run(db, r.image_id, r.hdu_index, r.key, r.num_value, r.str_value);
+    await insertKeyword.runEach(
+      db,
+      rows.map((r) => [r.image_id, r.hdu_index, r.key, r.num_value, r.str_value]),
+    );
     return;
   }
   for (let start = 0; start < rows.length; start += KEYWORD_BATCH_ROWS)

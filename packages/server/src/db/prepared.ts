@@ -2,7 +2,7 @@
  * Statements compiled once and run many times: the catalog writes of ingest.
  *
  *   preparedQuery(build): PreparedQuery<Args, Row>     `build(...args)` returns a Kysely query
- *   PreparedQuery.all(db, ...args) / .first(db, ...args) / .run(db, ...args)
+ *   PreparedQuery.all(db, ...args) / .first(db, ...args) / .run(db, ...args) / .runEach(db, argLists)
  *   SqliteStatements                                    better-sqlite3 statements by SQL text (LRU)
  *
  * One frame's catalog write is about fifty small statements. Kysely builds, compiles and (on
@@ -104,6 +104,18 @@ export class PreparedQuery<Args extends unknown[], Row> {
     if (db.statements) return db.statements.prepare(compiled.sql).get(parameters) as Row | undefined;
     const result = await db.db.executeQuery<Row>(CompiledQuery.raw(compiled.sql, parameters));
     return result.rows[0];
+  }
+
+  /** The statement once per argument list, in order (one prepared statement, no awaits between on SQLite). */
+  async runEach(db: Db, argLists: readonly Args[]): Promise<void> {
+    const compiled = this.compile(db);
+    if (db.statements) {
+      const statement = db.statements.prepare(compiled.sql);
+      for (const args of argLists) statement.run(this.parameters(compiled, args));
+      return;
+    }
+    for (const args of argLists)
+      await db.db.executeQuery(CompiledQuery.raw(compiled.sql, this.parameters(compiled, args)));
   }
 
   /** A statement without rows to return; resolves to the number of rows it changed. */

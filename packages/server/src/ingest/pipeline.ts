@@ -105,7 +105,10 @@ export class IngestPipeline {
         inode: f.inode,
       })),
     );
-    if (changed.length) this.wake?.();
+    // Wake even when nothing changed here: another process may have recorded these files first,
+    // and their rows wait for whichever worker looks (a second worker would otherwise sleep until
+    // its timer while the first takes round after round).
+    this.wake?.();
     return changed;
   }
 

@@ -47,9 +47,11 @@ export function compiledExecArgv(execArgv: readonly string[]): string[] {
 
 /**
  * Parsing, hashing and measuring run in worker threads; the main thread only writes the catalog.
- * With `threads` 0 (or no compiled worker available) jobs run on the calling thread.
+ * With `threads` 0 (or no compiled worker available) jobs run on the calling thread. Workers start
+ * one at a time as work arrives, and stop when idle; with `startAll` every worker starts at once
+ * (a one-shot ingest, where their start-up then overlaps the catalog's).
  */
-export function createFramePool(threads = defaultThreadCount()): FramePool {
+export function createFramePool(threads = defaultThreadCount(), options: { startAll?: boolean } = {}): FramePool {
   const filename = threads > 0 ? workerFile() : undefined;
   if (!filename) {
     // The frame code (FITS, analysis, sharp) is loaded only here: with worker threads the main
@@ -62,7 +64,7 @@ export function createFramePool(threads = defaultThreadCount()): FramePool {
   }
   const piscina = new Piscina({
     filename,
-    minThreads: 1,
+    minThreads: options.startAll ? threads : 1,
     maxThreads: threads,
     idleTimeout: 30_000,
     execArgv: compiledExecArgv(process.execArgv),

@@ -2,6 +2,8 @@
 
 /** MJD of 1970-01-01T00:00Z, the Unix epoch. */
 export const MJD_UNIX_EPOCH = 40_587;
+/** JD − MJD: the MJD counts from JD 2,400,000.5 (1858-11-17T00:00Z). */
+export const JD_MINUS_MJD = 2_400_000.5;
 export const MS_PER_DAY = 86_400_000;
 
 export function mjdFromUnixMs(ms: number): number {

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { expect, it } from 'vitest';
-import { renderMissingPreview } from '../../src/catalog/previews.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findPreview, type PreviewRenderer, renderMissingPreview } from '../../src/catalog/previews.js';
+import { previewPath } from '../../src/util/preview-paths.js';
 import { describeWithFixtures, fixture } from '../support/fixtures.js';
 
 describeWithFixtures('previews rendered on demand', () => {
@@ -39,5 +40,71 @@ describeWithFixtures('previews rendered on demand', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('finding the preview of an image', () => {
+  const base = realpathSync(mkdtempSync(join(tmpdir(), 'aims-find-preview-')));
+  const previewDir = join(base, 'previews');
+  const root = join(base, 'images');
+  mkdirSync(root);
+  writeFileSync(join(root, 'frame.fits'), 'SIMPLE');
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  const written = { id: 1, sha256: 'ab'.repeat(32), root, rel_path: 'frame.fits' };
+  for (const format of ['png', 'webp'] as const) {
+    const path = previewPath(previewDir, written.sha256, 'thumb', format);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, format);
+  }
+  const missing = { id: 2, sha256: 'cd'.repeat(32), root, rel_path: 'frame.fits' };
+  const warnings: string[] = [];
+  const log = { warn: (_fields: object, message: string) => warnings.push(message) };
+  const sources = (render?: PreviewRenderer) => ({ previewDir, imageDirs: [root], render });
+
+  it('WebP when the client takes it, else PNG', async () => {
+    expect(await findPreview(sources(), written, 'thumb', log, 'image/avif,image/webp,*/*')).toBe(
+      previewPath(previewDir, written.sha256, 'thumb', 'webp'),
+    );
+    expect(await findPreview(sources(), written, 'thumb', log)).toBe(
+      previewPath(previewDir, written.sha256, 'thumb', 'png'),
+    );
+  });
+
+  it('renders a missing preview from the original, only into the preview folder', async () => {
+    const asked: string[] = [];
+    const target = previewPath(previewDir, missing.sha256, 'medium', 'png');
+    const render: PreviewRenderer = async (image, size) => {
+      asked.push(`${image.path} ${size}`);
+      return target;
+    };
+    expect(await findPreview(sources(render), missing, 'medium', log)).toBe(target);
+    expect(asked).toEqual([`${join(root, 'frame.fits')} medium`]);
+    expect(
+      await findPreview(
+        sources(async () => join(base, 'elsewhere.png')),
+        missing,
+        'medium',
+        log,
+      ),
+    ).toBeNull();
+  });
+
+  it('none without a renderer, without a readable original, or when rendering fails (logged)', async () => {
+    expect(await findPreview(sources(), missing, 'thumb', log)).toBeNull();
+    const gone = { ...missing, rel_path: 'gone.fits' };
+    expect(
+      await findPreview(
+        sources(async () => 'never'),
+        gone,
+        'thumb',
+        log,
+      ),
+    ).toBeNull();
+    const failing: PreviewRenderer = async () => {
+      throw new Error('not FITS');
+    };
+    expect(await findPreview(sources(failing), missing, 'thumb', log)).toBeNull();
+    expect(warnings).toEqual(['preview rendering failed']);
   });
 });

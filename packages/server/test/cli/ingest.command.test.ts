@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,29 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/connection.js';
 import { queryImages } from '../../src/db/image-query.js';
 import { countByState, listLedger } from '../../src/db/ingest-ledger.repository.js';
+import { runAims as runQuietly } from '../support/aims-process.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { REPO_ROOT } from '../support/fixtures.js';
 import { type NightFrame, writeSyntheticNight } from '../support/synthetic-night.js';
 
-const AIMS = join(REPO_ROOT, 'packages/server/bin/aims.js');
-
-function runAims(
-  args: string[],
-  env: Record<string, string> = {},
-): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [AIMS, ...args], {
-    env: { ...process.env, AIMS_STABLE_SECONDS: '0', AIMS_LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => (stdout += d));
-  child.stderr?.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, done };
-}
+/** `aims` quietly: these tests read its JSON and exit codes, not its log. */
+const runAims = (args: string[], env: Record<string, string> = {}) =>
+  runQuietly(args, { AIMS_LOG_LEVEL: 'silent', ...env });
 
 async function ingestJson(dir: string, url: string, extra: string[] = []) {
   const { done } = runAims(['ingest', dir, '--db', url, '--json', ...extra]);

@@ -47,7 +47,7 @@ describe('the field table', () => {
   });
 
   it('keeps the contract: item fields, default CSV columns, sort names, range filters', () => {
-    // DESIGN.md: "Item fields include …", in the order of a default CSV export (plus sha256).
+    // The item fields the API contract promises (docs/api.md), in the order of a default CSV export (plus sha256).
     const contract =
       'id, file_path, date_obs, night, ra_deg, dec_deg, exptime, filter_name, object_name, ccd_temp, gain, ' +
       'airmass, telescope, observatory, instrument, image_type, naxis1, naxis2, fwhm_px, fwhm_arcsec, ' +

@@ -131,11 +131,20 @@ describe('streamed ZIP', () => {
   it('closes the file and rejects `done` when the client goes away mid-file', async () => {
     const big = file('away.fits', Buffer.alloc(3 * READ_CHUNK_BYTES, 3));
     const handles: FileHandle[] = [];
+    let markClosed: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => {
+      markClosed = resolve;
+    });
     const m: ZipMember = {
       ...member('away.fits', big.path),
       open: async () => {
         const handle = await open(big.path, 'r');
         handles.push(handle);
+        const close = handle.close.bind(handle);
+        handle.close = async () => {
+          await close();
+          markClosed();
+        };
         return handle;
       },
     };
@@ -146,7 +155,8 @@ describe('streamed ZIP', () => {
       break;
     }
     await expect(zip.done).rejects.toThrow(/interrupted/);
-    await new Promise((r) => setTimeout(r, 50));
+    // Never closed: the test times out.
+    await closed;
     expect(handles).toHaveLength(1);
     // A closed FileHandle reports the descriptor -1.
     expect(handles[0]!.fd).toBe(-1);

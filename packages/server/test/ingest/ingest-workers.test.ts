@@ -1,51 +1,12 @@
-/**
- * Several real `aims` processes on one folder and one catalog: a watching worker with rescans every
- * second racing two `aims ingest` runs, and two workers sharing a PostgreSQL catalog. Counts must be
- * exact: one image per content, one row per copy, nothing left pending or claimed.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/connection.js';
 import { countByState } from '../../src/db/ingest-ledger.repository.js';
+import { runAims } from '../support/aims-process.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
-import { REPO_ROOT } from '../support/fixtures.js';
 import { writeSyntheticNight } from '../support/synthetic-night.js';
-
-const AIMS = join(REPO_ROOT, 'packages/server/bin/aims.js');
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  /** Resolves once stdout contains `text`. */
-  printed(text: string, timeoutMs?: number): Promise<void>;
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-function runAims(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, [AIMS, ...args], {
-    env: { ...process.env, AIMS_STABLE_SECONDS: '0', AIMS_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => (stdout += d));
-  child.stderr?.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  const printed = async (text: string, timeoutMs = 60_000) => {
-    const start = Date.now();
-    while (!stdout.includes(text)) {
-      if (child.exitCode !== null) throw new Error(`aims ${args[0]} exited early: ${stderr}`);
-      if (Date.now() - start > timeoutMs) throw new Error(`aims ${args[0]} did not print '${text}'`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  return { child, stdout: () => stdout, printed, done };
-}
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
   const start = Date.now();

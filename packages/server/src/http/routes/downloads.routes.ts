@@ -13,7 +13,7 @@ import { audit } from '../audit.js';
 import { parseByteRange } from '../byte-range.js';
 import { attachment } from '../content-disposition.js';
 import { badParameter, HttpError } from '../errors.js';
-import { filtersFrom } from '../image-filters.query.js';
+import { filtersFrom } from '../image-filters.request.js';
 import { errors, IdParams } from '../schemas/common.schemas.js';
 import { filterProperties } from '../schemas/images.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';

@@ -11,7 +11,7 @@ import { parseSort } from '../../db/image-filters.js';
 import { imageFacets, nightsSummary } from '../../db/image-stats.js';
 import type { AppContext } from '../app-context.js';
 import { attachment } from '../content-disposition.js';
-import { fieldsFrom, filtersFrom } from '../image-filters.query.js';
+import { fieldsFrom, filtersFrom } from '../image-filters.request.js';
 import { errors, IdParams, StringEnum } from '../schemas/common.schemas.js';
 import {
   FacetsResponse,

@@ -1,5 +1,5 @@
 import type { CardValue, HeaderLike } from '@aims/fits';
-import { MS_PER_DAY, mjdFromUnixMs, unixMsFromMjd } from '../../util/time.js';
+import { JD_MINUS_MJD, MS_PER_DAY, mjdFromUnixMs, unixMsFromMjd } from '../../util/time.js';
 import { show } from './value-parsers.js';
 
 /**
@@ -44,9 +44,9 @@ export const EPOCH_KEYWORDS = [
   ['MJD_OBS', 0],
   ['MJD-BEG', 0],
   ['EXPSTART', 0],
-  ['JD', -2400000.5],
-  ['JD-OBS', -2400000.5],
-  ['JD_OBS', -2400000.5],
+  ['JD', -JD_MINUS_MJD],
+  ['JD-OBS', -JD_MINUS_MJD],
+  ['JD_OBS', -JD_MINUS_MJD],
 ] as const;
 
 /** Time scales other than UTC (FITS Standard 4.0 Table 30); UT and UT1 count as UTC here. */

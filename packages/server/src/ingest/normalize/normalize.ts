@@ -1,6 +1,6 @@
 import type { HeaderLike } from '@aims/fits';
 import type { NormalizedMetadata } from '../../domain/image.js';
-import { MS_PER_DAY, mjdFromUnixMs } from '../../util/time.js';
+import { JD_MINUS_MJD, MS_PER_DAY, mjdFromUnixMs } from '../../util/time.js';
 import { resolveObservationStart } from './date-obs.js';
 import { resolveField } from './field-rule.js';
 import { resolveFilterName } from './filter-name.js';
@@ -25,8 +25,6 @@ export interface NormalizeOptions {
   /** The present, for refusing dates in the future (default: the clock). */
   now?: Date;
 }
-
-const MJD_TO_JD = 2_400_000.5;
 
 /**
  * FITS headers → catalog metadata. `headers`: the primary header first, then the header of the
@@ -98,7 +96,7 @@ function deriveTime(header: HeaderLike, out: MetadataBuilder, options: Normalize
   }
   const mjd = start.mjd ?? mjdFromUnixMs(start.ms);
   out.set('mjd_obs', mjd, start.source);
-  out.set('jd_obs', mjd + MJD_TO_JD, start.source);
+  out.set('jd_obs', mjd + JD_MINUS_MJD, start.source);
   const minutes = Math.floor((((start.ms % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / 60_000);
   out.set('time_of_day_min', minutes, start.source);
 

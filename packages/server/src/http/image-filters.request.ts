@@ -1,3 +1,8 @@
+/**
+ * The image filters, sort and field list of one HTTP request (query string or JSON body), read into
+ * the catalog's terms: `filtersFrom`, `sortFrom`, `fieldsFrom`. The filter types and their rules are
+ * in db/image-filters.ts; the SQL they become is in db/image-query.ts.
+ */
 import { type ImageFilters, parseHeaderFilter, validateImageFilters } from '../db/image-filters.js';
 import type { ImageType } from '../domain/image.js';
 import { badParameter } from './errors.js';
