@@ -4,12 +4,15 @@
 //       FITS writer, BITPIX 16, extended with ftruncate so that its pixels are zeros on a sparse
 //       file (no disk space used); it sits in the image folder when the server starts;
 //   (b) a burst of AIMS_BENCH_BURST_FILES (default 10,000) frames of 256×256 16-bit moved into the
-//       watched folder of a running server at once.
+//       watched folder of a running server at once;
+//   (c) four frames of a 26 Mpx CMOS sensor (6248×4176 16-bit, noise and stars), the largest
+//       frames most cameras write: measured whole when they fit AIMS_ANALYSIS_MEMORY_MB (default
+//       240), else in bands.
 // Each part starts its own `aims serve` on a loopback port with a temporary data dir and SQLite
 // catalog, samples VmRSS of the process (main and worker threads share it) every 100 ms, reads its
 // VmHWM at the end, and waits until the catalog holds every file. Passes when the peak stays under
 // AIMS_BENCH_RSS_LIMIT_MB (default 400). Build first (`npx tsc -b packages/fits packages/server`).
-// AIMS_BENCH_PART=huge|burst runs one part; AIMS_BENCH_KEEP=1 keeps the generated files.
+// AIMS_BENCH_PART=huge|burst|cmos runs one part; AIMS_BENCH_KEEP=1 keeps the generated files.
 import { spawn } from 'node:child_process';
 import {
   closeSync,
@@ -98,6 +101,29 @@ function writeSparseFrame(path, gigabytes) {
   return { width, height, bytes: header.length + blocks(width * height * 2) };
 }
 
+/** `count` frames of `width`×`height` with noise and `stars` stars, each file its own bytes. */
+function writeNoisyFrames(dir, count, width, height, stars) {
+  mkdirSync(dir, { recursive: true });
+  const n = width * height;
+  const rand = lcg(13);
+  const data = new Float32Array(n);
+  for (let i = 0; i < count; i++) {
+    for (let p = 0; p < n; p++) data[p] = 1000 + (rand() + rand() - 1) * 20;
+    for (let s = 0; s < stars; s++) {
+      const x0 = 10 + rand() * (width - 20);
+      const y0 = 10 + rand() * (height - 20);
+      const peak = 500 + rand() * 20_000;
+      for (let y = Math.floor(y0) - 6; y <= Math.floor(y0) + 6; y++)
+        for (let x = Math.floor(x0) - 6; x <= Math.floor(x0) + 6; x++)
+          data[y * width + x] += peak * Math.exp(-((x - x0) ** 2 + (y - y0) ** 2) / (2 * 1.4 ** 2));
+    }
+    const file = writeFits([
+      { cards: headerCards(i, 'NGC 6946'), bitpix: 16, bzero: 32768, axes: [width, height], data },
+    ]);
+    writeFileSync(join(dir, `cmos_${i}.fits`), file);
+  }
+}
+
 /** `count` frames of 256×256: noise over a sky level and a few stars, each file its own bytes. */
 function writeSmallFrames(dir, count) {
   mkdirSync(dir, { recursive: true });
@@ -150,7 +176,7 @@ function memoryOf(pid) {
  * Starts `aims serve` on `imagesDir` and samples its memory until `done` resolves true or the part
  * times out. `act(baseUrl)` runs once the server answers (e.g. the burst); `done(baseUrl)` is polled.
  */
-async function measureServe(name, imagesDir, act, done) {
+async function measureServe(name, imagesDir, act, done, env = {}) {
   const dataDir = join(work, `data-${name}`);
   mkdirSync(dataDir, { recursive: true });
   const port = await freePort();
@@ -167,6 +193,7 @@ async function measureServe(name, imagesDir, act, done) {
         AIMS_STABLE_SECONDS: '1',
         AIMS_RESCAN_SECONDS: '0',
         JWT_SECRET: 'bench-memory-secret-bench-memory-secret',
+        ...env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
@@ -228,13 +255,14 @@ async function queueEmpty(base) {
 }
 
 const results = [];
-function report(label, r, detail) {
+/** `reference`: a figure to compare with, not held to the limit. */
+function report(label, r, detail, reference = false) {
   const peak = mb(r.peakRssKb);
   const pass = r.finished && peak < limitMb;
-  results.push(pass);
+  if (!reference) results.push(pass);
   console.log(
     `${label.padEnd(34)} ${r.seconds.toFixed(1).padStart(6)} s  peak RSS ${peak.toFixed(0).padStart(4)} MB ` +
-      `(sampled ${mb(r.sampledPeakKb).toFixed(0)} MB)  ${pass ? 'PASS' : 'FAIL'} (limit ${limitMb} MB)  ${detail}`,
+      `(sampled ${mb(r.sampledPeakKb).toFixed(0)} MB)  ${reference ? 'reference' : pass ? 'PASS' : 'FAIL'} (limit ${limitMb} MB)  ${detail}`,
   );
 }
 
@@ -264,6 +292,31 @@ try {
       r,
       `${huge.width}×${huge.height} 16-bit; ${(huge.bytes / 1e6 / r.seconds).toFixed(0)} MB/s; catalog ${total}/1`,
     );
+  }
+
+  if (part === 'all' || part === 'cmos') {
+    const dir = join(work, 'cmos');
+    const count = 4;
+    writeNoisyFrames(dir, count, 6248, 4176, 400);
+    // The same frames with a budget too large to bound anything: each measured whole, as before
+    // the budget existed.
+    for (const [label, env, reference] of [
+      [`(c) ${count} frames of 26 Mpx`, {}, false],
+      ['    the same, no budget', { AIMS_ANALYSIS_MEMORY_MB: '65536' }, true],
+    ]) {
+      let total = 0;
+      const r = await measureServe(
+        `cmos${reference ? '-unbounded' : ''}`,
+        dir,
+        async () => {},
+        async (base) => {
+          total = await catalogTotal(base);
+          return total === count && (await queueEmpty(base));
+        },
+        env,
+      );
+      report(label, r, `6248×4176 16-bit; catalog ${total}/${count}`, reference);
+    }
   }
 
   if (part === 'all' || part === 'burst') {
