@@ -39,7 +39,7 @@ const burstFiles = Number(process.env.AIMS_BENCH_BURST_FILES ?? 10_000);
 const limitMb = Number(process.env.AIMS_BENCH_RSS_LIMIT_MB ?? 400);
 const part = process.env.AIMS_BENCH_PART ?? 'all';
 /** A part that has not finished by then is reported as failed, so the bench stays within minutes. */
-const PART_TIMEOUT_MS = Number(process.env.AIMS_BENCH_TIMEOUT_S ?? 240) * 1000;
+const PART_TIMEOUT_MS = Number(process.env.AIMS_BENCH_TIMEOUT_S ?? 300) * 1000;
 const SAMPLE_MS = 100;
 const BLOCK_SIZE = 2880;
 const work = mkdtempSync(join(tmpdir(), 'aims-bench-memory-'));
