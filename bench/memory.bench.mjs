@@ -161,12 +161,15 @@ function freePort() {
   });
 }
 
-/** VmRSS and VmHWM (kB) of a process, from /proc. */
+/**
+ * VmRSS and VmHWM (kB) of a process, from /proc, and RssAnon / RssFile: the catalog's SQLite file
+ * is memory-mapped, so its pages read count in RSS as file pages the kernel may drop at any time.
+ */
 function memoryOf(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    return { rssKb: field('VmRSS'), hwmKb: field('VmHWM') };
+    return { rssKb: field('VmRSS'), hwmKb: field('VmHWM'), anonKb: field('RssAnon'), fileKb: field('RssFile') };
   } catch {
     return null;
   }
@@ -204,9 +207,14 @@ async function measureServe(name, imagesDir, act, done, env = {}) {
   });
   const exited = new Promise((r) => child.once('exit', (code, signal) => r(code ?? signal)));
   let peakRssKb = 0;
+  let peakAnonKb = 0;
+  let peakFileKb = 0;
   const sampler = setInterval(() => {
     const m = memoryOf(child.pid);
-    if (m) peakRssKb = Math.max(peakRssKb, m.rssKb);
+    if (!m) return;
+    peakRssKb = Math.max(peakRssKb, m.rssKb);
+    peakAnonKb = Math.max(peakAnonKb, m.anonKb);
+    peakFileKb = Math.max(peakFileKb, m.fileKb);
   }, SAMPLE_MS);
   const base = `http://127.0.0.1:${port}`;
   const started = performance.now();
@@ -233,7 +241,14 @@ async function measureServe(name, imagesDir, act, done, env = {}) {
     }
     const seconds = (performance.now() - t0) / 1000;
     hwmKb = memoryOf(child.pid)?.hwmKb ?? 0;
-    return { seconds, peakRssKb: Math.max(peakRssKb, hwmKb), sampledPeakKb: peakRssKb, finished };
+    return {
+      seconds,
+      peakRssKb: Math.max(peakRssKb, hwmKb),
+      sampledPeakKb: peakRssKb,
+      peakAnonKb,
+      peakFileKb,
+      finished,
+    };
   } finally {
     clearInterval(sampler);
     child.kill('SIGTERM');
@@ -262,7 +277,7 @@ function report(label, r, detail, reference = false) {
   if (!reference) results.push(pass);
   console.log(
     `${label.padEnd(34)} ${r.seconds.toFixed(1).padStart(6)} s  peak RSS ${peak.toFixed(0).padStart(4)} MB ` +
-      `(sampled ${mb(r.sampledPeakKb).toFixed(0)} MB)  ${reference ? 'reference' : pass ? 'PASS' : 'FAIL'} (limit ${limitMb} MB)  ${detail}`,
+      `(sampled ${mb(r.sampledPeakKb).toFixed(0)}, anon ${mb(r.peakAnonKb).toFixed(0)}, file ${mb(r.peakFileKb).toFixed(0)} MB)  ${reference ? 'reference' : pass ? 'PASS' : 'FAIL'} (limit ${limitMb} MB)  ${detail}`,
   );
 }
 
