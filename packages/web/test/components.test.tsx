@@ -19,6 +19,7 @@ const FACETS: Facets = {
   camera: [{ value: 'ZWO ASI294MM Pro', count: 15 }],
   instrument: [],
   night: [{ value: '2024-05-01', count: 15 }],
+  exact: true,
   image_type: [
     { value: 'light', count: 13 },
     { value: 'dark', count: 2 },

@@ -18,6 +18,7 @@ function results(total: number, loaded: number) {
   }));
   return {
     total,
+    moreThan: undefined,
     error: undefined,
     version: 1,
     rowAt: (i) => rows[i],

@@ -91,3 +91,25 @@ describe('search empty states', () => {
     ).toBe(true);
   });
 });
+
+describe('a bounded total', () => {
+  it('says "more than 10,000" when the server stopped counting, and offers them all for download', async () => {
+    const items = Array.from({ length: 200 }, (_, i) => ({ id: i + 1, file_name: `f${i}.fits` }));
+    fakeApi({
+      '/api/images': { total: 10_000, total_exact: false, items, next_cursor: null },
+      '/api/images/facets': EMPTY_FACETS,
+    });
+    render(<SearchScreen search="?min_quality=50" canDownload isAdmin={false} />);
+    expect(await screen.findByRole('heading', { name: 'More than 10,000 frames' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Download all more than 10,000 as ZIP' })).toBeTruthy();
+  });
+
+  it('shows an exact total as it is', async () => {
+    fakeApi({
+      '/api/images': { total: 2, total_exact: true, items: [{ id: 1 }, { id: 2 }], next_cursor: null },
+      '/api/images/facets': EMPTY_FACETS,
+    });
+    render(<SearchScreen search="?min_quality=50" canDownload isAdmin={false} />);
+    expect(await screen.findByRole('heading', { name: '2 frames' })).toBeTruthy();
+  });
+});

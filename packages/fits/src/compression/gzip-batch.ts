@@ -1,9 +1,10 @@
-// GZIP_1/GZIP_2 integer tiles inflated many at a time, when the inflate function can do that.
+// GZIP_1/GZIP_2 tiles of integers (or of quantized floats) inflated many at a time, when the
+// inflate function can do that.
 import { arrayDescriptor } from '../bintable.js';
 import type { InflateConcatenated } from '../inflate.js';
 import { convertBigEndian, convertIntegers, type PixelSink } from '../pixel-transform.js';
-import { readShuffledIntegers } from './tile-codecs.js';
-import { type TileContext, tileNull } from './tile-decode.js';
+import { readIntegers, readShuffledIntegers } from './tile-codecs.js';
+import { type TileContext, tileNull, unquantizeTile } from './tile-decode.js';
 import type { TileRef } from './tile-grid.js';
 
 /**
@@ -67,7 +68,12 @@ export async function inflateTileRuns(
       const width = (member.size / member.pixels) as 1 | 2 | 4;
       const nullValue = tileNull(context, member.local);
       const out: PixelSink = { data: member.target, mask: undefined, blankCount: 0 };
-      if (params.algorithm === 'GZIP_2' && width !== 1) {
+      if (context.quantized) {
+        const integers = scratch.subarray(0, member.pixels);
+        if (params.algorithm === 'GZIP_2' && width !== 1) readShuffledIntegers(slice, width, integers);
+        else readIntegers(slice, width, integers);
+        out.blankCount = unquantizeTile(context, integers, member.target, member.local, member.tile.row, nullValue);
+      } else if (params.algorithm === 'GZIP_2' && width !== 1) {
         const integers = scratch.subarray(0, member.pixels);
         readShuffledIntegers(slice, width, integers);
         convertIntegers(integers, 0, member.pixels, context.transform, nullValue, out, 0);

@@ -241,7 +241,7 @@ export function tileNull(context: TileContext, local: number): number | undefine
   return column ?? params.blank ?? (params.bitpix > 0 ? transform.blank : undefined);
 }
 
-function unquantizeTile(
+export function unquantizeTile(
   context: TileContext,
   integers: Int32Array,
   out: Float32Array | Float64Array,

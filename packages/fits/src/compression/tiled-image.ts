@@ -70,7 +70,9 @@ export async function readCompressedImage(
   const context: TileContext = { params, table, columns, rows, firstRow, heap, inflate, quantized, transform };
   let tiles = allTiles;
   const gzip = params.algorithm === 'GZIP_1' || params.algorithm === 'GZIP_2';
-  if (inflate.concatenated && gzip && !quantized && params.bitpix > 0 && !sink.mask) {
+  // Quantized tiles are unquantized straight into the output only when no BZERO/BSCALE follows.
+  const runs = params.bitpix > 0 || (quantized && transform.identity);
+  if (inflate.concatenated && gzip && runs && !sink.mask) {
     const scratch = allocateScratch(tilePixels, hdu.index);
     const target = (tile: TileRef) => directTarget(tile, region, sink);
     const placed = await inflateTileRuns(context, tiles, inflate.concatenated, target, scratch, sink);

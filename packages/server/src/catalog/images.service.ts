@@ -24,7 +24,12 @@ export function pickFields<T extends object>(item: T, fields: string[] | null): 
 export async function searchImages(
   db: Db,
   search: ImageSearch & { limit: number; offset: number; cursor?: string | undefined },
-): Promise<{ total: number; items: Array<Partial<ImagePage['items'][number]>>; next_cursor: string | null }> {
+): Promise<{
+  total: number;
+  total_exact: boolean;
+  items: Array<Partial<ImagePage['items'][number]>>;
+  next_cursor: string | null;
+}> {
   const page = await queryImages(db, search.filters, {
     sort: search.sort,
     limit: search.limit,
@@ -33,6 +38,7 @@ export async function searchImages(
   });
   return {
     total: page.total ?? 0,
+    total_exact: page.total_exact,
     items: page.items.map((i) => pickFields(i, search.fields)),
     next_cursor: page.next_cursor,
   };

@@ -14,6 +14,7 @@
  *   toDbTime(date) / fromDbTime(ms)       instants are stored as epoch milliseconds (bigint) on both
  *   ciEquals(ref, value) / ciContains(ref, value)  case-insensitive comparisons (expression-index friendly)
  *   isDistinct(ref, otherRef)             null-safe "differs" test
+ *   .leastOf(a, b) / .greatestOf(a, b)    the smaller/larger of two values, a NULL counting as absent
  *   .isUniqueViolation(error)             whether a driver error is a UNIQUE constraint failure
  *
  * Insert-or-ignore and upsert need no converter: both dialects speak `ON CONFLICT (…) DO NOTHING` and
@@ -55,6 +56,9 @@ export interface DialectInfo {
   toDbJson(value: unknown): string | null;
   fromDbJson<T>(value: unknown): T | null;
   isUniqueViolation(error: unknown): boolean;
+  /** The smaller of two values where NULL means "no value" (never wins unless both are NULL). */
+  leastOf<T>(a: Expression<T>, b: Expression<T>): Expression<T>;
+  greatestOf<T>(a: Expression<T>, b: Expression<T>): Expression<T>;
 }
 
 const errorCode = (error: unknown): unknown =>
@@ -77,6 +81,9 @@ const sqliteDialect: DialectInfo = {
     const code = errorCode(error);
     return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
   },
+  // SQLite's scalar min()/max() return NULL when either argument is NULL.
+  leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(min(${a}, ${b}), ${a}, ${b})`,
+  greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(max(${a}, ${b}), ${a}, ${b})`,
 };
 
 const postgresDialect: DialectInfo = {
@@ -100,6 +107,9 @@ const postgresDialect: DialectInfo = {
   // pg parses jsonb itself; a string here is a jsonb string scalar, which we never store.
   fromDbJson: <T>(value: unknown) => (value === null || value === undefined ? null : (value as T)),
   isUniqueViolation: (error) => errorCode(error) === '23505',
+  // least()/greatest() ignore NULL arguments.
+  leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`least(${a}, ${b})`,
+  greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`greatest(${a}, ${b})`,
 };
 
 export function dialectInfo(name: DialectName): DialectInfo {

@@ -14,8 +14,9 @@
  *   - date: the UTC calendar day of date_obs. night: the observing night (local date at its start).
  *   - start_time/end_time: UTC time of day of date_obs, minute resolution, both ends inclusive;
  *     start > end means a range across midnight (22:00–04:00). Either alone is a half-open bound.
- *   - filter_name, telescope: case-insensitive equality. camera: case-insensitive equality with the
- *     camera or the instrument. image_type: one of light|dark|flat|bias|other.
+ *   - filter_name: case-insensitive equality. telescope: a case-insensitive part of the telescope's
+ *     or the observatory's name ("winer" finds "Winer Observatory"). camera: a case-insensitive part
+ *     of the camera's or the instrument's name. image_type: one of light|dark|flat|bias|other.
  *   - object: case-insensitive and blanks ignored ("M 13" = "m13"); exact by default, `*` is a
  *     wildcard ("M*", "*leo*") for prefix and substring searches.
  *   - header.KEY: keyword in any HDU; string comparison case-insensitive; numbers compare as numbers
@@ -49,6 +50,8 @@ interface SpecialFilters {
   start_time?: string;
   end_time?: string;
   camera?: string;
+  /** A part of the telescope's or the observatory's name. */
+  telescope?: string;
   object?: string;
   image_type?: ImageType;
   ra?: number;
@@ -57,6 +60,18 @@ interface SpecialFilters {
   header?: HeaderFilter[];
   /** true: only images whose file is missing; false: only present ones; absent: both. */
   missing?: boolean;
+  /**
+   * The exact lower-cased names that the `telescope` and `camera` parts match, found in the
+   * summary tables (image-query.ts resolveNames); set by the catalog, never by a caller.
+   */
+  resolved?: ResolvedNames;
+}
+
+export interface ResolvedNames {
+  /** object_key values that an `object` pattern with `*` matches (absent: too many, use LIKE). */
+  object?: string[];
+  telescope?: { telescope: string[]; observatory: string[] };
+  camera?: { camera: string[]; instrument: string[] };
 }
 
 export type ImageFilters = SpecialFilters & { [P in RangeFilterParam]?: number } & { [P in MatchFilterParam]?: string };

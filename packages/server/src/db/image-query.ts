@@ -2,8 +2,12 @@
  * Reading the catalog: filtered pages, cone searches, facets and nights.
  *
  *   queryImages(db, filters, { sort?, limit?, offset?, cursor?, withTotal? }?): Promise<ImagePage>
- *       { total, items, next_cursor }. `cursor` (from a previous page's next_cursor) pages by keyset
- *       and ignores offset; next_cursor is null on the last page. limit default 50, at most 1000.
+ *       { total, total_exact, items, next_cursor }. `cursor` (from a previous page's next_cursor)
+ *       pages by keyset and ignores offset; next_cursor is null on the last page. limit default 50,
+ *       at most 1000. The total is exact when the summary tables know it (no filter, or one filter
+ *       they count) or when at most TOTAL_BOUND frames match; otherwise total = TOTAL_BOUND and
+ *       total_exact = false ("more than 10,000"): an exact count would read every match.
+ *   pageTotal(db, filters): Promise<{ total, exact }>
  *   iterateImages(db, filters, { sort?, batchSize? }?): AsyncGenerator<CatalogImage>   all matches by keyset (ZIP)
  *   countImages(db, filters): Promise<number>
  *   imageConditions(eb, filters, headerShape?)  the WHERE parts, for other queries over images
@@ -14,8 +18,9 @@
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
 import { MS_PER_DAY } from '../util/time.js';
+import { countOf, dayCounts } from './catalog-summary.js';
 import type { Db } from './connection.js';
-import { ciEquals } from './dialect.js';
+import { ciContains, ciEquals } from './dialect.js';
 import { type CatalogImage, IMAGE_ITEM_COLUMNS, type ImageItemRow, mapImage, objectKey } from './image.mapper.js';
 import {
   DEFAULT_SORT,
@@ -23,6 +28,7 @@ import {
   type ImageFilters,
   ImageQueryError,
   minutesOfDay,
+  type ResolvedNames,
   type SortColumn,
   type SortSpec,
   utcDayStartMs,
@@ -94,11 +100,73 @@ function coneCondition(eb: ImagesEb, ra: number, dec: number, radius: number): E
   return eb.and(parts);
 }
 
-function objectCondition(eb: ImagesEb, object: string): Expression<SqlBool> {
+/** The LIKE pattern of an `object` value with `*` wildcards, on object_key. */
+function objectPattern(object: string): string {
+  const key = objectKey(object) ?? '';
+  return key.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*+/g, '%');
+}
+
+function objectCondition(eb: ImagesEb, object: string, keys: string[] | undefined): Expression<SqlBool> {
   const key = objectKey(object) ?? '';
   if (!key.includes('*')) return eb('object_key', '=', key);
-  const pattern = key.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*+/g, '%');
-  return sql<SqlBool>`object_key like ${pattern} escape '\\'`;
+  if (keys) return keys.length ? eb('object_key', 'in', keys) : sql<SqlBool>`1 = 0`;
+  return sql<SqlBool>`object_key like ${objectPattern(object)} escape '\\'`;
+}
+
+/** Past this many object names, a pattern is tested on the frames instead of listing the names. */
+const MAX_RESOLVED_OBJECTS = 200;
+
+/** `lower(col) in (names)` for each column that has names, OR-ed; false when none has any. */
+function namesIn(
+  eb: ImagesEb,
+  lists: Array<['camera' | 'instrument' | 'telescope' | 'observatory', string[]]>,
+): Expression<SqlBool> {
+  const parts = lists
+    .filter(([, names]) => names.length > 0)
+    .map(([column, names]) => eb(sql<string>`lower(${sql.ref(column)})`, 'in', names));
+  if (parts.length === 0) return sql<SqlBool>`1 = 0`;
+  return parts.length === 1 ? (parts[0] as Expression<SqlBool>) : eb.or(parts);
+}
+
+/**
+ * The `telescope` and `camera` filters match a part of a name. The few distinct names are in the
+ * summary table: the part is matched against them, and the frames are then found by the exact
+ * names through the lower(column) indexes, instead of testing the part against every frame.
+ */
+export async function resolveNames(db: Db, filters: ImageFilters): Promise<ImageFilters> {
+  const pattern = filters.object?.includes('*') ? objectPattern(filters.object) : undefined;
+  if ((filters.telescope === undefined && filters.camera === undefined && !pattern) || filters.resolved) return filters;
+  const lookup = async (fields: string[], part: string) => {
+    const rows = await db.db
+      .selectFrom('catalog_counts')
+      .select(['field', 'key'])
+      .where('field', 'in', fields)
+      .where((eb) => ciContains(eb.ref('key'), part))
+      .where('frames', '>', 0)
+      .execute();
+    return (field: string) => rows.filter((r) => r.field === field).map((r) => r.key);
+  };
+  const resolved: ResolvedNames = {};
+  if (pattern) {
+    const rows = await db.db
+      .selectFrom('catalog_counts')
+      .select('key')
+      .where('field', '=', 'object_name')
+      .where(sql<SqlBool>`key like ${pattern} escape '\\'`)
+      .where('frames', '>', 0)
+      .limit(MAX_RESOLVED_OBJECTS + 1)
+      .execute();
+    if (rows.length <= MAX_RESOLVED_OBJECTS) resolved.object = rows.map((r) => r.key);
+  }
+  if (filters.telescope !== undefined) {
+    const of = await lookup(['telescope', 'observatory'], filters.telescope);
+    resolved.telescope = { telescope: of('telescope'), observatory: of('observatory') };
+  }
+  if (filters.camera !== undefined) {
+    const of = await lookup(['camera', 'instrument'], filters.camera);
+    resolved.camera = { camera: of('camera'), instrument: of('instrument') };
+  }
+  return { ...filters, resolved };
 }
 
 export function imageConditions(eb: ImagesEb, input: ImageFilters, headerShape?: HeaderShape): Expression<SqlBool> {
@@ -125,13 +193,33 @@ export function imageConditions(eb: ImagesEb, input: ImageFilters, headerShape?:
     const value = f[rule.param];
     if (value !== undefined) parts.push(eb(rule.field, rule.op, value));
   }
-  if (f.camera !== undefined)
-    parts.push(eb.or([ciEquals(eb.ref('camera'), f.camera), ciEquals(eb.ref('instrument'), f.camera)]));
+  if (f.camera !== undefined) {
+    const names = f.resolved?.camera;
+    parts.push(
+      names
+        ? namesIn(eb, [
+            ['camera', names.camera],
+            ['instrument', names.instrument],
+          ])
+        : eb.or([ciContains(eb.ref('camera'), f.camera), ciContains(eb.ref('instrument'), f.camera)]),
+    );
+  }
+  if (f.telescope !== undefined) {
+    const names = f.resolved?.telescope;
+    parts.push(
+      names
+        ? namesIn(eb, [
+            ['telescope', names.telescope],
+            ['observatory', names.observatory],
+          ])
+        : eb.or([ciContains(eb.ref('telescope'), f.telescope), ciContains(eb.ref('observatory'), f.telescope)]),
+    );
+  }
   for (const field of MATCH_FILTERS) {
     const value = f[field];
     if (value !== undefined) parts.push(ciEquals(eb.ref(field), value));
   }
-  if (f.object !== undefined) parts.push(objectCondition(eb, f.object));
+  if (f.object !== undefined) parts.push(objectCondition(eb, f.object, f.resolved?.object));
   if (f.image_type !== undefined) parts.push(eb('image_type', '=', f.image_type));
   if (f.ra !== undefined && f.dec !== undefined && f.radius !== undefined)
     parts.push(coneCondition(eb, f.ra, f.dec, f.radius));
@@ -187,52 +275,230 @@ export interface PageOptions {
   limit?: number;
   offset?: number;
   cursor?: string;
-  /** Count all matches (default true). */
+  /** Count the matches (default true); bounded by TOTAL_BOUND unless the summary knows the total. */
   withTotal?: boolean;
+  /** The bound of a total the summary does not know (default TOTAL_BOUND). */
+  totalBound?: number;
 }
 
 export interface ImagePage {
   total: number | null;
+  /** false: more than `total` frames match (a bounded count). */
+  total_exact: boolean;
   items: CatalogImage[];
   next_cursor: string | null;
 }
 
 export const MAX_PAGE_SIZE = 1000;
 
-export async function queryImages(db: Db, filters: ImageFilters, options: PageOptions = {}): Promise<ImagePage> {
+/** Past this many matches a page's total says "more than" instead of reading every match. */
+export const TOTAL_BOUND = 10_000;
+
+type ItemRow = Awaited<ReturnType<typeof pageRows>>[number];
+
+/**
+ * One part of a page: the rows whose sort column is set (in index order, either direction), or
+ * the rows where it is NULL (by id). NULLs go last in both directions; splitting the page in two
+ * keeps both parts in the order of an index on (column, id) on both engines, where an explicit
+ * NULLS LAST against an engine's own order would make it sort every match.
+ */
+function pageRows(
+  db: Db,
+  filters: ImageFilters,
+  shape: HeaderShape | undefined,
+  sort: SortSpec,
+  part: 'set' | 'null',
+  range: { limit: number; offset: number; cursor: Cursor | null; before?: number | undefined },
+) {
+  const col = SORT_REFS[sort.column];
+  const dir = sort.direction;
+  const op = dir === 'asc' ? '>' : '<';
+  const c = range.cursor;
+  let query = db.db
+    .selectFrom('images')
+    .select(IMAGE_ITEM_COLUMNS)
+    .where((eb) => imageConditions(eb, filters, shape));
+  if (col === 'id') {
+    if (c) query = query.where('id', op, c.id);
+  } else if (part === 'set') {
+    query = query.where(col, 'is not', null);
+    // A row-value comparison, not `col < v or (col = v and id < id0)`: both engines start the
+    // index scan at the cursor with it, where the OR made PostgreSQL read from the first row.
+    if (c && c.v !== null) query = query.where(sql<SqlBool>`(${sql.ref(col)}, id) ${sql.raw(op)} (${c.v}, ${c.id})`);
+    if (range.before !== undefined) query = query.where('date_obs_ms', dir === 'desc' ? '<' : '>=', range.before);
+    query = query.orderBy(col, dir);
+  } else {
+    query = query.where(col, 'is', null);
+    if (c && c.v === null) query = query.where('id', op, c.id);
+  }
+  query = query.orderBy('id', dir).limit(range.limit);
+  if (range.offset > 0) query = query.offset(range.offset);
+  return query.execute();
+}
+
+/**
+ * Where the offset-th frame by date_obs lies, from the per-day counts: a start bound and the
+ * offset that remains after it, so that a deep page reads a day's frames instead of every frame
+ * before it. Only without filters (the counts are of the whole catalog).
+ */
+async function dateOffsetStart(
+  db: Db,
+  direction: 'asc' | 'desc',
+  offset: number,
+): Promise<{ before: number; offset: number } | null> {
+  const days = await dayCounts(db);
+  if (direction === 'asc') days.reverse();
+  let skipped = 0;
+  for (const d of days) {
+    if (skipped + d.frames > offset) {
+      const start = Date.parse(`${d.day}T00:00:00Z`);
+      return { before: direction === 'desc' ? start + MS_PER_DAY : start, offset: offset - skipped };
+    }
+    skipped += d.frames;
+  }
+  return null;
+}
+
+export async function queryImages(db: Db, input: ImageFilters, options: PageOptions = {}): Promise<ImagePage> {
+  const filters = await resolveNames(db, input);
   const sort = options.sort ?? DEFAULT_SORT;
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 0), MAX_PAGE_SIZE);
   const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
   const cursor = options.cursor ? decodeCursor(options.cursor, sort) : null;
   const col = SORT_REFS[sort.column];
   const shape = await pageHeaderShape(db, filters);
-  const where = (eb: ImagesEb) => imageConditions(eb, filters, shape);
-  let query = db.db.selectFrom('images').select(IMAGE_ITEM_COLUMNS).where(where);
-  if (cursor) query = query.where((eb) => afterCursor(eb, sort, cursor));
-  if (col !== 'id') {
-    // NULLs last in both directions; said explicitly only where it is not the dialect's own order,
-    // because an explicit clause can keep SQLite from reading the index in order.
-    const natural = db.dialect.nullsAreSmallest === (sort.direction === 'desc');
-    query = query.orderBy(col, (ob) => {
-      const directed = sort.direction === 'asc' ? ob.asc() : ob.desc();
-      return natural ? directed : directed.nullsLast();
-    });
+  const whole = isWholeCatalog(filters);
+  const want = limit + 1;
+  let rows: ItemRow[] = [];
+  if (col === 'id') rows = await pageRows(db, filters, shape, sort, 'set', { limit: want, offset, cursor });
+  else {
+    let nullOffset = offset;
+    if (!cursor || cursor.v !== null) {
+      let start: { before?: number; offset: number } = { offset: cursor ? 0 : offset };
+      if (!cursor && offset > 0 && whole && col === 'date_obs_ms')
+        start = (await dateOffsetStart(db, sort.direction, offset)) ?? start;
+      rows = await pageRows(db, filters, shape, sort, 'set', { limit: want, cursor, ...start });
+      if (rows.length > 0) nullOffset = 0;
+      else if (!cursor && offset > 0) nullOffset = Math.max(0, offset - (await countImages(db, filters, col)));
+    }
+    if (rows.length < want)
+      rows = rows.concat(
+        await pageRows(db, filters, shape, sort, 'null', {
+          limit: want - rows.length,
+          offset: cursor ? 0 : nullOffset,
+          cursor,
+        }),
+      );
   }
-  query = query.orderBy('id', sort.direction).limit(limit + 1);
-  if (!cursor && offset) query = query.offset(offset);
-  const rows = await query.execute();
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  const total = options.withTotal === false ? null : await countImages(db, filters);
+  const total = options.withTotal === false ? null : await pageTotal(db, filters, options.totalBound);
   return {
-    total,
+    total: total?.total ?? null,
+    total_exact: total?.exact ?? true,
     items: page.map((r) => mapImage(r, db.dialect)),
     next_cursor:
       more && last
         ? encodeCursor({ s: sort.column, d: sort.direction, v: last[col] as string | number | null, id: last.id })
         : null,
   };
+}
+
+/** How many columns the filters test (a range's two ends, a cone's three values count once). */
+function filterColumns(f: ImageFilters): number {
+  const groups = [
+    f.date !== undefined || f.date_from !== undefined || f.date_to !== undefined,
+    f.night !== undefined,
+    f.start_time !== undefined || f.end_time !== undefined,
+    f.min_temp !== undefined || f.max_temp !== undefined,
+    f.min_quality !== undefined,
+    f.filter_name !== undefined,
+    f.object !== undefined,
+    f.image_type !== undefined,
+    f.radius !== undefined,
+    f.missing !== undefined,
+    // Names that match two columns (telescope or observatory) are an OR of two indexes.
+    f.telescope !== undefined ? 2 : 0,
+    f.camera !== undefined ? 2 : 0,
+    (f.header ?? []).length,
+  ];
+  return groups.reduce<number>((n, g) => n + (typeof g === 'number' ? g : g ? 1 : 0), 0);
+}
+
+/** Whether no filter is set at all. */
+export function isWholeCatalog(filters: ImageFilters): boolean {
+  return Object.values(filters).every((v) => v === undefined || (Array.isArray(v) && v.length === 0));
+}
+
+/**
+ * The total the summary tables know: no filter, or exactly one filter that they count by value.
+ * null when they cannot answer.
+ */
+async function summaryTotal(db: Db, input: ImageFilters): Promise<number | null> {
+  const f = validateImageFilters(input);
+  const set = Object.entries(f).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0));
+  const names = set.map(([k]) => k).sort();
+  if (names.length === 0) return countOf(db, '*', {});
+  const only = names.join(',');
+  if (only === 'image_type' && f.image_type !== undefined) return countOf(db, 'image_type', { in: [f.image_type] });
+  if (only === 'night' && f.night !== undefined) return countOf(db, 'night', { in: [f.night] });
+  if (only === 'filter_name' && f.filter_name !== undefined)
+    // Keys are lower() of SQL; for ASCII names (filter names are) the same as JS's.
+    return /^[\x20-\x7e]*$/.test(f.filter_name)
+      ? countOf(db, 'filter_name', { in: [f.filter_name.toLowerCase()] })
+      : null;
+  if (only === 'object' && f.object !== undefined && !f.object.includes('*'))
+    return countOf(db, 'object_name', { in: [objectKey(f.object) ?? ''] });
+  if (only === 'date' && f.date !== undefined) return countOf(db, 'day', { in: [f.date] });
+  if ((only === 'date_from' || only === 'date_to' || only === 'date_from,date_to') && (f.date_from || f.date_to))
+    return countOf(db, 'day', {
+      ...(f.date_from ? { from: f.date_from } : {}),
+      ...(f.date_to ? { to: f.date_to } : {}),
+    });
+  return null;
+}
+
+export async function pageTotal(
+  db: Db,
+  input: ImageFilters,
+  bound = TOTAL_BOUND,
+): Promise<{ total: number; exact: boolean }> {
+  const known = await summaryTotal(db, input);
+  if (known !== null) return { total: known, exact: true };
+  const filters = await resolveNames(db, input);
+  const shape = await pageHeaderShape(db, filters);
+  // One column's condition is counted from its (column, id) index alone, in index order. Several
+  // conditions are counted in the order of a first page (dated frames newest first, then undated
+  // ones), so that the planner weighs the count as it weighs the page: unordered, it took one
+  // range's index and looked up every row that index listed, a hundred times slower than walking
+  // the dates until the bound.
+  const ordered = filterColumns(filters) > 1 || shape === 'probe';
+  const counted = async (dated: boolean, limit: number) => {
+    const page = db.db
+      .selectFrom('images')
+      .select('id')
+      .where((eb) => imageConditions(eb, filters, shape))
+      .$if(ordered, (q) =>
+        q
+          .where('date_obs_ms', dated ? 'is not' : 'is', null)
+          .$if(dated, (o) => o.orderBy('date_obs_ms', 'desc'))
+          .orderBy('id', 'desc'),
+      )
+      .limit(limit);
+    const row = await db.db
+      .selectFrom(page.as('m'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+  if (!ordered) {
+    const n = await counted(true, bound + 1);
+    return n > bound ? { total: bound, exact: false } : { total: n, exact: true };
+  }
+  let n = await counted(true, bound + 1);
+  if (n <= bound) n += await counted(false, bound + 1 - n);
+  return n > bound ? { total: bound, exact: false } : { total: n, exact: true };
 }
 
 /** Frames a keyword must match, as a share of the catalog, before a page reads frames in sort order. */
@@ -255,10 +521,13 @@ async function pageHeaderShape(db: Db, f: ImageFilters): Promise<HeaderShape | u
   return Number(matches.n) > COMMON_KEYWORD_SHARE * Number(frames.n ?? 0) ? 'probe' : 'list';
 }
 
-export async function countImages(db: Db, filters: ImageFilters): Promise<number> {
+/** Exact count of the matches (of those where `setColumn` is not NULL, when given). */
+export async function countImages(db: Db, input: ImageFilters, setColumn?: keyof ImageItemRow): Promise<number> {
+  const filters = await resolveNames(db, input);
   const row = await db.db
     .selectFrom('images')
     .where((eb) => imageConditions(eb, filters))
+    .$if(setColumn !== undefined, (q) => q.where(setColumn as keyof ImageItemRow, 'is not', null))
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);

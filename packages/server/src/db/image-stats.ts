@@ -9,11 +9,17 @@
  *   nightsSummary(db, filters, { limit? }?): Promise<NightSummary[]>
  *       Per observing night, newest first (default 366 nights): frames, exposure, first/last date_obs,
  *       median FWHM (arcsec and px), CCD temperature range, mean quality score, flagged frames.
+ *   imageFacetsByScan / nightsSummaryByScan   the same counted from images (what the summary must equal)
+ *   isWholeCatalog(filters)       no filter set: the answer comes from the summary tables
+ *
+ * Without filters both read the summary tables (catalog-summary.ts), a few thousand rows, instead of
+ * grouping every frame.
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { readCounts, readNights } from './catalog-summary.js';
 import type { Db } from './connection.js';
 import type { ImageFilters } from './image-filters.js';
-import { imageConditions } from './image-query.js';
+import { imageConditions, isWholeCatalog, resolveNames } from './image-query.js';
 import type { Schema } from './schema.js';
 
 export interface FacetCount {
@@ -31,7 +37,16 @@ export const FACET_FIELDS = [
   'image_type',
 ] as const;
 export type FacetField = (typeof FACET_FIELDS)[number];
-export type ImageFacets = Record<FacetField, FacetCount[]>;
+export type ImageFacets = Record<FacetField, FacetCount[]> & {
+  /** false: more than FACET_BOUND frames match and the counts are those of the newest FACET_BOUND
+   * of them, so each count is a lower bound and rarer values may be missing. */
+  exact: boolean;
+};
+
+/** Past this many matching frames, facets of a filtered set count the newest this many. */
+// Smaller than a page's count bound: each frame counted here is read with seven facet columns,
+// and the facets are a menu of choices beside the results, where a lower bound serves.
+export const FACET_BOUND = 2_000;
 
 /**
  * The expression each facet groups by: the same normalization its filter compares with, and an
@@ -47,13 +62,93 @@ const GROUP_KEYS: Record<FacetField, (table: string) => string> = {
   image_type: (t) => `${t}.image_type`,
 };
 
+export { isWholeCatalog } from './image-query.js';
+
+const clampLimit = (limit: number | undefined) => Math.min(Math.max(Math.trunc(limit ?? 100), 1), 10_000);
+
+/** Facet lists from counted keys: nights newest first, the rest most frequent first, then by key. */
+function facetLists(rows: Array<{ field: string; key: string; value: string; frames: number }>, limit: number) {
+  const facets = {} as Record<FacetField, FacetCount[]>;
+  for (const field of FACET_FIELDS) {
+    const counts = rows.filter((r) => r.field === field);
+    // The scan's order: nights newest first; the rest most frequent first, then by key.
+    counts.sort((a, b) =>
+      field === 'night'
+        ? a.key < b.key
+          ? 1
+          : a.key > b.key
+            ? -1
+            : 0
+        : b.frames - a.frames || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    );
+    facets[field] = counts.slice(0, limit).map((r) => ({ value: r.value, count: r.frames }));
+  }
+  return facets;
+}
+
+/**
+ * Without filters, the summary table's counts. With filters, one pass over the matching frames,
+ * newest first, counted here: exact up to FACET_BOUND matches; past it the counts are those of the
+ * newest FACET_BOUND (`exact: false`), so that a broad filter (quality ≥ 50: half the catalog)
+ * costs a page of reads, not a grouping of every match.
+ */
 export async function imageFacets(
   db: Db,
-  filters: ImageFilters,
-  options: { limit?: number } = {},
+  input: ImageFilters,
+  options: { limit?: number; bound?: number } = {},
 ): Promise<ImageFacets> {
+  const limit = clampLimit(options.limit);
+  if (isWholeCatalog(input)) return { ...facetLists(await readCounts(db, FACET_FIELDS), limit), exact: true };
+  const bound = options.bound ?? FACET_BOUND;
+  const filters = await resolveNames(db, input);
+  const keys = FACET_FIELDS.map((field) =>
+    sql<string | null>`${sql.raw(GROUP_KEYS[field]('images'))}`.as(`k_${field}`),
+  );
+  const rows = await db.db
+    .selectFrom('images')
+    .where((eb) => imageConditions(eb, filters))
+    .select([...FACET_FIELDS, ...keys])
+    // The order of a first page (NULL dates last), so the same indexes find the newest frames.
+    .where('date_obs_ms', 'is not', null)
+    .orderBy('date_obs_ms', 'desc')
+    .orderBy('id', 'desc')
+    .limit(bound + 1)
+    .execute();
+  if (rows.length <= bound) {
+    const undated = await db.db
+      .selectFrom('images')
+      .where((eb) => imageConditions(eb, filters))
+      .where('date_obs_ms', 'is', null)
+      .select([...FACET_FIELDS, ...keys])
+      .orderBy('id', 'desc')
+      .limit(bound + 1 - rows.length)
+      .execute();
+    rows.push(...undated);
+  }
+  const exact = rows.length <= bound;
+  const counted = new Map<string, { field: string; key: string; value: string; frames: number }>();
+  for (const row of rows.slice(0, bound)) {
+    const r = row as unknown as Record<string, string | null>;
+    for (const field of FACET_FIELDS) {
+      const key = r[`k_${field}`];
+      if (key === null || key === undefined) continue;
+      const id = `${field}\u0000${key}`;
+      const c = counted.get(id);
+      if (c) c.frames++;
+      else counted.set(id, { field, key, value: r[field] ?? key, frames: 1 });
+    }
+  }
+  return { ...facetLists([...counted.values()], limit), exact };
+}
+
+export async function imageFacetsByScan(
+  db: Db,
+  input: ImageFilters,
+  options: { limit?: number } = {},
+): Promise<Record<FacetField, FacetCount[]>> {
+  const filters = await resolveNames(db, input);
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 10_000);
-  const facets = {} as ImageFacets;
+  const facets = {} as Record<FacetField, FacetCount[]>;
   for (const field of FACET_FIELDS) {
     const key = sql.raw(GROUP_KEYS[field]('images'));
     const count = sql<number>`count(*)`;
@@ -133,6 +228,30 @@ export async function nightsSummary(
   filters: ImageFilters,
   options: { limit?: number } = {},
 ): Promise<NightSummary[]> {
+  if (!isWholeCatalog(filters)) return nightsSummaryByScan(db, filters, options);
+  const limit = Math.min(Math.max(Math.trunc(options.limit ?? 366), 1), 100_000);
+  const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString());
+  return (await readNights(db, limit)).map((r) => ({
+    night: r.night,
+    frames: r.frames,
+    exposure_seconds: r.exposure_seconds,
+    first_date_obs: iso(r.first_ms),
+    last_date_obs: iso(r.last_ms),
+    median_fwhm_arcsec: r.median_fwhm_arcsec,
+    median_fwhm_px: r.median_fwhm_px,
+    min_ccd_temp: r.min_ccd_temp,
+    max_ccd_temp: r.max_ccd_temp,
+    mean_quality: r.mean_quality,
+    flagged: r.flagged,
+  }));
+}
+
+export async function nightsSummaryByScan(
+  db: Db,
+  input: ImageFilters,
+  options: { limit?: number } = {},
+): Promise<NightSummary[]> {
+  const filters = await resolveNames(db, input);
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 366), 1), 100_000);
   const where = (eb: ImagesEb) => imageConditions(eb, filters);
   const flag = db.dialect.toDbBool(true);

@@ -22,6 +22,7 @@
  *   updateQuality(db, id, quality, score, nowMs?): Promise<boolean>     re-analysis / re-scoring
  */
 import type { QualityMetrics, QualityScore, StoredHdu } from '../domain/image.js';
+import { recordSummaryChange, SUMMARY_COLUMNS, type SummaryFrame } from './catalog-summary.js';
 import { type Db, inTransaction } from './connection.js';
 import {
   type CatalogImage,
@@ -39,6 +40,11 @@ import { type PreparedQuery, preparedQuery } from './prepared.js';
 import type { DbJson, ImageKeywordsTable, NewImageRow } from './schema.js';
 
 export type WriteImageResult = { status: 'inserted' | 'updated' | 'duplicate'; id: number };
+
+/** The summary columns of a row about to be written. */
+function summaryFrame(row: SummaryFrame): SummaryFrame {
+  return Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, row[c] ?? null])) as SummaryFrame;
+}
 
 export interface ImageAtPath {
   id: number;
@@ -154,14 +160,11 @@ export async function insertImage(db: Db, image: NewImage, options: WriteOptions
   const nowMs = options.nowMs ?? Date.now();
   return inTransaction(db, async (tx) => {
     let inserted: { id: number } | undefined;
+    const row = toImageRow(image, tx.dialect, nowMs);
     try {
-      const row: Record<string, unknown> = {
-        ...toImageRow(image, tx.dialect, nowMs),
-        ingested_at: nowMs,
-        previous_versions: null,
-      };
-      const columns = Object.keys(row).filter((c) => row[c] !== undefined);
-      inserted = await insertImageStatement(columns).first(tx, ...columns.map((c) => row[c]));
+      const values: Record<string, unknown> = { ...row, ingested_at: nowMs, previous_versions: null };
+      const columns = Object.keys(values).filter((c) => values[c] !== undefined);
+      inserted = await insertImageStatement(columns).first(tx, ...columns.map((c) => values[c]));
     } catch (error) {
       if (tx.dialect.isUniqueViolation(error))
         throw new CatalogWriteError('IMAGE_PATH_TAKEN', `another image is already at ${image.root}/${image.rel_path}`);
@@ -175,6 +178,7 @@ export async function insertImage(db: Db, image: NewImage, options: WriteOptions
     const headers = toImageHeadersRow(inserted.id, image, tx.dialect);
     await insertHeadersRow.run(tx, headers.image_id, headers.headers, headers.normalization);
     await writeKeywords(tx, inserted.id, image.headers);
+    await recordSummaryChange(tx, [], [summaryFrame(row as SummaryFrame)]);
     if (options.ledgerId !== undefined)
       await completeEntry(tx, options.ledgerId, { state: 'ingested', imageId: inserted.id, nowMs });
     return { status: 'inserted', id: inserted.id };
@@ -191,7 +195,7 @@ export async function updateImage(
   return inTransaction(db, async (tx) => {
     const current = await tx.db
       .selectFrom('images')
-      .select(['sha256', 'size_bytes', 'mtime_ms', 'previous_versions'])
+      .select(['sha256', 'size_bytes', 'mtime_ms', 'previous_versions', ...SUMMARY_COLUMNS])
       .where('id', '=', id)
       .executeTakeFirst();
     if (!current) throw new CatalogWriteError('IMAGE_NOT_FOUND', `no image ${id}`);
@@ -205,10 +209,11 @@ export async function updateImage(
         mtime_ms: current.mtime_ms,
         replaced_at: new Date(nowMs).toISOString(),
       });
+    const row = toImageRow(image, tx.dialect, nowMs);
     try {
       await tx.db
         .updateTable('images')
-        .set({ ...toImageRow(image, tx.dialect, nowMs), previous_versions: tx.dialect.toDbJson(versions) })
+        .set({ ...row, previous_versions: tx.dialect.toDbJson(versions) })
         .where('id', '=', id)
         .execute();
     } catch (error) {
@@ -224,6 +229,7 @@ export async function updateImage(
       .execute();
     await tx.db.deleteFrom('image_keywords').where('image_id', '=', id).execute();
     await writeKeywords(tx, id, image.headers);
+    await recordSummaryChange(tx, [summaryFrame(current)], [summaryFrame(row as SummaryFrame)]);
     if (options.ledgerId !== undefined)
       await completeEntry(tx, options.ledgerId, { state: 'ingested', imageId: id, nowMs });
     return { status: 'updated', id };
@@ -423,17 +429,19 @@ export async function updateQuality(
   nowMs = Date.now(),
 ): Promise<boolean> {
   const d = db.dialect;
-  const result = await db.db
-    .updateTable('images')
-    .set({
+  return inTransaction(db, async (tx) => {
+    const current = await tx.db.selectFrom('images').select(SUMMARY_COLUMNS).where('id', '=', id).executeTakeFirst();
+    if (!current) return false;
+    const changes = {
       ...quality,
       quality_score: score.quality_score,
       quality_flag: d.toDbBool(score.quality_flag),
       quality_components: d.toDbJson(score.quality_components),
       quality_version: score.quality_version,
       updated_at: nowMs,
-    })
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+    };
+    const result = await tx.db.updateTable('images').set(changes).where('id', '=', id).executeTakeFirst();
+    await recordSummaryChange(tx, [summaryFrame(current)], [summaryFrame({ ...current, ...changes })]);
+    return Number(result.numUpdatedRows) === 1;
+  });
 }

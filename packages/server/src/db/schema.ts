@@ -85,7 +85,40 @@ export interface IngestLedgerTable {
   updated_at: number;
 }
 
+/**
+ * Frames per facet value of the whole catalog (catalog-summary.ts), kept in the transaction of the
+ * frames they count. `field` is a facet name, 'observatory', 'day' (UTC day of date_obs) or '*'.
+ */
+export interface CatalogCountsTable {
+  field: string;
+  /** What the filters compare with: lower-cased names, object_key, the night, the day. */
+  key: string;
+  /** One spelling of the value, to show. */
+  value: string;
+  frames: number;
+}
+
+/** Per observing night: what the nights summary shows, kept like catalog_counts. */
+export interface CatalogNightsTable {
+  night: string;
+  frames: number;
+  /** Sum of exptime over the frames that have one (exposure_n of them). */
+  exposure_s: number;
+  exposure_n: number;
+  quality_sum: number;
+  quality_n: number;
+  flagged: number;
+  first_ms: number | null;
+  last_ms: number | null;
+  min_ccd_temp: number | null;
+  max_ccd_temp: number | null;
+  median_fwhm_arcsec: number | null;
+  median_fwhm_px: number | null;
+}
+
 export interface Schema extends AccountsSchema {
+  catalog_counts: CatalogCountsTable;
+  catalog_nights: CatalogNightsTable;
   images: ImagesTable;
   image_headers: ImageHeadersTable;
   image_paths: ImagePathsTable;

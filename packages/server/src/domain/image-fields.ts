@@ -99,7 +99,7 @@ export const IMAGE_FIELDS = {
   altitude_deg: { group: 'metadata', type: 'real', unit: 'deg', description: 'altitude of the target' },
   azimuth_deg: { group: 'metadata', type: 'real', unit: 'deg', description: 'azimuth of the target' },
   rotator_angle_deg: { group: 'metadata', type: 'real', unit: 'deg', description: 'camera rotation, 0–360: the rotator\'s angle, else the position angle of the image', sort: true, range: { min: 'min_rotator_angle_deg', max: 'max_rotator_angle_deg', minimum: 0, maximum: 360 } },
-  telescope: { group: 'metadata', type: 'text', description: 'telescope', match: 'ci', csv: 13, manifest: 10 },
+  telescope: { group: 'metadata', type: 'text', description: 'telescope', filters: ['telescope'], csv: 13, manifest: 10 },
   observatory: { group: 'metadata', type: 'text', description: 'observatory or site name', csv: 14 },
   instrument: { group: 'metadata', type: 'text', description: 'instrument', filters: ['camera'], csv: 15, manifest: 11 },
   camera: { group: 'metadata', type: 'text', description: 'camera model; often the same as instrument', filters: ['camera'] },

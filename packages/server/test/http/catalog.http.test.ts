@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMissingPreview } from '../../src/catalog/previews.js';
+import { insertImage } from '../../src/db/images.repository.js';
 import { DIALECTS } from '../support/databases.js';
 import { describeWithFixtures } from '../support/fixtures.js';
+import { makeImage } from '../support/images.js';
 import { type Catalog, LINKED_NAME, REAL_FILES, REAL_ROOT, seedCatalog } from './support/catalog.js';
 import { startTestApi, type TestApi } from './support/http-app.js';
 import { parseCsv, unzip } from './support/unzip.js';
@@ -37,11 +39,13 @@ for (const dialect of DIALECTS)
     const get = (url: string) => t.as('user', { url });
 
     describe('the observatory validation queries', () => {
-      it('telescope=Winer matches every spelling of the name, and only it', async () => {
+      it('telescope=Winer matches every spelling of the name, and names that contain it', async () => {
         const res = await get('/api/images?telescope=Winer');
         expect(res.statusCode).toBe(200);
-        expect(res.json().total).toBe(3);
-        expect(ids(res)).toEqual(idsOf('w1', 'w2', 'w3'));
+        expect(res.json()).toMatchObject({ total: 4, total_exact: true });
+        expect(ids(res)).toEqual(idsOf('w1', 'w2', 'w3', 'w4'));
+        expect(ids(await get('/api/images?telescope=OBSERVATORY 0.5'))).toEqual(idsOf('w4'));
+        expect((await get('/api/images?telescope=winer%25')).json().total).toBe(0);
       });
 
       it('min_temp=-10 keeps frames at -10 °C and warmer', async () => {
@@ -158,7 +162,7 @@ for (const dialect of DIALECTS)
       it('sorts descending and selects fields', async () => {
         const res = await get('/api/images?telescope=winer&sort=-ccd_temp&fields=ccd_temp,object_name');
         const items = res.json().items;
-        expect(items.map((i: { ccd_temp: number }) => i.ccd_temp)).toEqual([-9.5, -10, -15]);
+        expect(items.map((i: { ccd_temp: number }) => i.ccd_temp)).toEqual([-9.5, -10, -15, -20]);
         for (const item of items) expect(Object.keys(item).sort()).toEqual(['ccd_temp', 'id', 'object_name']);
       });
 
@@ -169,21 +173,26 @@ for (const dialect of DIALECTS)
         expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="aims-images-.*\.csv"$/);
         const rows = parseCsv(csv.body);
         expect(rows[0]?.slice(0, 3)).toEqual(['id', 'file_path', 'date_obs']);
-        expect(rows.slice(1).map((r) => Number(r[0]))).toEqual(idsOf('w1', 'w2', 'w3'));
+        expect(rows.slice(1).map((r) => Number(r[0]))).toEqual(idsOf('w1', 'w2', 'w3', 'w4'));
         const json = await get('/api/images?telescope=winer&format=json&fields=id,telescope&sort=id');
         expect(json.json()).toEqual([
           { id: c.ids.w1, telescope: 'Winer' },
           { id: c.ids.w2, telescope: 'WINER' },
           { id: c.ids.w3, telescope: 'winer' },
+          { id: c.ids.w4, telescope: 'Winer Observatory 0.5m' },
         ]);
       });
 
       it('counts facets and summarizes nights', async () => {
         const facets = (await get('/api/images/facets?telescope=winer')).json();
-        expect(facets.image_type).toEqual([{ value: 'light', count: 3 }]);
-        expect(facets.filter_name.find((f: { value: string }) => f.value.toLowerCase() === 'lrg').count).toBe(2);
+        expect(facets.image_type).toEqual([
+          { value: 'light', count: 3 },
+          { value: 'dark', count: 1 },
+        ]);
+        expect(facets.filter_name.find((f: { value: string }) => f.value.toLowerCase() === 'lrg').count).toBe(3);
         const nights = (await get('/api/nights?telescope=winer')).json().items;
         expect(nights).toEqual([
+          expect.objectContaining({ night: '2024-11-06', frames: 1, min_ccd_temp: -20, max_ccd_temp: -20 }),
           expect.objectContaining({ night: '2024-11-05', frames: 3, min_ccd_temp: -15, max_ccd_temp: -9.5 }),
         ]);
         expect((await get('/api/nights?night=nope')).json().parameter).toBe('night');
@@ -341,6 +350,48 @@ for (const dialect of DIALECTS)
         const entries = await unzip(mixed.rawPayload);
         const manifest = parseCsv(entries.find((e) => e.name === 'manifest.csv')!.data.toString());
         expect(manifest.slice(1).map((r) => r[1])).toEqual(['ok', 'missing']);
+      });
+
+      it('serves files whose names a ZIP must not hold as they are, singly and under safe names in a ZIP', async () => {
+        // Legal names on Linux that read as a drive, a climb out of the folder or a line break elsewhere.
+        const own = c.roots[1]!;
+        mkdirSync(join(own, 'hostile'), { recursive: true });
+        const hostile = ['C:evil.fits', '..\\..\\x.fits', 'line\r\nbreak.fits', 'C_evil.fits'];
+        const content = new Map<number, Buffer>();
+        for (const [index, name] of hostile.entries()) {
+          const data = Buffer.from(`SIMPLE  = T / hostile name ${index} ${name}`);
+          writeFileSync(join(own, 'hostile', name), data);
+          const { id } = await insertImage(
+            t.database,
+            makeImage({ root: own, rel_path: `hostile/${name}`, size_bytes: data.length, sha256: sha256(data) }),
+          );
+          content.set(id, data);
+        }
+        const ids = [...content.keys()];
+        for (const id of ids) {
+          const single = await t.as('downloader', { url: `/api/images/${id}/download` });
+          expect(single.statusCode).toBe(200);
+          expect(single.rawPayload.equals(content.get(id)!)).toBe(true);
+          expect(single.headers['content-disposition']).not.toMatch(/[\\/\r\n]/);
+        }
+        const res = await t.as('downloader', { method: 'POST', url: '/api/downloads', payload: { ids } });
+        expect(res.statusCode).toBe(200);
+        const entries = await unzip(res.rawPayload);
+        const names = entries.map((e) => e.name);
+        expect(names).toEqual([
+          `C_evil_${ids[0]}.fits`,
+          '.._.._x.fits',
+          'line__break.fits',
+          `C_evil_${ids[3]}.fits`,
+          'manifest.csv',
+        ]);
+        for (const name of names) {
+          expect(name).not.toMatch(/[/\\:]/);
+          expect([...name].every((ch) => ch.charCodeAt(0) >= 0x20)).toBe(true);
+        }
+        for (const [index, id] of ids.entries()) expect(entries[index]!.data.equals(content.get(id)!)).toBe(true);
+        const manifest = parseCsv(entries.at(-1)!.data.toString('utf8'));
+        expect(manifest.slice(1).map((r) => [r[0], r[1]])).toEqual(names.slice(0, 4).map((n) => [n, 'ok']));
       });
 
       it('refuses a bad ZIP request with 400 or 404', async () => {

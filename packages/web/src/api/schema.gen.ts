@@ -1854,12 +1854,12 @@ export interface paths {
                     max_rotator_angle_deg?: number;
                     /** @description lowest quality_score: quality score, 0–100, against comparable frames */
                     min_quality?: number;
-                    /** @description camera or instrument, case-insensitive */
+                    /** @description a case-insensitive part of the camera or instrument name */
                     camera?: string;
+                    /** @description a case-insensitive part of the telescope or observatory name ("winer" finds "Winer Observatory") */
+                    telescope?: string;
                     /** @description optical filter, case-insensitive */
                     filter_name?: string;
-                    /** @description telescope, case-insensitive */
-                    telescope?: string;
                     /** @description case- and blank-insensitive ("M 13" = "m13"); * is a wildcard */
                     object?: string;
                     image_type?: "light" | "dark" | "flat" | "bias" | "other";
@@ -1897,7 +1897,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Frames that match; when total_exact is false, more than this many match. */
                             total: number;
+                            /** @description false when the count stopped at `total` (10,000) because an exact one would read every match: show "more than 10,000". Without filters, and with one of night, date, date range, image_type, filter_name or an exact object, the total is always exact. */
+                            total_exact: boolean;
                             items: {
                                 /** @description catalog id */
                                 id?: number;
@@ -2162,12 +2165,12 @@ export interface paths {
                     max_rotator_angle_deg?: number;
                     /** @description lowest quality_score: quality score, 0–100, against comparable frames */
                     min_quality?: number;
-                    /** @description camera or instrument, case-insensitive */
+                    /** @description a case-insensitive part of the camera or instrument name */
                     camera?: string;
+                    /** @description a case-insensitive part of the telescope or observatory name ("winer" finds "Winer Observatory") */
+                    telescope?: string;
                     /** @description optical filter, case-insensitive */
                     filter_name?: string;
-                    /** @description telescope, case-insensitive */
-                    telescope?: string;
                     /** @description case- and blank-insensitive ("M 13" = "m13"); * is a wildcard */
                     object?: string;
                     image_type?: "light" | "dark" | "flat" | "bias" | "other";
@@ -2222,6 +2225,8 @@ export interface paths {
                                 value: string;
                                 count: number;
                             }[];
+                            /** @description false when more than 2,000 frames match the filters: the counts are those of the newest 2,000 (lower bounds), and rarer values may be missing. Without filters the counts are always exact. */
+                            exact: boolean;
                         };
                     };
                 };
@@ -2737,12 +2742,12 @@ export interface paths {
                     max_rotator_angle_deg?: number;
                     /** @description lowest quality_score: quality score, 0–100, against comparable frames */
                     min_quality?: number;
-                    /** @description camera or instrument, case-insensitive */
+                    /** @description a case-insensitive part of the camera or instrument name */
                     camera?: string;
+                    /** @description a case-insensitive part of the telescope or observatory name ("winer" finds "Winer Observatory") */
+                    telescope?: string;
                     /** @description optical filter, case-insensitive */
                     filter_name?: string;
-                    /** @description telescope, case-insensitive */
-                    telescope?: string;
                     /** @description case- and blank-insensitive ("M 13" = "m13"); * is a wildcard */
                     object?: string;
                     image_type?: "light" | "dark" | "flat" | "bias" | "other";
@@ -3010,12 +3015,12 @@ export interface paths {
                             max_rotator_angle_deg?: number;
                             /** @description lowest quality_score: quality score, 0–100, against comparable frames */
                             min_quality?: number;
-                            /** @description camera or instrument, case-insensitive */
+                            /** @description a case-insensitive part of the camera or instrument name */
                             camera?: string;
+                            /** @description a case-insensitive part of the telescope or observatory name ("winer" finds "Winer Observatory") */
+                            telescope?: string;
                             /** @description optical filter, case-insensitive */
                             filter_name?: string;
-                            /** @description telescope, case-insensitive */
-                            telescope?: string;
                             /** @description case- and blank-insensitive ("M 13" = "m13"); * is a wildcard */
                             object?: string;
                             /** @enum {string} */

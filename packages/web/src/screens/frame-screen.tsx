@@ -12,6 +12,20 @@ import { HeaderTable } from './frame/header-table.js';
 import { PixelViewer } from './frame/pixel-viewer.js';
 import { QualityPanel } from './frame/quality-panel.js';
 
+/** A definition list of labelled values, one row each. */
+function KeyValues({ rows }: { rows: Array<[string, React.ReactNode]> }) {
+  return (
+    <dl className="kv">
+      {rows.map(([k, v]) => (
+        <div key={k} className="kv-row">
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function Facts({ image }: { image: ImageDetail }) {
   const rows: Array<[string, React.ReactNode]> = [
     ['Object', image.object_name ?? DASH],
@@ -78,26 +92,12 @@ function Facts({ image }: { image: ImageDetail }) {
     <>
       <section className="panel" aria-labelledby="facts-title">
         <h2 id="facts-title">Metadata</h2>
-        <dl className="kv">
-          {rows.map(([k, v]) => (
-            <div key={k} className="kv-row">
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-        </dl>
+        <KeyValues rows={rows} />
       </section>
       <section className="panel" aria-labelledby="metrics-title">
         <h2 id="metrics-title">Measured</h2>
         {image.analysis_note && <p className="hint">{image.analysis_note}</p>}
-        <dl className="kv">
-          {metrics.map(([k, v]) => (
-            <div key={k} className="kv-row">
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-        </dl>
+        <KeyValues rows={metrics} />
       </section>
     </>
   );

@@ -123,6 +123,7 @@ export function SearchScreen({ search, canDownload, isAdmin }: Props) {
   }, [loadedRows, resultsVersion, resultsTotal, search]);
 
   const total = results.total;
+  const moreThan = results.moreThan;
   const filterCount = activeFilterCount(state.filters);
   const exportQuery = queryString({
     ...(apiFilters as Record<string, string | number>),
@@ -175,7 +176,11 @@ export function SearchScreen({ search, canDownload, isAdmin }: Props) {
       <section className="results" aria-labelledby="results-title">
         <div className="toolbar">
           <h1 id="results-title" className="results-count" aria-live="polite">
-            {total === undefined ? 'Searching…' : `${total.toLocaleString('en-US')} frame${total === 1 ? '' : 's'}`}
+            {total === undefined
+              ? 'Searching…'
+              : moreThan !== undefined
+                ? `More than ${moreThan.toLocaleString('en-US')} frames`
+                : `${total.toLocaleString('en-US')} frame${total === 1 ? '' : 's'}`}
           </h1>
           <fieldset className="segmented">
             <legend className="visually-hidden">View</legend>
@@ -209,6 +214,7 @@ export function SearchScreen({ search, canDownload, isAdmin }: Props) {
               selectedIds={[...selected]}
               filters={apiFilters}
               total={total ?? 0}
+              moreThan={moreThan}
               onClear={() => setSelected(new Set())}
             />
           )}

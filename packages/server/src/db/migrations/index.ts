@@ -8,6 +8,9 @@ import catalogHeaders from './2026_11_24_1130_catalog_headers.js';
 import coneIndex from './2026_11_24_1140_cone_index.js';
 import filteredSortIndexes from './2026_11_24_1200_filtered_sort_indexes.js';
 import rotatorAngle from './2026_12_03_0900_rotator_angle.js';
+import catalogSummary from './2026_12_03_1100_catalog_summary.js';
+import sortIndexes from './2026_12_03_1110_sort_indexes.js';
+import typeObjectDateIndexes from './2026_12_03_1120_type_object_date_indexes.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -19,4 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_11_24_1140_cone_index': coneIndex,
   '2026_11_24_1200_filtered_sort_indexes': filteredSortIndexes,
   '2026_12_03_0900_rotator_angle': rotatorAngle,
+  '2026_12_03_1100_catalog_summary': catalogSummary,
+  '2026_12_03_1110_sort_indexes': sortIndexes,
+  '2026_12_03_1120_type_object_date_indexes': typeObjectDateIndexes,
 };

@@ -32,7 +32,15 @@ export const filterProperties = {
   ),
   end_time: Type.Optional(Type.String({ ...TIME, description: 'UTC time of day, inclusive' })),
   ...rangeFilterProperties(),
-  camera: Type.Optional(Type.String({ ...TEXT, description: 'camera or instrument, case-insensitive' })),
+  camera: Type.Optional(
+    Type.String({ ...TEXT, description: 'a case-insensitive part of the camera or instrument name' }),
+  ),
+  telescope: Type.Optional(
+    Type.String({
+      ...TEXT,
+      description: 'a case-insensitive part of the telescope or observatory name ("winer" finds "Winer Observatory")',
+    }),
+  ),
   ...matchFilterProperties(),
   object: Type.Optional(
     Type.String({ ...TEXT, description: 'case- and blank-insensitive ("M 13" = "m13"); * is a wildcard' }),
@@ -148,7 +156,15 @@ export const ImageItem = Type.Object(
 
 export const ImagePage = Type.Object(
   {
-    total: Type.Integer(),
+    total: Type.Integer({
+      description: 'Frames that match; when total_exact is false, more than this many match.',
+    }),
+    total_exact: Type.Boolean({
+      description:
+        'false when the count stopped at `total` (10,000) because an exact one would read every match: ' +
+        'show "more than 10,000". Without filters, and with one of night, date, date range, image_type, ' +
+        'filter_name or an exact object, the total is always exact.',
+    }),
     items: Type.Array(ImageItem),
     next_cursor: Nullable.string(),
   },
@@ -189,6 +205,11 @@ export const FacetsResponse = Type.Object(
     instrument: FacetList,
     night: FacetList,
     image_type: FacetList,
+    exact: Type.Boolean({
+      description:
+        'false when more than 2,000 frames match the filters: the counts are those of the newest 2,000 ' +
+        '(lower bounds), and rarer values may be missing. Without filters the counts are always exact.',
+    }),
   },
   { title: 'Facets' },
 );

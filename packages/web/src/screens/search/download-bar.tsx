@@ -8,10 +8,12 @@ interface Props {
   selectedIds: number[];
   filters: ImageFilters;
   total: number;
+  /** The count stopped: more than this many frames match. */
+  moreThan?: number | undefined;
   onClear(): void;
 }
 
-export function DownloadBar({ selectedIds, filters, total, onClear }: Props) {
+export function DownloadBar({ selectedIds, filters, total, moreThan, onClear }: Props) {
   const [progress, setProgress] = useState<DownloadProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -68,7 +70,9 @@ export function DownloadBar({ selectedIds, filters, total, onClear }: Props) {
             onClick={() => void start({ filters })}
             title="A ZIP of every frame that matches the filters"
           >
-            Download all {total.toLocaleString('en-US')} as ZIP
+            Download all{' '}
+            {moreThan === undefined ? total.toLocaleString('en-US') : `more than ${moreThan.toLocaleString('en-US')}`}{' '}
+            as ZIP
           </button>
         )
       )}

@@ -1,6 +1,10 @@
 /**
  * The results of a search, fetched page by page as the table scrolls (offset pages of PAGE_SIZE
  * rows). A new search (filters or sort) drops every page; answers to an older search are ignored.
+ *
+ * When the server only says "more than N" (total_exact false), the rows known so far plus one
+ * more are shown; reaching that row loads the next page, until a page comes back short and the
+ * real end is known.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/endpoints.js';
@@ -38,7 +42,10 @@ export const RESULT_FIELDS = [
 ].join(',');
 
 export interface PagedResults {
+  /** Rows to show: the total, or while it is not known exactly, the rows known plus one. */
   total: number | undefined;
+  /** Set when the server's count stopped: more than this many frames match. */
+  moreThan: number | undefined;
   error: Error | undefined;
   /** The row, or undefined while its page loads. */
   rowAt(index: number): ImageItem | undefined;
@@ -55,6 +62,7 @@ export function usePagedResults(filters: ImageFilters, sort: string, refresh = 0
   const inFlight = useRef(new Set<number>());
   const generation = useRef(0);
   const [total, setTotal] = useState<number | undefined>(undefined);
+  const [moreThan, setMoreThan] = useState<number | undefined>(undefined);
   const [error, setError] = useState<Error | undefined>(undefined);
   const [version, setVersion] = useState(0);
 
@@ -69,7 +77,18 @@ export function usePagedResults(filters: ImageFilters, sort: string, refresh = 0
           if (gen !== generation.current) return;
           inFlight.current.delete(page);
           pages.current.set(page, result.items);
-          setTotal(result.total);
+          const end = page * PAGE_SIZE + result.items.length;
+          if (result.total_exact === false && result.items.length === PAGE_SIZE) {
+            setMoreThan(result.total);
+            setTotal((known) => Math.max(known ?? 0, result.total + 1, end + 1));
+          } else if (result.total_exact === false) {
+            // A short page is the last one: now the end is known.
+            setMoreThan(undefined);
+            setTotal(end);
+          } else {
+            setMoreThan(undefined);
+            setTotal(result.total);
+          }
           setVersion((v) => v + 1);
         },
         (e: unknown) => {
@@ -87,6 +106,7 @@ export function usePagedResults(filters: ImageFilters, sort: string, refresh = 0
     pages.current = new Map();
     inFlight.current = new Set();
     setTotal(undefined);
+    setMoreThan(undefined);
     setError(undefined);
     setVersion((v) => v + 1);
     fetchPage(0);
@@ -110,5 +130,5 @@ export function usePagedResults(filters: ImageFilters, sort: string, refresh = 0
     return rows;
   }, []);
 
-  return { total, error, rowAt, ensure, version, loadedRows };
+  return { total, moreThan, error, rowAt, ensure, version, loadedRows };
 }

@@ -53,7 +53,11 @@ export function ResultsGrid({ results, selected, onToggle, selectable }: Props) 
       </ul>
       {rows.length < total && (
         <button type="button" className="btn" onClick={() => results.ensure(rows.length, rows.length + PAGE_SIZE)}>
-          Show more ({rows.length} of {total.toLocaleString('en-US')})
+          Show more ({rows.length} of{' '}
+          {results.moreThan === undefined
+            ? total.toLocaleString('en-US')
+            : `more than ${results.moreThan.toLocaleString('en-US')}`}
+          )
         </button>
       )}
     </div>

@@ -1,0 +1,476 @@
+/**
+ * Summary tables of the catalog, kept in the same transaction as the frames they count, so that
+ * whole-catalog facets, totals and the nights summary are read from a few thousand rows instead of
+ * a scan of every frame, and stay exact while another process ingests.
+ *
+ *   catalog_counts (field, key) → frames, value   frames per facet value ("telescope" → "rc8" → 250,000),
+ *       per UTC day of date_obs ("day"), per observatory, and in total ("*"). `key` is what the
+ *       filters compare with (lower-cased names, object_key), `value` one spelling to show.
+ *   catalog_nights (night) → frames, exposure, first/last date_obs, CCD temperature range, quality
+ *       sum and count, flagged frames, and the median FWHM (arcsec, px).
+ *
+ *   SUMMARY_COLUMNS                              the images columns a summary change needs
+ *   recordSummaryChange(tx, removed, added)      after a write: frames that stopped / started being counted
+ *   rebuildCatalogSummary(db)                    recount everything from images (migration, bulk loads)
+ *   readCounts(db, fields)                       rows of catalog_counts for some fields
+ *   countOf(db, field, keys)                     frames of some keys of one field
+ *   dayCounts(db)                                frames per UTC day, newest first (deep pages)
+ *   readNights(db, limit)                        the nights summary rows, newest first
+ *
+ * What is counted: every frame in `images`, missing or present (facets and pages count both), so
+ * markMissing/markPresent change nothing here; inserts, updates (new content, new metrics) and
+ * re-scores do, through recordSummaryChange.
+ */
+import { type Expression, sql } from 'kysely';
+import type { Db } from './connection.js';
+import type { ImageRow } from './schema.js';
+
+export const SUMMARY_COLUMNS = [
+  'night',
+  'date_obs_ms',
+  'telescope',
+  'observatory',
+  'camera',
+  'instrument',
+  'filter_name',
+  'object_name',
+  'object_key',
+  'image_type',
+  'exptime',
+  'ccd_temp',
+  'quality_score',
+  'quality_flag',
+  'fwhm_arcsec',
+  'fwhm_px',
+] as const satisfies ReadonlyArray<keyof ImageRow>;
+
+export type SummaryFrame = Pick<ImageRow, (typeof SUMMARY_COLUMNS)[number]>;
+
+/** Fields counted per value. `lowered`: the key is lower(value), as the case-insensitive filters compare. */
+const COUNTED_FIELDS = [
+  { field: 'filter_name', column: 'filter_name', lowered: true },
+  { field: 'object_name', column: 'object_key', lowered: false },
+  { field: 'telescope', column: 'telescope', lowered: true },
+  { field: 'observatory', column: 'observatory', lowered: true },
+  { field: 'camera', column: 'camera', lowered: true },
+  { field: 'instrument', column: 'instrument', lowered: true },
+  { field: 'night', column: 'night', lowered: false },
+  { field: 'image_type', column: 'image_type', lowered: false },
+] as const;
+
+export type CountedField = (typeof COUNTED_FIELDS)[number]['field'] | 'day' | '*';
+
+const DAY_MS = 86_400_000;
+
+/** UTC calendar day of an instant (the `date` filter's day). */
+export function utcDay(ms: number): string {
+  return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+}
+
+interface CountDelta {
+  field: CountedField;
+  /** The spelling; the key is derived from it in SQL (lower()) where the field is lowered. */
+  value: string;
+  shown: string;
+  lowered: boolean;
+  delta: number;
+}
+
+function countDeltas(removed: SummaryFrame[], added: SummaryFrame[]): CountDelta[] {
+  const deltas = new Map<string, CountDelta>();
+  const add = (field: CountedField, value: string, shown: string, lowered: boolean, delta: number) => {
+    // Grouped by the ASCII-folded value: spellings that differ only there meet in one row of the
+    // statement; SQL's lower() then merges any others, since the statement groups once more.
+    const id = `${field}\u0000${lowered ? value.replace(/[A-Z]+/g, (c) => c.toLowerCase()) : value}`;
+    const entry = deltas.get(id);
+    if (entry) entry.delta += delta;
+    else deltas.set(id, { field, value, shown, lowered, delta });
+  };
+  for (const [frames, delta] of [
+    [removed, -1],
+    [added, 1],
+  ] as const)
+    for (const f of frames) {
+      add('*', '', '', false, delta);
+      if (f.date_obs_ms !== null) {
+        const day = utcDay(Number(f.date_obs_ms));
+        add('day', day, day, false, delta);
+      }
+      for (const c of COUNTED_FIELDS) {
+        const v = f[c.column];
+        if (v === null || v === '') continue;
+        const shown = c.field === 'object_name' ? (f.object_name ?? v) : v;
+        add(c.field, v, shown, c.lowered, delta);
+      }
+    }
+  return [...deltas.values()].filter((d) => d.delta !== 0);
+}
+
+async function applyCountDeltas(tx: Db, deltas: CountDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  // One statement for all deltas; grouped again by the key SQL computes, so that the upsert never
+  // touches a row twice. Keys are locked in (field, key) order, the same in every transaction.
+  const rows = sql.join(
+    deltas.map(
+      (d) =>
+        sql`select ${d.field} as field, ${d.lowered ? sql`lower(${d.value})` : sql`${d.value}`} as k, ${d.shown} as shown, cast(${d.delta} as bigint) as delta`,
+    ),
+    sql` union all `,
+  );
+  await sql`
+    insert into catalog_counts (field, key, value, frames)
+    select field, k, min(shown), sum(delta) from (${rows}) d where true group by field, k order by field, k
+    on conflict (field, key) do update set
+      frames = catalog_counts.frames + excluded.frames,
+      value = case when catalog_counts.frames <= 0 then excluded.value else catalog_counts.value end`.execute(tx.db);
+  if (deltas.some((d) => d.delta < 0)) await sql`delete from catalog_counts where frames <= 0`.execute(tx.db);
+}
+
+interface NightDelta {
+  frames: number;
+  exposure: number;
+  exposureN: number;
+  qualitySum: number;
+  qualityN: number;
+  flagged: number;
+  firstMs: number | null;
+  lastMs: number | null;
+  minTemp: number | null;
+  maxTemp: number | null;
+  /** A frame that left took a value of date_obs or CCD temperature that no arriving frame brings:
+   * the night's first/last or temperature range may have gone with it. */
+  boundsLost: boolean;
+  /** Whether anything of the night changes at all. */
+  changed: boolean;
+  /** The FWHM values of the night changed: the medians must be found again. */
+  fwhmChanged: boolean;
+}
+
+const lo = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
+const hi = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+const num = (v: number | string | null | undefined): number | null =>
+  v === null || v === undefined ? null : Number(v);
+
+/** Values of one column over frames, as a sorted list (multisets compare as lists). */
+const valuesOf = (frames: SummaryFrame[], pick: (f: SummaryFrame) => unknown): string[] =>
+  frames.map((f) => String(pick(f) ?? '\u0000')).sort();
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
+function nightDeltas(tx: Db, removed: SummaryFrame[], added: SummaryFrame[]): Map<string, NightDelta> {
+  const byNight = new Map<string, { removed: SummaryFrame[]; added: SummaryFrame[] }>();
+  for (const [frames, side] of [
+    [removed, 'removed'],
+    [added, 'added'],
+  ] as const)
+    for (const f of frames) {
+      if (f.night === null) continue;
+      let entry = byNight.get(f.night);
+      if (!entry) {
+        entry = { removed: [], added: [] };
+        byNight.set(f.night, entry);
+      }
+      entry[side].push(f);
+    }
+  const nights = new Map<string, NightDelta>();
+  for (const [night, { removed: out, added: into }] of byNight) {
+    const d: NightDelta = {
+      frames: into.length - out.length,
+      exposure: 0,
+      exposureN: 0,
+      qualitySum: 0,
+      qualityN: 0,
+      flagged: 0,
+      firstMs: null,
+      lastMs: null,
+      minTemp: null,
+      maxTemp: null,
+      boundsLost: false,
+      changed: false,
+      fwhmChanged: false,
+    };
+    for (const [frames, sign] of [
+      [out, -1],
+      [into, 1],
+    ] as const)
+      for (const f of frames) {
+        const exposure = num(f.exptime);
+        const quality = num(f.quality_score);
+        if (exposure !== null) {
+          d.exposure += sign * exposure;
+          d.exposureN += sign;
+        }
+        if (quality !== null) {
+          d.qualitySum += sign * quality;
+          d.qualityN += sign;
+        }
+        if (tx.dialect.fromDbBool(f.quality_flag)) d.flagged += sign;
+        if (sign > 0) {
+          d.firstMs = lo(d.firstMs, num(f.date_obs_ms));
+          d.lastMs = hi(d.lastMs, num(f.date_obs_ms));
+          d.minTemp = lo(d.minTemp, num(f.ccd_temp));
+          d.maxTemp = hi(d.maxTemp, num(f.ccd_temp));
+        }
+      }
+    const arriving = new Set(into.flatMap((f) => [`t${num(f.date_obs_ms)}`, `c${num(f.ccd_temp)}`]));
+    d.boundsLost = out.some(
+      (f) =>
+        (f.date_obs_ms !== null && !arriving.has(`t${num(f.date_obs_ms)}`)) ||
+        (f.ccd_temp !== null && !arriving.has(`c${num(f.ccd_temp)}`)),
+    );
+    d.fwhmChanged =
+      !sameList(
+        valuesOf(out, (f) => f.fwhm_arcsec),
+        valuesOf(into, (f) => f.fwhm_arcsec),
+      ) ||
+      !sameList(
+        valuesOf(out, (f) => f.fwhm_px),
+        valuesOf(into, (f) => f.fwhm_px),
+      );
+    const boundsMoved =
+      !sameList(
+        valuesOf(out, (f) => f.date_obs_ms),
+        valuesOf(into, (f) => f.date_obs_ms),
+      ) ||
+      !sameList(
+        valuesOf(out, (f) => f.ccd_temp),
+        valuesOf(into, (f) => f.ccd_temp),
+      );
+    d.changed =
+      d.frames !== 0 ||
+      d.exposure !== 0 ||
+      d.exposureN !== 0 ||
+      d.qualitySum !== 0 ||
+      d.qualityN !== 0 ||
+      d.flagged !== 0 ||
+      d.fwhmChanged ||
+      boundsMoved;
+    if (d.changed) nights.set(night, d);
+  }
+  return nights;
+}
+
+/** Median of one FWHM column over a night, through the (night, column) index: the middle one or two. */
+async function nightMedian(tx: Db, night: string, column: 'fwhm_arcsec' | 'fwhm_px'): Promise<number | null> {
+  const counted = await tx.db
+    .selectFrom('images')
+    .where('night', '=', night)
+    .where(column, 'is not', null)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const n = Number(counted.n);
+  if (n === 0) return null;
+  const middle = await tx.db
+    .selectFrom('images')
+    .select(sql<number>`${sql.ref(column)}`.as('v'))
+    .where('night', '=', night)
+    .where(column, 'is not', null)
+    .orderBy(column)
+    .limit(n % 2 === 1 ? 1 : 2)
+    .offset(Math.floor((n - 1) / 2))
+    .execute();
+  return middle.length ? middle.reduce((s, r) => s + Number(r.v), 0) / middle.length : null;
+}
+
+/** First/last date_obs and the CCD temperature range of a night, from images. */
+async function nightBounds(tx: Db, night: string) {
+  return tx.db
+    .selectFrom('images')
+    .where('night', '=', night)
+    .select([
+      sql<number | null>`min(date_obs_ms)`.as('first_ms'),
+      sql<number | null>`max(date_obs_ms)`.as('last_ms'),
+      sql<number | null>`min(ccd_temp)`.as('min_ccd_temp'),
+      sql<number | null>`max(ccd_temp)`.as('max_ccd_temp'),
+    ])
+    .executeTakeFirstOrThrow();
+}
+
+async function applyNightDeltas(tx: Db, nights: Map<string, NightDelta>): Promise<void> {
+  const d = tx.dialect;
+  // Sorted: two writers touching the same nights lock them in the same order.
+  for (const night of [...nights.keys()].sort()) {
+    const n = nights.get(night) as NightDelta;
+    const row = {
+      night,
+      frames: n.frames,
+      exposure_s: n.exposure,
+      exposure_n: n.exposureN,
+      quality_sum: n.qualitySum,
+      quality_n: n.qualityN,
+      flagged: n.flagged,
+      first_ms: n.firstMs,
+      last_ms: n.lastMs,
+      min_ccd_temp: n.minTemp,
+      max_ccd_temp: n.maxTemp,
+      median_fwhm_arcsec: null,
+      median_fwhm_px: null,
+    };
+    const plus = (c: keyof typeof row) => sql<number>`catalog_nights.${sql.ref(c)} + excluded.${sql.ref(c)}`;
+    const cur = (c: string) => sql.ref(`catalog_nights.${c}`) as Expression<number | null>;
+    const exc = (c: string) => sql.ref(`excluded.${c}`) as Expression<number | null>;
+    await tx.db
+      .insertInto('catalog_nights')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('night').doUpdateSet({
+          frames: plus('frames'),
+          exposure_s: plus('exposure_s'),
+          exposure_n: plus('exposure_n'),
+          quality_sum: plus('quality_sum'),
+          quality_n: plus('quality_n'),
+          flagged: plus('flagged'),
+          first_ms: d.leastOf(cur('first_ms'), exc('first_ms')),
+          last_ms: d.greatestOf(cur('last_ms'), exc('last_ms')),
+          min_ccd_temp: d.leastOf(cur('min_ccd_temp'), exc('min_ccd_temp')),
+          max_ccd_temp: d.greatestOf(cur('max_ccd_temp'), exc('max_ccd_temp')),
+        }),
+      )
+      .execute();
+    if (n.frames < 0) {
+      const left = await tx.db
+        .deleteFrom('catalog_nights')
+        .where('night', '=', night)
+        .where('frames', '<=', 0)
+        .executeTakeFirst();
+      if (Number(left.numDeletedRows) > 0) continue;
+    }
+    const set: Record<string, number | null> = {};
+    if (n.boundsLost) Object.assign(set, await nightBounds(tx, night));
+    if (n.fwhmChanged) {
+      set.median_fwhm_arcsec = await nightMedian(tx, night, 'fwhm_arcsec');
+      set.median_fwhm_px = await nightMedian(tx, night, 'fwhm_px');
+    }
+    if (Object.keys(set).length)
+      await tx.db.updateTable('catalog_nights').set(set).where('night', '=', night).execute();
+  }
+}
+
+/**
+ * Brings the summary up to date after a write in the same transaction, once the images rows hold
+ * their new values: `removed` are the frames as they were counted before (deleted rows, the old
+ * version of an updated row), `added` as they are counted now.
+ */
+export async function recordSummaryChange(tx: Db, removed: SummaryFrame[], added: SummaryFrame[]): Promise<void> {
+  await applyCountDeltas(tx, countDeltas(removed, added));
+  await applyNightDeltas(tx, nightDeltas(tx, removed, added));
+}
+
+/** Recounts both tables from images (a migration's backfill, a bulk load). Run inside a transaction. */
+export async function rebuildCatalogSummary(db: Db): Promise<void> {
+  await db.db.deleteFrom('catalog_counts').execute();
+  await db.db.deleteFrom('catalog_nights').execute();
+  for (const c of COUNTED_FIELDS) {
+    const key = c.lowered ? sql`lower(${sql.ref(c.column)})` : sql.ref(c.column);
+    const shown = c.field === 'object_name' ? sql.ref('object_name') : sql.ref(c.column);
+    await sql`insert into catalog_counts (field, key, value, frames)
+      select ${c.field}, ${key}, min(${shown}), count(*) from images
+      where ${key} is not null and ${key} <> '' group by ${key}`.execute(db.db);
+  }
+  await sql`insert into catalog_counts (field, key, value, frames)
+    select '*', '', '', count(*) from images having count(*) > 0`.execute(db.db);
+  // Floor division in SQL that both engines agree on (integer division truncates towards zero).
+  const days = await sql<{ d: number; n: number }>`
+    select (date_obs_ms - ((date_obs_ms % ${DAY_MS}) + ${DAY_MS}) % ${DAY_MS}) / ${DAY_MS} as d, count(*) as n
+    from images where date_obs_ms is not null group by 1`.execute(db.db);
+  const dayRows = days.rows.map((r) => {
+    const day = utcDay(Number(r.d) * DAY_MS);
+    return { field: 'day', key: day, value: day, frames: Number(r.n) };
+  });
+  for (let i = 0; i < dayRows.length; i += 1000)
+    await db.db
+      .insertInto('catalog_counts')
+      .values(dayRows.slice(i, i + 1000))
+      .execute();
+
+  const flag = db.dialect.toDbBool(true);
+  await sql`insert into catalog_nights (night, frames, exposure_s, exposure_n, quality_sum, quality_n, flagged,
+      first_ms, last_ms, min_ccd_temp, max_ccd_temp, median_fwhm_arcsec, median_fwhm_px)
+    select night, count(*), coalesce(sum(exptime), 0), count(exptime), coalesce(sum(quality_score), 0),
+      count(quality_score), sum(case when quality_flag = ${flag} then 1 else 0 end),
+      min(date_obs_ms), max(date_obs_ms), min(ccd_temp), max(ccd_temp), null, null
+    from images where night is not null group by night`.execute(db.db);
+  for (const column of ['fwhm_arcsec', 'fwhm_px'] as const) {
+    const ref = sql.ref(column);
+    const medians = await sql<{ night: string; median: number }>`
+      select night, avg(v) as median from (
+        select night, ${ref} as v, row_number() over (partition by night order by ${ref}) as rn,
+          count(*) over (partition by night) as cnt
+        from images where night is not null and ${ref} is not null
+      ) r where rn in ((cnt + 1) / 2, (cnt + 2) / 2) group by night`.execute(db.db);
+    for (const m of medians.rows)
+      await db.db
+        .updateTable('catalog_nights')
+        .set({ [`median_${column}`]: Number(m.median) })
+        .where('night', '=', m.night)
+        .execute();
+  }
+}
+
+export interface CountRow {
+  field: string;
+  key: string;
+  value: string;
+  frames: number;
+}
+
+export async function readCounts(db: Db, fields: readonly string[]): Promise<CountRow[]> {
+  const rows = await db.db
+    .selectFrom('catalog_counts')
+    .select(['field', 'key', 'value', 'frames'])
+    .where('field', 'in', fields)
+    .where('frames', '>', 0)
+    .execute();
+  return rows.map((r) => ({ ...r, frames: Number(r.frames) }));
+}
+
+/** Frames counted under some keys of one field (keys as the filters compare: lower-cased names). */
+export async function countOf(
+  db: Db,
+  field: CountedField,
+  keys: { in?: string[]; from?: string; to?: string },
+): Promise<number> {
+  let q = db.db.selectFrom('catalog_counts').select(sql<number | null>`sum(frames)`.as('n')).where('field', '=', field);
+  if (keys.in) {
+    if (keys.in.length === 0) return 0;
+    q = q.where('key', 'in', keys.in);
+  }
+  if (keys.from !== undefined) q = q.where('key', '>=', keys.from);
+  if (keys.to !== undefined) q = q.where('key', '<=', keys.to);
+  const row = await q.executeTakeFirstOrThrow();
+  return Number(row.n ?? 0);
+}
+
+/** Frames per UTC day of date_obs, newest first. */
+export async function dayCounts(db: Db): Promise<Array<{ day: string; frames: number }>> {
+  const rows = await db.db
+    .selectFrom('catalog_counts')
+    .select(['key', 'frames'])
+    .where('field', '=', 'day')
+    .where('frames', '>', 0)
+    .orderBy('key', 'desc')
+    .execute();
+  return rows.map((r) => ({ day: r.key, frames: Number(r.frames) }));
+}
+
+export async function readNights(db: Db, limit: number) {
+  const rows = await db.db
+    .selectFrom('catalog_nights')
+    .selectAll()
+    .where('frames', '>', 0)
+    .orderBy('night', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    night: r.night,
+    frames: Number(r.frames),
+    exposure_seconds: Number(r.exposure_n) > 0 ? Number(r.exposure_s) : 0,
+    first_ms: num(r.first_ms),
+    last_ms: num(r.last_ms),
+    min_ccd_temp: num(r.min_ccd_temp),
+    max_ccd_temp: num(r.max_ccd_temp),
+    mean_quality: Number(r.quality_n) > 0 ? Number(r.quality_sum) / Number(r.quality_n) : null,
+    flagged: Number(r.flagged),
+    median_fwhm_arcsec: num(r.median_fwhm_arcsec),
+    median_fwhm_px: num(r.median_fwhm_px),
+  }));
+}

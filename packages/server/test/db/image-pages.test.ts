@@ -1,0 +1,171 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ImageFilters, SortColumn } from '../../src/db/image-filters.js';
+import { queryImages } from '../../src/db/image-query.js';
+import { FACET_FIELDS, imageFacets, imageFacetsByScan } from '../../src/db/image-stats.js';
+import { insertImage } from '../../src/db/images.repository.js';
+import { DIALECTS, useSharedTestDatabase } from '../support/databases.js';
+import { emptyQuality, makeImage, observedAt } from '../support/images.js';
+
+/** Frames over a few days, some without a date, some without FWHM, with ties on both. */
+function frames() {
+  return Array.from({ length: 23 }, (_, i) => {
+    const day = 10 + (i % 4);
+    const dated = i % 7 !== 3;
+    return makeImage({
+      metadata: {
+        ...(dated ? observedAt(`2025-03-${day}T0${i % 3}:00:00`, `2025-03-${day - 1}`) : {}),
+        image_type: i % 5 === 0 ? 'flat' : 'light',
+        filter_name: i % 2 ? 'R' : 'Ha',
+      },
+      quality: { ...emptyQuality(), fwhm_arcsec: i % 4 === 1 ? null : 1 + (i % 5) * 0.5 },
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: pages in every order, NULLs last, by offset and by cursor`, () => {
+    const t = useSharedTestDatabase(dialect);
+    beforeAll(async () => {
+      for (const f of frames()) await insertImage(t.database, f);
+    });
+
+    async function expected(column: 'date_obs_ms' | 'fwhm_arcsec', direction: 'asc' | 'desc', filters: ImageFilters) {
+      const rows = await t.database.db
+        .selectFrom('images')
+        .select(['id', column])
+        .$if(filters.image_type !== undefined, (q) => q.where('image_type', '=', filters.image_type ?? 'light'))
+        .execute();
+      const sign = direction === 'asc' ? 1 : -1;
+      return rows
+        .sort((a, b) => {
+          const x = a[column] === null ? null : Number(a[column]);
+          const y = b[column] === null ? null : Number(b[column]);
+          if (x === null || y === null) return x === y ? sign * (a.id - b.id) : x === null ? 1 : -1;
+          return x !== y ? sign * (x - y) : sign * (a.id - b.id);
+        })
+        .map((r) => r.id);
+    }
+
+    const cases: Array<[SortColumn, 'date_obs_ms' | 'fwhm_arcsec']> = [
+      ['date_obs', 'date_obs_ms'],
+      ['fwhm_arcsec', 'fwhm_arcsec'],
+    ];
+    for (const [sort, column] of cases)
+      for (const direction of ['asc', 'desc'] as const)
+        for (const filters of [{}, { image_type: 'light' as const }])
+          it(`${direction === 'desc' ? '-' : ''}${sort} ${JSON.stringify(filters)}`, async () => {
+            const all = await expected(column, direction, filters);
+            for (let offset = 0; offset <= all.length + 1; offset++)
+              for (const limit of [1, 4]) {
+                const page = await queryImages(t.database, filters, {
+                  sort: { column: sort, direction },
+                  offset,
+                  limit,
+                });
+                expect(
+                  page.items.map((i) => i.id),
+                  `offset ${offset} limit ${limit}`,
+                ).toEqual(all.slice(offset, offset + limit));
+                expect(page.total).toBe(all.length);
+                expect(page.total_exact).toBe(true);
+              }
+            const walked: number[] = [];
+            let cursor: string | undefined;
+            do {
+              const page = await queryImages(t.database, filters, {
+                sort: { column: sort, direction },
+                limit: 3,
+                ...(cursor ? { cursor } : {}),
+              });
+              walked.push(...page.items.map((i) => i.id));
+              cursor = page.next_cursor ?? undefined;
+            } while (cursor);
+            expect(walked).toEqual(all);
+          });
+
+    it('a total past the bound says so; one the summary counts stays exact', async () => {
+      const bounded = await queryImages(t.database, { filter_name: 'r', image_type: 'light' }, { totalBound: 5 });
+      expect(bounded).toMatchObject({ total: 5, total_exact: false });
+      const small = await queryImages(t.database, { filter_name: 'r', image_type: 'flat' }, { totalBound: 5 });
+      const flatsR = frames().filter((f) => f.metadata.image_type === 'flat' && f.metadata.filter_name === 'R').length;
+      expect(small).toMatchObject({ total: flatsR, total_exact: true });
+      const counted = await queryImages(t.database, { image_type: 'light' }, { totalBound: 5 });
+      expect(counted).toMatchObject({ total: 23 - 5, total_exact: true });
+      const day = await queryImages(t.database, { date_from: '2025-03-11', date_to: '2025-03-12' }, { totalBound: 1 });
+      const inDays = frames().filter((f) => /^2025-03-1[12]/.test(f.metadata.date_obs ?? '')).length;
+      expect(day).toMatchObject({ total: inDays, total_exact: true });
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: telescope and camera match a part of a name`, () => {
+    const t = useSharedTestDatabase(dialect);
+    const ids: Record<string, number> = {};
+    beforeAll(async () => {
+      const at = (
+        telescope: string | null,
+        observatory: string | null,
+        camera: string | null,
+        instrument: string | null,
+      ) => makeImage({ metadata: { telescope, observatory, camera, instrument } });
+      const frames: Record<string, ReturnType<typeof at>> = {
+        site: at('RC8', 'Winer Observatory', 'QHY600M', null),
+        name: at('WINER 0.5m', null, null, 'ZWO ASI6200MM Pro'),
+        other: at('RC8', 'Bench Observatory', 'qhy268m', 'QHY268M'),
+        none: at(null, null, null, null),
+      };
+      for (const [k, f] of Object.entries(frames)) ids[k] = (await insertImage(t.database, f)).id;
+    });
+    const found = async (filters: ImageFilters) =>
+      (await queryImages(t.database, filters, { sort: { column: 'id', direction: 'asc' } })).items.map((i) => i.id);
+
+    it('telescope: in the telescope name or the observatory name, any case', async () => {
+      expect(await found({ telescope: 'winer' })).toEqual([ids.site, ids.name]);
+      expect(await found({ telescope: 'WINER OBS' })).toEqual([ids.site]);
+      expect(await found({ telescope: 'rc' })).toEqual([ids.site, ids.other]);
+      expect(await found({ telescope: 'observatory' })).toEqual([ids.site, ids.other]);
+      expect(await found({ telescope: 'nowhere' })).toEqual([]);
+      expect(await found({ telescope: 'rc', camera: '268' })).toEqual([ids.other]);
+    });
+
+    it('camera: in the camera name or the instrument name, any case', async () => {
+      expect(await found({ camera: 'qhy' })).toEqual([ids.site, ids.other]);
+      expect(await found({ camera: 'asi6200' })).toEqual([ids.name]);
+      expect(await found({ camera: '%' })).toEqual([]);
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: facets of a filtered set`, () => {
+    const t = useSharedTestDatabase(dialect);
+    beforeAll(async () => {
+      for (const f of frames()) await insertImage(t.database, f);
+    });
+    const asPairs = (facets: Record<string, Array<{ value: string; count: number }>>) =>
+      Object.fromEntries(FACET_FIELDS.map((f) => [f, facets[f]?.map((c) => [c.value.toLowerCase(), c.count]) ?? []]));
+
+    it('are exact up to the bound, equal to grouping every match', async () => {
+      for (const filters of [
+        { filter_name: 'r' },
+        { date_from: '2025-03-11' },
+        { min_quality: 0 },
+        {},
+      ] as ImageFilters[]) {
+        const facets = await imageFacets(t.database, filters, { limit: 100 });
+        expect(facets.exact).toBe(true);
+        expect(asPairs(facets)).toEqual(asPairs(await imageFacetsByScan(t.database, filters, { limit: 100 })));
+      }
+    });
+
+    it('past the bound count the newest frames and say so', async () => {
+      const facets = await imageFacets(t.database, { image_type: 'light' }, { limit: 100, bound: 5 });
+      expect(facets.exact).toBe(false);
+      expect(facets.image_type).toEqual([{ value: 'light', count: 5 }]);
+      const newest = await queryImages(t.database, { image_type: 'light' }, { limit: 5 });
+      const nights = new Set(newest.items.map((i) => i.night));
+      expect(facets.night.map((n) => n.value).sort()).toEqual([...nights].sort());
+    });
+  });
+}
