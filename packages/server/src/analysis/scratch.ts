@@ -11,11 +11,11 @@ import { createArrayPool } from '@aims/fits';
 
 export const MAX_POOLED_ELEMENTS = 32 * 1024 * 1024;
 
-const take = createArrayPool(MAX_POOLED_ELEMENTS);
+let take = createArrayPool(MAX_POOLED_ELEMENTS);
 
 /** Lets go of every work buffer of this thread (after a frame larger than it should keep). */
 export function releaseScratch(): void {
-  pool.clear();
+  take = createArrayPool(MAX_POOLED_ELEMENTS);
 }
 
 export const scratchFloat64 = (name: string, length: number) => take(name, length, (n) => new Float64Array(n));
