@@ -28,12 +28,18 @@ export interface PixelPoolOptions {
 
 const DEFAULT_MAX_ELEMENTS = 64 * 1024 * 1024;
 
-type Pooled = Float32Array | Float64Array | Uint8Array;
+type Pooled = Float32Array | Float64Array | Int32Array | Uint8Array;
 
-export function createPixelPool(options: PixelPoolOptions = {}): PixelPool {
-  const maxElements = options.maxElements ?? DEFAULT_MAX_ELEMENTS;
+/**
+ * The keep-and-reuse rule behind every pool: one array per slot name, handed out again (as a view of
+ * the requested length, with whatever the last user left in it) while it is large enough; an array
+ * above `maxElements` is handed out but not kept. The same rules as PixelPool apply to its users.
+ */
+export type ArrayPool = <T extends Pooled>(slot: string, length: number, make: (n: number) => T) => T;
+
+export function createArrayPool(maxElements: number): ArrayPool {
   const held = new Map<string, Pooled>();
-  const take = <T extends Pooled>(slot: string, length: number, make: (n: number) => T): T => {
+  return <T extends Pooled>(slot: string, length: number, make: (n: number) => T): T => {
     const kept = held.get(slot) as T | undefined;
     if (kept && kept.length >= length) return kept.subarray(0, length) as T;
     const fresh = make(length);
@@ -41,6 +47,10 @@ export function createPixelPool(options: PixelPoolOptions = {}): PixelPool {
     else held.delete(slot);
     return fresh;
   };
+}
+
+export function createPixelPool(options: PixelPoolOptions = {}): PixelPool {
+  const take = createArrayPool(options.maxElements ?? DEFAULT_MAX_ELEMENTS);
   return {
     float32: (length) => take('float32', length, (n) => new Float32Array(n)),
     float64: (length) => take('float64', length, (n) => new Float64Array(n)),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FitsError, FitsErrorCode } from '../src/errors.js';
 import { pixelArrayType, readImage } from '../src/image.js';
-import { createPixelPool } from '../src/pixel-pool.js';
+import { createArrayPool, createPixelPool } from '../src/pixel-pool.js';
 import { bigEndian, imageHdu, recordingSource } from './support/image-hdu.js';
 import { expectPooledReadsMatchFresh, plainFrames } from './support/pool-frames.js';
 
@@ -17,6 +17,21 @@ describe('readImage through a PixelPool', () => {
     const big = pool.float32(101);
     expect(pool.float32(101).buffer).not.toBe(big.buffer);
     expect(pool.mask(10).every((m) => m === 0)).toBe(true);
+  });
+});
+
+describe('createArrayPool', () => {
+  it('keeps one array per slot, reuses it while large enough, and keeps nothing above its limit', () => {
+    const take = createArrayPool(100);
+    const a = take('a', 80, (n) => new Int32Array(n));
+    expect(take('a', 60, (n) => new Int32Array(n)).buffer).toBe(a.buffer);
+    expect(take('b', 60, (n) => new Int32Array(n)).buffer).not.toBe(a.buffer);
+    const grown = take('a', 90, (n) => new Int32Array(n));
+    expect(grown.buffer).not.toBe(a.buffer);
+    expect(take('a', 90, (n) => new Int32Array(n)).buffer).toBe(grown.buffer);
+    const huge = take('a', 101, (n) => new Int32Array(n));
+    expect(take('a', 101, (n) => new Int32Array(n)).buffer).not.toBe(huge.buffer);
+    expect(take('a', 10, (n) => new Int32Array(n)).buffer).not.toBe(grown.buffer);
   });
 });
 

@@ -23,14 +23,17 @@ export const MAX_ZIP_FILES = 100_000;
 /** Ids per catalog read when a ZIP is asked for by ids. */
 const IDS_PER_READ = 1000;
 
-/** One file of a ZIP: opened when its turn comes (one descriptor at a time). */
+/** One file of a ZIP, as planned here and written by http/zip-archive.ts. */
 export interface PlannedFile {
+  /** Name inside the archive. */
   name: string;
+  /** Opens the file when its turn comes (one descriptor at a time). */
   open(): Promise<FileHandle>;
   size: number;
   mtime: Date;
+  /** The catalog's SHA-256 of the file. */
   catalogSha256: string;
-  /** MANIFEST_FIELDS of the image, in order. */
+  /** MANIFEST_FIELDS of the image, in order (the manifest's columns after the fixed ones). */
   metadata: unknown[];
 }
 
@@ -70,14 +73,31 @@ function zipImage(image: CatalogImage): ZipImage {
   };
 }
 
-/** The name of each file inside the ZIP: its own, made unique with the image id when two clash. */
+/**
+ * A file's name as a ZIP entry name that every unzip tool extracts where it should. On Linux a file
+ * may be called `C:evil.fits` or `..\..\x.fits`; Windows tools read the first as a drive and the
+ * second as a climb out of the target folder. Separators (`/`, `\`), colons and control characters
+ * become `_`, so the name is a single segment; `.` and `..` alone, or nothing, get a leading `_`.
+ */
+export function zipEntryName(fileName: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing control characters is the point
+  const flat = fileName.replace(/[/\\:\u0000-\u001f\u007f-\u009f]/g, '_');
+  return flat === '' || flat === '.' || flat === '..' ? `_${flat}` : flat;
+}
+
+/**
+ * The name of each file inside the ZIP: its own (made safe by zipEntryName), made unique with the
+ * image id when two clash.
+ */
 export function uniqueNames(images: Array<Pick<CatalogImage, 'id' | 'file_name'>>): string[] {
+  const safe = images.map((i) => zipEntryName(i.file_name));
   const counts = new Map<string, number>();
-  for (const i of images) counts.set(i.file_name, (counts.get(i.file_name) ?? 0) + 1);
-  return images.map((i) => {
-    if (counts.get(i.file_name) === 1) return i.file_name;
-    const dot = i.file_name.indexOf('.');
-    return dot > 0 ? `${i.file_name.slice(0, dot)}_${i.id}${i.file_name.slice(dot)}` : `${i.file_name}_${i.id}`;
+  for (const name of safe) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return images.map((i, index) => {
+    const name = safe[index] ?? zipEntryName(i.file_name);
+    if (counts.get(name) === 1) return name;
+    const dot = name.indexOf('.');
+    return dot > 0 ? `${name.slice(0, dot)}_${i.id}${name.slice(dot)}` : `${name}_${i.id}`;
   });
 }
 
@@ -155,7 +175,7 @@ export async function planZip(
     const file =
       (await locate(imageDirs, image, log)) ??
       (await getImage(db, image.id).then((d) => (d ? locate(imageDirs, d, log) : null)));
-    const name = names[index] ?? image.file_name;
+    const name = names[index] ?? zipEntryName(image.file_name);
     if (!file) {
       missing.push({ name, catalogSha256: image.sha256, metadata });
       continue;

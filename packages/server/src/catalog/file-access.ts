@@ -36,13 +36,19 @@ function realRoot(root: string): Promise<string | null> {
   return real;
 }
 
+/**
+ * Path separators of this system. A backslash is one only on Windows: on Linux `..\x.fits` is a
+ * file name like any other (and may sit in an image folder), not a climb.
+ */
+const SEPARATORS = sep === '\\' ? /[/\\]/ : /\//;
+
 function inside(path: string, root: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
 /** Finds `root/relPath` if, once resolved, it is a regular file inside one of `roots`. */
 export async function locateInsideRoots(roots: string[], root: string, relPath: string): Promise<LocatedFile> {
-  if (relPath.includes('\0') || isAbsolute(relPath) || relPath.split(/[/\\]/).includes('..'))
+  if (relPath.includes('\0') || isAbsolute(relPath) || relPath.split(SEPARATORS).includes('..'))
     throw new FileAccessError('FILE_BAD_PATH', `refusing path '${relPath}'`);
   const candidate = resolve(root, relPath);
   let real: string;

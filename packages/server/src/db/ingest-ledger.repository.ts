@@ -175,31 +175,32 @@ export interface CompleteOptions {
   nowMs?: number;
 }
 
+/** The completion UPDATE both prepared forms share; the claimed form adds one condition. */
+function completion(
+  db: Db,
+  id: number,
+  state: string,
+  reason: string | null,
+  imageId: number | null,
+  retryable: unknown,
+  nowMs: number,
+) {
+  return db.db
+    .updateTable('ingest_ledger')
+    .set({
+      state,
+      reason,
+      retryable: retryable as DbBool,
+      image_id: imageId,
+      claimed_by: null,
+      claimed_at: null,
+      updated_at: nowMs,
+    })
+    .where('id', '=', id);
+}
+
 // Run once per frame: prepared once (prepared.ts), in both forms.
-const completeRow = preparedQuery(
-  6,
-  (
-    db: Db,
-    id: number,
-    state: string,
-    reason: string | null,
-    imageId: number | null,
-    retryable: unknown,
-    nowMs: number,
-  ) =>
-    db.db
-      .updateTable('ingest_ledger')
-      .set({
-        state,
-        reason,
-        retryable: retryable as DbBool,
-        image_id: imageId,
-        claimed_by: null,
-        claimed_at: null,
-        updated_at: nowMs,
-      })
-      .where('id', '=', id),
-);
+const completeRow = preparedQuery(6, completion);
 
 const completeClaimedRow = preparedQuery(
   7,
@@ -212,20 +213,7 @@ const completeClaimedRow = preparedQuery(
     retryable: unknown,
     nowMs: number,
     claimedBy: string,
-  ) =>
-    db.db
-      .updateTable('ingest_ledger')
-      .set({
-        state,
-        reason,
-        retryable: retryable as DbBool,
-        image_id: imageId,
-        claimed_by: null,
-        claimed_at: null,
-        updated_at: nowMs,
-      })
-      .where('id', '=', id)
-      .where('claimed_by', '=', claimedBy),
+  ) => completion(db, id, state, reason, imageId, retryable, nowMs).where('claimed_by', '=', claimedBy),
 );
 
 export async function completeEntry(db: Db, id: number, outcome: CompleteOptions): Promise<boolean> {

@@ -13,9 +13,9 @@
  * downloads") has the measurements behind these choices.
  */
 import { createHash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
+import type { PlannedFile } from '../catalog/downloads.js';
 import { csvRow } from '../util/csv.js';
 import {
   centralRecordLength,
@@ -28,19 +28,6 @@ import {
   writeCentralRecord,
   type ZipEntryLayout,
 } from './zip-records.js';
-
-export interface ZipMember {
-  /** Name inside the archive. */
-  name: string;
-  /** Opens the file when its turn comes (one descriptor at a time). */
-  open(): Promise<FileHandle>;
-  size: number;
-  mtime: Date;
-  /** The catalog's SHA-256 of the file. */
-  catalogSha256: string;
-  /** Metadata columns for the manifest, in MANIFEST_COLUMNS order after the fixed ones. */
-  metadata: unknown[];
-}
 
 export const MANIFEST_NAME = 'manifest.csv';
 const HASH_PLACEHOLDER = '0'.repeat(64);
@@ -79,7 +66,7 @@ export class ZipSourceError extends Error {
 }
 
 export function buildZip(
-  members: ZipMember[],
+  members: PlannedFile[],
   metadataColumns: string[],
   options: { forceZip64?: boolean; missing?: ZipMissing[] } = {},
 ): ZipPlan {
@@ -184,7 +171,7 @@ export function buildZip(
  * chunks as they pass (into `digest` when the last one has). One read is kept in flight, so the
  * thread pool reads the next chunk while this one is hashed and sent.
  */
-async function* fileBytes(member: ZipMember, digest: { crc: number; sha256: string }): AsyncGenerator<Buffer> {
+async function* fileBytes(member: PlannedFile, digest: { crc: number; sha256: string }): AsyncGenerator<Buffer> {
   const hash = createHash('sha256');
   let crc = 0;
   if (member.size > 0) {

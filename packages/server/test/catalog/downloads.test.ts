@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { locateOriginal, planZip, uniqueNames } from '../../src/catalog/downloads.js';
+import { locateOriginal, planZip, uniqueNames, zipEntryName } from '../../src/catalog/downloads.js';
 import type { CatalogLog } from '../../src/catalog/log.js';
 import { insertImage, linkCopy } from '../../src/db/images.repository.js';
 import { MANIFEST_FIELDS } from '../../src/domain/image-fields.js';
@@ -31,6 +31,26 @@ describe('uniqueNames', () => {
       { id: 5, file_name: 'README' },
     ]);
     expect(names).toEqual(['a.fits', 'm13_2.fits.fz', 'm13_3.fits.fz', 'README_4', 'README_5']);
+  });
+
+  it('makes every name a single safe segment: no drive, separator, climb or control character', () => {
+    expect(zipEntryName('C:evil.fits')).toBe('C_evil.fits');
+    expect(zipEntryName('..\\..\\x.fits')).toBe('.._.._x.fits');
+    expect(zipEntryName('/etc/passwd')).toBe('_etc_passwd');
+    expect(zipEntryName('a\tb\r\n\u0000\u007f\u0085.fits')).toBe('a_b_____.fits');
+    expect(zipEntryName('..')).toBe('_..');
+    expect(zipEntryName('.')).toBe('_.');
+    expect(zipEntryName('')).toBe('_');
+    expect(zipEntryName('M 31 – Andromeda.fits')).toBe('M 31 – Andromeda.fits');
+  });
+
+  it('keeps names unique after making them safe', () => {
+    const names = uniqueNames([
+      { id: 7, file_name: 'C:evil.fits' },
+      { id: 8, file_name: 'C_evil.fits' },
+      { id: 9, file_name: '..\\..\\x.fits' },
+    ]);
+    expect(names).toEqual(['C_evil_7.fits', 'C_evil_8.fits', '.._.._x.fits']);
   });
 });
 

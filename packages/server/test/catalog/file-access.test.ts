@@ -11,6 +11,8 @@ mkdirSync(join(root, 'night'), { recursive: true });
 mkdirSync(outside);
 writeFileSync(join(root, 'night', 'a.fits'), 'SIMPLE');
 writeFileSync(join(outside, 'secret.fits'), 'SECRET');
+// A legal name on Linux, where a backslash is no separator.
+writeFileSync(join(root, 'night', '..\\..\\x.fits'), 'BACKSLASH');
 symlinkSync(join(outside, 'secret.fits'), join(root, 'night', 'escape.fits'));
 symlinkSync(join(root, 'night', 'a.fits'), join(root, 'night', 'alias.fits'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -29,6 +31,11 @@ describe('files inside the image roots', () => {
 
   it('follows a symlink that stays inside the roots', async () => {
     expect((await locateInsideRoots([root], root, 'night/alias.fits')).path).toBe(join(root, 'night', 'a.fits'));
+  });
+
+  it('finds a file whose name holds backslashes and dots, which is no climb on this system', async () => {
+    const file = await locateInsideRoots([root], root, 'night/..\\..\\x.fits');
+    expect(file).toMatchObject({ path: join(root, 'night', '..\\..\\x.fits'), size: 'BACKSLASH'.length });
   });
 
   it.each([

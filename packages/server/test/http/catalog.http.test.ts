@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMissingPreview } from '../../src/catalog/previews.js';
+import { insertImage } from '../../src/db/images.repository.js';
 import { DIALECTS } from '../support/databases.js';
 import { describeWithFixtures } from '../support/fixtures.js';
+import { makeImage } from '../support/images.js';
 import { type Catalog, LINKED_NAME, REAL_FILES, REAL_ROOT, seedCatalog } from './support/catalog.js';
 import { startTestApi, type TestApi } from './support/http-app.js';
 import { parseCsv, unzip } from './support/unzip.js';
@@ -348,6 +350,48 @@ for (const dialect of DIALECTS)
         const entries = await unzip(mixed.rawPayload);
         const manifest = parseCsv(entries.find((e) => e.name === 'manifest.csv')!.data.toString());
         expect(manifest.slice(1).map((r) => r[1])).toEqual(['ok', 'missing']);
+      });
+
+      it('serves files whose names a ZIP must not hold as they are, singly and under safe names in a ZIP', async () => {
+        // Legal names on Linux that read as a drive, a climb out of the folder or a line break elsewhere.
+        const own = c.roots[1]!;
+        mkdirSync(join(own, 'hostile'), { recursive: true });
+        const hostile = ['C:evil.fits', '..\\..\\x.fits', 'line\r\nbreak.fits', 'C_evil.fits'];
+        const content = new Map<number, Buffer>();
+        for (const [index, name] of hostile.entries()) {
+          const data = Buffer.from(`SIMPLE  = T / hostile name ${index} ${name}`);
+          writeFileSync(join(own, 'hostile', name), data);
+          const { id } = await insertImage(
+            t.database,
+            makeImage({ root: own, rel_path: `hostile/${name}`, size_bytes: data.length, sha256: sha256(data) }),
+          );
+          content.set(id, data);
+        }
+        const ids = [...content.keys()];
+        for (const id of ids) {
+          const single = await t.as('downloader', { url: `/api/images/${id}/download` });
+          expect(single.statusCode).toBe(200);
+          expect(single.rawPayload.equals(content.get(id)!)).toBe(true);
+          expect(single.headers['content-disposition']).not.toMatch(/[\\/\r\n]/);
+        }
+        const res = await t.as('downloader', { method: 'POST', url: '/api/downloads', payload: { ids } });
+        expect(res.statusCode).toBe(200);
+        const entries = await unzip(res.rawPayload);
+        const names = entries.map((e) => e.name);
+        expect(names).toEqual([
+          `C_evil_${ids[0]}.fits`,
+          '.._.._x.fits',
+          'line__break.fits',
+          `C_evil_${ids[3]}.fits`,
+          'manifest.csv',
+        ]);
+        for (const name of names) {
+          expect(name).not.toMatch(/[/\\:]/);
+          expect([...name].every((ch) => ch.charCodeAt(0) >= 0x20)).toBe(true);
+        }
+        for (const [index, id] of ids.entries()) expect(entries[index]!.data.equals(content.get(id)!)).toBe(true);
+        const manifest = parseCsv(entries.at(-1)!.data.toString('utf8'));
+        expect(manifest.slice(1).map((r) => [r[0], r[1]])).toEqual(names.slice(0, 4).map((n) => [n, 'ok']));
       });
 
       it('refuses a bad ZIP request with 400 or 404', async () => {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { buildZip, READ_CHUNK_BYTES, type ZipMember } from '../../src/http/zip-archive.js';
+import type { PlannedFile } from '../../src/catalog/downloads.js';
+import { buildZip, READ_CHUNK_BYTES } from '../../src/http/zip-archive.js';
 import { SYSTEM_PYTHON } from '../support/fixtures.js';
 import { parseCsv, unzip } from './support/unzip.js';
 
@@ -20,7 +21,7 @@ function file(name: string, content: Buffer): { path: string; content: Buffer } 
   return { path, content };
 }
 
-function member(name: string, path: string, sha = '0'.repeat(64)): ZipMember {
+function member(name: string, path: string, sha = '0'.repeat(64)): PlannedFile {
   const { size, mtime } = statSync(path);
   return { name, size, mtime, catalogSha256: sha, metadata: [name.length], open: () => open(path, 'r') };
 }
@@ -135,7 +136,7 @@ describe('streamed ZIP', () => {
     const closed = new Promise<void>((resolve) => {
       markClosed = resolve;
     });
-    const m: ZipMember = {
+    const m: PlannedFile = {
       ...member('away.fits', big.path),
       open: async () => {
         const handle = await open(big.path, 'r');
