@@ -67,6 +67,7 @@ export function createIngestService(
     skipAnalysis: false,
     previewDir: config.previewDir,
     qualityThreshold: config.qualityThreshold,
+    analysisMemoryBytes: config.analysisMemoryMb * 1024 * 1024,
     normalize: {
       nightRolloverHour: config.nightRolloverHour,
       ...(config.timezone ? { timezone: config.timezone } : {}),
