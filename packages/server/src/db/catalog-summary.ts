@@ -217,24 +217,9 @@ function nightDeltas(tx: Db, removed: SummaryFrame[], added: SummaryFrame[]): Ma
         (f.date_obs_ms !== null && !arriving.has(`t${num(f.date_obs_ms)}`)) ||
         (f.ccd_temp !== null && !arriving.has(`c${num(f.ccd_temp)}`)),
     );
-    d.fwhmChanged =
-      !sameList(
-        valuesOf(out, (f) => f.fwhm_arcsec),
-        valuesOf(into, (f) => f.fwhm_arcsec),
-      ) ||
-      !sameList(
-        valuesOf(out, (f) => f.fwhm_px),
-        valuesOf(into, (f) => f.fwhm_px),
-      );
-    const boundsMoved =
-      !sameList(
-        valuesOf(out, (f) => f.date_obs_ms),
-        valuesOf(into, (f) => f.date_obs_ms),
-      ) ||
-      !sameList(
-        valuesOf(out, (f) => f.ccd_temp),
-        valuesOf(into, (f) => f.ccd_temp),
-      );
+    const moved = (pick: (f: SummaryFrame) => unknown) => !sameList(valuesOf(out, pick), valuesOf(into, pick));
+    d.fwhmChanged = moved((f) => f.fwhm_arcsec) || moved((f) => f.fwhm_px);
+    const boundsMoved = moved((f) => f.date_obs_ms) || moved((f) => f.ccd_temp);
     d.changed =
       d.frames !== 0 ||
       d.exposure !== 0 ||

@@ -117,15 +117,29 @@ function objectCondition(eb: ImagesEb, object: string, keys: string[] | undefine
 const MAX_RESOLVED_OBJECTS = 200;
 
 /** `lower(col) in (names)` for each column that has names, OR-ed; false when none has any. */
-function namesIn(
-  eb: ImagesEb,
-  lists: Array<['camera' | 'instrument' | 'telescope' | 'observatory', string[]]>,
-): Expression<SqlBool> {
+function namesIn(eb: ImagesEb, lists: Array<[NameColumn, string[]]>): Expression<SqlBool> {
   const parts = lists
     .filter(([, names]) => names.length > 0)
     .map(([column, names]) => eb(sql<string>`lower(${sql.ref(column)})`, 'in', names));
   if (parts.length === 0) return sql<SqlBool>`1 = 0`;
   return parts.length === 1 ? (parts[0] as Expression<SqlBool>) : eb.or(parts);
+}
+
+type NameColumn = 'camera' | 'instrument' | 'telescope' | 'observatory';
+
+/** `part` in either of two name columns: by the names resolveNames found, else by a substring test. */
+function nameParts(
+  eb: ImagesEb,
+  part: string,
+  [first, firstNames]: [NameColumn, string[] | undefined],
+  [second, secondNames]: [NameColumn, string[] | undefined],
+): Expression<SqlBool> {
+  return firstNames && secondNames
+    ? namesIn(eb, [
+        [first, firstNames],
+        [second, secondNames],
+      ])
+    : eb.or([ciContains(eb.ref(first), part), ciContains(eb.ref(second), part)]);
 }
 
 /**
@@ -195,25 +209,11 @@ export function imageConditions(eb: ImagesEb, input: ImageFilters, headerShape?:
   }
   if (f.camera !== undefined) {
     const names = f.resolved?.camera;
-    parts.push(
-      names
-        ? namesIn(eb, [
-            ['camera', names.camera],
-            ['instrument', names.instrument],
-          ])
-        : eb.or([ciContains(eb.ref('camera'), f.camera), ciContains(eb.ref('instrument'), f.camera)]),
-    );
+    parts.push(nameParts(eb, f.camera, ['camera', names?.camera], ['instrument', names?.instrument]));
   }
   if (f.telescope !== undefined) {
     const names = f.resolved?.telescope;
-    parts.push(
-      names
-        ? namesIn(eb, [
-            ['telescope', names.telescope],
-            ['observatory', names.observatory],
-          ])
-        : eb.or([ciContains(eb.ref('telescope'), f.telescope), ciContains(eb.ref('observatory'), f.telescope)]),
-    );
+    parts.push(nameParts(eb, f.telescope, ['telescope', names?.telescope], ['observatory', names?.observatory]));
   }
   for (const field of MATCH_FILTERS) {
     const value = f[field];

@@ -328,42 +328,35 @@ export async function getImages(db: Db, ids: number[]): Promise<CatalogImage[]> 
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-export async function markMissing(db: Db, root: string, relPath: string, nowMs = Date.now()): Promise<number> {
-  return inTransaction(db, async (tx) => {
-    const images = await tx.db
-      .updateTable('images')
-      .set({ missing_since: nowMs })
-      .where('root', '=', root)
-      .where('rel_path', '=', relPath)
-      .where('missing_since', 'is', null)
-      .executeTakeFirst();
-    const copies = await tx.db
-      .updateTable('image_paths')
-      .set({ missing_since: nowMs })
-      .where('root', '=', root)
-      .where('rel_path', '=', relPath)
-      .where('kind', '=', 'copy')
-      .where('missing_since', 'is', null)
-      .executeTakeFirst();
-    return Number(images.numUpdatedRows) + Number(copies.numUpdatedRows);
-  });
+export function markMissing(db: Db, root: string, relPath: string, nowMs = Date.now()): Promise<number> {
+  return setMissingSince(db, root, relPath, nowMs);
 }
 
-export async function markPresent(db: Db, root: string, relPath: string): Promise<number> {
+export function markPresent(db: Db, root: string, relPath: string): Promise<number> {
+  return setMissingSince(db, root, relPath, null);
+}
+
+/**
+ * Marks the frame at a path and the copies recorded there missing since `since`, or clears the mark
+ * (null). Only copies are marked: a 'previous' path is history, never expected on disk.
+ */
+function setMissingSince(db: Db, root: string, relPath: string, since: number | null): Promise<number> {
+  const unchanged = since === null ? 'is not' : 'is';
   return inTransaction(db, async (tx) => {
     const images = await tx.db
       .updateTable('images')
-      .set({ missing_since: null })
+      .set({ missing_since: since })
       .where('root', '=', root)
       .where('rel_path', '=', relPath)
-      .where('missing_since', 'is not', null)
+      .where('missing_since', unchanged, null)
       .executeTakeFirst();
     const copies = await tx.db
       .updateTable('image_paths')
-      .set({ missing_since: null })
+      .set({ missing_since: since })
       .where('root', '=', root)
       .where('rel_path', '=', relPath)
-      .where('missing_since', 'is not', null)
+      .$if(since !== null, (qb) => qb.where('kind', '=', 'copy'))
+      .where('missing_since', unchanged, null)
       .executeTakeFirst();
     return Number(images.numUpdatedRows) + Number(copies.numUpdatedRows);
   });

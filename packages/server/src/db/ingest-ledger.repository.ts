@@ -175,16 +175,17 @@ export interface CompleteOptions {
   nowMs?: number;
 }
 
-/** The completion UPDATE both prepared forms share; the claimed form adds one condition. */
-function completion(
-  db: Db,
+type CompletionArgs = [
   id: number,
   state: string,
   reason: string | null,
   imageId: number | null,
   retryable: unknown,
   nowMs: number,
-) {
+];
+
+/** The completion UPDATE both prepared forms share; the claimed form adds one condition. */
+function completion(db: Db, ...[id, state, reason, imageId, retryable, nowMs]: CompletionArgs) {
   return db.db
     .updateTable('ingest_ledger')
     .set({
@@ -202,18 +203,8 @@ function completion(
 // Run once per frame: prepared once (prepared.ts), in both forms.
 const completeRow = preparedQuery(6, completion);
 
-const completeClaimedRow = preparedQuery(
-  7,
-  (
-    db: Db,
-    id: number,
-    state: string,
-    reason: string | null,
-    imageId: number | null,
-    retryable: unknown,
-    nowMs: number,
-    claimedBy: string,
-  ) => completion(db, id, state, reason, imageId, retryable, nowMs).where('claimed_by', '=', claimedBy),
+const completeClaimedRow = preparedQuery(7, (db: Db, claimedBy: string, ...args: CompletionArgs) =>
+  completion(db, ...args).where('claimed_by', '=', claimedBy),
 );
 
 export async function completeEntry(db: Db, id: number, outcome: CompleteOptions): Promise<boolean> {
@@ -228,7 +219,7 @@ export async function completeEntry(db: Db, id: number, outcome: CompleteOptions
   const changed =
     outcome.claimedBy === undefined
       ? await completeRow.run(db, ...args)
-      : await completeClaimedRow.run(db, ...args, outcome.claimedBy);
+      : await completeClaimedRow.run(db, outcome.claimedBy, ...args);
   return changed === 1;
 }
 

@@ -161,17 +161,15 @@ export function describeValidation(
       message = `must be ${first.params.comparison} ${first.params.limit}`;
       break;
     case 'minLength':
-      message = `must be at least ${first.params.limit} characters`;
-      break;
     case 'maxLength':
-      message = `must be at most ${first.params.limit} characters`;
-      break;
     case 'minItems':
-      message = `must have at least ${first.params.limit} items`;
+    case 'maxItems': {
+      const bound = first.keyword.startsWith('min') ? 'at least' : 'at most';
+      message = first.keyword.endsWith('Length')
+        ? `must be ${bound} ${first.params.limit} characters`
+        : `must have ${bound} ${first.params.limit} items`;
       break;
-    case 'maxItems':
-      message = `must have at most ${first.params.limit} items`;
-      break;
+    }
     default:
       message = typeof expected === 'string' ? `must be ${expected}` : (first.message ?? 'is invalid');
   }
