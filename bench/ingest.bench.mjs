@@ -13,6 +13,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFits } from '../packages/fits/dist/index.js';
+import { lcg } from './support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const aims = join(root, 'packages/server/bin/aims.js');
@@ -20,15 +21,6 @@ const python = '/usr/bin/python3';
 const frames = Number(process.env.AIMS_BENCH_FRAMES ?? 3000);
 const fullFrames = Number(process.env.AIMS_BENCH_FULL_FRAMES ?? 200);
 const work = mkdtempSync(join(tmpdir(), 'aims-bench-ingest-'));
-
-/** A small deterministic generator: the same files on every run. */
-function lcg(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** Approximately normal noise (sum of four uniforms), one table shared by all frames. */
 function noiseTable(n, seed) {

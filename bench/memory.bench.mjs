@@ -31,6 +31,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatCard, writeFits } from '../packages/fits/dist/index.js';
+import { lcg } from './support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const aims = join(root, 'packages/server/bin/aims.js');
@@ -46,15 +47,6 @@ const work = mkdtempSync(join(tmpdir(), 'aims-bench-memory-'));
 
 const mb = (kb) => kb / 1024;
 const blocks = (n) => Math.ceil(n / BLOCK_SIZE) * BLOCK_SIZE;
-
-/** A small deterministic generator: the same files on every run. */
-function lcg(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function headerCards(i, object) {
   const date = new Date(Date.UTC(2024, 4, 1, 21) + i * 65_000).toISOString().slice(0, 23);

@@ -29,6 +29,15 @@ export function mulberry32(seed) {
   };
 }
 
+/** A linear congruential generator in [0, 1): cheaper than mulberry32 where only noise is wanted. */
+export function lcg(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
 /** Where a generated frame n says its file is (the ledger's facts of a file that is never read). */
 export function benchFile(n, relPath, sizeBytes, ms) {
   return {
