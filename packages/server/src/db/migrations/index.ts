@@ -1,6 +1,8 @@
 /**
  * Every migration, by timestamped name (`YYYY_MM_DD_HHMM_what`). Kysely applies them in name order
  * and records them in `kysely_migration`; add yours as a new line, never edit one that has shipped.
+ * Each spells its DDL out in full, even where tables share columns: a migration records one schema
+ * step as it was, so it must not be built from code that later changes.
  */
 import catalog from './2026_11_24_1000_catalog.js';
 import accounts from './2026_11_24_1100_accounts.js';
