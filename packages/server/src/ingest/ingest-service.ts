@@ -67,6 +67,7 @@ export function createIngestService(
     skipAnalysis: false,
     previewDir: config.previewDir,
     qualityThreshold: config.qualityThreshold,
+    imageRoots: config.imageDirs,
     normalize: {
       nightRolloverHour: config.nightRolloverHour,
       ...(config.timezone ? { timezone: config.timezone } : {}),

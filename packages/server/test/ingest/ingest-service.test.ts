@@ -3,7 +3,16 @@
  * catalog dialects: a frame written slowly, a file deleted and put back, exclusion globs.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFits } from '@aims/fits';
@@ -167,6 +176,53 @@ for (const dialect of DIALECTS) {
       expect(entry?.reason).toMatch(/back/);
       expect(failures).toEqual([]);
       expect(problems).toEqual([]);
+    });
+
+    it('reads no file through a symbolic link, found by the first scan, the watcher or a rescan', async () => {
+      const sha = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+      mkdirSync(join(work, 'outside'));
+      mkdirSync(join(images, 'night'));
+      const secret = oneFrame(41, 24, 24);
+      const own = oneFrame(42, 24, 24);
+      writeFileSync(join(work, 'outside/secret.fits'), secret);
+      writeFileSync(join(images, 'night/own.fits'), own);
+      symlinkSync(join(work, 'outside/secret.fits'), join(images, 'night/escape.fits'));
+      symlinkSync(join(images, 'night/own.fits'), join(images, 'night/alias.fits'));
+      symlinkSync(join(work, 'outside/none.fits'), join(images, 'night/dangling.fits'));
+      await startService({}, t.database);
+      // After start only the watcher can see it (no periodic rescan).
+      symlinkSync(join(work, 'outside/secret.fits'), join(images, 'night/later.fits'));
+      const settled = async () => {
+        const ledger = await listLedger(t.database, { limit: 100 });
+        return ledger.items.length === 5 && ledger.items.every((e) => e.state !== 'pending') ? ledger : null;
+      };
+      const ledger = await until(settled, 'every path settled');
+      const outside = 'symbolic link to a file outside the image roots';
+      const byPath = Object.fromEntries(ledger.items.map((e) => [e.rel_path, [e.state, e.reason, e.retryable]]));
+      expect(byPath).toEqual({
+        'night/own.fits': ['ingested', null, false],
+        'night/escape.fits': ['failed', outside, false],
+        'night/later.fits': ['failed', outside, false],
+        'night/alias.fits': [
+          'failed',
+          'symbolic link to night/own.fits inside the image roots: the target is catalogued under its own path',
+          false,
+        ],
+        'night/dangling.fits': ['failed', 'symbolic link to a file that does not exist', false],
+      });
+      const page = await queryImages(t.database, {}, { limit: 10 });
+      expect(page.items.map((i) => i.file_path)).toEqual([join(images, 'night/own.fits')]);
+      expect((await getImage(t.database, page.items[0]!.id))?.sha256).toBe(sha(own));
+      expect(failures.filter((f) => f.includes(outside)).length).toBe(2);
+
+      // A rescan finds the links again and leaves them refused: not pending, not read, not retried.
+      const attempts = ledger.items.map((e) => [e.rel_path, e.attempts]);
+      await service?.rescan();
+      await new Promise((r) => setTimeout(r, 500));
+      const again = await listLedger(t.database, { limit: 100 });
+      expect(again.items.map((e) => [e.rel_path, e.attempts])).toEqual(attempts);
+      expect(again.items.map((e) => e.state).sort()).toEqual(['failed', 'failed', 'failed', 'failed', 'ingested']);
+      expect((await queryImages(t.database, {}, { limit: 10 })).total).toBe(1);
     });
 
     it('skips AIMS_EXCLUDE globs in the first scan and in what the watcher reports', async () => {
