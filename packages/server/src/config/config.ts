@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { delimiter, resolve } from 'node:path';
 
 /**
@@ -26,8 +27,12 @@ export interface Config {
   publicRead: boolean;
   /** Origins allowed to call the API from a browser on another site (CORS); empty: CORS off. */
   corsOrigins: string[];
-  /** Trust X-Forwarded-* from a reverse proxy (client address for rate limits, https for cookies). */
-  trustProxy: boolean;
+  /**
+   * Which reverse proxies may speak for the client in X-Forwarded-* (client address for rate
+   * limits and the audit log, https for cookies): false (none), how many hops stand in front, or
+   * the proxies' addresses and CIDR ranges. Never "every hop": see trustProxy() below.
+   */
+  trustProxy: TrustProxy;
   /** Frames scoring at or above this (0–100) get `quality_flag`. */
   qualityThreshold: number;
   /** Hour of local time at which one observing night ends and the next begins (default noon). */
@@ -53,6 +58,9 @@ export class ConfigError extends Error {
 }
 
 export type Env = Record<string, string | undefined>;
+
+/** In the forms Fastify's `trustProxy` takes: off, a hop count, or proxy addresses/CIDRs. */
+export type TrustProxy = false | number | string[];
 
 /** Parses `KEY=value` lines of a .env file (quotes removed, `#` comments ignored). */
 export function parseDotEnv(text: string): Env {
@@ -98,6 +106,53 @@ function oneOf<T extends string>(env: Env, name: string, values: readonly T[], f
   if (!(values as readonly string[]).includes(raw))
     throw new ConfigError(name, `must be one of ${values.join(', ')}, got '${env[name]}'`);
   return raw as T;
+}
+
+/** Named ranges that proxy-addr (behind Fastify's trustProxy) understands. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * AIMS_TRUST_PROXY: off by default; a hop count (`1`: one proxy in front, whose last
+ * X-Forwarded-For entry is the client) or a comma-separated list of proxy addresses and CIDRs.
+ * `true` is refused: trusting every hop lets any client write its own X-Forwarded-For, walk past
+ * the sign-in rate limit and put any address in the audit log (docs/decisions/0009).
+ */
+export function trustProxy(env: Env, name = 'AIMS_TRUST_PROXY'): TrustProxy {
+  const raw = env[name]?.trim() ?? '';
+  const lower = raw.toLowerCase();
+  if (raw === '' || ['0', 'false', 'no', 'off'].includes(lower)) return false;
+  if (['true', 'yes', 'on'].includes(lower))
+    throw new ConfigError(
+      name,
+      `'${raw}' would trust every hop, so any client could forge X-Forwarded-For; give the number of ` +
+        'proxies in front of AIMS (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8,::1)',
+    );
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 16) throw new ConfigError(name, `a hop count must be between 0 and 16, got ${hops}`);
+    return hops;
+  }
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const bad = entries.find((e) => !isProxyAddress(e));
+  if (bad !== undefined || entries.length === 0)
+    throw new ConfigError(
+      name,
+      `expected a hop count or proxy addresses/CIDRs (loopback, linklocal, uniquelocal allowed), got '${bad ?? raw}'`,
+    );
+  return entries;
 }
 
 export function validateDatabaseUrl(url: string, variable = 'AIMS_DATABASE_URL'): string {
@@ -164,7 +219,7 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
       .split(',')
       .map((o) => o.trim().replace(/\/+$/, ''))
       .filter(Boolean),
-    trustProxy: boolean(env, 'AIMS_TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
     qualityThreshold: threshold,
     nightRolloverHour: integer(env, 'AIMS_NIGHT_ROLLOVER_HOUR', 12, 0, 23),
     timezone: env.AIMS_TIMEZONE || undefined,

@@ -21,7 +21,7 @@ import { resolveJwtSecret } from '../auth/jwt-secret.js';
 import { OidcClient } from '../auth/oidc.client.js';
 import { SessionTokens } from '../auth/session-token.js';
 import type { PreviewRenderer } from '../catalog/previews.js';
-import type { Config } from '../config/config.js';
+import type { Config, TrustProxy } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { EventBus } from '../util/events.js';
 import type { AppContext, IngestControl } from './app-context.js';
@@ -169,6 +169,18 @@ async function registerWebUi(app: FastifyInstance, root: string): Promise<void> 
 }
 
 /**
+ * AIMS_TRUST_PROXY in Fastify's terms. Fastify treats a bare hop count as "trust nothing" (it
+ * cannot check the peer), so a count becomes the hop test proxy-addr documents: the socket peer
+ * and the next `hops - 1` entries of X-Forwarded-For are proxies, the entry before them is the
+ * client. That is only sound when AIMS is reachable through the proxies alone (README).
+ */
+export function proxyTrust(trust: TrustProxy): FastifyServerOptions['trustProxy'] {
+  if (trust === false || trust === 0) return false;
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust;
+}
+
+/**
  * The application, not listening. Logs carry `request_id` (the caller's X-Request-Id when it looks
  * like one, else a UUID), which is also sent back in the X-Request-Id response header.
  */
@@ -182,7 +194,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : { logger: logger as FastifyServerOptions['logger'] }),
     genReqId: requestId,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
-    trustProxy: deps.config.trustProxy,
+    trustProxy: proxyTrust(deps.config.trustProxy),
     // verbose: errors carry their schema (for `x-expected` messages); removeAdditional off: an
     // unknown parameter or body field is a 400, not silently dropped.
     ajv: { customOptions: { verbose: true, strict: false, removeAdditional: false } },

@@ -45,22 +45,44 @@ export interface AuthenticationOptions {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** True when an unsafe request carrying the session cookie provably comes from our own pages. */
-export function isSameOriginRequest(request: FastifyRequest, trustedOrigins: string[]): boolean {
+/** Scheme, host and port of the request as the browser addressed it (through trusted proxies). */
+function ownOrigin(request: FastifyRequest): string | null {
+  try {
+    return new URL(`${request.protocol}://${request.host}`).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why an unsafe request carrying the session cookie is refused, or null when it provably comes
+ * from our own pages: its Origin (scheme, host and port: http://aims and https://aims, or another
+ * port of the same host, are other sites that still receive a SameSite=Lax cookie) is ours or a
+ * configured CORS origin.
+ */
+export function crossSiteRefusal(request: FastifyRequest, trustedOrigins: string[]): string | null {
   const origin = request.headers.origin;
   if (origin !== undefined) {
-    if (trustedOrigins.includes(origin)) return true;
+    if (trustedOrigins.includes(origin)) return null;
+    let theirs: URL;
     try {
-      // Compare as URLs, so that an explicit default port (":80", ":443") does not matter.
-      const host = request.headers.host;
-      return host !== undefined && new URL(origin).host === new URL(`${new URL(origin).protocol}//${host}`).host;
+      theirs = new URL(origin);
     } catch {
-      return false;
+      return `cross-site request refused: unreadable Origin '${origin}'`;
     }
+    const ours = ownOrigin(request);
+    // URL origins drop an explicit default port (":80", ":443"), so those do not matter.
+    if (ours !== null && theirs.origin === ours) return null;
+    const hint =
+      ours !== null && theirs.host === new URL(ours).host
+        ? ' (behind a proxy that terminates HTTPS, set AIMS_TRUST_PROXY so that AIMS sees the scheme)'
+        : '';
+    return `cross-site request refused: Origin ${theirs.origin} is not ${ours ?? 'this server'}${hint}`;
   }
   // No Origin (older browsers on same-origin requests): a custom header cannot be set by a
   // cross-site form, and a cross-site script needs a CORS preflight we never grant.
-  return request.headers['x-requested-with'] !== undefined;
+  if (request.headers['x-requested-with'] !== undefined) return null;
+  return 'cross-site request refused: send X-Requested-With or use a bearer token';
 }
 
 async function identify(
@@ -111,8 +133,8 @@ export function authenticationHook(options: AuthenticationOptions) {
       if (!user) throw unauthorized('this account no longer exists');
       if (!user.is_active) throw forbidden('this account is deactivated');
       if (identity.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
-        if (!isSameOriginRequest(request, options.trustedOrigins))
-          throw forbidden('cross-site request refused: send X-Requested-With or use a bearer token');
+        const refusal = crossSiteRefusal(request, options.trustedOrigins);
+        if (refusal !== null) throw forbidden(refusal);
       }
       request.user = user;
       request.authVia = identity.via;

@@ -13,9 +13,24 @@ const PENDING_MAX_AGE_SECONDS = 600;
 
 export type PendingSignIn = OidcPending & { returnTo: string };
 
-/** A same-site path to come back to after sign-in; anything else (`//evil`, `https://…`) is `/`. */
+const SAME_ORIGIN_BASE = 'http://aims.invalid';
+
+/**
+ * A same-origin absolute path to come back to after sign-in; anything else is `/`, the page a
+ * user expects after signing in. Browsers drop tabs and newlines from a URL and read `\` as `/`,
+ * so `/\t/other.example/` and `/\other.example` mean `//other.example` (another site), and a CR
+ * or LF cannot go into a Location header at all. Only printable ASCII is kept (browsers
+ * percent-encode the rest of a path themselves); `//`, `\` and anything that resolves off-origin
+ * are refused.
+ */
 export function safeReturnPath(value: string | undefined): string {
-  if (!value?.startsWith('/') || value.startsWith('//') || value.includes('\\')) return '/';
+  if (!value || !/^\/[\x21-\x7e]*$/.test(value) || value.startsWith('//') || value.includes('\\')) return '/';
+  try {
+    const url = new URL(value, SAME_ORIGIN_BASE);
+    if (url.origin !== SAME_ORIGIN_BASE) return '/';
+  } catch {
+    return '/';
+  }
   return value;
 }
 

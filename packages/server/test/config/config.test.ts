@@ -25,4 +25,28 @@ describe('configuration', () => {
   it('reads .env syntax with quotes and comments', () => {
     expect(parseDotEnv('# c\nA=1\nexport B="two words"\nC=3 # note\n')).toEqual({ A: '1', B: 'two words', C: '3' });
   });
+
+  it('trusts no proxy by default, a hop count, or listed proxy addresses and CIDRs', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ AIMS_TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ AIMS_TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ AIMS_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ AIMS_TRUST_PROXY: ' 2 ' }).trustProxy).toBe(2);
+    expect(loadConfig({ AIMS_TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,::1,fd00::/8,loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+  });
+
+  it('refuses to trust every hop, and names AIMS_TRUST_PROXY for malformed values', () => {
+    for (const everyHop of ['true', 'TRUE', 'yes', 'on'])
+      expect(() => loadConfig({ AIMS_TRUST_PROXY: everyHop })).toThrow(
+        /^AIMS_TRUST_PROXY: .*every hop.*number of proxies/,
+      );
+    for (const bad of ['10.0.0.0/33', 'proxy.example', '10.0.0.1/8/1', '::1/129', '17', '1.2.3', ','])
+      expect(() => loadConfig({ AIMS_TRUST_PROXY: bad }), bad).toThrow(/^AIMS_TRUST_PROXY: /);
+  });
 });

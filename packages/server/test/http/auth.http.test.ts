@@ -260,6 +260,35 @@ for (const dialect of DIALECTS)
         expect(cookieOf(out, 'aims_session')).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/);
       });
 
+      it('compares scheme, host and port of the Origin, not the host alone', async () => {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email: 'user@example.org', password: PASSWORD },
+        });
+        const cookie = cookieOf(res, 'aims_session')!.split(';')[0]!;
+        const post = (origin: string, host: string) =>
+          t.app.inject({
+            method: 'POST',
+            url: '/api/user/tokens',
+            payload: { name: 'o' },
+            headers: { cookie, origin, host },
+          });
+        // Served over plain HTTP: an https page of the same host is another origin.
+        const otherScheme = await post('https://aims.example', 'aims.example');
+        expect(otherScheme.statusCode).toBe(403);
+        expect(otherScheme.json().message).toMatch(
+          /https:\/\/aims\.example is not http:\/\/aims\.example.*AIMS_TRUST_PROXY/,
+        );
+        expect((await post('http://aims.example:8081', 'aims.example')).statusCode).toBe(403);
+        expect((await post('http://aims.example', 'aims.example:8081')).statusCode).toBe(403);
+        expect((await post('http://other.example', 'aims.example')).statusCode).toBe(403);
+        expect((await post('null', 'aims.example')).statusCode).toBe(403);
+        expect((await post('http://aims.example', 'aims.example')).statusCode).toBe(201);
+        expect((await post('http://aims.example:8081', 'aims.example:8081')).statusCode).toBe(201);
+        expect((await post('http://aims.example', 'aims.example:80')).statusCode).toBe(201);
+      });
+
       it('sends security headers, a request id, and no CORS header', async () => {
         const res = await t.app.inject({
           url: '/api/health',

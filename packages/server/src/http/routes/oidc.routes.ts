@@ -42,8 +42,8 @@ export function oidcRoutes(ctx: AppContext) {
         },
       },
       async (request, reply) => {
-        const started = await oidc().start(redirectUrl(ctx, request));
         const returnTo = safeReturnPath((request.query as { return_to?: string }).return_to);
+        const started = await oidc().start(redirectUrl(ctx, request));
         rememberPending(request, reply, { ...started.pending, returnTo });
         return reply.redirect(started.url.href, 302);
       },
@@ -63,13 +63,16 @@ export function oidcRoutes(ctx: AppContext) {
       async (request, reply) => {
         const client = oidc();
         const pending = takePending(request, reply);
+        // Checked again (the cookie is signed, but older ones may predate a stricter rule) before
+        // any session is issued, so that nothing after it can fail.
+        const returnTo = safeReturnPath(pending.returnTo);
         if (request.query.error) throw new HttpError(401, `the provider refused the sign-in: ${request.query.error}`);
         if (!request.query.code) throw badParameter('code', 'is required');
         const identity = await client.finish(request.url.slice(request.url.indexOf('?') + 1), pending);
         const result = await signInExternal(ctx.database, policy, 'oidc', identity);
         const answer = await finishSignIn(ctx, request, reply, result, 'oidc');
         if (answer.pending) return reply.code(202).send(answer.pending);
-        return reply.redirect(safeReturnPath(pending.returnTo), 302);
+        return reply.redirect(returnTo, 302);
       },
     );
   };
