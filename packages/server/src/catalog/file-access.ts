@@ -117,7 +117,9 @@ export async function checkIngestPath(roots: readonly string[], absPath: string)
   if (!own) return { ok: 'gone' };
   const link = own.isSymbolicLink();
   const real = await realpath(absPath).catch(() => null);
-  if (real === null) return { ok: false, reason: 'symbolic link to a file that does not exist' };
+  // A regular file removed between the two calls is gone, not refused: it may come back.
+  if (real === null)
+    return link ? { ok: false, reason: 'symbolic link to a file that does not exist' } : { ok: 'gone' };
   const allowed = (await Promise.all(roots.map(realRoot))).filter((r): r is string => r !== null);
   const root = allowed.find((r) => inside(real, r));
   if (!root)
