@@ -15,9 +15,10 @@ import {
   readImage,
 } from '@aims/fits';
 import type { QualityMetrics } from '../domain/image.js';
-import { measureFrameByRows } from './frame-bands.js';
+import { BAND_COUNT, measureFrameByRows } from './frame-bands.js';
 import { analyzeFrame, DEFAULT_MAX_PIXELS, emptyMetrics, type MeasureOptions } from './frame-metrics.js';
 import { type PreviewFile, type PreviewOptions, renderPreviews, renderPreviewsByRows } from './preview.js';
+import { releaseScratch } from './scratch.js';
 import { lap } from './stage-times.js';
 
 export interface AnalyzeHduOptions extends MeasureOptions {
@@ -41,8 +42,20 @@ export function pickImageHdu(hdus: readonly Hdu[]): Hdu | undefined {
   );
 }
 
-/** Pixels per read when a large frame is streamed for its previews: 64–128 MB of values. */
+/**
+ * Pixels per read when a large frame is streamed for its previews: at most 64–128 MB of values,
+ * and never more than one band of the metrics, so that previews need no more memory than them.
+ */
 const PREVIEW_PIXELS_PER_READ = 16_000_000;
+
+/**
+ * Pixels a banded analysis holds at once: one band of `measureFrameByRows`, or one read of the
+ * previews. What a caller budgeting memory reserves for a frame over `maxPixels`.
+ */
+export function pixelsHeldAtOnce(width: number, height: number, maxPixels: number): number {
+  if (width * height <= maxPixels) return width * height;
+  return Math.ceil(maxPixels / BAND_COUNT);
+}
 
 /**
  * Pixel arrays reused from frame to frame (a fresh 64 MB array per frame costs page faults that
@@ -52,6 +65,15 @@ const PREVIEW_PIXELS_PER_READ = 16_000_000;
  */
 const idlePools: PixelPool[] = [];
 const MAX_IDLE_POOLS = 2;
+
+/**
+ * Lets go of the arrays this thread keeps between frames (pixel pools and analysis scratch), after
+ * a frame larger than a worker should keep memory for; the next frame allocates afresh.
+ */
+export function releasePooledBuffers(): void {
+  idlePools.length = 0;
+  releaseScratch();
+}
 
 export async function analyzeHdu(source: ByteSource, hdu: ImageHdu, options: AnalyzeHduOptions): Promise<HduAnalysis> {
   const pool = idlePools.pop() ?? createPixelPool();
@@ -98,7 +120,7 @@ async function analyzeWith(
         read,
         { width, height },
         previewOptions,
-        Math.max(2, Math.floor(PREVIEW_PIXELS_PER_READ / width)),
+        Math.max(2, Math.floor(Math.min(PREVIEW_PIXELS_PER_READ, maxPixels / BAND_COUNT) / width)),
       )
     : [];
   return { metrics, previews };

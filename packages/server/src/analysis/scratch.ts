@@ -11,7 +11,12 @@ import { createArrayPool } from '@aims/fits';
 
 export const MAX_POOLED_ELEMENTS = 32 * 1024 * 1024;
 
-const take = createArrayPool(MAX_POOLED_ELEMENTS);
+let take = createArrayPool(MAX_POOLED_ELEMENTS);
+
+/** Lets go of every work buffer of this thread (after a frame larger than it should keep). */
+export function releaseScratch(): void {
+  take = createArrayPool(MAX_POOLED_ELEMENTS);
+}
 
 export const scratchFloat64 = (name: string, length: number) => take(name, length, (n) => new Float64Array(n));
 export const scratchFloat32 = (name: string, length: number) => take(name, length, (n) => new Float32Array(n));

@@ -16,8 +16,12 @@ import { catalogNotFound } from './errors.js';
 import { resolveImageFile } from './file-access.js';
 import type { CatalogLog } from './log.js';
 
-/** Rows per read when streaming a frame for its previews: bounded memory for any frame size. */
-const ROWS_PER_READ = 512;
+/**
+ * Pixels per read when streaming a frame for its previews, on the API's thread: about 16 MB of
+ * values, whatever the frame's width (a fixed count of rows was 120 MB a read for a mosaic 60,000
+ * pixels wide).
+ */
+const PIXELS_PER_READ = 4_000_000;
 
 /** Renders the previews of a frame that has none; resolves to the file of `size`, or null. */
 export type PreviewRenderer = (
@@ -112,7 +116,7 @@ export async function renderMissingPreview(
       read,
       { width, height },
       { ...previewLocation(previewDir, image.sha256), bayerPattern: bayer },
-      ROWS_PER_READ,
+      Math.max(2, Math.floor(PIXELS_PER_READ / Math.max(1, width))),
     );
     return previewPath(previewDir, image.sha256, size, 'png');
   } finally {

@@ -40,12 +40,20 @@ export interface Config {
   /** IANA time zone used for observing nights when a frame has no site longitude. */
   timezone: string | undefined;
   workers: number;
+  /** Memory that pixel analysis may hold at once, all ingest workers of the process together. */
+  analysisMemoryMb: number;
   rescanSeconds: number;
   stableSeconds: number;
   usePolling: boolean;
   /** Globs (relative to an image root) that discovery skips, from AIMS_EXCLUDE (comma-separated). */
   exclude: string[];
 }
+
+/**
+ * What pixel analysis may hold at once by default: a 4096×4096 frame measured whole, which with
+ * the server's own ~170 MB keeps `aims serve` near 400 MB resident (docs/performance.md, "Memory").
+ */
+export const DEFAULT_ANALYSIS_MEMORY_MB = 240;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -224,6 +232,7 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
     nightRolloverHour: integer(env, 'AIMS_NIGHT_ROLLOVER_HOUR', 12, 0, 23),
     timezone: env.AIMS_TIMEZONE || undefined,
     workers: integer(env, 'AIMS_WORKERS', 0, 0, 256),
+    analysisMemoryMb: integer(env, 'AIMS_ANALYSIS_MEMORY_MB', DEFAULT_ANALYSIS_MEMORY_MB, 16, 1_048_576),
     rescanSeconds: integer(env, 'AIMS_RESCAN_SECONDS', 300, 0, 86_400),
     stableSeconds: integer(env, 'AIMS_STABLE_SECONDS', 2, 0, 3600),
     usePolling: boolean(env, 'AIMS_USE_POLLING', false),

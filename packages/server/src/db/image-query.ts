@@ -15,7 +15,7 @@
  *
  * Filters are validated here as well (ImageQueryError BAD_FILTER/BAD_SORT/BAD_CURSOR).
  */
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type OrderByItemBuilder, type SqlBool, sql } from 'kysely';
 import { MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
 import { MS_PER_DAY } from '../util/time.js';
 import { countOf, dayCounts } from './catalog-summary.js';
@@ -297,6 +297,17 @@ export const TOTAL_BOUND = 10_000;
 type ItemRow = Awaited<ReturnType<typeof pageRows>>[number];
 
 /**
+ * The ORDER BY of a column whose NULLs the query already excludes. PostgreSQL matches an ORDER BY
+ * to an index only with the same NULLS placement, and its date indexes are `desc nulls last`
+ * (migrations 1130, 1200, 1120), where a bare DESC means NULLS FIRST; every other index is
+ * ascending and read backwards for DESC, which a bare DESC matches. SQLite needs no clause.
+ */
+export function orderOf(ob: OrderByItemBuilder, db: Db, column: string, direction: 'asc' | 'desc'): OrderByItemBuilder {
+  if (direction === 'asc') return ob.asc();
+  return column === 'date_obs_ms' && db.dialect.supportsNullsOrderInIndex ? ob.desc().nullsLast() : ob.desc();
+}
+
+/**
  * One part of a page: the rows whose sort column is set (in index order, either direction), or
  * the rows where it is NULL (by id). NULLs go last in both directions; splitting the page in two
  * keeps both parts in the order of an index on (column, id) on both engines, where an explicit
@@ -326,7 +337,7 @@ function pageRows(
     // index scan at the cursor with it, where the OR made PostgreSQL read from the first row.
     if (c && c.v !== null) query = query.where(sql<SqlBool>`(${sql.ref(col)}, id) ${sql.raw(op)} (${c.v}, ${c.id})`);
     if (range.before !== undefined) query = query.where('date_obs_ms', dir === 'desc' ? '<' : '>=', range.before);
-    query = query.orderBy(col, dir);
+    query = query.orderBy(col, (ob) => orderOf(ob, db, col, dir));
   } else {
     query = query.where(col, 'is', null);
     if (c && c.v === null) query = query.where('id', op, c.id);
@@ -482,7 +493,7 @@ export async function pageTotal(
       .$if(ordered, (q) =>
         q
           .where('date_obs_ms', dated ? 'is not' : 'is', null)
-          .$if(dated, (o) => o.orderBy('date_obs_ms', 'desc'))
+          .$if(dated, (o) => o.orderBy('date_obs_ms', (ob) => orderOf(ob, db, 'date_obs_ms', 'desc')))
           .orderBy('id', 'desc'),
       )
       .limit(limit);

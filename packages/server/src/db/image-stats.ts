@@ -19,7 +19,7 @@ import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kyse
 import { readCounts, readNights } from './catalog-summary.js';
 import type { Db } from './connection.js';
 import type { ImageFilters } from './image-filters.js';
-import { imageConditions, isWholeCatalog, resolveNames } from './image-query.js';
+import { imageConditions, isWholeCatalog, orderOf, resolveNames } from './image-query.js';
 import type { Schema } from './schema.js';
 
 export interface FacetCount {
@@ -110,7 +110,7 @@ export async function imageFacets(
     .select([...FACET_FIELDS, ...keys])
     // The order of a first page (NULL dates last), so the same indexes find the newest frames.
     .where('date_obs_ms', 'is not', null)
-    .orderBy('date_obs_ms', 'desc')
+    .orderBy('date_obs_ms', (ob) => orderOf(ob, db, 'date_obs_ms', 'desc'))
     .orderBy('id', 'desc')
     .limit(bound + 1)
     .execute();

@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
 import { isFitsName, makeExcluder } from './file-types.js';
 
@@ -30,7 +30,16 @@ export interface DiscoveryOptions {
   pollIntervalMs?: number;
   /** Periodic full rescan; 0 disables it. */
   rescanSeconds?: number;
+  /**
+   * A folder that received at least `events` watcher reports is scanned again once it has been
+   * quiet for `quietMs` (default 100 reports, 2 s). Under a burst (10,000 frames moved into a
+   * folder at once, with the server busy ingesting) the watcher missed the last files of the
+   * burst: thousands of them until the next periodic rescan (docs/performance.md, "Memory").
+   */
+  burstRescan?: { events: number; quietMs: number };
 }
+
+const DEFAULT_BURST_RESCAN = { events: 100, quietMs: 2000 };
 
 function relativeOf(root: string, path: string): string {
   return relative(root, path).split(sep).join('/');
@@ -98,6 +107,9 @@ export class Discovery {
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<number> | undefined;
+  /** Folders the watcher reported files in: reports since their last scan, and the quiet timer. */
+  private readonly busyFolders = new Map<string, { events: number; timer: NodeJS.Timeout | undefined }>();
+  private readonly folderScans = new Set<Promise<void>>();
   readonly roots: string[];
 
   constructor(
@@ -155,6 +167,7 @@ export class Discovery {
     const report = async (path: string) => {
       const root = rootOf(path);
       if (!root || !isFitsName(path) || excluded(relativeOf(root, path))) return;
+      this.folderActive(root, dirname(path));
       try {
         // lstat, as the scan does: chokidar reports links too (even in its initial pass), and a
         // link's facts are its own, not its target's; the pipeline refuses it with a reason.
@@ -170,9 +183,7 @@ export class Discovery {
     this.watcher.on('addDir', (path) => {
       const root = rootOf(path);
       if (!root || path === root || excluded(relativeOf(root, path))) return;
-      void (async () => {
-        for await (const c of scanTree(root, path, this.options.exclude)) await this.handlers.candidate(c);
-      })().catch((error) => this.handlers.error?.(error, path));
+      this.scanFolder(root, path);
     });
     this.watcher.on('unlink', (path) => {
       const root = rootOf(path);
@@ -195,6 +206,33 @@ export class Discovery {
     this.timer = undefined;
     await this.watcher?.close();
     this.watcher = undefined;
+    for (const folder of this.busyFolders.values()) clearTimeout(folder.timer);
+    this.busyFolders.clear();
     await this.scanning?.catch(() => undefined);
+    await Promise.all(this.folderScans);
+  }
+
+  /** Scans one folder (and its subfolders) in the background; the ledger ignores what it knew. */
+  private scanFolder(root: string, folder: string): void {
+    const scan = (async () => {
+      for await (const c of scanTree(root, folder, this.options.exclude)) await this.handlers.candidate(c);
+    })()
+      .catch((error) => this.handlers.error?.(error, folder))
+      .finally(() => this.folderScans.delete(scan));
+    this.folderScans.add(scan);
+  }
+
+  /** Counts a watcher report in `folder`; after a burst, the folder is scanned once it is quiet. */
+  private folderActive(root: string, folder: string): void {
+    const { events, quietMs } = this.options.burstRescan ?? DEFAULT_BURST_RESCAN;
+    const entry = this.busyFolders.get(folder) ?? { events: 0, timer: undefined };
+    entry.events++;
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => {
+      this.busyFolders.delete(folder);
+      if (entry.events >= events && this.watcher) this.scanFolder(root, folder);
+    }, quietMs);
+    entry.timer.unref();
+    this.busyFolders.set(folder, entry);
   }
 }

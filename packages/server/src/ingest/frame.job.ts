@@ -3,13 +3,14 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { type ByteSource, bufferSource, type FitsStructure, type Hdu, isFitsError, readStructure } from '@aims/fits';
 import { nodeInflate, openFits } from '@aims/fits/node';
-import { analyzeHdu, pickImageHdu } from '../analysis/analyze-hdu.js';
+import { analyzeHdu, pickImageHdu, pixelsHeldAtOnce, releasePooledBuffers } from '../analysis/analyze-hdu.js';
 import { DEFAULT_MAX_PIXELS } from '../analysis/frame-metrics.js';
 import { orientationFromCd, type PreviewOptions } from '../analysis/preview.js';
 import type { StageTimes } from '../analysis/stage-times.js';
 import type { NormalizedMetadata, QualityMetrics, StoredHdu } from '../domain/image.js';
 import { previewLocation } from '../util/preview-paths.js';
 import { sha256File } from './content-hash.js';
+import { acquireMemory, BYTES_PER_PIXEL, budgetBytes, type MemoryBudget } from './memory-budget.js';
 import { type NormalizeOptions, normalizeHeaders } from './normalize/index.js';
 import { storedHdus } from './stored-headers.js';
 
@@ -22,6 +23,12 @@ export interface FrameJob {
   maxPixels?: number;
   /** Where previews go (AIMS_DATA_DIR/previews); none are rendered without it or with skipAnalysis. */
   previewDir?: string;
+  /**
+   * The process's analysis memory, shared by all workers (memory-budget.ts): a frame waits for its
+   * share and is measured in bands when it needs more than the whole budget. A thread lets go of
+   * its pooled arrays after a frame that needed more than `retainBytes`.
+   */
+  memory?: { budget: MemoryBudget; retainBytes: number };
 }
 
 export interface ProcessedFrame {
@@ -81,17 +88,28 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
       const previews = job.previewDir
         ? { ...previewLocation(job.previewDir, sha256), ...orientation(image), ...previewsAtIngest(image) }
         : undefined;
-      const analysis = await analyzeHdu(fits.source, image, {
-        imageType: m.image_type,
-        pixelScaleArcsec: m.pixel_scale_arcsec,
-        bayerPattern: m.bayer_pattern,
-        saturationLevel: saturationLevel(image),
-        maxPixels: job.maxPixels ?? DEFAULT_MAX_PIXELS,
-        inflate: nodeInflate,
-        times: analysisMs,
-        ...(previews ? { previews } : {}),
-      });
-      quality = analysis.metrics;
+      let maxPixels = job.maxPixels ?? DEFAULT_MAX_PIXELS;
+      if (job.memory) maxPixels = Math.min(maxPixels, Math.floor(budgetBytes(job.memory.budget) / BYTES_PER_PIXEL));
+      const heldBytes = pixelsHeldAtOnce(image.axes[0] ?? 0, image.axes[1] ?? 0, maxPixels) * BYTES_PER_PIXEL;
+      const release = job.memory ? await acquireMemory(job.memory.budget, heldBytes) : () => {};
+      try {
+        const analysis = await analyzeHdu(fits.source, image, {
+          imageType: m.image_type,
+          pixelScaleArcsec: m.pixel_scale_arcsec,
+          bayerPattern: m.bayer_pattern,
+          saturationLevel: saturationLevel(image),
+          maxPixels,
+          inflate: nodeInflate,
+          times: analysisMs,
+          ...(previews ? { previews } : {}),
+        });
+        quality = analysis.metrics;
+      } finally {
+        // Arrays kept for the next frame count against the process's memory too: only frames of
+        // a worker's share of the budget keep theirs.
+        if (job.memory && heldBytes > job.memory.retainBytes) releasePooledBuffers();
+        release();
+      }
     }
     const after = await fits.statAgain();
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {

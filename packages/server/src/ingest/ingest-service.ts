@@ -68,6 +68,7 @@ export function createIngestService(
     previewDir: config.previewDir,
     qualityThreshold: config.qualityThreshold,
     imageRoots: config.imageDirs,
+    analysisMemoryBytes: config.analysisMemoryMb * 1024 * 1024,
     normalize: {
       nightRolloverHour: config.nightRolloverHour,
       ...(config.timezone ? { timezone: config.timezone } : {}),

@@ -20,7 +20,8 @@ import {
 import type { EventBus } from '../util/events.js';
 import { CommitGroup } from './commit-group.js';
 import type { Candidate } from './discovery.js';
-import type { ProcessedFrame } from './frame.job.js';
+import type { FrameJob, ProcessedFrame } from './frame.job.js';
+import { createMemoryBudget } from './memory-budget.js';
 import type { NormalizeOptions } from './normalize/index.js';
 import { checkStability } from './stability.js';
 import type { FramePool } from './worker-pool.js';
@@ -60,6 +61,11 @@ export interface PipelineOptions {
    * its own entry's root) and is not a symbolic link.
    */
   imageRoots?: readonly string[];
+  /**
+   * AIMS_ANALYSIS_MEMORY_MB in bytes: what the pool's pixel analyses may hold at once, together
+   * (memory-budget.ts). Unbounded when absent.
+   */
+  analysisMemoryBytes?: number;
 }
 
 /**
@@ -76,8 +82,13 @@ export class IngestPipeline {
   private wake: (() => void) | undefined;
   private active = 0;
   private depthSentAt = 0;
+  private readonly memory: FrameJob['memory'];
 
-  constructor(private readonly options: PipelineOptions) {}
+  constructor(private readonly options: PipelineOptions) {
+    const bytes = options.analysisMemoryBytes;
+    if (bytes !== undefined && !options.skipAnalysis)
+      this.memory = { budget: createMemoryBudget(bytes), retainBytes: bytes / Math.max(1, options.pool.threads) };
+  }
 
   get activeCount(): number {
     return this.active;
@@ -341,6 +352,7 @@ export class IngestPipeline {
       skipAnalysis: this.options.skipAnalysis,
       normalize: this.options.normalize,
       ...(this.options.previewDir ? { previewDir: this.options.previewDir } : {}),
+      ...(this.memory ? { memory: this.memory } : {}),
     });
     handOver();
     const result = await running;

@@ -131,6 +131,30 @@ describe('Discovery', () => {
     }
   });
 
+  it('scans a folder again once a burst into it is over, so that no file of the burst is missed', async () => {
+    const reports = new Map<string, number>();
+    const discovery = new Discovery(
+      { roots: [root], burstRescan: { events: 100, quietMs: 300 } },
+      { candidate: (c) => void reports.set(c.relPath, (reports.get(c.relPath) ?? 0) + 1), removed: () => {} },
+    );
+    // Folders that exist before the watcher starts: no scan of a new folder reports their files.
+    mkdirSync(join(root, 'burst'));
+    mkdirSync(join(root, 'quiet'));
+    await discovery.start();
+    try {
+      for (let i = 0; i < 150; i++) writeFileSync(join(root, `burst/f${String(i).padStart(3, '0')}.fits`), 'x');
+      writeFileSync(join(root, 'quiet/one.fits'), 'x');
+      // The watcher reports each file; the scan after the burst reports every one of them again.
+      await until(() => [...reports.entries()].filter(([k, n]) => k.startsWith('burst/') && n >= 2).length === 150);
+      await new Promise((r) => setTimeout(r, 600));
+      expect(reports.size).toBe(151);
+      // One file is no burst: its folder is not scanned again.
+      expect(reports.get('quiet/one.fits')).toBe(1);
+    } finally {
+      await discovery.stop();
+    }
+  });
+
   it('scan() reports what is already there', async () => {
     writeFileSync(join(root, 'a.fits'), 'x');
     writeFileSync(join(root, 'b.fts'), 'x');

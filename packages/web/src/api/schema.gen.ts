@@ -260,7 +260,7 @@ export interface paths {
         put?: never;
         /**
          * Create an account (per AIMS_SIGNUP: open, approval or closed)
-         * @description open: the account is active at once (201 with a session). approval: it waits for an administrator (202). The first account ever created becomes an administrator.
+         * @description open: the account is active at once (201 with a session); an address that has an account already is a 409. approval: 202, the same answer whether or not the address had an account (nothing changes for an existing one). closed: 403. The first account ever created becomes an administrator.
          */
         post: {
             parameters: {
@@ -321,22 +321,6 @@ export interface paths {
                             /** @enum {string} */
                             status: "pending_approval";
                             message: string;
-                            /** User */
-                            user: {
-                                id: number;
-                                email: string;
-                                display_name: string | null;
-                                role: "admin" | "user";
-                                can_download: boolean;
-                                is_active: boolean;
-                                has_password: boolean;
-                                google_linked: boolean;
-                                oidc_linked: boolean;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                last_login_at: string | null;
-                            };
                         };
                     };
                 };
