@@ -1856,7 +1856,7 @@ export interface paths {
                     /** @description true: only frames whose file is gone; false: only present */
                     missing?: boolean;
                     /** @description one of id, file_path, date_obs, night, object_name, filter_name, exptime, ra_deg, dec_deg, ccd_temp, airmass, rotator_angle_deg, star_count, fwhm_px, fwhm_arcsec, quality_score, ingested_at; "-col" or "col:desc" for descending (default -date_obs) */
-                    sort?: string;
+                    sort?: "id" | "-id" | "id:asc" | "id:desc" | "file_path" | "-file_path" | "file_path:asc" | "file_path:desc" | "date_obs" | "-date_obs" | "date_obs:asc" | "date_obs:desc" | "night" | "-night" | "night:asc" | "night:desc" | "object_name" | "-object_name" | "object_name:asc" | "object_name:desc" | "filter_name" | "-filter_name" | "filter_name:asc" | "filter_name:desc" | "exptime" | "-exptime" | "exptime:asc" | "exptime:desc" | "ra_deg" | "-ra_deg" | "ra_deg:asc" | "ra_deg:desc" | "dec_deg" | "-dec_deg" | "dec_deg:asc" | "dec_deg:desc" | "ccd_temp" | "-ccd_temp" | "ccd_temp:asc" | "ccd_temp:desc" | "airmass" | "-airmass" | "airmass:asc" | "airmass:desc" | "rotator_angle_deg" | "-rotator_angle_deg" | "rotator_angle_deg:asc" | "rotator_angle_deg:desc" | "star_count" | "-star_count" | "star_count:asc" | "star_count:desc" | "fwhm_px" | "-fwhm_px" | "fwhm_px:asc" | "fwhm_px:desc" | "fwhm_arcsec" | "-fwhm_arcsec" | "fwhm_arcsec:asc" | "fwhm_arcsec:desc" | "quality_score" | "-quality_score" | "quality_score:asc" | "quality_score:desc" | "ingested_at" | "-ingested_at" | "ingested_at:asc" | "ingested_at:desc";
                     order?: "asc" | "desc";
                     limit?: number;
                     offset?: number;
