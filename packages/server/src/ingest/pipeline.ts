@@ -301,6 +301,9 @@ export class IngestPipeline {
     const where = await checkIngestPath([...(this.options.imageRoots ?? []), entry.root], absPath);
     if (where.ok === false) {
       await failEntry(database, entry.id, where.reason, false, { claimedBy: this.workerId });
+      // A catalog from before this rule may hold an image read through this path: it is no
+      // readable file of the archive, so it is marked missing (never deleted), like a removed one.
+      await markMissing(database, entry.root, entry.rel_path);
       this.options.log?.('warn', 'ingest refused', { path: entry.file_path, reason: where.reason });
       this.options.events?.publish('ingest.failed', {
         file_path: entry.file_path,

@@ -20,11 +20,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Env, loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/connection.js';
 import { queryImages } from '../../src/db/image-query.js';
-import { findImageByPath, getImage } from '../../src/db/images.repository.js';
+import { findImageByPath, getImage, insertImage } from '../../src/db/images.repository.js';
 import { countByState, findLedgerEntry, listLedger, upsertDiscovered } from '../../src/db/ingest-ledger.repository.js';
 import { createIngestService, type IngestService } from '../../src/ingest/ingest-service.js';
 import { EventBus } from '../../src/util/events.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
+import { makeImage } from '../support/images.js';
 import { generateFrame } from '../support/synthetic-frames.js';
 import { writeSyntheticNight } from '../support/synthetic-night.js';
 
@@ -189,6 +190,11 @@ for (const dialect of DIALECTS) {
       symlinkSync(join(work, 'outside/secret.fits'), join(images, 'night/escape.fits'));
       symlinkSync(join(images, 'night/own.fits'), join(images, 'night/alias.fits'));
       symlinkSync(join(work, 'outside/none.fits'), join(images, 'night/dangling.fits'));
+      // What an older version catalogued through the link: marked missing once the link is refused.
+      const old = await insertImage(
+        t.database,
+        makeImage({ root: images, rel_path: 'night/escape.fits', sha256: sha(secret), size_bytes: secret.length }),
+      );
       await startService({}, t.database);
       // After start only the watcher can see it (no periodic rescan).
       symlinkSync(join(work, 'outside/secret.fits'), join(images, 'night/later.fits'));
@@ -210,7 +216,8 @@ for (const dialect of DIALECTS) {
         ],
         'night/dangling.fits': ['failed', 'symbolic link to a file that does not exist', false],
       });
-      const page = await queryImages(t.database, {}, { limit: 10 });
+      expect((await getImage(t.database, old.id))?.missing_since).not.toBeNull();
+      const page = await queryImages(t.database, { missing: false }, { limit: 10 });
       expect(page.items.map((i) => i.file_path)).toEqual([join(images, 'night/own.fits')]);
       expect((await getImage(t.database, page.items[0]!.id))?.sha256).toBe(sha(own));
       expect(failures.filter((f) => f.includes(outside)).length).toBe(2);
@@ -222,7 +229,7 @@ for (const dialect of DIALECTS) {
       const again = await listLedger(t.database, { limit: 100 });
       expect(again.items.map((e) => [e.rel_path, e.attempts])).toEqual(attempts);
       expect(again.items.map((e) => e.state).sort()).toEqual(['failed', 'failed', 'failed', 'failed', 'ingested']);
-      expect((await queryImages(t.database, {}, { limit: 10 })).total).toBe(1);
+      expect((await queryImages(t.database, { missing: false }, { limit: 10 })).total).toBe(1);
     });
 
     it('skips AIMS_EXCLUDE globs in the first scan and in what the watcher reports', async () => {
