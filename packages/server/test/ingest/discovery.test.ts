@@ -117,7 +117,12 @@ describe('Discovery', () => {
       await discovery.start();
       try {
         symlinkSync(join(outside, 'secret.fits'), join(root, 'after.fits'));
+        // A folder linked in: neither the watcher nor the scan of a new folder may walk into it.
+        symlinkSync(outside, join(root, 'linked'));
         await until(() => seen.has('after.fits'));
+        writeFileSync(join(root, 'last.fits'), 'x');
+        await until(() => seen.has('last.fits'));
+        expect([...seen.keys()].filter((k) => k.startsWith('linked'))).toEqual([]);
         await discovery.scan();
         for (const name of ['before.fits', 'after.fits']) {
           const own = lstatSync(join(root, name));
