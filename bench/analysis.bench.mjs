@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { mulberry32 } from './support.mjs';
 
 const root = new URL('../', import.meta.url);
 const dist = (path) => new URL(path, root).href;
@@ -44,14 +45,7 @@ const work = mkdtempSync(join(tmpdir(), 'aims-analysis-bench-'));
 // Frames: sky 1000 ADU, Gaussian noise σ 32, Gaussian stars of FWHM 3 px (3000 per 4096² with a
 // power-law luminosity function), 500 hot pixels per 4096². Deterministic (mulberry32).
 
-let seed = 12345;
-const uniform = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const uniform = mulberry32(12345);
 /** Standard normal deviates, two per pair of uniforms (Box–Muller). */
 let spare = Number.NaN;
 const normal = () => {

@@ -5,29 +5,17 @@
 // a script would be. (ZIP download throughput is measured by zip.bench.mjs.)
 // Needs the built server: `npx tsc -b packages/fits packages/server`.
 // AIMS_BENCH_DB=PATH keeps the catalog (reused when it already holds enough rows).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { CompiledQuery, sql } from 'kysely';
+import { countImages, randomFrames, serverModules, startApp } from './support.mjs';
 
-const dist = new URL('../packages/server/dist/', import.meta.url);
-if (!existsSync(new URL('http/app.js', dist))) {
-  console.error('api.bench: build first with `npx tsc -b packages/fits packages/server`');
-  process.exit(1);
-}
-const load = (path) => import(new URL(path, dist).href);
+const load = serverModules('api.bench');
 const { openDatabase, inTransaction } = await load('db/connection.js');
 const { toImageRow, toImageHeadersRow } = await load('db/image.mapper.js');
-const { emptyMetadata } = await load('ingest/normalize/metadata.js');
-const { emptyMetrics } = await load('analysis/frame-metrics.js');
-const { createUser } = await load('db/users.repository.js');
-const { createApiToken } = await load('db/api-tokens.repository.js');
-const { generateApiToken } = await load('auth/api-token-secret.js');
-const { buildApp } = await load('http/app.js');
-const { loadConfig } = await load('config/config.js');
-const { JD_MINUS_MJD, MS_PER_DAY: DAY, mjdFromUnixMs } = await load('util/time.js');
 
 const ROWS = Number(process.env.AIMS_BENCH_ROWS ?? 1_000_000);
 const SECONDS = Number(process.env.AIMS_BENCH_SECONDS ?? 8);
@@ -36,67 +24,36 @@ const scratch = mkdtempSync(join(tmpdir(), 'aims-api-bench-'));
 const dbFile = process.env.AIMS_BENCH_DB ?? join(scratch, 'aims.db');
 
 // ——— the catalog ———
-let seed = 99;
-const rnd = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (list) => list[Math.floor(rnd() * list.length)];
-const FILTERS = ['L', 'R', 'G', 'B', 'Ha', 'OIII', 'SII', 'lrg', 'LRG', 'V'];
-const TELESCOPES = ['Winer', 'RC8', 'CDK17', 'FSQ-106'];
-const TYPES = ['light', 'light', 'light', 'light', 'light', 'dark', 'flat', 'bias'];
-const TARGETS = Array.from({ length: 400 }, (_, i) => ({
-  name: i < 110 ? `M ${i + 1}` : `NGC ${1000 + i * 7}`,
-  ra: rnd() * 360,
-  dec: Math.asin(2 * rnd() - 1) * (180 / Math.PI),
-}));
-const START_MS = Date.UTC(2021, 0, 1);
-
-function frame(n, root = '/bench') {
-  const nightIndex = Math.floor(n / 1000);
-  const ms = START_MS + nightIndex * DAY + 19 * 3_600_000 + Math.floor(rnd() * 11 * 3_600_000);
-  const d = new Date(ms);
-  const type = pick(TYPES);
-  const light = type === 'light';
-  const target = pick(TARGETS);
-  const fwhm = light ? 1.2 + rnd() * 3 : null;
-  // Every field the bench does not set stays empty, as normalization leaves it.
-  const metadata = {
-    ...emptyMetadata(),
-    date_obs: d.toISOString().slice(0, 19),
-    date_obs_ms: ms,
-    mjd_obs: mjdFromUnixMs(ms),
-    jd_obs: mjdFromUnixMs(ms) + JD_MINUS_MJD,
-    night: new Date(START_MS + nightIndex * DAY).toISOString().slice(0, 10),
-    time_of_day_min: d.getUTCHours() * 60 + d.getUTCMinutes(),
-    exptime: type === 'bias' ? 0 : pick([30, 60, 120, 300]),
-    object_name: light ? target.name : null,
-    image_type: type,
-    image_type_raw: type.toUpperCase(),
-    ra_deg: light ? (target.ra + (rnd() - 0.5) * 0.4 + 360) % 360 : null,
-    dec_deg: light ? Math.max(-90, Math.min(90, target.dec + (rnd() - 0.5) * 0.4)) : null,
-    position_source: light ? 'ra_dec' : null,
-    filter_name: type === 'dark' || type === 'bias' ? null : pick(FILTERS),
-    ccd_temp: -25 + rnd() * 30,
+// ~1000 frames a night from 2021 on, from four telescopes with one camera; the cases below ask for
+// what this catalog holds (telescope Winer, filters lrg and LRG, a target's position).
+const { frame, targets: TARGETS } = await randomFrames({
+  seed: 99,
+  startMs: Date.UTC(2021, 0, 1),
+  framesPerNight: 1000,
+  targets: 400,
+  types: ['light', 'light', 'light', 'light', 'light', 'dark', 'flat', 'bias'],
+  filters: ['L', 'R', 'G', 'B', 'Ha', 'OIII', 'SII', 'lrg', 'LRG', 'V'],
+  telescopes: ['Winer', 'RC8', 'CDK17', 'FSQ-106'],
+  cameras: ['QHY600M'],
+  exptimes: [30, 60, 120, 300],
+  pointingScatterDeg: 0.4,
+  ccdTempMin: -25,
+  ccdTempSpan: 30,
+  sizeBytes: 122_000_000,
+  rig: {
     set_temp: -15,
     gain: 100,
     offset: 10,
     xbinning: 1,
     ybinning: 1,
-    telescope: pick(TELESCOPES),
     observatory: 'Bench Observatory',
     site_lat_deg: 32,
     site_lon_deg: -110,
     site_elev_m: 1500,
-    instrument: 'QHY600M',
     camera: 'QHY600M',
     focal_length_mm: 1600,
     aperture_mm: 300,
     pixel_size_um: 3.76,
-    airmass: light ? 1 + rnd() : null,
     software: 'N.I.N.A.',
     naxis: 2,
     naxis1: 9576,
@@ -106,31 +63,8 @@ function frame(n, root = '/bench') {
     fov_width_deg: 1.28,
     fov_height_deg: 0.85,
     sun_alt_deg: -30,
-    moon_illumination: rnd(),
-    moon_separation_deg: rnd() * 180,
-  };
-  return {
-    root,
-    rel_path: `${metadata.night}/f${n}.fits`,
-    size_bytes: 122_000_000,
-    mtime_ms: ms + 5000,
-    inode: n,
-    sha256: n.toString(16).padStart(64, '0'),
-    hdu_index: 0,
-    metadata,
-    normalization: null,
-    quality: light
-      ? { ...emptyMetrics(), fwhm_arcsec: fwhm, fwhm_px: fwhm / 0.48, star_count: Math.floor(rnd() * 3000) }
-      : null,
-    score: {
-      quality_score: light ? rnd() * 100 : null,
-      quality_flag: rnd() > 0.5,
-      quality_components: null,
-      quality_version: 1,
-    },
-    headers: [{ index: 0, type: 'IMAGE', cards: [{ key: 'EXPTIME', value: metadata.exptime, comment: '' }] }],
-  };
-}
+  },
+});
 
 async function insertFrames(database, frames) {
   let compiled;
@@ -147,15 +81,7 @@ async function insertFrames(database, frames) {
 }
 
 const database = await openDatabase(`sqlite:${dbFile}`);
-const count = async () =>
-  Number(
-    (
-      await database.db
-        .selectFrom('images')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const count = () => countImages(database);
 let total = await count();
 if (total < ROWS) {
   const t0 = performance.now();
@@ -173,26 +99,11 @@ if (total < ROWS) {
 }
 
 // ——— the server, as `aims serve` builds it ———
-const config = loadConfig(
-  { AIMS_DATA_DIR: join(scratch, 'data'), AIMS_LOG_LEVEL: 'silent' },
-  {
-    databaseUrl: `sqlite:${dbFile}`,
-  },
-);
-const email = `bench-${Date.now()}@example.org`;
-const { user } = await createUser(database, { email, role: 'admin', canDownload: true });
-const secret = generateApiToken();
-await createApiToken(database, {
-  userId: user.id,
-  name: 'bench',
-  tokenHash: secret.hash,
-  prefix: secret.prefix,
-  expiresAt: null,
+const { app, base, auth } = await startApp(load, {
+  database,
+  databaseUrl: `sqlite:${dbFile}`,
+  dataDir: join(scratch, 'data'),
 });
-const app = await buildApp({ config, database, logger: false });
-await app.listen({ host: '127.0.0.1', port: 0 });
-const base = `http://127.0.0.1:${app.server.address().port}`;
-const auth = { authorization: `Bearer ${secret.token}` };
 
 function cannon(path) {
   return new Promise((resolve, reject) => {

@@ -5,23 +5,14 @@
 // night's seeing — so nights, targets and filters repeat as they do in a real archive instead of
 // every frame being a random combination.
 // Bump GENERATOR_VERSION whenever frameAt changes: cached catalogs are rebuilt when it differs.
+import { benchFile, mulberry32 } from './support.mjs';
+
 export const GENERATOR_VERSION = 3;
 
 export const FRAMES_PER_NIGHT = 300;
 const START_MS = Date.UTC(2017, 0, 1);
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-
-function mulberry32(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const catalogRandom = mulberry32(20261203);
 export const TARGETS = Array.from({ length: 600 }, (_, i) => ({
@@ -200,13 +191,7 @@ export function frameAt(n) {
     ['SWCREATE', 'N.I.N.A. 3.1'],
   ];
   return {
-    root: '/bench',
-    rel_path: `${night}/${tel.camera.replace(/\W+/g, '_')}/f${n}.fits`,
-    size_bytes: 33_557_760,
-    mtime_ms: ms + 5000,
-    inode: n,
-    sha256: n.toString(16).padStart(64, '0'),
-    hdu_index: 0,
+    ...benchFile(n, `${night}/${tel.camera.replace(/\W+/g, '_')}/f${n}.fits`, 33_557_760, ms),
     metadata,
     normalization: null,
     quality: light

@@ -16,7 +16,7 @@
 // A catalog is generated once (minutes: say so to whoever waits) and reused while it holds the rows
 // of the current generator; pending migrations are applied to a reused catalog (timed and printed).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,23 +24,14 @@ import { performance } from 'node:perf_hooks';
 import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import { FRAMES_PER_NIGHT, frameAt, GENERATOR_VERSION, TARGETS } from './catalog-frames.mjs';
+import { countImages, isBuilt, serverModules, startApp } from './support.mjs';
 
-const dist = new URL('../packages/server/dist/', import.meta.url);
-if (!existsSync(new URL('http/app.js', dist))) {
-  console.error('catalog-http.bench: build first with `npx tsc -b packages/fits packages/server`');
-  process.exit(1);
-}
-const load = (path) => import(new URL(path, dist).href);
+const load = serverModules('catalog-http.bench');
 const { openDatabase, inTransaction } = await load('db/connection.js');
 const { MIGRATIONS } = await load('db/migrations/index.js');
 const { toImageRow, toImageHeadersRow } = await load('db/image.mapper.js');
 const repository = await load('db/images.repository.js');
-const { createUser } = await load('db/users.repository.js');
-const { createApiToken } = await load('db/api-tokens.repository.js');
-const { generateApiToken } = await load('auth/api-token-secret.js');
-const { buildApp } = await load('http/app.js');
-const { loadConfig } = await load('config/config.js');
-const summary = existsSync(new URL('db/catalog-summary.js', dist)) ? await load('db/catalog-summary.js') : null;
+const summary = isBuilt('db/catalog-summary.js') ? await load('db/catalog-summary.js') : null;
 
 const ROWS = Number(process.env.AIMS_BENCH_ROWS ?? 1_000_000);
 const REQUESTS = Number(process.env.AIMS_BENCH_REQUESTS ?? 30);
@@ -311,35 +302,12 @@ const quantile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p *
 
 async function run(engine, rows, goalMs) {
   const { database, url } = await catalog(engine, rows);
-  const count = Number(
-    (
-      await database.db
-        .selectFrom('images')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-  const config = loadConfig(
-    { AIMS_DATA_DIR: join(tmpdir(), 'aims-bench', 'data'), AIMS_LOG_LEVEL: 'silent' },
-    { databaseUrl: url },
-  );
-  const { user } = await createUser(database, {
-    email: `bench-${Date.now()}@example.org`,
-    role: 'admin',
-    canDownload: true,
+  const count = await countImages(database);
+  const { app, base, auth } = await startApp(load, {
+    database,
+    databaseUrl: url,
+    dataDir: join(tmpdir(), 'aims-bench', 'data'),
   });
-  const secret = generateApiToken();
-  await createApiToken(database, {
-    userId: user.id,
-    name: 'bench',
-    tokenHash: secret.hash,
-    prefix: secret.prefix,
-    expiresAt: null,
-  });
-  const app = await buildApp({ config, database, logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${app.server.address().port}`;
-  const auth = { authorization: `Bearer ${secret.token}` };
 
   console.log(
     `\n${engine}, ${count.toLocaleString('en')} frames: ${WARMUP} warm-up + ${REQUESTS} requests per search, one connection; goal p95 ≤ ${goalMs} ms`,

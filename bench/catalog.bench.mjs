@@ -3,26 +3,21 @@
 // filtered pages, cone searches, facets and night summaries (p50/p95 in ms).
 // Needs the built server: `npx tsc -b packages/fits packages/server`.
 // AIMS_BENCH_DB=PATH keeps the database (reused when it already holds enough rows).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CompiledQuery, sql } from 'kysely';
+import { countImages, randomFrames, serverModules } from './support.mjs';
 
-const dist = new URL('../packages/server/dist/db/', import.meta.url);
-if (!existsSync(new URL('image-query.js', dist))) {
-  console.error('catalog.bench: build first with `npx tsc -b packages/fits packages/server`');
-  process.exit(1);
-}
-const { openDatabase, inTransaction } = await import(new URL('connection.js', dist).href);
-const { toImageHeadersRow, toImageRow } = await import(new URL('image.mapper.js', dist).href);
-const { emptyMetadata } = await import(new URL('../ingest/normalize/metadata.js', dist).href);
-const { emptyMetrics } = await import(new URL('../analysis/frame-metrics.js', dist).href);
-const { keywordRows } = await import(new URL('images.repository.js', dist).href);
-const { queryImages } = await import(new URL('image-query.js', dist).href);
-const { imageFacets, nightsSummary } = await import(new URL('image-stats.js', dist).href);
-const { parseSort } = await import(new URL('image-filters.js', dist).href);
-const { JD_MINUS_MJD, MS_PER_DAY: DAY, mjdFromUnixMs } = await import(new URL('../util/time.js', dist).href);
+const load = serverModules('catalog.bench', 'db/image-query.js');
+const { openDatabase, inTransaction } = await load('db/connection.js');
+const { toImageHeadersRow, toImageRow } = await load('db/image.mapper.js');
+const { keywordRows } = await load('db/images.repository.js');
+const { queryImages } = await load('db/image-query.js');
+const { imageFacets, nightsSummary } = await load('db/image-stats.js');
+const { parseSort } = await load('db/image-filters.js');
+const { MS_PER_DAY: DAY } = await load('util/time.js');
 
 const ROWS = Number(process.env.AIMS_BENCH_ROWS ?? 1_000_000);
 // AIMS_BENCH_DB_URL=postgres://… runs the same bench on PostgreSQL (a database you can throw away).
@@ -33,75 +28,42 @@ const file = keep ?? (dir ? join(dir, 'aims.db') : null);
 const url = pgUrl ?? `sqlite:${file}`;
 const database = await openDatabase(url);
 
-// Deterministic generator (mulberry32) so runs compare.
-let seed = 1234;
-const rnd = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (list) => list[Math.floor(rnd() * list.length)];
-const FILTERS = ['L', 'R', 'G', 'B', 'Ha', 'OIII', 'SII', 'V', 'r', 'g'];
-const TELESCOPES = ['RC8', 'FSQ-106', 'CDK17', 'Seestar S50'];
-const CAMERAS = ['ZWO ASI294MM', 'QHY600M', 'SBIG STL-11000M', 'ZWO ASI2600MC'];
-const TYPES = ['light', 'light', 'light', 'light', 'light', 'light', 'dark', 'flat', 'bias'];
-const OBJECTS = Array.from({ length: 300 }, (_, i) => ({
-  name: i < 110 ? `M ${i + 1}` : `NGC ${1000 + i * 7}`,
-  ra: rnd() * 360,
-  dec: Math.asin(2 * rnd() - 1) * (180 / Math.PI),
-}));
+// ~900 frames a night from 2022 on, six lights to one calibration frame, one rig per frame.
+const FRAMES_PER_NIGHT = 900;
 const START_MS = Date.UTC(2022, 0, 1);
-
-function frame(n) {
-  const nightIndex = Math.floor(n / 900); // ~900 frames a night
-  const nightStart = START_MS + nightIndex * DAY + 19 * 3_600_000;
-  const ms = nightStart + Math.floor(rnd() * 11 * 3_600_000);
-  const d = new Date(ms);
-  const type = pick(TYPES);
-  const target = pick(OBJECTS);
-  const light = type === 'light';
-  const ra = light ? (target.ra + (rnd() - 0.5) * 0.5 + 360) % 360 : null;
-  const dec = light ? Math.max(-90, Math.min(90, target.dec + (rnd() - 0.5) * 0.5)) : null;
-  const exptime = type === 'bias' ? 0 : pick([10, 30, 60, 120, 180, 300, 600]);
-  const fwhm = light ? 1.2 + rnd() * 3 : null;
-  const filter = type === 'dark' || type === 'bias' ? null : pick(FILTERS);
-  // Every field the bench does not set stays empty, as normalization leaves it.
-  const metadata = {
-    ...emptyMetadata(),
-    date_obs: d.toISOString().slice(0, 19),
-    date_obs_ms: ms,
-    mjd_obs: mjdFromUnixMs(ms),
-    jd_obs: mjdFromUnixMs(ms) + JD_MINUS_MJD,
-    night: new Date(START_MS + nightIndex * DAY).toISOString().slice(0, 10),
-    time_of_day_min: d.getUTCHours() * 60 + d.getUTCMinutes(),
-    exptime,
-    object_name: light ? target.name : null,
-    image_type: type,
-    image_type_raw: type.toUpperCase(),
-    ra_deg: ra,
-    dec_deg: dec,
-    position_source: light ? 'ra_dec' : null,
-    filter_name: filter,
-    ccd_temp: -20 + rnd() * 25,
+const {
+  frame,
+  rnd,
+  targets: OBJECTS,
+} = await randomFrames({
+  seed: 1234,
+  startMs: START_MS,
+  framesPerNight: FRAMES_PER_NIGHT,
+  targets: 300,
+  types: ['light', 'light', 'light', 'light', 'light', 'light', 'dark', 'flat', 'bias'],
+  filters: ['L', 'R', 'G', 'B', 'Ha', 'OIII', 'SII', 'V', 'r', 'g'],
+  telescopes: ['RC8', 'FSQ-106', 'CDK17', 'Seestar S50'],
+  cameras: ['ZWO ASI294MM', 'QHY600M', 'SBIG STL-11000M', 'ZWO ASI2600MC'],
+  exptimes: [10, 30, 60, 120, 180, 300, 600],
+  pointingScatterDeg: 0.5,
+  ccdTempMin: -20,
+  ccdTempSpan: 25,
+  sizeBytes: 23_400_000,
+  rig: {
     set_temp: -10,
     gain: 100,
     offset: 10,
     xbinning: 1,
     ybinning: 1,
-    telescope: pick(TELESCOPES),
     observatory: 'Bench Observatory',
     site_lat_deg: 45,
     site_lon_deg: 7,
     site_elev_m: 400,
-    instrument: pick(CAMERAS),
     focal_length_mm: 1600,
     aperture_mm: 200,
     pixel_size_um: 4.63,
     focuser_position: 12000,
     focuser_temp: 5,
-    airmass: light ? 1 + rnd() : null,
     software: 'N.I.N.A.',
     naxis: 2,
     naxis1: 4144,
@@ -111,63 +73,10 @@ function frame(n) {
     fov_width_deg: 0.7,
     fov_height_deg: 0.47,
     sun_alt_deg: -30,
-    moon_illumination: rnd(),
-    moon_separation_deg: rnd() * 180,
-  };
-  const headers = [
-    {
-      index: 0,
-      type: 'IMAGE',
-      cards: [
-        { key: 'EXPTIME', value: exptime, comment: '' },
-        { key: 'FILTER', value: filter ?? '', comment: '' },
-        { key: 'XBINNING', value: 1, comment: '' },
-      ],
-    },
-  ];
-  return {
-    root: '/bench',
-    rel_path: `${metadata.night}/f${n}.fits`,
-    size_bytes: 23_400_000,
-    mtime_ms: ms + 5000,
-    inode: n,
-    sha256: n.toString(16).padStart(64, '0'),
-    hdu_index: 0,
-    metadata,
-    normalization: null,
-    quality: light
-      ? {
-          ...emptyMetrics(),
-          background: 1000 + rnd() * 500,
-          noise: 10 + rnd() * 5,
-          star_count: Math.floor(rnd() * 2000),
-          fwhm_px: fwhm / 0.6,
-          fwhm_arcsec: fwhm,
-          hfr_px: fwhm / 1.2,
-          eccentricity: rnd() * 0.6,
-          snr_weight: rnd() * 100,
-          saturated_fraction: rnd() * 0.001,
-        }
-      : null,
-    score: {
-      quality_score: light ? rnd() * 100 : null,
-      quality_flag: rnd() > 0.4,
-      quality_components: null,
-      quality_version: 1,
-    },
-    headers,
-  };
-}
+  },
+});
 
-const count = async () =>
-  Number(
-    (
-      await database.db
-        .selectFrom('images')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+const count = () => countImages(database);
 
 // Compiling a 300-row insert costs Kysely as much as SQLite takes to run it; every full batch has
 // the same SQL text, so compile it once and send new parameters (row-major, first row's key order).
@@ -241,7 +150,7 @@ async function time(label, runs, fn) {
   );
 }
 
-const nights = Math.ceil(total / 900);
+const nights = Math.ceil(total / FRAMES_PER_NIGHT);
 const nightOf = (i) => new Date(START_MS + ((i * 37) % nights) * DAY).toISOString().slice(0, 10);
 const page = (filters, opts = {}) => queryImages(database, filters, { limit: 50, ...opts });
 const show = (p) => `total ${p.total ?? '-'}, ${p.items.length} items`;

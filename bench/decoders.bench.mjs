@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { hcompressDecode } from '../packages/fits/dist/compression/hcompress.js';
 import { plioDecode } from '../packages/fits/dist/compression/plio.js';
 import { riceDecode } from '../packages/fits/dist/compression/rice.js';
+import { mulberry32 } from './support.mjs';
 
 const SIDE = 4096;
 const rounds = Number(process.env.AIMS_BENCH_ROUNDS ?? 3);
@@ -19,14 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'aims-bench-decoders-'));
 
 /** A deterministic sky: background 1000, Gaussian noise σ 12, 3000 stars (PSF σ 1.5 px). */
 function skyImage() {
-  let seed = 12345;
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(12345);
   const values = new Float64Array(SIDE * SIDE);
   for (let i = 0; i < values.length; i++) {
     values[i] = 1000 + 12 * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

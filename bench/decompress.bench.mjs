@@ -18,6 +18,7 @@ import {
   writeFits,
 } from '../packages/fits/dist/index.js';
 import { nodeInflate } from '../packages/fits/dist/node.js';
+import { mulberry32 } from './support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const cache = join(root, 'bench/.cache/decompress');
@@ -36,13 +37,7 @@ const ALGORITHMS = [
 
 /** A sky of 16-bit counts: background 1000, Gaussian read noise σ = 12, 3000 stars. Seeded. */
 function syntheticSky() {
-  let state = 0x2545f491;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(0x2545f491);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const data = new Float64Array(SIZE * SIZE);
   for (let i = 0; i < data.length; i++) data[i] = 1000 + 12 * gauss();

@@ -20,6 +20,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPixelPool, readImage, writeFits } from '../packages/fits/dist/index.js';
 import { nodeInflate, openFits } from '../packages/fits/dist/node.js';
+import { mulberry32 } from './support.mjs';
 
 const rounds = Number(process.env.AIMS_BENCH_ROUNDS ?? 3);
 const python = '/usr/bin/python3';
@@ -38,13 +39,7 @@ const ALGORITHMS = [
 
 /** A sky: background 1000, Gaussian noise σ = 12, one star per 5000 pixels (PSF σ 1.8 px). Seeded. */
 function syntheticSky(width, height, integer) {
-  let state = 0x2545f491;
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(0x2545f491);
   const data = new Float64Array(width * height);
   for (let i = 0; i < data.length; i++) {
     data[i] = 1000 + 12 * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

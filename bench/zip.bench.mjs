@@ -12,30 +12,16 @@
 // AIMS_BENCH_ZIP_RATE=40M makes curl a slow client (--limit-rate), to see backpressure hold memory.
 // Build first: `npx tsc -b packages/fits packages/server`.
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { constants, PerformanceObserver, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { apiToken, serverModules } from './support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'packages/server/dist');
-const load = (path) => import(join(dist, path));
-if (!existsSync(join(dist, 'http/app.js'))) {
-  console.error('zip.bench: build first with `npx tsc -b packages/fits packages/server`');
-  process.exit(1);
-}
+const load = serverModules('zip.bench');
 
 // ——— the server, when started by the bench below ———
 if (process.argv[2] === '--serve') {
@@ -226,23 +212,13 @@ function writeFrame(dir, index, mib) {
 async function downloaderToken(databaseUrl) {
   const { openDatabase } = await load('db/connection.js');
   const { createUser } = await load('db/users.repository.js');
-  const { createApiToken } = await load('db/api-tokens.repository.js');
-  const { generateApiToken } = await load('auth/api-token-secret.js');
   const database = await openDatabase(databaseUrl);
   try {
     // The first account becomes admin: make it, then the downloader the bench uses.
     await createUser(database, { email: 'admin@bench.example', role: 'admin', canDownload: true });
     const { user } = await createUser(database, { email: 'downloader@bench.example', role: 'user', canDownload: true });
     if (user.role !== 'user') throw new Error(`the downloader is ${user.role}`);
-    const secret = generateApiToken();
-    await createApiToken(database, {
-      userId: user.id,
-      name: 'zip bench',
-      tokenHash: secret.hash,
-      prefix: secret.prefix,
-      expiresAt: null,
-    });
-    return secret.token;
+    return await apiToken(load, database, user.id, 'zip bench');
   } finally {
     await database.close();
   }

@@ -132,7 +132,11 @@ export function convertBigEndian(
   convertGeneral(bytes, byteOffset, bitpix, transform, count, sink, outOffset);
 }
 
-/** The fast paths; -1 when the case is not one of them. Returns the count of undefined pixels. */
+/**
+ * The fast paths; -1 when the case is not one of them. Returns the count of undefined pixels. The
+ * loops below repeat one another on purpose (one per word size, with and without BLANK): a shared
+ * loop would put a call or a branch per pixel back into the hottest code of a read.
+ */
 function convertAligned(
   buffer: ArrayBufferLike,
   at: number,

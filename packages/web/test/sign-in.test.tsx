@@ -10,7 +10,11 @@ interface Call {
 }
 
 /** A fetch that answers like the AIMS API: signed out, with the given sign-in configuration. */
-function fakeApi(config: AuthConfig, login: { status: number; body: unknown }) {
+function fakeApi(
+  config: AuthConfig,
+  login: { status: number; body: unknown },
+  signup: { status: number; body: unknown } = { status: 500, body: {} },
+) {
   const calls: Call[] = [];
   const json = (status: number, body: unknown) =>
     new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -20,6 +24,7 @@ function fakeApi(config: AuthConfig, login: { status: number; body: unknown }) {
     if (url.startsWith('/api/auth/config')) return json(200, config);
     if (url.startsWith('/api/user/me')) return json(401, { error: 'Unauthorized', message: 'authentication required' });
     if (url.startsWith('/api/auth/login')) return json(login.status, login.body);
+    if (url.startsWith('/api/auth/signup')) return json(signup.status, signup.body);
     return json(404, { error: 'Not Found', message: `no route ${url}` });
   });
   vi.stubGlobal('fetch', fetchMock);
@@ -86,5 +91,37 @@ describe('sign-in page', () => {
     fireEvent.click(await screen.findByRole('tab', { name: 'Create account' }));
     expect(screen.queryByText('New accounts wait for an administrator to activate them.')).not.toBeNull();
     expect(screen.getByLabelText('Password').getAttribute('autocomplete')).toBe('new-password');
+  });
+
+  it('answers an approval sign-up without saying whether the address had an account', async () => {
+    const message = 'if this address can be used, its account now waits for an administrator to activate it';
+    const calls = fakeApi(
+      { ...BASE, signup: 'approval' },
+      { status: 500, body: {} },
+      { status: 202, body: { status: 'pending_approval', message } },
+    );
+    render(<App />);
+    fireEvent.click(await screen.findByRole('tab', { name: 'Create account' }));
+    fireEvent.change(screen.getByLabelText('E-mail'), { target: { value: ' vega@example.org ' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a long enough password' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    expect((await screen.findByRole('status')).textContent).toBe(
+      'Thank you. If vega@example.org can be used here, its account now waits for an administrator to activate it. ' +
+        'If you already have an account with this address, sign in with it instead.',
+    );
+    expect(screen.getByRole('tab', { name: 'Sign in' }).getAttribute('aria-selected')).toBe('true');
+    expect(calls.some((c) => c.url === '/api/auth/signup')).toBe(true);
+  });
+
+  it('sends someone who signs up with a taken address (open policy) to sign in', async () => {
+    fakeApi(BASE, { status: 500, body: {} }, { status: 409, body: { error: 'Conflict', message: 'taken' } });
+    render(<App />);
+    fireEvent.click(await screen.findByRole('tab', { name: 'Create account' }));
+    fireEvent.change(screen.getByLabelText('E-mail'), { target: { value: 'vega@example.org' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a long enough password' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create account' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'This e-mail address has an account already. Sign in with it instead.',
+    );
   });
 });

@@ -30,46 +30,35 @@ interface Plate {
 }
 
 /**
- * ξ and η in arcsec from plate coordinates in mm (the GSSS polynomial). The two sums mirror each
- * other on purpose: they are the plate solution's AMDX and AMDY polynomials term by term, x and y
- * exchanged, as the DSS headers define them.
+ * ξ and η in arcsec from plate coordinates in mm (the GSSS polynomial): the plate solution's AMDX
+ * and AMDY polynomials are one polynomial term by term, x and y exchanged, as the DSS headers
+ * define them.
  */
 function standardCoordinates(plate: Plate, x: number, y: number): [number, number] {
-  const a = plate.amdx;
-  const b = plate.amdy;
-  const x2 = x * x;
-  const y2 = y * y;
-  const r2 = x2 + y2;
-  const c = (terms: number[], i: number) => terms[i] ?? 0;
-  const xi =
-    c(a, 0) * x +
-    c(a, 1) * y +
-    c(a, 2) +
-    c(a, 3) * x2 +
-    c(a, 4) * x * y +
-    c(a, 5) * y2 +
-    c(a, 6) * r2 +
-    c(a, 7) * x2 * x +
-    c(a, 8) * x2 * y +
-    c(a, 9) * x * y2 +
-    c(a, 10) * y2 * y +
-    c(a, 11) * x * r2 +
-    c(a, 12) * x * r2 * r2;
-  const eta =
-    c(b, 0) * y +
-    c(b, 1) * x +
-    c(b, 2) +
-    c(b, 3) * y2 +
-    c(b, 4) * x * y +
-    c(b, 5) * x2 +
-    c(b, 6) * r2 +
-    c(b, 7) * y2 * y +
-    c(b, 8) * y2 * x +
-    c(b, 9) * y * x2 +
-    c(b, 10) * x2 * x +
-    c(b, 11) * y * r2 +
-    c(b, 12) * y * r2 * r2;
-  return [xi, eta];
+  return [platePolynomial(plate.amdx, x, y), platePolynomial(plate.amdy, y, x)];
+}
+
+/** One plate polynomial: ξ = platePolynomial(AMDX, x, y), η = platePolynomial(AMDY, y, x). */
+function platePolynomial(terms: number[], u: number, v: number): number {
+  const c = (i: number) => terms[i] ?? 0;
+  const u2 = u * u;
+  const v2 = v * v;
+  const r2 = u2 + v2;
+  return (
+    c(0) * u +
+    c(1) * v +
+    c(2) +
+    c(3) * u2 +
+    c(4) * u * v +
+    c(5) * v2 +
+    c(6) * r2 +
+    c(7) * u2 * u +
+    c(8) * u2 * v +
+    c(9) * u * v2 +
+    c(10) * v2 * v +
+    c(11) * u * r2 +
+    c(12) * u * r2 * r2
+  );
 }
 
 class DssWcs implements Wcs {

@@ -111,7 +111,7 @@ export async function signUp(db: Db, policy: SignupPolicy, input: SignupInput): 
     return { user, firstAdmin, pendingApproval: !user.is_active, created: true };
   } catch (error) {
     if (error instanceof DuplicateEmailError)
-      throw new AccountError('AUTH_EMAIL_TAKEN', 'an account with this e-mail address exists already');
+      throw new AccountError('AUTH_EMAIL_TAKEN', 'this e-mail address has an account already: sign in with it');
     throw error;
   }
 }

@@ -175,7 +175,7 @@ export function describeValidation(
     default:
       message = typeof expected === 'string' ? `must be ${expected}` : (first.message ?? 'is invalid');
   }
-  if (typeof expected === 'string' && ['pattern', 'format', 'type'].includes(first.keyword))
+  if (typeof expected === 'string' && ['pattern', 'format', 'type', 'enum'].includes(first.keyword))
     message = `must be ${expected}`;
   return { parameter, message: `${parameter} ${message}` };
 }

@@ -99,7 +99,10 @@ for (const dialect of DIALECTS)
             payload: { email: 'newbie@example.org', password: PASSWORD },
           });
           expect(res.statusCode).toBe(202);
-          expect(res.json()).toMatchObject({ status: 'pending_approval', user: { is_active: false } });
+          expect(res.json()).toMatchObject({ status: 'pending_approval' });
+          const listed = (await t.as('admin', { url: '/api/admin/users' })).json().items;
+          const newbie = listed.find((u: { email: string }) => u.email === 'newbie@example.org');
+          expect(newbie).toMatchObject({ is_active: false });
           const early = await t.app.inject({
             method: 'POST',
             url: '/api/auth/login',
@@ -108,11 +111,72 @@ for (const dialect of DIALECTS)
           expect(early.statusCode).toBe(403);
           const activate = await t.as('admin', {
             method: 'PUT',
-            url: `/api/admin/users/${res.json().user.id}`,
+            url: `/api/admin/users/${newbie.id}`,
             payload: { is_active: true },
           });
           expect(activate.statusCode).toBe(200);
           expect(await login(t.app, 'newbie@example.org')).toMatch(/^ey/);
+        } finally {
+          await t.close();
+        }
+      });
+
+      it('approval: a taken address gets the answer a new one gets, and its account is untouched', async () => {
+        const t = await startTestApi(dialect, {
+          env: { AIMS_SIGNUP: 'approval' },
+          deps: { rateLimit: { max: 5, timeWindowMs: 60_000 } },
+        });
+        try {
+          const signup = (email: string, remoteAddress: string) =>
+            t.app.inject({
+              method: 'POST',
+              url: '/api/auth/signup',
+              payload: { email, password: 'another long password', display_name: 'Probe' },
+              remoteAddress,
+            });
+          const fresh = await signup('unknown@example.org', '10.3.0.1');
+          const taken = await signup('user@example.org', '10.3.0.2');
+          const takenInactive = await signup('DEACTIVATED@example.org', '10.3.0.3');
+          for (const res of [fresh, taken, takenInactive]) {
+            expect(res.statusCode).toBe(202);
+            expect(res.body).toBe(fresh.body);
+            expect(res.headers['set-cookie']).toBeUndefined();
+          }
+          expect(fresh.json()).toEqual({ status: 'pending_approval', message: expect.stringMatching(/sign in/) });
+          // Nothing changed for the existing accounts: same password, same state.
+          expect(await login(t.app, 'user@example.org')).toMatch(/^ey/);
+          const users = (await t.as('admin', { url: '/api/admin/users' })).json().items;
+          expect(users.find((u: { email: string }) => u.email === 'user@example.org')).toMatchObject({
+            is_active: true,
+            display_name: null,
+          });
+          expect(users.find((u: { email: string }) => u.email === 'deactivated@example.org').is_active).toBe(false);
+          // Probing many addresses from one client runs into the sign-up rate limit.
+          const statuses: number[] = [];
+          for (let i = 0; i < 6; i++) statuses.push((await signup(`probe${i}@example.org`, '10.3.0.9')).statusCode);
+          expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
+        } finally {
+          await t.close();
+        }
+      });
+
+      it('open: a taken address is a 409 that says to sign in, counted by the rate limit', async () => {
+        const t = await startTestApi(dialect, { deps: { rateLimit: { max: 5, timeWindowMs: 60_000 } } });
+        try {
+          const statuses: number[] = [];
+          let first: { json(): { message: string } } | undefined;
+          for (let i = 0; i < 6; i++) {
+            const res = await t.app.inject({
+              method: 'POST',
+              url: '/api/auth/signup',
+              payload: { email: 'user@example.org', password: PASSWORD },
+              remoteAddress: '10.4.0.1',
+            });
+            first ??= res;
+            statuses.push(res.statusCode);
+          }
+          expect(statuses).toEqual([409, 409, 409, 409, 409, 429]);
+          expect(first?.json().message).toMatch(/has an account already: sign in/);
         } finally {
           await t.close();
         }

@@ -117,6 +117,7 @@ for (const dialect of DIALECTS)
         ['ra=10&dec=95&radius=1', 'dec', /<= 90/],
         ['ra=10&dec=0&radius=0', 'radius', /> 0/],
         ['sort=password_hash', 'sort', /must be one of/],
+        ['sort=id:sideways', 'sort', /^sort must be one of id, file_path, .* or "col:desc"$/],
         ['order=sideways', 'order', /^order must be one of asc, desc$/],
         ['limit=0', 'limit', />= 1/],
         ['limit=5000', 'limit', /<= 1000/],

@@ -260,7 +260,7 @@ export interface paths {
         put?: never;
         /**
          * Create an account (per AIMS_SIGNUP: open, approval or closed)
-         * @description open: the account is active at once (201 with a session). approval: it waits for an administrator (202). The first account ever created becomes an administrator.
+         * @description open: the account is active at once (201 with a session); an address that has an account already is a 409. approval: 202, the same answer whether or not the address had an account (nothing changes for an existing one). closed: 403. The first account ever created becomes an administrator.
          */
         post: {
             parameters: {
@@ -321,22 +321,6 @@ export interface paths {
                             /** @enum {string} */
                             status: "pending_approval";
                             message: string;
-                            /** User */
-                            user: {
-                                id: number;
-                                email: string;
-                                display_name: string | null;
-                                role: "admin" | "user";
-                                can_download: boolean;
-                                is_active: boolean;
-                                has_password: boolean;
-                                google_linked: boolean;
-                                oidc_linked: boolean;
-                                /** Format: date-time */
-                                created_at: string;
-                                /** Format: date-time */
-                                last_login_at: string | null;
-                            };
                         };
                     };
                 };
@@ -1872,7 +1856,7 @@ export interface paths {
                     /** @description true: only frames whose file is gone; false: only present */
                     missing?: boolean;
                     /** @description one of id, file_path, date_obs, night, object_name, filter_name, exptime, ra_deg, dec_deg, ccd_temp, airmass, rotator_angle_deg, star_count, fwhm_px, fwhm_arcsec, quality_score, ingested_at; "-col" or "col:desc" for descending (default -date_obs) */
-                    sort?: string;
+                    sort?: "id" | "-id" | "id:asc" | "id:desc" | "file_path" | "-file_path" | "file_path:asc" | "file_path:desc" | "date_obs" | "-date_obs" | "date_obs:asc" | "date_obs:desc" | "night" | "-night" | "night:asc" | "night:desc" | "object_name" | "-object_name" | "object_name:asc" | "object_name:desc" | "filter_name" | "-filter_name" | "filter_name:asc" | "filter_name:desc" | "exptime" | "-exptime" | "exptime:asc" | "exptime:desc" | "ra_deg" | "-ra_deg" | "ra_deg:asc" | "ra_deg:desc" | "dec_deg" | "-dec_deg" | "dec_deg:asc" | "dec_deg:desc" | "ccd_temp" | "-ccd_temp" | "ccd_temp:asc" | "ccd_temp:desc" | "airmass" | "-airmass" | "airmass:asc" | "airmass:desc" | "rotator_angle_deg" | "-rotator_angle_deg" | "rotator_angle_deg:asc" | "rotator_angle_deg:desc" | "star_count" | "-star_count" | "star_count:asc" | "star_count:desc" | "fwhm_px" | "-fwhm_px" | "fwhm_px:asc" | "fwhm_px:desc" | "fwhm_arcsec" | "-fwhm_arcsec" | "fwhm_arcsec:asc" | "fwhm_arcsec:desc" | "quality_score" | "-quality_score" | "quality_score:asc" | "quality_score:desc" | "ingested_at" | "-ingested_at" | "ingested_at:asc" | "ingested_at:desc";
                     order?: "asc" | "desc";
                     limit?: number;
                     offset?: number;

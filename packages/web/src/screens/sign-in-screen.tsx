@@ -84,12 +84,18 @@ export function SignInScreen() {
     if (reason) setError({ message: reason });
   }, []);
 
-  const finish = (result: Session | PendingSignup) => {
+  /** `signedUp`: the address typed into the sign-up form, whose answer never says if it was taken. */
+  const finish = (result: Session | PendingSignup, signedUp?: string) => {
     if (isSession(result)) {
       setUser(result.user);
       return;
     }
-    setNotice(`Account created for ${result.user.email}. An administrator must activate it before you can sign in.`);
+    setNotice(
+      signedUp === undefined
+        ? 'Account created. An administrator must activate it before you can sign in.'
+        : `Thank you. If ${signedUp} can be used here, its account now waits for an administrator to activate it. ` +
+            'If you already have an account with this address, sign in with it instead.',
+    );
     setMode('signin');
   };
 
@@ -98,11 +104,13 @@ export function SignInScreen() {
       const message =
         e.status === 401
           ? 'Wrong e-mail or password.'
-          : e.status === 429
-            ? 'Too many attempts. Wait a minute and try again.'
-            : e.status === 0
-              ? 'The AIMS server cannot be reached.'
-              : e.message;
+          : e.status === 409
+            ? 'This e-mail address has an account already. Sign in with it instead.'
+            : e.status === 429
+              ? 'Too many attempts. Wait a minute and try again.'
+              : e.status === 0
+                ? 'The AIMS server cannot be reached.'
+                : e.message;
       setError({ message, ...(e.parameter ? { parameter: e.parameter } : {}) });
     } else setError({ message: e instanceof Error ? e.message : String(e) });
   };
@@ -114,7 +122,7 @@ export function SignInScreen() {
     setNotice(null);
     try {
       if (effectiveMode === 'signin') finish(await api.login(email, password));
-      else finish(await api.signup(email, password, displayName.trim() || undefined));
+      else finish(await api.signup(email, password, displayName.trim() || undefined), email.trim());
     } catch (e) {
       fail(e);
     } finally {

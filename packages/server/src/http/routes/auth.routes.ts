@@ -3,18 +3,33 @@
  * route here is public; login and sign-up are rate-limited per client address.
  */
 import type { FastifyInstance } from 'fastify';
-import { loginWithPassword, signInExternal, signUp } from '../../auth/accounts.service.js';
+import { AccountError, loginWithPassword, signInExternal, signUp } from '../../auth/accounts.service.js';
 import { verifyGoogleIdToken } from '../../auth/google-id-token.js';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password.js';
 import { countUsers } from '../../db/users.repository.js';
 import type { AppContext } from '../app-context.js';
 import { notFound } from '../errors.js';
-import { AuthConfigSchema, GoogleBody, LoginBody, PendingSignup, SignupBody } from '../schemas/auth.schemas.js';
+import {
+  AuthConfigSchema,
+  GoogleBody,
+  LoginBody,
+  PendingSignup,
+  SignupAccepted,
+  SignupBody,
+} from '../schemas/auth.schemas.js';
 import { errors, SessionSchema } from '../schemas/common.schemas.js';
 import { clearSessionCookie } from '../session-cookie.js';
 import { finishSignIn, startSession } from '../sign-in.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 import { oidcRoutes } from './oidc.routes.js';
+
+/** The one answer to a password sign-up under approval, for a new address and a taken one alike. */
+const SIGNUP_ACCEPTED = {
+  status: 'pending_approval' as const,
+  message:
+    'if this address can be used, its account now waits for an administrator to activate it; ' +
+    'an address that has an account already keeps it: sign in with it',
+};
 
 export function authRoutes(ctx: AppContext) {
   return async (fastify: FastifyInstance) => {
@@ -72,17 +87,27 @@ export function authRoutes(ctx: AppContext) {
           tags: ['auth'],
           summary: 'Create an account (per AIMS_SIGNUP: open, approval or closed)',
           description:
-            'open: the account is active at once (201 with a session). approval: it waits for an administrator (202). ' +
-            'The first account ever created becomes an administrator.',
+            'open: the account is active at once (201 with a session); an address that has an account already is ' +
+            'a 409. approval: 202, the same answer whether or not the address had an account (nothing changes for ' +
+            'an existing one). closed: 403. The first account ever created becomes an administrator.',
           body: SignupBody,
-          response: { 201: SessionSchema, 202: PendingSignup, ...errors(400, 403, 409, 429) },
+          response: { 201: SessionSchema, 202: SignupAccepted, ...errors(400, 403, 409, 429) },
         },
       },
       async (request, reply) => {
         const { email, password, display_name } = request.body;
-        const result = await signUp(ctx.database, policy, { email, password, displayName: display_name ?? null });
-        const answer = await finishSignIn(ctx, request, reply, result, 'password');
-        return answer.pending ? reply.code(202).send(answer.pending) : reply.code(201).send(answer.session);
+        try {
+          const result = await signUp(ctx.database, policy, { email, password, displayName: display_name ?? null });
+          const answer = await finishSignIn(ctx, request, reply, result, 'password');
+          return answer.pending ? reply.code(202).send(SIGNUP_ACCEPTED) : reply.code(201).send(answer.session);
+        } catch (error) {
+          // Under approval nobody gets a session from sign-up, so a taken address can get the
+          // answer a new one gets; the password was hashed either way, so the time is alike too.
+          if (policy.signup !== 'approval' || !(error instanceof AccountError) || error.code !== 'AUTH_EMAIL_TAKEN')
+            throw error;
+          request.log.info('sign-up for an address that has an account; answered like a new one');
+          return reply.code(202).send(SIGNUP_ACCEPTED);
+        }
       },
     );
 

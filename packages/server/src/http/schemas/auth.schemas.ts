@@ -27,6 +27,15 @@ export const PendingSignup = Type.Object({
   user: UserSchema,
 });
 
+/**
+ * A password sign-up under AIMS_SIGNUP=approval: the same answer whether or not the address had an
+ * account, so it names no account (docs/decisions/0010).
+ */
+export const SignupAccepted = Type.Object({
+  status: Type.Literal('pending_approval'),
+  message: Type.String(),
+});
+
 export const AuthConfigSchema = Type.Object({
   signup: Type.Union([Type.Literal('open'), Type.Literal('approval'), Type.Literal('closed')]),
   password_min_length: Type.Integer(),

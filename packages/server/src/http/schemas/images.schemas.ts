@@ -4,7 +4,7 @@
  * documents the OpenAPI page.
  */
 import { type TNumber, type TOptional, type TSchema, type TString, Type } from '@sinclair/typebox';
-import { SORT_COLUMNS } from '../../db/image-filters.js';
+import { SORT_COLUMNS, type SortColumn } from '../../db/image-filters.js';
 import { IMAGE_TYPES } from '../../domain/image.js';
 import {
   API_FIELDS,
@@ -57,13 +57,17 @@ export const filterProperties = {
 /** `header.KEY=value`, `header.KEY>=n` (sent as key `header.KEY>`), `header.KEY<=n`. */
 const headerPattern = { '^header\\.': Type.String({ maxLength: 200 }) };
 
+/** Every `sort` the API takes: a sortable field of the field table, ascending or descending. */
+type SortParam = SortColumn | `-${SortColumn}` | `${SortColumn}:${'asc' | 'desc'}`;
+const SORT_VALUES = SORT_COLUMNS.flatMap((c): SortParam[] => [c, `-${c}`, `${c}:asc`, `${c}:desc`]);
+
 export const ImageQuery = Type.Object(
   {
     ...filterProperties,
     sort: Type.Optional(
-      Type.String({
-        maxLength: 40,
+      StringEnum(SORT_VALUES, {
         description: `one of ${SORT_COLUMNS.join(', ')}; "-col" or "col:desc" for descending (default -date_obs)`,
+        'x-expected': `one of ${SORT_COLUMNS.join(', ')}, as "col" or "col:asc", "-col" or "col:desc"`,
       }),
     ),
     order: Type.Optional(StringEnum(['asc', 'desc'])),

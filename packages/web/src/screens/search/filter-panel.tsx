@@ -6,7 +6,7 @@
 import { useId } from 'react';
 import { type Facets, IMAGE_TYPES, type ImageFilters } from '../../api/types.js';
 import { formatDec, formatRa, parseDec, parseRa, parseRadius } from '../../lib/angles.js';
-import { DraftInput, parseNumber, parseText } from './draft-input.js';
+import { DraftInput, type Parse, parseNumber, parseText } from './draft-input.js';
 
 interface Props {
   filters: ImageFilters;
@@ -87,16 +87,48 @@ function Select({
   );
 }
 
+/** A native date or time input for one filter; a value it does not accept clears the filter. */
+function NativeInput({
+  label,
+  type,
+  value,
+  accepts = (text) => text !== '',
+  onChange,
+}: {
+  label: string;
+  type: 'date' | 'time';
+  value: string | undefined;
+  accepts?: (text: string) => boolean;
+  onChange(value: string | undefined): void;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type={type}
+        value={value ?? ''}
+        onChange={(e) => onChange(accepts(e.target.value) ? e.target.value : undefined)}
+      />
+    </div>
+  );
+}
+
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const isTime = (text: string) => TIME.test(text);
+
+/** A DraftInput parser from a parser that answers null for text it cannot read. */
+const orError =
+  (parse: (text: string) => number | null, error: string): Parse<number> =>
+  (text) => {
+    const value = parse(text);
+    return value === null ? { error } : { value };
+  };
 
 export function FilterPanel({ filters, facets, onChange }: Props) {
   const ids = {
     objects: useId(),
-    date: useId(),
-    from: useId(),
-    to: useId(),
-    start: useId(),
-    end: useId(),
     quality: useId(),
   };
   const update =
@@ -140,58 +172,30 @@ export function FilterPanel({ filters, facets, onChange }: Props) {
       <Select label="Night" value={filters.night} options={facets?.night ?? []} onChange={update('night')} />
 
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={ids.date}>Date (UTC)</label>
-          <input
-            id={ids.date}
-            type="date"
-            value={filters.date ?? ''}
-            onChange={(e) => update('date')(e.target.value || undefined)}
-          />
-        </div>
+        <NativeInput label="Date (UTC)" type="date" value={filters.date} onChange={update('date')} />
       </div>
       <div className="field-row">
-        <div className="field">
-          <label htmlFor={ids.from}>From</label>
-          <input
-            id={ids.from}
-            type="date"
-            value={filters.date_from ?? ''}
-            onChange={(e) => update('date_from')(e.target.value || undefined)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.to}>To</label>
-          <input
-            id={ids.to}
-            type="date"
-            value={filters.date_to ?? ''}
-            onChange={(e) => update('date_to')(e.target.value || undefined)}
-          />
-        </div>
+        <NativeInput label="From" type="date" value={filters.date_from} onChange={update('date_from')} />
+        <NativeInput label="To" type="date" value={filters.date_to} onChange={update('date_to')} />
       </div>
 
       <fieldset className="group">
         <legend>Time of night (UTC)</legend>
         <div className="field-row">
-          <div className="field">
-            <label htmlFor={ids.start}>After</label>
-            <input
-              id={ids.start}
-              type="time"
-              value={filters.start_time ?? ''}
-              onChange={(e) => update('start_time')(TIME.test(e.target.value) ? e.target.value : undefined)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor={ids.end}>Before</label>
-            <input
-              id={ids.end}
-              type="time"
-              value={filters.end_time ?? ''}
-              onChange={(e) => update('end_time')(TIME.test(e.target.value) ? e.target.value : undefined)}
-            />
-          </div>
+          <NativeInput
+            label="After"
+            type="time"
+            value={filters.start_time}
+            accepts={isTime}
+            onChange={update('start_time')}
+          />
+          <NativeInput
+            label="Before"
+            type="time"
+            value={filters.end_time}
+            accepts={isTime}
+            onChange={update('end_time')}
+          />
         </div>
         <span className="hint">22:00 → 04:00 crosses midnight.</span>
       </fieldset>
@@ -260,10 +264,7 @@ export function FilterPanel({ filters, facets, onChange }: Props) {
             label="RA"
             value={filters.ra}
             format={(v) => formatRa(v, 1)}
-            parse={(t) => {
-              const v = parseRa(t);
-              return v === null ? { error: 'RA: hours "10 19 39" or degrees' } : { value: v };
-            }}
+            parse={orError(parseRa, 'RA: hours "10 19 39" or degrees')}
             onCommit={(v) => cone(v, filters.dec, filters.radius)}
             placeholder="10 19 39"
             autoComplete="off"
@@ -272,10 +273,7 @@ export function FilterPanel({ filters, facets, onChange }: Props) {
             label="Dec"
             value={filters.dec}
             format={(v) => formatDec(v, 0)}
-            parse={(t) => {
-              const v = parseDec(t);
-              return v === null ? { error: 'Dec: "+19:52:12" or degrees' } : { value: v };
-            }}
+            parse={orError(parseDec, 'Dec: "+19:52:12" or degrees')}
             onCommit={(v) => cone(filters.ra, v, filters.radius)}
             placeholder="+19:52:12"
             autoComplete="off"
@@ -285,10 +283,7 @@ export function FilterPanel({ filters, facets, onChange }: Props) {
           label="Radius"
           value={filters.radius}
           format={(v) => `${+(v * 60).toFixed(3)}'`}
-          parse={(t) => {
-            const v = parseRadius(t);
-            return v === null ? { error: 'Radius: degrees, or 10\' / 30"' } : { value: v };
-          }}
+          parse={orError(parseRadius, 'Radius: degrees, or 10\' / 30"')}
           onCommit={(v) => cone(filters.ra, filters.dec, v)}
           placeholder="0.5 or 10'"
           autoComplete="off"
