@@ -4,8 +4,8 @@
  * or a root that is no longer configured is refused, whatever the catalog says.
  */
 import { constants } from 'node:fs';
-import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, resolve, sep } from 'node:path';
+import { type FileHandle, lstat, open, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 export class FileAccessError extends Error {
   override readonly name = 'FileAccessError';
@@ -100,4 +100,39 @@ export async function resolveImageFile(
     }
   }
   throw firstError;
+}
+
+/** Whether a discovered file may be read for the catalog; when not, the reason for the ledger. */
+export type IngestPathVerdict = { ok: true; realPath: string } | { ok: false; reason: string } | { ok: 'gone' };
+
+/**
+ * Decides whether the file at `absPath` may be ingested. It must resolve (symlinks followed, the
+ * roots themselves resolved too) to a place inside one of `roots`, and must not itself be a
+ * symbolic link: a link inside the roots would catalogue its target a second time under another
+ * name, and its target, being inside the roots, is catalogued under its own path anyway. 'gone'
+ * when nothing is at the path (the caller's stability check records that).
+ */
+export async function checkIngestPath(roots: readonly string[], absPath: string): Promise<IngestPathVerdict> {
+  const own = await lstat(absPath).catch(() => null);
+  if (!own) return { ok: 'gone' };
+  const link = own.isSymbolicLink();
+  const real = await realpath(absPath).catch(() => null);
+  // A regular file removed between the two calls is gone, not refused: it may come back.
+  if (real === null)
+    return link ? { ok: false, reason: 'symbolic link to a file that does not exist' } : { ok: 'gone' };
+  const allowed = (await Promise.all(roots.map(realRoot))).filter((r): r is string => r !== null);
+  const root = allowed.find((r) => inside(real, r));
+  if (!root)
+    return {
+      ok: false,
+      reason: link
+        ? 'symbolic link to a file outside the image roots'
+        : 'the path leads outside the image roots (through a linked folder)',
+    };
+  if (link)
+    return {
+      ok: false,
+      reason: `symbolic link to ${relative(root, real).split(sep).join('/')} inside the image roots: the target is catalogued under its own path`,
+    };
+  return { ok: true, realPath: real };
 }

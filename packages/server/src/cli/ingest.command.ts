@@ -107,6 +107,7 @@ export const ingestCommand: Command = {
       skipAnalysis: values['skip-analysis'] ?? false,
       previewDir: config.previewDir,
       qualityThreshold: config.qualityThreshold,
+      imageRoots: config.imageDirs,
       normalize: {
         nightRolloverHour: config.nightRolloverHour,
         ...(config.timezone ? { timezone: config.timezone } : {}),

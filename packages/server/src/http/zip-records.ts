@@ -229,11 +229,21 @@ export function endRecords(cd: CentralDirectory): Buffer {
   return b;
 }
 
-/** Forward slashes only, relative, no `..`: what every unzip tool extracts safely. */
+/**
+ * Forward slashes only, relative, no `..`, no control characters: what every unzip tool extracts
+ * safely. The download plan makes names safe (catalog/downloads.ts zipEntryName); this is the last
+ * guard.
+ */
 function checkedName(name: string): string {
   const normalized = name.replace(/\\/g, '/');
   if (normalized === '' || normalized.endsWith('/')) throw new Error(`not a file name for a ZIP entry: '${name}'`);
-  if (normalized.startsWith('/') || /^[a-zA-Z]:/.test(normalized) || normalized.split('/').includes('..'))
+  if (
+    normalized.startsWith('/') ||
+    /^[a-zA-Z]:/.test(normalized) ||
+    normalized.split('/').includes('..') ||
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+    /[\u0000-\u001f\u007f]/.test(normalized)
+  )
     throw new Error(`refusing ZIP entry name '${name}'`);
   return normalized;
 }

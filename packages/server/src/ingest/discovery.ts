@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
 import { isFitsName, makeExcluder } from './file-types.js';
@@ -58,7 +58,9 @@ export function candidateFromStats(root: string, absPath: string, stats: Stats):
 
 /**
  * Walks `root` (or a file or folder below it) and reports every FITS candidate. Symbolic links are
- * not followed, so a link cannot take the scan outside the image root or into a loop.
+ * not followed, so a link cannot take the scan outside the image root or into a loop; a link with a
+ * FITS name is reported with its own facts (lstat), so that the pipeline records in the ledger why
+ * it is not read (catalog/file-access.ts checkIngestPath).
  */
 export async function* scanTree(
   root: string,
@@ -67,7 +69,7 @@ export async function* scanTree(
 ): AsyncGenerator<Candidate> {
   const excluded = makeExcluder(exclude);
   const top = await lstat(start);
-  if (top.isFile()) {
+  if (top.isFile() || top.isSymbolicLink()) {
     if (isFitsName(start)) yield candidateFromStats(root, start, top);
     return;
   }
@@ -86,9 +88,9 @@ export async function* scanTree(
       const rel = relative(root, path).split(sep).join('/');
       if (excluded(rel)) continue;
       if (entry.isDirectory()) stack.push(path);
-      else if (entry.isFile() && isFitsName(entry.name)) {
+      else if ((entry.isFile() || entry.isSymbolicLink()) && isFitsName(entry.name)) {
         try {
-          yield candidateFromStats(root, path, await stat(path));
+          yield candidateFromStats(root, path, await lstat(path));
         } catch {
           // vanished between readdir and stat
         }
@@ -162,12 +164,14 @@ export class Discovery {
             },
           }),
     });
-    const report = async (path: string, stats?: Stats) => {
+    const report = async (path: string) => {
       const root = rootOf(path);
       if (!root || !isFitsName(path) || excluded(relativeOf(root, path))) return;
       this.folderActive(root, dirname(path));
       try {
-        await this.handlers.candidate(candidateFromStats(root, path, stats ?? (await stat(path))));
+        // lstat, as the scan does: chokidar reports links too (even in its initial pass), and a
+        // link's facts are its own, not its target's; the pipeline refuses it with a reason.
+        await this.handlers.candidate(candidateFromStats(root, path, await lstat(path)));
       } catch (error) {
         this.handlers.error?.(error, path);
       }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { type ByteSource, bufferSource, type FitsStructure, type Hdu, isFitsError, readStructure } from '@aims/fits';
 import { nodeInflate, openFits } from '@aims/fits/node';
@@ -186,7 +186,8 @@ interface OpenedFrame {
 async function openFrame(absPath: string): Promise<OpenedFrame> {
   // Synchronous calls: a worker thread has nothing else to do meanwhile, and each asynchronous
   // call was a round trip through libuv's thread pool that cost more than the call itself.
-  const fd = openSync(absPath, 'r');
+  // O_NOFOLLOW: the pipeline refused links; one swapped in since is not followed either.
+  const fd = openSync(absPath, constants.O_RDONLY | constants.O_NOFOLLOW);
   let keep = false;
   try {
     const before = fstatSync(fd);
@@ -263,6 +264,7 @@ export function classifyFailure(error: unknown): FrameFailure {
     return { ok: false, retry: false, code, reason: 'the file disappeared before it could be read' };
   if (code === 'EACCES' || code === 'EPERM')
     return { ok: false, retry: true, code, reason: 'permission denied reading the file' };
+  if (code === 'ELOOP') return { ok: false, retry: false, code, reason: 'a symbolic link, not followed' };
   if (code === 'EISDIR') return { ok: false, retry: false, code, reason: 'a folder, not a file' };
   if (code && /^E[A-Z]+$/.test(code)) return { ok: false, retry: true, code, reason: `I/O error ${code}` };
   const message = error instanceof Error ? error.message : String(error);

@@ -67,6 +67,7 @@ export function createIngestService(
     skipAnalysis: false,
     previewDir: config.previewDir,
     qualityThreshold: config.qualityThreshold,
+    imageRoots: config.imageDirs,
     analysisMemoryBytes: config.analysisMemoryMb * 1024 * 1024,
     normalize: {
       nightRolloverHour: config.nightRolloverHour,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { checkIngestPath } from '../catalog/file-access.js';
 import { type RecordOutcome, recordFrame } from '../catalog/frame-record.js';
 import type { Database, Db } from '../db/connection.js';
 import type { NewImage } from '../db/image.mapper.js';
@@ -55,6 +56,11 @@ export interface PipelineOptions {
   previewDir?: string;
   /** AIMS_QUALITY_THRESHOLD: frames scoring at or above it get quality_flag. */
   qualityThreshold?: number;
+  /**
+   * The configured image roots: a file is read only if it resolves inside one of them (or inside
+   * its own entry's root) and is not a symbolic link.
+   */
+  imageRoots?: readonly string[];
   /**
    * AIMS_ANALYSIS_MEMORY_MB in bytes: what the pool's pixel analyses may hold at once, together
    * (memory-budget.ts). Unbounded when absent.
@@ -290,6 +296,23 @@ export class IngestPipeline {
   ): Promise<{ waitMs?: number }> {
     const { database, pool } = this.options;
     const absPath = join(entry.root, entry.rel_path);
+    // Before the stability check, which follows links: a link's own facts never settle against
+    // its target's, and nothing outside the roots may be read, not even for a stat.
+    const where = await checkIngestPath([...(this.options.imageRoots ?? []), entry.root], absPath);
+    if (where.ok === false) {
+      await failEntry(database, entry.id, where.reason, false, { claimedBy: this.workerId });
+      // A catalog from before this rule may hold an image read through this path: it is no
+      // readable file of the archive, so it is marked missing (never deleted), like a removed one.
+      await markMissing(database, entry.root, entry.rel_path);
+      this.options.log?.('warn', 'ingest refused', { path: entry.file_path, reason: where.reason });
+      this.options.events?.publish('ingest.failed', {
+        file_path: entry.file_path,
+        state: 'failed',
+        reason: where.reason,
+      });
+      this.report(entry, 'failed', where.reason);
+      return {};
+    }
     const stability = await checkStability(
       absPath,
       { sizeBytes: entry.size_bytes, mtimeMs: entry.mtime_ms },
@@ -327,7 +350,8 @@ export class IngestPipeline {
     }
 
     const running = pool.run({
-      absPath,
+      // The resolved path: a folder swapped for a link after the check cannot redirect the read.
+      absPath: where.ok === true ? where.realPath : absPath,
       skipAnalysis: this.options.skipAnalysis,
       normalize: this.options.normalize,
       ...(this.options.previewDir ? { previewDir: this.options.previewDir } : {}),

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { locateInsideRoots, openLocated, resolveImageFile } from '../../src/catalog/file-access.js';
+import { checkIngestPath, locateInsideRoots, openLocated, resolveImageFile } from '../../src/catalog/file-access.js';
+import { processFrame } from '../../src/ingest/frame.job.js';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'aims-access-')));
 const root = join(base, 'images');
@@ -15,6 +16,8 @@ writeFileSync(join(outside, 'secret.fits'), 'SECRET');
 writeFileSync(join(root, 'night', '..\\..\\x.fits'), 'BACKSLASH');
 symlinkSync(join(outside, 'secret.fits'), join(root, 'night', 'escape.fits'));
 symlinkSync(join(root, 'night', 'a.fits'), join(root, 'night', 'alias.fits'));
+symlinkSync(outside, join(root, 'linked'));
+symlinkSync(join(outside, 'none.fits'), join(root, 'night', 'dangling.fits'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe('files inside the image roots', () => {
@@ -68,5 +71,44 @@ describe('files inside the image roots', () => {
     await expect(resolveImageFile([root], { ...image, paths: [image.paths[0]!] })).rejects.toMatchObject({
       code: 'FILE_MISSING',
     });
+  });
+});
+
+describe('files the ingest may read', () => {
+  it('accepts a regular file inside the roots, with its real path', async () => {
+    expect(await checkIngestPath([root], join(root, 'night', 'a.fits'))).toEqual({
+      ok: true,
+      realPath: join(root, 'night', 'a.fits'),
+    });
+    // A root named through a link is resolved too.
+    expect(await checkIngestPath([join(root, 'linked')], join(root, 'linked', 'secret.fits'))).toEqual({
+      ok: true,
+      realPath: join(outside, 'secret.fits'),
+    });
+  });
+
+  it.each([
+    ['night/escape.fits', 'symbolic link to a file outside the image roots'],
+    [
+      'night/alias.fits',
+      'symbolic link to night/a.fits inside the image roots: the target is catalogued under its own path',
+    ],
+    ['night/dangling.fits', 'symbolic link to a file that does not exist'],
+    ['linked/secret.fits', 'the path leads outside the image roots (through a linked folder)'],
+  ])('refuses %s: %s', async (relPath, reason) => {
+    expect(await checkIngestPath([root], join(root, relPath))).toEqual({ ok: false, reason });
+  });
+
+  it('says when nothing is there', async () => {
+    expect(await checkIngestPath([root], join(root, 'night', 'none.fits'))).toEqual({ ok: 'gone' });
+  });
+
+  it('the worker does not follow a link it is handed', async () => {
+    const outcome = await processFrame({
+      absPath: join(root, 'night', 'escape.fits'),
+      skipAnalysis: true,
+      normalize: { nightRolloverHour: 12 },
+    });
+    expect(outcome).toMatchObject({ ok: false, retry: false, code: 'ELOOP' });
   });
 });

@@ -1,4 +1,14 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +23,8 @@ import { type NightFrame, writeSyntheticNight } from '../support/synthetic-night
 const runAims = (args: string[], env: Record<string, string> = {}) =>
   runQuietly(args, { AIMS_LOG_LEVEL: 'silent', ...env });
 
-async function ingestJson(dir: string, url: string, extra: string[] = []) {
-  const { done } = runAims(['ingest', dir, '--db', url, '--json', ...extra]);
+async function ingestJson(dir: string, url: string, extra: string[] = [], env: Record<string, string> = {}) {
+  const { done } = runAims(['ingest', dir, '--db', url, '--json', ...extra], env);
   const result = await done;
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
@@ -127,6 +137,67 @@ for (const dialect of DIALECTS) {
       } finally {
         await database.close();
       }
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`aims ingest and symbolic links on ${dialect}`, () => {
+    let work: string;
+    let test: TestDatabase;
+    beforeAll(async () => {
+      work = realpathSync(mkdtempSync(join(tmpdir(), 'aims-ingest-links-')));
+      test = await createTestDatabase(dialect);
+    });
+    afterAll(async () => {
+      await test.drop();
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    it('catalogues no file through a link: outside the roots refused, inside left to its target', async () => {
+      const images = join(work, 'images');
+      const night = writeSyntheticNight(join(images, 'night'), { count: 2, width: 32, height: 32, seed: 3 });
+      const [secret] = writeSyntheticNight(join(work, 'outside'), { count: 1, width: 32, height: 32, seed: 77 });
+      symlinkSync(secret!.path, join(images, 'night', 'escape.fits'));
+      symlinkSync(night[0]!.path, join(images, 'night', 'alias.fits'));
+      symlinkSync(join(work, 'outside'), join(images, 'linked'));
+      const env = { AIMS_IMAGE_DIR: images };
+
+      const summary = await ingestJson(images, test.url, ['--skip-analysis'], env);
+      expect(summary).toMatchObject({ files: 4, ingested: 2, failed: 2 });
+      // Named through the linked folder: the path itself leads out of the roots.
+      const throughFolder = await ingestJson(
+        join(images, 'linked', secret!.path.split('/').at(-1)!),
+        test.url,
+        ['--skip-analysis'],
+        env,
+      );
+      expect(throughFolder).toMatchObject({ files: 1, ingested: 0, failed: 1 });
+
+      const database = await openDatabase(test.url);
+      try {
+        const page = await queryImages(database, {}, { limit: 10 });
+        expect(page.items.map((i) => i.file_path).sort()).toEqual(night.map((f) => f.path).sort());
+        const failed = await listLedger(database, { states: ['failed'] });
+        const reasons = Object.fromEntries(failed.items.map((e) => [e.rel_path, [e.reason, e.retryable]]));
+        const name = night[0]!.path.split('/').at(-1);
+        expect(reasons).toEqual({
+          'night/escape.fits': ['symbolic link to a file outside the image roots', false],
+          'night/alias.fits': [
+            `symbolic link to night/${name} inside the image roots: the target is catalogued under its own path`,
+            false,
+          ],
+          [`linked/${secret!.path.split('/').at(-1)}`]: [
+            'the path leads outside the image roots (through a linked folder)',
+            false,
+          ],
+        });
+      } finally {
+        await database.close();
+      }
+      // Refused for good: a second run reads nothing again and refuses nothing again.
+      const again = await ingestJson(images, test.url, ['--skip-analysis'], env);
+      expect(again).toMatchObject({ files: 4, ingested: 0, failed: 0, unchanged: 4 });
     });
   });
 }

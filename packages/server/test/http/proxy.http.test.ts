@@ -137,5 +137,25 @@ for (const dialect of DIALECTS)
         expect(res.statusCode).toBe(201);
         expect(await lastAuditIp(t, 'token.create')).toBe('10.0.0.8');
       });
+
+      it('ignores X-Forwarded-Proto: no Secure cookie, and an https Origin is another site', async () => {
+        const signIn = await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email: 'user@example.org', password: PASSWORD },
+          remoteAddress: '10.0.0.9',
+          headers: { 'x-forwarded-proto': 'https' },
+        });
+        expect(signIn.statusCode).toBe(200);
+        expect(String(signIn.headers['set-cookie'])).not.toMatch(/Secure/);
+        const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/user/tokens',
+          payload: { name: 'forged proto' },
+          headers: { cookie, origin: 'https://aims.example', host: 'aims.example', 'x-forwarded-proto': 'https' },
+        });
+        expect(res.statusCode).toBe(403);
+      });
     });
   });

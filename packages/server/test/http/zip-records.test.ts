@@ -99,8 +99,18 @@ describe('ZIP records', () => {
     }
   });
 
-  it('refuses names that would extract outside the target folder', () => {
-    for (const name of ['/etc/passwd', '../x.fits', 'a/../../x.fits', 'C:\\x.fits', 'a\\..\\x.fits', '', 'dir/'])
+  it('refuses names that would extract outside the target folder or hold control characters', () => {
+    for (const name of [
+      '/etc/passwd',
+      '../x.fits',
+      'a/../../x.fits',
+      'C:\\x.fits',
+      'a\\..\\x.fits',
+      'a\nb.fits',
+      'nul\u0000.fits',
+      '',
+      'dir/',
+    ])
       expect(() => layoutEntry(name, 1, mtime, 0, false), name).toThrow();
     expect(layoutEntry('a\\b.fits', 1, mtime, 0, false).nameBytes.toString()).toBe('a/b.fits');
   });

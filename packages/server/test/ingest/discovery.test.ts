@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,6 +47,26 @@ describe('scanTree', () => {
     }
   });
 
+  it('reports a link with a FITS name by its own facts, never by its target, for the ledger to refuse', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'aims-outside-'));
+    try {
+      writeFileSync(join(outside, 'secret.fits'), Buffer.alloc(2880 * 3));
+      writeFileSync(join(root, 'a.fits'), 'x');
+      symlinkSync(join(outside, 'secret.fits'), join(root, 'escape.fits'));
+      const found: Candidate[] = [];
+      for await (const c of scanTree(root)) found.push(c);
+      expect(found.map((c) => c.relPath).sort()).toEqual(['a.fits', 'escape.fits']);
+      const link = found.find((c) => c.relPath === 'escape.fits');
+      const own = lstatSync(join(root, 'escape.fits'));
+      expect(link).toMatchObject({ inode: own.ino, sizeBytes: own.size });
+      expect(link?.sizeBytes).not.toBe(2880 * 3);
+      // Named directly (`aims ingest path/to/link.fits`), too.
+      expect(await collect(scanTree(root, join(root, 'escape.fits')))).toEqual(['escape.fits']);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('reports size, mtime and inode', async () => {
     writeFileSync(join(root, 'a.fits'), Buffer.alloc(2880));
     const found: Candidate[] = [];
@@ -81,6 +101,38 @@ describe('Discovery', () => {
       expect(seen).not.toContain('night/ignore.txt');
     } finally {
       await discovery.stop();
+    }
+  });
+
+  it('the watcher and the rescan report a link by its own facts', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'aims-outside-'));
+    try {
+      writeFileSync(join(outside, 'secret.fits'), Buffer.alloc(2880 * 3));
+      symlinkSync(join(outside, 'secret.fits'), join(root, 'before.fits'));
+      const seen = new Map<string, Candidate>();
+      const discovery = new Discovery(
+        { roots: [root] },
+        { candidate: (c) => void seen.set(c.relPath, c), removed: () => {} },
+      );
+      await discovery.start();
+      try {
+        symlinkSync(join(outside, 'secret.fits'), join(root, 'after.fits'));
+        // A folder linked in: neither the watcher nor the scan of a new folder may walk into it.
+        symlinkSync(outside, join(root, 'linked'));
+        await until(() => seen.has('after.fits'));
+        writeFileSync(join(root, 'last.fits'), 'x');
+        await until(() => seen.has('last.fits'));
+        expect([...seen.keys()].filter((k) => k.startsWith('linked'))).toEqual([]);
+        await discovery.scan();
+        for (const name of ['before.fits', 'after.fits']) {
+          const own = lstatSync(join(root, name));
+          expect(seen.get(name)).toMatchObject({ inode: own.ino, sizeBytes: own.size });
+        }
+      } finally {
+        await discovery.stop();
+      }
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
     }
   });
 

@@ -3,7 +3,16 @@
  * catalog dialects: a frame written slowly, a file deleted and put back, exclusion globs.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFits } from '@aims/fits';
@@ -11,11 +20,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Env, loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/connection.js';
 import { queryImages } from '../../src/db/image-query.js';
-import { findImageByPath, getImage } from '../../src/db/images.repository.js';
+import { findImageByPath, getImage, insertImage } from '../../src/db/images.repository.js';
 import { countByState, findLedgerEntry, listLedger, upsertDiscovered } from '../../src/db/ingest-ledger.repository.js';
 import { createIngestService, type IngestService } from '../../src/ingest/ingest-service.js';
 import { EventBus } from '../../src/util/events.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
+import { makeImage } from '../support/images.js';
 import { generateFrame } from '../support/synthetic-frames.js';
 import { writeSyntheticNight } from '../support/synthetic-night.js';
 
@@ -167,6 +177,59 @@ for (const dialect of DIALECTS) {
       expect(entry?.reason).toMatch(/back/);
       expect(failures).toEqual([]);
       expect(problems).toEqual([]);
+    });
+
+    it('reads no file through a symbolic link, found by the first scan, the watcher or a rescan', async () => {
+      const sha = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+      mkdirSync(join(work, 'outside'));
+      mkdirSync(join(images, 'night'));
+      const secret = oneFrame(41, 24, 24);
+      const own = oneFrame(42, 24, 24);
+      writeFileSync(join(work, 'outside/secret.fits'), secret);
+      writeFileSync(join(images, 'night/own.fits'), own);
+      symlinkSync(join(work, 'outside/secret.fits'), join(images, 'night/escape.fits'));
+      symlinkSync(join(images, 'night/own.fits'), join(images, 'night/alias.fits'));
+      symlinkSync(join(work, 'outside/none.fits'), join(images, 'night/dangling.fits'));
+      // What an older version catalogued through the link: marked missing once the link is refused.
+      const old = await insertImage(
+        t.database,
+        makeImage({ root: images, rel_path: 'night/escape.fits', sha256: sha(secret), size_bytes: secret.length }),
+      );
+      await startService({}, t.database);
+      // After start only the watcher can see it (no periodic rescan).
+      symlinkSync(join(work, 'outside/secret.fits'), join(images, 'night/later.fits'));
+      const settled = async () => {
+        const ledger = await listLedger(t.database, { limit: 100 });
+        return ledger.items.length === 5 && ledger.items.every((e) => e.state !== 'pending') ? ledger : null;
+      };
+      const ledger = await until(settled, 'every path settled');
+      const outside = 'symbolic link to a file outside the image roots';
+      const byPath = Object.fromEntries(ledger.items.map((e) => [e.rel_path, [e.state, e.reason, e.retryable]]));
+      expect(byPath).toEqual({
+        'night/own.fits': ['ingested', null, false],
+        'night/escape.fits': ['failed', outside, false],
+        'night/later.fits': ['failed', outside, false],
+        'night/alias.fits': [
+          'failed',
+          'symbolic link to night/own.fits inside the image roots: the target is catalogued under its own path',
+          false,
+        ],
+        'night/dangling.fits': ['failed', 'symbolic link to a file that does not exist', false],
+      });
+      expect((await getImage(t.database, old.id))?.missing_since).not.toBeNull();
+      const page = await queryImages(t.database, { missing: false }, { limit: 10 });
+      expect(page.items.map((i) => i.file_path)).toEqual([join(images, 'night/own.fits')]);
+      expect((await getImage(t.database, page.items[0]!.id))?.sha256).toBe(sha(own));
+      expect(failures.filter((f) => f.includes(outside)).length).toBe(2);
+
+      // A rescan finds the links again and leaves them refused: not pending, not read, not retried.
+      const attempts = ledger.items.map((e) => [e.rel_path, e.attempts]);
+      await service?.rescan();
+      await new Promise((r) => setTimeout(r, 500));
+      const again = await listLedger(t.database, { limit: 100 });
+      expect(again.items.map((e) => [e.rel_path, e.attempts])).toEqual(attempts);
+      expect(again.items.map((e) => e.state).sort()).toEqual(['failed', 'failed', 'failed', 'failed', 'ingested']);
+      expect((await queryImages(t.database, { missing: false }, { limit: 10 })).total).toBe(1);
     });
 
     it('skips AIMS_EXCLUDE globs in the first scan and in what the watcher reports', async () => {
