@@ -336,6 +336,27 @@ async function applyNightDeltas(tx: Db, nights: Map<string, NightDelta>): Promis
  * version of an updated row), `added` as they are counted now.
  */
 export async function recordSummaryChange(tx: Db, removed: SummaryFrame[], added: SummaryFrame[]): Promise<void> {
+  const hooks = tx.beforeCommit;
+  if (!hooks) return applySummaryChange(tx, removed, added);
+  // Gathered until the transaction commits: the total row and a night's row are shared by every
+  // writer, and a group of frames that locked them frame by frame could wait on another group
+  // (a duplicate's unique hash) that waits on them in turn — a PostgreSQL deadlock. Applied once,
+  // sorted, at the end, they are held only for the commit.
+  let gathered = gatheredChanges.get(hooks);
+  if (!gathered) {
+    const changes = { removed: [] as SummaryFrame[], added: [] as SummaryFrame[] };
+    gatheredChanges.set(hooks, changes);
+    hooks.push((t) => applySummaryChange(t, changes.removed, changes.added));
+    gathered = changes;
+  }
+  gathered.removed.push(...removed);
+  gathered.added.push(...added);
+}
+
+/** Changes of each open transaction, keyed by its beforeCommit list. */
+const gatheredChanges = new WeakMap<object, { removed: SummaryFrame[]; added: SummaryFrame[] }>();
+
+async function applySummaryChange(tx: Db, removed: SummaryFrame[], added: SummaryFrame[]): Promise<void> {
   await applyCountDeltas(tx, countDeltas(removed, added));
   await applyNightDeltas(tx, nightDeltas(tx, removed, added));
 }

@@ -29,6 +29,12 @@ export interface Db {
    * connection in its own transaction, and only Kysely's connection lock keeps the two apart.
    */
   statements?: SqliteStatements;
+  /**
+   * Inside a transaction only: work gathered during it and done once, just before it commits (the
+   * summary rows that every writer shares are updated there, in one sorted pass, so that two
+   * writers never hold them while waiting for each other's frames).
+   */
+  beforeCommit?: Array<(tx: Db) => Promise<void>>;
 }
 
 export interface Database extends Db {
@@ -226,15 +232,26 @@ const manualTransactions = new WeakSet<Kysely<Schema>>();
  */
 export async function inTransaction<T>(database: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   if (database.db.isTransaction || manualTransactions.has(database.db)) return fn(database);
+  const run = async (tx: Db) => {
+    const result = await fn(tx);
+    for (const work of tx.beforeCommit ?? []) await work(tx);
+    return result;
+  };
   const begin = database.dialect.beginWriteTransaction;
-  if (begin === null) return database.db.transaction().execute((trx) => fn({ db: trx, dialect: database.dialect }));
+  if (begin === null)
+    return database.db.transaction().execute((trx) => run({ db: trx, dialect: database.dialect, beforeCommit: [] }));
   const statements = sqliteStatements.get(database.db);
   return database.db.connection().execute(async (conn) => {
     manualTransactions.add(conn);
     try {
       await sql.raw(begin).execute(conn);
       try {
-        const result = await fn({ db: conn, dialect: database.dialect, ...(statements ? { statements } : {}) });
+        const result = await run({
+          db: conn,
+          dialect: database.dialect,
+          beforeCommit: [],
+          ...(statements ? { statements } : {}),
+        });
         await sql`commit`.execute(conn);
         return result;
       } catch (error) {

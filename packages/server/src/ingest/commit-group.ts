@@ -1,6 +1,8 @@
 import { type Db, inTransaction } from '../db/connection.js';
 
 interface Job {
+  /** Position in the round (the ledger's discovery order): frames are written in this order. */
+  order: number;
   write: (tx: Db) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -13,19 +15,31 @@ interface Job {
  * catalog-only ingest. Frames written in one transaction share those pages.
  *
  * Every entry of the round calls either `write` once or `skip` once. The group commits when no
- * entry can still join it (or it is full). If the group's transaction fails, each write is
- * retried in its own transaction, so one bad frame costs only itself.
+ * entry can still join it (or it is full), writing its frames in the order they were discovered,
+ * whatever order the workers finished them in, and not before the group it follows has committed:
+ * of two identical files, the one discovered first becomes the image and the other its copy. If
+ * the group's transaction fails, each write is retried in its own transaction, so one bad frame
+ * costs only itself.
  */
 export class CommitGroup {
   private queue: Job[] = [];
-  private chain: Promise<void> = Promise.resolve();
+  private chain: Promise<void>;
+  private finished: () => void = () => {};
+  /** Resolves once every entry wrote or skipped and every write is committed (or failed). */
+  readonly settled: Promise<void>;
 
   constructor(
     private readonly database: Db,
     /** Entries that may still write. */
     private open: number,
     private readonly maxSize = 64,
-  ) {}
+    /** The group this one follows: it commits nothing before that one has settled. */
+    after?: CommitGroup,
+  ) {
+    this.chain = after ? after.settled : Promise.resolve();
+    this.settled = new Promise<void>((resolve) => (this.finished = resolve));
+    if (open <= 0) this.finished();
+  }
 
   /** This entry will not write (still settling, failed, gone). */
   skip(): void {
@@ -33,18 +47,20 @@ export class CommitGroup {
     this.maybeCommit();
   }
 
-  write<T>(write: (tx: Db) => Promise<T>): Promise<T> {
+  write<T>(write: (tx: Db) => Promise<T>, order = 0): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ order, write, resolve: resolve as (value: unknown) => void, reject });
       this.open--;
       this.maybeCommit();
     });
   }
 
   private maybeCommit(): void {
-    if (this.queue.length === 0 || (this.open > 0 && this.queue.length < this.maxSize)) return;
-    const jobs = this.queue.splice(0);
-    this.chain = this.chain.then(() => this.commit(jobs));
+    if (this.queue.length > 0 && (this.open <= 0 || this.queue.length >= this.maxSize)) {
+      const jobs = this.queue.splice(0).sort((a, b) => a.order - b.order);
+      this.chain = this.chain.then(() => this.commit(jobs));
+    }
+    if (this.open <= 0 && this.queue.length === 0) this.chain.then(this.finished, this.finished);
   }
 
   private async commit(jobs: Job[]): Promise<void> {

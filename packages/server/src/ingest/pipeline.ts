@@ -82,6 +82,8 @@ export class IngestPipeline {
   private wake: (() => void) | undefined;
   private active = 0;
   private depthSentAt = 0;
+  /** The round committed last: the next round commits after it (CommitGroup). */
+  private lastGroup: CommitGroup | undefined;
   private readonly memory: FrameJob['memory'];
 
   constructor(private readonly options: PipelineOptions) {
@@ -255,7 +257,8 @@ export class IngestPipeline {
   private startRound(entries: LedgerEntry[]): { dispatched: Promise<void>; done: Promise<RoundResult> } {
     const { database } = this.options;
     const result: RoundResult = { settleMs: Number.POSITIVE_INFINITY, progressed: false };
-    const group = new CommitGroup(database, entries.length, entries.length);
+    const group = new CommitGroup(database, entries.length, entries.length, this.lastGroup);
+    this.lastGroup = group;
     const handedOver: Promise<void>[] = [];
     const settled = entries.map(async (entry) => {
       this.active++;
@@ -264,7 +267,7 @@ export class IngestPipeline {
       handedOver.push(new Promise<void>((resolve) => (handOver = resolve)));
       const write = <T>(fn: (tx: Db) => Promise<T>) => {
         joined = true;
-        return group.write(fn);
+        return group.write(fn, entry.id);
       };
       try {
         const outcome = await this.processEntry(entry, write, handOver);

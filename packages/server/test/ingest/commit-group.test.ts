@@ -41,5 +41,24 @@ for (const dialect of DIALECTS) {
       // The failed write left nothing behind: its own transaction was rolled back too.
       expect((await countByState(t.database)).pending).toBe(2);
     });
+
+    it('writes in discovery order, whatever order the frames finish in, and after the group it follows', async () => {
+      const written: string[] = [];
+      const note = (name: string) => async (tx: Db) => {
+        written.push(name);
+        return (await upsertDiscovered(tx, [file(`${name}.fits`)])).length;
+      };
+      const first = new CommitGroup(t.database, 2, 2);
+      const second = new CommitGroup(t.database, 2, 2, first);
+      // The second round finishes before the first, and each round's later frame finishes first.
+      const later = [second.write(note('d'), 4), second.write(note('c'), 3)];
+      await new Promise((r) => setTimeout(r, 50));
+      expect(written).toEqual([]);
+      const earlier = [first.write(note('b'), 2), first.write(note('a'), 1)];
+      await Promise.all([...earlier, ...later]);
+      await second.settled;
+      expect(written).toEqual(['a', 'b', 'c', 'd']);
+      expect((await countByState(t.database)).pending).toBe(4);
+    });
   });
 }
