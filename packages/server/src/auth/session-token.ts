@@ -10,6 +10,8 @@ const AUDIENCE = 'aims-api';
 
 export interface SessionClaims {
   userId: number;
+  /** The server-side session (db/sessions.repository.ts) this token belongs to. */
+  sessionId: string;
   issuedAt: number;
   expiresAt: number;
 }
@@ -24,8 +26,8 @@ export class SessionTokens {
     this.#key = new TextEncoder().encode(secret);
   }
 
-  async sign(userId: number, now = Math.floor(Date.now() / 1000)): Promise<string> {
-    return new SignJWT({})
+  async sign(userId: number, sessionId: string, now = Math.floor(Date.now() / 1000)): Promise<string> {
+    return new SignJWT({ sid: sessionId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(userId))
       .setIssuer(ISSUER)
@@ -45,7 +47,10 @@ export class SessionTokens {
       });
       const userId = Number(payload.sub);
       if (!Number.isSafeInteger(userId) || userId <= 0) return null;
-      return { userId, issuedAt: payload.iat ?? 0, expiresAt: payload.exp ?? 0 };
+      // Tokens from before server-side sessions carry no sid: they cannot be signed out, so refuse them.
+      const sessionId = payload.sid;
+      if (typeof sessionId !== 'string' || sessionId === '') return null;
+      return { userId, sessionId, issuedAt: payload.iat ?? 0, expiresAt: payload.exp ?? 0 };
     } catch (error) {
       if (error instanceof errors.JOSEError) return null;
       throw error;

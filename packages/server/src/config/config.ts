@@ -25,6 +25,8 @@ export interface Config {
   signup: 'open' | 'approval' | 'closed';
   allowedDomains: string[];
   publicRead: boolean;
+  /** A sign-in ends this many days after it began, however often its cookie was renewed. */
+  sessionMaxDays: number;
   /** Origins allowed to call the API from a browser on another site (CORS); empty: CORS off. */
   corsOrigins: string[];
   /**
@@ -223,6 +225,7 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
       .map((d) => d.trim().toLowerCase())
       .filter(Boolean),
     publicRead: boolean(env, 'AIMS_PUBLIC_READ', false),
+    sessionMaxDays: integer(env, 'AIMS_SESSION_MAX_DAYS', 7, 1, 3650),
     corsOrigins: (env.AIMS_CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim().replace(/\/+$/, ''))

@@ -40,6 +40,16 @@ export interface ApiTokensTable {
   revoked_at: number | null;
 }
 
+/** One sign-in (migration 2026_12_03_1300_sessions); `id` is the `sid` claim of its JWT. */
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  created_at: number;
+  /** The absolute end (AIMS_SESSION_MAX_DAYS after sign-in); renewing the cookie never moves it. */
+  expires_at: number;
+  revoked_at: number | null;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   at: number;
@@ -55,5 +65,6 @@ export interface AccountsSchema {
   users: UsersTable;
   account_claims: AccountClaimsTable;
   api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
   audit_log: AuditLogTable;
 }

@@ -1,7 +1,8 @@
 /**
  * Authentication and authorization: ONE onRequest hook on the /api scope. It identifies the caller
  * (API token, bearer JWT or session cookie), looks the account up on every request (so that a
- * deactivation or a role change applies to tokens already issued), refuses cross-site unsafe
+ * deactivation or a role change applies to tokens already issued), checks that a session JWT's
+ * server-side session is neither signed out nor past its absolute end, refuses cross-site unsafe
  * requests that ride on the cookie, and enforces the route's `config.access` level.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -9,6 +10,7 @@ import { hashApiToken, isApiToken } from '../auth/api-token-secret.js';
 import { SESSION_RENEW_AFTER_SECONDS, type SessionTokens } from '../auth/session-token.js';
 import { findApiTokenOwner } from '../db/api-tokens.repository.js';
 import type { Db } from '../db/connection.js';
+import { isSessionLive } from '../db/sessions.repository.js';
 import { findUserById } from '../db/users.repository.js';
 import { mayDownload, type User } from '../domain/user.js';
 import { forbidden, unauthorized } from './errors.js';
@@ -89,7 +91,7 @@ async function identify(
   request: FastifyRequest,
   reply: FastifyReply,
   options: AuthenticationOptions,
-): Promise<{ userId: number; via: AuthVia; renew: boolean } | null> {
+): Promise<{ userId: number; via: AuthVia; renew: boolean; sessionId?: string } | null> {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
@@ -101,19 +103,25 @@ async function identify(
       return { userId: owner.userId, via: 'api-token', renew: false };
     }
     const claims = await options.sessions.verify(token);
-    if (!claims) throw unauthorized('invalid or expired token');
+    if (!claims || !(await isSessionLive(options.database, claims.sessionId, claims.userId)))
+      throw unauthorized('invalid, expired or signed-out token');
     return { userId: claims.userId, via: 'bearer', renew: false };
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (cookie) {
     const claims = await options.sessions.verify(cookie);
-    if (!claims) {
+    if (!claims || !(await isSessionLive(options.database, claims.sessionId, claims.userId))) {
       // An expired browser session is just a signed-out visitor; drop the dead cookie.
       clearSessionCookie(request, reply);
       return null;
     }
     const age = Math.floor(Date.now() / 1000) - claims.issuedAt;
-    return { userId: claims.userId, via: 'cookie', renew: age > SESSION_RENEW_AFTER_SECONDS };
+    return {
+      userId: claims.userId,
+      via: 'cookie',
+      renew: age > SESSION_RENEW_AFTER_SECONDS,
+      sessionId: claims.sessionId,
+    };
   }
   return null;
 }
@@ -138,7 +146,9 @@ export function authenticationHook(options: AuthenticationOptions) {
       }
       request.user = user;
       request.authVia = identity.via;
-      if (identity.renew) setSessionCookie(request, reply, await options.sessions.sign(user.id));
+      // The renewed cookie keeps its session, and so the session's absolute end.
+      if (identity.renew && identity.sessionId)
+        setSessionCookie(request, reply, await options.sessions.sign(user.id, identity.sessionId));
     }
 
     const user = request.user;

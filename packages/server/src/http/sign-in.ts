@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SignupResult } from '../auth/accounts.service.js';
 import { SESSION_TTL_SECONDS } from '../auth/session-token.js';
+import { createSession } from '../db/sessions.repository.js';
 import type { User } from '../domain/user.js';
 import type { AppContext } from './app-context.js';
 import { audit } from './audit.js';
@@ -9,7 +10,8 @@ import { setSessionCookie } from './session-cookie.js';
 
 /** Issues a session: the JWT in the body (scripts) and in the HttpOnly cookie (browsers). */
 export async function startSession(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, user: User) {
-  const token = await ctx.sessions.sign(user.id);
+  const sessionId = await createSession(ctx.database, user.id, ctx.config.sessionMaxDays * 86_400);
+  const token = await ctx.sessions.sign(user.id, sessionId);
   setSessionCookie(request, reply, token);
   return { access_token: token, token_type: 'bearer' as const, expires_in: SESSION_TTL_SECONDS, user };
 }

@@ -571,7 +571,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign out (drops the session cookie) */
+        /** Sign out: ends the session of the cookie or bearer JWT on the server and drops the cookie */
         post: {
             parameters: {
                 query?: never;

@@ -13,6 +13,7 @@ import rotatorAngle from './2026_12_03_0900_rotator_angle.js';
 import catalogSummary from './2026_12_03_1100_catalog_summary.js';
 import sortIndexes from './2026_12_03_1110_sort_indexes.js';
 import typeObjectDateIndexes from './2026_12_03_1120_type_object_date_indexes.js';
+import sessions from './2026_12_03_1300_sessions.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -27,4 +28,5 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_12_03_1100_catalog_summary': catalogSummary,
   '2026_12_03_1110_sort_indexes': sortIndexes,
   '2026_12_03_1120_type_object_date_indexes': typeObjectDateIndexes,
+  '2026_12_03_1300_sessions': sessions,
 };

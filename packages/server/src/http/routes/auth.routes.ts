@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { AccountError, loginWithPassword, signInExternal, signUp } from '../../auth/accounts.service.js';
 import { verifyGoogleIdToken } from '../../auth/google-id-token.js';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password.js';
+import { revokeSession } from '../../db/sessions.repository.js';
 import { countUsers } from '../../db/users.repository.js';
 import type { AppContext } from '../app-context.js';
 import { notFound } from '../errors.js';
@@ -18,7 +19,7 @@ import {
   SignupBody,
 } from '../schemas/auth.schemas.js';
 import { errors, SessionSchema } from '../schemas/common.schemas.js';
-import { clearSessionCookie } from '../session-cookie.js';
+import { clearSessionCookie, SESSION_COOKIE } from '../session-cookie.js';
 import { finishSignIn, startSession } from '../sign-in.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 import { oidcRoutes } from './oidc.routes.js';
@@ -136,9 +137,20 @@ export function authRoutes(ctx: AppContext) {
       '/auth/logout',
       {
         config: { access: 'public' },
-        schema: { tags: ['auth'], summary: 'Sign out (drops the session cookie)', response: { 204: { type: 'null' } } },
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign out: ends the session of the cookie or bearer JWT on the server and drops the cookie',
+          response: { 204: { type: 'null' } },
+        },
       },
       async (request, reply) => {
+        // Public, so that a stale cookie can always be dropped; the hook has not read the tokens.
+        const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+        for (const token of [bearer, request.cookies[SESSION_COOKIE]]) {
+          if (!token) continue;
+          const claims = await ctx.sessions.verify(token);
+          if (claims) await revokeSession(ctx.database, claims.sessionId);
+        }
         clearSessionCookie(request, reply);
         return reply.code(204).send();
       },
