@@ -6,12 +6,23 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SessionTokens } from '../../src/auth/session-token.js';
+import { createSession } from '../../src/db/sessions.repository.js';
 import { EventBus } from '../../src/util/events.js';
 import { previewPath } from '../../src/util/preview-paths.js';
 import { DIALECTS } from '../support/databases.js';
 import { describeWithFixtures } from '../support/fixtures.js';
 import { type Catalog, REAL_FILES, seedCatalog } from './support/catalog.js';
-import { PERSONAS, type Persona, startTestApi, type TestApi } from './support/http-app.js';
+import { JWT_SECRET, PERSONAS, type Persona, startTestApi, type TestApi } from './support/http-app.js';
+
+/** New sessions for every persona (the deactivated one cannot sign in, so none goes through login). */
+async function freshSessions(t: TestApi): Promise<void> {
+  const sessions = new SessionTokens(JWT_SECRET);
+  for (const persona of ['admin', 'user', 'downloader', 'deactivated'] as const) {
+    const sid = await createSession(t.database, t.ids[persona], 3600);
+    t.tokens[persona] = await sessions.sign(t.ids[persona], sid);
+  }
+}
 
 type Statuses = [anonymous: number, user: number, downloader: number, admin: number, deactivated: number];
 interface Row {
@@ -20,6 +31,8 @@ interface Row {
   private: Statuses;
   /** With AIMS_PUBLIC_READ=true, when different. */
   publicRead?: Statuses;
+  /** Ends the caller's session: the rows after it need fresh ones. */
+  signsOut?: true;
 }
 
 const ALL = (s: number): Statuses => [s, s, s, s, s];
@@ -69,7 +82,12 @@ const ROUTES: Row[] = [
     request: () => ({ url: '/api/auth/oidc/callback?code=x&state=y' }),
     private: ALL(404),
   },
-  { name: 'POST /api/auth/logout', request: () => ({ method: 'POST', url: '/api/auth/logout' }), private: ALL(204) },
+  {
+    name: 'POST /api/auth/logout',
+    request: () => ({ method: 'POST', url: '/api/auth/logout' }),
+    private: ALL(204),
+    signsOut: true,
+  },
   { name: 'GET /api/user/me', request: () => ({ url: '/api/user/me' }), private: USER(200) },
   { name: 'GET /api/user/tokens', request: () => ({ url: '/api/user/tokens' }), private: USER(200) },
   {
@@ -230,6 +248,7 @@ for (const dialect of DIALECTS)
           const actual: Record<Persona, number> = {} as Record<Persona, number>;
           for (const persona of PERSONAS) actual[persona] = (await t.as(persona, row.request(c, t))).statusCode;
           expect(actual).toEqual(Object.fromEntries(PERSONAS.map((p, i) => [p, expected[i]])));
+          if (row.signsOut) await freshSessions(t);
         });
       }
 
