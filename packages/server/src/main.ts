@@ -18,6 +18,7 @@ import type { IngestControl } from './http/app-context.js';
 import { loggerOptions } from './http/logger.js';
 import { createIngestService, type IngestLog, type IngestService } from './ingest/ingest-service.js';
 import { EventBus } from './util/events.js';
+import { ensurePrivateDir } from './util/private-files.js';
 
 export interface RunningServer {
   url: string;
@@ -52,6 +53,8 @@ function webDir(): string | undefined {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  // Before anything is written there: the catalog, the secret and the previews inherit no access.
+  ensurePrivateDir(config.dataDir);
   const database = await openDatabase(config.databaseUrl);
   const events = new EventBus();
   const runIngest = (options.ingest ?? true) && config.imageDirs.length > 0;
@@ -137,6 +140,7 @@ export async function startWorker(
   config: Config,
   options: { signals?: boolean; threads?: number } = {},
 ): Promise<RunningWorker> {
+  ensurePrivateDir(config.dataDir);
   const database = await openDatabase(config.databaseUrl);
   const logger = pino(loggerOptions(config.logLevel) as Parameters<typeof pino>[0]).child({ component: 'ingest' });
   const service = createIngestService(config, database, new EventBus(), {

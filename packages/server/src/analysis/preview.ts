@@ -218,7 +218,7 @@ export async function writePreviews(down: Downsampler, options: PreviewOptions):
   const stretch = options.stretch ?? 'asinh';
   const bytes = toDisplayBytes(down.planes(), down.outWidth, down.outHeight, stretch);
   started = lap(options.times, 'previewRender', started);
-  await mkdir(options.dir, { recursive: true });
+  await mkdir(options.dir, { recursive: true, mode: 0o700 });
   const files: PreviewFile[] = [];
   const wanted = options.sizes ?? ['thumbnail', 'medium'];
   const sizes = (

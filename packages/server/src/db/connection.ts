@@ -15,6 +15,7 @@ import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type Migration, type MigrationResultSet, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type pg from 'pg';
+import { ensurePrivateFile, tightenFile, type Warn, warnOnStderr } from '../util/private-files.js';
 import { type DialectInfo, dialectInfo, dialectOfUrl } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { SqliteStatements } from './prepared.js';
@@ -51,6 +52,8 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** SQLite: milliseconds a writer waits for the lock before SQLITE_BUSY (default 10 s). */
   busyTimeoutMs?: number;
+  /** SQLite: told when a catalog file's mode was tightened to 0600 (default: a warning on stderr). */
+  warn?: Warn;
 }
 
 export class DatabaseError extends Error {
@@ -89,13 +92,22 @@ function openSqlite(url: string, options: OpenDatabaseOptions): Database {
   const path = memory ? raw : resolve(raw);
   let sqlite: SqliteDatabase.Database;
   try {
-    if (!memory) mkdirSync(dirname(path), { recursive: true });
+    const warn = options.warn ?? warnOnStderr;
+    if (!memory) {
+      // The catalog holds password and token hashes: owner-only from the moment it exists. Its
+      // folder is created 0700 (an existing one is left alone: it may be shared, such as /tmp).
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      ensurePrivateFile(path, warn);
+    }
     sqlite = new SqliteDatabase(path);
     // WAL: readers never block the writer; NORMAL sync is durable across process crashes in WAL mode.
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 10_000)}`);
     sqlite.pragma('foreign_keys = ON');
+    // SQLite creates -wal and -shm with the main file's mode; ones left by an earlier, looser
+    // catalog keep theirs until tightened.
+    if (!memory) for (const suffix of ['-wal', '-shm']) tightenFile(path + suffix, warn);
     // The default 2 MB page cache makes every count over 100k rows a stream of read() calls; a
     // larger cache and memory-mapped reads keep a million-frame catalog's indexes in memory.
     sqlite.pragma('cache_size = -65536');
