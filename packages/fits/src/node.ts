@@ -60,6 +60,13 @@ function handleSource(handle: FileHandle, size: number): ByteSource & { close():
 export interface GzipSourceOptions {
   /** Refuse to decompress beyond this many bytes (a gzip bomb inflates ~1000:1). Default 64 GiB. */
   maxDecompressedBytes?: number;
+  /**
+   * Refuse to decompress more than this many bytes per compressed byte read so far (checked as
+   * the stream is read, so a gzip bomb stops early). Undefined: no ratio limit.
+   */
+  maxInflateRatio?: number;
+  /** Output allowed whatever the ratio (small files of blank blocks compress far better than 100×). Default 16 MiB. */
+  inflateRatioFloorBytes?: number;
   /** Largest single read; a bigger data unit must be read in parts. Default 2 GiB − 1. */
   maxReadBytes?: number;
   /**
@@ -81,6 +88,8 @@ export function gzipSource(path: string, options: GzipSourceOptions = {}): ByteS
   const maxDecompressedBytes = options.maxDecompressedBytes ?? 64 * GIB;
   const maxReadBytes = options.maxReadBytes ?? 2 * GIB - 1;
   const keepBytes = options.keepBytes ?? 64 * 1024 * 1024;
+  const maxInflateRatio = options.maxInflateRatio;
+  const ratioFloorBytes = options.inflateRatioFloorBytes ?? 16 * 1024 * 1024;
 
   let file: ReturnType<typeof createReadStream> | undefined;
   let stream: ReturnType<typeof createGunzip> | undefined;
@@ -134,6 +143,16 @@ export function gzipSource(path: string, options: GzipSourceOptions = {}): ByteS
     }
     chunks.push(next.value);
     produced += next.value.length;
+    // bytesWritten: the compressed bytes zlib has consumed so far, so the ratio is of what was read.
+    const consumed = stream?.bytesWritten ?? 0;
+    if (maxInflateRatio !== undefined && produced > Math.max(ratioFloorBytes, maxInflateRatio * consumed)) {
+      throw new FitsError(
+        FitsErrorCode.TOO_LARGE,
+        `gzip file inflates more than ${maxInflateRatio}× its compressed size ` +
+          `(${produced} bytes from ${consumed}; the limit is AIMS_MAX_INFLATE_RATIO)`,
+        { byteOffset: produced },
+      );
+    }
     if (produced > maxDecompressedBytes) {
       throw new FitsError(FitsErrorCode.TOO_LARGE, `gzip file decompresses beyond ${maxDecompressedBytes} bytes`, {
         byteOffset: maxDecompressedBytes,

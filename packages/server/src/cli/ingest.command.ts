@@ -106,6 +106,7 @@ export const ingestCommand: Command = {
       stableMs: config.stableSeconds * 1000,
       skipAnalysis: values['skip-analysis'] ?? false,
       previewDir: config.previewDir,
+      maxInflateRatio: config.maxInflateRatio,
       qualityThreshold: config.qualityThreshold,
       imageRoots: config.imageDirs,
       normalize: {

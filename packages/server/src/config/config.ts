@@ -44,6 +44,8 @@ export interface Config {
   workers: number;
   /** Memory that pixel analysis may hold at once, all ingest workers of the process together. */
   analysisMemoryMb: number;
+  /** AIMS_MAX_INFLATE_RATIO: a whole-file gzip may inflate at most this many times its size (default 100). */
+  maxInflateRatio: number;
   rescanSeconds: number;
   stableSeconds: number;
   usePolling: boolean;
@@ -236,6 +238,7 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
     timezone: env.AIMS_TIMEZONE || undefined,
     workers: integer(env, 'AIMS_WORKERS', 0, 0, 256),
     analysisMemoryMb: integer(env, 'AIMS_ANALYSIS_MEMORY_MB', DEFAULT_ANALYSIS_MEMORY_MB, 16, 1_048_576),
+    maxInflateRatio: integer(env, 'AIMS_MAX_INFLATE_RATIO', 100, 2, 1_000_000),
     rescanSeconds: integer(env, 'AIMS_RESCAN_SECONDS', 300, 0, 86_400),
     stableSeconds: integer(env, 'AIMS_STABLE_SECONDS', 2, 0, 3600),
     usePolling: boolean(env, 'AIMS_USE_POLLING', false),

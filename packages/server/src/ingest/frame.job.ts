@@ -23,6 +23,8 @@ export interface FrameJob {
   maxPixels?: number;
   /** Where previews go (AIMS_DATA_DIR/previews); none are rendered without it or with skipAnalysis. */
   previewDir?: string;
+  /** Whole-file gzip: refuse to inflate more than this many bytes per compressed byte (AIMS_MAX_INFLATE_RATIO). */
+  maxInflateRatio?: number;
   /**
    * The process's analysis memory, shared by all workers (memory-budget.ts): a frame waits for its
    * share and is measured in bands when it needs more than the whole budget. A thread lets go of
@@ -62,7 +64,7 @@ export type FrameOutcome = { ok: true; frame: ProcessedFrame } | FrameFailure;
 export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
   let fits: OpenedFrame | undefined;
   try {
-    fits = await openFrame(job.absPath);
+    fits = await openFrame(job.absPath, job.maxInflateRatio);
     const { structure, before } = fits;
     const last = structure.hdus.at(-1);
     // A camera still writing leaves the file shorter than its headers declare.
@@ -183,7 +185,7 @@ interface OpenedFrame {
  * hundred kB spent more in opening, stat-ing and reading the file three ways (a stat, a hash
  * stream, positioned header reads) than in hashing it.
  */
-async function openFrame(absPath: string): Promise<OpenedFrame> {
+async function openFrame(absPath: string, maxInflateRatio?: number): Promise<OpenedFrame> {
   // Synchronous calls: a worker thread has nothing else to do meanwhile, and each asynchronous
   // call was a round trip through libuv's thread pool that cost more than the call itself.
   // O_NOFOLLOW: the pipeline refused links; one swapped in since is not followed either.
@@ -224,7 +226,7 @@ async function openFrame(absPath: string): Promise<OpenedFrame> {
   const before = await stat(absPath);
   const hashing = sha256File(absPath);
   try {
-    const opened = await openFits(absPath);
+    const opened = await openFits(absPath, maxInflateRatio === undefined ? {} : { gzip: { maxInflateRatio } });
     return { ...opened, before, hashing, statAgain: () => stat(absPath) };
   } catch (error) {
     await hashing.catch(() => undefined);

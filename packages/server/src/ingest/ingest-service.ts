@@ -66,6 +66,7 @@ export function createIngestService(
     stableMs: config.stableSeconds * 1000,
     skipAnalysis: false,
     previewDir: config.previewDir,
+    maxInflateRatio: config.maxInflateRatio,
     qualityThreshold: config.qualityThreshold,
     imageRoots: config.imageDirs,
     analysisMemoryBytes: config.analysisMemoryMb * 1024 * 1024,

@@ -54,6 +54,8 @@ export interface PipelineOptions {
   maxAttempts?: number;
   /** Where workers write previews (none when undefined). */
   previewDir?: string;
+  /** AIMS_MAX_INFLATE_RATIO: a whole-file gzip inflating more per compressed byte fails for good. */
+  maxInflateRatio?: number;
   /** AIMS_QUALITY_THRESHOLD: frames scoring at or above it get quality_flag. */
   qualityThreshold?: number;
   /**
@@ -358,6 +360,7 @@ export class IngestPipeline {
       skipAnalysis: this.options.skipAnalysis,
       normalize: this.options.normalize,
       ...(this.options.previewDir ? { previewDir: this.options.previewDir } : {}),
+      ...(this.options.maxInflateRatio !== undefined ? { maxInflateRatio: this.options.maxInflateRatio } : {}),
       ...(this.memory ? { memory: this.memory } : {}),
     });
     handOver();
