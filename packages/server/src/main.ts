@@ -80,7 +80,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ingest,
     version: serverVersion(),
     webDir: webDir(),
-    previews: (image, size) => renderMissingPreview(config.previewDir, image, size),
+    previews: (image, size) =>
+      renderMissingPreview(config.previewDir, image, size, { maxInflateRatio: config.maxInflateRatio }),
   });
   log = (level, message, fields) => app.log.child({ component: 'ingest' })[level](fields ?? {}, message);
 

@@ -103,8 +103,11 @@ export async function renderMissingPreview(
   previewDir: string,
   image: { path: string; sha256: string },
   size: PreviewSize,
+  /** AIMS_MAX_INFLATE_RATIO: a file swapped for a gzip bomb since ingest stops here too. */
+  options: { maxInflateRatio?: number } = {},
 ): Promise<string | null> {
-  const fits = await openFits(image.path);
+  const { maxInflateRatio } = options;
+  const fits = await openFits(image.path, maxInflateRatio === undefined ? {} : { gzip: { maxInflateRatio } });
   try {
     const hdu = pickImageHdu(fits.structure.hdus);
     if (!hdu) return null;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPreview, type PreviewRenderer, renderMissingPreview } from '../../src/catalog/previews.js';
@@ -37,6 +38,36 @@ describeWithFixtures('previews rendered on demand', () => {
         'thumb',
       );
       expect(path).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a gzip bomb rendered on demand', () => {
+  it('stops inflating at the ratio and renders nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aims-previews-'));
+    try {
+      const header = [
+        'SIMPLE  =                    T',
+        'BITPIX  =                   16',
+        'NAXIS   =                    2',
+      ]
+        .concat(['NAXIS1  =                 8192', 'NAXIS2  =                 4096', 'END'])
+        .map((card) => card.padEnd(80))
+        .join('')
+        .padEnd(2880, ' ');
+      // A 64 MiB image of zeros: gzip makes it about a thousand times smaller.
+      const file = join(dir, 'bomb.fits.gz');
+      writeFileSync(
+        file,
+        gzipSync(Buffer.concat([Buffer.from(header, 'latin1'), Buffer.alloc(8192 * 4096 * 2)]), { level: 9 }),
+      );
+      const sha256 = 'ef'.repeat(32);
+      await expect(
+        renderMissingPreview(join(dir, 'previews'), { path: file, sha256 }, 'thumb', { maxInflateRatio: 100 }),
+      ).rejects.toMatchObject({ code: 'FITS_TOO_LARGE', message: expect.stringMatching(/100× its compressed size/) });
+      expect(existsSync(previewPath(join(dir, 'previews'), sha256, 'thumb', 'png'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
