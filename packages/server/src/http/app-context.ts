@@ -31,4 +31,6 @@ export interface AppContext {
   /** Signs the short-lived OIDC state cookie. */
   cookieSecret: string;
   rateLimit: { max: number; timeWindowMs: number };
+  /** How often an open event stream re-checks that its caller may still read it. */
+  streamRecheckMs: number;
 }

@@ -55,6 +55,8 @@ export interface AppDeps {
   rateLimit?: { max: number; timeWindowMs: number };
   /** The built web UI to serve at / (single-page app: unknown non-API paths get index.html). */
   webDir?: string | undefined;
+  /** How often an open event stream re-checks its caller (default 15 s). */
+  streamRecheckMs?: number;
 }
 
 export const DEFAULT_RATE_LIMIT = { max: 10, timeWindowMs: 60_000 };
@@ -79,6 +81,7 @@ export function createContext(deps: AppDeps): AppContext {
     // A separate key for cookie signatures, derived so that one secret is all an operator manages.
     cookieSecret: createHmac('sha256', secret).update('aims cookie signing').digest('base64url'),
     rateLimit: deps.rateLimit ?? DEFAULT_RATE_LIMIT,
+    streamRecheckMs: deps.streamRecheckMs ?? 15_000,
   };
 }
 

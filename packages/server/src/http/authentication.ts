@@ -31,6 +31,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: User | null;
     authVia: AuthVia | null;
+    /**
+     * Whether the same credentials would still be let in now (session not signed out or expired,
+     * account active, access level still held): long-lived answers such as event streams ask it.
+     */
+    stillAllowed: () => Promise<boolean>;
   }
   interface FastifyContextConfig {
     access?: Access;
@@ -89,7 +94,7 @@ export function crossSiteRefusal(request: FastifyRequest, trustedOrigins: string
 
 async function identify(
   request: FastifyRequest,
-  reply: FastifyReply,
+  reply: FastifyReply | null,
   options: AuthenticationOptions,
 ): Promise<{ userId: number; via: AuthVia; renew: boolean; sessionId?: string } | null> {
   const authorization = request.headers.authorization;
@@ -112,7 +117,7 @@ async function identify(
     const claims = await options.sessions.verify(cookie);
     if (!claims || !(await isSessionLive(options.database, claims.sessionId, claims.userId))) {
       // An expired browser session is just a signed-out visitor; drop the dead cookie.
-      clearSessionCookie(request, reply);
+      if (reply) clearSessionCookie(request, reply);
       return null;
     }
     const age = Math.floor(Date.now() / 1000) - claims.issuedAt;
@@ -126,51 +131,73 @@ async function identify(
   return null;
 }
 
+type Identity = NonNullable<Awaited<ReturnType<typeof identify>>>;
+
+/**
+ * Who the caller is and whether they may call a route of this access level, from the request's
+ * credentials and the account as stored now; throws 401/403. `reply` is null when re-checking a
+ * request whose answer is already streaming (nothing may be written to its headers then).
+ */
+async function authorize(
+  request: FastifyRequest,
+  reply: FastifyReply | null,
+  options: AuthenticationOptions,
+  access: Exclude<Access, 'public'>,
+): Promise<{ user: User | null; identity: Identity | null }> {
+  const identity = await identify(request, reply, options);
+  let user: User | null = null;
+  if (identity) {
+    user = await findUserById(options.database, identity.userId);
+    if (!user) throw unauthorized('this account no longer exists');
+    if (!user.is_active) throw forbidden('this account is deactivated');
+    if (identity.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
+      const refusal = crossSiteRefusal(request, options.trustedOrigins);
+      if (refusal !== null) throw forbidden(refusal);
+    }
+  }
+  switch (access) {
+    case 'read':
+      if (!user && !options.publicRead) throw unauthorized();
+      break;
+    case 'user':
+      if (!user) throw unauthorized();
+      break;
+    case 'download':
+      if (!user) throw unauthorized();
+      if (!mayDownload(user)) throw forbidden('this account may not download files');
+      break;
+    case 'admin':
+      if (!user) throw unauthorized();
+      if (user.role !== 'admin') throw forbidden('administrators only');
+      break;
+    default: {
+      const unknown: never = access;
+      throw new Error(`unknown access level ${String(unknown)}`);
+    }
+  }
+  return { user, identity };
+}
+
 export function authenticationHook(options: AuthenticationOptions) {
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     request.user = null;
     request.authVia = null;
+    request.stillAllowed = async () => true;
     // No route matched: let the 404 handler answer.
     if (!request.routeOptions.url) return;
     const access: Access = request.routeOptions.config.access ?? 'user';
     if (access === 'public') return;
 
-    const identity = await identify(request, reply, options);
-    if (identity) {
-      const user = await findUserById(options.database, identity.userId);
-      if (!user) throw unauthorized('this account no longer exists');
-      if (!user.is_active) throw forbidden('this account is deactivated');
-      if (identity.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
-        const refusal = crossSiteRefusal(request, options.trustedOrigins);
-        if (refusal !== null) throw forbidden(refusal);
-      }
-      request.user = user;
-      request.authVia = identity.via;
-      // The renewed cookie keeps its session, and so the session's absolute end.
-      if (identity.renew && identity.sessionId)
-        setSessionCookie(request, reply, await options.sessions.sign(user.id, identity.sessionId));
-    }
-
-    const user = request.user;
-    switch (access) {
-      case 'read':
-        if (!user && !options.publicRead) throw unauthorized();
-        return;
-      case 'user':
-        if (!user) throw unauthorized();
-        return;
-      case 'download':
-        if (!user) throw unauthorized();
-        if (!mayDownload(user)) throw forbidden('this account may not download files');
-        return;
-      case 'admin':
-        if (!user) throw unauthorized();
-        if (user.role !== 'admin') throw forbidden('administrators only');
-        return;
-      default: {
-        const unknown: never = access;
-        throw new Error(`unknown access level ${String(unknown)}`);
-      }
-    }
+    const { user, identity } = await authorize(request, reply, options, access);
+    request.user = user;
+    request.authVia = identity?.via ?? null;
+    request.stillAllowed = () =>
+      authorize(request, null, options, access).then(
+        () => true,
+        () => false,
+      );
+    // The renewed cookie keeps its session, and so the session's absolute end.
+    if (user && identity?.renew && identity.sessionId)
+      setSessionCookie(request, reply, await options.sessions.sign(user.id, identity.sessionId));
   };
 }

@@ -1,7 +1,8 @@
 /**
  * GET /api/events: server-sent events for the UI (new frames, failures, queue depth, watcher state),
  * relayed from the in-process event bus. A comment line every 25 s keeps proxies from closing an
- * idle stream.
+ * idle stream; the caller's access is re-checked every `streamRecheckMs` and the stream ends when
+ * it is gone.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AimsEvent } from '../../util/events.js';
@@ -60,8 +61,30 @@ export function eventsRoutes(ctx: AppContext) {
         }
         const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
         heartbeat.unref();
+        // A stream outlives the check made when it opened: sign-out, the session's end, a
+        // deactivation or a lost access level (also one made by the CLI, in another process) must
+        // end it too, so it asks the database again now and then.
+        let checking = false;
+        const recheck = setInterval(() => {
+          if (checking) return;
+          checking = true;
+          request
+            .stillAllowed()
+            .then((allowed) => {
+              if (!allowed && open.has(end)) {
+                request.log.info({ user_id: request.user?.id }, 'events: caller lost access, stream ended');
+                end();
+              }
+            })
+            .catch((error: unknown) => request.log.warn({ err: error }, 'events: access re-check failed'))
+            .finally(() => {
+              checking = false;
+            });
+        }, ctx.streamRecheckMs);
+        recheck.unref();
         const stop = () => {
           clearInterval(heartbeat);
+          clearInterval(recheck);
           unsubscribe();
           open.delete(end);
         };
