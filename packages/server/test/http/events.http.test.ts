@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateUser } from '../../src/db/users.repository.js';
 import { EventBus } from '../../src/util/events.js';
 import { DIALECTS } from '../support/databases.js';
-import { updateUser } from '../../src/db/users.repository.js';
 import { login, startTestApi, type TestApi } from './support/http-app.js';
 
 for (const dialect of DIALECTS)
