@@ -296,7 +296,8 @@ function readAxes(
     if (!Number.isSafeInteger(n)) {
       throw new FitsError(FitsErrorCode.TOO_LARGE, `HDU ${index}: ${key} = ${header.get(key)} is too large`, at(key));
     }
-    axes.push(n);
+    // A real-valued card may say -0: the length is 0, not a negative zero carried into products.
+    axes.push(n === 0 ? 0 : n);
   }
   return axes;
 }

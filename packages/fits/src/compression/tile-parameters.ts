@@ -65,7 +65,7 @@ export function tileParameters(header: HeaderLike, hduIndex: number): TileParame
   for (let i = 1; i <= naxis; i++) {
     const length = Number(cardInteger(header.get(`ZNAXIS${i}`)));
     if (!Number.isSafeInteger(length) || length < 0) throw bad(`ZNAXIS${i} is missing or invalid`);
-    axes.push(length);
+    axes.push(length === 0 ? 0 : length); // -0 from a real-valued card is the length 0
     const tileValue = cardInteger(header.get(`ZTILE${i}`));
     const tileLength = tileValue === undefined ? (i === 1 ? length : 1) : Number(tileValue);
     if (!Number.isSafeInteger(tileLength) || tileLength < 1) throw bad(`ZTILE${i} is invalid`);

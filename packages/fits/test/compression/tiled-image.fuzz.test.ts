@@ -65,6 +65,11 @@ function withKeyword(hdu: Hdu, key: string, value: CardValue): Hdu {
 
 // Generous: on a loaded 2-core machine 40 decodes of a few files can take tens of seconds.
 describeWithFixtures('damaged tile-compressed data gives FitsError codes', { timeout: 180_000 }, () => {
+  it('a ZNAXISn of -0 (a real-valued card) reads as an empty image, not a negative zero', async () => {
+    const file = await load(FILES[0]!);
+    expect(await outcome(file.bytes, withKeyword(file.hdu, 'ZNAXIS2', -0))).toBe('ok');
+  });
+
   for (const name of FILES) {
     describe(name, () => {
       it('flipped heap bytes', async () => {
