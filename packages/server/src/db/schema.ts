@@ -116,6 +116,17 @@ export interface CatalogNightsTable {
   median_fwhm_px: number | null;
 }
 
+/** What ingest did, for every server's event streams (event-outbox.repository.ts). */
+export interface EventOutboxTable {
+  id: Generated<number>;
+  type: string;
+  /** JSON text, handed on whole. */
+  payload: string;
+  /** 'all' or 'admin': who may receive it. */
+  audience: string;
+  created_at: number;
+}
+
 /** Progress of `aims migrate-catalog` into this catalog, one row per copied table (catalog-copy.ts). */
 export interface CatalogCopiesTable {
   id: Generated<number>;
@@ -130,6 +141,7 @@ export interface CatalogCopiesTable {
 }
 
 export interface Schema extends AccountsSchema {
+  event_outbox: EventOutboxTable;
   catalog_copies: CatalogCopiesTable;
   catalog_counts: CatalogCountsTable;
   catalog_nights: CatalogNightsTable;
