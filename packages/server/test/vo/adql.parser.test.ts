@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Expr } from '../../src/vo/adql/ast.js';
-import { AdqlError } from '../../src/vo/adql/errors.js';
+import { AdqlError, type Expr } from '../../src/domain/adql.js';
 import { parseAdql } from '../../src/vo/adql/parser.js';
 
 /** A compact, readable rendering of an expression tree, fully parenthesised. */

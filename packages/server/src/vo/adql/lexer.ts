@@ -3,7 +3,7 @@
  * delimited identifiers ("…") keep their case, strings are '…' with '' for a quote, numbers are
  * unsigned (a sign is an operator), comments run from `--` to the end of the line.
  */
-import { AdqlError } from './errors.js';
+import { AdqlError } from '../../domain/adql.js';
 
 export type TokenKind = 'identifier' | 'delimited' | 'number' | 'string' | 'operator' | 'end';
 
