@@ -1,8 +1,9 @@
 import { angularSeparationDeg } from '@aims/fits';
 import { sql } from 'kysely';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileAdql } from '../../src/db/adql/compile.js';
-import { imagesAdqlTable, runAdql } from '../../src/db/adql/tables.js';
+import { type AdqlExecutor, AdqlTimeoutError, createAdqlExecutor } from '../../src/db/adql/execute.js';
+import { imagesAdqlTable } from '../../src/db/adql/tables.js';
 import { unitVector } from '../../src/db/image.mapper.js';
 import { insertImage } from '../../src/db/images.repository.js';
 import { parseAdql } from '../../src/vo/adql/parser.js';
@@ -24,8 +25,11 @@ const TABLES = [imagesAdqlTable()];
 describe.each(DIALECTS)('ADQL on the catalog (%s)', (dialect) => {
   const t = useSharedTestDatabase(dialect);
   const ids = new Map<string, number>();
+  let executor: AdqlExecutor;
 
+  afterAll(() => executor?.close());
   beforeAll(async () => {
+    executor = createAdqlExecutor(t.database);
     for (const f of FRAMES) {
       const [pos_x, pos_y, pos_z] = unitVector(f.ra, f.dec);
       const { id } = await insertImage(
@@ -52,7 +56,7 @@ describe.each(DIALECTS)('ADQL on the catalog (%s)', (dialect) => {
 
   const run = async (query: string, maxRows = 1000) => {
     const compiled = compileAdql(parseAdql(query), TABLES, { dialect, maxRows });
-    const result = await runAdql(t.database.db, compiled);
+    const result = await executor.run(compiled, { timeoutMs: 10_000 });
     return { ...result, columns: compiled.columns.map((c) => c.name) };
   };
   const names = async (where: string) => {
@@ -167,6 +171,19 @@ describe.each(DIALECTS)('ADQL on the catalog (%s)', (dialect) => {
       await sql`set enable_seqscan = on`.execute(t.database.db);
       expect(forced).toMatch(/Index/);
     }
+  });
+
+  it('stops a query at its time limit and keeps serving', async () => {
+    const slow =
+      dialect === 'sqlite'
+        ? sql<Record<string, unknown>>`with recursive r(n) as (select 1 union all select n + 1 from r where n < 1000000000) select count(*) as c0 from r`
+        : sql<Record<string, unknown>>`select count(*) as c0 from pg_sleep(5)`;
+    const started = Date.now();
+    await expect(
+      executor.run({ sql: slow, columns: [{ name: 'n', type: 'integer', column: null }], limit: 1 }, { timeoutMs: 300 }),
+    ).rejects.toBeInstanceOf(AdqlTimeoutError);
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect((await run('SELECT COUNT(*) FROM aims.images')).rows).toEqual([[6]]);
   });
 
   it.each([

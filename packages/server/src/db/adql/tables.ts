@@ -3,12 +3,10 @@
  *
  *   imagesAdqlTable()   aims.images: every stored field of the field table that the API shows, by
  *                       its own name; instants and date_obs are timestamps; booleans are 0/1.
- *   runAdql(db, query)  runs a compiled query; values come back as JSON-ready numbers and strings.
  */
-import { type Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { COLUMN_FIELDS, type FieldType, fieldSpec } from '../../domain/image-fields.js';
-import type { Schema } from '../schema.js';
-import type { AdqlColumn, AdqlColumnType, AdqlTable, CompiledQuery } from './compile.js';
+import type { AdqlColumn, AdqlColumnType, AdqlTable } from './compile.js';
 
 const ADQL_TYPES: Partial<Record<FieldType, AdqlColumnType>> = {
   text: 'text',
@@ -48,31 +46,4 @@ export function imagesAdqlTable(): AdqlTable {
       vector: [sql.ref('images.pos_x'), sql.ref('images.pos_y'), sql.ref('images.pos_z')],
     },
   };
-}
-
-export type AdqlValue = number | string | null;
-
-/** Runs a compiled query: the rows (at most `limit`) and whether more matched. */
-export async function runAdql(
-  db: Kysely<Schema>,
-  query: CompiledQuery,
-): Promise<{ rows: AdqlValue[][]; overflow: boolean }> {
-  const result = await query.sql.execute(db);
-  const rows = result.rows.slice(0, query.limit).map((row) =>
-    query.columns.map((column, i) => {
-      const value = row[`c${i}`];
-      if (value === null || value === undefined) return null;
-      switch (column.type) {
-        case 'double':
-        case 'integer':
-          // pg returns bigint, numeric and count(*) as strings.
-          return typeof value === 'number' ? value : Number(value);
-        case 'timestamp':
-          return new Date(Number(value)).toISOString();
-        default:
-          return String(value);
-      }
-    }),
-  );
-  return { rows, overflow: result.rows.length > query.limit };
 }
