@@ -180,7 +180,7 @@ describe.each(DIALECTS)('ADQL on the catalog (%s)', (dialect) => {
         : sql<Record<string, unknown>>`select count(*) as c0 from pg_sleep(5)`;
     const started = Date.now();
     await expect(
-      executor.run({ sql: slow, columns: [{ name: 'n', type: 'integer', column: null }], limit: 1 }, { timeoutMs: 300 }),
+      executor.run({ sql: slow, table: 'x.y', columns: [{ name: 'n', type: 'integer', column: null }], limit: 1 }, { timeoutMs: 300 }),
     ).rejects.toBeInstanceOf(AdqlTimeoutError);
     expect(Date.now() - started).toBeLessThan(4000);
     expect((await run('SELECT COUNT(*) FROM aims.images')).rows).toEqual([[6]]);

@@ -46,6 +46,8 @@ export interface OutputColumn {
 
 export interface CompiledQuery {
   sql: RawBuilder<Record<string, unknown>>;
+  /** The table queried, `schema.name`. */
+  table: string;
   columns: OutputColumn[];
   /** Rows the caller may return; the statement asks for one more to detect overflow. */
   limit: number;
@@ -157,7 +159,12 @@ class Compiler {
     // One row more than returned tells the caller that the result overflowed MAXREC.
     parts.push(sql`limit ${sql.lit(Math.min(limit + 1, top))}`);
     if (q.offset) parts.push(sql`offset ${sql.lit(q.offset)}`);
-    return { sql: sql.join(parts, sql` `) as RawBuilder<Record<string, unknown>>, columns: select.columns, limit };
+    return {
+      sql: sql.join(parts, sql` `) as RawBuilder<Record<string, unknown>>,
+      table: `${this.table.schema}.${this.table.name}`,
+      columns: select.columns,
+      limit,
+    };
   }
 
   // SELECT list.
