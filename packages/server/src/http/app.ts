@@ -24,6 +24,7 @@ import type { PreviewRenderer } from '../catalog/previews.js';
 import type { Config, TrustProxy } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { EventBus } from '../util/events.js';
+import { TapService } from '../vo/tap/tap.service.js';
 import type { AppContext, IngestControl } from './app-context.js';
 import { authenticationHook } from './authentication.js';
 import { corsHook } from './cors.js';
@@ -36,6 +37,7 @@ import { eventsRoutes } from './routes/events.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
 import { siaRoutes } from './routes/sia.routes.js';
+import { tapRoutes } from './routes/tap.routes.js';
 import { userRoutes } from './routes/user.routes.js';
 
 export interface AppDeps {
@@ -156,6 +158,9 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(imagesRoutes(ctx));
       await api.register(downloadsRoutes(ctx));
       await api.register(siaRoutes(ctx));
+      const tap = new TapService(ctx.database);
+      api.addHook('onClose', () => tap.close());
+      await api.register(tapRoutes(tap));
     },
     { prefix: '/api' },
   );

@@ -137,9 +137,9 @@ describe.each(DIALECTS)('ADQL on the catalog (%s)', (dialect) => {
   it('finds points in convex polygons of either winding and in boxes across RA 0', async () => {
     expect(await names('CONTAINS(POINT(ra_deg, dec_deg), POLYGON(359, 9, 1, 9, 1, 11, 359, 11)) = 1')).toBe('ab');
     expect(await names('CONTAINS(POINT(ra_deg, dec_deg), POLYGON(359, 11, 1, 11, 1, 9, 359, 9)) = 1')).toBe('ab');
-    expect(await names('CONTAINS(POINT(ra_deg, dec_deg), POLYGON(POINT(0, 88), POINT(120, 88), POINT(240, 88))) = 1')).toBe(
-      'de',
-    );
+    expect(
+      await names('CONTAINS(POINT(ra_deg, dec_deg), POLYGON(POINT(0, 88), POINT(120, 88), POINT(240, 88))) = 1'),
+    ).toBe('de');
     expect(await names('CONTAINS(POINT(ra_deg, dec_deg), BOX(0, 10, 1, 0.2)) = 1')).toBe('ab');
     expect(await names('INTERSECTS(CIRCLE(10, 10, 0.1), POINT(ra_deg, dec_deg)) = 1')).toBe('c');
   });
@@ -176,11 +176,16 @@ describe.each(DIALECTS)('ADQL on the catalog (%s)', (dialect) => {
   it('stops a query at its time limit and keeps serving', async () => {
     const slow =
       dialect === 'sqlite'
-        ? sql<Record<string, unknown>>`with recursive r(n) as (select 1 union all select n + 1 from r where n < 1000000000) select count(*) as c0 from r`
+        ? sql<
+            Record<string, unknown>
+          >`with recursive r(n) as (select 1 union all select n + 1 from r where n < 1000000000) select count(*) as c0 from r`
         : sql<Record<string, unknown>>`select count(*) as c0 from pg_sleep(5)`;
     const started = Date.now();
     await expect(
-      executor.run({ sql: slow, table: 'x.y', columns: [{ name: 'n', type: 'integer', column: null }], limit: 1 }, { timeoutMs: 300 }),
+      executor.run(
+        { sql: slow, table: 'x.y', columns: [{ name: 'n', type: 'integer', column: null }], limit: 1 },
+        { timeoutMs: 300 },
+      ),
     ).rejects.toBeInstanceOf(AdqlTimeoutError);
     expect(Date.now() - started).toBeLessThan(4000);
     expect((await run('SELECT COUNT(*) FROM aims.images')).rows).toEqual([[6]]);
@@ -195,9 +200,18 @@ describe.each(DIALECTS)('ADQL on the catalog (%s)', (dialect) => {
     ["SELECT id FROM aims.images WHERE exptime = 'long'", /compares a number with a string/],
     ['SELECT id FROM aims.images WHERE exptime', /WHERE needs a condition/],
     ['SELECT exptime > 1 FROM aims.images', /expected FROM, found '>'/],
-    ["SELECT id FROM aims.images WHERE CONTAINS(POINT('GALACTIC', 1, 2), CIRCLE(1, 2, 3)) = 1", /'GALACTIC' is not supported/],
-    ['SELECT id FROM aims.images WHERE CONTAINS(POINT(ra_deg, dec_deg), CIRCLE(1, 2, 3)) = 2', /compared with = 1 or = 0/],
-    ['SELECT id FROM aims.images WHERE CONTAINS(POINT(ra_deg, dec_deg), POLYGON(0, 0, 10, 0, 1, 1, 0, 10)) = 1', /only convex/],
+    [
+      "SELECT id FROM aims.images WHERE CONTAINS(POINT('GALACTIC', 1, 2), CIRCLE(1, 2, 3)) = 1",
+      /'GALACTIC' is not supported/,
+    ],
+    [
+      'SELECT id FROM aims.images WHERE CONTAINS(POINT(ra_deg, dec_deg), CIRCLE(1, 2, 3)) = 2',
+      /compared with = 1 or = 0/,
+    ],
+    [
+      'SELECT id FROM aims.images WHERE CONTAINS(POINT(ra_deg, dec_deg), POLYGON(0, 0, 10, 0, 1, 1, 0, 10)) = 1',
+      /only convex/,
+    ],
     ['SELECT AREA(CIRCLE(0, 0, 1)) FROM aims.images', /AREA is not supported/],
     ['SELECT FOO(1) FROM aims.images', /unknown function FOO/],
     ['SELECT id FROM aims.images ORDER BY 3', /ORDER BY 3: there is no such column/],

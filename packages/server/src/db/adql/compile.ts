@@ -34,7 +34,13 @@ export interface AdqlTable {
   always: RawBuilder<unknown> | null;
   columns: AdqlColumn[];
   /** The position pair the cone index serves, with the stored unit vector of each row. */
-  position: { ra: string; dec: string; raSql: RawBuilder<unknown>; decSql: RawBuilder<unknown>; vector: RawBuilder<unknown>[] } | null;
+  position: {
+    ra: string;
+    dec: string;
+    raSql: RawBuilder<unknown>;
+    decSql: RawBuilder<unknown>;
+    vector: RawBuilder<unknown>[];
+  } | null;
 }
 
 export interface OutputColumn {
@@ -119,7 +125,9 @@ class Compiler {
   ) {
     this.table = findTable(query, tables);
     const alias = query.from.alias;
-    this.names = alias ? [alias.toUpperCase()] : [this.table.name.toUpperCase(), `${this.table.schema}.${this.table.name}`.toUpperCase()];
+    this.names = alias
+      ? [alias.toUpperCase()]
+      : [this.table.name.toUpperCase(), `${this.table.schema}.${this.table.name}`.toUpperCase()];
     this.fns = FUNCTIONS[options.dialect];
   }
 
@@ -132,7 +140,9 @@ class Compiler {
     const groupedColumns = new Set(groupBy.flatMap((g) => (g.column ? [g.column] : [])));
     const groupedAliases = new Set(groupBy.flatMap((g) => (g.alias ? [g.alias] : [])));
     const having = q.having ? this.condition(q.having, 'HAVING', true) : null;
-    const orderBy = q.orderBy.map((o) => sql`${this.orderKey(o.expr, select)}${sql.raw(o.descending ? ' desc' : ' asc')}`);
+    const orderBy = q.orderBy.map(
+      (o) => sql`${this.orderKey(o.expr, select)}${sql.raw(o.descending ? ' desc' : ' asc')}`,
+    );
     const grouped = groupBy.length > 0 || select.aggregate || (having?.aggregate ?? false);
     if (grouped) {
       const loose = [
@@ -152,8 +162,20 @@ class Compiler {
     const parts: RawBuilder<unknown>[] = [
       sql`select ${sql.raw(q.distinct ? 'distinct ' : '')}${sql.join(select.sql, sql`, `)} from ${this.table.source}`,
     ];
-    if (conditions.length) parts.push(sql`where ${sql.join(conditions.map((c) => sql`(${c})`), sql` and `)}`);
-    if (groupBy.length) parts.push(sql`group by ${sql.join(groupBy.map((g) => g.sql), sql`, `)}`);
+    if (conditions.length)
+      parts.push(
+        sql`where ${sql.join(
+          conditions.map((c) => sql`(${c})`),
+          sql` and `,
+        )}`,
+      );
+    if (groupBy.length)
+      parts.push(
+        sql`group by ${sql.join(
+          groupBy.map((g) => g.sql),
+          sql`, `,
+        )}`,
+      );
     if (having) parts.push(sql`having ${having.sql}`);
     if (orderBy.length) parts.push(sql`order by ${sql.join(orderBy, sql`, `)}`);
     // One row more than returned tells the caller that the result overflowed MAXREC.
@@ -242,7 +264,9 @@ class Compiler {
   private scalar(e: Expr, where: string): Scalar {
     const value = this.value(e);
     if (value.kind !== 'scalar')
-      throw new AdqlError(`a ${value.kind.toUpperCase()} is not a value here (${where}); use it inside CONTAINS, INTERSECTS or DISTANCE`);
+      throw new AdqlError(
+        `a ${value.kind.toUpperCase()} is not a value here (${where}); use it inside CONTAINS, INTERSECTS or DISTANCE`,
+      );
     return value;
   }
 
@@ -250,7 +274,13 @@ class Compiler {
     switch (e.kind) {
       case 'number':
         if (!Number.isFinite(e.value)) throw new AdqlError(`number out of range: ${e.value}`);
-        return { kind: 'scalar', type: e.integer ? 'integer' : 'number', sql: number(e.value), constant: e.value, aggregate: false };
+        return {
+          kind: 'scalar',
+          type: e.integer ? 'integer' : 'number',
+          sql: number(e.value),
+          constant: e.value,
+          aggregate: false,
+        };
       case 'string':
         return { kind: 'scalar', type: 'text', sql: sql`${e.value}`, constant: e.value, aggregate: false };
       case 'column': {
@@ -261,7 +291,12 @@ class Compiler {
       }
       case 'unary': {
         const operand = this.numeric(e.operand, `unary ${e.op}`);
-        return { ...operand, sql: e.op === '-' ? sql`(- ${operand.sql})` : operand.sql, constant: undefined, column: undefined };
+        return {
+          ...operand,
+          sql: e.op === '-' ? sql`(- ${operand.sql})` : operand.sql,
+          constant: undefined,
+          column: undefined,
+        };
       }
       case 'arithmetic':
         return this.arithmetic(e);
@@ -274,13 +309,18 @@ class Compiler {
       }
       case 'in': {
         const [v, ...list] = this.comparable([e.value, ...e.list], 'IN') as [Scalar, ...Scalar[]];
-        const test = sql`${v.sql} in (${sql.join(list.map((l) => l.sql), sql`, `)})`;
+        const test = sql`${v.sql} in (${sql.join(
+          list.map((l) => l.sql),
+          sql`, `,
+        )})`;
         return condition(e.not ? sql`not (${test})` : test, [v, ...list]);
       }
       case 'like': {
         const v = this.scalar(e.value, 'LIKE');
         if (v.type !== 'text' || e.pattern.kind !== 'string')
-          throw new AdqlError(`${e.caseInsensitive ? 'ILIKE' : 'LIKE'} compares a string with a string literal pattern`);
+          throw new AdqlError(
+            `${e.caseInsensitive ? 'ILIKE' : 'LIKE'} compares a string with a string literal pattern`,
+          );
         const test = e.caseInsensitive ? this.fns.ilike(v.sql, e.pattern.value) : this.fns.like(v.sql, e.pattern.value);
         return condition(e.not ? sql`not (${test})` : test, [v]);
       }
@@ -319,7 +359,12 @@ class Compiler {
     if (e.op === '||') {
       const parts = [this.scalar(e.left, '||'), this.scalar(e.right, '||')];
       if (parts.some((p) => p.type !== 'text')) throw new AdqlError('|| joins strings only');
-      return { kind: 'scalar', type: 'text', sql: this.fns.concat(parts[0]!.sql, parts[1]!.sql), aggregate: parts.some((p) => p.aggregate) };
+      return {
+        kind: 'scalar',
+        type: 'text',
+        sql: this.fns.concat(parts[0]!.sql, parts[1]!.sql),
+        aggregate: parts.some((p) => p.aggregate),
+      };
     }
     const left = this.numeric(e.left, e.op);
     const right = this.numeric(e.right, e.op);
@@ -390,11 +435,18 @@ class Compiler {
     if (fn.type === 'text' && args.some((a) => a.type !== 'text' && a.type !== 'null') && e.name !== 'COALESCE')
       throw new AdqlError(`${e.name} takes a string`);
     const type: ScalarType =
-      e.name === 'COALESCE' ? (args.find((a) => a.type !== 'null')?.type ?? 'null') : fn.type === 'integer' ? 'integer' : fn.type;
+      e.name === 'COALESCE'
+        ? (args.find((a) => a.type !== 'null')?.type ?? 'null')
+        : fn.type === 'integer'
+          ? 'integer'
+          : fn.type;
     return {
       kind: 'scalar',
       type,
-      sql: fn.sql(args.map((a) => a.sql), this.fns),
+      sql: fn.sql(
+        args.map((a) => a.sql),
+        this.fns,
+      ),
       aggregate: args.some((a) => a.aggregate),
     };
   }
@@ -466,10 +518,12 @@ class Compiler {
           if (values.length < 3) throw new AdqlError('POLYGON needs at least three vertices');
           return { kind: 'polygon', vertices: values as Point[] };
         }
-        if (args.length < 6 || args.length % 2) throw new AdqlError('POLYGON takes three or more vertices (longitude, latitude pairs)');
+        if (args.length < 6 || args.length % 2)
+          throw new AdqlError('POLYGON takes three or more vertices (longitude, latitude pairs)');
         const n = nums();
         const vertices: Point[] = [];
-        for (let i = 0; i < n.length; i += 2) vertices.push({ kind: 'point', ra: n[i]!, dec: n[i + 1]!, indexed: false });
+        for (let i = 0; i < n.length; i += 2)
+          vertices.push({ kind: 'point', ra: n[i]!, dec: n[i + 1]!, indexed: false });
         return { kind: 'polygon', vertices };
       }
     }
@@ -503,11 +557,14 @@ class Compiler {
   private geometricPredicate(e: Extract<Expr, { kind: 'call' }>): Scalar {
     if (e.args.length !== 2) throw new AdqlError(`${e.name} takes two geometries`);
     const [a, b] = e.args.map((x) => this.value(x)) as [Value, Value];
-    if (a.kind === 'scalar' || b.kind === 'scalar') throw new AdqlError(`${e.name} takes geometries (POINT, CIRCLE, BOX, POLYGON)`);
+    if (a.kind === 'scalar' || b.kind === 'scalar')
+      throw new AdqlError(`${e.name} takes geometries (POINT, CIRCLE, BOX, POLYGON)`);
     // INTERSECTS with a point is CONTAINS of that point (ADQL 2.1, 4.2.8).
     if (e.name === 'INTERSECTS' && b.kind === 'point' && a.kind !== 'point') return this.pointIn(b, a);
     if (a.kind !== 'point')
-      throw new AdqlError(`${e.name} of a ${a.kind.toUpperCase()} in a ${b.kind.toUpperCase()} is not supported; the first argument must be a POINT`);
+      throw new AdqlError(
+        `${e.name} of a ${a.kind.toUpperCase()} in a ${b.kind.toUpperCase()} is not supported; the first argument must be a POINT`,
+      );
     if (b.kind === 'point') throw new AdqlError(`${e.name} needs a CIRCLE, BOX or POLYGON as its second argument`);
     return this.pointIn(a, b);
   }
@@ -515,7 +572,10 @@ class Compiler {
   private pointIn(p: Point, shape: Shape): Scalar {
     if (shape.kind === 'circle') return this.pointInCircle(p, shape);
     if (shape.kind === 'box') {
-      const [ra, dec, width, height] = constants([shape.centre.ra, shape.centre.dec, shape.width, shape.height], 'BOX') as [number, number, number, number];
+      const [ra, dec, width, height] = constants(
+        [shape.centre.ra, shape.centre.dec, shape.width, shape.height],
+        'BOX',
+      ) as [number, number, number, number];
       const r = boxRanges(ra, dec, width, height);
       const parts = [sql`${p.dec.sql} >= ${number(r.decMin)}`, sql`${p.dec.sql} <= ${number(r.decMax)}`];
       if (r.raIntervals.length) parts.push(this.raIntervals(p, r.raIntervals));
@@ -527,7 +587,9 @@ class Compiler {
     const inside = polygon.normals.map(
       ([x, y, z]) => sql`${vector[0]} * ${number(x)} + ${vector[1]} * ${number(y)} + ${vector[2]} * ${number(z)} >= 0`,
     );
-    const parts = p.indexed ? [this.conePrefilter(p, polygon.bound.ra, polygon.bound.dec, polygon.bound.radius), ...inside] : inside;
+    const parts = p.indexed
+      ? [this.conePrefilter(p, polygon.bound.ra, polygon.bound.dec, polygon.bound.radius), ...inside]
+      : inside;
     return condition(sql.join(parts, sql` and `), [p.ra, p.dec]);
   }
 
@@ -540,7 +602,10 @@ class Compiler {
       const [x, y, z] = unitVector(ra, dec);
       const v = this.vectorOf(p);
       const cos = Math.cos((radius * Math.PI) / 180);
-      return condition(sql`${v[0]} * ${number(x)} + ${v[1]} * ${number(y)} + ${v[2]} * ${number(z)} >= ${number(cos)}`, [p.ra, p.dec]);
+      return condition(
+        sql`${v[0]} * ${number(x)} + ${v[1]} * ${number(y)} + ${v[2]} * ${number(z)} >= ${number(cos)}`,
+        [p.ra, p.dec],
+      );
     }
     return condition(sql`${this.haversine(p, centre)} <= ${circle.radius.sql}`, [p.ra, p.dec, circle.radius]);
   }
@@ -556,7 +621,13 @@ class Compiler {
     const radius = this.numeric(bound, 'DISTANCE');
     const [a, b] = this.points(call as Extract<Expr, { kind: 'call' }>, 2) as [Point, Point];
     const [indexed, other] = a.indexed ? [a, b] : b.indexed ? [b, a] : [null, null];
-    if (!indexed || !other || radius.constant === undefined || other.ra.constant === undefined || other.dec.constant === undefined)
+    if (
+      !indexed ||
+      !other ||
+      radius.constant === undefined ||
+      other.ra.constant === undefined ||
+      other.dec.constant === undefined
+    )
       return null;
     const [ra, dec, r] = constants([other.ra, other.dec, radius], 'DISTANCE') as [number, number, number];
     return condition(this.cone(indexed, ra, dec, r), [a.ra, a.dec]);
@@ -604,8 +675,11 @@ class Compiler {
   }
 
   private findColumn(e: Extract<Expr, { kind: 'column' }>): AdqlColumn | undefined {
-    if (e.qualifier.length && !this.qualifies(e.qualifier)) throw new AdqlError(`unknown table ${e.qualifier.join('.')}`);
-    return this.table.columns.find((c) => (e.delimited ? c.name === e.name : c.name.toUpperCase() === e.name.toUpperCase()));
+    if (e.qualifier.length && !this.qualifies(e.qualifier))
+      throw new AdqlError(`unknown table ${e.qualifier.join('.')}`);
+    return this.table.columns.find((c) =>
+      e.delimited ? c.name === e.name : c.name.toUpperCase() === e.name.toUpperCase(),
+    );
   }
 
   private columnValue(column: AdqlColumn): Scalar {
@@ -646,7 +720,8 @@ function isoMillis(text: string, at: Expr): number {
   const ms = m
     ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +(m[4] ?? 0), +(m[5] ?? 0)) + Math.round(Number(m[6] ?? 0) * 1000)
     : Number.NaN;
-  if (!Number.isFinite(ms)) throw new AdqlError(`'${text}' is not an ISO 8601 time (YYYY-MM-DD[THH:MM:SS])`, undefined, at.offset);
+  if (!Number.isFinite(ms))
+    throw new AdqlError(`'${text}' is not an ISO 8601 time (YYYY-MM-DD[THH:MM:SS])`, undefined, at.offset);
   return ms;
 }
 
@@ -710,7 +785,11 @@ interface ScalarFunction {
   sql: (args: RawBuilder<unknown>[], fns: DialectFunctions) => RawBuilder<unknown>;
 }
 
-const simple = (name: string, arity: [number, number] = [1, 1], type: ScalarFunction['type'] = 'number'): ScalarFunction => ({
+const simple = (
+  name: string,
+  arity: [number, number] = [1, 1],
+  type: ScalarFunction['type'] = 'number',
+): ScalarFunction => ({
   arity,
   type,
   sql: (args) => sql`${sql.raw(name)}(${sql.join(args, sql`, `)})`,

@@ -82,7 +82,9 @@ async function runOnConnection(database: Database, query: CompiledQuery, options
   if (database.dialect.name !== 'postgres') return toResult(query, (await query.sql.execute(database.db)).rows);
   try {
     const rows = await database.db.transaction().execute(async (tx) => {
-      await sql`select set_config('statement_timeout', ${String(Math.max(1, Math.round(options.timeoutMs)))}, true)`.execute(tx);
+      await sql`select set_config('statement_timeout', ${String(Math.max(1, Math.round(options.timeoutMs)))}, true)`.execute(
+        tx,
+      );
       return (await query.sql.execute(tx)).rows;
     });
     return toResult(query, rows);

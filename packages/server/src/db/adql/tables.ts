@@ -60,9 +60,12 @@ export function literalAdqlTable(
   columns: Array<{ name: string; type: AdqlColumnType }>,
   rows: Array<Array<string | number | null>>,
 ): AdqlTable {
-  const value = (v: string | number | null) => (v === null ? sql`null` : typeof v === 'number' ? sql.lit(v) : sql`${v}`);
+  const value = (v: string | number | null) =>
+    v === null ? sql`null` : typeof v === 'number' ? sql.lit(v) : sql`${v}`;
   const selects = rows.length
-    ? rows.map((row) => sql`select ${sql.join(columns.map((c, i) => sql`${value(row[i] ?? null)} as ${sql.ref(c.name)}`))}`)
+    ? rows.map(
+        (row) => sql`select ${sql.join(columns.map((c, i) => sql`${value(row[i] ?? null)} as ${sql.ref(c.name)}`))}`,
+      )
     : [sql`select ${sql.join(columns.map((c) => sql`null as ${sql.ref(c.name)}`))} from images where 1 = 0`];
   // SQLite allows 500 terms in one compound SELECT: longer lists are unions of sub-selects.
   const chunks: RawBuilder<unknown>[] = [];

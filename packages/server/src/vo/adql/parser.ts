@@ -6,7 +6,14 @@
  * Precedence, loosest first: OR, AND, NOT, predicates (comparison, BETWEEN, IN, LIKE, IS NULL), ||,
  * binary + -, * /, unary + -.
  */
-import { AdqlError, type Expr, type OrderItem, type SelectItem, type SelectQuery, type TableRef } from '../../domain/adql.js';
+import {
+  AdqlError,
+  type Expr,
+  type OrderItem,
+  type SelectItem,
+  type SelectQuery,
+  type TableRef,
+} from '../../domain/adql.js';
 import { type Token, tokenize } from './lexer.js';
 
 /** Words that end an expression or open a clause: never read as a column or an alias. */

@@ -9,6 +9,7 @@
 import type { AdqlColumnType, AdqlTable, OutputColumn } from '../../db/adql/compile.js';
 import { imagesAdqlTable, literalAdqlTable } from '../../db/adql/tables.js';
 import { fieldSpec, type ImageFieldName } from '../../domain/image-fields.js';
+import { adqlName } from '../adql/reserved.js';
 
 export interface TapColumn {
   name: string;
@@ -22,6 +23,8 @@ export interface TapColumn {
   indexed: boolean;
   /** Defined by a standard (ObsCore, TAP_SCHEMA). */
   std: boolean;
+  /** A 32-bit integer in VOTable (TAP_SCHEMA's flags and indexes), else long. */
+  int32?: true;
 }
 
 export interface TapTable {
@@ -32,12 +35,19 @@ export interface TapTable {
 }
 
 /** VOTable datatype and arraysize of each ADQL type. */
-export function votableType(type: AdqlColumnType): { datatype: string; arraysize: string | null; xtype: string | null } {
+export function votableType(
+  type: AdqlColumnType,
+  int32?: boolean,
+): {
+  datatype: string;
+  arraysize: string | null;
+  xtype: string | null;
+} {
   switch (type) {
     case 'double':
       return { datatype: 'double', arraysize: null, xtype: null };
     case 'integer':
-      return { datatype: 'long', arraysize: null, xtype: null };
+      return { datatype: int32 ? 'int' : 'long', arraysize: null, xtype: null };
     case 'timestamp':
       return { datatype: 'char', arraysize: '*', xtype: 'timestamp' };
     default:
@@ -46,7 +56,15 @@ export function votableType(type: AdqlColumnType): { datatype: string; arraysize
 }
 
 /** The field table's units in VOUnit spelling (IVOA VOUnits 1.0). */
-const VO_UNITS: Record<string, string> = { '°C': 'Cel', 'µm': 'um', 'arcsec/px': 'arcsec/pix', px: 'pix', ADU: 'adu', bytes: 'byte', steps: '' };
+const VO_UNITS: Record<string, string> = {
+  '°C': 'Cel',
+  µm: 'um',
+  'arcsec/px': 'arcsec/pix',
+  px: 'pix',
+  ADU: 'adu',
+  bytes: 'byte',
+  steps: '',
+};
 
 const IMAGE_UCDS: Partial<Record<ImageFieldName, string>> = {
   id: 'meta.id;meta.main',
@@ -80,13 +98,39 @@ const IMAGE_UCDS: Partial<Record<ImageFieldName, string>> = {
   size_bytes: 'phys.size;meta.file',
 };
 
-const PRINCIPAL = new Set<string>(['id', 'date_obs', 'object_name', 'image_type', 'filter_name', 'exptime', 'ra_deg', 'dec_deg', 'telescope', 'instrument', 'fwhm_arcsec', 'quality_score']);
-const INDEXED = new Set<string>(['id', 'date_obs', 'night', 'ra_deg', 'dec_deg', 'object_name', 'filter_name', 'exptime', 'quality_score', 'fwhm_arcsec', 'ccd_temp']);
+const PRINCIPAL = new Set<string>([
+  'id',
+  'date_obs',
+  'object_name',
+  'image_type',
+  'filter_name',
+  'exptime',
+  'ra_deg',
+  'dec_deg',
+  'telescope',
+  'instrument',
+  'fwhm_arcsec',
+  'quality_score',
+]);
+const INDEXED = new Set<string>([
+  'id',
+  'date_obs',
+  'night',
+  'ra_deg',
+  'dec_deg',
+  'object_name',
+  'filter_name',
+  'exptime',
+  'quality_score',
+  'fwhm_arcsec',
+  'ccd_temp',
+]);
 
 function imagesTable(): TapTable {
   const columns = imagesAdqlTable().columns.map((c): TapColumn => {
     const spec = fieldSpec(c.name as ImageFieldName);
-    const unit = c.type === 'timestamp' ? null : spec.unit === undefined ? null : (VO_UNITS[spec.unit] ?? spec.unit) || null;
+    const unit =
+      c.type === 'timestamp' ? null : spec.unit === undefined ? null : (VO_UNITS[spec.unit] ?? spec.unit) || null;
     return {
       name: c.name,
       type: c.type,
@@ -119,7 +163,11 @@ const text = (name: string, description: string): TapColumn => ({
   indexed: false,
   std: true,
 });
-const int = (name: string, description: string): TapColumn => ({ ...text(name, description), type: 'integer' });
+const int = (name: string, description: string): TapColumn => ({
+  ...text(name, description),
+  type: 'integer',
+  int32: true,
+});
 
 const TAP_SCHEMA_COLUMNS: Record<string, TapColumn[]> = {
   schemas: [
@@ -184,6 +232,15 @@ export function tapTables(extra: TapTable[] = []): TapTable[] {
   return [...extra, imagesTable(), ...TAP_SCHEMA_TABLES];
 }
 
+/** TAP_SCHEMA's own foreign keys (TAP 1.1, 4): id, from table, target table, from column, target column. */
+const TAP_SCHEMA_KEYS: Array<[string, string, string, string, string]> = [
+  ['tables_schema', 'tables', 'schemas', 'schema_name', 'schema_name'],
+  ['columns_table', 'columns', 'tables', 'table_name', 'table_name'],
+  ['keys_from', 'keys', 'tables', 'from_table', 'table_name'],
+  ['keys_target', 'keys', 'tables', 'target_table', 'table_name'],
+  ['key_columns_key', 'key_columns', 'keys', 'key_id', 'key_id'],
+];
+
 /** The rows of TAP_SCHEMA's tables, describing `tables` (themselves included). */
 function tapSchemaRows(tables: TapTable[]): Record<string, Array<Array<string | number | null>>> {
   const schemas = [...new Set(tables.map((t) => t.schema))];
@@ -192,10 +249,10 @@ function tapSchemaRows(tables: TapTable[]): Record<string, Array<Array<string | 
     tables: tables.map((t, i) => [t.schema, `${t.schema}.${t.name}`, 'table', null, t.description, i]),
     columns: tables.flatMap((t) =>
       t.columns.map((c, i) => {
-        const v = votableType(c.type);
+        const v = votableType(c.type, c.int32);
         return [
           `${t.schema}.${t.name}`,
-          c.name,
+          adqlName(c.name),
           c.utype,
           c.ucd,
           c.unit,
@@ -211,8 +268,8 @@ function tapSchemaRows(tables: TapTable[]): Record<string, Array<Array<string | 
         ];
       }),
     ),
-    keys: [],
-    key_columns: [],
+    keys: TAP_SCHEMA_KEYS.map(([id, from, target]) => [id, `TAP_SCHEMA.${from}`, `TAP_SCHEMA.${target}`, null, null]),
+    key_columns: TAP_SCHEMA_KEYS.map(([id, , , fromColumn, targetColumn]) => [id, fromColumn, targetColumn]),
   };
 }
 
