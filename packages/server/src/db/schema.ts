@@ -6,10 +6,12 @@
  * Other areas add their tables by adding an interface here and a line to `Schema` (and a migration
  * in migrations/).
  */
+
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { ColumnFieldName, DefaultedFieldName, IMAGE_FIELDS } from '../domain/image-fields.js';
 import type { AccountsSchema } from './accounts.schema.js';
 import type { DbBool } from './dialect.js';
+import type { TapJobsSchema } from './tap-jobs.repository.js';
 
 /** JSON as stored: a string on SQLite, a parsed value on PostgreSQL; use dialect.fromDbJson. */
 export type DbJson = unknown;
@@ -116,7 +118,7 @@ export interface CatalogNightsTable {
   median_fwhm_px: number | null;
 }
 
-export interface Schema extends AccountsSchema {
+export interface Schema extends AccountsSchema, TapJobsSchema {
   catalog_counts: CatalogCountsTable;
   catalog_nights: CatalogNightsTable;
   images: ImagesTable;

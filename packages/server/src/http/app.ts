@@ -25,6 +25,7 @@ import type { Config, TrustProxy } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { EventBus } from '../util/events.js';
 import { TapService } from '../vo/tap/tap.service.js';
+import { TapJobs } from '../vo/tap/tap-jobs.js';
 import type { AppContext, IngestControl } from './app-context.js';
 import { authenticationHook } from './authentication.js';
 import { corsHook } from './cors.js';
@@ -159,8 +160,13 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(downloadsRoutes(ctx));
       await api.register(siaRoutes(ctx));
       const tap = new TapService(ctx.database);
-      api.addHook('onClose', () => tap.close());
-      await api.register(tapRoutes(tap));
+      const tapJobs = new TapJobs(ctx.database, tap);
+      api.addHook('onReady', async () => tapJobs.start());
+      api.addHook('onClose', async () => {
+        await tapJobs.stop();
+        await tap.close();
+      });
+      await api.register(tapRoutes(tap, tapJobs));
     },
     { prefix: '/api' },
   );

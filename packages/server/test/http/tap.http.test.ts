@@ -184,21 +184,80 @@ for (const dialect of DIALECTS)
         "r = svc.run_sync(\"SELECT TOP 5 rel_path, exptime FROM aims.images WHERE 1 = CONTAINS(POINT('ICRS', ra_deg, dec_deg), CIRCLE('ICRS', 0, 20, 1)) ORDER BY rel_path\")",
         'print(",".join(str(x) for x in r["rel_path"]))',
         'print(",".join(t.name for t in svc.tables))',
+        'a = svc.run_async("SELECT COUNT(*) AS n FROM aims.images WHERE exptime >= 100")',
+        'print(a["n"][0])',
       ].join('\n');
       const { stdout, stderr } = await run(SYSTEM_PYTHON, ['-c', script, base], { timeout: 60_000 });
       expect(stderr).toBe('');
-      const [names, tables] = stdout.trim().split('\n');
+      const [names, tables, count] = stdout.trim().split('\n');
       expect(names).toBe('a.fits,b.fits');
       expect(tables).toContain('aims.images');
+      expect(count).toBe('2');
+    });
+
+    it('runs asynchronous jobs (UWS 1.1): create, run, wait, result, abort, delete; owners only', async () => {
+      const form = (params: Record<string, string>) => ({
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(params).toString(),
+      });
+      const created = await t.as('user', {
+        method: 'POST',
+        url: '/api/vo/tap/async',
+        ...form({ LANG: 'ADQL', QUERY: 'SELECT rel_path FROM aims.images ORDER BY rel_path', RUNID: 'mine' }),
+      });
+      expect(created.statusCode).toBe(303);
+      const jobUrl = new URL(String(created.headers.location)).pathname;
+      expect((await t.as('user', { url: `${jobUrl}/phase` })).body).toBe('PENDING');
+      // Another account cannot see the job, nor run it.
+      expect((await t.as('downloader', { url: jobUrl })).statusCode).toBe(404);
+      expect(
+        (await t.as('downloader', { method: 'POST', url: `${jobUrl}/phase`, ...form({ PHASE: 'RUN' }) })).statusCode,
+      ).toBe(404);
+
+      const run = await t.as('user', { method: 'POST', url: `${jobUrl}/phase`, ...form({ PHASE: 'RUN' }) });
+      expect(run.statusCode).toBe(303);
+      const done = await t.as('user', { url: `${jobUrl}?WAIT=30` });
+      expect(done.body).toContain('<uws:phase>COMPLETED</uws:phase>');
+      expect(done.body).toContain('<uws:runId>mine</uws:runId>');
+      const result = await t.as('user', { url: `${jobUrl}/results/result` });
+      expect(parseVotable(result.body).rows.map((r) => r.rel_path)).toEqual(['a.fits', 'b.fits', 'c.fits']);
+
+      const failing = await t.as('user', {
+        method: 'POST',
+        url: '/api/vo/tap/async',
+        ...form({ LANG: 'ADQL', QUERY: 'SELECT nope FROM aims.images', PHASE: 'RUN' }),
+      });
+      const failedUrl = new URL(String(failing.headers.location)).pathname;
+      expect((await t.as('user', { url: `${failedUrl}?WAIT=30` })).body).toContain('<uws:phase>ERROR</uws:phase>');
+      const error = parseVotable((await t.as('user', { url: `${failedUrl}/error` })).body);
+      expect(error.infos.QUERY_STATUS?.[1]).toMatch(/^UsageFault: unknown column nope/);
+
+      const pending = await t.as('user', {
+        method: 'POST',
+        url: '/api/vo/tap/async',
+        ...form({ LANG: 'ADQL', QUERY: 'SELECT id FROM aims.images' }),
+      });
+      const pendingUrl = new URL(String(pending.headers.location)).pathname;
+      await t.as('user', { method: 'POST', url: `${pendingUrl}/phase`, ...form({ PHASE: 'ABORT' }) });
+      expect((await t.as('user', { url: `${pendingUrl}/phase` })).body).toBe('ABORTED');
+
+      const list = await t.as('user', { url: '/api/vo/tap/async' });
+      expect(list.body.match(/<uws:jobref /g)).toHaveLength(3);
+      expect((await t.as('downloader', { url: '/api/vo/tap/async' })).body).not.toContain('<uws:jobref ');
+      const deleted = await t.as('user', { method: 'DELETE', url: pendingUrl });
+      expect(deleted.statusCode).toBe(303);
+      expect((await t.as('user', { url: pendingUrl })).statusCode).toBe(404);
     });
 
     it('passes STILTS taplint with no errors', async () => {
-      const { stdout } = await run('stilts', ['taplint', `tapurl=${base}`, 'report=EF', 'maxrepeat=3'], {
+      const { stdout } = await run('stilts', ['taplint', `tapurl=${base}`, 'report=EWF', 'maxrepeat=3'], {
         timeout: 300_000,
         maxBuffer: 64 * 1024 * 1024,
       });
       expect(stdout).toMatch(/Totals:/);
-      const errors = stdout.split('\n').filter((l) => /^[EF]-/.test(l));
-      expect(errors).toEqual([]);
+      // Errors and warnings: none. Failures (stages taplint could not run) only where this service
+      // offers nothing to test: ObsLocTAP's ivoa.obsplan and table uploads (docs/vo.md).
+      const findings = stdout.split('\n').filter((l) => /^[EWF]-/.test(l));
+      expect(findings.filter((l) => !/^F-(LOC-NOTP|UPL-NOUP|OBS-NOTB)-/.test(l))).toEqual([]);
     });
   });

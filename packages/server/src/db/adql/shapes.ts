@@ -9,7 +9,6 @@
  *   box: centre, width and height in RA/Dec (ADQL 2.0's BOX; deprecated in 2.1): a band of
  *     declination and an interval of RA (width measured along the equator), as SIA 2.0's RANGE.
  */
-import { angularSeparationDeg } from '@aims/fits';
 import { AdqlError } from '../../domain/adql.js';
 import { unitVector } from '../image.mapper.js';
 
@@ -51,7 +50,8 @@ export function convexPolygon(vertices: Array<[number, number]>): ConvexPolygon 
   }
   const ra = (Math.atan2(centre[1], centre[0]) / RAD + 360) % 360;
   const dec = Math.asin(Math.max(-1, Math.min(1, centre[2]))) / RAD;
-  const radius = Math.max(...vertices.map(([r, d]) => angularSeparationDeg({ ra, dec }, { ra: r, dec: d })));
+  // Widened by a hair so that rounding in acos never leaves a vertex outside its own bound.
+  const radius = Math.max(...v.map((p) => Math.acos(Math.min(1, dot(centre, p))) / RAD)) + 1e-9;
   return { normals, bound: { ra, dec, radius } };
 }
 

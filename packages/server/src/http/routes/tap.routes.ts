@@ -12,59 +12,21 @@
  * message starts with the fault (`UsageFault: …`), status 400.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { collectParams, DaliParameterError } from '../../vo/dali-params.js';
+import { DaliParameterError } from '../../vo/dali-params.js';
 import { TapError, type TapService } from '../../vo/tap/tap.service.js';
+import { tapExamples } from '../../vo/tap/tap-examples.js';
+import { type TapJobs, UwsError } from '../../vo/tap/tap-jobs.js';
 import { tapCapabilities, tapTableset } from '../../vo/tap/tap-vosi.js';
 import { siaErrorVotable, VOTABLE_CONTENT_TYPE, vosiAvailability } from '../../vo/votable.js';
+import { acceptFormBodies, daliParams, requestBase } from '../dali-request.js';
 import { errorHandler } from '../errors.js';
-
-export function requestBase(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
-}
-
-/** Query string and form body together, as DALI services accept both. */
-export function daliParams(request: FastifyRequest) {
-  const body =
-    typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
-  const merged: Record<string, unknown[]> = {};
-  for (const source of [request.query as Record<string, unknown>, body])
-    for (const [key, value] of Object.entries(source ?? {}))
-      merged[key] = [...(merged[key] ?? []), ...(Array.isArray(value) ? value : [value])];
-  return collectParams(merged);
-}
-
-/** Form bodies (urlencoded or multipart, as DALI allows) as objects of repeated values. */
-export function acceptFormBodies(app: FastifyInstance): void {
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: 1_048_576 }, (req, body, done) => {
-    const boundary = /boundary="?([^";]+)"?/i.exec(String(req.headers['content-type']))?.[1];
-    if (!boundary) return done(new DaliParameterError('multipart body without a boundary'), undefined);
-    done(null, multipartFields(body as Buffer, boundary));
-  });
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: 1_048_576 },
-    (_req, body, done) => {
-      const out: Record<string, string[]> = {};
-      for (const [key, value] of new URLSearchParams(body as string)) out[key] = [...(out[key] ?? []), value];
-      done(null, out);
-    },
-  );
-}
-
-/** The text fields of a multipart/form-data body (file parts are kept by name, as their text). */
-function multipartFields(body: Buffer, boundary: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const part of body.toString('utf8').split(`--${boundary}`)) {
-    const split = part.indexOf('\r\n\r\n');
-    if (split < 0) continue;
-    const name = /name="([^"]*)"/i.exec(part.slice(0, split))?.[1];
-    if (name === undefined) continue;
-    out[name] = [...(out[name] ?? []), part.slice(split + 4).replace(/\r\n$/, '')];
-  }
-  return out;
-}
+import { registerTapAsync } from './tap-async.routes.js';
 
 export function tapErrorHandler(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof UwsError) {
+    void reply.code(400).type('text/plain; charset=utf-8').send(error.message);
+    return;
+  }
   if (error instanceof TapError || error instanceof DaliParameterError) {
     const message = error instanceof TapError ? error.message : `UsageFault: ${error.message}`;
     request.log.info({ reason: message }, 'bad TAP request');
@@ -74,12 +36,22 @@ export function tapErrorHandler(error: Error, request: FastifyRequest, reply: Fa
   errorHandler(error as Parameters<typeof errorHandler>[0], request, reply);
 }
 
-export function tapRoutes(tap: TapService) {
+export function tapRoutes(tap: TapService, jobs: TapJobs) {
   return async (app: FastifyInstance) => {
     const read = { access: 'read' as const };
     const tags = ['vo'];
     app.setErrorHandler(tapErrorHandler);
     acceptFormBodies(app);
+    // VO validators expect a Server header; it names the service, never its version.
+    app.addHook('onSend', async (_request, reply) => {
+      reply.header('server', 'AIMS');
+    });
+    registerTapAsync(app, jobs);
+    app.get(
+      '/vo/tap/examples',
+      { config: read, schema: { tags, summary: 'TAP examples (DALI)' } },
+      async (_request, reply) => reply.type('application/xhtml+xml').send(tapExamples()),
+    );
 
     const sync = async (request: FastifyRequest, reply: FastifyReply) => {
       const controller = new AbortController();

@@ -32,6 +32,8 @@ export interface TapTable {
   name: string;
   description: string;
   columns: TapColumn[];
+  /** Foreign keys to other published tables (target: `schema.table`). */
+  foreignKeys?: Array<{ from: string; target: string; targetColumn: string }>;
 }
 
 /** VOTable datatype and arraysize of each ADQL type. */
@@ -214,11 +216,25 @@ const TAP_SCHEMA_COLUMNS: Record<string, TapColumn[]> = {
   ],
 };
 
+/** TAP_SCHEMA's own foreign keys (TAP 1.1, 4): id, from table, target table, from column, target column. */
+const TAP_SCHEMA_KEYS: Array<[string, string, string, string, string]> = [
+  ['tables_schema', 'tables', 'schemas', 'schema_name', 'schema_name'],
+  ['columns_table', 'columns', 'tables', 'table_name', 'table_name'],
+  ['keys_from', 'keys', 'tables', 'from_table', 'table_name'],
+  ['keys_target', 'keys', 'tables', 'target_table', 'table_name'],
+  ['key_columns_key', 'key_columns', 'keys', 'key_id', 'key_id'],
+];
+
 const TAP_SCHEMA_TABLES: TapTable[] = Object.entries(TAP_SCHEMA_COLUMNS).map(([name, columns]) => ({
   schema: 'TAP_SCHEMA',
   name,
   description: `TAP_SCHEMA.${name}: ${name === 'key_columns' ? 'columns of foreign keys' : `the ${name} of this service`}`,
   columns,
+  foreignKeys: TAP_SCHEMA_KEYS.filter(([, from]) => from === name).map(([, , target, fromColumn, targetColumn]) => ({
+    from: fromColumn,
+    target: `TAP_SCHEMA.${target}`,
+    targetColumn,
+  })),
 }));
 
 const SCHEMA_DESCRIPTIONS: Record<string, string> = {
@@ -231,15 +247,6 @@ const SCHEMA_DESCRIPTIONS: Record<string, string> = {
 export function tapTables(extra: TapTable[] = []): TapTable[] {
   return [...extra, imagesTable(), ...TAP_SCHEMA_TABLES];
 }
-
-/** TAP_SCHEMA's own foreign keys (TAP 1.1, 4): id, from table, target table, from column, target column. */
-const TAP_SCHEMA_KEYS: Array<[string, string, string, string, string]> = [
-  ['tables_schema', 'tables', 'schemas', 'schema_name', 'schema_name'],
-  ['columns_table', 'columns', 'tables', 'table_name', 'table_name'],
-  ['keys_from', 'keys', 'tables', 'from_table', 'table_name'],
-  ['keys_target', 'keys', 'tables', 'target_table', 'table_name'],
-  ['key_columns_key', 'key_columns', 'keys', 'key_id', 'key_id'],
-];
 
 /** The rows of TAP_SCHEMA's tables, describing `tables` (themselves included). */
 function tapSchemaRows(tables: TapTable[]): Record<string, Array<Array<string | number | null>>> {

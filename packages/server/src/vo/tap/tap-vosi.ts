@@ -49,6 +49,7 @@ export function tapCapabilities(base: string, limits: TapLimits): string {
     simple('ivo://ivoa.net/std/VOSI#capabilities', '/capabilities') +
     simple('ivo://ivoa.net/std/VOSI#availability', '/availability') +
     simple('ivo://ivoa.net/std/VOSI#tables-1.1', '/tables') +
+    simple('ivo://ivoa.net/std/DALI#examples', '/examples') +
     '</vosi:capabilities>\n'
   );
 }
@@ -80,6 +81,13 @@ export function tapTableset(tables: TapTable[]): string {
             (t) =>
               `<table type="table"><name>${xmlEscape(`${t.schema}.${t.name}`)}</name><description>${xmlEscape(t.description)}</description>\n` +
               t.columns.map(column).join('') +
+              (t.foreignKeys ?? [])
+                .map(
+                  (k) =>
+                    `<foreignKey><targetTable>${xmlEscape(k.target)}</targetTable><fkColumn><fromColumn>${xmlEscape(k.from)}</fromColumn>` +
+                    `<targetColumn>${xmlEscape(k.targetColumn)}</targetColumn></fkColumn></foreignKey>\n`,
+                )
+                .join('') +
               '</table>\n',
           )
           .join('') +
