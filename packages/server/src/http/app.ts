@@ -39,6 +39,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
 import { siaRoutes } from './routes/sia.routes.js';
 import { tapRoutes } from './routes/tap.routes.js';
+import { targetsRoutes } from './routes/targets.routes.js';
 import { userRoutes } from './routes/user.routes.js';
 
 export interface AppDeps {
@@ -159,6 +160,7 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(imagesRoutes(ctx));
       await api.register(downloadsRoutes(ctx));
       await api.register(siaRoutes(ctx));
+      await api.register(targetsRoutes(ctx));
       const tap = new TapService(ctx.database);
       const tapJobs = new TapJobs(ctx.database, tap);
       api.addHook('onReady', async () => tapJobs.start());
