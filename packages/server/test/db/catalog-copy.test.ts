@@ -10,6 +10,7 @@ import { COPIED_TABLES, NOT_COPIED_TABLES } from '../../src/db/catalog-tables.js
 import { type Database, openDatabase } from '../../src/db/connection.js';
 import { countByState } from '../../src/db/ingest-ledger.repository.js';
 import { createSession } from '../../src/db/sessions.repository.js';
+import { createTapJob, saveTapResult } from '../../src/db/tap-jobs.repository.js';
 import { createUser, findUserByEmail } from '../../src/db/users.repository.js';
 import { runAims } from '../support/aims-process.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
@@ -83,6 +84,17 @@ for (const engine of DIALECTS.includes('sqlite') ? SERVER_ENGINES : [])
           expiresAt: null,
         });
         await createSession(source, user.id, 3600);
+        await createTapJob(source, {
+          id: 'job-1',
+          ownerId: user.id,
+          phase: 'COMPLETED',
+          runId: null,
+          parameters: { QUERY: ['SELECT TOP 5 * FROM ivoa.obscore'], LANG: ['ADQL'] },
+          executionDurationS: 60,
+          createdMs: Date.now(),
+          destructionMs: Date.now() + 86_400_000,
+        });
+        await saveTapResult(source, 'job-1', '<VOTABLE>…</VOTABLE>');
         await recordAudit(source, {
           actorId: user.id,
           actorEmail: user.email,
