@@ -12,7 +12,8 @@
  * averages the R, G and B sites of its block), which at preview scale is as good as interpolation.
  * sharp does the rotation, resizing and encoding (grey images as single-channel 'b-w').
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { lap, type StageTimes } from './stage-times.js';
@@ -232,7 +233,16 @@ export async function writePreviews(down: Downsampler, options: PreviewOptions):
     (options.formats ?? (['png', 'webp'] as const)).map(async (format): Promise<PreviewFile> => {
       const { data, info } = await encode(bytes, down.outWidth, down.outHeight, down.channels, pixels, format, options);
       const path = join(options.dir, `${options.name}-${suffix}.${format}`);
-      await writeFile(path, data);
+      // Written aside and renamed: a thread stopped mid-write (a time budget, a render nobody
+      // waits for any more) leaves no half file that would be served as the preview.
+      const aside = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+      try {
+        await writeFile(aside, data);
+        await rename(aside, path);
+      } catch (error) {
+        await rm(aside, { force: true });
+        throw error;
+      }
       return { size, format, path, width: info.width, height: info.height };
     }),
   );

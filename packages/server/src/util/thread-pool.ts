@@ -71,7 +71,9 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
   let running = 0;
 
   const run = async <R>(task: unknown, runOptions: { signal?: AbortSignal } = {}): Promise<R> => {
-    if (options.maxQueue !== undefined && queued >= options.maxQueue) throw new PoolBusy(queued);
+    // Tasks beyond one per thread wait; a task just handed over counts as waiting until taken.
+    if (options.maxQueue !== undefined && queued + running >= options.threads + options.maxQueue)
+      throw new PoolBusy(Math.max(0, queued + running - options.threads));
     runOptions.signal?.throwIfAborted();
     const control = new SharedArrayBuffer(4);
     const state = new Int32Array(control);
