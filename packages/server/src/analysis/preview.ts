@@ -233,22 +233,35 @@ export async function writePreviews(down: Downsampler, options: PreviewOptions):
     (options.formats ?? (['png', 'webp'] as const)).map(async (format): Promise<PreviewFile> => {
       const { data, info } = await encode(bytes, down.outWidth, down.outHeight, down.channels, pixels, format, options);
       const path = join(options.dir, `${options.name}-${suffix}.${format}`);
-      // Written aside and renamed: a thread stopped mid-write (a time budget, a render nobody
-      // waits for any more) leaves no half file that would be served as the preview.
-      const aside = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-      try {
-        await writeFile(aside, data);
-        await rename(aside, path);
-      } catch (error) {
-        await rm(aside, { force: true });
-        throw error;
-      }
+      await writeWhole(path, data);
       return { size, format, path, width: info.width, height: info.height };
     }),
   );
-  files.push(...(await Promise.all(jobs)));
+  const written = await Promise.allSettled(jobs);
+  const failed = written.find((r) => r.status === 'rejected');
+  if (failed) {
+    // All of a frame's previews or none: a frame that failed is tried again and writes them all.
+    await Promise.all(written.map((r) => (r.status === 'fulfilled' ? rm(r.value.path, { force: true }) : undefined)));
+    throw failed.reason;
+  }
+  for (const r of written) if (r.status === 'fulfilled') files.push(r.value);
   lap(options.times, 'previewEncode', started);
   return files;
+}
+
+/**
+ * Writes a file under a temporary name and renames it into place: a full disk or a crash mid-write
+ * leaves no truncated preview for the API to serve, only a temporary file that is removed.
+ */
+async function writeWhole(path: string, data: Uint8Array): Promise<void> {
+  const partial = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.partial`;
+  try {
+    await writeFile(partial, data);
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
 }
 
 /**

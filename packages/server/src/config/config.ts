@@ -57,6 +57,8 @@ export interface Config {
   /** AIMS_PREVIEW_QUEUE: renders that may wait for a thread; more are answered 503 with Retry-After. */
   previewQueue: number;
   rescanSeconds: number;
+  /** AIMS_RETRY_SECONDS: a retryable ingest failure (catalog down, disk full) is tried again after this long. */
+  retrySeconds: number;
   stableSeconds: number;
   usePolling: boolean;
   /** Globs (relative to an image root) that discovery skips, from AIMS_EXCLUDE (comma-separated). */
@@ -295,6 +297,7 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
     previewRenders: integer(env, 'AIMS_PREVIEW_RENDERS', 2, 1, 64),
     previewQueue: integer(env, 'AIMS_PREVIEW_QUEUE', 32, 0, 10_000),
     rescanSeconds: integer(env, 'AIMS_RESCAN_SECONDS', 300, 0, 86_400),
+    retrySeconds: integer(env, 'AIMS_RETRY_SECONDS', 60, 1, 86_400),
     stableSeconds: integer(env, 'AIMS_STABLE_SECONDS', 2, 0, 3600),
     usePolling: boolean(env, 'AIMS_USE_POLLING', false),
     exclude: [
