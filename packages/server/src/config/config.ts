@@ -48,10 +48,17 @@ export interface Config {
   /** AIMS_MAX_INFLATE_RATIO: a whole-file gzip may inflate at most this many times its size (default 100). */
   maxInflateRatio: number;
   rescanSeconds: number;
+  /** AIMS_RETRY_SECONDS: a retryable ingest failure (catalog down, disk full) is tried again after this long. */
+  retrySeconds: number;
   stableSeconds: number;
   usePolling: boolean;
   /** Globs (relative to an image root) that discovery skips, from AIMS_EXCLUDE (comma-separated). */
   exclude: string[];
+  /**
+   * Filter names → passband [min, max] in nm, from the JSON file AIMS_VO_FILTER_BANDS; they extend
+   * and override the built-in table of vo/filter-bands.ts (ObsCore em_min/em_max, SIA BAND).
+   */
+  filterBands: Record<string, [number, number]>;
   /** How calibration frames are matched to lights (AIMS_CALIBRATION_*; config/calibration.ts). */
   calibration: CalibrationRules;
 }
@@ -122,6 +129,32 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(name, `expected true or false, got '${env[name]}'`);
+}
+
+/** AIMS_VO_FILTER_BANDS: a JSON file `{"name": [min_nm, max_nm], …}`. */
+function filterBands(env: Env): Record<string, [number, number]> {
+  const name = 'AIMS_VO_FILTER_BANDS';
+  const path = env[name]?.trim();
+  if (!path) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(name, `cannot read ${path} as JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ConfigError(name, 'expected an object of filter names');
+  const bands: Record<string, [number, number]> = {};
+  for (const [filter, range] of Object.entries(parsed)) {
+    const ok =
+      Array.isArray(range) &&
+      range.length === 2 &&
+      range.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0) &&
+      range[0] < range[1];
+    if (!ok) throw new ConfigError(name, `'${filter}' needs [min_nm, max_nm] with 0 < min < max`);
+    bands[filter] = [range[0], range[1]];
+  }
+  return bands;
 }
 
 function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
@@ -252,6 +285,7 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
     analysisMemoryMb: integer(env, 'AIMS_ANALYSIS_MEMORY_MB', DEFAULT_ANALYSIS_MEMORY_MB, 16, 1_048_576),
     maxInflateRatio: integer(env, 'AIMS_MAX_INFLATE_RATIO', 100, 2, 1_000_000),
     rescanSeconds: integer(env, 'AIMS_RESCAN_SECONDS', 300, 0, 86_400),
+    retrySeconds: integer(env, 'AIMS_RETRY_SECONDS', 60, 1, 86_400),
     stableSeconds: integer(env, 'AIMS_STABLE_SECONDS', 2, 0, 3600),
     usePolling: boolean(env, 'AIMS_USE_POLLING', false),
     exclude: [
@@ -261,6 +295,7 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
         .filter(Boolean),
       ...(overrides.exclude ?? []),
     ],
+    filterBands: filterBands(env),
     calibration: calibrationRules((name, fallback, min, max) => decimal(env, name, fallback, min, max)),
   };
 }

@@ -16,6 +16,7 @@ import typeObjectDateIndexes from './2026_12_03_1120_type_object_date_indexes.js
 import sessions from './2026_12_03_1300_sessions.js';
 import eventOutbox from './2026_12_03_1400_event_outbox.js';
 import calibrationFrames from './2026_12_03_1410_calibration_frames.js';
+import catalogCopies from './2026_12_03_1420_catalog_copies.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -33,4 +34,5 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_12_03_1300_sessions': sessions,
   '2026_12_03_1400_event_outbox': eventOutbox,
   '2026_12_03_1410_calibration_frames': calibrationFrames,
+  '2026_12_03_1420_catalog_copies': catalogCopies,
 };
