@@ -26,6 +26,8 @@ function when(days: number): string {
   return days < 0 ? `${amount} before` : `${amount} after`;
 }
 
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 function Match({ match }: { match: CalibrationMatch }) {
   return (
     <li className="calibration-match">
@@ -35,8 +37,7 @@ function Match({ match }: { match: CalibrationMatch }) {
       {match.master_frame && (
         <span className="badge badge-accent">master{match.combined_frames ? ` ×${match.combined_frames}` : ''}</span>
       )}{' '}
-      {match.selected && <span className="badge badge-good">selected</span>}{' '}
-      <span className="muted small">{match.same_night ? 'same night' : when(match.days_apart)}</span>
+      {match.selected && <span className="badge badge-good">selected</span>}
       <div className="small muted">{match.reasons.join(' · ')}</div>
       {match.notes.length > 0 && <div className="small hint">{match.notes.join(' · ')}</div>}
     </li>
@@ -128,7 +129,7 @@ export function CalibrationPanel({ id, canDownload }: { id: number; canDownload:
       {!data && !error && <Spinner label="Matching calibration frames…" />}
       {data && (
         <>
-          {data.notes.length > 0 && <p className="hint">{data.notes.join('; ')}.</p>}
+          {data.notes.length > 0 && <p className="hint">{sentence(data.notes.join('; '))}.</p>}
           {KINDS.map(([kind, title]) => (
             <Kind key={kind} kind={kind} title={title} report={data.kinds[kind]} />
           ))}

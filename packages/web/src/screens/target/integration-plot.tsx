@@ -42,7 +42,11 @@ export function IntegrationPlot({
   const y1 = Math.max(...points.map((p) => p.y), 0.01) * 1.08;
   const sx = (x: number) => PAD.left + ((x - x0) / (x1 - x0)) * (W - PAD.left - PAD.right);
   const sy = (y: number) => H - PAD.bottom - (y / y1) * (H - PAD.top - PAD.bottom);
-  const dayTicks = niceTicks(x0 / MS_PER_DAY, x1 / MS_PER_DAY, 5).map((d) => d * MS_PER_DAY);
+  // Whole nights only, and none so near the right edge that its date would be cut.
+  const dayTicks = niceTicks(x0 / MS_PER_DAY, x1 / MS_PER_DAY, 5)
+    .filter((d) => Number.isInteger(d))
+    .map((d) => d * MS_PER_DAY)
+    .filter((t) => sx(t) <= W - 36);
   const summary = series
     .map((s) => {
       const last = s.points.at(-1);
