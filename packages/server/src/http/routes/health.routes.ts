@@ -2,12 +2,16 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { fixityDegraded, fixitySummary } from '../../catalog/fixity.js';
 import type { AppContext } from '../app-context.js';
 import { Nullable } from '../schemas/common.schemas.js';
+import { FixitySummarySchema } from '../schemas/fixity.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 
 const HealthSchema = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('unavailable')], {
+    description: 'degraded (still 200): the fixity check found changed, missing or unreadable files',
+  }),
   version: Type.String(),
   uptime_seconds: Type.Number(),
   database: Type.Object({
@@ -18,6 +22,7 @@ const HealthSchema = Type.Object({
   }),
   queue: Type.Union([Type.Object({ pending: Type.Integer(), active: Type.Integer() }), Type.Null()]),
   watcher: Type.String(),
+  fixity: Type.Union([FixitySummarySchema, Type.Null()]),
 });
 
 /** A database that does not answer within this is as good as down for a supervisor. */
@@ -51,7 +56,7 @@ export function healthRoutes(ctx: AppContext) {
         logLevel: 'warn',
         schema: {
           tags: ['operations'],
-          summary: 'Database, ingest queue, watcher and version; 503 when the database is down',
+          summary: 'Database, ingest queue, watcher, fixity and version; 503 when the database is down',
           response: { 200: HealthSchema, 503: HealthSchema },
         },
       },
@@ -64,13 +69,16 @@ export function healthRoutes(ctx: AppContext) {
         } catch (error) {
           request.log.warn({ err: error }, 'health: queue depth unavailable');
         }
+        const fixity = database.ok ? await fixitySummary(ctx.database, ctx.config.fixityDays).catch(() => null) : null;
+        const degraded = fixity !== null && fixityDegraded(fixity);
         const body = {
-          status: database.ok ? ('ok' as const) : ('unavailable' as const),
+          status: !database.ok ? ('unavailable' as const) : degraded ? ('degraded' as const) : ('ok' as const),
           version: ctx.version,
           uptime_seconds: Math.round((Date.now() - ctx.startedAt) / 1000),
           database: { dialect: ctx.database.dialect.name, ...database },
           queue,
           watcher: ctx.ingest?.watcherState() ?? 'off',
+          fixity,
         };
         return reply.code(database.ok ? 200 : 503).send(body);
       },
