@@ -13,6 +13,7 @@ import { FixitySchedule } from './catalog/fixity.js';
 import { renderMissingPreview } from './catalog/previews.js';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/connection.js';
+import { type EventFollower, followEvents } from './db/event-follower.js';
 import { countByState } from './db/ingest-ledger.repository.js';
 import { buildApp } from './http/app.js';
 import type { IngestControl } from './http/app-context.js';
@@ -37,6 +38,8 @@ export interface StartOptions {
 
 /** How often the queue depth is sent to event-stream clients when it changed. */
 const QUEUE_EVENT_MS = 2000;
+/** How soon after an outbox event the queue is counted again (several events, one count). */
+const QUEUE_EVENT_SOON_MS = 250;
 
 export function serverVersion(): string {
   try {
@@ -60,8 +63,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const events = new EventBus();
   const runIngest = (options.ingest ?? true) && config.imageDirs.length > 0;
   let log: IngestLog | undefined;
+  let follower: EventFollower | undefined;
   const service = runIngest
-    ? createIngestService(config, database, events, { log: (level, message, fields) => log?.(level, message, fields) })
+    ? createIngestService(config, database, events, {
+        log: (level, message, fields) => log?.(level, message, fields),
+        onEventsRecorded: () => follower?.poke(),
+      })
     : undefined;
 
   const queue = async () => service?.queue() ?? { pending: (await countByState(database)).pending, active: 0 };
@@ -96,7 +103,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   let lastDepth = '';
-  const depthTimer = setInterval(() => {
+  const sendDepth = () => {
     queue()
       .then((depth) => {
         const key = `${depth.pending}/${depth.active}`;
@@ -104,8 +111,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         lastDepth = key;
       })
       .catch(() => undefined);
-  }, QUEUE_EVENT_MS);
+  };
+  const depthTimer = setInterval(sendDepth, QUEUE_EVENT_MS);
   depthTimer.unref();
+  // Frames and failures of every process on this catalog (aims ingest, aims worker, this one)
+  // come through the event outbox; each also changed the queue, which is counted again soon after.
+  let depthSoon: NodeJS.Timeout | undefined;
+  try {
+    follower = await followEvents(database, {
+      deliver: (event) => {
+        events.relay(event);
+        depthSoon ??= setTimeout(() => {
+          depthSoon = undefined;
+          sendDepth();
+        }, QUEUE_EVENT_SOON_MS);
+      },
+      log: (level, message, fields) => app.log[level](fields ?? {}, message),
+    });
+  } catch (error) {
+    clearInterval(depthTimer);
+    await app.close();
+    await database.close();
+    throw error;
+  }
 
   void service?.start();
   // Every catalogued file read again within AIMS_FIXITY_DAYS (catalog/fixity.ts).
@@ -122,9 +150,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { close, closed } = shutdownOnce(options.signals ?? true, async () => {
     app.log.info('shutting down');
     clearInterval(depthTimer);
+    clearTimeout(depthSoon);
     await app.close();
     await fixity?.stop();
     await service?.stop();
+    await follower?.close();
     await database.close();
   });
   app.log.info({ url, ingest: runIngest, roots: config.imageDirs }, 'AIMS listening');

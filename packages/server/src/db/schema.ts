@@ -137,7 +137,33 @@ export interface CatalogNightsTable {
   median_fwhm_px: number | null;
 }
 
+/** What ingest did, for every server's event streams (event-outbox.repository.ts). */
+export interface EventOutboxTable {
+  id: Generated<number>;
+  type: string;
+  /** JSON text, handed on whole. */
+  payload: string;
+  /** 'all' or 'admin': who may receive it. */
+  audience: string;
+  created_at: number;
+}
+
+/** Progress of `aims migrate-catalog` into this catalog, one row per copied table (catalog-copy.ts). */
+export interface CatalogCopiesTable {
+  id: Generated<number>;
+  table_name: string;
+  /** The source catalog's URL without its password (sqlite: the absolute path). */
+  source: string;
+  /** JSON array of the batch key of the last row copied; null before the first batch. */
+  after_key: string | null;
+  rows_copied: number;
+  started_at: number;
+  finished_at: number | null;
+}
+
 export interface Schema extends AccountsSchema {
+  event_outbox: EventOutboxTable;
+  catalog_copies: CatalogCopiesTable;
   catalog_counts: CatalogCountsTable;
   catalog_nights: CatalogNightsTable;
   fixity_runs: FixityRunsTable;

@@ -36,6 +36,7 @@ import { eventsRoutes } from './routes/events.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
 import { siaRoutes } from './routes/sia.routes.js';
+import { targetsRoutes } from './routes/targets.routes.js';
 import { userRoutes } from './routes/user.routes.js';
 
 export interface AppDeps {
@@ -156,6 +157,7 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(imagesRoutes(ctx));
       await api.register(downloadsRoutes(ctx));
       await api.register(siaRoutes(ctx));
+      await api.register(targetsRoutes(ctx));
     },
     { prefix: '/api' },
   );

@@ -16,6 +16,8 @@ export interface IngestServiceOptions {
   /** Worker threads (default: config.workers, else one per core but one). */
   threads?: number;
   log?: IngestLog;
+  /** Called after a commit that wrote outbox events (IngestPipeline's onEventsRecorded). */
+  onEventsRecorded?: () => void;
 }
 
 /**
@@ -75,6 +77,7 @@ export function createIngestService(
       ...(config.timezone ? { timezone: config.timezone } : {}),
     },
     events,
+    ...(options.onEventsRecorded ? { onEventsRecorded: options.onEventsRecorded } : {}),
     log,
     onOutcome: (entry, outcome, detail) => {
       outcomes[outcome]++;
