@@ -4155,6 +4155,20 @@ export interface paths {
                                 updated_at?: string;
                                 /** @description when the file was found gone (null: present) */
                                 missing_since?: string | null;
+                                /**
+                                 * @description FITS CHECKSUM/DATASUM verified at ingest: ok (every HDU verifies), partial (some HDUs carry none), absent (no HDU carries one), bad (one disagrees: the file was damaged before it was catalogued); null: catalogued before checksums were verified
+                                 * @enum {string|null}
+                                 */
+                                checksum_status?: "ok" | "partial" | "absent" | "bad" | null;
+                                /** @description when the file was last read again and compared with sha256 (at ingest, by `aims verify` or by the background check) */
+                                verified_at?: string | null;
+                                /**
+                                 * @description what that check found: ok, changed (other content than catalogued), missing, unreadable
+                                 * @enum {string|null}
+                                 */
+                                fixity_status?: "ok" | "changed" | "missing" | "unreadable" | null;
+                                /** @description what the check found when it was not ok */
+                                fixity_reason?: string | null;
                             }[];
                         };
                     };
