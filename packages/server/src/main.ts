@@ -75,6 +75,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const ingest: IngestControl = {
     queue,
     watcherState: () => service?.watcherState() ?? 'off',
+    problem: () => service?.problem() ?? null,
+    rootStates: async () => (await service?.rootStates()) ?? [],
     rescan: async () => {
       if (!service) throw new Error('no image folders are configured');
       void service.rescan().catch((e) => log?.('error', 'rescan failed', { err: String(e) }));
