@@ -41,6 +41,4 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
 
 export const NOT_COPIED_TABLES: Readonly<Record<string, string>> = {
   catalog_copies: "the progress of a copy into this catalog, not the source's data",
-  tap_jobs: 'TAP asynchronous jobs: transient queries whose results expire, run again on the new engine',
-  tap_job_results: 'the results of those jobs',
 };
