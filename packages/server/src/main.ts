@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { registerConfiguredLibraries } from './catalog/libraries.service.js';
 import { renderMissingPreview } from './catalog/previews.js';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/connection.js';
@@ -56,8 +57,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Before anything is written there: the catalog, the secret and the previews inherit no access.
   ensurePrivateDir(config.dataDir);
   const database = await openDatabase(config.databaseUrl);
+  // AIMS_IMAGE_DIR/--images appear as libraries whether or not this process watches them.
+  await registerConfiguredLibraries(database, config);
   const events = new EventBus();
-  const runIngest = (options.ingest ?? true) && config.imageDirs.length > 0;
+  // Ingest runs even without configured folders: admins may add libraries at any time.
+  const runIngest = options.ingest ?? true;
   let log: IngestLog | undefined;
   const service = runIngest
     ? createIngestService(config, database, events, { log: (level, message, fields) => log?.(level, message, fields) })
@@ -68,9 +72,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     queue,
     watcherState: () => service?.watcherState() ?? 'off',
     rescan: async () => {
-      if (!service) throw new Error('no image folders are configured');
+      if (!service) throw new Error('ingest is not running in this process');
       void service.rescan().catch((e) => log?.('error', 'rescan failed', { err: String(e) }));
     },
+    libraryState: (id) => service?.libraryState(id),
+    librariesChanged: async () => service?.syncLibraries(),
+    rescanLibrary: async (id) => (service ? service.rescanLibrary(id) : false),
   };
 
   const app = await buildApp({
@@ -106,7 +113,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }, QUEUE_EVENT_MS);
   depthTimer.unref();
 
-  void service?.start();
+  void service?.start().catch((e) => log?.('error', 'ingest did not start', { err: String(e) }));
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -46,6 +46,8 @@ export interface PipelineOptions {
   stableMs: number;
   skipAnalysis: boolean;
   normalize: NormalizeOptions;
+  /** The options for frames of one root (its library's site facts), instead of `normalize`. */
+  normalizeFor?: (root: string) => NormalizeOptions;
   events?: EventBus;
   /** Called for each finished entry (the CLI's progress bar and counts). */
   onOutcome?: (entry: LedgerEntry, outcome: EntryOutcome, detail: string | null) => void;
@@ -358,7 +360,7 @@ export class IngestPipeline {
       // The resolved path: a folder swapped for a link after the check cannot redirect the read.
       absPath: where.ok === true ? where.realPath : absPath,
       skipAnalysis: this.options.skipAnalysis,
-      normalize: this.options.normalize,
+      normalize: this.options.normalizeFor?.(entry.root) ?? this.options.normalize,
       ...(this.options.previewDir ? { previewDir: this.options.previewDir } : {}),
       ...(this.options.maxInflateRatio !== undefined ? { maxInflateRatio: this.options.maxInflateRatio } : {}),
       ...(this.memory ? { memory: this.memory } : {}),

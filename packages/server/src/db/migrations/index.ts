@@ -14,6 +14,7 @@ import catalogSummary from './2026_12_03_1100_catalog_summary.js';
 import sortIndexes from './2026_12_03_1110_sort_indexes.js';
 import typeObjectDateIndexes from './2026_12_03_1120_type_object_date_indexes.js';
 import sessions from './2026_12_03_1300_sessions.js';
+import libraries from './2026_12_03_1400_libraries.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -29,4 +30,5 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_12_03_1110_sort_indexes': sortIndexes,
   '2026_12_03_1120_type_object_date_indexes': typeObjectDateIndexes,
   '2026_12_03_1300_sessions': sessions,
+  '2026_12_03_1400_libraries': libraries,
 };

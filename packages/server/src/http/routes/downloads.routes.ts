@@ -142,12 +142,7 @@ export function downloadsRoutes(ctx: AppContext) {
         },
       },
       async (request, reply) => {
-        const { image, file } = await locateOriginal(
-          ctx.database,
-          ctx.config.imageDirs,
-          request.params.id,
-          request.log,
-        );
+        const { image, file } = await locateOriginal(ctx.database, ctx.roots, request.params.id, request.log);
         return sendFile(ctx, request, reply as FastifyReply, image, file);
       },
     );
@@ -176,7 +171,7 @@ export function downloadsRoutes(ctx: AppContext) {
         if ((ids === undefined) === (rawFilters === undefined))
           throw badParameter('ids', 'or filters: send exactly one of them');
         const selection = ids ? { ids } : { filters: filtersFrom(rawFilters as Record<string, unknown>) };
-        const plan = await planZip(ctx.database, ctx.config.imageDirs, selection, request.log);
+        const plan = await planZip(ctx.database, ctx.roots, selection, request.log);
         return sendZip(ctx, request, reply as FastifyReply, plan, rawFilters);
       },
     );
