@@ -142,7 +142,11 @@ for (const dialect of DIALECTS) {
       night1 = res.json().id;
       const linked = await add({ path: join(allowed, 'link-in'), name: 'Third night', longitude_deg: -105.5 });
       expect(linked.statusCode).toBe(201);
-      expect(linked.json()).toMatchObject({ path: join(allowed, 'night3'), name: 'Third night', longitude_deg: -105.5 });
+      expect(linked.json()).toMatchObject({
+        path: join(allowed, 'night3'),
+        name: 'Third night',
+        longitude_deg: -105.5,
+      });
       expect((await list()).items.map((l: { path: string }) => l.path)).toEqual([
         configured,
         join(allowed, 'night1'),
@@ -186,12 +190,16 @@ for (const dialect of DIALECTS) {
       const listed = (await list()).items.find((l: { id: number }) => l.id === id);
       expect(listed).toMatchObject({ frames: 2, paused: true, state: 'paused' });
 
-      const resume = await t.as('admin', { method: 'PUT', url: `/api/admin/libraries/${id}`, payload: { paused: false } });
+      const resume = await t.as('admin', {
+        method: 'PUT',
+        url: `/api/admin/libraries/${id}`,
+        payload: { paused: false },
+      });
       expect(resume.statusCode).toBe(200);
       expect(resume.json()).toMatchObject({ paused: false, state: 'unwatched', frames: 2 });
-      expect((await t.as('admin', { method: 'PATCH', url: `/api/admin/libraries/${id}`, payload: {} })).statusCode).toBe(
-        400,
-      );
+      expect(
+        (await t.as('admin', { method: 'PATCH', url: `/api/admin/libraries/${id}`, payload: {} })).statusCode,
+      ).toBe(400);
 
       // This process runs no watcher: a rescan cannot start here.
       expect((await t.as('admin', { method: 'POST', url: `/api/admin/libraries/${id}/rescan` })).statusCode).toBe(503);
@@ -233,7 +241,12 @@ for (const dialect of DIALECTS) {
         payload: { rescan_seconds: 600, timezone: 'Europe/Berlin', exclude: [] },
       });
       expect(res.statusCode).toBe(200);
-      expect(res.json()).toMatchObject({ rescan_seconds: 600, timezone: 'Europe/Berlin', exclude: [], use_polling: true });
+      expect(res.json()).toMatchObject({
+        rescan_seconds: 600,
+        timezone: 'Europe/Berlin',
+        exclude: [],
+        use_polling: true,
+      });
       const cleared = await t.as('admin', {
         method: 'PATCH',
         url: `/api/admin/libraries/${night1}`,
