@@ -12,7 +12,7 @@ const NOT_UNIT = [
   'packages/server/test/ingest/{commit-group,ingest-*}.test.ts',
   'packages/server/test/http/**',
   // Store tests of the catalog and account rules (both dialects).
-  'packages/server/test/catalog/{downloads,exports,frame-record}.test.ts',
+  'packages/server/test/catalog/{calibration,downloads,exports,frame-record}.test.ts',
   'packages/server/test/auth/accounts.service.test.ts',
   '**/*.command.test.ts',
   '**/*fixtures.test.ts',

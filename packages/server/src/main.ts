@@ -13,6 +13,7 @@ import { registerConfiguredLibraries } from './catalog/libraries.service.js';
 import { renderMissingPreview } from './catalog/previews.js';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/connection.js';
+import { type EventFollower, followEvents } from './db/event-follower.js';
 import { countByState } from './db/ingest-ledger.repository.js';
 import { buildApp } from './http/app.js';
 import type { IngestControl } from './http/app-context.js';
@@ -37,6 +38,8 @@ export interface StartOptions {
 
 /** How often the queue depth is sent to event-stream clients when it changed. */
 const QUEUE_EVENT_MS = 2000;
+/** How soon after an outbox event the queue is counted again (several events, one count). */
+const QUEUE_EVENT_SOON_MS = 250;
 
 export function serverVersion(): string {
   try {
@@ -63,8 +66,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Ingest runs even without configured folders: admins may add libraries at any time.
   const runIngest = options.ingest ?? true;
   let log: IngestLog | undefined;
+  let follower: EventFollower | undefined;
   const service = runIngest
-    ? createIngestService(config, database, events, { log: (level, message, fields) => log?.(level, message, fields) })
+    ? createIngestService(config, database, events, {
+        log: (level, message, fields) => log?.(level, message, fields),
+        onEventsRecorded: () => follower?.poke(),
+      })
     : undefined;
 
   const queue = async () => service?.queue() ?? { pending: (await countByState(database)).pending, active: 0 };
@@ -102,7 +109,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   let lastDepth = '';
-  const depthTimer = setInterval(() => {
+  const sendDepth = () => {
     queue()
       .then((depth) => {
         const key = `${depth.pending}/${depth.active}`;
@@ -110,8 +117,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         lastDepth = key;
       })
       .catch(() => undefined);
-  }, QUEUE_EVENT_MS);
+  };
+  const depthTimer = setInterval(sendDepth, QUEUE_EVENT_MS);
   depthTimer.unref();
+  // Frames and failures of every process on this catalog (aims ingest, aims worker, this one)
+  // come through the event outbox; each also changed the queue, which is counted again soon after.
+  let depthSoon: NodeJS.Timeout | undefined;
+  try {
+    follower = await followEvents(database, {
+      deliver: (event) => {
+        events.relay(event);
+        depthSoon ??= setTimeout(() => {
+          depthSoon = undefined;
+          sendDepth();
+        }, QUEUE_EVENT_SOON_MS);
+      },
+      log: (level, message, fields) => app.log[level](fields ?? {}, message),
+    });
+  } catch (error) {
+    clearInterval(depthTimer);
+    await app.close();
+    await database.close();
+    throw error;
+  }
 
   void service?.start().catch((e) => log?.('error', 'ingest did not start', { err: String(e) }));
 
@@ -122,8 +150,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { close, closed } = shutdownOnce(options.signals ?? true, async () => {
     app.log.info('shutting down');
     clearInterval(depthTimer);
+    clearTimeout(depthSoon);
     await app.close();
     await service?.stop();
+    await follower?.close();
     await database.close();
   });
   app.log.info({ url, ingest: runIngest, roots: config.imageDirs }, 'AIMS listening');

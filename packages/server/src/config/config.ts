@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { delimiter, isAbsolute, resolve } from 'node:path';
+import { type CalibrationRules, calibrationRules } from './calibration.js';
 
 /**
  * All configuration AIMS reads, from environment variables (a `.env` file in the working directory
@@ -56,6 +57,8 @@ export interface Config {
   usePolling: boolean;
   /** Globs (relative to an image root) that discovery skips, from AIMS_EXCLUDE (comma-separated). */
   exclude: string[];
+  /** How calibration frames are matched to lights (AIMS_CALIBRATION_*; config/calibration.ts). */
+  calibration: CalibrationRules;
 }
 
 /**
@@ -105,6 +108,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   if (raw === undefined || raw === '') return fallback;
   if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `expected an integer, got '${raw}'`);
   const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw.trim());
+  if (!Number.isFinite(n)) throw new ConfigError(name, `expected a number, got '${raw}'`);
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
 }
@@ -261,5 +273,6 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
         .filter(Boolean),
       ...(overrides.exclude ?? []),
     ],
+    calibration: calibrationRules((name, fallback, min, max) => decimal(env, name, fallback, min, max)),
   };
 }

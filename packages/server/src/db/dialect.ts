@@ -4,6 +4,7 @@
  *
  *   DialectInfo.name                      'sqlite' | 'postgres' (for logs and messages only)
  *   .supportsSkipLocked                   `FOR UPDATE SKIP LOCKED` (PostgreSQL); SQLite serializes writers instead
+ *   .supportsListenNotify                 `LISTEN`/`NOTIFY` (PostgreSQL); elsewhere readers poll
  *   .beginWriteTransaction                 SQL that opens a write transaction by hand, or null for Kysely's own
  *   .nullsAreSmallest                      NULLs sort before every value (SQLite) or after (PostgreSQL)
  *   .supportsNullsOrderInIndex            `CREATE INDEX … (col DESC NULLS LAST)` (PostgreSQL only)
@@ -30,6 +31,8 @@ export type DbBool = number | boolean;
 export interface DialectInfo {
   readonly name: DialectName;
   readonly supportsSkipLocked: boolean;
+  /** PostgreSQL's LISTEN/NOTIFY: a commit can wake other connections at once (event-follower.ts). */
+  readonly supportsListenNotify: boolean;
   /**
    * Whether an index can be declared `DESC NULLS LAST`. PostgreSQL needs one to serve "newest first,
    * undated last" from an index (its btree puts NULLs last ascending, so first when read backwards);
@@ -67,6 +70,7 @@ const errorCode = (error: unknown): unknown =>
 const sqliteDialect: DialectInfo = {
   name: 'sqlite',
   supportsSkipLocked: false,
+  supportsListenNotify: false,
   supportsNullsOrderInIndex: false,
   nullsAreSmallest: true,
   beginWriteTransaction: 'begin immediate',
@@ -89,6 +93,7 @@ const sqliteDialect: DialectInfo = {
 const postgresDialect: DialectInfo = {
   name: 'postgres',
   supportsSkipLocked: true,
+  supportsListenNotify: true,
   supportsNullsOrderInIndex: true,
   nullsAreSmallest: false,
   beginWriteTransaction: null,

@@ -137,7 +137,19 @@ export interface LibrariesTable {
   updated_at: number;
 }
 
+/** What ingest did, for every server's event streams (event-outbox.repository.ts). */
+export interface EventOutboxTable {
+  id: Generated<number>;
+  type: string;
+  /** JSON text, handed on whole. */
+  payload: string;
+  /** 'all' or 'admin': who may receive it. */
+  audience: string;
+  created_at: number;
+}
+
 export interface Schema extends AccountsSchema {
+  event_outbox: EventOutboxTable;
   catalog_counts: CatalogCountsTable;
   catalog_nights: CatalogNightsTable;
   images: ImagesTable;

@@ -34,6 +34,7 @@ declare module 'fastify' {
     /**
      * Whether the same credentials would still be let in now (session not signed out or expired,
      * account active, access level still held): long-lived answers such as event streams ask it.
+     * When they would, `user` is refreshed to the account as it is now (its role may have changed).
      */
     stillAllowed: () => Promise<boolean>;
   }
@@ -193,7 +194,11 @@ export function authenticationHook(options: AuthenticationOptions) {
     request.authVia = identity?.via ?? null;
     request.stillAllowed = () =>
       authorize(request, null, options, access).then(
-        () => true,
+        (now) => {
+          // The account as it is now: a role taken away applies to what the stream sends next.
+          if (now.user) request.user = now.user;
+          return true;
+        },
         () => false,
       );
     // The renewed cookie keeps its session, and so the session's absolute end.

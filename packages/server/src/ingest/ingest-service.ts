@@ -21,6 +21,8 @@ export interface IngestServiceOptions {
   /** Worker threads (default: config.workers, else one per core but one). */
   threads?: number;
   log?: IngestLog;
+  /** Called after a commit that wrote outbox events (IngestPipeline's onEventsRecorded). */
+  onEventsRecorded?: () => void;
 }
 
 /**
@@ -117,6 +119,7 @@ export function createIngestService(
     normalize: normalizeOptionsFor(config, undefined),
     normalizeFor: (root) => normalizeOptionsFor(config, libraryFor(known, root)),
     events,
+    ...(options.onEventsRecorded ? { onEventsRecorded: options.onEventsRecorded } : {}),
     log,
     onOutcome: (entry, outcome, detail) => {
       outcomes[outcome]++;

@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { checkIngestPath } from '../catalog/file-access.js';
 import { type RecordOutcome, recordFrame } from '../catalog/frame-record.js';
-import type { Database, Db } from '../db/connection.js';
+import { type Database, type Db, inTransaction } from '../db/connection.js';
+import { pruneEvents, recordEvent } from '../db/event-outbox.repository.js';
 import type { NewImage } from '../db/image.mapper.js';
 import { findImageByPath, getImage, markMissing, movePath } from '../db/images.repository.js';
 import {
@@ -28,6 +29,12 @@ import type { FramePool } from './worker-pool.js';
 
 /** At most one queue-depth event a second from the pipeline itself. */
 const DEPTH_EVENT_MS = 1000;
+/**
+ * Outbox events are kept this long: far longer than a server takes to read them (it reads every
+ * 400 ms, or at once), short enough that the table stays small during a night's ingest.
+ */
+const EVENT_RETENTION_MS = 10 * 60_000;
+const EVENT_PRUNE_EVERY_MS = 60_000;
 
 interface RoundResult {
   /** The shortest wait of an entry still settling (Infinity: none). */
@@ -48,7 +55,10 @@ export interface PipelineOptions {
   normalize: NormalizeOptions;
   /** The options for frames of one root (its library's site facts), instead of `normalize`. */
   normalizeFor?: (root: string) => NormalizeOptions;
+  /** Queue depth of this pipeline (image.ingested and ingest.failed go to the event outbox). */
   events?: EventBus;
+  /** Called after a commit that wrote outbox events (a server in this process reads them at once). */
+  onEventsRecorded?: () => void;
   /** Called for each finished entry (the CLI's progress bar and counts). */
   onOutcome?: (entry: LedgerEntry, outcome: EntryOutcome, detail: string | null) => void;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -86,6 +96,7 @@ export class IngestPipeline {
   private wake: (() => void) | undefined;
   private active = 0;
   private depthSentAt = 0;
+  private eventsPrunedAt = 0;
   /** The round committed last: the next round commits after it (CommitGroup). */
   private lastGroup: CommitGroup | undefined;
   private readonly memory: FrameJob['memory'];
@@ -243,6 +254,10 @@ export class IngestPipeline {
       this.depthSentAt = Date.now();
       events.publish('queue.depth', { pending: (await countByState(database)).pending, active: this.active });
     }
+    if (Date.now() - this.eventsPrunedAt >= EVENT_PRUNE_EVERY_MS) {
+      this.eventsPrunedAt = Date.now();
+      await pruneEvents(database, Date.now() - EVENT_RETENTION_MS);
+    }
     const settleMs = Math.min(...results.map((r) => r.settleMs));
     return results.some((r) => r.progressed) ? 0 : Number.isFinite(settleMs) ? settleMs : 0;
   }
@@ -307,16 +322,11 @@ export class IngestPipeline {
     // its target's, and nothing outside the roots may be read, not even for a stat.
     const where = await checkIngestPath([...(this.options.imageRoots ?? []), entry.root], absPath);
     if (where.ok === false) {
-      await failEntry(database, entry.id, where.reason, false, { claimedBy: this.workerId });
+      await this.fail(entry, where.reason, false);
       // A catalog from before this rule may hold an image read through this path: it is no
       // readable file of the archive, so it is marked missing (never deleted), like a removed one.
       await markMissing(database, entry.root, entry.rel_path);
       this.options.log?.('warn', 'ingest refused', { path: entry.file_path, reason: where.reason });
-      this.options.events?.publish('ingest.failed', {
-        file_path: entry.file_path,
-        state: 'failed',
-        reason: where.reason,
-      });
       this.report(entry, 'failed', where.reason);
       return {};
     }
@@ -369,33 +379,39 @@ export class IngestPipeline {
     const result = await running;
     if (!result.ok) {
       const retry = result.retry && entry.attempts < (this.options.maxAttempts ?? 5);
-      await failEntry(database, entry.id, result.reason, retry, { claimedBy: this.workerId });
+      await this.fail(entry, result.reason, retry);
       this.options.log?.('warn', 'ingest failed', {
         path: entry.file_path,
         code: result.code,
         reason: result.reason,
         retry,
       });
-      this.options.events?.publish('ingest.failed', {
-        file_path: entry.file_path,
-        state: 'failed',
-        reason: result.reason,
-      });
       this.report(entry, 'failed', result.reason);
       return {};
     }
     const image = catalogImage(entry, result.frame);
     const threshold = { qualityThreshold: this.options.qualityThreshold };
-    const outcome = await write((tx) => recordFrame(tx, entry.id, image, threshold));
+    const outcome = await write(async (tx) => {
+      const recorded = await recordFrame(tx, entry.id, image, threshold);
+      if (recorded.imageId !== null)
+        await recordEvent(tx, {
+          type: 'image.ingested',
+          data: { image_id: recorded.imageId, file_path: entry.file_path, duplicate: recorded.outcome === 'duplicate' },
+        });
+      return recorded;
+    });
     this.report(entry, outcome.outcome, null);
-    if (outcome.imageId !== null) {
-      this.options.events?.publish('image.ingested', {
-        image_id: outcome.imageId,
-        file_path: entry.file_path,
-        duplicate: outcome.outcome === 'duplicate',
-      });
-    }
+    if (outcome.imageId !== null) this.options.onEventsRecorded?.();
     return {};
+  }
+
+  /** The entry failed: its ledger row and the `ingest.failed` event are written together. */
+  private async fail(entry: LedgerEntry, reason: string, retryable: boolean): Promise<void> {
+    await inTransaction(this.options.database, async (tx) => {
+      await failEntry(tx, entry.id, reason, retryable, { claimedBy: this.workerId });
+      await recordEvent(tx, { type: 'ingest.failed', data: { file_path: entry.file_path, state: 'failed', reason } });
+    });
+    this.options.onEventsRecorded?.();
   }
 
   private report(entry: LedgerEntry, outcome: EntryOutcome, detail: string | null): void {

@@ -2689,6 +2689,10 @@ export interface paths {
                                 image_type?: "light" | "dark" | "flat" | "bias" | "other" | null;
                                 /** @description the header's own words for the type, e.g. "Light Frame" */
                                 image_type_raw?: string | null;
+                                /** @description a master calibration frame, several exposures combined: combined_frames > 1, IMAGETYP "Master …", or a stacking tool's HISTORY */
+                                master_frame?: boolean;
+                                /** @description exposures combined into this frame (NCOMBINE, STACKCNT, a stacking tool's HISTORY); null for a single exposure or when unknown */
+                                combined_frames?: number | null;
                                 /** @description optical filter */
                                 filter_name?: string | null;
                                 /** @description exposure time (s) */
@@ -3099,6 +3103,10 @@ export interface paths {
                             image_type?: "light" | "dark" | "flat" | "bias" | "other" | null;
                             /** @description the header's own words for the type, e.g. "Light Frame" */
                             image_type_raw?: string | null;
+                            /** @description a master calibration frame, several exposures combined: combined_frames > 1, IMAGETYP "Master …", or a stacking tool's HISTORY */
+                            master_frame?: boolean;
+                            /** @description exposures combined into this frame (NCOMBINE, STACKCNT, a stacking tool's HISTORY); null for a single exposure or when unknown */
+                            combined_frames?: number | null;
                             /** @description optical filter */
                             filter_name?: string | null;
                             /** @description exposure time (s) */
@@ -3263,6 +3271,223 @@ export interface paths {
                                 recorded_at: string;
                                 missing_since: string | null;
                             }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/{id}/calibration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bias, dark and flat frames that calibrate a light frame, why each matched, what is missing
+         * @description The rules and their settings: docs/calibration.md (AIMS_CALIBRATION_* variables).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            image_id: number;
+                            /** @description false for frames that are not lights */
+                            applies: boolean;
+                            notes: string[];
+                            kinds: {
+                                /** CalibrationKind */
+                                bias: {
+                                    window_days: number;
+                                    /** @description best first: masters, the same night, nearest in time */
+                                    matches: {
+                                        id: number;
+                                        file_name: string;
+                                        date_obs: string | null;
+                                        night: string | null;
+                                        exptime: number | null;
+                                        ccd_temp: number | null;
+                                        filter_name: string | null;
+                                        master_frame: boolean;
+                                        combined_frames: number | null;
+                                        /** @description days from the light to this frame (negative: before) */
+                                        days_apart: number;
+                                        same_night: boolean;
+                                        /** @description in the set to calibrate with: the best master, else the best night's single frames */
+                                        selected: boolean;
+                                        /** @description the rules it passes, in words */
+                                        reasons: string[];
+                                        /** @description what could not be compared */
+                                        notes: string[];
+                                    }[];
+                                    /** @description why nothing matches, or null */
+                                    missing: string | null;
+                                    /** @description when nothing matches: the nearest frames of the kind */
+                                    near_misses: {
+                                        id: number;
+                                        file_name: string;
+                                        date_obs: string | null;
+                                        days_apart: number;
+                                        /** @description the rules it fails, in words */
+                                        failed: string[];
+                                    }[];
+                                };
+                                /** CalibrationKind */
+                                dark: {
+                                    window_days: number;
+                                    /** @description best first: masters, the same night, nearest in time */
+                                    matches: {
+                                        id: number;
+                                        file_name: string;
+                                        date_obs: string | null;
+                                        night: string | null;
+                                        exptime: number | null;
+                                        ccd_temp: number | null;
+                                        filter_name: string | null;
+                                        master_frame: boolean;
+                                        combined_frames: number | null;
+                                        /** @description days from the light to this frame (negative: before) */
+                                        days_apart: number;
+                                        same_night: boolean;
+                                        /** @description in the set to calibrate with: the best master, else the best night's single frames */
+                                        selected: boolean;
+                                        /** @description the rules it passes, in words */
+                                        reasons: string[];
+                                        /** @description what could not be compared */
+                                        notes: string[];
+                                    }[];
+                                    /** @description why nothing matches, or null */
+                                    missing: string | null;
+                                    /** @description when nothing matches: the nearest frames of the kind */
+                                    near_misses: {
+                                        id: number;
+                                        file_name: string;
+                                        date_obs: string | null;
+                                        days_apart: number;
+                                        /** @description the rules it fails, in words */
+                                        failed: string[];
+                                    }[];
+                                };
+                                /** CalibrationKind */
+                                flat: {
+                                    window_days: number;
+                                    /** @description best first: masters, the same night, nearest in time */
+                                    matches: {
+                                        id: number;
+                                        file_name: string;
+                                        date_obs: string | null;
+                                        night: string | null;
+                                        exptime: number | null;
+                                        ccd_temp: number | null;
+                                        filter_name: string | null;
+                                        master_frame: boolean;
+                                        combined_frames: number | null;
+                                        /** @description days from the light to this frame (negative: before) */
+                                        days_apart: number;
+                                        same_night: boolean;
+                                        /** @description in the set to calibrate with: the best master, else the best night's single frames */
+                                        selected: boolean;
+                                        /** @description the rules it passes, in words */
+                                        reasons: string[];
+                                        /** @description what could not be compared */
+                                        notes: string[];
+                                    }[];
+                                    /** @description why nothing matches, or null */
+                                    missing: string | null;
+                                    /** @description when nothing matches: the nearest frames of the kind */
+                                    near_misses: {
+                                        id: number;
+                                        file_name: string;
+                                        date_obs: string | null;
+                                        days_apart: number;
+                                        /** @description the rules it fails, in words */
+                                        failed: string[];
+                                    }[];
+                                };
+                            };
                         };
                     };
                 };
@@ -3742,7 +3967,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * A ZIP of originals, by ids or by the catalog filters; streamed, with manifest.csv
+         * A ZIP of originals, by ids or by the catalog filters (and their calibration); streamed, with manifest.csv
          * @description Send exactly one of `ids` or `filters` (the filters of GET /api/images), at most 100000 files. Entries are stored (not deflated); manifest.csv lists name, size and SHA-256 of every file (computed while streaming, next to the catalog value) with its metadata. Content-Length is exact.
          */
         post: {
@@ -3800,6 +4025,8 @@ export interface paths {
                         } & {
                             [key: string]: string;
                         };
+                        /** @description add the calibration frames that match the selected lights (docs/calibration.md); every file goes into its type's folder: lights/, darks/, flats/, biases/ */
+                        with_calibration?: boolean;
                     };
                 };
             };
