@@ -17,11 +17,20 @@
  *   isDistinct(ref, otherRef)             null-safe "differs" test
  *   .leastOf(a, b) / .greatestOf(a, b)    the smaller/larger of two values, a NULL counting as absent
  *   .isUniqueViolation(error)             whether a driver error is a UNIQUE constraint failure
+ *   .resetIdentity(table, column)         after rows were inserted with explicit ids: make the next
+ *                                          generated id follow the largest (null: the engine does it)
  *
  * Insert-or-ignore and upsert need no converter: both dialects speak `ON CONFLICT (…) DO NOTHING` and
  * `ON CONFLICT (…) DO UPDATE … WHERE …` (SQLite ≥ 3.24), so repositories use Kysely's `onConflict`.
  */
-import { type ColumnDataType, type ColumnDefinitionBuilder, type Expression, type SqlBool, sql } from 'kysely';
+import {
+  type ColumnDataType,
+  type ColumnDefinitionBuilder,
+  type Expression,
+  type RawBuilder,
+  type SqlBool,
+  sql,
+} from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -62,6 +71,11 @@ export interface DialectInfo {
   /** The smaller of two values where NULL means "no value" (never wins unless both are NULL). */
   leastOf<T>(a: Expression<T>, b: Expression<T>): Expression<T>;
   greatestOf<T>(a: Expression<T>, b: Expression<T>): Expression<T>;
+  /**
+   * SQL that moves an id generator past the largest id of `table`, or null where inserting an
+   * explicit id already does (SQLite's sqlite_sequence, MySQL's AUTO_INCREMENT).
+   */
+  resetIdentity(table: string, column: string): RawBuilder<unknown> | null;
 }
 
 const errorCode = (error: unknown): unknown =>
@@ -88,6 +102,7 @@ const sqliteDialect: DialectInfo = {
   // SQLite's scalar min()/max() return NULL when either argument is NULL.
   leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(min(${a}, ${b}), ${a}, ${b})`,
   greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(max(${a}, ${b}), ${a}, ${b})`,
+  resetIdentity: () => null,
 };
 
 const postgresDialect: DialectInfo = {
@@ -115,6 +130,9 @@ const postgresDialect: DialectInfo = {
   // least()/greatest() ignore NULL arguments.
   leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`least(${a}, ${b})`,
   greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`greatest(${a}, ${b})`,
+  // Identity columns keep their own sequence, which explicit ids do not advance.
+  resetIdentity: (table, column) =>
+    sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce((select max(${sql.ref(column)}) from ${sql.table(table)}), 0) + 1, false)`,
 };
 
 export function dialectInfo(name: DialectName): DialectInfo {

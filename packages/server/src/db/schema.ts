@@ -148,8 +148,22 @@ export interface EventOutboxTable {
   created_at: number;
 }
 
+/** Progress of `aims migrate-catalog` into this catalog, one row per copied table (catalog-copy.ts). */
+export interface CatalogCopiesTable {
+  id: Generated<number>;
+  table_name: string;
+  /** The source catalog's URL without its password (sqlite: the absolute path). */
+  source: string;
+  /** JSON array of the batch key of the last row copied; null before the first batch. */
+  after_key: string | null;
+  rows_copied: number;
+  started_at: number;
+  finished_at: number | null;
+}
+
 export interface Schema extends AccountsSchema {
   event_outbox: EventOutboxTable;
+  catalog_copies: CatalogCopiesTable;
   catalog_counts: CatalogCountsTable;
   catalog_nights: CatalogNightsTable;
   images: ImagesTable;

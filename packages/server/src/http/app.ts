@@ -38,6 +38,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
 import { librariesRoutes } from './routes/libraries.routes.js';
 import { siaRoutes } from './routes/sia.routes.js';
+import { targetsRoutes } from './routes/targets.routes.js';
 import { userRoutes } from './routes/user.routes.js';
 
 export interface AppDeps {
@@ -161,6 +162,7 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(imagesRoutes(ctx));
       await api.register(downloadsRoutes(ctx));
       await api.register(siaRoutes(ctx));
+      await api.register(targetsRoutes(ctx));
     },
     { prefix: '/api' },
   );

@@ -4225,6 +4225,513 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every object observed: integration per filter, good frames, nights, dates, position
+         * @description Lights grouped by the normalized object name ("M 13", "M13", "m13" are one). `format=csv`: all.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    sort?: "name" | "frames" | "good_frames" | "integration_seconds" | "good_integration_seconds" | "nights" | "first_date_obs" | "last_date_obs";
+                    order?: "asc" | "desc";
+                    limit?: number;
+                    offset?: number;
+                    /** @description name contains (any case, blanks ignored) */
+                    q?: string;
+                    /** @description every target as CSV, one row per filter */
+                    format?: "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: {
+                                /** @description the normalized object name (lower case, no blanks); GET /api/images?object=KEY */
+                                key: string;
+                                /** @description one spelling of the name as the headers write it */
+                                name: string;
+                                /** @description mean position of the frames */
+                                ra_deg: number | null;
+                                dec_deg: number | null;
+                                /** @description light frames */
+                                frames: number;
+                                /** @description frames with quality_flag */
+                                good_frames: number;
+                                /** @description summed exposure of the frames */
+                                integration_seconds: number;
+                                /** @description summed exposure of the good frames */
+                                good_integration_seconds: number;
+                                nights: number;
+                                /** Format: date-time */
+                                first_date_obs: string | null;
+                                /** Format: date-time */
+                                last_date_obs: string | null;
+                                /** @description per filter, most integration first */
+                                filters: {
+                                    filter_name: string | null;
+                                    /** @description light frames */
+                                    frames: number;
+                                    /** @description frames with quality_flag */
+                                    good_frames: number;
+                                    /** @description summed exposure of the frames */
+                                    integration_seconds: number;
+                                    /** @description summed exposure of the good frames */
+                                    good_integration_seconds: number;
+                                }[];
+                            }[];
+                        };
+                        "text/csv": {
+                            total: number;
+                            items: {
+                                /** @description the normalized object name (lower case, no blanks); GET /api/images?object=KEY */
+                                key: string;
+                                /** @description one spelling of the name as the headers write it */
+                                name: string;
+                                /** @description mean position of the frames */
+                                ra_deg: number | null;
+                                dec_deg: number | null;
+                                /** @description light frames */
+                                frames: number;
+                                /** @description frames with quality_flag */
+                                good_frames: number;
+                                /** @description summed exposure of the frames */
+                                integration_seconds: number;
+                                /** @description summed exposure of the good frames */
+                                good_integration_seconds: number;
+                                nights: number;
+                                /** Format: date-time */
+                                first_date_obs: string | null;
+                                /** Format: date-time */
+                                last_date_obs: string | null;
+                                /** @description per filter, most integration first */
+                                filters: {
+                                    filter_name: string | null;
+                                    /** @description light frames */
+                                    frames: number;
+                                    /** @description frames with quality_flag */
+                                    good_frames: number;
+                                    /** @description summed exposure of the frames */
+                                    integration_seconds: number;
+                                    /** @description summed exposure of the good frames */
+                                    good_integration_seconds: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                        "text/csv": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                        "text/csv": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                        "text/csv": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/targets/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One target: totals per filter, cumulative integration night by night, best frames */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the normalized object name (lower case, no blanks); GET /api/images?object=KEY */
+                            key: string;
+                            /** @description one spelling of the name as the headers write it */
+                            name: string;
+                            /** @description mean position of the frames */
+                            ra_deg: number | null;
+                            dec_deg: number | null;
+                            /** @description light frames */
+                            frames: number;
+                            /** @description frames with quality_flag */
+                            good_frames: number;
+                            /** @description summed exposure of the frames */
+                            integration_seconds: number;
+                            /** @description summed exposure of the good frames */
+                            good_integration_seconds: number;
+                            nights: number;
+                            /** Format: date-time */
+                            first_date_obs: string | null;
+                            /** Format: date-time */
+                            last_date_obs: string | null;
+                            /** @description per filter, most integration first */
+                            filters: {
+                                filter_name: string | null;
+                                /** @description light frames */
+                                frames: number;
+                                /** @description frames with quality_flag */
+                                good_frames: number;
+                                /** @description summed exposure of the frames */
+                                integration_seconds: number;
+                                /** @description summed exposure of the good frames */
+                                good_integration_seconds: number;
+                            }[];
+                            /** @description per filter, night by night: integration so far */
+                            integration: {
+                                filter_name: string | null;
+                                points: {
+                                    /** @description observing night (the UTC date when frames have none) */
+                                    night: string;
+                                    seconds: number;
+                                    good_seconds: number;
+                                    cumulative_seconds: number;
+                                    cumulative_good_seconds: number;
+                                }[];
+                            }[];
+                            /** @description the lights with the best quality scores */
+                            best_frames: {
+                                /** @description catalog id */
+                                id?: number;
+                                /** @description root + "/" + rel_path */
+                                file_path?: string;
+                                /** @description last part of rel_path */
+                                file_name?: string;
+                                /** @description the image folder the file was found in */
+                                root?: string;
+                                /** @description path relative to root, "/"-separated */
+                                rel_path?: string;
+                                /** @description start of the exposure, ISO 8601 UTC with the header's precision */
+                                date_obs?: string | null;
+                                /** @description observing night: local date (YYYY-MM-DD) at the start of the night */
+                                night?: string | null;
+                                /** @description target name as the header writes it */
+                                object_name?: string | null;
+                                /**
+                                 * @description kind of frame
+                                 * @enum {string|null}
+                                 */
+                                image_type?: "light" | "dark" | "flat" | "bias" | "other" | null;
+                                /** @description the header's own words for the type, e.g. "Light Frame" */
+                                image_type_raw?: string | null;
+                                /** @description a master calibration frame, several exposures combined: combined_frames > 1, IMAGETYP "Master …", or a stacking tool's HISTORY */
+                                master_frame?: boolean;
+                                /** @description exposures combined into this frame (NCOMBINE, STACKCNT, a stacking tool's HISTORY); null for a single exposure or when unknown */
+                                combined_frames?: number | null;
+                                /** @description optical filter */
+                                filter_name?: string | null;
+                                /** @description exposure time (s) */
+                                exptime?: number | null;
+                                /** @description right ascension of the image centre (deg) */
+                                ra_deg?: number | null;
+                                /** @description declination of the image centre (deg) */
+                                dec_deg?: number | null;
+                                /**
+                                 * @description where ra_deg/dec_deg came from, best first: WCS, RA/DEC, OBJCTRA/OBJCTDEC, BLKRA/BLKDEC, TELRA/TELDEC
+                                 * @enum {string|null}
+                                 */
+                                position_source?: "wcs" | "ra_dec" | "objctra" | "blkra" | "telra" | null;
+                                /** @description sensor temperature (°C) */
+                                ccd_temp?: number | null;
+                                /** @description cooler set point (°C) */
+                                set_temp?: number | null;
+                                /** @description camera gain setting (CMOS) or e-/ADU (CCD drivers) */
+                                gain?: number | null;
+                                /** @description camera offset (black level) setting */
+                                offset?: number | null;
+                                /** @description horizontal binning (px) */
+                                xbinning?: number | null;
+                                /** @description vertical binning (px) */
+                                ybinning?: number | null;
+                                /** @description airmass of the target */
+                                airmass?: number | null;
+                                /** @description true when airmass was computed from site, time and position, not read from the header */
+                                airmass_computed?: boolean;
+                                /** @description altitude of the target (deg) */
+                                altitude_deg?: number | null;
+                                /** @description azimuth of the target (deg) */
+                                azimuth_deg?: number | null;
+                                /** @description camera rotation, 0–360: the rotator's angle, else the position angle of the image (deg) */
+                                rotator_angle_deg?: number | null;
+                                /** @description telescope */
+                                telescope?: string | null;
+                                /** @description observatory or site name */
+                                observatory?: string | null;
+                                /** @description instrument */
+                                instrument?: string | null;
+                                /** @description camera model; often the same as instrument */
+                                camera?: string | null;
+                                /** @description observer */
+                                observer?: string | null;
+                                /** @description observing programme or proposal */
+                                program?: string | null;
+                                /** @description software that wrote the file */
+                                software?: string | null;
+                                /** @description colour-filter-array pattern, e.g. RGGB */
+                                bayer_pattern?: string | null;
+                                /** @description number of axes */
+                                naxis?: number | null;
+                                /** @description width (px) */
+                                naxis1?: number | null;
+                                /** @description height (px) */
+                                naxis2?: number | null;
+                                /** @description planes (colour or cube) */
+                                naxis3?: number | null;
+                                /** @description FITS BITPIX: bits per pixel, negative for floating point */
+                                bitpix?: number | null;
+                                /** @description pixel scale (arcsec/px) */
+                                pixel_scale_arcsec?: number | null;
+                                /** @description field of view, width (deg) */
+                                fov_width_deg?: number | null;
+                                /** @description field of view, height (deg) */
+                                fov_height_deg?: number | null;
+                                /** @description focal length (mm) */
+                                focal_length_mm?: number | null;
+                                /** @description aperture diameter (mm) */
+                                aperture_mm?: number | null;
+                                /** @description physical pixel size (µm) */
+                                pixel_size_um?: number | null;
+                                /** @description focuser position (steps) */
+                                focuser_position?: number | null;
+                                /** @description focuser temperature (°C) */
+                                focuser_temp?: number | null;
+                                /** @description site latitude (north positive) (deg) */
+                                site_lat_deg?: number | null;
+                                /** @description site longitude (east positive) (deg) */
+                                site_lon_deg?: number | null;
+                                /** @description site elevation (m) */
+                                site_elev_m?: number | null;
+                                /** @description date_obs as milliseconds since the Unix epoch (ms) */
+                                date_obs_ms?: number | null;
+                                /** @description modified Julian date of date_obs (d) */
+                                mjd_obs?: number | null;
+                                /** @description Julian date of date_obs (d) */
+                                jd_obs?: number | null;
+                                /** @description minutes after 00:00 UTC of date_obs (0–1439) (min) */
+                                time_of_day_min?: number | null;
+                                /** @description altitude of the Sun (deg) */
+                                sun_alt_deg?: number | null;
+                                /** @description illuminated fraction of the Moon (0–1) */
+                                moon_illumination?: number | null;
+                                /** @description angular distance from the Moon (deg) */
+                                moon_separation_deg?: number | null;
+                                /** @description altitude of the Moon (deg) */
+                                moon_alt_deg?: number | null;
+                                /** @description sky corners of the image, [[ra, dec] × 4], when a WCS or scale and rotation allow (deg) */
+                                footprint?: unknown;
+                                /** @description sky background level (ADU) */
+                                background?: number | null;
+                                /** @description background noise (RMS) (ADU) */
+                                noise?: number | null;
+                                /** @description stars detected */
+                                star_count?: number | null;
+                                /** @description median stellar FWHM (px) */
+                                fwhm_px?: number | null;
+                                /** @description median stellar FWHM (arcsec) */
+                                fwhm_arcsec?: number | null;
+                                /** @description median half-flux radius (px) */
+                                hfr_px?: number | null;
+                                /** @description median stellar eccentricity (0 round, 1 a line) */
+                                eccentricity?: number | null;
+                                /** @description signal-to-noise weight (higher is better) */
+                                snr_weight?: number | null;
+                                /** @description fraction of saturated pixels */
+                                saturated_fraction?: number | null;
+                                /** @description calibration frames: median level (ADU) */
+                                level?: number | null;
+                                /** @description flats: illumination uniformity (0–1) */
+                                uniformity?: number | null;
+                                /** @description why analysis was skipped or partial */
+                                analysis_note?: string | null;
+                                /** @description quality score, 0–100, against comparable frames */
+                                quality_score?: number | null;
+                                /** @description score at or above the configured threshold */
+                                quality_flag?: boolean;
+                                /** @description what the score is made of (z-scores, gates) */
+                                quality_components?: unknown;
+                                /** @description version of the scoring formula */
+                                quality_version?: number | null;
+                                /** @description file size (bytes) */
+                                size_bytes?: number;
+                                /** @description file modification time, since the Unix epoch (ms) */
+                                mtime_ms?: number;
+                                /** @description SHA-256 of the file's content (hex) */
+                                sha256?: string;
+                                /** @description the HDU the metadata and pixels were taken from */
+                                hdu_index?: number;
+                                /** @description when the frame entered the catalog */
+                                ingested_at?: string;
+                                /** @description last change of the catalog row */
+                                updated_at?: string;
+                                /** @description when the file was found gone (null: present) */
+                                missing_since?: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

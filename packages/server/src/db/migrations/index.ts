@@ -16,7 +16,8 @@ import typeObjectDateIndexes from './2026_12_03_1120_type_object_date_indexes.js
 import sessions from './2026_12_03_1300_sessions.js';
 import eventOutbox from './2026_12_03_1400_event_outbox.js';
 import calibrationFrames from './2026_12_03_1410_calibration_frames.js';
-import libraries from './2026_12_03_1420_libraries.js';
+import catalogCopies from './2026_12_03_1420_catalog_copies.js';
+import libraries from './2026_12_03_1430_libraries.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -34,5 +35,6 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_12_03_1300_sessions': sessions,
   '2026_12_03_1400_event_outbox': eventOutbox,
   '2026_12_03_1410_calibration_frames': calibrationFrames,
-  '2026_12_03_1420_libraries': libraries,
+  '2026_12_03_1420_catalog_copies': catalogCopies,
+  '2026_12_03_1430_libraries': libraries,
 };
