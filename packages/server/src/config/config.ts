@@ -57,6 +57,11 @@ export interface Config {
   usePolling: boolean;
   /** Globs (relative to an image root) that discovery skips, from AIMS_EXCLUDE (comma-separated). */
   exclude: string[];
+  /**
+   * Filter names → passband [min, max] in nm, from the JSON file AIMS_VO_FILTER_BANDS; they extend
+   * and override the built-in table of vo/filter-bands.ts (ObsCore em_min/em_max, SIA BAND).
+   */
+  filterBands: Record<string, [number, number]>;
   /** How calibration frames are matched to lights (AIMS_CALIBRATION_*; config/calibration.ts). */
   calibration: CalibrationRules;
 }
@@ -127,6 +132,32 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(name, `expected true or false, got '${env[name]}'`);
+}
+
+/** AIMS_VO_FILTER_BANDS: a JSON file `{"name": [min_nm, max_nm], …}`. */
+function filterBands(env: Env): Record<string, [number, number]> {
+  const name = 'AIMS_VO_FILTER_BANDS';
+  const path = env[name]?.trim();
+  if (!path) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(name, `cannot read ${path} as JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ConfigError(name, 'expected an object of filter names');
+  const bands: Record<string, [number, number]> = {};
+  for (const [filter, range] of Object.entries(parsed)) {
+    const ok =
+      Array.isArray(range) &&
+      range.length === 2 &&
+      range.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0) &&
+      range[0] < range[1];
+    if (!ok) throw new ConfigError(name, `'${filter}' needs [min_nm, max_nm] with 0 < min < max`);
+    bands[filter] = [range[0], range[1]];
+  }
+  return bands;
 }
 
 function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
@@ -273,6 +304,7 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
         .filter(Boolean),
       ...(overrides.exclude ?? []),
     ],
+    filterBands: filterBands(env),
     calibration: calibrationRules((name, fallback, min, max) => decimal(env, name, fallback, min, max)),
   };
 }

@@ -229,7 +229,9 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
 
 /**
  * The error handler of the VO routes: a bad parameter, or a filter the catalog refuses, is a DALI
- * error document (400, QUERY_STATUS ERROR), which VO clients read; anything else as elsewhere.
+ * error document (400, QUERY_STATUS ERROR, the message starting with "UsageFault: "), which VO
+ * clients read. A 401 also asks for HTTP Basic credentials (an API token as the password), so that
+ * TOPCAT and browsers prompt for them. Anything else as elsewhere.
  */
 export function voErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof DaliParameterError || error instanceof ImageQueryError) {
@@ -237,6 +239,8 @@ export function voErrorHandler(error: FastifyError, request: FastifyRequest, rep
     void reply.code(400).type(VOTABLE_CONTENT_TYPE).send(siaErrorVotable(error.message));
     return;
   }
+  if (domainHttpError(error)?.statusCode === 401)
+    void reply.header('www-authenticate', 'Basic realm="AIMS", charset="UTF-8"');
   errorHandler(error, request, reply);
 }
 

@@ -4130,7 +4130,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** IVOA SIA 2.0 image search (VOTable of ObsCore columns) */
+        /** IVOA SIA 2.0 image search (VOTable of ObsCore records) */
         get: {
             parameters: {
                 query?: never;
@@ -4150,7 +4150,25 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** IVOA SIA 2.0 image search (VOTable of ObsCore records) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
