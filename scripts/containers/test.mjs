@@ -256,10 +256,8 @@ step('base images (built once per machine)');
 run(join(here, 'base-images.sh'), [], { stdio: 'inherit' });
 step(`building ${IMAGE} from the Dockerfile`);
 // Docker's image format: OCI images have no HEALTHCHECK.
-run('podman', ['build', '--format', 'docker', '--layers', '-t', IMAGE, '-f', 'Dockerfile', '.'], {
-  cwd: repo,
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+// Its output (compiler warnings included) is shown only when it fails.
+run('podman', ['build', '--format', 'docker', '--layers', '-t', IMAGE, '-f', 'Dockerfile', '.'], { cwd: repo });
 check(existsSync(join(repo, 'packages/fits/dist/index.js')), 'packages are built (npm run build:lib)');
 const work = mkdtempSync(join(tmpdir(), 'aims-containers-'));
 try {

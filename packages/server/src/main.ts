@@ -78,6 +78,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const ingest: IngestControl = {
     queue,
     watcherState: () => service?.watcherState() ?? 'off',
+    problem: () => service?.problem() ?? null,
+    rootStates: async () => (await service?.rootStates()) ?? [],
     rescan: async () => {
       if (!service) throw new Error('ingest is not running in this process');
       void service.rescan().catch((e) => log?.('error', 'rescan failed', { err: String(e) }));

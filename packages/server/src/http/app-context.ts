@@ -21,6 +21,10 @@ export interface IngestControl {
   librariesChanged?(): Promise<void>;
   /** Starts a rescan of one library; false when it is not watched in this process. */
   rescanLibrary?(id: number): Promise<boolean>;
+  /** Why frames cannot be catalogued right now (a full disk, no catalog); null when they can. */
+  problem?(): { problem: string; since: string } | null;
+  /** Every image root and whether it is reachable (an unmounted share is offline). */
+  rootStates?(): Promise<{ root: string; online: boolean }[]>;
 }
 
 /** Everything the routes share; built once by buildApp. */

@@ -266,6 +266,14 @@ export function classifyFailure(error: unknown): FrameFailure {
     return { ok: false, retry: false, code, reason: 'the file disappeared before it could be read' };
   if (code === 'EACCES' || code === 'EPERM')
     return { ok: false, retry: true, code, reason: 'permission denied reading the file' };
+  // A worker writes nothing but previews: a full disk there holds up every frame, not this one.
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return {
+      ok: false,
+      retry: true,
+      code,
+      reason: `no space left on the device holding the previews (${code}); tried again until there is`,
+    };
   if (code === 'ELOOP') return { ok: false, retry: false, code, reason: 'a symbolic link, not followed' };
   if (code === 'EISDIR') return { ok: false, retry: false, code, reason: 'a folder, not a file' };
   if (code && /^E[A-Z]+$/.test(code)) return { ok: false, retry: true, code, reason: `I/O error ${code}` };

@@ -45,6 +45,10 @@ export interface IngestService {
   rescanLibrary(id: number): Promise<boolean>;
   /** What this process did with the entries it took since it started, by outcome. */
   outcomes(): Record<EntryOutcome, number>;
+  /** Why frames cannot be catalogued right now (a full disk, no catalog); null when they can. */
+  problem(): { problem: string; since: string } | null;
+  /** Every library's folder and whether it is reachable (an unmounted share is offline). */
+  rootStates(): Promise<{ root: string; online: boolean }[]>;
   /** Files waiting in the ledger and being worked on in this process. */
   queue(): Promise<{ pending: number; active: number }>;
   /** Scans every library that is not paused and writes what it found to the ledger; resolves to the files seen. */
@@ -86,6 +90,7 @@ export function normalizeOptionsFor(
       : {}),
   };
 }
+const ENQUEUE_RETRY_MS = 2000;
 
 export function createIngestService(
   config: Config,
@@ -114,6 +119,7 @@ export function createIngestService(
     previewDir: config.previewDir,
     maxInflateRatio: config.maxInflateRatio,
     qualityThreshold: config.qualityThreshold,
+    retryAfterMs: config.retrySeconds * 1000,
     imageRoots: config.imageDirs,
     analysisMemoryBytes: config.analysisMemoryMb * 1024 * 1024,
     normalize: normalizeOptionsFor(config, undefined),
@@ -141,7 +147,18 @@ export function createIngestService(
     flushTimer = undefined;
     const batch = pending;
     pending = [];
-    if (batch.length) await pipeline.enqueue(batch);
+    if (!batch.length) return;
+    try {
+      await pipeline.enqueue(batch);
+    } catch (error) {
+      // The catalog is unreachable (restarting): the files wait here and are written once it answers.
+      pending = batch.concat(pending);
+      flushTimer ??= setTimeout(
+        () => void flush().catch((e) => log('error', 'enqueue failed', { err: String(e) })),
+        ENQUEUE_RETRY_MS,
+      );
+      throw error;
+    }
   };
   const candidate = async (file: Candidate) => {
     pending.push(file);
@@ -166,6 +183,7 @@ export function createIngestService(
     removed: (root, relPath) => pipeline.removed(root, relPath),
     scanned: () => flush(),
     error: (message, fields) => log('warn', message, fields),
+    info: (message, fields) => log('info', message, fields),
     stateChanged: () => setState(overall(watchers.states())),
   });
 
@@ -217,6 +235,8 @@ export function createIngestService(
       return true;
     },
     outcomes: () => ({ ...outcomes }),
+    problem: () => pipeline.problem,
+    rootStates: () => watchers.rootStates(),
     queue: async () => ({ pending: (await countByState(database)).pending, active: pipeline.activeCount }),
     rescan,
     async start() {
@@ -241,6 +261,8 @@ export function createIngestService(
         await watchers.stop().catch(() => undefined);
         setState('off');
         await flush().catch((e) => log('error', 'enqueue failed', { err: String(e) }));
+        // Not written now (no catalog): the next start's scan finds these files again.
+        clearTimeout(flushTimer);
         // In-flight files finish; whatever is still claimed goes back to the queue.
         await pipeline.stop().catch((e) => log('error', 'ingest did not stop cleanly', { err: String(e) }));
         await pool.close();

@@ -14,7 +14,9 @@ export interface LibraryWatchHandlers {
   removed(root: string, relPath: string): Promise<void> | void;
   /** After a scan of a library: its candidates are in the ledger once the caller flushes. */
   scanned?(library: Library, files: number): Promise<void> | void;
+  /** Warnings (logged as such). */
   error(message: string, fields: Record<string, unknown>): void;
+  info(message: string, fields: Record<string, unknown>): void;
   /** The state of some library changed. */
   stateChanged?(): void;
 }
@@ -72,29 +74,48 @@ export class LibraryWatchers {
     return this.syncing;
   }
 
-  /** Scans a library now (whether or not it is watched); resolves to the files it reported. */
+  /**
+   * Scans a library now; resolves to the files it reported. A watched library is scanned by its
+   * watcher's discovery, which leaves an offline folder (an unmounted share) alone.
+   */
   async scan(id: number): Promise<number> {
     const watch = this.watches.get(id);
     if (!watch || watch.library.paused) return 0;
-    const problem = await folderProblem(watch.library.path);
-    if (problem) {
-      this.setState(watch, 'offline', problem);
-      return 0;
+    const { discovery, library } = watch;
+    if (!discovery) {
+      const problem = await folderProblem(library.path);
+      if (problem) {
+        this.setState(watch, 'offline', problem);
+        return 0;
+      }
     }
-    const before = watch.state === 'scanning' || watch.state === 'offline' ? null : watch.state;
-    this.setState(watch, 'scanning', null);
+    if (watch.state !== 'offline') this.setState(watch, 'scanning', null);
     let n = 0;
     try {
-      for await (const c of scanTree(watch.library.path, watch.library.path, watch.library.exclude)) {
-        await this.handlers.candidate(c);
-        n++;
-      }
-      await this.handlers.scanned?.(watch.library, n);
+      if (discovery) n = await discovery.scan();
+      else
+        for await (const c of scanTree(library.path, library.path, library.exclude)) {
+          await this.handlers.candidate(c);
+          n++;
+        }
+      await this.handlers.scanned?.(library, n);
     } finally {
       if (this.watches.get(id) === watch && watch.state === 'scanning')
-        this.setState(watch, before ?? (watch.discovery ? this.runningState(watch) : 'unwatched'), null);
+        this.setState(watch, discovery ? this.runningState(watch) : 'unwatched', null);
     }
     return n;
+  }
+
+  /** Every library's folder and whether it is reachable now. */
+  async rootStates(): Promise<{ root: string; online: boolean }[]> {
+    return Promise.all(
+      [...this.watches.values()].map(async (w) => ({
+        root: w.library.path,
+        online: w.discovery
+          ? ((await w.discovery.rootStates())[0]?.online ?? false)
+          : (await folderProblem(w.library.path)) === null,
+      })),
+    );
   }
 
   async stop(): Promise<void> {
@@ -123,7 +144,9 @@ export class LibraryWatchers {
     for (const library of libraries) {
       const key = watchKey(library, this.defaultRescanSeconds);
       const watch = this.watches.get(library.id);
-      if (watch && watch.key === key && watch.state !== 'offline' && watch.state !== 'error') {
+      // A watcher that runs follows its folder going offline and back itself; one that could not
+      // start (folder missing, watcher error) is tried again.
+      if (watch && watch.key === key && (watch.discovery || watch.state === 'paused')) {
         watch.library = library; // names, time zone and longitude apply without a restart
         continue;
       }
@@ -150,6 +173,18 @@ export class LibraryWatchers {
       {
         candidate: (file) => this.handlers.candidate(file),
         removed: (root, relPath) => this.handlers.removed(root, relPath),
+        rootState: (root, online) => {
+          if (online) {
+            this.handlers.info('image folder is back online', { library: library.id, root });
+            if (watch.state === 'offline') this.setState(watch, this.runningState(watch), null);
+          } else {
+            this.handlers.error('image folder is offline: its frames are not marked missing', {
+              library: library.id,
+              root,
+            });
+            this.setState(watch, 'offline', `${root} is not reachable (an unmounted share?)`);
+          }
+        },
         error: (error, path) => this.handlers.error('watcher error', { library: library.id, err: String(error), path }),
       },
     );

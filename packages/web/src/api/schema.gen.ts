@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Database, ingest queue, watcher and version; 503 when the database is down */
+        /** Database, ingest queue, watcher, ingest problems and version; degraded when ingest is held up, 503 when the database is down */
         get: {
             parameters: {
                 query?: never;
@@ -28,7 +28,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            status: "ok" | "unavailable";
+                            status: "ok" | "degraded" | "unavailable";
                             version: string;
                             uptime_seconds: number;
                             database: {
@@ -42,6 +42,16 @@ export interface paths {
                                 active: number;
                             } | null;
                             watcher: string;
+                            ingest: {
+                                /** @description why frames cannot be catalogued right now (a full disk, no catalog) */
+                                problem: string | null;
+                                /** Format: date-time */
+                                problem_since: string | null;
+                                /** @description image folders configured for this process */
+                                image_roots: number;
+                                /** @description of those, not reachable (an unmounted share) */
+                                image_roots_offline: number;
+                            };
                         };
                     };
                 };
@@ -52,7 +62,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            status: "ok" | "unavailable";
+                            status: "ok" | "degraded" | "unavailable";
                             version: string;
                             uptime_seconds: number;
                             database: {
@@ -66,6 +76,16 @@ export interface paths {
                                 active: number;
                             } | null;
                             watcher: string;
+                            ingest: {
+                                /** @description why frames cannot be catalogued right now (a full disk, no catalog) */
+                                problem: string | null;
+                                /** Format: date-time */
+                                problem_since: string | null;
+                                /** @description image folders configured for this process */
+                                image_roots: number;
+                                /** @description of those, not reachable (an unmounted share) */
+                                image_roots_offline: number;
+                            };
                         };
                     };
                 };
