@@ -25,6 +25,8 @@ import { servedRoots } from '../catalog/served-roots.js';
 import type { Config, TrustProxy } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { EventBus } from '../util/events.js';
+import { TapService } from '../vo/tap/tap.service.js';
+import { TapJobs } from '../vo/tap/tap-jobs.js';
 import type { AppContext, IngestControl } from './app-context.js';
 import { authenticationHook } from './authentication.js';
 import { corsHook } from './cors.js';
@@ -38,6 +40,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
 import { librariesRoutes } from './routes/libraries.routes.js';
 import { siaRoutes } from './routes/sia.routes.js';
+import { tapRoutes } from './routes/tap.routes.js';
 import { targetsRoutes } from './routes/targets.routes.js';
 import { userRoutes } from './routes/user.routes.js';
 
@@ -163,6 +166,14 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(downloadsRoutes(ctx));
       await api.register(siaRoutes(ctx));
       await api.register(targetsRoutes(ctx));
+      const tap = new TapService(ctx.database);
+      const tapJobs = new TapJobs(ctx.database, tap);
+      api.addHook('onReady', async () => tapJobs.start());
+      api.addHook('onClose', async () => {
+        await tapJobs.stop();
+        await tap.close();
+      });
+      await api.register(tapRoutes(tap, tapJobs));
     },
     { prefix: '/api' },
   );
