@@ -52,7 +52,11 @@ export interface AppDeps {
   version?: string;
   events?: EventBus;
   ingest?: IngestControl;
-  previews?: PreviewRenderer;
+  /**
+   * How a missing preview is rendered: a function, or the worker-thread renders of main.ts, which
+   * the app ends when it closes (waiting requests get 503 rather than hold the shutdown up).
+   */
+  previews?: PreviewRenderer | { render: PreviewRenderer; close(): Promise<void> };
   /** Keys that sign Google ID tokens (default: Google's published JWKS). Tests pass their own. */
   googleKeys?: JWTVerifyGetKey;
   /** pino options, a logger instance, or false (default: options from config.logLevel). */
@@ -81,7 +85,11 @@ export function createContext(deps: AppDeps): AppContext {
     startedAt: Date.now(),
     ingest: deps.ingest,
     roots,
-    previews: { previewDir: deps.config.previewDir, roots, render: deps.previews },
+    previews: {
+      previewDir: deps.config.previewDir,
+      roots,
+      render: typeof deps.previews === 'object' ? deps.previews.render : deps.previews,
+    },
     googleKeys: deps.googleKeys,
     oidc: oidc
       ? new OidcClient({ issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret })
@@ -225,6 +233,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await registerAims(app, ctx);
   if (deps.webDir) await registerWebUi(app, deps.webDir);
+  // Before the server waits for its open requests: those waiting for a render are answered now.
+  const previews = deps.previews;
+  if (typeof previews === 'object') app.addHook('preClose', () => previews.close());
   else app.setNotFoundHandler(notFoundHandler);
   return app;
 }

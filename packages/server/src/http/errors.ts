@@ -15,6 +15,8 @@ export class HttpError extends Error {
     message: string,
     /** For 400s: the request parameter (query, path or body field) that is wrong. */
     readonly parameter?: string,
+    /** For 503s: when to ask again (the Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -30,6 +32,7 @@ export const conflict = (message: string) => new HttpError(409, message);
 const CATALOG_STATUS: Record<CatalogError['code'], number> = {
   CATALOG_NOT_FOUND: 404,
   CATALOG_TOO_LARGE: 413,
+  CATALOG_BUSY: 503,
 };
 
 const LIBRARY_STATUS: Record<LibraryError['code'], number> = {
@@ -65,7 +68,8 @@ const ACCOUNT_PARAMETER: Partial<Record<AccountError['code'], string>> = {
  */
 export function domainHttpError(error: unknown): HttpError | null {
   if (error instanceof HttpError) return error;
-  if (error instanceof CatalogError) return new HttpError(CATALOG_STATUS[error.code], error.message);
+  if (error instanceof CatalogError)
+    return new HttpError(CATALOG_STATUS[error.code], error.message, undefined, error.retryAfterSeconds);
   if (error instanceof LibraryError) {
     const status = LIBRARY_STATUS[error.code];
     if (status === 400 && error.parameter) return badParameter(error.parameter, error.message);
@@ -213,6 +217,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     logRefusal(request, error, known.statusCode);
     const body: ErrorBody = { error: statusText(known.statusCode), message: known.message };
     if (known.parameter) body.parameter = known.parameter;
+    if (known.retryAfterSeconds !== undefined) void reply.header('retry-after', String(known.retryAfterSeconds));
     void reply.code(known.statusCode).send(body);
     return;
   }

@@ -110,7 +110,9 @@ export function createIngestService(
   };
   /** The libraries as last read from the catalog (the watchers' own list once started). */
   let known: Library[] = [];
-  const pool: FramePool = createFramePool(options.threads ?? (config.workers || defaultThreadCount()));
+  const pool: FramePool = createFramePool(options.threads ?? (config.workers || defaultThreadCount()), {
+    fileTimeBudgetMs: config.fileTimeBudgetSeconds * 1000,
+  });
   const pipeline = new IngestPipeline({
     database,
     pool,
