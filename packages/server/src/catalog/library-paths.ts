@@ -3,7 +3,7 @@
  * `..` segment, exists, is a folder the server can read, and resolves (symbolic links followed) to
  * a place inside one of the allowed parents (AIMS_LIBRARY_ROOTS; by default the data folder), so
  * the web UI cannot be used to expose the server's file system. Folders named by whoever runs the
- * CLI on the catalog are checked the same way but not bounded (docs/decisions/0016).
+ * CLI on the catalog are checked the same way but not bounded (docs/decisions/0017).
  */
 import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
