@@ -24,6 +24,7 @@ import type { PreviewRenderer } from '../catalog/previews.js';
 import type { Config, TrustProxy } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { EventBus } from '../util/events.js';
+import { bandLookup } from '../vo/filter-bands.js';
 import { TapService } from '../vo/tap/tap.service.js';
 import { TapJobs } from '../vo/tap/tap-jobs.js';
 import type { AppContext, IngestControl } from './app-context.js';
@@ -169,7 +170,7 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(downloadsRoutes(ctx));
       await api.register(siaRoutes(ctx));
       await api.register(targetsRoutes(ctx));
-      const tap = new TapService(ctx.database);
+      const tap = new TapService(ctx.database, bandLookup(ctx.config.filterBands));
       const tapJobs = new TapJobs(ctx.database, tap);
       api.addHook('onReady', async () => tapJobs.start());
       api.addHook('onClose', async () => {
