@@ -34,6 +34,7 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import { loggerOptions, requestId } from './logger.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { datalinkRoutes } from './routes/datalink.routes.js';
 import { downloadsRoutes } from './routes/downloads.routes.js';
 import { eventsRoutes } from './routes/events.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
@@ -169,6 +170,7 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(imagesRoutes(ctx));
       await api.register(downloadsRoutes(ctx));
       await api.register(siaRoutes(ctx));
+      await api.register(datalinkRoutes(ctx));
       await api.register(targetsRoutes(ctx));
       const tap = new TapService(ctx.database, bandLookup(ctx.config.filterBands));
       const tapJobs = new TapJobs(ctx.database, tap);

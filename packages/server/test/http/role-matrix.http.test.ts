@@ -155,6 +155,23 @@ const ROUTES: Row[] = [
     private: ADMIN(200),
   },
   {
+    name: 'GET /api/vo/sia/query',
+    request: () => ({ url: '/api/vo/sia/query?POS=CIRCLE+10+20+1' }),
+    private: READ,
+    publicRead: READ_PUBLIC,
+  },
+  {
+    name: 'GET /api/vo/datalink',
+    request: (c) => ({ url: `/api/vo/datalink?ID=${encodeURIComponent(`ivo://aims/images?${real(c)}`)}` }),
+    private: READ,
+    publicRead: READ_PUBLIC,
+  },
+  {
+    name: 'GET /api/vo/soda',
+    request: (c) => ({ url: `/api/vo/soda?ID=${encodeURIComponent(`ivo://aims/images?${real(c)}`)}&PIXEL=1+8+1+8` }),
+    private: DOWNLOAD,
+  },
+  {
     name: 'GET /api/vo/tap/sync',
     request: () => ({ url: '/api/vo/tap/sync?LANG=ADQL&QUERY=SELECT%20COUNT(*)%20FROM%20aims.images' }),
     private: READ,
