@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { FixitySchedule } from './catalog/fixity.js';
 import { createPreviewRenders } from './catalog/preview-renders.js';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/connection.js';
@@ -142,6 +143,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   void service?.start();
+  // Every catalogued file read again within AIMS_FIXITY_DAYS (catalog/fixity.ts).
+  const fixity =
+    config.fixityDays > 0
+      ? new FixitySchedule(database, { days: config.fixityDays, log: app.log.child({ component: 'fixity' }) })
+      : undefined;
+  fixity?.start();
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -152,6 +159,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clearInterval(depthTimer);
     clearTimeout(depthSoon);
     await app.close();
+    await fixity?.stop();
     await service?.stop();
     await follower?.close();
     await database.close();

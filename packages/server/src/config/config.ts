@@ -61,6 +61,11 @@ export interface Config {
   retrySeconds: number;
   stableSeconds: number;
   usePolling: boolean;
+  /**
+   * AIMS_FIXITY_DAYS: `aims serve` reads every catalogued file again within this many days and
+   * compares it with its SHA-256 (catalog/fixity.ts); 0 turns the background check off.
+   */
+  fixityDays: number;
   /** Globs (relative to an image root) that discovery skips, from AIMS_EXCLUDE (comma-separated). */
   exclude: string[];
   /**
@@ -300,6 +305,7 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
     retrySeconds: integer(env, 'AIMS_RETRY_SECONDS', 60, 1, 86_400),
     stableSeconds: integer(env, 'AIMS_STABLE_SECONDS', 2, 0, 3600),
     usePolling: boolean(env, 'AIMS_USE_POLLING', false),
+    fixityDays: integer(env, 'AIMS_FIXITY_DAYS', 30, 0, 3650),
     exclude: [
       ...(env.AIMS_EXCLUDE ?? '')
         .split(',')

@@ -36,6 +36,7 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'catalog_nights', key: ['night'], unique: true },
   // Copied too: a server following the outbox starts after its newest id, which the copy keeps.
   { name: 'event_outbox', key: ['id'], unique: true },
+  { name: 'fixity_runs', key: ['id'], unique: true },
 ];
 
 export const NOT_COPIED_TABLES: Readonly<Record<string, string>> = {

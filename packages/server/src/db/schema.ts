@@ -56,6 +56,27 @@ export interface ImagePathsTable {
   kind: ImagePathKind;
   recorded_at: number;
   missing_since: number | null;
+  /** The last fixity check of this path, as on `images` (verified_at, fixity_status, fixity_reason). */
+  verified_at: number | null;
+  fixity_status: string | null;
+  fixity_reason: string | null;
+}
+
+/** One run of the fixity check (`aims verify` or a tick of the server's background check). */
+export interface FixityRunsTable {
+  id: Generated<number>;
+  /** 'server' (background) or 'cli' (`aims verify`). */
+  source: string;
+  started_at: number;
+  finished_at: number;
+  /** Files read (primary paths and copies). */
+  files: number;
+  ok: number;
+  changed: number;
+  missing: number;
+  unreadable: number;
+  /** Files whose FITS checksum was found bad at ingest (counted among the problems of a run). */
+  checksum_bad: number;
 }
 
 /** One row per header card worth searching: `header.KEY=value` and ranges use its indexes. */
@@ -147,6 +168,7 @@ export interface Schema extends AccountsSchema, TapJobsSchema {
   catalog_copies: CatalogCopiesTable;
   catalog_counts: CatalogCountsTable;
   catalog_nights: CatalogNightsTable;
+  fixity_runs: FixityRunsTable;
   images: ImagesTable;
   image_headers: ImageHeadersTable;
   image_paths: ImagePathsTable;
@@ -158,4 +180,5 @@ export type ImageRow = Selectable<ImagesTable>;
 export type NewImageRow = Insertable<ImagesTable>;
 export type ImageHeadersRow = Selectable<ImageHeadersTable>;
 export type ImagePathRow = Selectable<ImagePathsTable>;
+export type FixityRunRow = Selectable<FixityRunsTable>;
 export type IngestLedgerRow = Selectable<IngestLedgerTable>;

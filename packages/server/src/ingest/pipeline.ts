@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileChecksumStatus } from '@aims/fits';
 import { checkIngestPath } from '../catalog/file-access.js';
 import { type RecordOutcome, recordFrame } from '../catalog/frame-record.js';
 import { type Database, type Db, inTransaction } from '../db/connection.js';
@@ -461,6 +462,14 @@ export class IngestPipeline {
       return recorded;
     });
     this.setBlocked(null);
+    if (image.checksum_status === 'bad' && (outcome.outcome === 'ingested' || outcome.outcome === 'updated')) {
+      // Catalogued, so that it can be found and judged, but flagged (checksum_status) and logged.
+      this.options.log?.('warn', 'FITS checksum does not verify', {
+        path: entry.file_path,
+        image_id: outcome.imageId,
+        hdus: image.checksum_hdus?.filter((h) => h.reason).map((h) => h.reason),
+      });
+    }
     this.report(entry, outcome.outcome, null);
     if (outcome.imageId !== null) this.options.onEventsRecorded?.();
     return {};
@@ -490,6 +499,14 @@ function catalogImage(entry: LedgerEntry, frame: ProcessedFrame): NewImage {
     inode: frame.inode,
     sha256: frame.sha256,
     hdu_index: frame.hduIndex,
+    checksum_status: fileChecksumStatus(frame.checksums),
+    checksum_hdus: frame.checksums.map((h) => ({
+      index: h.index,
+      checksum: h.checksum,
+      datasum: h.datasum,
+      computed_datasum: h.computedDatasum,
+      ...(h.reason === undefined ? {} : { reason: h.reason }),
+    })),
     metadata: frame.metadata.values,
     normalization: { reasons: frame.metadata.reasons, sources: frame.metadata.sources },
     quality: frame.quality,

@@ -149,6 +149,7 @@ const ROUTES: Row[] = [
   },
   { name: 'GET /api/admin/audit', request: () => ({ url: '/api/admin/audit' }), private: ADMIN(200) },
   { name: 'GET /api/admin/ingest', request: () => ({ url: '/api/admin/ingest' }), private: ADMIN(200) },
+  { name: 'GET /api/admin/fixity', request: () => ({ url: '/api/admin/fixity' }), private: ADMIN(200) },
   {
     name: 'POST /api/admin/ingest/requeue',
     request: () => ({ method: 'POST', url: '/api/admin/ingest/requeue', payload: {} }),
@@ -244,6 +245,7 @@ const BAD_INPUT: Array<[string, (c: Catalog) => InjectOptions, string]> = [
   ['PUT /api/admin/users/{id} (empty)', () => ({ method: 'PUT', url: '/api/admin/users/1', payload: {} }), 'body'],
   ['GET /api/admin/audit', () => ({ url: '/api/admin/audit?limit=0' }), 'limit'],
   ['GET /api/admin/ingest', () => ({ url: '/api/admin/ingest?state=lost' }), 'state'],
+  ['GET /api/admin/fixity', () => ({ url: '/api/admin/fixity?limit=0' }), 'limit'],
   [
     'POST /api/admin/ingest/requeue',
     () => ({ method: 'POST', url: '/api/admin/ingest/requeue', payload: { states: ['pending'] } }),
