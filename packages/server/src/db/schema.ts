@@ -139,6 +139,27 @@ export interface CatalogNightsTable {
   median_fwhm_px: number | null;
 }
 
+/** A folder AIMS watches and serves (libraries.repository.ts). */
+export interface LibrariesTable {
+  id: Generated<number>;
+  name: string;
+  /** Absolute; for libraries added through the API, the real path (symbolic links resolved). */
+  path: string;
+  /** 'config' (AIMS_IMAGE_DIR/--images), 'admin' (API, web UI) or 'cli' (aims ingest). */
+  origin: string;
+  /** string[] of globs relative to the library, as JSON. */
+  exclude: DbJson;
+  /** Seconds between full rescans; null: AIMS_RESCAN_SECONDS. */
+  rescan_seconds: number | null;
+  use_polling: DbBool;
+  paused: DbBool;
+  /** IANA zone for observing nights of frames without a site longitude. */
+  timezone: string | null;
+  longitude_deg: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** What ingest did, for every server's event streams (event-outbox.repository.ts). */
 export interface EventOutboxTable {
   id: Generated<number>;
@@ -174,6 +195,7 @@ export interface Schema extends AccountsSchema, TapJobsSchema {
   image_paths: ImagePathsTable;
   image_keywords: ImageKeywordsTable;
   ingest_ledger: IngestLedgerTable;
+  libraries: LibrariesTable;
 }
 
 export type ImageRow = Selectable<ImagesTable>;

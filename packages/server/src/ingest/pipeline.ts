@@ -61,6 +61,8 @@ export interface PipelineOptions {
   stableMs: number;
   skipAnalysis: boolean;
   normalize: NormalizeOptions;
+  /** The options for frames of one root (its library's site facts), instead of `normalize`. */
+  normalizeFor?: (root: string) => NormalizeOptions;
   /** Queue depth of this pipeline (image.ingested and ingest.failed go to the event outbox). */
   events?: EventBus;
   /** Called after a commit that wrote outbox events (a server in this process reads them at once). */
@@ -429,7 +431,7 @@ export class IngestPipeline {
       // The resolved path: a folder swapped for a link after the check cannot redirect the read.
       absPath: where.ok === true ? where.realPath : absPath,
       skipAnalysis: this.options.skipAnalysis,
-      normalize: this.options.normalize,
+      normalize: this.options.normalizeFor?.(entry.root) ?? this.options.normalize,
       ...(this.options.previewDir ? { previewDir: this.options.previewDir } : {}),
       ...(this.options.maxInflateRatio !== undefined ? { maxInflateRatio: this.options.maxInflateRatio } : {}),
       ...(this.memory ? { memory: this.memory } : {}),

@@ -200,6 +200,7 @@ const ROUTES: Row[] = [
     request: () => ({ method: 'POST', url: '/api/admin/rescan' }),
     private: ADMIN(202),
   },
+  { name: 'GET /api/admin/libraries', request: () => ({ url: '/api/admin/libraries' }), private: ADMIN(200) },
 ];
 
 /** Bad input for every route that takes any (as an admin, so that only the input is wrong). */
@@ -250,6 +251,16 @@ const BAD_INPUT: Array<[string, (c: Catalog) => InjectOptions, string]> = [
     'POST /api/admin/ingest/requeue',
     () => ({ method: 'POST', url: '/api/admin/ingest/requeue', payload: { states: ['pending'] } }),
     'states[0]',
+  ],
+  [
+    'POST /api/admin/libraries',
+    () => ({ method: 'POST', url: '/api/admin/libraries', payload: { path: 'relative/night' } }),
+    'path',
+  ],
+  [
+    'DELETE /api/admin/libraries/{id}',
+    () => ({ method: 'DELETE', url: '/api/admin/libraries/1?frames=burn' }),
+    'frames',
   ],
 ];
 

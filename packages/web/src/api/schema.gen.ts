@@ -1950,6 +1950,786 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/libraries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every library with its state and frame count, and the folders new ones may be in */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                path: string;
+                                /**
+                                 * @description config: AIMS_IMAGE_DIR/--images (not removable here); admin: API or UI; cli: aims ingest
+                                 * @enum {string}
+                                 */
+                                origin: "config" | "admin" | "cli";
+                                /** @description shown in the UI (default: the folder name) */
+                                name: string;
+                                /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                                exclude: string[];
+                                /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                                rescan_seconds: number | null;
+                                /** @description poll instead of file events (network shares deliver none) */
+                                use_polling: boolean;
+                                /** @description not watched nor rescanned; its frames are still served */
+                                paused: boolean;
+                                /** @description IANA time zone for observing nights of frames without a site longitude */
+                                timezone: string | null;
+                                /** @description site longitude (east positive) for the same; wins over timezone */
+                                longitude_deg: number | null;
+                                /**
+                                 * @description what the watcher of this server does with it
+                                 * @enum {string}
+                                 */
+                                state: "starting" | "watching" | "polling" | "scanning" | "paused" | "offline" | "error" | "unwatched";
+                                state_reason: string | null;
+                                /** @description frames catalogued from this folder */
+                                frames: number;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                            /** @description AIMS_LIBRARY_ROOTS: the folders inside which libraries may be added here */
+                            allowed_roots: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a library: watched and served at once (inside AIMS_LIBRARY_ROOTS only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description absolute folder on the server */
+                        path: string;
+                        /** @description shown in the UI (default: the folder name) */
+                        name?: string;
+                        /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                        exclude?: string[];
+                        /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                        rescan_seconds?: number | null;
+                        /** @description poll instead of file events (network shares deliver none) */
+                        use_polling?: boolean;
+                        /** @description not watched nor rescanned; its frames are still served */
+                        paused?: boolean;
+                        /** @description IANA time zone for observing nights of frames without a site longitude */
+                        timezone?: string | null;
+                        /** @description site longitude (east positive) for the same; wins over timezone */
+                        longitude_deg?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            path: string;
+                            /**
+                             * @description config: AIMS_IMAGE_DIR/--images (not removable here); admin: API or UI; cli: aims ingest
+                             * @enum {string}
+                             */
+                            origin: "config" | "admin" | "cli";
+                            /** @description shown in the UI (default: the folder name) */
+                            name: string;
+                            /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                            exclude: string[];
+                            /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                            rescan_seconds: number | null;
+                            /** @description poll instead of file events (network shares deliver none) */
+                            use_polling: boolean;
+                            /** @description not watched nor rescanned; its frames are still served */
+                            paused: boolean;
+                            /** @description IANA time zone for observing nights of frames without a site longitude */
+                            timezone: string | null;
+                            /** @description site longitude (east positive) for the same; wins over timezone */
+                            longitude_deg: number | null;
+                            /**
+                             * @description what the watcher of this server does with it
+                             * @enum {string}
+                             */
+                            state: "starting" | "watching" | "polling" | "scanning" | "paused" | "offline" | "error" | "unwatched";
+                            state_reason: string | null;
+                            /** @description frames catalogued from this folder */
+                            frames: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/libraries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change the settings of a library (pause, resume…) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description shown in the UI (default: the folder name) */
+                        name?: string;
+                        /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                        exclude?: string[];
+                        /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                        rescan_seconds?: number | null;
+                        /** @description poll instead of file events (network shares deliver none) */
+                        use_polling?: boolean;
+                        /** @description not watched nor rescanned; its frames are still served */
+                        paused?: boolean;
+                        /** @description IANA time zone for observing nights of frames without a site longitude */
+                        timezone?: string | null;
+                        /** @description site longitude (east positive) for the same; wins over timezone */
+                        longitude_deg?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            path: string;
+                            /**
+                             * @description config: AIMS_IMAGE_DIR/--images (not removable here); admin: API or UI; cli: aims ingest
+                             * @enum {string}
+                             */
+                            origin: "config" | "admin" | "cli";
+                            /** @description shown in the UI (default: the folder name) */
+                            name: string;
+                            /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                            exclude: string[];
+                            /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                            rescan_seconds: number | null;
+                            /** @description poll instead of file events (network shares deliver none) */
+                            use_polling: boolean;
+                            /** @description not watched nor rescanned; its frames are still served */
+                            paused: boolean;
+                            /** @description IANA time zone for observing nights of frames without a site longitude */
+                            timezone: string | null;
+                            /** @description site longitude (east positive) for the same; wins over timezone */
+                            longitude_deg: number | null;
+                            /**
+                             * @description what the watcher of this server does with it
+                             * @enum {string}
+                             */
+                            state: "starting" | "watching" | "polling" | "scanning" | "paused" | "offline" | "error" | "unwatched";
+                            state_reason: string | null;
+                            /** @description frames catalogued from this folder */
+                            frames: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a library; its frames stay in the catalog (frames=keep) or go (frames=remove) */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description keep: the frames stay in the catalog (no longer served); remove: they are deleted from it */
+                    frames?: "keep" | "remove";
+                };
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            path: string;
+                            /** @description frames catalogued from the folder */
+                            frames: number;
+                            frames_removed: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change some settings of a library (as PUT) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description shown in the UI (default: the folder name) */
+                        name?: string;
+                        /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                        exclude?: string[];
+                        /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                        rescan_seconds?: number | null;
+                        /** @description poll instead of file events (network shares deliver none) */
+                        use_polling?: boolean;
+                        /** @description not watched nor rescanned; its frames are still served */
+                        paused?: boolean;
+                        /** @description IANA time zone for observing nights of frames without a site longitude */
+                        timezone?: string | null;
+                        /** @description site longitude (east positive) for the same; wins over timezone */
+                        longitude_deg?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            path: string;
+                            /**
+                             * @description config: AIMS_IMAGE_DIR/--images (not removable here); admin: API or UI; cli: aims ingest
+                             * @enum {string}
+                             */
+                            origin: "config" | "admin" | "cli";
+                            /** @description shown in the UI (default: the folder name) */
+                            name: string;
+                            /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                            exclude: string[];
+                            /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                            rescan_seconds: number | null;
+                            /** @description poll instead of file events (network shares deliver none) */
+                            use_polling: boolean;
+                            /** @description not watched nor rescanned; its frames are still served */
+                            paused: boolean;
+                            /** @description IANA time zone for observing nights of frames without a site longitude */
+                            timezone: string | null;
+                            /** @description site longitude (east positive) for the same; wins over timezone */
+                            longitude_deg: number | null;
+                            /**
+                             * @description what the watcher of this server does with it
+                             * @enum {string}
+                             */
+                            state: "starting" | "watching" | "polling" | "scanning" | "paused" | "offline" | "error" | "unwatched";
+                            state_reason: string | null;
+                            /** @description frames catalogued from this folder */
+                            frames: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/admin/libraries/{id}/rescan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rescan one library now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            started: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;

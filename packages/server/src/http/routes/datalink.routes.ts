@@ -77,7 +77,7 @@ export function datalinkRoutes(ctx: AppContext) {
         },
         handler: async (request, reply) => {
           const sodaRequest = parseSodaRequest(daliParams(request));
-          const { image, file } = await locateOriginal(ctx.database, ctx.config.imageDirs, sodaRequest.id, request.log);
+          const { image, file } = await locateOriginal(ctx.database, ctx.roots, sodaRequest.id, request.log);
           const label = `image ${image.id}`;
           const cutout = await cutoutFits(file.path, image.hdu_index, sodaRequest, {
             maxInflateRatio: ctx.config.maxInflateRatio,
