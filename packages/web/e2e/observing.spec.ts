@@ -191,7 +191,7 @@ test('every other screen passes the accessibility audit', async () => {
   await page.getByRole('link', { name: 'Admin' }).click();
   await expect(page.getByRole('tab', { name: 'Ingest' })).toBeVisible();
   await audit(page, 'admin (users)');
-  for (const tab of ['Ingest', 'Audit log']) {
+  for (const tab of ['Libraries', 'Ingest', 'Audit log']) {
     await page.getByRole('tab', { name: tab }).click();
     await expect(page.getByRole('tab', { name: tab })).toHaveAttribute('aria-selected', 'true');
     await audit(page, `admin (${tab})`);

@@ -1,12 +1,13 @@
-/** Administration: accounts, the ingest ledger with live activity, the audit log. */
+/** Administration: accounts, libraries, the ingest ledger with live activity, the audit log. */
 import { useCallback, useRef, useState } from 'react';
 import type { User } from '../api/types.js';
 import { AuditPanel } from './admin/audit-panel.js';
 import { IngestPanel } from './admin/ingest-panel.js';
+import { LibrariesPanel } from './admin/libraries-panel.js';
 import { LivePanel } from './admin/live-panel.js';
 import { UsersPanel } from './admin/users-panel.js';
 
-type Tab = 'users' | 'ingest' | 'audit';
+type Tab = 'users' | 'libraries' | 'ingest' | 'audit';
 
 export default function AdminScreen({ self }: { self: User }) {
   const [tab, setTab] = useState<Tab>('users');
@@ -22,6 +23,7 @@ export default function AdminScreen({ self }: { self: User }) {
   }, []);
   const tabs: Array<[Tab, string]> = [
     ['users', 'Users'],
+    ['libraries', 'Libraries'],
     ['ingest', 'Ingest'],
     ['audit', 'Audit log'],
   ];
@@ -46,6 +48,7 @@ export default function AdminScreen({ self }: { self: User }) {
         </div>
         <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
           {tab === 'users' && <UsersPanel self={self} />}
+          {tab === 'libraries' && <LibrariesPanel refreshKey={refreshKey} />}
           {tab === 'ingest' && <IngestPanel refreshKey={refreshKey} />}
           {tab === 'audit' && <AuditPanel refreshKey={refreshKey} />}
         </div>
