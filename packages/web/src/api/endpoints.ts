@@ -5,6 +5,7 @@ import type {
   AuthConfig,
   CalibrationReport,
   Facets,
+  FixityPanel as FixityPanelData,
   Health,
   ImageDetail,
   ImageFilters,
@@ -74,6 +75,7 @@ export const api = {
   removeLibrary: (id: number, frames: 'keep' | 'remove') =>
     request<LibraryRemoved>(`/admin/libraries/${id}`, { method: 'DELETE', query: { frames } }),
   rescanLibrary: (id: number) => request<{ started: boolean }>(`/admin/libraries/${id}/rescan`, { method: 'POST' }),
+  fixity: () => request<FixityPanelData>('/admin/fixity'),
 };
 
 /** URL of a preview image (thumb ~256 px, medium ~1024 px). */

@@ -1,13 +1,14 @@
-/** Administration: accounts, libraries, the ingest ledger with live activity, the audit log. */
+/** Administration: accounts, libraries, the ingest ledger with live activity, the fixity check, the audit log. */
 import { useCallback, useRef, useState } from 'react';
 import type { User } from '../api/types.js';
 import { AuditPanel } from './admin/audit-panel.js';
+import { FixityPanel } from './admin/fixity-panel.js';
 import { IngestPanel } from './admin/ingest-panel.js';
 import { LibrariesPanel } from './admin/libraries-panel.js';
 import { LivePanel } from './admin/live-panel.js';
 import { UsersPanel } from './admin/users-panel.js';
 
-type Tab = 'users' | 'libraries' | 'ingest' | 'audit';
+type Tab = 'users' | 'libraries' | 'ingest' | 'fixity' | 'audit';
 
 export default function AdminScreen({ self }: { self: User }) {
   const [tab, setTab] = useState<Tab>('users');
@@ -25,6 +26,7 @@ export default function AdminScreen({ self }: { self: User }) {
     ['users', 'Users'],
     ['libraries', 'Libraries'],
     ['ingest', 'Ingest'],
+    ['fixity', 'Fixity'],
     ['audit', 'Audit log'],
   ];
   return (
@@ -50,6 +52,7 @@ export default function AdminScreen({ self }: { self: User }) {
           {tab === 'users' && <UsersPanel self={self} />}
           {tab === 'libraries' && <LibrariesPanel refreshKey={refreshKey} />}
           {tab === 'ingest' && <IngestPanel refreshKey={refreshKey} />}
+          {tab === 'fixity' && <FixityPanel refreshKey={refreshKey} />}
           {tab === 'audit' && <AuditPanel refreshKey={refreshKey} />}
         </div>
       </div>
