@@ -91,6 +91,7 @@ for (const engine of DIALECTS.includes('sqlite') ? SERVER_ENGINES : [])
           phase: 'COMPLETED',
           runId: null,
           parameters: { QUERY: ['SELECT TOP 5 * FROM ivoa.obscore'], LANG: ['ADQL'] },
+          baseUrl: 'http://127.0.0.1:8080',
           executionDurationS: 60,
           createdMs: Date.now(),
           destructionMs: Date.now() + 86_400_000,
