@@ -114,7 +114,8 @@ export const ingestCommand: Command = {
         ...(config.timezone ? { timezone: config.timezone } : {}),
       },
       onOutcome: (entry, outcome) => {
-        if (!mine.has(entry.id)) return;
+        // Taken again later (changed after it was read): counted then.
+        if (!mine.has(entry.id) || outcome === 'retry-later') return;
         mine.delete(entry.id);
         count[outcome](summary);
         progress?.tick(outcome === 'failed' ? `failed: ${entry.rel_path}` : undefined);
