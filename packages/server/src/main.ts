@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { renderMissingPreview } from './catalog/previews.js';
+import { createPreviewRenders } from './catalog/preview-renders.js';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/connection.js';
 import { type EventFollower, followEvents } from './db/event-follower.js';
@@ -89,8 +89,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ingest,
     version: serverVersion(),
     webDir: webDir(),
-    previews: (image, size) =>
-      renderMissingPreview(config.previewDir, image, size, { maxInflateRatio: config.maxInflateRatio }),
+    previews: createPreviewRenders({
+      previewDir: config.previewDir,
+      maxInflateRatio: config.maxInflateRatio,
+      renders: config.previewRenders,
+      queue: config.previewQueue,
+      timeBudgetMs: config.fileTimeBudgetSeconds * 1000,
+    }),
   });
   log = (level, message, fields) => app.log.child({ component: 'ingest' })[level](fields ?? {}, message);
 

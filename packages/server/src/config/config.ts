@@ -47,6 +47,15 @@ export interface Config {
   analysisMemoryMb: number;
   /** AIMS_MAX_INFLATE_RATIO: a whole-file gzip may inflate at most this many times its size (default 100). */
   maxInflateRatio: number;
+  /**
+   * AIMS_FILE_TIME_BUDGET: seconds one file may take in a worker thread (ingest, or a preview
+   * rendered on demand); past it the work fails with a reason and the thread is replaced.
+   */
+  fileTimeBudgetSeconds: number;
+  /** AIMS_PREVIEW_RENDERS: previews rendered on demand at once, each in a worker thread. */
+  previewRenders: number;
+  /** AIMS_PREVIEW_QUEUE: renders that may wait for a thread; more are answered 503 with Retry-After. */
+  previewQueue: number;
   rescanSeconds: number;
   /** AIMS_RETRY_SECONDS: a retryable ingest failure (catalog down, disk full) is tried again after this long. */
   retrySeconds: number;
@@ -284,6 +293,9 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
     workers: integer(env, 'AIMS_WORKERS', 0, 0, 256),
     analysisMemoryMb: integer(env, 'AIMS_ANALYSIS_MEMORY_MB', DEFAULT_ANALYSIS_MEMORY_MB, 16, 1_048_576),
     maxInflateRatio: integer(env, 'AIMS_MAX_INFLATE_RATIO', 100, 2, 1_000_000),
+    fileTimeBudgetSeconds: integer(env, 'AIMS_FILE_TIME_BUDGET', 300, 1, 86_400),
+    previewRenders: integer(env, 'AIMS_PREVIEW_RENDERS', 2, 1, 64),
+    previewQueue: integer(env, 'AIMS_PREVIEW_QUEUE', 32, 0, 10_000),
     rescanSeconds: integer(env, 'AIMS_RESCAN_SECONDS', 300, 0, 86_400),
     retrySeconds: integer(env, 'AIMS_RETRY_SECONDS', 60, 1, 86_400),
     stableSeconds: integer(env, 'AIMS_STABLE_SECONDS', 2, 0, 3600),

@@ -25,6 +25,8 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'api_tokens', key: ['id'], unique: true },
   { name: 'sessions', key: ['id'], unique: true },
   { name: 'audit_log', key: ['id'], unique: true },
+  { name: 'tap_jobs', key: ['id'], unique: true },
+  { name: 'tap_job_results', key: ['job_id', 'seq'], unique: true },
   { name: 'images', key: ['id'], unique: true },
   { name: 'image_headers', key: ['image_id'], unique: true },
   { name: 'image_paths', key: ['id'], unique: true },

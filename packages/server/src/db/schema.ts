@@ -6,10 +6,12 @@
  * Other areas add their tables by adding an interface here and a line to `Schema` (and a migration
  * in migrations/).
  */
+
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { ColumnFieldName, DefaultedFieldName, IMAGE_FIELDS } from '../domain/image-fields.js';
 import type { AccountsSchema } from './accounts.schema.js';
 import type { DbBool } from './dialect.js';
+import type { TapJobsSchema } from './tap-jobs.repository.js';
 
 /** JSON as stored: a string on SQLite, a parsed value on PostgreSQL; use dialect.fromDbJson. */
 export type DbJson = unknown;
@@ -140,7 +142,7 @@ export interface CatalogCopiesTable {
   finished_at: number | null;
 }
 
-export interface Schema extends AccountsSchema {
+export interface Schema extends AccountsSchema, TapJobsSchema {
   event_outbox: EventOutboxTable;
   catalog_copies: CatalogCopiesTable;
   catalog_counts: CatalogCountsTable;

@@ -1,8 +1,8 @@
 /**
- * Targets: the lights of the catalog grouped by their normalized object name (`object_key`, so
- * "M 13", "M13" and "m13" are one target), with integration time per filter. Frames without a
- * type count as lights: many writers leave IMAGETYP out of science frames. The grouping reads the
- * (object_key, date_obs_ms) index in order.
+ * Targets: the light frames of the catalog grouped by their normalized object name (`object_key`,
+ * so "M 13", "M13" and "m13" are one target), with integration time per filter: exactly the frames
+ * of `GET /api/images?object=KEY&image_type=light`, so that a target's totals can be checked
+ * against the frames behind them. The grouping reads the (object_key, date_obs_ms) index in order.
  */
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from './connection.js';
@@ -10,7 +10,7 @@ import type { Schema } from './schema.js';
 
 type Eb = ExpressionBuilder<Schema, 'images'>;
 
-const lights = (eb: Eb) => eb.or([eb('image_type', '=', 'light'), eb('image_type', 'is', null)]);
+const lights = (eb: Eb) => eb('image_type', '=', 'light');
 
 /** A target's frames of one filter (filters compared without regard to case). */
 export interface TargetFilterRow {

@@ -66,7 +66,9 @@ export function createIngestService(
     failed: 0,
     'retry-later': 0,
   };
-  const pool: FramePool = createFramePool(options.threads ?? (config.workers || defaultThreadCount()));
+  const pool: FramePool = createFramePool(options.threads ?? (config.workers || defaultThreadCount()), {
+    fileTimeBudgetMs: config.fileTimeBudgetSeconds * 1000,
+  });
   const pipeline = new IngestPipeline({
     database,
     pool,

@@ -10,6 +10,7 @@ import { COPIED_TABLES, NOT_COPIED_TABLES } from '../../src/db/catalog-tables.js
 import { type Database, openDatabase } from '../../src/db/connection.js';
 import { countByState } from '../../src/db/ingest-ledger.repository.js';
 import { createSession } from '../../src/db/sessions.repository.js';
+import { createTapJob, saveTapResult } from '../../src/db/tap-jobs.repository.js';
 import { createUser, findUserByEmail } from '../../src/db/users.repository.js';
 import { runAims } from '../support/aims-process.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../support/databases.js';
@@ -42,12 +43,14 @@ for (const dialect of DIALECTS)
     });
   });
 
-describe.runIf(DIALECTS.includes('postgres') && DIALECTS.includes('sqlite'))(
-  'aims migrate-catalog between SQLite and PostgreSQL',
-  () => {
+/** Every engine but SQLite: each gets the round trip SQLite → engine → SQLite. */
+const SERVER_ENGINES = DIALECTS.filter((d) => d !== 'sqlite');
+
+for (const engine of DIALECTS.includes('sqlite') ? SERVER_ENGINES : [])
+  describe(`aims migrate-catalog between SQLite and ${engine}`, () => {
     let work: string;
     let sqliteSource: TestDatabase;
-    let postgres: TestDatabase;
+    let server: TestDatabase;
     let sqliteBack: TestDatabase;
     let sourceCounts: Record<string, number>;
 
@@ -57,9 +60,9 @@ describe.runIf(DIALECTS.includes('postgres') && DIALECTS.includes('sqlite'))(
       // An exact copy elsewhere: a row of image_paths.
       mkdirSync(join(work, 'images/copies'));
       copyFileSync(night[0]!.path, join(work, 'images/copies/copy.fits'));
-      [sqliteSource, postgres, sqliteBack] = await Promise.all([
+      [sqliteSource, server, sqliteBack] = await Promise.all([
         createTestDatabase('sqlite'),
-        createTestDatabase('postgres'),
+        createTestDatabase(engine),
         createTestDatabase('sqlite'),
       ]);
       const ingest = await runAims(['ingest', join(work, 'images'), '--db', sqliteSource.url, '--json']).done;
@@ -81,6 +84,17 @@ describe.runIf(DIALECTS.includes('postgres') && DIALECTS.includes('sqlite'))(
           expiresAt: null,
         });
         await createSession(source, user.id, 3600);
+        await createTapJob(source, {
+          id: 'job-1',
+          ownerId: user.id,
+          phase: 'COMPLETED',
+          runId: null,
+          parameters: { QUERY: ['SELECT TOP 5 * FROM ivoa.obscore'], LANG: ['ADQL'] },
+          executionDurationS: 60,
+          createdMs: Date.now(),
+          destructionMs: Date.now() + 86_400_000,
+        });
+        await saveTapResult(source, 'job-1', '<VOTABLE>…</VOTABLE>');
         await recordAudit(source, {
           actorId: user.id,
           actorEmail: user.email,
@@ -96,11 +110,11 @@ describe.runIf(DIALECTS.includes('postgres') && DIALECTS.includes('sqlite'))(
     }, 180_000);
 
     afterAll(async () => {
-      await Promise.all([sqliteSource?.drop(), postgres?.drop(), sqliteBack?.drop()]);
+      await Promise.all([sqliteSource?.drop(), server?.drop(), sqliteBack?.drop()]);
       rmSync(work, { recursive: true, force: true });
     });
 
-    it('copies SQLite to PostgreSQL with ids kept, checksums equal, and ids generated after them', async () => {
+    it(`copies SQLite to ${engine} with ids kept, checksums equal, and ids generated after them`, async () => {
       expect(sourceCounts.images).toBe(12);
       // Every table has rows to copy, so none is verified vacuously (the generated frames carry no
       // observing site, hence no night).
@@ -108,7 +122,7 @@ describe.runIf(DIALECTS.includes('postgres') && DIALECTS.includes('sqlite'))(
       expect(empty).toEqual([]);
       expect(sourceCounts.image_keywords).toBeGreaterThan(12 * 10);
       const source = await openDatabase(sqliteSource.url);
-      const target = await openDatabase(postgres.url);
+      const target = await openDatabase(server.url);
       try {
         const copied = await copyCatalog(source, target, { batchRows: 5 });
         expect(Object.fromEntries(copied)).toEqual(sourceCounts);
@@ -127,33 +141,33 @@ describe.runIf(DIALECTS.includes('postgres') && DIALECTS.includes('sqlite'))(
       }
     });
 
-    it('copies PostgreSQL back to SQLite: the same checksums as the original', async () => {
+    it(`copies ${engine} back to SQLite: the same checksums as the original`, async () => {
       const original = await openDatabase(sqliteSource.url);
-      const pg = await openDatabase(postgres.url);
+      const middle = await openDatabase(server.url);
       const back = await openDatabase(sqliteBack.url);
       try {
-        // The user added on PostgreSQL above goes along; take it out of the comparison with the original.
-        await pg.db.deleteFrom('users').where('email', '=', 'cy@example.org').execute();
-        await copyCatalog(pg, back);
-        // JSON columns are text on SQLite, so the original and the round trip compare through
-        // PostgreSQL, where both are read as JSON: the same checksums on all three.
-        const there = await verifyCatalogCopy(original, pg);
-        const returned = await verifyCatalogCopy(pg, back);
+        // The user added on the server engine above goes along; take it out of the comparison.
+        await middle.db.deleteFrom('users').where('email', '=', 'cy@example.org').execute();
+        await copyCatalog(middle, back);
+        // JSON columns are text on SQLite, so the original and the round trip compare through the
+        // server engine, where both are read as JSON: the same checksums on all three.
+        const there = await verifyCatalogCopy(original, middle);
+        const returned = await verifyCatalogCopy(middle, back);
         expect(returned.map((c) => c.targetChecksum)).toEqual(there.map((c) => c.sourceChecksum));
         expect(returned.every((c) => c.ok)).toBe(true);
         expect(await dump(back)).toEqual(sourceCounts);
       } finally {
-        await Promise.all([original.close(), pg.close(), back.close()]);
+        await Promise.all([original.close(), middle.close(), back.close()]);
       }
     });
 
     it('refuses a target that holds other data or a copy of another catalog', async () => {
       const source = await openDatabase(sqliteSource.url);
       const back = await openDatabase(sqliteBack.url);
-      const other = await createTestDatabase('postgres');
+      const other = await createTestDatabase(engine);
       const otherDb = await openDatabase(other.url);
       try {
-        // sqliteBack holds a finished copy of PostgreSQL, not of this SQLite file.
+        // sqliteBack holds a finished copy of the server engine's catalog, not of this SQLite file.
         await expect(copyCatalog(source, back)).rejects.toMatchObject({ code: 'COPY_OTHER_SOURCE' });
         await createUser(otherDb, { email: 'someone@example.org' });
         const refused = await copyCatalog(source, otherDb).catch((e: unknown) => e);
@@ -166,7 +180,7 @@ describe.runIf(DIALECTS.includes('postgres') && DIALECTS.includes('sqlite'))(
     });
 
     it('resumes in the middle of a table after a copy that stopped between batches', async () => {
-      const fresh = await createTestDatabase('postgres');
+      const fresh = await createTestDatabase(engine);
       const source = await openDatabase(sqliteSource.url);
       const target = await openDatabase(fresh.url);
       try {
@@ -203,9 +217,25 @@ describe.runIf(DIALECTS.includes('postgres') && DIALECTS.includes('sqlite'))(
       }
     });
 
+    for (const other of SERVER_ENGINES.filter((e) => e !== engine))
+      it(`copies ${engine} to ${other}`, async () => {
+        const fresh = await createTestDatabase(other);
+        const source = await openDatabase(server.url);
+        const target = await openDatabase(fresh.url);
+        try {
+          await copyCatalog(source, target);
+          const checks = await verifyCatalogCopy(source, target);
+          expect(checks.filter((c) => !c.ok)).toEqual([]);
+          expect(checks.find((c) => c.table === 'image_keywords')?.targetRows).toBe(sourceCounts.image_keywords);
+        } finally {
+          await Promise.all([source.close(), target.close()]);
+          await fresh.drop();
+        }
+      });
+
     it('reports the tables that differ when the source changed after the copy', async () => {
       const source = await openDatabase(sqliteSource.url);
-      const target = await openDatabase(postgres.url);
+      const target = await openDatabase(server.url);
       try {
         await target.db.updateTable('images').set({ object_name: 'changed' }).where('id', '=', 1).execute();
         const error = await verifyCatalogCopy(source, target).catch((e: unknown) => e);
@@ -216,5 +246,4 @@ describe.runIf(DIALECTS.includes('postgres') && DIALECTS.includes('sqlite'))(
         await Promise.all([source.close(), target.close()]);
       }
     });
-  },
-);
+  });

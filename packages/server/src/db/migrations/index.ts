@@ -17,6 +17,7 @@ import sessions from './2026_12_03_1300_sessions.js';
 import eventOutbox from './2026_12_03_1400_event_outbox.js';
 import calibrationFrames from './2026_12_03_1410_calibration_frames.js';
 import catalogCopies from './2026_12_03_1420_catalog_copies.js';
+import tapJobs from './2026_12_03_1430_tap_jobs.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -35,4 +36,5 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_12_03_1400_event_outbox': eventOutbox,
   '2026_12_03_1410_calibration_frames': calibrationFrames,
   '2026_12_03_1420_catalog_copies': catalogCopies,
+  '2026_12_03_1430_tap_jobs': tapJobs,
 };

@@ -147,15 +147,23 @@ export function imagesRoutes(ctx: AppContext) {
           response: {
             200: Type.Unsafe<unknown>({ type: 'string', format: 'binary', description: 'image/webp or image/png' }),
             304: Type.Null(),
-            ...errors(400, 401, 403, 404),
+            ...errors(400, 401, 403, 404, 503),
           },
         },
       },
       async (request, reply) => {
         const size = request.query.size ?? 'thumb';
         const { id } = request.params;
-        const found = { id, size, accept: request.headers.accept };
-        const preview = await imagePreview(ctx.database, ctx.previews, found, request.log);
+        // A client that leaves before the answer stops waiting for a render (preview-renders.ts).
+        const left = new AbortController();
+        const onClose = () => {
+          if (!reply.raw.writableFinished) left.abort(new Error('the client left'));
+        };
+        reply.raw.once('close', onClose);
+        const found = { id, size, accept: request.headers.accept, signal: left.signal };
+        const preview = await imagePreview(ctx.database, ctx.previews, found, request.log).finally(() =>
+          reply.raw.off('close', onClose),
+        );
         return sendPreview(request, reply as FastifyReply, preview, size);
       },
     );
