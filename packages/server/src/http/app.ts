@@ -229,9 +229,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await registerAims(app, ctx);
   if (deps.webDir) await registerWebUi(app, deps.webDir);
+  else app.setNotFoundHandler(notFoundHandler);
   // Before the server waits for its open requests: those waiting for a render are answered now.
   const previews = deps.previews;
   if (typeof previews === 'object') app.addHook('preClose', () => previews.close());
-  else app.setNotFoundHandler(notFoundHandler);
   return app;
 }
