@@ -14,7 +14,7 @@ const NOT_UNIT = [
   'packages/server/test/ingest/{commit-group,ingest-*,inflate-budget}.test.ts',
   'packages/server/test/http/**',
   // Store tests of the catalog and account rules (both dialects).
-  'packages/server/test/catalog/{calibration,downloads,exports,frame-record}.test.ts',
+  'packages/server/test/catalog/{calibration,downloads,exports,fixity,frame-record}.test.ts',
   // Worker threads from the build (dist/), with test workers that hold renders back.
   'packages/server/test/catalog/preview-renders.test.ts',
   'packages/server/test/auth/accounts.service.test.ts',

@@ -21,6 +21,7 @@ import { resolveJwtSecret } from '../auth/jwt-secret.js';
 import { OidcClient } from '../auth/oidc.client.js';
 import { SessionTokens } from '../auth/session-token.js';
 import type { PreviewRenderer } from '../catalog/previews.js';
+import { servedRoots } from '../catalog/served-roots.js';
 import type { Config, TrustProxy } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { EventBus } from '../util/events.js';
@@ -34,10 +35,12 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import { loggerOptions, requestId } from './logger.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { datalinkRoutes } from './routes/datalink.routes.js';
 import { downloadsRoutes } from './routes/downloads.routes.js';
 import { eventsRoutes } from './routes/events.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
+import { librariesRoutes } from './routes/libraries.routes.js';
 import { siaRoutes } from './routes/sia.routes.js';
 import { tapRoutes } from './routes/tap.routes.js';
 import { targetsRoutes } from './routes/targets.routes.js';
@@ -74,6 +77,7 @@ export const DEFAULT_RATE_LIMIT = { max: 10, timeWindowMs: 60_000 };
 export function createContext(deps: AppDeps): AppContext {
   const secret = deps.jwtSecret ?? resolveJwtSecret(deps.config.jwtSecret, deps.config.dataDir);
   const oidc = deps.config.oidc;
+  const roots = servedRoots(deps.database, deps.config.imageDirs);
   return {
     config: deps.config,
     database: deps.database,
@@ -82,9 +86,10 @@ export function createContext(deps: AppDeps): AppContext {
     version: deps.version ?? process.env.npm_package_version ?? '0.1.0',
     startedAt: Date.now(),
     ingest: deps.ingest,
+    roots,
     previews: {
       previewDir: deps.config.previewDir,
-      imageDirs: deps.config.imageDirs,
+      roots,
       render: typeof deps.previews === 'object' ? deps.previews.render : deps.previews,
     },
     googleKeys: deps.googleKeys,
@@ -165,10 +170,12 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(authRoutes(ctx));
       await api.register(userRoutes(ctx));
       await api.register(adminRoutes(ctx));
+      await api.register(librariesRoutes(ctx));
       await api.register(eventsRoutes(ctx));
       await api.register(imagesRoutes(ctx));
       await api.register(downloadsRoutes(ctx));
       await api.register(siaRoutes(ctx));
+      await api.register(datalinkRoutes(ctx));
       await api.register(targetsRoutes(ctx));
       const tap = new TapService(ctx.database, bandLookup(ctx.config.filterBands));
       const tapJobs = new TapJobs(ctx.database, tap);
