@@ -17,6 +17,8 @@
  *   isDistinct(ref, otherRef)             null-safe "differs" test
  *   .leastOf(a, b) / .greatestOf(a, b)    the smaller/larger of two values, a NULL counting as absent
  *   .isUniqueViolation(error)             whether a driver error is a UNIQUE constraint failure
+ *   .isConflictAbort(error)               whether the engine aborted the statement to break a deadlock
+ *                                          or a serialization conflict (running it again may succeed)
  *   .resetIdentity(table, column)         after rows were inserted with explicit ids: make the next
  *                                          generated id follow the largest (null: the engine does it)
  *
@@ -68,6 +70,7 @@ export interface DialectInfo {
   toDbJson(value: unknown): string | null;
   fromDbJson<T>(value: unknown): T | null;
   isUniqueViolation(error: unknown): boolean;
+  isConflictAbort(error: unknown): boolean;
   /** The smaller of two values where NULL means "no value" (never wins unless both are NULL). */
   leastOf<T>(a: Expression<T>, b: Expression<T>): Expression<T>;
   greatestOf<T>(a: Expression<T>, b: Expression<T>): Expression<T>;
@@ -99,6 +102,8 @@ const sqliteDialect: DialectInfo = {
     const code = errorCode(error);
     return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
   },
+  // One writer at a time: a busy catalog waits (busy_timeout) instead of deadlocking.
+  isConflictAbort: () => false,
   // SQLite's scalar min()/max() return NULL when either argument is NULL.
   leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(min(${a}, ${b}), ${a}, ${b})`,
   greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(max(${a}, ${b}), ${a}, ${b})`,
@@ -127,6 +132,8 @@ const postgresDialect: DialectInfo = {
   // pg parses jsonb itself; a string here is a jsonb string scalar, which we never store.
   fromDbJson: <T>(value: unknown) => (value === null || value === undefined ? null : (value as T)),
   isUniqueViolation: (error) => errorCode(error) === '23505',
+  // deadlock_detected, serialization_failure
+  isConflictAbort: (error) => ['40P01', '40001'].includes(String(errorCode(error))),
   // least()/greatest() ignore NULL arguments.
   leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`least(${a}, ${b})`,
   greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`greatest(${a}, ${b})`,
