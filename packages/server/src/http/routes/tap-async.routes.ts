@@ -20,7 +20,7 @@ import type { TapJob } from '../../db/tap-jobs.repository.js';
 import { type TapJobs, UwsError } from '../../vo/tap/tap-jobs.js';
 import { uwsJob, uwsJobList, uwsParameters, uwsResults } from '../../vo/tap/uws.js';
 import { siaErrorVotable, VOTABLE_CONTENT_TYPE } from '../../vo/votable.js';
-import { daliParams, requestBase } from '../dali-request.js';
+import { daliParams, baseUrl as requestBase } from '../vo-request.js';
 
 const XML = 'text/xml; charset=utf-8';
 const TEXT = 'text/plain; charset=utf-8';

@@ -18,8 +18,8 @@ import { tapExamples } from '../../vo/tap/tap-examples.js';
 import { type TapJobs, UwsError } from '../../vo/tap/tap-jobs.js';
 import { tapCapabilities, tapTableset } from '../../vo/tap/tap-vosi.js';
 import { siaErrorVotable, VOTABLE_CONTENT_TYPE, vosiAvailability } from '../../vo/votable.js';
-import { acceptFormBodies, daliParams, requestBase } from '../dali-request.js';
 import { errorHandler } from '../errors.js';
+import { acceptFormPosts, daliParams, baseUrl as requestBase } from '../vo-request.js';
 import { registerTapAsync } from './tap-async.routes.js';
 
 export function tapErrorHandler(error: Error, request: FastifyRequest, reply: FastifyReply): void {
@@ -41,7 +41,7 @@ export function tapRoutes(tap: TapService, jobs: TapJobs) {
     const read = { access: 'read' as const };
     const tags = ['vo'];
     app.setErrorHandler(tapErrorHandler);
-    acceptFormBodies(app);
+    acceptFormPosts(app);
     // VO validators expect a Server header; it names the service, never its version.
     app.addHook('onSend', async (_request, reply) => {
       reply.header('server', 'AIMS');
