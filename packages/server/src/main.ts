@@ -9,9 +9,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { renderMissingPreview } from './catalog/previews.js';
+import { createPreviewRenders } from './catalog/preview-renders.js';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/connection.js';
+import { type EventFollower, followEvents } from './db/event-follower.js';
 import { countByState } from './db/ingest-ledger.repository.js';
 import { buildApp } from './http/app.js';
 import type { IngestControl } from './http/app-context.js';
@@ -36,6 +37,8 @@ export interface StartOptions {
 
 /** How often the queue depth is sent to event-stream clients when it changed. */
 const QUEUE_EVENT_MS = 2000;
+/** How soon after an outbox event the queue is counted again (several events, one count). */
+const QUEUE_EVENT_SOON_MS = 250;
 
 export function serverVersion(): string {
   try {
@@ -59,14 +62,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const events = new EventBus();
   const runIngest = (options.ingest ?? true) && config.imageDirs.length > 0;
   let log: IngestLog | undefined;
+  let follower: EventFollower | undefined;
   const service = runIngest
-    ? createIngestService(config, database, events, { log: (level, message, fields) => log?.(level, message, fields) })
+    ? createIngestService(config, database, events, {
+        log: (level, message, fields) => log?.(level, message, fields),
+        onEventsRecorded: () => follower?.poke(),
+      })
     : undefined;
 
   const queue = async () => service?.queue() ?? { pending: (await countByState(database)).pending, active: 0 };
   const ingest: IngestControl = {
     queue,
     watcherState: () => service?.watcherState() ?? 'off',
+    problem: () => service?.problem() ?? null,
+    rootStates: async () => (await service?.rootStates()) ?? [],
     rescan: async () => {
       if (!service) throw new Error('no image folders are configured');
       void service.rescan().catch((e) => log?.('error', 'rescan failed', { err: String(e) }));
@@ -80,8 +89,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ingest,
     version: serverVersion(),
     webDir: webDir(),
-    previews: (image, size) =>
-      renderMissingPreview(config.previewDir, image, size, { maxInflateRatio: config.maxInflateRatio }),
+    previews: createPreviewRenders({
+      previewDir: config.previewDir,
+      maxInflateRatio: config.maxInflateRatio,
+      renders: config.previewRenders,
+      queue: config.previewQueue,
+      timeBudgetMs: config.fileTimeBudgetSeconds * 1000,
+    }),
   });
   log = (level, message, fields) => app.log.child({ component: 'ingest' })[level](fields ?? {}, message);
 
@@ -95,7 +109,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
 
   let lastDepth = '';
-  const depthTimer = setInterval(() => {
+  const sendDepth = () => {
     queue()
       .then((depth) => {
         const key = `${depth.pending}/${depth.active}`;
@@ -103,8 +117,29 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         lastDepth = key;
       })
       .catch(() => undefined);
-  }, QUEUE_EVENT_MS);
+  };
+  const depthTimer = setInterval(sendDepth, QUEUE_EVENT_MS);
   depthTimer.unref();
+  // Frames and failures of every process on this catalog (aims ingest, aims worker, this one)
+  // come through the event outbox; each also changed the queue, which is counted again soon after.
+  let depthSoon: NodeJS.Timeout | undefined;
+  try {
+    follower = await followEvents(database, {
+      deliver: (event) => {
+        events.relay(event);
+        depthSoon ??= setTimeout(() => {
+          depthSoon = undefined;
+          sendDepth();
+        }, QUEUE_EVENT_SOON_MS);
+      },
+      log: (level, message, fields) => app.log[level](fields ?? {}, message),
+    });
+  } catch (error) {
+    clearInterval(depthTimer);
+    await app.close();
+    await database.close();
+    throw error;
+  }
 
   void service?.start();
 
@@ -115,8 +150,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { close, closed } = shutdownOnce(options.signals ?? true, async () => {
     app.log.info('shutting down');
     clearInterval(depthTimer);
+    clearTimeout(depthSoon);
     await app.close();
     await service?.stop();
+    await follower?.close();
     await database.close();
   });
   app.log.info({ url, ingest: runIngest, roots: config.imageDirs }, 'AIMS listening');

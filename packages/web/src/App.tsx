@@ -15,6 +15,8 @@ import { SignInScreen } from './screens/sign-in-screen.js';
 const FrameScreen = lazy(() => import('./screens/frame-screen.js'));
 const NightsScreen = lazy(() => import('./screens/nights-screen.js'));
 const AdminScreen = lazy(() => import('./screens/admin-screen.js'));
+const TargetsScreen = lazy(() => import('./screens/targets-screen.js'));
+const TargetScreen = lazy(() => import('./screens/target-screen.js'));
 
 function NavLink({ href, children, current }: { href: string; children: string; current: boolean }) {
   return (
@@ -49,9 +51,13 @@ function Shell() {
   if (!user) return null;
   const frame = /^\/images\/(\d+)$/.exec(path);
   const night = /^\/nights(?:\/(\d{4}-\d{2}-\d{2}))?$/.exec(path);
+  const target = /^\/targets\/([^/]+)$/.exec(path);
   let screen: React.ReactNode;
   if (frame) screen = <FrameScreen id={Number(frame[1])} user={user} />;
   else if (night) screen = <NightsScreen night={night[1] ?? null} />;
+  else if (path === '/targets') screen = <TargetsScreen search={search} />;
+  else if (target)
+    screen = <TargetScreen targetKey={decodeURIComponent(target[1] ?? '')} canDownload={mayDownload(user)} />;
   else if (path === '/admin')
     screen =
       user.role === 'admin' ? <AdminScreen self={user} /> : <ErrorNote error={new Error('Administrators only.')} />;
@@ -71,6 +77,9 @@ function Shell() {
           </NavLink>
           <NavLink href="/nights" current={!!night}>
             Nights
+          </NavLink>
+          <NavLink href="/targets" current={path === '/targets' || !!target}>
+            Targets
           </NavLink>
           {user.role === 'admin' && (
             <NavLink href="/admin" current={path === '/admin'}>

@@ -12,7 +12,8 @@
  * averages the R, G and B sites of its block), which at preview scale is as good as interpolation.
  * sharp does the rotation, resizing and encoding (grey images as single-channel 'b-w').
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { lap, type StageTimes } from './stage-times.js';
@@ -232,13 +233,35 @@ export async function writePreviews(down: Downsampler, options: PreviewOptions):
     (options.formats ?? (['png', 'webp'] as const)).map(async (format): Promise<PreviewFile> => {
       const { data, info } = await encode(bytes, down.outWidth, down.outHeight, down.channels, pixels, format, options);
       const path = join(options.dir, `${options.name}-${suffix}.${format}`);
-      await writeFile(path, data);
+      await writeWhole(path, data);
       return { size, format, path, width: info.width, height: info.height };
     }),
   );
-  files.push(...(await Promise.all(jobs)));
+  const written = await Promise.allSettled(jobs);
+  const failed = written.find((r) => r.status === 'rejected');
+  if (failed) {
+    // All of a frame's previews or none: a frame that failed is tried again and writes them all.
+    await Promise.all(written.map((r) => (r.status === 'fulfilled' ? rm(r.value.path, { force: true }) : undefined)));
+    throw failed.reason;
+  }
+  for (const r of written) if (r.status === 'fulfilled') files.push(r.value);
   lap(options.times, 'previewEncode', started);
   return files;
+}
+
+/**
+ * Writes a file under a temporary name and renames it into place: a full disk or a crash mid-write
+ * leaves no truncated preview for the API to serve, only a temporary file that is removed.
+ */
+async function writeWhole(path: string, data: Uint8Array): Promise<void> {
+  const partial = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.partial`;
+  try {
+    await writeFile(partial, data);
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
 }
 
 /**

@@ -4,12 +4,14 @@
  * Streaming the ZIP is the HTTP layer's (http/zip-archive.ts).
  */
 import type { FileHandle } from 'node:fs/promises';
+import type { CalibrationRules } from '../config/calibration.js';
 import type { Db } from '../db/connection.js';
 import type { CatalogImage } from '../db/image.mapper.js';
 import type { ImageFilters } from '../db/image-filters.js';
 import { countImages, iterateImages } from '../db/image-query.js';
 import { getImage, getImages } from '../db/images.repository.js';
-import { MANIFEST_FIELDS } from '../domain/image-fields.js';
+import { type ImageType, MANIFEST_FIELDS } from '../domain/image-fields.js';
+import { type CalibrationSubject, calibrationSets } from './calibration.js';
 import { CatalogError, catalogNotFound } from './errors.js';
 import { FileAccessError, type LocatedFile, openLocated, resolveImageFile } from './file-access.js';
 import type { CatalogLog } from './log.js';
@@ -59,19 +61,54 @@ interface ZipImage {
   rel_path: string;
   file_name: string;
   sha256: string;
+  image_type: ImageType | null;
   metadata: unknown[];
+  /** What calibration matching reads, kept only for lights of a download with calibration. */
+  subject?: CalibrationSubject;
 }
 
-function zipImage(image: CatalogImage): ZipImage {
-  return {
+function zipImage(image: CatalogImage, keepSubject = false): ZipImage {
+  const zip: ZipImage = {
     id: image.id,
     root: image.root,
     rel_path: image.rel_path,
     file_name: image.file_name,
     sha256: image.sha256,
+    image_type: image.image_type,
     metadata: MANIFEST_FIELDS.map((f) => image[f]),
   };
+  if (keepSubject && image.image_type === 'light') zip.subject = calibrationSubject(image);
+  return zip;
 }
+
+function calibrationSubject(image: CatalogImage): CalibrationSubject {
+  const { id, image_type, date_obs_ms, night, camera, xbinning, ybinning, gain, offset } = image;
+  const { exptime, ccd_temp, filter_name, rotator_angle_deg } = image;
+  return {
+    id,
+    image_type,
+    date_obs_ms,
+    night,
+    camera,
+    xbinning,
+    ybinning,
+    gain,
+    offset,
+    exptime,
+    ccd_temp,
+    filter_name,
+    rotator_angle_deg,
+  };
+}
+
+/** The folders stacking tools expect (Siril, PixInsight's WBPP, DeepSkyStacker, APP). */
+export const CALIBRATION_FOLDERS: Record<ImageType, string> = {
+  light: 'lights',
+  dark: 'darks',
+  flat: 'flats',
+  bias: 'biases',
+  other: 'other',
+};
 
 /**
  * A file's name as a ZIP entry name that every unzip tool extracts where it should. On Linux a file
@@ -130,11 +167,12 @@ export async function locateOriginal(
   return { image, file };
 }
 
-async function selectByIds(db: Db, ids: number[]): Promise<ZipImage[]> {
+async function selectByIds(db: Db, ids: number[], keepSubjects = false): Promise<ZipImage[]> {
   const unique = [...new Set(ids)];
   const images: ZipImage[] = [];
   for (let i = 0; i < unique.length; i += IDS_PER_READ)
-    for (const image of await getImages(db, unique.slice(i, i + IDS_PER_READ))) images.push(zipImage(image));
+    for (const image of await getImages(db, unique.slice(i, i + IDS_PER_READ)))
+      images.push(zipImage(image, keepSubjects));
   if (images.length < unique.length) {
     const found = new Set(images.map((i) => i.id));
     const absent = unique.filter((id) => !found.has(id));
@@ -143,18 +181,53 @@ async function selectByIds(db: Db, ids: number[]): Promise<ZipImage[]> {
   return images;
 }
 
-async function selectByFilters(db: Db, filters: ImageFilters): Promise<ZipImage[]> {
+async function selectByFilters(db: Db, filters: ImageFilters, keepSubjects = false): Promise<ZipImage[]> {
   const total = await countImages(db, filters);
-  if (total > MAX_ZIP_FILES)
-    throw new CatalogError('CATALOG_TOO_LARGE', `${total} files match: narrow the filters to at most ${MAX_ZIP_FILES}`);
+  if (total > MAX_ZIP_FILES) throw tooLarge(total, 'match: narrow the filters');
   const images: ZipImage[] = [];
-  for await (const image of iterateImages(db, filters)) images.push(zipImage(image));
+  for await (const image of iterateImages(db, filters)) images.push(zipImage(image, keepSubjects));
   return images;
+}
+
+const tooLarge = (total: number, advice: string) =>
+  new CatalogError('CATALOG_TOO_LARGE', `${total} files ${advice} to at most ${MAX_ZIP_FILES}`);
+
+/** The selected frames' calibration frames that are not selected themselves (catalog/calibration.ts). */
+async function calibrationOf(db: Db, images: ZipImage[], rules: CalibrationRules): Promise<ZipImage[]> {
+  const lights = images.flatMap((i) => (i.subject ? [i.subject] : []));
+  const sets = await calibrationSets(db, lights, rules);
+  const selected = new Set(images.map((i) => i.id));
+  const extra = [...sets.bias, ...sets.dark, ...sets.flat].filter((id) => !selected.has(id));
+  if (images.length + extra.length > MAX_ZIP_FILES)
+    throw tooLarge(images.length + extra.length, 'with their calibration: narrow the selection');
+  return selectByIds(db, extra);
+}
+
+/** Names inside a ZIP with calibration: each frame in its type's folder, unique within it. */
+function folderNames(images: ZipImage[]): string[] {
+  const names: string[] = new Array(images.length);
+  const byFolder = new Map<string, number[]>();
+  for (const [index, image] of images.entries()) {
+    const folder = CALIBRATION_FOLDERS[image.image_type ?? 'other'];
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), index]);
+  }
+  for (const [folder, indexes] of byFolder) {
+    const unique = uniqueNames(indexes.map((i) => images[i] as ZipImage));
+    for (const [k, index] of indexes.entries()) names[index] = `${folder}/${unique[k]}`;
+  }
+  return names;
+}
+
+export interface ZipOptions {
+  /** Add the matching calibration frames; every file goes into its type's folder. */
+  withCalibration?: CalibrationRules;
 }
 
 /**
  * The files of a ZIP of the images with `ids`, or of those matching `filters`: each under a unique
- * name, read from its own path or else from a copy. CATALOG_NOT_FOUND when an id is unknown,
+ * name, read from its own path or else from a copy; with calibration, the selected lights'
+ * calibration frames too, each file in its type's folder (lights/, darks/, flats/, biases/).
+ * CATALOG_NOT_FOUND when an id is unknown,
  * nothing matches or no file can be read; CATALOG_TOO_LARGE past MAX_ZIP_FILES.
  */
 export async function planZip(
@@ -162,11 +235,24 @@ export async function planZip(
   imageDirs: string[],
   selection: { ids: number[] } | { filters: ImageFilters },
   log: CatalogLog,
+  options: ZipOptions = {},
 ): Promise<DownloadPlan> {
-  const images =
-    'ids' in selection ? await selectByIds(db, selection.ids) : await selectByFilters(db, selection.filters);
-  if (images.length === 0) throw catalogNotFound('no image matches');
-  const names = uniqueNames(images);
+  const rules = options.withCalibration;
+  const chosen =
+    'ids' in selection
+      ? await selectByIds(db, selection.ids, rules !== undefined)
+      : await selectByFilters(db, selection.filters, rules !== undefined);
+  if (chosen.length === 0) throw catalogNotFound('no image matches');
+  const calibration = rules ? await calibrationOf(db, chosen, rules) : [];
+  const images = [...chosen, ...calibration];
+  const names = rules ? folderNames(images) : uniqueNames(images);
+  const manifestFields: string[] = [...MANIFEST_FIELDS];
+  if (rules) {
+    // Which files were asked for and which came with them as calibration.
+    manifestFields.push('included_as');
+    for (const [index, image] of images.entries())
+      image.metadata.push(index < chosen.length ? 'selected' : 'calibration');
+  }
   const members: PlannedFile[] = [];
   const missing: MissingFile[] = [];
   for (const [index, image] of images.entries()) {
@@ -190,5 +276,5 @@ export async function planZip(
     });
   }
   if (members.length === 0) throw catalogNotFound('none of the selected files is available');
-  return { members, missing, manifestFields: [...MANIFEST_FIELDS], ids: images.map((i) => i.id) };
+  return { members, missing, manifestFields, ids: images.map((i) => i.id) };
 }

@@ -12,21 +12,25 @@ import { renderPreviewsByRows } from '../analysis/preview.js';
 import type { Db } from '../db/connection.js';
 import { getImage } from '../db/images.repository.js';
 import { type PreviewFormat, type PreviewSize, previewLocation, previewPath } from '../util/preview-paths.js';
-import { catalogNotFound } from './errors.js';
+import { CatalogError, catalogNotFound } from './errors.js';
 import { resolveImageFile } from './file-access.js';
 import type { CatalogLog } from './log.js';
 
 /**
- * Pixels per read when streaming a frame for its previews, on the API's thread: about 16 MB of
+ * Pixels per read when streaming a frame for its previews: about 16 MB of
  * values, whatever the frame's width (a fixed count of rows was 120 MB a read for a mosaic 60,000
  * pixels wide).
  */
 const PIXELS_PER_READ = 4_000_000;
 
-/** Renders the previews of a frame that has none; resolves to the file of `size`, or null. */
+/**
+ * Renders the previews of a frame that has none; resolves to the file of `size`, or null.
+ * `signal`: the caller left; the render may go on for others who wait for it.
+ */
 export type PreviewRenderer = (
   image: { id: number; path: string; sha256: string },
   size: PreviewSize,
+  signal?: AbortSignal,
 ) => Promise<string | null>;
 
 export interface PreviewSources {
@@ -62,6 +66,7 @@ export async function findPreview(
   size: PreviewSize,
   log: CatalogLog,
   accept = '',
+  signal?: AbortSignal,
 ): Promise<string | null> {
   const formats: PreviewFormat[] = accept.includes('image/webp') ? ['webp', 'png'] : ['png', 'webp'];
   for (const format of formats) {
@@ -72,11 +77,13 @@ export async function findPreview(
   const file = await resolveImageFile(sources.imageDirs, image).catch(() => null);
   if (!file) return null;
   try {
-    const rendered = await sources.render({ id: image.id, path: file.path, sha256: image.sha256 }, size);
+    const rendered = await sources.render({ id: image.id, path: file.path, sha256: image.sha256 }, size, signal);
     // Only ever serve files from the preview folder.
     if (rendered && !relative(sources.previewDir, rendered).startsWith('..')) return rendered;
   } catch (error) {
-    log.warn({ err: error, image_id: image.id }, 'preview rendering failed');
+    // Busy: the caller is told to come back. A caller that left needs no answer and no warning.
+    if (error instanceof CatalogError) throw error;
+    if (!signal?.aborted) log.warn({ err: error, image_id: image.id }, 'preview rendering failed');
   }
   return null;
 }
@@ -85,19 +92,20 @@ export async function findPreview(
 export async function imagePreview(
   db: Db,
   sources: PreviewSources,
-  request: { id: number; size: PreviewSize; accept?: string | undefined },
+  request: { id: number; size: PreviewSize; accept?: string | undefined; signal?: AbortSignal },
   log: CatalogLog,
 ): Promise<{ path: string; sha256: string }> {
   const image = await getImage(db, request.id);
   if (!image) throw catalogNotFound(`no image ${request.id}`);
-  const path = await findPreview(sources, image, request.size, log, request.accept);
+  const path = await findPreview(sources, image, request.size, log, request.accept, request.signal);
   if (!path) throw catalogNotFound(`no ${request.size} preview of image ${image.id}`);
   return { path, sha256: image.sha256 };
 }
 
 /**
  * Renders the previews of a catalogued file that has none yet. Resolves to the PNG of the size
- * asked for, or null when the file holds no image. The renderer main.ts gives the API.
+ * asked for, or null when the file holds no image. Runs in a preview worker thread
+ * (preview.worker.ts, started by preview-renders.ts), never on the API's thread.
  */
 export async function renderMissingPreview(
   previewDir: string,

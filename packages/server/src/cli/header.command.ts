@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CARD_LENGTH, type Card, type CardValue, type Hdu, isFitsError } from '@aims/fits';
 import { openFits } from '@aims/fits/node';
+import { loadConfig } from '../config/config.js';
 import { type Command, EXIT_BAD_INPUT } from './command.js';
 
 const USAGE = 'aims header FILE [--json] [--hdu N]';
@@ -32,9 +33,17 @@ export const headerCommand: Command = {
       return fail(`--hdu must be an HDU index (0 = primary), got '${values.hdu}'`);
     }
 
+    let maxInflateRatio: number;
+    try {
+      ({ maxInflateRatio } = loadConfig());
+    } catch (error) {
+      return fail(error instanceof Error ? error.message : String(error));
+    }
     let hdus: Hdu[];
     try {
-      const fits = await openFits(file);
+      // Walking a whole-file gzip to its last HDU inflates all of it: a gzip bomb stops at the
+      // same ratio as in ingest (AIMS_MAX_INFLATE_RATIO), with the reason on stderr.
+      const fits = await openFits(file, { gzip: { maxInflateRatio } });
       await fits.close();
       hdus = fits.structure.hdus;
     } catch (error) {

@@ -72,7 +72,7 @@ export const ingestCommand: Command = {
 
     const started = performance.now();
     // The workers load their code while the catalog opens and the folders are scanned.
-    const pool = createFramePool(threads, { startAll: true });
+    const pool = createFramePool(threads, { startAll: true, fileTimeBudgetMs: config.fileTimeBudgetSeconds * 1000 });
     let database: Database;
     try {
       database = await openDatabase(config.databaseUrl);

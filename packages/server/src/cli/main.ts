@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<Command>> = {
   backup: async () => (await import('./backup.command.js')).backupCommand,
   header: async () => (await import('./header.command.js')).headerCommand,
   ingest: async () => (await import('./ingest.command.js')).ingestCommand,
+  'migrate-catalog': async () => (await import('./migrate-catalog.command.js')).migrateCatalogCommand,
   rescore: async () => (await import('./rescore.command.js')).rescoreCommand,
   serve: async () => (await import('./serve.command.js')).serveCommand,
   users: async () => (await import('./users.command.js')).usersCommand,
@@ -17,7 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
 
 async function usage(): Promise<string> {
   const lines = await Promise.all(
-    Object.entries(commands).map(async ([name, load]) => `  aims ${name.padEnd(8)} ${(await load()).summary}`),
+    Object.entries(commands).map(async ([name, load]) => `  aims ${name.padEnd(15)} ${(await load()).summary}`),
   );
   return `AIMS — Astronomy Image Management System\n\nUsage:\n${lines.join('\n')}\n\nRun 'aims <command> --help' for a command's options.\n`;
 }

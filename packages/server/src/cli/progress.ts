@@ -1,6 +1,6 @@
 /**
- * A one-line progress bar for a terminal: done/total, files per second and the time left. Drawn at
- * most ten times a second so that it never costs more than the work it reports.
+ * A one-line progress bar for a terminal: done/total, items (files, rows) per second and the time
+ * left. Drawn at most ten times a second so that it never costs more than the work it reports.
  */
 export class Progress {
   private total = 0;
@@ -8,12 +8,21 @@ export class Progress {
   private startedMs = 0;
   private lastDrawMs = 0;
 
-  constructor(private readonly out: NodeJS.WriteStream) {}
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly unit = 'files',
+  ) {}
 
   start(total: number): void {
     this.total = total;
     this.startedMs = Date.now();
     this.draw(true);
+  }
+
+  /** `count` more done at once (a batch of rows). */
+  add(count: number): void {
+    this.done += count;
+    this.draw(false);
   }
 
   tick(message?: string): void {
@@ -40,7 +49,9 @@ export class Progress {
     const rate = seconds > 0 ? this.done / seconds : 0;
     const eta = rate > 0 ? Math.ceil((this.total - this.done) / rate) : 0;
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    this.out.write(`\r\x1b[2K${bar} ${this.done}/${this.total}  ${rate.toFixed(1)} files/s  ETA ${formatSeconds(eta)}`);
+    this.out.write(
+      `\r\x1b[2K${bar} ${this.done}/${this.total}  ${rate.toFixed(1)} ${this.unit}/s  ETA ${formatSeconds(eta)}`,
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { delimiter, resolve } from 'node:path';
+import { type CalibrationRules, calibrationRules } from './calibration.js';
 
 /**
  * All configuration AIMS reads, from environment variables (a `.env` file in the working directory
@@ -46,11 +47,29 @@ export interface Config {
   analysisMemoryMb: number;
   /** AIMS_MAX_INFLATE_RATIO: a whole-file gzip may inflate at most this many times its size (default 100). */
   maxInflateRatio: number;
+  /**
+   * AIMS_FILE_TIME_BUDGET: seconds one file may take in a worker thread (ingest, or a preview
+   * rendered on demand); past it the work fails with a reason and the thread is replaced.
+   */
+  fileTimeBudgetSeconds: number;
+  /** AIMS_PREVIEW_RENDERS: previews rendered on demand at once, each in a worker thread. */
+  previewRenders: number;
+  /** AIMS_PREVIEW_QUEUE: renders that may wait for a thread; more are answered 503 with Retry-After. */
+  previewQueue: number;
   rescanSeconds: number;
+  /** AIMS_RETRY_SECONDS: a retryable ingest failure (catalog down, disk full) is tried again after this long. */
+  retrySeconds: number;
   stableSeconds: number;
   usePolling: boolean;
   /** Globs (relative to an image root) that discovery skips, from AIMS_EXCLUDE (comma-separated). */
   exclude: string[];
+  /**
+   * Filter names → passband [min, max] in nm, from the JSON file AIMS_VO_FILTER_BANDS; they extend
+   * and override the built-in table of vo/filter-bands.ts (ObsCore em_min/em_max, SIA BAND).
+   */
+  filterBands: Record<string, [number, number]>;
+  /** How calibration frames are matched to lights (AIMS_CALIBRATION_*; config/calibration.ts). */
+  calibration: CalibrationRules;
 }
 
 /**
@@ -104,12 +123,47 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return n;
 }
 
+function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw.trim());
+  if (!Number.isFinite(n)) throw new ConfigError(name, `expected a number, got '${raw}'`);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
 function boolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(name, `expected true or false, got '${env[name]}'`);
+}
+
+/** AIMS_VO_FILTER_BANDS: a JSON file `{"name": [min_nm, max_nm], …}`. */
+function filterBands(env: Env): Record<string, [number, number]> {
+  const name = 'AIMS_VO_FILTER_BANDS';
+  const path = env[name]?.trim();
+  if (!path) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(name, `cannot read ${path} as JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ConfigError(name, 'expected an object of filter names');
+  const bands: Record<string, [number, number]> = {};
+  for (const [filter, range] of Object.entries(parsed)) {
+    const ok =
+      Array.isArray(range) &&
+      range.length === 2 &&
+      range.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0) &&
+      range[0] < range[1];
+    if (!ok) throw new ConfigError(name, `'${filter}' needs [min_nm, max_nm] with 0 < min < max`);
+    bands[filter] = [range[0], range[1]];
+  }
+  return bands;
 }
 
 function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
@@ -311,7 +365,11 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
     workers: integer(env, 'AIMS_WORKERS', 0, 0, 256),
     analysisMemoryMb: integer(env, 'AIMS_ANALYSIS_MEMORY_MB', DEFAULT_ANALYSIS_MEMORY_MB, 16, 1_048_576),
     maxInflateRatio: integer(env, 'AIMS_MAX_INFLATE_RATIO', 100, 2, 1_000_000),
+    fileTimeBudgetSeconds: integer(env, 'AIMS_FILE_TIME_BUDGET', 300, 1, 86_400),
+    previewRenders: integer(env, 'AIMS_PREVIEW_RENDERS', 2, 1, 64),
+    previewQueue: integer(env, 'AIMS_PREVIEW_QUEUE', 32, 0, 10_000),
     rescanSeconds: integer(env, 'AIMS_RESCAN_SECONDS', 300, 0, 86_400),
+    retrySeconds: integer(env, 'AIMS_RETRY_SECONDS', 60, 1, 86_400),
     stableSeconds: integer(env, 'AIMS_STABLE_SECONDS', 2, 0, 3600),
     usePolling: boolean(env, 'AIMS_USE_POLLING', false),
     exclude: [
@@ -321,5 +379,7 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
         .filter(Boolean),
       ...(overrides.exclude ?? []),
     ],
+    filterBands: filterBands(env),
+    calibration: calibrationRules((name, fallback, min, max) => decimal(env, name, fallback, min, max)),
   };
 }

@@ -210,6 +210,11 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   // An idle connection dropped by the server (restart, failover) is reported here; pg discards the
   // client and the next query opens a new one. Without a listener the error would end the process.
   pool.on('error', () => {});
+  // A connection in use (inside a transaction, between statements) reports the drop on the client
+  // itself, where pg-pool listens only while it is idle: the statement that used it fails, the
+  // pool discards it when it comes back, and the process lives (a restart of PostgreSQL in the
+  // middle of an ingest ended `aims serve` here: test/faults/database-restart.test.ts).
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: dialectInfo('postgres'), url, close: () => db.destroy() };
 }

@@ -6,6 +6,7 @@
  *   .supportsSkipLocked                   `FOR UPDATE SKIP LOCKED` (PostgreSQL, MySQL 8, MariaDB ≥ 10.6);
  *                                          SQLite serializes writers instead
  *   .supportsReturning                    `INSERT/UPDATE … RETURNING` (not MySQL: read insertId, select again)
+ *   .supportsListenNotify                 `LISTEN`/`NOTIFY` (PostgreSQL); elsewhere readers poll
  *   .beginWriteTransaction                SQL that opens a write transaction by hand, or null for Kysely's own
  *   .nullsAreSmallest                     NULLs sort before every value (SQLite, MySQL) or after (PostgreSQL)
  *   .supportsNullsOrderInIndex            `CREATE INDEX … (col DESC NULLS LAST)` (PostgreSQL only)
@@ -24,10 +25,12 @@
  *   isDistinct(ref, otherRef)             null-safe "differs" test
  *   .leastOf(a, b) / .greatestOf(a, b)    the smaller/larger of two values, a NULL counting as absent
  *   .isUniqueViolation(error)             whether a driver error is a UNIQUE constraint failure
+ *   .resetIdentity(table, column)         after rows were inserted with explicit ids: make the next
+ *                                          generated id follow the largest (null: the engine does it)
  *
  * Insert-or-ignore and upsert are written once, with Kysely's `onConflict`: SQLite (≥ 3.24) and
  * PostgreSQL speak `ON CONFLICT (…) DO NOTHING / DO UPDATE … WHERE …`; on MySQL the mysqlCompat
- * plugin turns it into `ON DUPLICATE KEY UPDATE` (docs/decisions/0012-mysql-and-mariadb.md).
+ * plugin turns it into `ON DUPLICATE KEY UPDATE` (docs/decisions/0016-mysql-and-mariadb.md).
  *
  * MySQL and MariaDB: tables are utf8mb4 with the binary collation, so text compares exactly as on
  * the other two engines. InnoDB indexes at most 3072 bytes per key (768 characters of utf8mb4) and
@@ -50,6 +53,7 @@ import {
   type PluginTransformQueryArgs,
   type PluginTransformResultArgs,
   type QueryResult,
+  type RawBuilder,
   RawNode,
   type RootOperationNode,
   type SqlBool,
@@ -67,6 +71,8 @@ export interface DialectInfo {
   readonly supportsSkipLocked: boolean;
   /** `INSERT … RETURNING` and `UPDATE … RETURNING`; without it, the insert id or a second select. */
   readonly supportsReturning: boolean;
+  /** PostgreSQL's LISTEN/NOTIFY: a commit can wake other connections at once (event-follower.ts). */
+  readonly supportsListenNotify: boolean;
   /**
    * Whether an index can be declared `DESC NULLS LAST`. PostgreSQL needs one to serve "newest first,
    * undated last" from an index (its btree puts NULLs last ascending, so first when read backwards);
@@ -119,6 +125,11 @@ export interface DialectInfo {
   /** The smaller of two values where NULL means "no value" (never wins unless both are NULL). */
   leastOf<T>(a: Expression<T>, b: Expression<T>): Expression<T>;
   greatestOf<T>(a: Expression<T>, b: Expression<T>): Expression<T>;
+  /**
+   * SQL that moves an id generator past the largest id of `table`, or null where inserting an
+   * explicit id already does (SQLite's sqlite_sequence, MySQL's AUTO_INCREMENT).
+   */
+  resetIdentity(table: string, column: string): RawBuilder<unknown> | null;
 }
 
 const errorCode = (error: unknown): unknown =>
@@ -143,6 +154,7 @@ const sqliteDialect: DialectInfo = {
   name: 'sqlite',
   supportsSkipLocked: false,
   supportsReturning: true,
+  supportsListenNotify: false,
   supportsNullsOrderInIndex: false,
   nullsAreSmallest: true,
   beginWriteTransaction: 'begin immediate',
@@ -177,12 +189,14 @@ const sqliteDialect: DialectInfo = {
   // SQLite's scalar min()/max() return NULL when either argument is NULL.
   leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(min(${a}, ${b}), ${a}, ${b})`,
   greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(max(${a}, ${b}), ${a}, ${b})`,
+  resetIdentity: () => null,
 };
 
 const postgresDialect: DialectInfo = {
   name: 'postgres',
   supportsSkipLocked: true,
   supportsReturning: true,
+  supportsListenNotify: true,
   supportsNullsOrderInIndex: true,
   nullsAreSmallest: false,
   beginWriteTransaction: null,
@@ -214,6 +228,9 @@ const postgresDialect: DialectInfo = {
   // least()/greatest() ignore NULL arguments.
   leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`least(${a}, ${b})`,
   greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`greatest(${a}, ${b})`,
+  // Identity columns keep their own sequence, which explicit ids do not advance.
+  resetIdentity: (table, column) =>
+    sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce((select max(${sql.ref(column)}) from ${sql.table(table)}), 0) + 1, false)`,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -362,6 +379,7 @@ const mysqlDialect: DialectInfo = {
   // MySQL 8.0 and MariaDB 10.6 and later.
   supportsSkipLocked: true,
   supportsReturning: false,
+  supportsListenNotify: false,
   supportsNullsOrderInIndex: false,
   nullsAreSmallest: true,
   beginWriteTransaction: null,
@@ -396,6 +414,8 @@ const mysqlDialect: DialectInfo = {
   // least()/greatest() return NULL when any argument is NULL.
   leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(least(${a}, ${b}), ${a}, ${b})`,
   greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(greatest(${a}, ${b}), ${a}, ${b})`,
+  // InnoDB moves AUTO_INCREMENT past every explicit id it stores.
+  resetIdentity: () => null,
 };
 
 export function dialectInfo(name: DialectName): DialectInfo {

@@ -37,7 +37,7 @@ import {
 import type { Schema } from './schema.js';
 import { coneBounds } from './sky-cone.js';
 
-type ImagesEb = ExpressionBuilder<Schema, 'images'>;
+export type ImagesEb = ExpressionBuilder<Schema, 'images'>;
 
 /** Sort names of the API → indexed columns. */
 const SORT_REFS = SORT_FIELDS as Record<SortColumn, keyof ImageItemRow>;
@@ -90,7 +90,7 @@ function isNarrow(f: ImageFilters): boolean {
   );
 }
 
-function coneCondition(eb: ImagesEb, ra: number, dec: number, radius: number): Expression<SqlBool> {
+export function coneCondition(eb: ImagesEb, ra: number, dec: number, radius: number): Expression<SqlBool> {
   const b = coneBounds(ra, dec, radius);
   const [x0, y0, z0] = b.center;
   const parts: Expression<SqlBool>[] = [eb('dec_deg', '>=', b.decMin), eb('dec_deg', '<=', b.decMax)];

@@ -12,6 +12,8 @@
  *       state ingested | duplicate | unchanged | rejected. With claimedBy, only if still that worker's.
  *   failEntry(db, id, reason, retryable, { claimedBy?, nowMs? }?): Promise<boolean>
  *   requeue(db, { ids?, states?, retryableOnly? }, nowMs?): Promise<number>   back to pending
+ *   retryFailed(db, failedBeforeMs, nowMs?): Promise<number>   retryable failures older than
+ *       failedBeforeMs back to pending, keeping their attempts (the pipeline's own retries)
  *   releaseClaims(db, workerId, nowMs?): Promise<number>   on graceful shutdown: claims go back
  *   forgetFileFacts(db, root, relPath, nowMs?): Promise<number>   the file was removed: whatever
  *       appears at that path later (the same file restored) is read again
@@ -308,6 +310,18 @@ export async function requeue(db: Db, filter: RequeueFilter = {}, nowMs = Date.n
     .where('state', 'in', states)
     .$if(filter.ids !== undefined, (qb) => qb.where('id', 'in', filter.ids ?? []))
     .$if(filter.retryableOnly === true, (qb) => qb.where('retryable', '=', db.dialect.toDbBool(true)))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+export async function retryFailed(db: Db, failedBeforeMs: number, nowMs = Date.now()): Promise<number> {
+  const result = await db.db
+    .updateTable('ingest_ledger')
+    // The reason stays: the ledger shows why an entry is waiting for another try.
+    .set({ state: 'pending', retryable: db.dialect.toDbBool(false), updated_at: nowMs })
+    .where('state', '=', 'failed')
+    .where('retryable', '=', db.dialect.toDbBool(true))
+    .where('updated_at', '<', failedBeforeMs)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

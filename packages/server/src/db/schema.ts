@@ -6,10 +6,12 @@
  * Other areas add their tables by adding an interface here and a line to `Schema` (and a migration
  * in migrations/).
  */
+
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { ColumnFieldName, DefaultedFieldName, IMAGE_FIELDS } from '../domain/image-fields.js';
 import type { AccountsSchema } from './accounts.schema.js';
 import type { DbBool } from './dialect.js';
+import type { TapJobsSchema } from './tap-jobs.repository.js';
 
 /** JSON as stored: a string on SQLite, a parsed value on PostgreSQL; use dialect.fromDbJson. */
 export type DbJson = unknown;
@@ -116,7 +118,33 @@ export interface CatalogNightsTable {
   median_fwhm_px: number | null;
 }
 
-export interface Schema extends AccountsSchema {
+/** What ingest did, for every server's event streams (event-outbox.repository.ts). */
+export interface EventOutboxTable {
+  id: Generated<number>;
+  type: string;
+  /** JSON text, handed on whole. */
+  payload: string;
+  /** 'all' or 'admin': who may receive it. */
+  audience: string;
+  created_at: number;
+}
+
+/** Progress of `aims migrate-catalog` into this catalog, one row per copied table (catalog-copy.ts). */
+export interface CatalogCopiesTable {
+  id: Generated<number>;
+  table_name: string;
+  /** The source catalog's URL without its password (sqlite: the absolute path). */
+  source: string;
+  /** JSON array of the batch key of the last row copied; null before the first batch. */
+  after_key: string | null;
+  rows_copied: number;
+  started_at: number;
+  finished_at: number | null;
+}
+
+export interface Schema extends AccountsSchema, TapJobsSchema {
+  event_outbox: EventOutboxTable;
+  catalog_copies: CatalogCopiesTable;
   catalog_counts: CatalogCountsTable;
   catalog_nights: CatalogNightsTable;
   images: ImagesTable;

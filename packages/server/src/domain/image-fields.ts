@@ -80,6 +80,8 @@ export const IMAGE_FIELDS = {
   object_key: { group: 'key', type: 'text', api: false, description: 'object_name lower-cased without blanks ("M 13" → "m13"), compared by the object filter' },
   image_type: { group: 'metadata', type: 'enum', values: IMAGE_TYPES, description: 'kind of frame', filters: ['image_type'], csv: 16, manifest: 6 },
   image_type_raw: { group: 'metadata', type: 'text', description: 'the header\'s own words for the type, e.g. "Light Frame"' },
+  master_frame: { group: 'metadata', type: 'boolean', nullable: false, dbDefault: true, description: 'a master calibration frame, several exposures combined: combined_frames > 1, IMAGETYP "Master …", or a stacking tool\'s HISTORY' },
+  combined_frames: { group: 'metadata', type: 'integer', description: 'exposures combined into this frame (NCOMBINE, STACKCNT, a stacking tool\'s HISTORY); null for a single exposure or when unknown' },
   filter_name: { group: 'metadata', type: 'text', description: 'optical filter', sort: true, match: 'ci', csv: 8, manifest: 7 },
   exptime: { group: 'metadata', type: 'real', unit: 's', description: 'exposure time', sort: true, csv: 7, manifest: 8 },
   ra_deg: { group: 'metadata', type: 'real', unit: 'deg', description: 'right ascension of the image centre', sort: true, filters: ['ra', 'dec', 'radius'], csv: 5, manifest: 12 },

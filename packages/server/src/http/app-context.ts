@@ -13,6 +13,10 @@ export interface IngestControl {
   watcherState(): WatcherState;
   /** Starts a rescan of every image root now; resolves when it has been started. */
   rescan(): Promise<void>;
+  /** Why frames cannot be catalogued right now (a full disk, no catalog); null when they can. */
+  problem?(): { problem: string; since: string } | null;
+  /** Every image root and whether it is reachable (an unmounted share is offline). */
+  rootStates?(): Promise<{ root: string; online: boolean }[]>;
 }
 
 /** Everything the routes share; built once by buildApp. */

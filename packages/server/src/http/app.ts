@@ -24,6 +24,8 @@ import type { PreviewRenderer } from '../catalog/previews.js';
 import type { Config, TrustProxy } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { EventBus } from '../util/events.js';
+import { TapService } from '../vo/tap/tap.service.js';
+import { TapJobs } from '../vo/tap/tap-jobs.js';
 import type { AppContext, IngestControl } from './app-context.js';
 import { authenticationHook } from './authentication.js';
 import { corsHook } from './cors.js';
@@ -36,6 +38,8 @@ import { eventsRoutes } from './routes/events.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
 import { siaRoutes } from './routes/sia.routes.js';
+import { tapRoutes } from './routes/tap.routes.js';
+import { targetsRoutes } from './routes/targets.routes.js';
 import { userRoutes } from './routes/user.routes.js';
 
 export interface AppDeps {
@@ -46,7 +50,11 @@ export interface AppDeps {
   version?: string;
   events?: EventBus;
   ingest?: IngestControl;
-  previews?: PreviewRenderer;
+  /**
+   * How a missing preview is rendered: a function, or the worker-thread renders of main.ts, which
+   * the app ends when it closes (waiting requests get 503 rather than hold the shutdown up).
+   */
+  previews?: PreviewRenderer | { render: PreviewRenderer; close(): Promise<void> };
   /** Keys that sign Google ID tokens (default: Google's published JWKS). Tests pass their own. */
   googleKeys?: JWTVerifyGetKey;
   /** pino options, a logger instance, or false (default: options from config.logLevel). */
@@ -73,7 +81,11 @@ export function createContext(deps: AppDeps): AppContext {
     version: deps.version ?? process.env.npm_package_version ?? '0.1.0',
     startedAt: Date.now(),
     ingest: deps.ingest,
-    previews: { previewDir: deps.config.previewDir, imageDirs: deps.config.imageDirs, render: deps.previews },
+    previews: {
+      previewDir: deps.config.previewDir,
+      imageDirs: deps.config.imageDirs,
+      render: typeof deps.previews === 'object' ? deps.previews.render : deps.previews,
+    },
     googleKeys: deps.googleKeys,
     oidc: oidc
       ? new OidcClient({ issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret })
@@ -156,6 +168,15 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(imagesRoutes(ctx));
       await api.register(downloadsRoutes(ctx));
       await api.register(siaRoutes(ctx));
+      await api.register(targetsRoutes(ctx));
+      const tap = new TapService(ctx.database);
+      const tapJobs = new TapJobs(ctx.database, tap);
+      api.addHook('onReady', async () => tapJobs.start());
+      api.addHook('onClose', async () => {
+        await tapJobs.stop();
+        await tap.close();
+      });
+      await api.register(tapRoutes(tap, tapJobs));
     },
     { prefix: '/api' },
   );
@@ -207,6 +228,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await registerAims(app, ctx);
   if (deps.webDir) await registerWebUi(app, deps.webDir);
+  // Before the server waits for its open requests: those waiting for a render are answered now.
+  const previews = deps.previews;
+  if (typeof previews === 'object') app.addHook('preClose', () => previews.close());
   else app.setNotFoundHandler(notFoundHandler);
   return app;
 }

@@ -1,6 +1,6 @@
 /**
  * Authentication and authorization: ONE onRequest hook on the /api scope. It identifies the caller
- * (API token, bearer JWT or session cookie), looks the account up on every request (so that a
+ * (API token or JWT, as Bearer or as the password of HTTP Basic; or the session cookie), looks the account up on every request (so that a
  * deactivation or a role change applies to tokens already issued), checks that a session JWT's
  * server-side session is neither signed out nor past its absolute end, refuses cross-site unsafe
  * requests that ride on the cookie, and enforces the route's `config.access` level.
@@ -34,6 +34,7 @@ declare module 'fastify' {
     /**
      * Whether the same credentials would still be let in now (session not signed out or expired,
      * account active, access level still held): long-lived answers such as event streams ask it.
+     * When they would, `user` is refreshed to the account as it is now (its role may have changed).
      */
     stillAllowed: () => Promise<boolean>;
   }
@@ -92,6 +93,24 @@ export function crossSiteRefusal(request: FastifyRequest, trustedOrigins: string
   return 'cross-site request refused: send X-Requested-With or use a bearer token';
 }
 
+/**
+ * The token of an Authorization header: `Bearer <token>`, or `Basic base64(user:token)` with any
+ * user name — the way VO clients (TOPCAT, pyvo with a requests session) send a secret they only
+ * know as a password.
+ */
+export function authorizationToken(authorization: string): string {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (bearer?.[1]) return bearer[1];
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
+  if (basic?.[1]) {
+    const pair = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = pair.indexOf(':');
+    const password = colon < 0 ? '' : pair.slice(colon + 1);
+    if (password !== '') return password;
+  }
+  throw unauthorized('the Authorization header must be "Bearer <token>" or Basic with the token as password');
+}
+
 async function identify(
   request: FastifyRequest,
   reply: FastifyReply | null,
@@ -99,9 +118,7 @@ async function identify(
 ): Promise<{ userId: number; via: AuthVia; renew: boolean; sessionId?: string } | null> {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match?.[1]) throw unauthorized('the Authorization header must be "Bearer <token>"');
-    const token = match[1];
+    const token = authorizationToken(authorization);
     if (isApiToken(token)) {
       const owner = await findApiTokenOwner(options.database, hashApiToken(token));
       if (!owner) throw unauthorized('invalid, expired or revoked API token');
@@ -193,7 +210,11 @@ export function authenticationHook(options: AuthenticationOptions) {
     request.authVia = identity?.via ?? null;
     request.stillAllowed = () =>
       authorize(request, null, options, access).then(
-        () => true,
+        (now) => {
+          // The account as it is now: a role taken away applies to what the stream sends next.
+          if (now.user) request.user = now.user;
+          return true;
+        },
         () => false,
       );
     // The renewed cookie keeps its session, and so the session's absolute end.

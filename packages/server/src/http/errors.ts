@@ -14,6 +14,8 @@ export class HttpError extends Error {
     message: string,
     /** For 400s: the request parameter (query, path or body field) that is wrong. */
     readonly parameter?: string,
+    /** For 503s: when to ask again (the Retry-After header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -29,6 +31,7 @@ export const conflict = (message: string) => new HttpError(409, message);
 const CATALOG_STATUS: Record<CatalogError['code'], number> = {
   CATALOG_NOT_FOUND: 404,
   CATALOG_TOO_LARGE: 413,
+  CATALOG_BUSY: 503,
 };
 
 const ACCOUNT_STATUS: Record<AccountError['code'], number> = {
@@ -55,7 +58,8 @@ const ACCOUNT_PARAMETER: Partial<Record<AccountError['code'], string>> = {
  */
 export function domainHttpError(error: unknown): HttpError | null {
   if (error instanceof HttpError) return error;
-  if (error instanceof CatalogError) return new HttpError(CATALOG_STATUS[error.code], error.message);
+  if (error instanceof CatalogError)
+    return new HttpError(CATALOG_STATUS[error.code], error.message, undefined, error.retryAfterSeconds);
   // A filter the schema let through but the catalog refuses; its message starts with the field.
   if (error instanceof ImageQueryError) return badParameter(error.field, error.message.slice(error.field.length + 2));
   if (error instanceof AccountError) {
@@ -198,6 +202,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     logRefusal(request, error, known.statusCode);
     const body: ErrorBody = { error: statusText(known.statusCode), message: known.message };
     if (known.parameter) body.parameter = known.parameter;
+    if (known.retryAfterSeconds !== undefined) void reply.header('retry-after', String(known.retryAfterSeconds));
     void reply.code(known.statusCode).send(body);
     return;
   }
@@ -214,7 +219,9 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
 
 /**
  * The error handler of the VO routes: a bad parameter, or a filter the catalog refuses, is a DALI
- * error document (400, QUERY_STATUS ERROR), which VO clients read; anything else as elsewhere.
+ * error document (400, QUERY_STATUS ERROR, the message starting with "UsageFault: "), which VO
+ * clients read. A 401 also asks for HTTP Basic credentials (an API token as the password), so that
+ * TOPCAT and browsers prompt for them. Anything else as elsewhere.
  */
 export function voErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof DaliParameterError || error instanceof ImageQueryError) {
@@ -222,6 +229,8 @@ export function voErrorHandler(error: FastifyError, request: FastifyRequest, rep
     void reply.code(400).type(VOTABLE_CONTENT_TYPE).send(siaErrorVotable(error.message));
     return;
   }
+  if (domainHttpError(error)?.statusCode === 401)
+    void reply.header('www-authenticate', 'Basic realm="AIMS", charset="UTF-8"');
   errorHandler(error, request, reply);
 }
 

@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, opendir, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
 import { isFitsName, makeExcluder } from './file-types.js';
@@ -17,8 +17,10 @@ export interface Candidate {
 export interface DiscoveryHandlers {
   /** Called for every FITS candidate found by a scan or reported by the watcher. Only enqueues. */
   candidate(file: Candidate): Promise<void> | void;
-  /** Called when the watcher sees a file disappear. */
+  /** Called when the watcher sees a file disappear (never while its whole root is offline). */
   removed(root: string, relPath: string): Promise<void> | void;
+  /** Called when an image root goes offline (unmounted, renamed away) or comes back. */
+  rootState?(root: string, online: boolean): void;
   error?(error: unknown, path?: string): void;
 }
 
@@ -110,6 +112,9 @@ export class Discovery {
   /** Folders the watcher reported files in: reports since their last scan, and the quiet timer. */
   private readonly busyFolders = new Map<string, { events: number; timer: NodeJS.Timeout | undefined }>();
   private readonly folderScans = new Set<Promise<void>>();
+  /** The device each root was last seen online on (see rootOnline). */
+  private readonly rootDevices = new Map<string, number>();
+  private readonly offline = new Set<string>();
   readonly roots: string[];
 
   constructor(
@@ -129,6 +134,8 @@ export class Discovery {
       let n = 0;
       try {
         for (const root of this.roots) {
+          // An offline root is not scanned (its files are not gone) and holds up no other root.
+          if (!(await this.checkRoot(root))) continue;
           for await (const c of scanTree(root, root, this.options.exclude)) {
             await this.handlers.candidate(c);
             n++;
@@ -140,6 +147,55 @@ export class Discovery {
       return n;
     })();
     return this.scanning;
+  }
+
+  /** Every root and whether it is reachable now. */
+  async rootStates(): Promise<{ root: string; online: boolean }[]> {
+    return Promise.all(this.roots.map(async (root) => ({ root, online: await this.checkRoot(root) })));
+  }
+
+  /** Whether `root` is online; reports a change, and watches a root that came back again. */
+  private async checkRoot(root: string): Promise<boolean> {
+    const online = await this.rootOnline(root);
+    if (online === !this.offline.has(root)) return online;
+    if (online) {
+      this.offline.delete(root);
+      // The watch was on the folder that went away: watch the one that is there now.
+      if (this.watcher) {
+        this.watcher.unwatch(root);
+        this.watcher.add(root);
+      }
+    } else this.offline.add(root);
+    this.handlers.rootState?.(root, online);
+    return online;
+  }
+
+  /**
+   * A root is offline when it is not a readable folder, or when it is an empty folder on another
+   * device than the one it was last seen on: the mount point of a share that is not mounted. A
+   * root that is still there and empty is online (its last files were deleted); one that comes
+   * back non-empty on a new device is online (a share mounted since).
+   */
+  private async rootOnline(root: string): Promise<boolean> {
+    let device: number;
+    let empty: boolean;
+    try {
+      const stats = await stat(root);
+      if (!stats.isDirectory()) return false;
+      device = stats.dev;
+      const dir = await opendir(root);
+      try {
+        empty = (await dir.read()) === null;
+      } finally {
+        await dir.close();
+      }
+    } catch {
+      return false;
+    }
+    const known = this.rootDevices.get(root);
+    if (known !== undefined && known !== device && empty) return false;
+    this.rootDevices.set(root, device);
+    return true;
   }
 
   async start(): Promise<void> {
@@ -187,10 +243,12 @@ export class Discovery {
     });
     this.watcher.on('unlink', (path) => {
       const root = rootOf(path);
-      if (root && !excluded(relativeOf(root, path)))
-        void Promise.resolve(this.handlers.removed(root, relative(root, path).split(sep).join('/'))).catch((e) =>
-          this.handlers.error?.(e, path),
-        );
+      if (!root || excluded(relativeOf(root, path))) return;
+      // When a share is unmounted (or its folder renamed away), every file of it disappears at
+      // once: that is an offline root, not deleted frames.
+      void this.checkRoot(root)
+        .then((online) => (online ? this.handlers.removed(root, relativeOf(root, path)) : undefined))
+        .catch((e) => this.handlers.error?.(e, path));
     });
     this.watcher.on('error', (error) => this.handlers.error?.(error));
     await new Promise<void>((ready) => this.watcher?.once('ready', () => ready()));

@@ -30,7 +30,12 @@ export interface FrameJob {
    * share and is measured in bands when it needs more than the whole budget. A thread lets go of
    * its pooled arrays after a frame that needed more than `retainBytes`.
    */
-  memory?: { budget: MemoryBudget; retainBytes: number };
+  memory?: {
+    budget: MemoryBudget;
+    retainBytes: number;
+    /** Int32 [0]: kilobytes this job holds now (set by the pool, which gives them back if it stops the thread). */
+    held?: SharedArrayBuffer;
+  };
 }
 
 export interface ProcessedFrame {
@@ -93,7 +98,7 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
       let maxPixels = job.maxPixels ?? DEFAULT_MAX_PIXELS;
       if (job.memory) maxPixels = Math.min(maxPixels, Math.floor(budgetBytes(job.memory.budget) / BYTES_PER_PIXEL));
       const heldBytes = pixelsHeldAtOnce(image.axes[0] ?? 0, image.axes[1] ?? 0, maxPixels) * BYTES_PER_PIXEL;
-      const release = job.memory ? await acquireMemory(job.memory.budget, heldBytes) : () => {};
+      const release = job.memory ? await acquireMemory(job.memory.budget, heldBytes, job.memory.held) : () => {};
       try {
         const analysis = await analyzeHdu(fits.source, image, {
           imageType: m.image_type,
@@ -266,6 +271,14 @@ export function classifyFailure(error: unknown): FrameFailure {
     return { ok: false, retry: false, code, reason: 'the file disappeared before it could be read' };
   if (code === 'EACCES' || code === 'EPERM')
     return { ok: false, retry: true, code, reason: 'permission denied reading the file' };
+  // A worker writes nothing but previews: a full disk there holds up every frame, not this one.
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return {
+      ok: false,
+      retry: true,
+      code,
+      reason: `no space left on the device holding the previews (${code}); tried again until there is`,
+    };
   if (code === 'ELOOP') return { ok: false, retry: false, code, reason: 'a symbolic link, not followed' };
   if (code === 'EISDIR') return { ok: false, retry: false, code, reason: 'a folder, not a file' };
   if (code && /^E[A-Z]+$/.test(code)) return { ok: false, retry: true, code, reason: `I/O error ${code}` };

@@ -1,6 +1,9 @@
+import type { ThreadTask } from '../util/thread-task.js';
+import { taskStarted } from '../util/thread-task.js';
 import { type FrameJob, type FrameOutcome, processFrame } from './frame.job.js';
 
-/** Entry point of an ingest worker thread (piscina calls the default export once per file). */
-export default function run(job: FrameJob): Promise<FrameOutcome> {
-  return processFrame(job);
+/** Entry point of an ingest worker thread (the ThreadPool calls the default export once per file). */
+export default function run({ control, task }: ThreadTask<FrameJob>): Promise<FrameOutcome> {
+  taskStarted(control);
+  return processFrame(task);
 }

@@ -16,6 +16,8 @@ export interface IngestServiceOptions {
   /** Worker threads (default: config.workers, else one per core but one). */
   threads?: number;
   log?: IngestLog;
+  /** Called after a commit that wrote outbox events (IngestPipeline's onEventsRecorded). */
+  onEventsRecorded?: () => void;
 }
 
 /**
@@ -29,6 +31,10 @@ export interface IngestService {
   watcherState(): WatcherState;
   /** What this process did with the entries it took since it started, by outcome. */
   outcomes(): Record<EntryOutcome, number>;
+  /** Why frames cannot be catalogued right now (a full disk, no catalog); null when they can. */
+  problem(): { problem: string; since: string } | null;
+  /** Every image root and whether it is reachable (an unmounted share is offline). */
+  rootStates(): Promise<{ root: string; online: boolean }[]>;
   /** Files waiting in the ledger and being worked on in this process. */
   queue(): Promise<{ pending: number; active: number }>;
   /** Scans every root and writes what it found to the ledger; resolves to the files seen. */
@@ -42,6 +48,7 @@ export interface IngestService {
 /** Candidates reported one by one are written to the ledger in batches. */
 const ENQUEUE_BATCH = 500;
 const ENQUEUE_DELAY_MS = 200;
+const ENQUEUE_RETRY_MS = 2000;
 
 export function createIngestService(
   config: Config,
@@ -59,7 +66,9 @@ export function createIngestService(
     failed: 0,
     'retry-later': 0,
   };
-  const pool: FramePool = createFramePool(options.threads ?? (config.workers || defaultThreadCount()));
+  const pool: FramePool = createFramePool(options.threads ?? (config.workers || defaultThreadCount()), {
+    fileTimeBudgetMs: config.fileTimeBudgetSeconds * 1000,
+  });
   const pipeline = new IngestPipeline({
     database,
     pool,
@@ -68,6 +77,7 @@ export function createIngestService(
     previewDir: config.previewDir,
     maxInflateRatio: config.maxInflateRatio,
     qualityThreshold: config.qualityThreshold,
+    retryAfterMs: config.retrySeconds * 1000,
     imageRoots: config.imageDirs,
     analysisMemoryBytes: config.analysisMemoryMb * 1024 * 1024,
     normalize: {
@@ -75,6 +85,7 @@ export function createIngestService(
       ...(config.timezone ? { timezone: config.timezone } : {}),
     },
     events,
+    ...(options.onEventsRecorded ? { onEventsRecorded: options.onEventsRecorded } : {}),
     log,
     onOutcome: (entry, outcome, detail) => {
       outcomes[outcome]++;
@@ -95,7 +106,18 @@ export function createIngestService(
     flushTimer = undefined;
     const batch = pending;
     pending = [];
-    if (batch.length) await pipeline.enqueue(batch);
+    if (!batch.length) return;
+    try {
+      await pipeline.enqueue(batch);
+    } catch (error) {
+      // The catalog is unreachable (restarting): the files wait here and are written once it answers.
+      pending = batch.concat(pending);
+      flushTimer ??= setTimeout(
+        () => void flush().catch((e) => log('error', 'enqueue failed', { err: String(e) })),
+        ENQUEUE_RETRY_MS,
+      );
+      throw error;
+    }
   };
   const discovery = new Discovery(
     {
@@ -115,6 +137,10 @@ export function createIngestService(
           );
       },
       removed: (root, relPath) => pipeline.removed(root, relPath),
+      rootState: (root, online) =>
+        online
+          ? log('info', 'image folder is back online', { root })
+          : log('warn', 'image folder is offline: its frames are not marked missing', { root }),
       error: (error, path) => log('warn', 'watcher error', { err: String(error), path }),
     },
   );
@@ -133,6 +159,8 @@ export function createIngestService(
     roots: discovery.roots,
     watcherState: () => state,
     outcomes: () => ({ ...outcomes }),
+    problem: () => pipeline.problem,
+    rootStates: () => discovery.rootStates(),
     queue: async () => ({ pending: (await countByState(database)).pending, active: pipeline.activeCount }),
     rescan,
     async start() {
@@ -154,6 +182,8 @@ export function createIngestService(
         await discovery.stop().catch(() => undefined);
         if (state !== 'off') setState('off');
         await flush().catch((e) => log('error', 'enqueue failed', { err: String(e) }));
+        // Not written now (no catalog): the next start's scan finds these files again.
+        clearTimeout(flushTimer);
         // In-flight files finish; whatever is still claimed goes back to the queue.
         await pipeline.stop().catch((e) => log('error', 'ingest did not stop cleanly', { err: String(e) }));
         await pool.close();

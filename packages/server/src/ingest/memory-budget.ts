@@ -55,9 +55,15 @@ export function freeBytes(budget: MemoryBudget): number {
 
 /**
  * Takes `bytes` (at most the whole budget) once that much is free; resolves to the function that
- * gives it back. Call the release exactly once, also when the work failed.
+ * gives it back. Call the release exactly once, also when the work failed. With `held` (a job's
+ * own Int32 cell), what is taken is recorded there too, so that reclaimMemory can give it back
+ * when the thread holding it is stopped before it could.
  */
-export async function acquireMemory(budget: MemoryBudget, bytes: number): Promise<() => void> {
+export async function acquireMemory(
+  budget: MemoryBudget,
+  bytes: number,
+  held?: SharedArrayBuffer,
+): Promise<() => void> {
   const cells = new Int32Array(budget.buffer);
   const want = Math.max(1, Math.min(Atomics.load(cells, 1), Math.ceil(bytes / KB)));
   for (;;) {
@@ -70,11 +76,24 @@ export async function acquireMemory(budget: MemoryBudget, bytes: number): Promis
     const waiting = waitAsync(cells, 0, free);
     if (waiting.async) await waiting.value;
   }
+  if (held) Atomics.add(new Int32Array(held), 0, want);
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    Atomics.add(cells, 0, want);
+    // Whoever empties the job's cell first (this release or reclaimMemory) gives the memory back.
+    const give = held ? Atomics.exchange(new Int32Array(held), 0, 0) : want;
+    if (give <= 0) return;
+    Atomics.add(cells, 0, give);
     Atomics.notify(cells, 0);
   };
+}
+
+/** Gives back what a job recorded in `held` and has not released (its thread was stopped). */
+export function reclaimMemory(budget: MemoryBudget, held: SharedArrayBuffer): void {
+  const give = Atomics.exchange(new Int32Array(held), 0, 0);
+  if (give <= 0) return;
+  const cells = new Int32Array(budget.buffer);
+  Atomics.add(cells, 0, give);
+  Atomics.notify(cells, 0);
 }

@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { checkIngestPath } from '../catalog/file-access.js';
 import { type RecordOutcome, recordFrame } from '../catalog/frame-record.js';
-import type { Database, Db } from '../db/connection.js';
+import { type Database, type Db, inTransaction } from '../db/connection.js';
+import { pruneEvents, recordEvent } from '../db/event-outbox.repository.js';
 import type { NewImage } from '../db/image.mapper.js';
 import { findImageByPath, getImage, markMissing, movePath } from '../db/images.repository.js';
 import {
@@ -15,6 +16,7 @@ import {
   type LedgerEntry,
   listClaimants,
   releaseClaims,
+  retryFailed,
   upsertDiscovered,
 } from '../db/ingest-ledger.repository.js';
 import type { EventBus } from '../util/events.js';
@@ -28,6 +30,18 @@ import type { FramePool } from './worker-pool.js';
 
 /** At most one queue-depth event a second from the pipeline itself. */
 const DEPTH_EVENT_MS = 1000;
+/**
+ * Outbox events are kept this long: far longer than a server takes to read them (it reads every
+ * 400 ms, or at once), short enough that the table stays small during a night's ingest.
+ */
+const EVENT_RETENTION_MS = 10 * 60_000;
+const EVENT_PRUNE_EVERY_MS = 60_000;
+
+/**
+ * Failures of the machine, not of the file: a full disk (previews) or quota. They are retried
+ * however often it takes; the file itself is fine.
+ */
+const ENVIRONMENT_CODES = new Set(['ENOSPC', 'EDQUOT']);
 
 interface RoundResult {
   /** The shortest wait of an entry still settling (Infinity: none). */
@@ -46,12 +60,21 @@ export interface PipelineOptions {
   stableMs: number;
   skipAnalysis: boolean;
   normalize: NormalizeOptions;
+  /** Queue depth of this pipeline (image.ingested and ingest.failed go to the event outbox). */
   events?: EventBus;
+  /** Called after a commit that wrote outbox events (a server in this process reads them at once). */
+  onEventsRecorded?: () => void;
   /** Called for each finished entry (the CLI's progress bar and counts). */
   onOutcome?: (entry: LedgerEntry, outcome: EntryOutcome, detail: string | null) => void;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   /** Retryable failures are retried this many times in all, then left as failed. */
   maxAttempts?: number;
+  /**
+   * A retryable failure goes back to the queue after this long (default 60 s): a catalog write
+   * that failed while the database restarted, a full disk, a file still being written. Only the
+   * service loop (start) retries; drain() leaves failures to the caller.
+   */
+  retryAfterMs?: number;
   /** Where workers write previews (none when undefined). */
   previewDir?: string;
   /** AIMS_MAX_INFLATE_RATIO: a whole-file gzip inflating more per compressed byte fails for good. */
@@ -84,8 +107,17 @@ export class IngestPipeline {
   private wake: (() => void) | undefined;
   private active = 0;
   private depthSentAt = 0;
+  private eventsPrunedAt = 0;
   /** The round committed last: the next round commits after it (CommitGroup). */
   private lastGroup: CommitGroup | undefined;
+  /**
+   * A batch failed midway (the catalog went away): rows this process claimed may still be marked
+   * as its own, and nobody else takes them until the claim is stale. Released before the next claim.
+   */
+  private claimsStranded = false;
+  private retriedAt = 0;
+  /** What keeps every frame from being catalogued right now (a full disk, no catalog); null when frames go through. */
+  private blocked: { problem: string; sinceMs: number; seenMs: number } | null = null;
   private readonly memory: FrameJob['memory'];
 
   constructor(private readonly options: PipelineOptions) {
@@ -96,6 +128,14 @@ export class IngestPipeline {
 
   get activeCount(): number {
     return this.active;
+  }
+
+  /** Why frames cannot be catalogued at the moment, for the health report; null when they can. */
+  get problem(): { problem: string; since: string } | null {
+    // Not seen again for two retry periods: nothing is being held up by it any more.
+    const stale = 2 * (this.options.retryAfterMs ?? 60_000) + 10_000;
+    if (!this.blocked || Date.now() - this.blocked.seenMs > stale) return null;
+    return { problem: this.blocked.problem, since: new Date(this.blocked.sinceMs).toISOString() };
   }
 
   /** Records discovered files; only new or changed ones become pending. Returns those. */
@@ -114,7 +154,10 @@ export class IngestPipeline {
         mtime_ms: f.mtimeMs,
         inode: f.inode,
       })),
-    );
+    ).catch((error: unknown) => {
+      this.setBlocked(`the catalog could not be written: ${firstLine(error)}`);
+      throw error;
+    });
     // Wake even when nothing changed here: another process may have recorded these files first,
     // and their rows wait for whichever worker looks (a second worker would otherwise sleep until
     // its timer while the first takes round after round).
@@ -162,17 +205,21 @@ export class IngestPipeline {
       await this.releaseDeadClaims().catch((error) =>
         this.options.log?.('warn', 'could not release claims', { err: String(error) }),
       );
+      const retryAfterMs = this.options.retryAfterMs ?? 60_000;
       while (this.running) {
         let waitMs: number | null;
         try {
+          await this.retryFailures(retryAfterMs);
           waitMs = await this.processBatch();
         } catch (error) {
           this.options.log?.('error', 'ingest batch failed', { err: String(error) });
+          this.claimsStranded = true;
+          this.setBlocked(`the catalog could not be reached: ${firstLine(error)}`);
           waitMs = 5000;
         }
         if (!this.running) break;
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs ?? 10_000);
+          const timer = setTimeout(resolve, waitMs ?? Math.min(10_000, retryAfterMs));
           this.wake = () => {
             clearTimeout(timer);
             resolve();
@@ -196,6 +243,22 @@ export class IngestPipeline {
    * processes on this host that no longer run are returned to the queue at once; claims from other
    * hosts are taken over when they are older than the ledger's stale limit.
    */
+  /** Retryable failures older than `retryAfterMs` go back to the queue (at most every few seconds). */
+  private async retryFailures(retryAfterMs: number): Promise<void> {
+    const now = Date.now();
+    if (now - this.retriedAt < Math.min(retryAfterMs, 5000)) return;
+    this.retriedAt = now;
+    const n = await retryFailed(this.options.database, now - retryAfterMs, now);
+    if (n > 0) this.options.log?.('info', 'retrying failed files', { files: n });
+  }
+
+  private setBlocked(problem: string | null): void {
+    const now = Date.now();
+    if (problem === null) this.blocked = null;
+    else if (this.blocked?.problem !== problem) this.blocked = { problem, sinceMs: now, seenMs: now };
+    else this.blocked.seenMs = now;
+  }
+
   async releaseDeadClaims(): Promise<number> {
     let released = 0;
     for (const claimant of await listClaimants(this.options.database)) {
@@ -215,6 +278,10 @@ export class IngestPipeline {
    */
   private async processBatch(): Promise<number | null> {
     const { database } = this.options;
+    if (this.claimsStranded) {
+      await releaseClaims(database, this.workerId);
+      this.claimsStranded = false;
+    }
     const rounds: Promise<RoundResult>[] = [];
     let unfinished: Promise<RoundResult>[] = [];
     for (;;) {
@@ -240,6 +307,10 @@ export class IngestPipeline {
     if (events && events.listenerCount() > 0 && Date.now() - this.depthSentAt >= DEPTH_EVENT_MS) {
       this.depthSentAt = Date.now();
       events.publish('queue.depth', { pending: (await countByState(database)).pending, active: this.active });
+    }
+    if (Date.now() - this.eventsPrunedAt >= EVENT_PRUNE_EVERY_MS) {
+      this.eventsPrunedAt = Date.now();
+      await pruneEvents(database, Date.now() - EVENT_RETENTION_MS);
     }
     const settleMs = Math.min(...results.map((r) => r.settleMs));
     return results.some((r) => r.progressed) ? 0 : Number.isFinite(settleMs) ? settleMs : 0;
@@ -276,11 +347,15 @@ export class IngestPipeline {
         if (outcome.waitMs !== undefined) result.settleMs = Math.min(result.settleMs, outcome.waitMs);
         else result.progressed = true;
       } catch (error) {
-        // A catalog write that failed (database down, constraint) goes back to the queue.
+        // A catalog write that failed (database down, disk full, constraint) is tried again later.
         this.options.log?.('error', 'catalog write failed', { path: entry.file_path, err: String(error) });
+        this.setBlocked(`the catalog could not be written: ${firstLine(error)}`);
         await failEntry(database, entry.id, `catalog write failed: ${String(error)}`, true, {
           claimedBy: this.workerId,
-        }).catch(() => undefined);
+        }).catch(() => {
+          // Not even the failure could be written: the claim stays ours until released.
+          this.claimsStranded = true;
+        });
         this.report(entry, 'failed', String(error));
       } finally {
         handOver();
@@ -305,16 +380,11 @@ export class IngestPipeline {
     // its target's, and nothing outside the roots may be read, not even for a stat.
     const where = await checkIngestPath([...(this.options.imageRoots ?? []), entry.root], absPath);
     if (where.ok === false) {
-      await failEntry(database, entry.id, where.reason, false, { claimedBy: this.workerId });
+      await this.fail(entry, where.reason, false);
       // A catalog from before this rule may hold an image read through this path: it is no
       // readable file of the archive, so it is marked missing (never deleted), like a removed one.
       await markMissing(database, entry.root, entry.rel_path);
       this.options.log?.('warn', 'ingest refused', { path: entry.file_path, reason: where.reason });
-      this.options.events?.publish('ingest.failed', {
-        file_path: entry.file_path,
-        state: 'failed',
-        reason: where.reason,
-      });
       this.report(entry, 'failed', where.reason);
       return {};
     }
@@ -366,34 +436,43 @@ export class IngestPipeline {
     handOver();
     const result = await running;
     if (!result.ok) {
-      const retry = result.retry && entry.attempts < (this.options.maxAttempts ?? 5);
-      await failEntry(database, entry.id, result.reason, retry, { claimedBy: this.workerId });
+      const environment = ENVIRONMENT_CODES.has(result.code);
+      if (environment) this.setBlocked(result.reason);
+      const retry = result.retry && (environment || entry.attempts < (this.options.maxAttempts ?? 5));
+      await this.fail(entry, result.reason, retry);
       this.options.log?.('warn', 'ingest failed', {
         path: entry.file_path,
         code: result.code,
         reason: result.reason,
         retry,
       });
-      this.options.events?.publish('ingest.failed', {
-        file_path: entry.file_path,
-        state: 'failed',
-        reason: result.reason,
-      });
       this.report(entry, 'failed', result.reason);
       return {};
     }
     const image = catalogImage(entry, result.frame);
     const threshold = { qualityThreshold: this.options.qualityThreshold };
-    const outcome = await write((tx) => recordFrame(tx, entry.id, image, threshold));
+    const outcome = await write(async (tx) => {
+      const recorded = await recordFrame(tx, entry.id, image, threshold);
+      if (recorded.imageId !== null)
+        await recordEvent(tx, {
+          type: 'image.ingested',
+          data: { image_id: recorded.imageId, file_path: entry.file_path, duplicate: recorded.outcome === 'duplicate' },
+        });
+      return recorded;
+    });
+    this.setBlocked(null);
     this.report(entry, outcome.outcome, null);
-    if (outcome.imageId !== null) {
-      this.options.events?.publish('image.ingested', {
-        image_id: outcome.imageId,
-        file_path: entry.file_path,
-        duplicate: outcome.outcome === 'duplicate',
-      });
-    }
+    if (outcome.imageId !== null) this.options.onEventsRecorded?.();
     return {};
+  }
+
+  /** The entry failed: its ledger row and the `ingest.failed` event are written together. */
+  private async fail(entry: LedgerEntry, reason: string, retryable: boolean): Promise<void> {
+    await inTransaction(this.options.database, async (tx) => {
+      await failEntry(tx, entry.id, reason, retryable, { claimedBy: this.workerId });
+      await recordEvent(tx, { type: 'ingest.failed', data: { file_path: entry.file_path, state: 'failed', reason } });
+    });
+    this.options.onEventsRecorded?.();
   }
 
   private report(entry: LedgerEntry, outcome: EntryOutcome, detail: string | null): void {
@@ -425,6 +504,10 @@ function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+function firstLine(error: unknown): string {
+  return (String(error).split('\n')[0] ?? '').slice(0, 200);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,8 +1,22 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import { compiledExecArgv, compiledWorkerFile, createThreadPool, TimeBudgetExceeded } from '../util/thread-pool.js';
 import type { FrameJob, FrameOutcome } from './frame.job.js';
+import { reclaimMemory } from './memory-budget.js';
+
+/** AIMS_FILE_TIME_BUDGET's default: a 14 GB file is read and hashed in about a minute. */
+export const DEFAULT_FILE_TIME_BUDGET_SECONDS = 300;
+
+export interface FramePoolOptions {
+  /** Start every thread at once (a one-shot ingest). */
+  startAll?: boolean;
+  /**
+   * How long one file may take once a thread has it; past it the file fails for good and its
+   * thread is stopped and replaced (default AIMS_FILE_TIME_BUDGET's). Only with worker threads.
+   */
+  fileTimeBudgetMs?: number;
+  /** The worker script (tests give one that misbehaves on purpose). */
+  workerFile?: string;
+}
 
 export interface FramePool {
   readonly threads: number;
@@ -21,38 +35,16 @@ export function defaultThreadCount(options: { whole?: boolean } = {}): number {
 }
 
 /**
- * The compiled worker script. Tests run the TypeScript sources, where no .js file sits beside this
- * module, so the build output in dist/ is used instead (`npm test` builds first).
- */
-function workerFile(): string | undefined {
-  const here = fileURLToPath(new URL('./frame.worker.js', import.meta.url));
-  if (existsSync(here)) return here;
-  const built = here.replace(/([/\\])src([/\\]ingest[/\\])/, '$1dist$2');
-  return existsSync(built) ? built : undefined;
-}
-
-/**
- * The worker script is compiled JavaScript, so it must resolve packages to their compiled entries
- * too: a `source` condition inherited from a test runner would send it to TypeScript it cannot load.
- */
-export function compiledExecArgv(execArgv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i] as string;
-    if ((arg === '--conditions' || arg === '-C') && execArgv[i + 1] === 'source') i++;
-    else if (arg !== '--conditions=source') out.push(arg);
-  }
-  return out;
-}
-
-/**
  * Parsing, hashing and measuring run in worker threads; the main thread only writes the catalog.
- * With `threads` 0 (or no compiled worker available) jobs run on the calling thread. Workers start
- * one at a time as work arrives, and stop when idle; with `startAll` every worker starts at once
- * (a one-shot ingest, where their start-up then overlaps the catalog's).
+ * With `threads` 0 (or no compiled worker available) jobs run on the calling thread, without a
+ * time budget. Workers start one at a time as work arrives, and stop when idle; with `startAll`
+ * every worker starts at once (a one-shot ingest, where their start-up then overlaps the
+ * catalog's). A file over its time budget fails with a reason and its thread is stopped wherever
+ * it is (a decompression bomb, a pathological tile, a read that never returns to JavaScript).
  */
-export function createFramePool(threads = defaultThreadCount(), options: { startAll?: boolean } = {}): FramePool {
-  const filename = threads > 0 ? workerFile() : undefined;
+export function createFramePool(threads = defaultThreadCount(), options: FramePoolOptions = {}): FramePool {
+  const filename =
+    threads > 0 ? (options.workerFile ?? compiledWorkerFile(new URL('./frame.worker.js', import.meta.url))) : undefined;
   if (!filename) {
     // The frame code (FITS, analysis, sharp) is loaded only here: with worker threads the main
     // thread never needs it, and loading it cost a tenth of a second of every `aims ingest`.
@@ -62,16 +54,33 @@ export function createFramePool(threads = defaultThreadCount(), options: { start
       close: async () => {},
     };
   }
-  const piscina = new Piscina({
+  const budgetMs = options.fileTimeBudgetMs ?? DEFAULT_FILE_TIME_BUDGET_SECONDS * 1000;
+  const pool = createThreadPool({
     filename,
+    threads,
     minThreads: options.startAll ? threads : 1,
-    maxThreads: threads,
-    idleTimeout: 30_000,
     execArgv: compiledExecArgv(process.execArgv),
+    timeBudgetMs: budgetMs,
   });
   return {
     threads,
-    run: (job) => piscina.run(job) as Promise<FrameOutcome>,
-    close: () => piscina.destroy(),
+    async run(job) {
+      // The memory this one job holds, so that a stopped thread's share can be given back.
+      const held = job.memory ? new SharedArrayBuffer(4) : undefined;
+      const sent: FrameJob = job.memory && held ? { ...job, memory: { ...job.memory, held } } : job;
+      try {
+        return await pool.run<FrameOutcome>(sent);
+      } catch (error) {
+        if (!(error instanceof TimeBudgetExceeded)) throw error;
+        if (job.memory && held) reclaimMemory(job.memory.budget, held);
+        return {
+          ok: false,
+          retry: false,
+          code: 'TIME_BUDGET',
+          reason: `reading the file took longer than its time budget of ${budgetMs / 1000} s (AIMS_FILE_TIME_BUDGET); its worker thread was stopped`,
+        };
+      }
+    },
+    close: () => pool.close(),
   };
 }

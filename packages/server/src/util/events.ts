@@ -3,7 +3,9 @@ import { EventEmitter } from 'node:events';
 /**
  * What happens inside AIMS that someone may want to watch live (the web UI through
  * `GET /api/events`). Publishers (ingest, rescans) and subscribers (the SSE route) only share
- * this file, so neither imports the other.
+ * this file, so neither imports the other. `image.ingested` and `ingest.failed` are not published
+ * by ingest directly: it writes them to the catalog's event outbox, from any process, and each
+ * server's follower (db/event-follower.ts) publishes them here (docs/decisions/0012).
  */
 export interface AimsEventMap {
   /** A frame entered the catalog (or a duplicate path was recorded against an existing image). */
@@ -20,6 +22,22 @@ export type WatcherState = 'off' | 'starting' | 'watching' | 'polling' | 'error'
 export type AimsEventName = keyof AimsEventMap;
 export type AimsEvent = { [K in AimsEventName]: { type: K; data: AimsEventMap[K] } }[AimsEventName];
 
+/** Who may receive an event: everyone who may read the catalog, or administrators only. */
+export type EventAudience = 'all' | 'admin';
+
+/** Failures name paths and reasons (the layout of the disks, what broke): administrators only. */
+export const EVENT_AUDIENCE: Readonly<Record<AimsEventName, EventAudience>> = {
+  'image.ingested': 'all',
+  'ingest.failed': 'admin',
+  'queue.depth': 'all',
+  'watcher.state': 'all',
+};
+
+/** The events that travel between processes through the catalog's event outbox. */
+export const OUTBOX_EVENTS = ['image.ingested', 'ingest.failed'] as const satisfies readonly AimsEventName[];
+export type OutboxEventName = (typeof OUTBOX_EVENTS)[number];
+export type OutboxEvent = Extract<AimsEvent, { type: OutboxEventName }>;
+
 /** A typed, in-process event bus. Listeners that throw are isolated from publishers. */
 export class EventBus {
   readonly #emitter = new EventEmitter();
@@ -30,7 +48,12 @@ export class EventBus {
   }
 
   publish<K extends AimsEventName>(type: K, data: AimsEventMap[K]): void {
-    this.#emitter.emit('event', { type, data } as AimsEvent);
+    this.relay({ type, data } as AimsEvent);
+  }
+
+  /** Publishes an event that arrived whole (from the event outbox). */
+  relay(event: AimsEvent): void {
+    this.#emitter.emit('event', event);
   }
 
   /** Calls `listener` for every event; returns the function that unsubscribes it. */

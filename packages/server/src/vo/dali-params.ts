@@ -39,10 +39,14 @@ export function parseNumber(name: string, text: string, infinite: boolean): numb
   return n;
 }
 
-/** DALI interval `lo hi`; lo ≤ hi. */
+/** DALI interval `lo hi` (lo ≤ hi), or one value `v` for the interval [v, v] (SIA 2.0 §2.1). */
 export function parseInterval(name: string, text: string): [number, number] {
   const words = text.trim().split(/\s+/);
-  if (words.length !== 2) throw new DaliParameterError(`${name}: expected an interval 'low high'`);
+  if (words.length === 1 && words[0] !== '') {
+    const v = parseNumber(name, words[0] as string, false);
+    return [v, v];
+  }
+  if (words.length !== 2) throw new DaliParameterError(`${name}: expected an interval 'low high' or one value`);
   const lo = parseNumber(name, words[0] ?? '', true);
   const hi = parseNumber(name, words[1] ?? '', true);
   if (Number.isNaN(lo) || Number.isNaN(hi) || lo > hi) throw new DaliParameterError(`${name}: low must be ≤ high`);

@@ -157,6 +157,19 @@ describe('aims header on bad input', () => {
     await bad(path, /not a FITS file/);
   });
 
+  it('exits 2 with one line for a gzip bomb, stopped at AIMS_MAX_INFLATE_RATIO', async () => {
+    // A valid header for 6000×6000 16-bit pixels, then 72 MB of zeros: gzip makes that ~70 kB.
+    const cards = ['SIMPLE  =                    T', 'BITPIX  =                   16', 'NAXIS   =                    2']
+      .concat(['NAXIS1  =                 6000', 'NAXIS2  =                 6000', 'END'])
+      .map((card) => card.padEnd(80))
+      .join('');
+    const header = Buffer.from(cards.padEnd(2880, ' '), 'latin1');
+    const data = Buffer.alloc(Math.ceil((6000 * 6000 * 2) / 2880) * 2880);
+    const path = join(dir, 'bomb.fits.gz');
+    writeFileSync(path, gzipSync(Buffer.concat([header, data])));
+    await bad(path, /inflates more than 100× its compressed size .*AIMS_MAX_INFLATE_RATIO/);
+  });
+
   it('exits 2 with one line for an empty file', async () => {
     const path = join(dir, 'empty.fits');
     writeFileSync(path, '');

@@ -69,6 +69,15 @@ describe('configuration', () => {
     expect(loadConfig({ ...seed, AIMS_DATABASE_URL: same }).databaseUrl).toBe(same);
   });
 
+  it('reads the work budgets: a file time budget, preview renders and their queue', () => {
+    expect(loadConfig({})).toMatchObject({ fileTimeBudgetSeconds: 300, previewRenders: 2, previewQueue: 32 });
+    const set = loadConfig({ AIMS_FILE_TIME_BUDGET: '30', AIMS_PREVIEW_RENDERS: '4', AIMS_PREVIEW_QUEUE: '0' });
+    expect(set).toMatchObject({ fileTimeBudgetSeconds: 30, previewRenders: 4, previewQueue: 0 });
+    expect(() => loadConfig({ AIMS_FILE_TIME_BUDGET: '0' })).toThrow(/^AIMS_FILE_TIME_BUDGET: /);
+    expect(() => loadConfig({ AIMS_PREVIEW_RENDERS: '0' })).toThrow(/^AIMS_PREVIEW_RENDERS: /);
+    expect(() => loadConfig({ AIMS_PREVIEW_QUEUE: '-1' })).toThrow(/^AIMS_PREVIEW_QUEUE: /);
+  });
+
   it('reads .env syntax with quotes and comments', () => {
     expect(parseDotEnv('# c\nA=1\nexport B="two words"\nC=3 # note\n')).toEqual({ A: '1', B: 'two words', C: '3' });
   });

@@ -38,8 +38,8 @@ describe('the field table', () => {
   it('gives the item schema, the empty metadata and the columns their fields', () => {
     expect(Object.keys(IMAGE_ITEM_FIELDS)).toEqual(API_FIELDS);
     expect(Object.keys(emptyMetadata())).toEqual(specs.filter(([, s]) => s.group === 'metadata').map(([n]) => n));
-    expect(emptyMetadata().airmass_computed).toBe(false);
-    expect(Object.values(emptyMetadata()).filter((v) => v !== null)).toEqual([false]);
+    expect(emptyMetadata()).toMatchObject({ airmass_computed: false, master_frame: false });
+    expect(Object.values(emptyMetadata()).filter((v) => v !== null)).toEqual([false, false]);
     // Computed fields have no column; index keys and file identity stay out of the API.
     expect(specs.filter(([, s]) => s.column === false).map(([n]) => n)).toEqual(['file_path', 'file_name']);
     expect(COLUMN_FIELDS).not.toContain('file_path');

@@ -53,15 +53,37 @@ for (const dialect of DIALECTS)
       expect(events.listenerCount()).toBe(1);
       events.publish('image.ingested', { image_id: 42, file_path: '/data/a.fits', duplicate: false });
       events.publish('ingest.failed', { file_path: '/data/b.fits', state: 'rejected', reason: 'not a FITS file' });
-      await readUntil('event: ingest.failed');
+      events.publish('watcher.state', { state: 'polling' });
+      await readUntil('"polling"');
       expect(text).toMatch(
         /id: 3\nevent: image\.ingested\ndata: \{"image_id":42,"file_path":"\/data\/a\.fits","duplicate":false\}\n\n/,
       );
-      expect(text).toContain('data: {"file_path":"/data/b.fits","state":"rejected","reason":"not a FITS file"}');
+      // Failures name paths and reasons: administrators only.
+      expect(text).not.toContain('ingest.failed');
+      expect(text).toContain('id: 4\nevent: watcher.state');
       abort.abort();
       await reader.cancel().catch(() => undefined);
       for (let i = 0; i < 50 && events.listenerCount() > 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(events.listenerCount()).toBe(0);
+    });
+
+    it('sends failures to administrators', async () => {
+      const abort = new AbortController();
+      const res = await fetch(`${base}/api/events`, {
+        headers: { authorization: `Bearer ${t.tokens.admin}` },
+        signal: abort.signal,
+      });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while (!text.includes('event: watcher.state')) text += decoder.decode((await reader.read()).value);
+      events.publish('ingest.failed', { file_path: '/data/b.fits', state: 'rejected', reason: 'not a FITS file' });
+      while (!text.includes('not a FITS file')) text += decoder.decode((await reader.read()).value);
+      expect(text).toContain(
+        'event: ingest.failed\ndata: {"file_path":"/data/b.fits","state":"rejected","reason":"not a FITS file"}',
+      );
+      abort.abort();
+      await reader.cancel().catch(() => undefined);
     });
 
     /** Opens a stream with these headers and resolves once it has ended (or rejects after 3 s). */

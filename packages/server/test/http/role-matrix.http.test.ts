@@ -155,6 +155,29 @@ const ROUTES: Row[] = [
     private: ADMIN(200),
   },
   {
+    name: 'GET /api/vo/tap/sync',
+    request: () => ({ url: '/api/vo/tap/sync?LANG=ADQL&QUERY=SELECT%20COUNT(*)%20FROM%20aims.images' }),
+    private: READ,
+    publicRead: READ_PUBLIC,
+  },
+  {
+    name: 'POST /api/vo/tap/async',
+    request: () => ({
+      method: 'POST',
+      url: '/api/vo/tap/async',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'LANG=ADQL&QUERY=SELECT%20id%20FROM%20aims.images',
+    }),
+    private: [401, 303, 303, 303, 403],
+    publicRead: [303, 303, 303, 303, 403],
+  },
+  {
+    name: 'GET /api/vo/tap/tables',
+    request: () => ({ url: '/api/vo/tap/tables' }),
+    private: READ,
+    publicRead: READ_PUBLIC,
+  },
+  {
     name: 'POST /api/admin/rescan',
     request: () => ({ method: 'POST', url: '/api/admin/rescan' }),
     private: ADMIN(202),

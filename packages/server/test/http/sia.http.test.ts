@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { angularSeparationDeg } from '@aims/fits';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateApiToken } from '../../src/auth/api-token-secret.js';
+import { createApiToken } from '../../src/db/api-tokens.repository.js';
 import { insertImage } from '../../src/db/images.repository.js';
 import { SIA_COLUMNS } from '../../src/vo/votable.js';
 import { DIALECTS } from '../support/databases.js';
@@ -38,6 +41,7 @@ const FRAMES = {
       dec_deg: 20,
       exptime: 60,
       object_name: 'M31 <&> "core"',
+      filter_name: 'R',
       instrument: 'ZWO ASI2600MM',
       telescope: 'Winer T1',
       naxis1: 6000,
@@ -126,25 +130,32 @@ for (const dialect of DIALECTS)
         calib_level: 1,
         obs_collection: 'AIMS',
         obs_publisher_did: `ivo://aims/images?${ids.m31a}`,
-        access_url: `http://aims.test:8080/api/images/${ids.m31a}/download`,
-        access_format: 'image/fits',
+        access_url: `http://aims.test:8080/api/vo/datalink?ID=${encodeURIComponent(`ivo://aims/images?${ids.m31a}`)}`,
+        access_format: 'application/x-votable+xml;content=datalink',
         access_estsize: 2813, // ceil(2 880 000 / 1024)
         target_name: 'M31 <&> "core"',
         s_ra: 10,
         s_dec: 20,
-        s_fov: 2,
         s_region: 'POLYGON ICRS 9 19.35 11 19.35 11 20.65 9 20.65',
         s_resolution: 2.5,
         t_exptime: 60,
-        em_min: null,
-        em_max: null,
+        t_resolution: 60,
+        t_xel: 1,
+        em_xel: 1,
         o_ucd: 'phot.count',
         instrument_name: 'ZWO ASI2600MM',
         facility_name: 'Winer T1',
         s_xel1: 6000,
         s_xel2: 4000,
         pol_states: null,
+        pol_xel: null,
       });
+      // s_fov: the diameter of the circle around the centre through the farthest corner.
+      expect(a?.s_fov).toBeCloseTo(2 * angularSeparationDeg({ ra: 10, dec: 20 }, { ra: 9, dec: 19.35 }), 9);
+      // The R filter: Cousins R, 562–720 nm.
+      expect(a?.em_min).toBeCloseTo(562e-9, 15);
+      expect(a?.em_max).toBeCloseTo(720e-9, 15);
+      expect(a?.em_res_power).toBeCloseTo(641 / 158, 9);
       expect(a?.t_min).toBeCloseTo(MJD_2025_01_10 + 2 / 24, 9);
       expect(a?.t_max).toBeCloseTo(MJD_2025_01_10 + 2 / 24 + 60 / 86400, 9);
       const b = p.rows.find((r) => Number(r.obs_id) === ids.m31b);
@@ -170,8 +181,11 @@ for (const dialect of DIALECTS)
     it('POS RANGE, including one that wraps through RA 0', async () => {
       const box = parseVotable((await query(`POS=${encodeURIComponent('RANGE 9.9 10.6 19 21')}`)).body);
       expect(obsIds(box)).toEqual(idsOf('m31a', 'm31b'));
-      const narrow = parseVotable((await query(`POS=${encodeURIComponent('RANGE 10.2 10.6 19 21')}`)).body);
-      expect(obsIds(narrow)).toEqual(idsOf('m31b'));
+      // m31a's footprint reaches RA 11: a box east of its centre meets it, one beyond 11 does not.
+      const edge = parseVotable((await query(`POS=${encodeURIComponent('RANGE 10.9 12 19 21')}`)).body);
+      expect(obsIds(edge)).toEqual(idsOf('m31a'));
+      const beyond = parseVotable((await query(`POS=${encodeURIComponent('RANGE 11.1 12 19 21')}`)).body);
+      expect(obsIds(beyond)).toEqual([]);
       const wrap = parseVotable((await query(`POS=${encodeURIComponent('RANGE 359 1 -1 1')}`)).body);
       expect(obsIds(wrap)).toEqual(idsOf('wrap'));
       const south = parseVotable((await query(`POS=${encodeURIComponent('RANGE -Inf +Inf -90 0')}`)).body);
@@ -197,14 +211,31 @@ for (const dialect of DIALECTS)
       }
     });
 
-    it('EXPTIME, INSTRUMENT, TARGET, COLLECTION, CALIB, DPTYPE', async () => {
+    it('EXPTIME, INSTRUMENT, TARGET, COLLECTION, CALIB, DPTYPE; strings exact, repeats ORed', async () => {
       expect(obsIds(parseVotable((await query('EXPTIME=100+400')).body))).toEqual(idsOf('m31b', 'far'));
-      expect(obsIds(parseVotable((await query('INSTRUMENT=qhy600')).body))).toEqual(idsOf('m31b'));
-      expect(obsIds(parseVotable((await query('TARGET=ngc5128')).body))).toEqual(idsOf('far'));
-      expect(obsIds(parseVotable((await query('COLLECTION=aims&CALIB=1&DPTYPE=image')).body))).toEqual(
+      expect(obsIds(parseVotable((await query('EXPTIME=120')).body))).toEqual(idsOf('m31b'));
+      expect(obsIds(parseVotable((await query('INSTRUMENT=QHY600')).body))).toEqual(idsOf('m31b'));
+      expect(obsIds(parseVotable((await query('TARGET=NGC+5128')).body))).toEqual(idsOf('far'));
+      expect(obsIds(parseVotable((await query('TARGET=NGC+5128&target=M31')).body))).toEqual(idsOf('m31b', 'far'));
+      expect(obsIds(parseVotable((await query('TARGET=M31&INSTRUMENT=QHY600')).body))).toEqual(idsOf('m31b'));
+      expect(obsIds(parseVotable((await query('FACILITY=Winer+T1')).body))).toEqual(idsOf('m31a'));
+      expect(
+        obsIds(parseVotable((await query(`ID=${encodeURIComponent(`ivo://aims/images?${ids.far}`)}`)).body)),
+      ).toEqual(idsOf('far'));
+      expect(obsIds(parseVotable((await query('COLLECTION=AIMS&CALIB=1&DPTYPE=image')).body))).toEqual(
         idsOf('m31a', 'm31b', 'far', 'wrap'),
       );
-      for (const other of ['COLLECTION=other', 'CALIB=2', 'DPTYPE=cube']) {
+      for (const other of [
+        'COLLECTION=other',
+        'COLLECTION=aims',
+        'CALIB=2',
+        'DPTYPE=cube',
+        'DPTYPE=spectrum',
+        'INSTRUMENT=qhy600',
+        'TARGET=ngc5128',
+        'POL=I',
+        'BAND=1e-6',
+      ]) {
         const res = await query(other);
         expect(res.statusCode).toBe(200);
         expect(parseVotable(res.body).rows).toEqual([]);
@@ -227,30 +258,80 @@ for (const dialect of DIALECTS)
       ['POS=CIRCLE+10+20', 'POS: CIRCLE needs'],
       ['POS=CIRCLE+abc+20+1', "POS: 'abc' is not a number"],
       ['POS=CIRCLE+10+95+1', 'POS: CIRCLE needs'],
-      ['POS=POLYGON+1+1+2+2+3+1', 'POLYGON is not supported'],
+      ['POS=POLYGON+1+1+2+2', 'POLYGON needs at least 3 vertices'],
       ['POS=BOX+1+2+3+4', 'unknown shape'],
-      ['POS=CIRCLE+1+1+1&POS=CIRCLE+2+2+1', 'only one value'],
-      ['TIME=60000', 'TIME: expected an interval'],
+      ['TIME=60000+60001+60002', 'TIME: expected an interval'],
       ['TIME=60001+60000', 'TIME: low must be'],
+      ['BAND=red', "BAND: 'red' is not a number"],
       ['MAXREC=-1', 'MAXREC'],
+      ['MAXREC=1&MAXREC=2', 'MAXREC: only one value'],
       ['RESPONSEFORMAT=json', 'RESPONSEFORMAT'],
-      ['DPTYPE=spectrum', 'DPTYPE'],
-    ])('%s → 400 with QUERY_STATUS ERROR', async (qs, message) => {
+      ['CALIB=raw', 'CALIB'],
+    ])('%s → 400 with QUERY_STATUS ERROR, a UsageFault', async (qs, message) => {
       const res = await query(qs);
       expect(res.statusCode).toBe(400);
       expect(res.headers['content-type']).toContain('application/x-votable+xml');
       const p = parseVotable(res.body);
       expect(p.infos.QUERY_STATUS?.[0]).toBe('ERROR');
+      expect(p.infos.QUERY_STATUS?.[1]).toMatch(/^UsageFault: /);
       expect(p.infos.QUERY_STATUS?.[1]).toContain(message);
+    });
+
+    it('POS POLYGON and repeated POS (ORed); a frame matches by its footprint', async () => {
+      // A triangle over m31a's south-west corner (9, 19.35), not over any centre.
+      const corner = encodeURIComponent('POLYGON 8.5 19 9.5 19 9 19.6');
+      expect(obsIds(parseVotable((await query(`POS=${corner}`)).body))).toEqual(idsOf('m31a'));
+      const two = `POS=${corner}&POS=${encodeURIComponent('CIRCLE 200 -30 0.1')}`;
+      expect(obsIds(parseVotable((await query(two)).body))).toEqual(idsOf('m31a', 'far'));
+    });
+
+    it('POST with a form body is the same query as GET', async () => {
+      const res = await t.as('user', {
+        method: 'POST',
+        url: '/api/vo/sia/query',
+        headers: { host: 'aims.test', 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `pos=${encodeURIComponent('CIRCLE 10.2 20.1 1')}&TARGET=M31`,
+      });
+      expect(res.statusCode).toBe(200);
+      expect(obsIds(parseVotable(res.body))).toEqual(idsOf('m31b'));
     });
 
     it('needs a signed-in user (401), and download links still need download rights', async () => {
       for (const path of ['query?POS=CIRCLE+10+20+1', 'capabilities', 'availability']) {
         const res = await t.as('anonymous', { url: `/api/vo/sia/${path}` });
         expect(res.statusCode).toBe(401);
+        expect(res.headers['www-authenticate']).toBe('Basic realm="AIMS", charset="UTF-8"');
       }
       const link = await t.as('user', { url: `/api/images/${ids.m31a}/download` });
       expect(link.statusCode).toBe(403);
+    });
+
+    it('an API token is accepted as Bearer and as the password of HTTP Basic (any user name)', async () => {
+      const { token, hash, prefix } = generateApiToken();
+      await createApiToken(t.database, {
+        userId: t.ids.user,
+        name: 'topcat',
+        tokenHash: hash,
+        prefix,
+        expiresAt: null,
+      });
+      const url = '/api/vo/sia/query?TARGET=NGC+5128';
+      const basic = (user: string, password: string) =>
+        `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+      for (const authorization of [
+        `Bearer ${token}`,
+        basic('anything', token),
+        basic('', token),
+        basic('x', t.tokens.user),
+      ]) {
+        const res = await t.app.inject({ url, headers: { authorization } });
+        expect(res.statusCode).toBe(200);
+        expect(obsIds(parseVotable(res.body))).toEqual(idsOf('far'));
+      }
+      for (const authorization of [basic('anything', 'wrong'), basic('anything', ''), 'Digest abc']) {
+        const res = await t.app.inject({ url, headers: { authorization } });
+        expect(res.statusCode).toBe(401);
+      }
     });
 
     it('VOSI capabilities name the query endpoint; availability says available', async () => {

@@ -19,6 +19,7 @@ import { writeFits } from '@aims/fits';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Env, loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/connection.js';
+import { eventsAfter } from '../../src/db/event-outbox.repository.js';
 import { queryImages } from '../../src/db/image-query.js';
 import { findImageByPath, getImage, insertImage } from '../../src/db/images.repository.js';
 import { countByState, findLedgerEntry, listLedger, upsertDiscovered } from '../../src/db/ingest-ledger.repository.js';
@@ -66,7 +67,11 @@ for (const dialect of DIALECTS) {
     let work: string;
     let images: string;
     let service: IngestService | undefined;
-    const failures: string[] = [];
+    /** The ingest.failed events the service wrote to the event outbox. */
+    const failures = async () =>
+      (await eventsAfter(t.database, 0, [], 10_000)).flatMap(({ event }) =>
+        event?.type === 'ingest.failed' ? [`${event.data.file_path}: ${event.data.reason}`] : [],
+      );
     /** Warnings and errors the service logged: none is expected in these tests. */
     const problems: string[] = [];
 
@@ -75,11 +80,7 @@ for (const dialect of DIALECTS) {
         { AIMS_DATA_DIR: join(work, 'data'), AIMS_STABLE_SECONDS: '0', AIMS_RESCAN_SECONDS: '0', ...env },
         { imageDirs: [images] },
       );
-      const events = new EventBus();
-      events.subscribe((e) => {
-        if (e.type === 'ingest.failed') failures.push(`${e.data.file_path}: ${e.data.reason}`);
-      });
-      service = createIngestService(config, database, events, {
+      service = createIngestService(config, database, new EventBus(), {
         threads: 1,
         log: (level, message, fields) => {
           if (level === 'warn' || level === 'error') problems.push(`${level} ${message} ${JSON.stringify(fields)}`);
@@ -92,7 +93,6 @@ for (const dialect of DIALECTS) {
       work = mkdtempSync(join(tmpdir(), 'aims-service-'));
       images = join(work, 'images');
       mkdirSync(images);
-      failures.length = 0;
       problems.length = 0;
     });
     afterEach(async () => {
@@ -130,7 +130,7 @@ for (const dialect of DIALECTS) {
 
       expect(done.state).toBe('ingested');
       expect(statesSeen.has('failed')).toBe(false);
-      expect(failures).toEqual([]);
+      expect(await failures()).toEqual([]);
       expect(problems).toEqual([]);
       const page = await queryImages(t.database, {}, { limit: 10 });
       expect(page.total).toBe(1);
@@ -175,7 +175,7 @@ for (const dialect of DIALECTS) {
       expect(entry?.state).toBe('unchanged');
       expect(entry?.image_id).toBe(victim.id);
       expect(entry?.reason).toMatch(/back/);
-      expect(failures).toEqual([]);
+      expect(await failures()).toEqual([]);
       expect(problems).toEqual([]);
     });
 
@@ -220,7 +220,7 @@ for (const dialect of DIALECTS) {
       const page = await queryImages(t.database, { missing: false }, { limit: 10 });
       expect(page.items.map((i) => i.file_path)).toEqual([join(images, 'night/own.fits')]);
       expect((await getImage(t.database, page.items[0]!.id))?.sha256).toBe(sha(own));
-      expect(failures.filter((f) => f.includes(outside)).length).toBe(2);
+      expect((await failures()).filter((f) => f.includes(outside)).length).toBe(2);
 
       // A rescan finds the links again and leaves them refused: not pending, not read, not retried.
       const attempts = ledger.items.map((e) => [e.rel_path, e.attempts]);

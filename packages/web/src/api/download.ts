@@ -25,8 +25,11 @@ function fileNameOf(disposition: string | null): string {
   return plain?.[1] ?? 'aims-images.zip';
 }
 
+/** `with_calibration`: the selected lights' calibration frames too, in lights/, darks/, flats/, biases/. */
+export type ZipSelection = ({ ids: number[] } | { filters: ImageFilters }) & { with_calibration?: boolean };
+
 export async function downloadZip(
-  selection: { ids: number[] } | { filters: ImageFilters },
+  selection: ZipSelection,
   onProgress: (progress: DownloadProgress) => void,
   signal?: AbortSignal,
 ): Promise<ZipResult> {

@@ -1,8 +1,9 @@
 /** One function per API route the UI calls. */
-import { type Query, request } from './client.js';
+import { type Query, queryString, request } from './client.js';
 import type {
   AuditEntry,
   AuthConfig,
+  CalibrationReport,
   Facets,
   Health,
   ImageDetail,
@@ -12,6 +13,9 @@ import type {
   NightSummary,
   PendingSignup,
   Session,
+  TargetDetail,
+  TargetPage,
+  TargetQuery,
   User,
 } from './types.js';
 
@@ -39,6 +43,12 @@ export const api = {
   facets: (filters: ImageFilters, signal?: AbortSignal) =>
     request<Facets>('/images/facets', { query: filters as Query, signal }),
   image: (id: number, signal?: AbortSignal) => request<ImageDetail>(`/images/${id}`, { signal }),
+  calibration: (id: number, signal?: AbortSignal) =>
+    request<CalibrationReport>(`/images/${id}/calibration`, { signal }),
+  targets: (query: TargetQuery, signal?: AbortSignal) =>
+    request<TargetPage>('/targets', { query: query as Query, signal }),
+  target: (key: string, signal?: AbortSignal) =>
+    request<TargetDetail>(`/targets/${encodeURIComponent(key)}`, { signal }),
   nights: (filters: ImageFilters = {}, signal?: AbortSignal) =>
     request<{ items: NightSummary[] }>('/nights', { query: filters as Query, signal }),
 
@@ -57,3 +67,6 @@ export const api = {
 /** URL of a preview image (thumb ~256 px, medium ~1024 px). */
 export const previewUrl = (id: number, size: 'thumb' | 'medium' = 'thumb') => `/api/images/${id}/preview?size=${size}`;
 export const downloadUrl = (id: number) => `/api/images/${id}/download`;
+/** Every target as CSV (one row per target and filter). */
+export const targetsCsvUrl = (query: TargetQuery = {}) =>
+  `/api/targets${queryString({ ...(query as Query), format: 'csv' })}`;

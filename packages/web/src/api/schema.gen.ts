@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Database, ingest queue, watcher and version; 503 when the database is down */
+        /** Database, ingest queue, watcher, ingest problems and version; degraded when ingest is held up, 503 when the database is down */
         get: {
             parameters: {
                 query?: never;
@@ -28,7 +28,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            status: "ok" | "unavailable";
+                            status: "ok" | "degraded" | "unavailable";
                             version: string;
                             uptime_seconds: number;
                             database: {
@@ -42,6 +42,16 @@ export interface paths {
                                 active: number;
                             } | null;
                             watcher: string;
+                            ingest: {
+                                /** @description why frames cannot be catalogued right now (a full disk, no catalog) */
+                                problem: string | null;
+                                /** Format: date-time */
+                                problem_since: string | null;
+                                /** @description image folders configured for this process */
+                                image_roots: number;
+                                /** @description of those, not reachable (an unmounted share) */
+                                image_roots_offline: number;
+                            };
                         };
                     };
                 };
@@ -52,7 +62,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            status: "ok" | "unavailable";
+                            status: "ok" | "degraded" | "unavailable";
                             version: string;
                             uptime_seconds: number;
                             database: {
@@ -66,6 +76,16 @@ export interface paths {
                                 active: number;
                             } | null;
                             watcher: string;
+                            ingest: {
+                                /** @description why frames cannot be catalogued right now (a full disk, no catalog) */
+                                problem: string | null;
+                                /** Format: date-time */
+                                problem_since: string | null;
+                                /** @description image folders configured for this process */
+                                image_roots: number;
+                                /** @description of those, not reachable (an unmounted share) */
+                                image_roots_offline: number;
+                            };
                         };
                     };
                 };
@@ -1909,6 +1929,10 @@ export interface paths {
                                 image_type?: "light" | "dark" | "flat" | "bias" | "other" | null;
                                 /** @description the header's own words for the type, e.g. "Light Frame" */
                                 image_type_raw?: string | null;
+                                /** @description a master calibration frame, several exposures combined: combined_frames > 1, IMAGETYP "Master …", or a stacking tool's HISTORY */
+                                master_frame?: boolean;
+                                /** @description exposures combined into this frame (NCOMBINE, STACKCNT, a stacking tool's HISTORY); null for a single exposure or when unknown */
+                                combined_frames?: number | null;
                                 /** @description optical filter */
                                 filter_name?: string | null;
                                 /** @description exposure time (s) */
@@ -2319,6 +2343,10 @@ export interface paths {
                             image_type?: "light" | "dark" | "flat" | "bias" | "other" | null;
                             /** @description the header's own words for the type, e.g. "Light Frame" */
                             image_type_raw?: string | null;
+                            /** @description a master calibration frame, several exposures combined: combined_frames > 1, IMAGETYP "Master …", or a stacking tool's HISTORY */
+                            master_frame?: boolean;
+                            /** @description exposures combined into this frame (NCOMBINE, STACKCNT, a stacking tool's HISTORY); null for a single exposure or when unknown */
+                            combined_frames?: number | null;
                             /** @description optical filter */
                             filter_name?: string | null;
                             /** @description exposure time (s) */
@@ -2556,6 +2584,223 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/images/{id}/calibration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bias, dark and flat frames that calibrate a light frame, why each matched, what is missing
+         * @description The rules and their settings: docs/calibration.md (AIMS_CALIBRATION_* variables).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            image_id: number;
+                            /** @description false for frames that are not lights */
+                            applies: boolean;
+                            notes: string[];
+                            kinds: {
+                                /** CalibrationKind */
+                                bias: {
+                                    window_days: number;
+                                    /** @description best first: masters, the same night, nearest in time */
+                                    matches: {
+                                        id: number;
+                                        file_name: string;
+                                        date_obs: string | null;
+                                        night: string | null;
+                                        exptime: number | null;
+                                        ccd_temp: number | null;
+                                        filter_name: string | null;
+                                        master_frame: boolean;
+                                        combined_frames: number | null;
+                                        /** @description days from the light to this frame (negative: before) */
+                                        days_apart: number;
+                                        same_night: boolean;
+                                        /** @description in the set to calibrate with: the best master, else the best night's single frames */
+                                        selected: boolean;
+                                        /** @description the rules it passes, in words */
+                                        reasons: string[];
+                                        /** @description what could not be compared */
+                                        notes: string[];
+                                    }[];
+                                    /** @description why nothing matches, or null */
+                                    missing: string | null;
+                                    /** @description when nothing matches: the nearest frames of the kind */
+                                    near_misses: {
+                                        id: number;
+                                        file_name: string;
+                                        date_obs: string | null;
+                                        days_apart: number;
+                                        /** @description the rules it fails, in words */
+                                        failed: string[];
+                                    }[];
+                                };
+                                /** CalibrationKind */
+                                dark: {
+                                    window_days: number;
+                                    /** @description best first: masters, the same night, nearest in time */
+                                    matches: {
+                                        id: number;
+                                        file_name: string;
+                                        date_obs: string | null;
+                                        night: string | null;
+                                        exptime: number | null;
+                                        ccd_temp: number | null;
+                                        filter_name: string | null;
+                                        master_frame: boolean;
+                                        combined_frames: number | null;
+                                        /** @description days from the light to this frame (negative: before) */
+                                        days_apart: number;
+                                        same_night: boolean;
+                                        /** @description in the set to calibrate with: the best master, else the best night's single frames */
+                                        selected: boolean;
+                                        /** @description the rules it passes, in words */
+                                        reasons: string[];
+                                        /** @description what could not be compared */
+                                        notes: string[];
+                                    }[];
+                                    /** @description why nothing matches, or null */
+                                    missing: string | null;
+                                    /** @description when nothing matches: the nearest frames of the kind */
+                                    near_misses: {
+                                        id: number;
+                                        file_name: string;
+                                        date_obs: string | null;
+                                        days_apart: number;
+                                        /** @description the rules it fails, in words */
+                                        failed: string[];
+                                    }[];
+                                };
+                                /** CalibrationKind */
+                                flat: {
+                                    window_days: number;
+                                    /** @description best first: masters, the same night, nearest in time */
+                                    matches: {
+                                        id: number;
+                                        file_name: string;
+                                        date_obs: string | null;
+                                        night: string | null;
+                                        exptime: number | null;
+                                        ccd_temp: number | null;
+                                        filter_name: string | null;
+                                        master_frame: boolean;
+                                        combined_frames: number | null;
+                                        /** @description days from the light to this frame (negative: before) */
+                                        days_apart: number;
+                                        same_night: boolean;
+                                        /** @description in the set to calibrate with: the best master, else the best night's single frames */
+                                        selected: boolean;
+                                        /** @description the rules it passes, in words */
+                                        reasons: string[];
+                                        /** @description what could not be compared */
+                                        notes: string[];
+                                    }[];
+                                    /** @description why nothing matches, or null */
+                                    missing: string | null;
+                                    /** @description when nothing matches: the nearest frames of the kind */
+                                    near_misses: {
+                                        id: number;
+                                        file_name: string;
+                                        date_obs: string | null;
+                                        days_apart: number;
+                                        /** @description the rules it fails, in words */
+                                        failed: string[];
+                                    }[];
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/images/{id}/preview": {
         parameters: {
             query?: never;
@@ -2663,6 +2908,28 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/webp": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                        "image/png": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2962,7 +3229,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * A ZIP of originals, by ids or by the catalog filters; streamed, with manifest.csv
+         * A ZIP of originals, by ids or by the catalog filters (and their calibration); streamed, with manifest.csv
          * @description Send exactly one of `ids` or `filters` (the filters of GET /api/images), at most 100000 files. Entries are stored (not deflated); manifest.csv lists name, size and SHA-256 of every file (computed while streaming, next to the catalog value) with its metadata. Content-Length is exact.
          */
         post: {
@@ -3020,6 +3287,8 @@ export interface paths {
                         } & {
                             [key: string]: string;
                         };
+                        /** @description add the calibration frames that match the selected lights (docs/calibration.md); every file goes into its type's folder: lights/, darks/, flats/, biases/ */
+                        with_calibration?: boolean;
                     };
                 };
             };
@@ -3123,7 +3392,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** IVOA SIA 2.0 image search (VOTable of ObsCore columns) */
+        /** IVOA SIA 2.0 image search (VOTable of ObsCore records) */
         get: {
             parameters: {
                 query?: never;
@@ -3143,7 +3412,25 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** IVOA SIA 2.0 image search (VOTable of ObsCore records) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3192,6 +3479,1233 @@ export interface paths {
             cookie?: never;
         };
         /** VOSI availability of the SIA 2.0 service */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every object observed: integration per filter, good frames, nights, dates, position
+         * @description Lights grouped by the normalized object name ("M 13", "M13", "m13" are one). `format=csv`: all.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    sort?: "name" | "frames" | "good_frames" | "integration_seconds" | "good_integration_seconds" | "nights" | "first_date_obs" | "last_date_obs";
+                    order?: "asc" | "desc";
+                    limit?: number;
+                    offset?: number;
+                    /** @description name contains (any case, blanks ignored) */
+                    q?: string;
+                    /** @description every target as CSV, one row per filter */
+                    format?: "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            items: {
+                                /** @description the normalized object name (lower case, no blanks); GET /api/images?object=KEY */
+                                key: string;
+                                /** @description one spelling of the name as the headers write it */
+                                name: string;
+                                /** @description mean position of the frames */
+                                ra_deg: number | null;
+                                dec_deg: number | null;
+                                /** @description light frames */
+                                frames: number;
+                                /** @description frames with quality_flag */
+                                good_frames: number;
+                                /** @description summed exposure of the frames */
+                                integration_seconds: number;
+                                /** @description summed exposure of the good frames */
+                                good_integration_seconds: number;
+                                nights: number;
+                                /** Format: date-time */
+                                first_date_obs: string | null;
+                                /** Format: date-time */
+                                last_date_obs: string | null;
+                                /** @description per filter, most integration first */
+                                filters: {
+                                    filter_name: string | null;
+                                    /** @description light frames */
+                                    frames: number;
+                                    /** @description frames with quality_flag */
+                                    good_frames: number;
+                                    /** @description summed exposure of the frames */
+                                    integration_seconds: number;
+                                    /** @description summed exposure of the good frames */
+                                    good_integration_seconds: number;
+                                }[];
+                            }[];
+                        };
+                        "text/csv": {
+                            total: number;
+                            items: {
+                                /** @description the normalized object name (lower case, no blanks); GET /api/images?object=KEY */
+                                key: string;
+                                /** @description one spelling of the name as the headers write it */
+                                name: string;
+                                /** @description mean position of the frames */
+                                ra_deg: number | null;
+                                dec_deg: number | null;
+                                /** @description light frames */
+                                frames: number;
+                                /** @description frames with quality_flag */
+                                good_frames: number;
+                                /** @description summed exposure of the frames */
+                                integration_seconds: number;
+                                /** @description summed exposure of the good frames */
+                                good_integration_seconds: number;
+                                nights: number;
+                                /** Format: date-time */
+                                first_date_obs: string | null;
+                                /** Format: date-time */
+                                last_date_obs: string | null;
+                                /** @description per filter, most integration first */
+                                filters: {
+                                    filter_name: string | null;
+                                    /** @description light frames */
+                                    frames: number;
+                                    /** @description frames with quality_flag */
+                                    good_frames: number;
+                                    /** @description summed exposure of the frames */
+                                    integration_seconds: number;
+                                    /** @description summed exposure of the good frames */
+                                    good_integration_seconds: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                        "text/csv": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                        "text/csv": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                        "text/csv": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/targets/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One target: totals per filter, cumulative integration night by night, best frames */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the normalized object name (lower case, no blanks); GET /api/images?object=KEY */
+                            key: string;
+                            /** @description one spelling of the name as the headers write it */
+                            name: string;
+                            /** @description mean position of the frames */
+                            ra_deg: number | null;
+                            dec_deg: number | null;
+                            /** @description light frames */
+                            frames: number;
+                            /** @description frames with quality_flag */
+                            good_frames: number;
+                            /** @description summed exposure of the frames */
+                            integration_seconds: number;
+                            /** @description summed exposure of the good frames */
+                            good_integration_seconds: number;
+                            nights: number;
+                            /** Format: date-time */
+                            first_date_obs: string | null;
+                            /** Format: date-time */
+                            last_date_obs: string | null;
+                            /** @description per filter, most integration first */
+                            filters: {
+                                filter_name: string | null;
+                                /** @description light frames */
+                                frames: number;
+                                /** @description frames with quality_flag */
+                                good_frames: number;
+                                /** @description summed exposure of the frames */
+                                integration_seconds: number;
+                                /** @description summed exposure of the good frames */
+                                good_integration_seconds: number;
+                            }[];
+                            /** @description per filter, night by night: integration so far */
+                            integration: {
+                                filter_name: string | null;
+                                points: {
+                                    /** @description observing night (the UTC date when frames have none) */
+                                    night: string;
+                                    seconds: number;
+                                    good_seconds: number;
+                                    cumulative_seconds: number;
+                                    cumulative_good_seconds: number;
+                                }[];
+                            }[];
+                            /** @description the lights with the best quality scores */
+                            best_frames: {
+                                /** @description catalog id */
+                                id?: number;
+                                /** @description root + "/" + rel_path */
+                                file_path?: string;
+                                /** @description last part of rel_path */
+                                file_name?: string;
+                                /** @description the image folder the file was found in */
+                                root?: string;
+                                /** @description path relative to root, "/"-separated */
+                                rel_path?: string;
+                                /** @description start of the exposure, ISO 8601 UTC with the header's precision */
+                                date_obs?: string | null;
+                                /** @description observing night: local date (YYYY-MM-DD) at the start of the night */
+                                night?: string | null;
+                                /** @description target name as the header writes it */
+                                object_name?: string | null;
+                                /**
+                                 * @description kind of frame
+                                 * @enum {string|null}
+                                 */
+                                image_type?: "light" | "dark" | "flat" | "bias" | "other" | null;
+                                /** @description the header's own words for the type, e.g. "Light Frame" */
+                                image_type_raw?: string | null;
+                                /** @description a master calibration frame, several exposures combined: combined_frames > 1, IMAGETYP "Master …", or a stacking tool's HISTORY */
+                                master_frame?: boolean;
+                                /** @description exposures combined into this frame (NCOMBINE, STACKCNT, a stacking tool's HISTORY); null for a single exposure or when unknown */
+                                combined_frames?: number | null;
+                                /** @description optical filter */
+                                filter_name?: string | null;
+                                /** @description exposure time (s) */
+                                exptime?: number | null;
+                                /** @description right ascension of the image centre (deg) */
+                                ra_deg?: number | null;
+                                /** @description declination of the image centre (deg) */
+                                dec_deg?: number | null;
+                                /**
+                                 * @description where ra_deg/dec_deg came from, best first: WCS, RA/DEC, OBJCTRA/OBJCTDEC, BLKRA/BLKDEC, TELRA/TELDEC
+                                 * @enum {string|null}
+                                 */
+                                position_source?: "wcs" | "ra_dec" | "objctra" | "blkra" | "telra" | null;
+                                /** @description sensor temperature (°C) */
+                                ccd_temp?: number | null;
+                                /** @description cooler set point (°C) */
+                                set_temp?: number | null;
+                                /** @description camera gain setting (CMOS) or e-/ADU (CCD drivers) */
+                                gain?: number | null;
+                                /** @description camera offset (black level) setting */
+                                offset?: number | null;
+                                /** @description horizontal binning (px) */
+                                xbinning?: number | null;
+                                /** @description vertical binning (px) */
+                                ybinning?: number | null;
+                                /** @description airmass of the target */
+                                airmass?: number | null;
+                                /** @description true when airmass was computed from site, time and position, not read from the header */
+                                airmass_computed?: boolean;
+                                /** @description altitude of the target (deg) */
+                                altitude_deg?: number | null;
+                                /** @description azimuth of the target (deg) */
+                                azimuth_deg?: number | null;
+                                /** @description camera rotation, 0–360: the rotator's angle, else the position angle of the image (deg) */
+                                rotator_angle_deg?: number | null;
+                                /** @description telescope */
+                                telescope?: string | null;
+                                /** @description observatory or site name */
+                                observatory?: string | null;
+                                /** @description instrument */
+                                instrument?: string | null;
+                                /** @description camera model; often the same as instrument */
+                                camera?: string | null;
+                                /** @description observer */
+                                observer?: string | null;
+                                /** @description observing programme or proposal */
+                                program?: string | null;
+                                /** @description software that wrote the file */
+                                software?: string | null;
+                                /** @description colour-filter-array pattern, e.g. RGGB */
+                                bayer_pattern?: string | null;
+                                /** @description number of axes */
+                                naxis?: number | null;
+                                /** @description width (px) */
+                                naxis1?: number | null;
+                                /** @description height (px) */
+                                naxis2?: number | null;
+                                /** @description planes (colour or cube) */
+                                naxis3?: number | null;
+                                /** @description FITS BITPIX: bits per pixel, negative for floating point */
+                                bitpix?: number | null;
+                                /** @description pixel scale (arcsec/px) */
+                                pixel_scale_arcsec?: number | null;
+                                /** @description field of view, width (deg) */
+                                fov_width_deg?: number | null;
+                                /** @description field of view, height (deg) */
+                                fov_height_deg?: number | null;
+                                /** @description focal length (mm) */
+                                focal_length_mm?: number | null;
+                                /** @description aperture diameter (mm) */
+                                aperture_mm?: number | null;
+                                /** @description physical pixel size (µm) */
+                                pixel_size_um?: number | null;
+                                /** @description focuser position (steps) */
+                                focuser_position?: number | null;
+                                /** @description focuser temperature (°C) */
+                                focuser_temp?: number | null;
+                                /** @description site latitude (north positive) (deg) */
+                                site_lat_deg?: number | null;
+                                /** @description site longitude (east positive) (deg) */
+                                site_lon_deg?: number | null;
+                                /** @description site elevation (m) */
+                                site_elev_m?: number | null;
+                                /** @description date_obs as milliseconds since the Unix epoch (ms) */
+                                date_obs_ms?: number | null;
+                                /** @description modified Julian date of date_obs (d) */
+                                mjd_obs?: number | null;
+                                /** @description Julian date of date_obs (d) */
+                                jd_obs?: number | null;
+                                /** @description minutes after 00:00 UTC of date_obs (0–1439) (min) */
+                                time_of_day_min?: number | null;
+                                /** @description altitude of the Sun (deg) */
+                                sun_alt_deg?: number | null;
+                                /** @description illuminated fraction of the Moon (0–1) */
+                                moon_illumination?: number | null;
+                                /** @description angular distance from the Moon (deg) */
+                                moon_separation_deg?: number | null;
+                                /** @description altitude of the Moon (deg) */
+                                moon_alt_deg?: number | null;
+                                /** @description sky corners of the image, [[ra, dec] × 4], when a WCS or scale and rotation allow (deg) */
+                                footprint?: unknown;
+                                /** @description sky background level (ADU) */
+                                background?: number | null;
+                                /** @description background noise (RMS) (ADU) */
+                                noise?: number | null;
+                                /** @description stars detected */
+                                star_count?: number | null;
+                                /** @description median stellar FWHM (px) */
+                                fwhm_px?: number | null;
+                                /** @description median stellar FWHM (arcsec) */
+                                fwhm_arcsec?: number | null;
+                                /** @description median half-flux radius (px) */
+                                hfr_px?: number | null;
+                                /** @description median stellar eccentricity (0 round, 1 a line) */
+                                eccentricity?: number | null;
+                                /** @description signal-to-noise weight (higher is better) */
+                                snr_weight?: number | null;
+                                /** @description fraction of saturated pixels */
+                                saturated_fraction?: number | null;
+                                /** @description calibration frames: median level (ADU) */
+                                level?: number | null;
+                                /** @description flats: illumination uniformity (0–1) */
+                                uniformity?: number | null;
+                                /** @description why analysis was skipped or partial */
+                                analysis_note?: string | null;
+                                /** @description quality score, 0–100, against comparable frames */
+                                quality_score?: number | null;
+                                /** @description score at or above the configured threshold */
+                                quality_flag?: boolean;
+                                /** @description what the score is made of (z-scores, gates) */
+                                quality_components?: unknown;
+                                /** @description version of the scoring formula */
+                                quality_version?: number | null;
+                                /** @description file size (bytes) */
+                                size_bytes?: number;
+                                /** @description file modification time, since the Unix epoch (ms) */
+                                mtime_ms?: number;
+                                /** @description SHA-256 of the file's content (hex) */
+                                sha256?: string;
+                                /** @description the HDU the metadata and pixels were taken from */
+                                hdu_index?: number;
+                                /** @description when the frame entered the catalog */
+                                ingested_at?: string;
+                                /** @description last change of the catalog row */
+                                updated_at?: string;
+                                /** @description when the file was found gone (null: present) */
+                                missing_since?: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/async": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAP async: the caller's jobs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** TAP async: create a job */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/async/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAP async: a job */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** TAP async: delete a job or set parameters */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /** TAP async: delete a job */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/async/{id}/phase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAP async: phase */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** TAP async: run or abort */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/async/{id}/executionduration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAP async: execution duration */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** TAP async: set the execution duration */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/async/{id}/destruction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAP async: destruction time */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** TAP async: set the destruction time */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/async/{id}/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAP async: quote (none given) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/async/{id}/owner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAP async: owner */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/async/{id}/parameters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAP async: parameters */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** TAP async: set parameters of a pending job */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/async/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAP async: results */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/async/{id}/error": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAP async: error document */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/async/{id}/results/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAP async: the result document */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/examples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TAP examples (DALI) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IVOA TAP 1.1 synchronous ADQL query */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** IVOA TAP 1.1 synchronous ADQL query */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/capabilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** VOSI capabilities of the TAP service */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** VOSI availability of the TAP service */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/tap/tables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** VOSI tables of the TAP service */
         get: {
             parameters: {
                 query?: never;

@@ -60,6 +60,17 @@ export type Facets = Response<'/api/images/facets', 'get'>;
 export type FacetCount = Facets['filter_name'][number];
 export type NightSummary = Response<'/api/nights', 'get'>['items'][number];
 
+export type CalibrationReport = Response<'/api/images/{id}/calibration', 'get'>;
+export type CalibrationKind = keyof CalibrationReport['kinds'];
+export type CalibrationKindReport = CalibrationReport['kinds'][CalibrationKind];
+export type CalibrationMatch = CalibrationKindReport['matches'][number];
+
+export type TargetQuery = Omit<Query<'/api/targets', 'get'>, 'format'>;
+export type TargetSort = NonNullable<TargetQuery['sort']>;
+export type TargetPage = Response<'/api/targets', 'get'>;
+export type Target = TargetPage['items'][number];
+export type TargetDetail = Omit<Response<'/api/targets/{key}', 'get'>, 'best_frames'> & { best_frames: ImageItem[] };
+
 export type AuditEntry = Response<'/api/admin/audit', 'get'>['items'][number];
 export type IngestState = NonNullable<Query<'/api/admin/ingest', 'get'>['state']>;
 export type LedgerPage = Response<'/api/admin/ingest', 'get'>;

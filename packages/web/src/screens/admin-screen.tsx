@@ -28,6 +28,7 @@ export default function AdminScreen({ self }: { self: User }) {
   return (
     <div className="page admin-layout">
       <div className="admin-main">
+        <h1 className="visually-hidden">Administration</h1>
         <div className="tabs" role="tablist" aria-label="Administration">
           {tabs.map(([key, label]) => (
             <button

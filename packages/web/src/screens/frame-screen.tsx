@@ -8,6 +8,7 @@ import { neighbours, recallBrowse } from '../lib/browse.js';
 import { bytes, DASH, int, num, utc } from '../lib/format.js';
 import { Link, navigate } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
+import { CalibrationPanel } from './frame/calibration-panel.js';
 import { HeaderTable } from './frame/header-table.js';
 import { PixelViewer } from './frame/pixel-viewer.js';
 import { QualityPanel } from './frame/quality-panel.js';
@@ -226,6 +227,7 @@ export default function FrameScreen({ id, user }: { id: number; user: User }) {
         </div>
         <div className="frame-side">
           <QualityPanel image={image} />
+          {image.image_type === 'light' && <CalibrationPanel id={image.id} canDownload={canDownload} />}
           <Facts image={image} />
           <Copies image={image} canDownload={canDownload} />
         </div>

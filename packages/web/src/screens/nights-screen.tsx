@@ -10,11 +10,11 @@ import { Empty, ErrorNote, Spinner } from '../components/status.js';
 import { DASH, duration, int, num, utc } from '../lib/format.js';
 import { Link } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
+import { CALIBRATION_FIELDS, CalibrationCheck } from './nights/calibration-check.js';
 
 /** A night has at most this many frames drawn; busier nights are sampled by the first page. */
 const NIGHT_FRAME_LIMIT = 1000;
-const NIGHT_FIELDS =
-  'id,file_name,date_obs,object_name,image_type,filter_name,exptime,ccd_temp,ra_deg,dec_deg,fwhm_arcsec,fwhm_px,quality_score,quality_flag,star_count';
+const NIGHT_FIELDS = `id,file_name,date_obs,object_name,image_type,filter_name,exptime,ccd_temp,ra_deg,dec_deg,fwhm_arcsec,fwhm_px,quality_score,quality_flag,star_count,${CALIBRATION_FIELDS}`;
 
 function NightList({ nights, current }: { nights: NightSummary[]; current: string | null }) {
   return (
@@ -208,6 +208,7 @@ function NightDashboard({ summary }: { summary: NightSummary }) {
             empty="No CCD temperature in the headers."
           />
           <SkyMap pointings={pointings} title="Pointings (RA/Dec)" />
+          <CalibrationCheck lights={lights} />
           <section className="panel targets" aria-labelledby="targets-title">
             <h2 id="targets-title">Targets</h2>
             {targets.length === 0 ? (

@@ -143,7 +143,7 @@ export function SignInScreen() {
   const fieldError = (name: string) => (error?.parameter === name ? ids.error : undefined);
 
   return (
-    <div className="signin-page">
+    <main className="signin-page">
       <section className="signin-card" aria-labelledby="signin-title">
         <div className="signin-brand">
           <span className="brand-mark" aria-hidden="true">
@@ -245,7 +245,7 @@ export function SignInScreen() {
           Already signed in elsewhere? Reload
         </button>
       </section>
-    </div>
+    </main>
   );
 }
 

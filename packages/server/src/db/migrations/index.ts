@@ -14,6 +14,10 @@ import catalogSummary from './2026_12_03_1100_catalog_summary.js';
 import sortIndexes from './2026_12_03_1110_sort_indexes.js';
 import typeObjectDateIndexes from './2026_12_03_1120_type_object_date_indexes.js';
 import sessions from './2026_12_03_1300_sessions.js';
+import eventOutbox from './2026_12_03_1400_event_outbox.js';
+import calibrationFrames from './2026_12_03_1410_calibration_frames.js';
+import catalogCopies from './2026_12_03_1420_catalog_copies.js';
+import tapJobs from './2026_12_03_1430_tap_jobs.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -29,4 +33,8 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_12_03_1110_sort_indexes': sortIndexes,
   '2026_12_03_1120_type_object_date_indexes': typeObjectDateIndexes,
   '2026_12_03_1300_sessions': sessions,
+  '2026_12_03_1400_event_outbox': eventOutbox,
+  '2026_12_03_1410_calibration_frames': calibrationFrames,
+  '2026_12_03_1420_catalog_copies': catalogCopies,
+  '2026_12_03_1430_tap_jobs': tapJobs,
 };

@@ -28,6 +28,13 @@ const DownloadBody = Type.Object(
         patternProperties: { '^header\\.': Type.String({ maxLength: 200 }) },
       }),
     ),
+    with_calibration: Type.Optional(
+      Type.Boolean({
+        description:
+          'add the calibration frames that match the selected lights (docs/calibration.md); every file goes ' +
+          "into its type's folder: lights/, darks/, flats/, biases/",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -158,7 +165,8 @@ export function downloadsRoutes(ctx: AppContext) {
         config: download,
         schema: {
           tags: ['downloads'],
-          summary: 'A ZIP of originals, by ids or by the catalog filters; streamed, with manifest.csv',
+          summary:
+            'A ZIP of originals, by ids or by the catalog filters (and their calibration); streamed, with manifest.csv',
           description:
             `Send exactly one of \`ids\` or \`filters\` (the filters of GET /api/images), at most ${MAX_ZIP_FILES} ` +
             'files. Entries are stored (not deflated); manifest.csv lists name, size and SHA-256 of every file ' +
@@ -172,11 +180,12 @@ export function downloadsRoutes(ctx: AppContext) {
         },
       },
       async (request, reply) => {
-        const { ids, filters: rawFilters } = request.body;
+        const { ids, filters: rawFilters, with_calibration } = request.body;
         if ((ids === undefined) === (rawFilters === undefined))
           throw badParameter('ids', 'or filters: send exactly one of them');
         const selection = ids ? { ids } : { filters: filtersFrom(rawFilters as Record<string, unknown>) };
-        const plan = await planZip(ctx.database, ctx.config.imageDirs, selection, request.log);
+        const options = with_calibration ? { withCalibration: ctx.config.calibration } : {};
+        const plan = await planZip(ctx.database, ctx.config.imageDirs, selection, request.log, options);
         return sendZip(ctx, request, reply as FastifyReply, plan, rawFilters);
       },
     );

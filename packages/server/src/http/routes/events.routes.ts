@@ -1,11 +1,12 @@
 /**
  * GET /api/events: server-sent events for the UI (new frames, failures, queue depth, watcher state),
- * relayed from the in-process event bus. A comment line every 25 s keeps proxies from closing an
+ * relayed from the in-process event bus (which the event outbox feeds with what every process
+ * ingested). Failures name paths and reasons: only administrators receive them. A comment line every 25 s keeps proxies from closing an
  * idle stream; the caller's access is re-checked every `streamRecheckMs` and the stream ends when
  * it is gone.
  */
 import type { FastifyInstance } from 'fastify';
-import type { AimsEvent } from '../../util/events.js';
+import { type AimsEvent, EVENT_AUDIENCE } from '../../util/events.js';
 import type { AppContext } from '../app-context.js';
 import { errors } from '../schemas/common.schemas.js';
 
@@ -47,7 +48,10 @@ export function eventsRoutes(ctx: AppContext) {
         });
         let id = 0;
         raw.write('retry: 5000\n\n');
+        // request.user is the account as of the last re-check: a role taken away applies within
+        // streamRecheckMs.
         const send = (event: AimsEvent) => {
+          if (EVENT_AUDIENCE[event.type] === 'admin' && request.user?.role !== 'admin') return;
           raw.write(formatSse(event, ++id));
         };
         const unsubscribe = ctx.events.subscribe(send);

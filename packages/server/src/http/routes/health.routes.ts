@@ -7,7 +7,8 @@ import { Nullable } from '../schemas/common.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 
 const HealthSchema = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('unavailable')]),
+  /** degraded: the API answers, but ingest is held up (see `ingest`). */
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('unavailable')]),
   version: Type.String(),
   uptime_seconds: Type.Number(),
   database: Type.Object({
@@ -18,6 +19,12 @@ const HealthSchema = Type.Object({
   }),
   queue: Type.Union([Type.Object({ pending: Type.Integer(), active: Type.Integer() }), Type.Null()]),
   watcher: Type.String(),
+  ingest: Type.Object({
+    problem: Nullable.string({ description: 'why frames cannot be catalogued right now (a full disk, no catalog)' }),
+    problem_since: Nullable.string({ format: 'date-time' }),
+    image_roots: Type.Integer({ description: 'image folders configured for this process' }),
+    image_roots_offline: Type.Integer({ description: 'of those, not reachable (an unmounted share)' }),
+  }),
 });
 
 /** A database that does not answer within this is as good as down for a supervisor. */
@@ -51,7 +58,8 @@ export function healthRoutes(ctx: AppContext) {
         logLevel: 'warn',
         schema: {
           tags: ['operations'],
-          summary: 'Database, ingest queue, watcher and version; 503 when the database is down',
+          summary:
+            'Database, ingest queue, watcher, ingest problems and version; degraded when ingest is held up, 503 when the database is down',
           response: { 200: HealthSchema, 503: HealthSchema },
         },
       },
@@ -64,13 +72,24 @@ export function healthRoutes(ctx: AppContext) {
         } catch (error) {
           request.log.warn({ err: error }, 'health: queue depth unavailable');
         }
+        // Counts only: this route is public, and folder names are for admins (the log names them).
+        const problem = ctx.ingest?.problem?.() ?? null;
+        const roots = (await ctx.ingest?.rootStates?.().catch(() => [])) ?? [];
+        const offline = roots.filter((r) => !r.online).length;
+        const status = !database.ok ? 'unavailable' : problem || offline ? 'degraded' : 'ok';
         const body = {
-          status: database.ok ? ('ok' as const) : ('unavailable' as const),
+          status: status as 'ok' | 'degraded' | 'unavailable',
           version: ctx.version,
           uptime_seconds: Math.round((Date.now() - ctx.startedAt) / 1000),
           database: { dialect: ctx.database.dialect.name, ...database },
           queue,
           watcher: ctx.ingest?.watcherState() ?? 'off',
+          ingest: {
+            problem: problem?.problem ?? null,
+            problem_since: problem?.since ?? null,
+            image_roots: roots.length,
+            image_roots_offline: offline,
+          },
         };
         return reply.code(database.ok ? 200 : 503).send(body);
       },

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { imageCalibration } from '../../catalog/calibration.js';
 import { exportImages } from '../../catalog/exports.js';
 import { imageDetail, searchImages } from '../../catalog/images.service.js';
 import { imagePreview } from '../../catalog/previews.js';
@@ -12,6 +13,7 @@ import { imageFacets, nightsSummary } from '../../db/image-stats.js';
 import type { AppContext } from '../app-context.js';
 import { attachment } from '../content-disposition.js';
 import { fieldsFrom, filtersFrom } from '../image-filters.request.js';
+import { CalibrationReport } from '../schemas/calibration.schemas.js';
 import { errors, IdParams, StringEnum } from '../schemas/common.schemas.js';
 import {
   FacetsResponse,
@@ -113,6 +115,21 @@ export function imagesRoutes(ctx: AppContext) {
     );
 
     app.get(
+      '/images/:id/calibration',
+      {
+        config: read,
+        schema: {
+          tags: ['catalog'],
+          summary: 'The bias, dark and flat frames that calibrate a light frame, why each matched, what is missing',
+          description: 'The rules and their settings: docs/calibration.md (AIMS_CALIBRATION_* variables).',
+          params: IdParams,
+          response: { 200: CalibrationReport, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (request) => imageCalibration(ctx.database, request.params.id, ctx.config.calibration),
+    );
+
+    app.get(
       '/images/:id/preview',
       {
         config: read,
@@ -130,15 +147,23 @@ export function imagesRoutes(ctx: AppContext) {
           response: {
             200: Type.Unsafe<unknown>({ type: 'string', format: 'binary', description: 'image/webp or image/png' }),
             304: Type.Null(),
-            ...errors(400, 401, 403, 404),
+            ...errors(400, 401, 403, 404, 503),
           },
         },
       },
       async (request, reply) => {
         const size = request.query.size ?? 'thumb';
         const { id } = request.params;
-        const found = { id, size, accept: request.headers.accept };
-        const preview = await imagePreview(ctx.database, ctx.previews, found, request.log);
+        // A client that leaves before the answer stops waiting for a render (preview-renders.ts).
+        const left = new AbortController();
+        const onClose = () => {
+          if (!reply.raw.writableFinished) left.abort(new Error('the client left'));
+        };
+        reply.raw.once('close', onClose);
+        const found = { id, size, accept: request.headers.accept, signal: left.signal };
+        const preview = await imagePreview(ctx.database, ctx.previews, found, request.log).finally(() =>
+          reply.raw.off('close', onClose),
+        );
         return sendPreview(request, reply as FastifyReply, preview, size);
       },
     );

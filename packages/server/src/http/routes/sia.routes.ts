@@ -1,39 +1,39 @@
 /**
  * IVOA SIA 2.0 (Simple Image Access) over the catalog, for VO clients (pyvo, TOPCAT, Aladin):
  *
- *   GET /api/vo/sia/query          parameters (vo/sia.query.ts) → VOTable 1.4 of ObsCore columns
+ *   GET|POST /api/vo/sia/query     parameters (vo/sia.query.ts) → VOTable 1.4 of ObsCore records
  *   GET /api/vo/sia/capabilities   VOSI capabilities
  *   GET /api/vo/sia/availability   VOSI availability
  *
- * Access as the image metadata ('read'); the access_url links go to /api/images/{id}/download, which
- * still needs download rights. Errors: HTTP 400 with a DALI VOTable whose QUERY_STATUS is ERROR
- * (voErrorHandler).
+ * Access as the image metadata ('read'); each record's access_url is its DataLink document
+ * (datalink.routes.ts). Errors: HTTP 400 with a DALI VOTable whose QUERY_STATUS is ERROR and whose
+ * message starts with the fault code (voErrorHandler).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { parseSiaQuery, searchSia } from '../../vo/sia.query.js';
 import { siaResultsVotable, VOTABLE_CONTENT_TYPE, vosiAvailability, vosiCapabilities } from '../../vo/votable.js';
 import type { AppContext } from '../app-context.js';
 import { voErrorHandler } from '../errors.js';
-
-function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
-}
+import { acceptFormPosts, baseUrl, daliParams, obscoreContext } from '../vo-request.js';
 
 export function siaRoutes(ctx: AppContext) {
   return async (app: FastifyInstance) => {
     const read = { access: 'read' as const };
     const tags = ['vo'];
     app.setErrorHandler(voErrorHandler);
+    acceptFormPosts(app);
 
-    app.get(
-      '/vo/sia/query',
-      { config: read, schema: { tags, summary: 'IVOA SIA 2.0 image search (VOTable of ObsCore columns)' } },
-      async (request, reply) => {
-        const { images, overflow } = await searchSia(ctx.database, parseSiaQuery(request.query));
-        const body = siaResultsVotable(images, { downloadBase: baseUrl(request), overflow });
-        return reply.code(200).type(VOTABLE_CONTENT_TYPE).send(body);
+    app.route({
+      method: ['GET', 'POST'],
+      url: '/vo/sia/query',
+      config: read,
+      schema: { tags, summary: 'IVOA SIA 2.0 image search (VOTable of ObsCore records)' },
+      handler: async (request, reply) => {
+        const query = parseSiaQuery(daliParams(request));
+        const { records, overflow } = await searchSia(ctx.database, query, obscoreContext(ctx, request));
+        return reply.code(200).type(VOTABLE_CONTENT_TYPE).send(siaResultsVotable(records, { overflow }));
       },
-    );
+    });
 
     app.get(
       '/vo/sia/capabilities',

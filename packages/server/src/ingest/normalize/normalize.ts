@@ -7,6 +7,7 @@ import { resolveFilterName } from './filter-name.js';
 import { HeaderView } from './header-view.js';
 import { resolveImageType } from './image-type.js';
 import { KEYWORD_TABLE } from './keyword-table.js';
+import { historyLines, resolveMasterFrame } from './master-frame.js';
 import { MetadataBuilder } from './metadata.js';
 import { observingNight } from './night.js';
 import { deriveObservingConditions } from './observing-conditions.js';
@@ -48,6 +49,10 @@ export function normalizeHeaders(headers: readonly HeaderLike[], options: Normal
   out.set('image_type', imageType.type, imageType.source, imageType.reason);
   out.set('image_type_raw', imageType.raw, imageType.source, imageType.raw === null ? imageType.reason : undefined);
   out.put('filter_name', resolveFilterName(header));
+
+  const master = resolveMasterFrame(header, historyLines(headers), imageType.raw);
+  out.put('combined_frames', master.combined);
+  out.set('master_frame', master.master, master.source);
 
   const binning = resolveBinning(header);
   out.put('xbinning', binning.x);

@@ -47,7 +47,8 @@ export function HeaderTable({ hdus, initial }: { hdus: HeaderHdu[]; initial: num
           {shown.length} of {cards.length} cards
         </span>
       </div>
-      <div className="scroll header-scroll">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling panel must take focus, or keyboard users cannot scroll it (WCAG 2.1.1; axe scrollable-region-focusable); the cells hold no focusable element */}
+      <section className="scroll header-scroll" aria-label="Header cards" tabIndex={0}>
         <table className="data mono">
           <thead>
             <tr>
@@ -67,7 +68,7 @@ export function HeaderTable({ hdus, initial }: { hdus: HeaderHdu[]; initial: num
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
     </section>
   );
 }

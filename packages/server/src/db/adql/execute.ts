@@ -1,0 +1,131 @@
+/**
+ * Runs compiled ADQL within a time limit, on every engine, without stalling the server:
+ *
+ *   SQLite      in a worker thread with its own read-only connection (better-sqlite3 blocks the
+ *               thread it runs on); past the limit the thread is terminated.
+ *   PostgreSQL  in a transaction with `statement_timeout`, so the server cancels the statement.
+ *
+ *   createAdqlExecutor(database) → { run(query, { timeoutMs, signal }), close() }
+ *   AdqlTimeoutError: the query ran past its limit (TAP answers it as an error, not a partial result).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { Piscina } from 'piscina';
+import type { Database } from '../connection.js';
+import type { CompiledQuery, OutputColumn } from './compile.js';
+import type { SqliteQueryTask } from './sqlite-query.worker.js';
+
+export class AdqlTimeoutError extends Error {
+  override readonly name = 'AdqlTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`the query ran longer than its limit of ${Math.round(timeoutMs / 1000)} s`);
+  }
+}
+
+export type AdqlValue = number | string | null;
+
+export interface AdqlResult {
+  rows: AdqlValue[][];
+  /** More rows matched than the query may return (MAXREC). */
+  overflow: boolean;
+}
+
+export interface AdqlRunOptions {
+  timeoutMs: number;
+  /** Aborts the query (the client went away, the job was aborted). */
+  signal?: AbortSignal;
+}
+
+export interface AdqlExecutor {
+  run(query: CompiledQuery, options: AdqlRunOptions): Promise<AdqlResult>;
+  close(): Promise<void>;
+}
+
+export function createAdqlExecutor(database: Database): AdqlExecutor {
+  const path = sqlitePath(database.url);
+  const file = path ? workerFile() : undefined;
+  if (path && file) return sqliteExecutor(database, path, file);
+  return {
+    run: (query, options) => runOnConnection(database, query, options),
+    close: async () => {},
+  };
+}
+
+function sqliteExecutor(database: Database, path: string, filename: string): AdqlExecutor {
+  const pool = new Piscina({ filename, minThreads: 0, maxThreads: 2, idleTimeout: 60_000, execArgv: [] });
+  return {
+    async run(query, { timeoutMs, signal }) {
+      const compiled = query.sql.compile(database.db);
+      const task: SqliteQueryTask = {
+        path,
+        sql: compiled.sql,
+        parameters: [...compiled.parameters],
+        maxRows: query.limit + 1,
+      };
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const abort = signal ? AbortSignal.any([timeout, signal]) : timeout;
+      try {
+        const rows = (await pool.run(task, { signal: abort })) as Record<string, unknown>[];
+        return toResult(query, rows);
+      } catch (error) {
+        if (timeout.aborted) throw new AdqlTimeoutError(timeoutMs);
+        throw error;
+      }
+    },
+    close: () => pool.destroy(),
+  };
+}
+
+async function runOnConnection(database: Database, query: CompiledQuery, options: AdqlRunOptions): Promise<AdqlResult> {
+  if (database.dialect.name !== 'postgres') return toResult(query, (await query.sql.execute(database.db)).rows);
+  try {
+    const rows = await database.db.transaction().execute(async (tx) => {
+      await sql`select set_config('statement_timeout', ${String(Math.max(1, Math.round(options.timeoutMs)))}, true)`.execute(
+        tx,
+      );
+      return (await query.sql.execute(tx)).rows;
+    });
+    return toResult(query, rows);
+  } catch (error) {
+    // 57014: query_canceled (statement_timeout).
+    if ((error as { code?: string }).code === '57014') throw new AdqlTimeoutError(options.timeoutMs);
+    throw error;
+  }
+}
+
+function toResult(query: CompiledQuery, rows: Record<string, unknown>[]): AdqlResult {
+  return {
+    rows: rows.slice(0, query.limit).map((row) => query.columns.map((column, i) => toValue(column, row[`c${i}`]))),
+    overflow: rows.length > query.limit,
+  };
+}
+
+function toValue(column: OutputColumn, value: unknown): AdqlValue {
+  if (value === null || value === undefined) return null;
+  switch (column.type) {
+    case 'double':
+    case 'integer':
+      // pg returns bigint, numeric and count(*) as strings.
+      return typeof value === 'number' ? value : Number(value);
+    case 'timestamp':
+      return new Date(Number(value)).toISOString();
+    default:
+      return String(value);
+  }
+}
+
+function sqlitePath(url: string): string | null {
+  if (!url.startsWith('sqlite:')) return null;
+  const raw = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  return raw === ':memory:' ? null : resolve(raw);
+}
+
+/** The compiled worker (tests run sources: the build in dist/ is used, as for the frame workers). */
+function workerFile(): string | undefined {
+  const here = fileURLToPath(new URL('./sqlite-query.worker.js', import.meta.url));
+  if (existsSync(here)) return here;
+  const built = here.replace(/([/\\])src([/\\]db[/\\])/, '$1dist$2');
+  return existsSync(built) ? built : undefined;
+}

@@ -1,0 +1,129 @@
+/**
+ * Targets: the light frames of the catalog grouped by their normalized object name (`object_key`,
+ * so "M 13", "M13" and "m13" are one target), with integration time per filter: exactly the frames
+ * of `GET /api/images?object=KEY&image_type=light`, so that a target's totals can be checked
+ * against the frames behind them. The grouping reads the (object_key, date_obs_ms) index in order.
+ */
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Db } from './connection.js';
+import type { Schema } from './schema.js';
+
+type Eb = ExpressionBuilder<Schema, 'images'>;
+
+const lights = (eb: Eb) => eb('image_type', '=', 'light');
+
+/** A target's frames of one filter (filters compared without regard to case). */
+export interface TargetFilterRow {
+  object_key: string;
+  filter_name: string | null;
+  frames: number;
+  good_frames: number;
+  integration_seconds: number;
+  good_integration_seconds: number;
+}
+
+export interface TargetRow {
+  object_key: string;
+  object_name: string | null;
+  frames: number;
+  nights: number;
+  first_ms: number | null;
+  last_ms: number | null;
+  /** Mean of the frames' unit vectors (null when none has a position). */
+  x: number | null;
+  y: number | null;
+  z: number | null;
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/** Per target (or one target, `key`): frames, nights, first and last start, mean position. */
+export async function targetRows(db: Db, key?: string): Promise<TargetRow[]> {
+  const rows = await db.db
+    .selectFrom('images')
+    .select((eb) => [
+      'object_key',
+      eb.fn.min('object_name').as('object_name'),
+      eb.fn.countAll().as('frames'),
+      eb.fn.count('night').distinct().as('nights'),
+      eb.fn.min('date_obs_ms').as('first_ms'),
+      eb.fn.max('date_obs_ms').as('last_ms'),
+      eb.fn.avg('pos_x').as('x'),
+      eb.fn.avg('pos_y').as('y'),
+      eb.fn.avg('pos_z').as('z'),
+    ])
+    .where('object_key', key === undefined ? 'is not' : '=', key ?? null)
+    .where(lights)
+    .groupBy('object_key')
+    .execute();
+  return rows.map((r) => ({
+    object_key: r.object_key as string,
+    object_name: r.object_name,
+    frames: num(r.frames),
+    nights: num(r.nights),
+    first_ms: numOrNull(r.first_ms),
+    last_ms: numOrNull(r.last_ms),
+    x: numOrNull(r.x),
+    y: numOrNull(r.y),
+    z: numOrNull(r.z),
+  }));
+}
+
+/** Per target and filter: frames, good frames (quality_flag) and their summed exposure. */
+export async function targetFilterRows(db: Db, key?: string): Promise<TargetFilterRow[]> {
+  const good = db.dialect.toDbBool(true);
+  const filterKey = sql<string | null>`lower(${sql.ref('filter_name')})`;
+  const rows = await db.db
+    .selectFrom('images')
+    .select((eb) => [
+      'object_key',
+      eb.fn.min('filter_name').as('filter_name'),
+      eb.fn.countAll().as('frames'),
+      eb.fn.sum(sql<number>`case when ${sql.ref('quality_flag')} = ${good} then 1 else 0 end`).as('good_frames'),
+      eb.fn.sum('exptime').as('integration_seconds'),
+      eb.fn
+        .sum(sql<number>`case when ${sql.ref('quality_flag')} = ${good} then ${sql.ref('exptime')} else 0 end`)
+        .as('good_integration_seconds'),
+    ])
+    .where('object_key', key === undefined ? 'is not' : '=', key ?? null)
+    .where(lights)
+    .groupBy(['object_key', filterKey])
+    .execute();
+  return rows.map((r) => ({
+    object_key: r.object_key as string,
+    filter_name: r.filter_name,
+    frames: num(r.frames),
+    good_frames: num(r.good_frames),
+    integration_seconds: num(r.integration_seconds),
+    good_integration_seconds: num(r.good_integration_seconds),
+  }));
+}
+
+export interface TargetFrameRow {
+  night: string | null;
+  date_obs_ms: number | null;
+  filter_name: string | null;
+  exptime: number | null;
+  good: boolean;
+}
+
+/** The dated lights of one target in time order: what its cumulative-integration plot is drawn from. */
+export async function targetFrames(db: Db, key: string): Promise<TargetFrameRow[]> {
+  const rows = await db.db
+    .selectFrom('images')
+    .select(['night', 'date_obs_ms', 'filter_name', 'exptime', 'quality_flag'])
+    .where('object_key', '=', key)
+    .where(lights)
+    .where('date_obs_ms', 'is not', null)
+    .orderBy('date_obs_ms')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({
+    night: r.night,
+    date_obs_ms: numOrNull(r.date_obs_ms),
+    filter_name: r.filter_name,
+    exptime: r.exptime,
+    good: db.dialect.fromDbBool(r.quality_flag),
+  }));
+}
