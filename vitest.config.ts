@@ -11,10 +11,10 @@ const NOT_UNIT = [
   'packages/server/test/db/**',
   // Faults on real services: a private PostgreSQL restarted, tmpfs filled and unmounted, a soak.
   'packages/server/test/faults/**',
-  'packages/server/test/ingest/{commit-group,ingest-*}.test.ts',
+  'packages/server/test/ingest/{commit-group,ingest-*,inflate-budget}.test.ts',
   'packages/server/test/http/**',
   // Store tests of the catalog and account rules (both dialects).
-  'packages/server/test/catalog/{calibration,downloads,exports,frame-record}.test.ts',
+  'packages/server/test/catalog/{calibration,downloads,exports,fixity,frame-record}.test.ts',
   // Worker threads from the build (dist/), with test workers that hold renders back.
   'packages/server/test/catalog/preview-renders.test.ts',
   'packages/server/test/auth/accounts.service.test.ts',

@@ -269,4 +269,6 @@ try {
   step(`passed in ${Math.round((Date.now() - started) / 1000)} s`);
 } finally {
   rmSync(work, { recursive: true, force: true });
+  // Build stages of earlier sources: today's stay as the layer cache, older ones go.
+  run('podman', ['image', 'prune', '--force', '--filter', 'until=24h'], { allowFail: true });
 }

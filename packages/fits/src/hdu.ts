@@ -182,8 +182,8 @@ function checkPrimaryStart(bytes: Uint8Array): void {
   }
 }
 
-/** Parses one header and computes where its data unit lies. */
-function describeHdu(bytes: Uint8Array, offset: number, index: number, limits: Limits): Hdu {
+/** Parses one header (`bytes` from its first card; `offset` its place in the file) and computes where its data unit lies. */
+export function describeHdu(bytes: Uint8Array, offset: number, index: number, limits: Limits): Hdu {
   const { header, headerLength } = parseHeader(bytes, 0, {
     baseOffset: offset,
     hduIndex: index,

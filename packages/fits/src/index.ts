@@ -1,6 +1,7 @@
 export * from './angles.js';
 export * from './bintable.js';
 export * from './card.js';
+export * from './checksum.js';
 export * from './compressed-header.js';
 export * from './constants.js';
 export * from './errors.js';

@@ -74,6 +74,11 @@ export interface GzipSourceOptions {
    * decompression again from the beginning. Default 64 MiB.
    */
   keepBytes?: number;
+  /**
+   * Called with the decompressed bytes in file order, each byte once, however often reads restart
+   * the decompression: a checksum can be taken in the pass that reads the file anyway.
+   */
+  observe?: (bytes: Uint8Array) => void;
 }
 
 const GIB = 1024 * 1024 * 1024;
@@ -100,6 +105,8 @@ export function gzipSource(path: string, options: GzipSourceOptions = {}): ByteS
   let produced = 0;
   let ended = false;
   let size: number | undefined;
+  /** Decompressed bytes handed to `options.observe` so far. */
+  let observed = 0;
 
   const restart = () => {
     file?.destroy();
@@ -143,6 +150,10 @@ export function gzipSource(path: string, options: GzipSourceOptions = {}): ByteS
     }
     chunks.push(next.value);
     produced += next.value.length;
+    if (options.observe && produced > observed) {
+      options.observe(next.value.subarray(next.value.length - (produced - observed)));
+      observed = produced;
+    }
     // bytesWritten: the compressed bytes zlib has consumed so far, so the ratio is of what was read.
     const consumed = stream?.bytesWritten ?? 0;
     if (maxInflateRatio !== undefined && produced > Math.max(ratioFloorBytes, maxInflateRatio * consumed)) {

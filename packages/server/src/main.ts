@@ -9,6 +9,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
+import { FixitySchedule } from './catalog/fixity.js';
+import { registerConfiguredLibraries } from './catalog/libraries.service.js';
 import { createPreviewRenders } from './catalog/preview-renders.js';
 import type { Config } from './config/config.js';
 import { openDatabase } from './db/connection.js';
@@ -59,8 +61,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Before anything is written there: the catalog, the secret and the previews inherit no access.
   ensurePrivateDir(config.dataDir);
   const database = await openDatabase(config.databaseUrl);
+  // AIMS_IMAGE_DIR/--images appear as libraries whether or not this process watches them.
+  await registerConfiguredLibraries(database, config);
   const events = new EventBus();
-  const runIngest = (options.ingest ?? true) && config.imageDirs.length > 0;
+  // Ingest runs even without configured folders: admins may add libraries at any time.
+  const runIngest = options.ingest ?? true;
   let log: IngestLog | undefined;
   let follower: EventFollower | undefined;
   const service = runIngest
@@ -77,9 +82,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     problem: () => service?.problem() ?? null,
     rootStates: async () => (await service?.rootStates()) ?? [],
     rescan: async () => {
-      if (!service) throw new Error('no image folders are configured');
+      if (!service) throw new Error('ingest is not running in this process');
       void service.rescan().catch((e) => log?.('error', 'rescan failed', { err: String(e) }));
     },
+    libraryState: (id) => service?.libraryState(id),
+    librariesChanged: async () => service?.syncLibraries(),
+    rescanLibrary: async (id) => (service ? service.rescanLibrary(id) : false),
   };
 
   const app = await buildApp({
@@ -141,7 +149,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw error;
   }
 
-  void service?.start();
+  void service?.start().catch((e) => log?.('error', 'ingest did not start', { err: String(e) }));
+  // Every catalogued file read again within AIMS_FIXITY_DAYS (catalog/fixity.ts).
+  const fixity =
+    config.fixityDays > 0
+      ? new FixitySchedule(database, { days: config.fixityDays, log: app.log.child({ component: 'fixity' }) })
+      : undefined;
+  fixity?.start();
 
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -152,6 +166,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clearInterval(depthTimer);
     clearTimeout(depthSoon);
     await app.close();
+    await fixity?.stop();
     await service?.stop();
     await follower?.close();
     await database.close();

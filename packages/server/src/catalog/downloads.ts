@@ -13,8 +13,9 @@ import { getImage, getImages } from '../db/images.repository.js';
 import { type ImageType, MANIFEST_FIELDS } from '../domain/image-fields.js';
 import { type CalibrationSubject, calibrationSets } from './calibration.js';
 import { CatalogError, catalogNotFound } from './errors.js';
-import { FileAccessError, type LocatedFile, openLocated, resolveImageFile } from './file-access.js';
+import { FileAccessError, type LocatedFile, openLocated, type resolveImageFile } from './file-access.js';
 import type { CatalogLog } from './log.js';
+import { resolveServedFile, type ServedRoots } from './served-roots.js';
 
 /**
  * At most this many files per ZIP: every entry's size is read before the first byte (for the exact
@@ -140,12 +141,12 @@ export function uniqueNames(images: Array<Pick<CatalogImage, 'id' | 'file_name'>
 
 /** The readable file of an image, or null (the refusal is logged: a file outside the roots, gone). */
 async function locate(
-  imageDirs: string[],
+  roots: ServedRoots,
   image: Parameters<typeof resolveImageFile>[1],
   log: CatalogLog,
 ): Promise<LocatedFile | null> {
   try {
-    return await resolveImageFile(imageDirs, image);
+    return await resolveServedFile(roots, image);
   } catch (error) {
     if (!(error instanceof FileAccessError)) throw error;
     log.warn({ reason: error.code, detail: error.message }, 'original not served');
@@ -156,13 +157,13 @@ async function locate(
 /** Image `id` and its readable original; CATALOG_NOT_FOUND when either is missing. */
 export async function locateOriginal(
   db: Db,
-  imageDirs: string[],
+  roots: ServedRoots,
   id: number,
   log: CatalogLog,
 ): Promise<{ image: CatalogImage; file: LocatedFile }> {
   const image = await getImage(db, id);
   if (!image) throw catalogNotFound(`no image ${id}`);
-  const file = await locate(imageDirs, image, log);
+  const file = await locate(roots, image, log);
   if (!file) throw catalogNotFound(`the original file of image ${image.id} is not available`);
   return { image, file };
 }
@@ -232,7 +233,7 @@ export interface ZipOptions {
  */
 export async function planZip(
   db: Db,
-  imageDirs: string[],
+  roots: ServedRoots,
   selection: { ids: number[] } | { filters: ImageFilters },
   log: CatalogLog,
   options: ZipOptions = {},
@@ -259,8 +260,8 @@ export async function planZip(
     const metadata = image.metadata;
     // Copies are looked up only when the primary path fails (getImages has no paths).
     const file =
-      (await locate(imageDirs, image, log)) ??
-      (await getImage(db, image.id).then((d) => (d ? locate(imageDirs, d, log) : null)));
+      (await locate(roots, image, log)) ??
+      (await getImage(db, image.id).then((d) => (d ? locate(roots, d, log) : null)));
     const name = names[index] ?? zipEntryName(image.file_name);
     if (!file) {
       missing.push({ name, catalogSha256: image.sha256, metadata });

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_QUALITY_THRESHOLD, scoreFrame } from '../analysis/score.js';
+import { recordAudit } from '../db/audit.repository.js';
 import type { Db } from '../db/connection.js';
 import type { NewImage } from '../db/image.mapper.js';
 import { comparableQuality } from '../db/image-quality.repository.js';
@@ -67,6 +68,7 @@ export async function recordFrame(
       return { outcome: 'duplicate', imageId: written.id };
     }
     await completeEntry(db, ledgerId, { state: 'ingested', imageId: atPath.id, reason: 'new content at a known path' });
+    await auditBadChecksum(db, atPath.id, image);
     return { outcome: 'updated', imageId: atPath.id };
   }
   const sameContent = await findImageIdBySha256(db, sha256);
@@ -91,5 +93,25 @@ export async function recordFrame(
     await linkCopy(db, written.id, root, relPath, { ledgerId });
     return { outcome: 'duplicate', imageId: written.id };
   }
+  await auditBadChecksum(db, written.id, image);
   return { outcome: 'ingested', imageId: written.id };
+}
+
+/**
+ * A frame whose FITS checksum disagrees with its bytes is catalogued (so that it can be found and
+ * judged) but never silently: `checksum_status` flags it and the audit log says when it came in.
+ */
+async function auditBadChecksum(db: Db, imageId: number, image: NewImage): Promise<void> {
+  if (image.checksum_status !== 'bad') return;
+  await recordAudit(db, {
+    actorId: null,
+    actorEmail: null,
+    action: 'fixity.checksum_bad',
+    target: `${image.root.replace(/\/+$/, '')}/${image.rel_path}`,
+    details: {
+      image_id: imageId,
+      sha256: image.sha256,
+      hdus: (image.checksum_hdus ?? []).filter((h) => h.checksum === 'bad' || h.datasum === 'bad'),
+    },
+  });
 }

@@ -13,8 +13,8 @@ import type { Db } from '../db/connection.js';
 import { getImage } from '../db/images.repository.js';
 import { type PreviewFormat, type PreviewSize, previewLocation, previewPath } from '../util/preview-paths.js';
 import { CatalogError, catalogNotFound } from './errors.js';
-import { resolveImageFile } from './file-access.js';
 import type { CatalogLog } from './log.js';
+import { resolveServedFile, type ServedRoots } from './served-roots.js';
 
 /**
  * Pixels per read when streaming a frame for its previews: about 16 MB of
@@ -36,7 +36,7 @@ export type PreviewRenderer = (
 export interface PreviewSources {
   previewDir: string;
   /** The image roots: originals are read only inside them. */
-  imageDirs: string[];
+  roots: ServedRoots;
   /** Without a renderer only the previews ingest wrote are served. */
   render: PreviewRenderer | undefined;
 }
@@ -74,7 +74,7 @@ export async function findPreview(
     if (await exists(path)) return path;
   }
   if (!sources.render) return null;
-  const file = await resolveImageFile(sources.imageDirs, image).catch(() => null);
+  const file = await resolveServedFile(sources.roots, image).catch(() => null);
   if (!file) return null;
   try {
     const rendered = await sources.render({ id: image.id, path: file.path, sha256: image.sha256 }, size, signal);

@@ -13,6 +13,7 @@ import {
   targetFilterRows,
   targetFrames,
   targetRows,
+  targetsFingerprint,
 } from '../db/targets.repository.js';
 import { csvRow } from '../util/csv.js';
 import { catalogNotFound } from './errors.js';
@@ -119,9 +120,28 @@ function compare(sort: TargetSort): (a: Target, b: Target) => number {
   };
 }
 
+/**
+ * Every target of a catalog, kept between requests: grouping every light frame costs a scan of the
+ * lights (seconds at a million frames), the fingerprint a few summary rows. A change the
+ * fingerprint cannot see (a renamed object in a re-read header) shows within CACHE_MS.
+ */
+const CACHE_MS = 5 * 60_000;
+const cache = new WeakMap<object, { fingerprint: string; at: number; targets: Promise<Target[]> }>();
+
+async function everyTarget(db: Db): Promise<Target[]> {
+  const fingerprint = await targetsFingerprint(db);
+  const hit = cache.get(db.db);
+  if (hit && hit.fingerprint === fingerprint && Date.now() - hit.at < CACHE_MS) return hit.targets;
+  const targets = Promise.all([targetRows(db), targetFilterRows(db)]).then(([rows, filterRows]) =>
+    assemble(rows, filterRows),
+  );
+  cache.set(db.db, { fingerprint, at: Date.now(), targets });
+  targets.catch(() => cache.delete(db.db));
+  return targets;
+}
+
 async function allTargets(db: Db, options: Pick<TargetListOptions, 'sort' | 'order' | 'q'>): Promise<Target[]> {
-  const [rows, filterRows] = await Promise.all([targetRows(db), targetFilterRows(db)]);
-  let targets = assemble(rows, filterRows);
+  let targets = [...(await everyTarget(db))];
   const q = options.q ? objectKey(options.q) : null;
   if (q) targets = targets.filter((t) => t.key.includes(q) || (objectKey(t.name) ?? '').includes(q));
   const by = compare(options.sort);

@@ -1,16 +1,21 @@
-import { stat } from 'node:fs/promises';
-import { dirname, resolve, sep } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/config.js';
+import { libraryFor, registerCliLibrary } from '../catalog/libraries.service.js';
+import { LibraryError } from '../catalog/library-errors.js';
+import { isInside } from '../catalog/library-paths.js';
+import { type Config, loadConfig } from '../config/config.js';
 import { type Database, openDatabase } from '../db/connection.js';
 import { getLedgerEntry } from '../db/ingest-ledger.repository.js';
+import { listLibraries } from '../db/libraries.repository.js';
 import { type Candidate, scanTree } from '../ingest/discovery.js';
+import { normalizeOptionsFor } from '../ingest/ingest-service.js';
 import { type EntryOutcome, IngestPipeline } from '../ingest/pipeline.js';
 import { createFramePool, defaultThreadCount } from '../ingest/worker-pool.js';
 import { type Command, EXIT_BAD_INPUT } from './command.js';
 import { Progress } from './progress.js';
 
-const USAGE = 'aims ingest PATH… [--db URL] [--json] [--skip-analysis] [--workers N] [--exclude GLOB]…';
+const USAGE = 'aims ingest PATH… [--db URL] [--json] [--skip-analysis] [--workers N] [--exclude GLOB]… [--no-library]';
 
 /** How often to look at entries another process is working on. */
 const OTHERS_POLL_MS = 250;
@@ -30,12 +35,36 @@ export interface IngestSummary {
   seconds: number;
 }
 
-/** The image root a path belongs to: a configured root that contains it, else the folder itself. */
+/**
+ * The image root a path belongs to: a configured root or a library that contains it (as the path
+ * is written, or with its links resolved), else the folder itself.
+ */
 export async function rootFor(path: string, roots: readonly string[]): Promise<string> {
   const abs = resolve(path);
-  const configured = roots.find((r) => abs === r || abs.startsWith(r.endsWith(sep) ? r : r + sep));
-  if (configured) return configured;
+  const real = await realpath(abs).catch(() => abs);
+  const holder = roots.find((r) => isInside(abs, r)) ?? roots.find((r) => isInside(real, r));
+  if (holder) return holder;
   return (await stat(abs)).isDirectory() ? abs : dirname(abs);
+}
+
+/**
+ * Registers the folder of each ingested path as a library (unless one holds it already), so that
+ * the server serves what this run catalogues. A folder that cannot be one is said on stderr and
+ * ingested all the same.
+ */
+async function registerFolders(database: Database, config: Config, paths: string[]): Promise<string[]> {
+  const notes: string[] = [];
+  for (const p of paths) {
+    const root = await rootFor(p, [...config.imageDirs, ...(await listLibraries(database)).map((l) => l.path)]);
+    try {
+      const { library, added } = await registerCliLibrary(database, root, config.dataDir);
+      if (added) notes.push(`${library.path} is now library ${library.id}`);
+    } catch (error) {
+      if (!(error instanceof LibraryError)) throw error;
+      process.stderr.write(`aims ingest: ${root} was not registered as a library: ${error.message}\n`);
+    }
+  }
+  return notes;
 }
 
 export const ingestCommand: Command = {
@@ -80,6 +109,16 @@ export const ingestCommand: Command = {
       await pool.close();
       throw error;
     }
+    let registered: string[] = [];
+    try {
+      if (!values['no-library']) registered = await registerFolders(database, config, positionals);
+    } catch (error) {
+      await pool.close();
+      await database.close();
+      throw error;
+    }
+    const libraries = await listLibraries(database);
+    const roots = [...config.imageDirs, ...libraries.map((l) => l.path)];
     const progress = values.json || !process.stderr.isTTY ? undefined : new Progress(process.stderr);
     const summary: IngestSummary = {
       files: 0,
@@ -109,10 +148,8 @@ export const ingestCommand: Command = {
       maxInflateRatio: config.maxInflateRatio,
       qualityThreshold: config.qualityThreshold,
       imageRoots: config.imageDirs,
-      normalize: {
-        nightRolloverHour: config.nightRolloverHour,
-        ...(config.timezone ? { timezone: config.timezone } : {}),
-      },
+      normalize: normalizeOptionsFor(config, undefined),
+      normalizeFor: (root) => normalizeOptionsFor(config, libraryFor(libraries, root)),
       onOutcome: (entry, outcome) => {
         if (!mine.has(entry.id)) return;
         mine.delete(entry.id);
@@ -127,8 +164,11 @@ export const ingestCommand: Command = {
         for (const entry of changed) mine.add(entry.id);
       };
       for (const p of positionals) {
-        const root = await rootFor(p, config.imageDirs);
-        for await (const candidate of scanTree(root, resolve(p), config.exclude)) {
+        const root = await rootFor(p, roots);
+        // A library's path has its links resolved: walk it by the same spelling.
+        const start = isInside(resolve(p), root) ? resolve(p) : await realpath(p);
+        const exclude = [...config.exclude, ...(libraries.find((l) => l.path === root)?.exclude ?? [])];
+        for await (const candidate of scanTree(root, start, exclude)) {
           summary.files++;
           batch.push(candidate);
           if (batch.length >= 500) await flush();
@@ -161,6 +201,7 @@ export const ingestCommand: Command = {
     summary.seconds = Math.round((performance.now() - started) / 10) / 100;
     if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
+      for (const note of registered) process.stdout.write(`${note}\n`);
       process.stdout.write(
         `${summary.files} files: ${summary.ingested} ingested, ${summary.updated} updated, ${summary.duplicates} duplicates, ` +
           `${summary.unchanged} unchanged, ${summary.failed} failed in ${summary.seconds} s\n`,
@@ -180,6 +221,7 @@ function parse(args: string[]) {
       'skip-analysis': { type: 'boolean' },
       workers: { type: 'string' },
       exclude: { type: 'string', multiple: true },
+      'no-library': { type: 'boolean' },
     },
   });
 }

@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   rescore: async () => (await import('./rescore.command.js')).rescoreCommand,
   serve: async () => (await import('./serve.command.js')).serveCommand,
   users: async () => (await import('./users.command.js')).usersCommand,
+  verify: async () => (await import('./verify.command.js')).verifyCommand,
   worker: async () => (await import('./worker.command.js')).workerCommand,
 };
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { delimiter, resolve } from 'node:path';
+import { delimiter, isAbsolute, resolve } from 'node:path';
 import { type CalibrationRules, calibrationRules } from './calibration.js';
 
 /**
@@ -15,6 +15,11 @@ export interface Config {
   previewDir: string;
   /** Folders watched for FITS files; several allowed (separated by the path delimiter `:`). */
   imageDirs: string[];
+  /**
+   * AIMS_LIBRARY_ROOTS: the folders inside which admins may add libraries through the API and the
+   * web UI (separated by `:`). Unset: the data folder only.
+   */
+  libraryRoots: string[];
   host: string;
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -61,6 +66,11 @@ export interface Config {
   retrySeconds: number;
   stableSeconds: number;
   usePolling: boolean;
+  /**
+   * AIMS_FIXITY_DAYS: `aims serve` reads every catalogued file again within this many days and
+   * compares it with its SHA-256 (catalog/fixity.ts); 0 turns the background check off.
+   */
+  fixityDays: number;
   /** Globs (relative to an image root) that discovery skips, from AIMS_EXCLUDE (comma-separated). */
   exclude: string[];
   /**
@@ -319,6 +329,12 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
     .map((d) => d.trim())
     .filter(Boolean)
     .map((d) => resolve(d));
+  const libraryRoots = (env.AIMS_LIBRARY_ROOTS ?? '')
+    .split(delimiter)
+    .map((d) => d.trim())
+    .filter(Boolean);
+  if (libraryRoots.some((d) => !isAbsolute(d)))
+    throw new ConfigError('AIMS_LIBRARY_ROOTS', `expected absolute folders, got '${env.AIMS_LIBRARY_ROOTS}'`);
   const issuer = env.AIMS_OIDC_ISSUER?.trim();
   const clientId = env.AIMS_OIDC_CLIENT_ID?.trim();
   if (issuer && !clientId) throw new ConfigError('AIMS_OIDC_CLIENT_ID', 'is required when AIMS_OIDC_ISSUER is set');
@@ -328,6 +344,7 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
     dataDir,
     previewDir: resolve(env.AIMS_PREVIEW_DIR ?? resolve(dataDir, 'previews')),
     imageDirs,
+    libraryRoots: libraryRoots.length ? libraryRoots.map((d) => resolve(d)) : [dataDir],
     host: overrides.host ?? env.AIMS_HOST ?? '127.0.0.1',
     port: overrides.port ?? integer(env, 'AIMS_PORT', 8080, 0, 65535),
     logLevel: oneOf(
@@ -372,6 +389,7 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
     retrySeconds: integer(env, 'AIMS_RETRY_SECONDS', 60, 1, 86_400),
     stableSeconds: integer(env, 'AIMS_STABLE_SECONDS', 2, 0, 3600),
     usePolling: boolean(env, 'AIMS_USE_POLLING', false),
+    fixityDays: integer(env, 'AIMS_FIXITY_DAYS', 30, 0, 3650),
     exclude: [
       ...(env.AIMS_EXCLUDE ?? '')
         .split(',')

@@ -34,8 +34,10 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'ingest_ledger', key: ['id'], unique: true },
   { name: 'catalog_counts', key: ['field', 'key'], unique: true },
   { name: 'catalog_nights', key: ['night'], unique: true },
+  { name: 'libraries', key: ['id'], unique: true },
   // Copied too: a server following the outbox starts after its newest id, which the copy keeps.
   { name: 'event_outbox', key: ['id'], unique: true },
+  { name: 'fixity_runs', key: ['id'], unique: true },
 ];
 
 export const NOT_COPIED_TABLES: Readonly<Record<string, string>> = {

@@ -30,7 +30,7 @@
  *
  * Insert-or-ignore and upsert are written once, with Kysely's `onConflict`: SQLite (≥ 3.24) and
  * PostgreSQL speak `ON CONFLICT (…) DO NOTHING / DO UPDATE … WHERE …`; on MySQL the mysqlCompat
- * plugin turns it into `ON DUPLICATE KEY UPDATE` (docs/decisions/0016-mysql-and-mariadb.md).
+ * plugin turns it into `ON DUPLICATE KEY UPDATE` (docs/decisions/0019-mysql-and-mariadb.md).
  *
  * MySQL and MariaDB: tables are utf8mb4 with the binary collation, so text compares exactly as on
  * the other two engines. InnoDB indexes at most 3072 bytes per key (768 characters of utf8mb4) and

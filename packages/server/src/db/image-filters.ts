@@ -25,6 +25,8 @@
  */
 import { IMAGE_TYPES, type ImageType } from '../domain/image.js';
 import {
+  EXACT_FILTERS,
+  fieldSpec,
   type MatchFilterParam,
   RANGE_FILTERS,
   type RangeFilterParam,
@@ -142,6 +144,11 @@ export function validateImageFilters(f: ImageFilters): ImageFilters {
   if (f.radius !== undefined && f.radius <= 0) fail('radius', 'must be greater than 0');
   if (f.image_type !== undefined && !IMAGE_TYPES.includes(f.image_type))
     fail('image_type', `must be one of ${IMAGE_TYPES.join(', ')}`);
+  for (const field of EXACT_FILTERS) {
+    const values = fieldSpec(field).values ?? [];
+    const v = f[field];
+    if (v !== undefined && !values.includes(v)) fail(field, `must be one of ${values.join(', ')}`);
+  }
   for (const h of f.header ?? []) {
     if (!KEY_RE.test(h.key)) fail(`header.${h.key}`, 'not a FITS keyword');
     if (h.op !== '=' && !Number.isFinite(Number(h.value)))

@@ -16,7 +16,7 @@
  * Filters are validated here as well (ImageQueryError BAD_FILTER/BAD_SORT/BAD_CURSOR).
  */
 import { type Expression, type ExpressionBuilder, type OrderByItemBuilder, type SqlBool, sql } from 'kysely';
-import { MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
+import { EXACT_FILTERS, MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
 import { MS_PER_DAY } from '../util/time.js';
 import { countOf, dayCounts } from './catalog-summary.js';
 import type { Db } from './connection.js';
@@ -218,6 +218,10 @@ export function imageConditions(eb: ImagesEb, input: ImageFilters, headerShape?:
   for (const field of MATCH_FILTERS) {
     const value = f[field];
     if (value !== undefined) parts.push(ciEquals(eb.ref(field), value));
+  }
+  for (const field of EXACT_FILTERS) {
+    const value = f[field];
+    if (value !== undefined) parts.push(eb(field, '=', value));
   }
   if (f.object !== undefined) parts.push(objectCondition(eb, f.object, f.resolved?.object));
   if (f.image_type !== undefined) parts.push(eb('image_type', '=', f.image_type));

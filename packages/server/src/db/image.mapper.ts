@@ -11,15 +11,24 @@
  *   objectKey(name)               the normalized object name the `object` filter compares with
  *   unitVector(raDeg, decDeg)     [x, y, z] stored for cone searches
  */
-import type { ImageMetadata, NormalizedMetadata, QualityMetrics, QualityScore, StoredHdu } from '../domain/image.js';
+import type {
+  HduChecksumRecord,
+  ImageMetadata,
+  NormalizedMetadata,
+  QualityMetrics,
+  QualityScore,
+  StoredHdu,
+} from '../domain/image.js';
 import {
   API_FIELDS,
   type ApiFieldName,
+  type ChecksumStatus,
   COLUMN_FIELDS,
   type ColumnFieldName,
   emptyValue,
   type FieldGroup,
   type FieldType,
+  type FixityStatus,
   fieldSpec,
   fieldsOfGroup,
   type ImageItemRecord,
@@ -36,6 +45,9 @@ export interface NewImage {
   inode: number | null;
   sha256: string;
   hdu_index: number;
+  /** FITS CHECKSUM/DATASUM as verified at ingest; null when they were not looked at. */
+  checksum_status?: ChecksumStatus | null;
+  checksum_hdus?: HduChecksumRecord[] | null;
   metadata: ImageMetadata;
   normalization?: Pick<NormalizedMetadata, 'reasons' | 'sources'> | null;
   quality?: QualityMetrics | null;
@@ -60,6 +72,9 @@ export interface CatalogImagePath {
   kind: ImagePathKind;
   recorded_at: string;
   missing_since: string | null;
+  verified_at: string | null;
+  fixity_status: FixityStatus | null;
+  fixity_reason: string | null;
 }
 
 export type CatalogImageDetail = CatalogImage & {
@@ -67,6 +82,8 @@ export type CatalogImageDetail = CatalogImage & {
   normalization: Pick<NormalizedMetadata, 'reasons' | 'sources'> | null;
   previous_versions: PreviousVersion[];
   paths: CatalogImagePath[];
+  /** Per HDU: CHECKSUM and DATASUM as verified at ingest (empty when not looked at). */
+  checksums: HduChecksumRecord[];
 };
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -123,6 +140,12 @@ export function toImageRow(image: NewImage, d: DialectInfo, nowMs: number): Omit
     hdu_index: image.hdu_index,
     updated_at: nowMs,
     missing_since: null,
+    checksum_status: image.checksum_status ?? null,
+    checksum_hdus: d.toDbJson(image.checksum_hdus ?? null),
+    // Ingest has just read and hashed the file: that is its first fixity check.
+    verified_at: nowMs,
+    fixity_status: 'ok',
+    fixity_reason: null,
     object_key: objectKey(m.object_name),
     pos_x: position?.[0] ?? null,
     pos_y: position?.[1] ?? null,
@@ -193,6 +216,9 @@ export function mapImagePath(row: ImagePathRow): CatalogImagePath {
     kind: row.kind,
     recorded_at: iso(row.recorded_at),
     missing_since: row.missing_since === null ? null : iso(row.missing_since),
+    verified_at: row.verified_at === null ? null : iso(Number(row.verified_at)),
+    fixity_status: row.fixity_status as FixityStatus | null,
+    fixity_reason: row.fixity_reason,
   };
 }
 
@@ -208,5 +234,6 @@ export function mapImageDetail(
     normalization: d.fromDbJson<Pick<NormalizedMetadata, 'reasons' | 'sources'>>(headers?.normalization),
     previous_versions: d.fromDbJson<PreviousVersion[]>(row.previous_versions) ?? [],
     paths: paths.map(mapImagePath),
+    checksums: d.fromDbJson<HduChecksumRecord[]>(row.checksum_hdus) ?? [],
   };
 }

@@ -56,6 +56,27 @@ export interface ImagePathsTable {
   kind: ImagePathKind;
   recorded_at: number;
   missing_since: number | null;
+  /** The last fixity check of this path, as on `images` (verified_at, fixity_status, fixity_reason). */
+  verified_at: number | null;
+  fixity_status: string | null;
+  fixity_reason: string | null;
+}
+
+/** One run of the fixity check (`aims verify` or a tick of the server's background check). */
+export interface FixityRunsTable {
+  id: Generated<number>;
+  /** 'server' (background) or 'cli' (`aims verify`). */
+  source: string;
+  started_at: number;
+  finished_at: number;
+  /** Files read (primary paths and copies). */
+  files: number;
+  ok: number;
+  changed: number;
+  missing: number;
+  unreadable: number;
+  /** Files whose FITS checksum was found bad at ingest (counted among the problems of a run). */
+  checksum_bad: number;
 }
 
 /** One row per header card worth searching: `header.KEY=value` and ranges use its indexes. */
@@ -118,6 +139,27 @@ export interface CatalogNightsTable {
   median_fwhm_px: number | null;
 }
 
+/** A folder AIMS watches and serves (libraries.repository.ts). */
+export interface LibrariesTable {
+  id: Generated<number>;
+  name: string;
+  /** Absolute; for libraries added through the API, the real path (symbolic links resolved). */
+  path: string;
+  /** 'config' (AIMS_IMAGE_DIR/--images), 'admin' (API, web UI) or 'cli' (aims ingest). */
+  origin: string;
+  /** string[] of globs relative to the library, as JSON. */
+  exclude: DbJson;
+  /** Seconds between full rescans; null: AIMS_RESCAN_SECONDS. */
+  rescan_seconds: number | null;
+  use_polling: DbBool;
+  paused: DbBool;
+  /** IANA zone for observing nights of frames without a site longitude. */
+  timezone: string | null;
+  longitude_deg: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** What ingest did, for every server's event streams (event-outbox.repository.ts). */
 export interface EventOutboxTable {
   id: Generated<number>;
@@ -147,15 +189,18 @@ export interface Schema extends AccountsSchema, TapJobsSchema {
   catalog_copies: CatalogCopiesTable;
   catalog_counts: CatalogCountsTable;
   catalog_nights: CatalogNightsTable;
+  fixity_runs: FixityRunsTable;
   images: ImagesTable;
   image_headers: ImageHeadersTable;
   image_paths: ImagePathsTable;
   image_keywords: ImageKeywordsTable;
   ingest_ledger: IngestLedgerTable;
+  libraries: LibrariesTable;
 }
 
 export type ImageRow = Selectable<ImagesTable>;
 export type NewImageRow = Insertable<ImagesTable>;
 export type ImageHeadersRow = Selectable<ImageHeadersTable>;
 export type ImagePathRow = Selectable<ImagePathsTable>;
+export type FixityRunRow = Selectable<FixityRunsTable>;
 export type IngestLedgerRow = Selectable<IngestLedgerTable>;

@@ -27,6 +27,8 @@ export interface TapJobsTable {
   phase: UwsPhase;
   run_id: string | null;
   parameters: string;
+  /** Scheme and host of the request that made the job: links in its result start with it. */
+  base_url: string;
   execution_duration_s: number;
   created_ms: number;
   started_ms: number | null;
@@ -56,6 +58,7 @@ export interface TapJob {
   runId: string | null;
   /** Upper-case names → values, as given. */
   parameters: Record<string, string[]>;
+  baseUrl: string;
   executionDurationS: number;
   createdMs: number;
   startedMs: number | null;
@@ -77,6 +80,7 @@ function mapJob(row: TapJobsTable): TapJob {
     phase: row.phase,
     runId: row.run_id,
     parameters: JSON.parse(row.parameters) as Record<string, string[]>,
+    baseUrl: row.base_url,
     executionDurationS: Number(row.execution_duration_s),
     createdMs: Number(row.created_ms),
     startedMs: n(row.started_ms),
@@ -92,7 +96,15 @@ export async function createTapJob(
   { db }: Db,
   job: Pick<
     TapJob,
-    'id' | 'ownerId' | 'phase' | 'runId' | 'parameters' | 'executionDurationS' | 'createdMs' | 'destructionMs'
+    | 'id'
+    | 'ownerId'
+    | 'phase'
+    | 'runId'
+    | 'parameters'
+    | 'baseUrl'
+    | 'executionDurationS'
+    | 'createdMs'
+    | 'destructionMs'
   >,
 ): Promise<void> {
   await db
@@ -103,6 +115,7 @@ export async function createTapJob(
       phase: job.phase,
       run_id: job.runId,
       parameters: JSON.stringify(job.parameters),
+      base_url: job.baseUrl,
       execution_duration_s: job.executionDurationS,
       created_ms: job.createdMs,
       destruction_ms: job.destructionMs,

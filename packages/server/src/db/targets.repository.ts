@@ -127,3 +127,23 @@ export async function targetFrames(db: Db, key: string): Promise<TargetFrameRow[
     good: db.dialect.fromDbBool(r.quality_flag),
   }));
 }
+
+/**
+ * A value that changes when frames are added, removed or re-scored: the catalog's summary rows
+ * (catalog-summary.ts), kept in the transactions of the frames they count, read in a few rows.
+ */
+export async function targetsFingerprint(db: Db): Promise<string> {
+  const nights = await db.db
+    .selectFrom('catalog_nights')
+    .select((eb) => [
+      eb.fn.countAll().as('n'),
+      eb.fn.sum('frames').as('frames'),
+      eb.fn.sum('exposure_s').as('exposure'),
+      eb.fn.sum('flagged').as('flagged'),
+      eb.fn.sum('quality_n').as('scored'),
+      eb.fn.max('last_ms').as('last'),
+    ])
+    .executeTakeFirst();
+  const all = await db.db.selectFrom('catalog_counts').select('frames').where('field', '=', '*').executeTakeFirst();
+  return JSON.stringify([nights, all?.frames ?? 0], (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+}

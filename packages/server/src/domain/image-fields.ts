@@ -23,6 +23,17 @@ export type ImageType = (typeof IMAGE_TYPES)[number];
 export const POSITION_SOURCES = ['wcs', 'ra_dec', 'objctra', 'blkra', 'telra'] as const;
 export type PositionSource = (typeof POSITION_SOURCES)[number];
 
+/**
+ * FITS CHECKSUM/DATASUM at ingest (FITS Standard 4.0 Appendix J): ok when every HDU carries one
+ * that verifies, partial when some HDUs carry none, absent when none does, bad when one disagrees.
+ */
+export const CHECKSUM_STATUSES = ['ok', 'partial', 'absent', 'bad'] as const;
+export type ChecksumStatus = (typeof CHECKSUM_STATUSES)[number];
+
+/** What the last fixity check found: the file as catalogued, other content, no file, or an error reading it. */
+export const FIXITY_STATUSES = ['ok', 'changed', 'missing', 'unreadable'] as const;
+export type FixityStatus = (typeof FIXITY_STATUSES)[number];
+
 export type FieldType = 'text' | 'enum' | 'real' | 'integer' | 'bigint' | 'boolean' | 'json' | 'instant';
 
 /** Which record a field belongs to (file facts, what the header says, pixel metrics, the score, index keys). */
@@ -57,8 +68,11 @@ export interface FieldSpec {
   readonly sort?: true | string;
   /** Generic range filter: `min`/`max` query parameters compared with the column. */
   readonly range?: RangeFilter;
-  /** Generic text filter: a query parameter named like the field, case-insensitive equality. */
-  readonly match?: 'ci';
+  /**
+   * Generic filter, a query parameter named like the field: 'ci' case-insensitive equality (text),
+   * 'exact' one of the enum's values (compared as stored, so a plain index serves it).
+   */
+  readonly match?: 'ci' | 'exact';
   /** Filters with rules of their own (db/image-query.ts) that read this field. */
   readonly filters?: readonly string[];
   /** Position among the columns of a CSV export when the caller does not choose (`fields`). */
@@ -158,6 +172,11 @@ export const IMAGE_FIELDS = {
   ingested_at: { group: 'file', type: 'instant', nullable: false, description: 'when the frame entered the catalog', sort: true },
   updated_at: { group: 'file', type: 'instant', nullable: false, description: 'last change of the catalog row' },
   missing_since: { group: 'file', type: 'instant', description: 'when the file was found gone (null: present)', filters: ['missing'] },
+  checksum_status: { group: 'file', type: 'enum', values: CHECKSUM_STATUSES, match: 'exact', description: 'FITS CHECKSUM/DATASUM verified at ingest: ok (every HDU verifies), partial (some HDUs carry none), absent (no HDU carries one), bad (one disagrees: the file was damaged before it was catalogued); null: catalogued before checksums were verified' },
+  checksum_hdus: { group: 'file', type: 'json', api: false, description: 'per HDU: [{index, checksum, datasum, computed_datasum, reason?}], each keyword ok, bad or absent (detail view)' },
+  verified_at: { group: 'file', type: 'instant', description: 'when the file was last read again and compared with sha256 (at ingest, by `aims verify` or by the background check)' },
+  fixity_status: { group: 'file', type: 'enum', values: FIXITY_STATUSES, match: 'exact', description: 'what that check found: ok, changed (other content than catalogued), missing, unreadable' },
+  fixity_reason: { group: 'file', type: 'text', description: 'what the check found when it was not ok' },
   previous_versions: { group: 'file', type: 'json', api: false, description: 'earlier contents of this path: [{sha256, size_bytes, mtime_ms, replaced_at}] (detail view)' },
 } as const satisfies Record<string, FieldSpec>;
 
@@ -220,7 +239,9 @@ type RangeParam<Side extends 'min' | 'max'> = {
   [K in ImageFieldName]: Fields[K] extends { range: { [S in Side]: infer P extends string } } ? P : never;
 }[ImageFieldName];
 export type RangeFilterParam = RangeParam<'min'> | RangeParam<'max'>;
-export type MatchFilterParam = { [K in ImageFieldName]: Fields[K] extends { match: 'ci' } ? K : never }[ImageFieldName];
+export type MatchFilterParam = {
+  [K in ImageFieldName]: Fields[K] extends { match: 'ci' | 'exact' } ? K : never;
+}[ImageFieldName];
 
 // ——— lists derived from the table ———
 
@@ -289,6 +310,9 @@ export const RANGE_FILTERS: RangeFilterRule[] = entries.flatMap(([field, spec]) 
 
 /** Every generic text filter (parameter = field, case-insensitive equality). */
 export const MATCH_FILTERS = namesWhere<MatchFilterParam & ColumnFieldName>((spec) => spec.match === 'ci');
+
+/** Every generic enum filter (parameter = field, one of the enum's values, exact equality). */
+export const EXACT_FILTERS = namesWhere<MatchFilterParam & ColumnFieldName>((spec) => spec.match === 'exact');
 
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

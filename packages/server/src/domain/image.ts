@@ -46,5 +46,16 @@ export interface StoredHdu {
   cards: Array<{ key: string; value: boolean | number | string | [number, number] | null; comment: string }>;
 }
 
+/** CHECKSUM and DATASUM of one HDU as verified at ingest (`checksum_hdus`, the detail view's `checksums`). */
+export interface HduChecksumRecord {
+  index: number;
+  checksum: 'ok' | 'bad' | 'absent';
+  datasum: 'ok' | 'bad' | 'absent';
+  /** The data unit's sum as computed, in DATASUM's form; null when neither keyword asked for it. */
+  computed_datasum: string | null;
+  /** What disagreed, when something did. */
+  reason?: string;
+}
+
 export const INGEST_STATES = ['pending', 'ingested', 'duplicate', 'unchanged', 'rejected', 'failed'] as const;
 export type IngestState = (typeof INGEST_STATES)[number];

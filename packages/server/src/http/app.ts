@@ -21,9 +21,11 @@ import { resolveJwtSecret } from '../auth/jwt-secret.js';
 import { OidcClient } from '../auth/oidc.client.js';
 import { SessionTokens } from '../auth/session-token.js';
 import type { PreviewRenderer } from '../catalog/previews.js';
+import { servedRoots } from '../catalog/served-roots.js';
 import type { Config, TrustProxy } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { EventBus } from '../util/events.js';
+import { bandLookup } from '../vo/filter-bands.js';
 import { TapService } from '../vo/tap/tap.service.js';
 import { TapJobs } from '../vo/tap/tap-jobs.js';
 import type { AppContext, IngestControl } from './app-context.js';
@@ -33,10 +35,12 @@ import { errorHandler, notFoundHandler } from './errors.js';
 import { loggerOptions, requestId } from './logger.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { datalinkRoutes } from './routes/datalink.routes.js';
 import { downloadsRoutes } from './routes/downloads.routes.js';
 import { eventsRoutes } from './routes/events.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { imagesRoutes } from './routes/images.routes.js';
+import { librariesRoutes } from './routes/libraries.routes.js';
 import { siaRoutes } from './routes/sia.routes.js';
 import { tapRoutes } from './routes/tap.routes.js';
 import { targetsRoutes } from './routes/targets.routes.js';
@@ -73,6 +77,7 @@ export const DEFAULT_RATE_LIMIT = { max: 10, timeWindowMs: 60_000 };
 export function createContext(deps: AppDeps): AppContext {
   const secret = deps.jwtSecret ?? resolveJwtSecret(deps.config.jwtSecret, deps.config.dataDir);
   const oidc = deps.config.oidc;
+  const roots = servedRoots(deps.database, deps.config.imageDirs);
   return {
     config: deps.config,
     database: deps.database,
@@ -81,9 +86,10 @@ export function createContext(deps: AppDeps): AppContext {
     version: deps.version ?? process.env.npm_package_version ?? '0.1.0',
     startedAt: Date.now(),
     ingest: deps.ingest,
+    roots,
     previews: {
       previewDir: deps.config.previewDir,
-      imageDirs: deps.config.imageDirs,
+      roots,
       render: typeof deps.previews === 'object' ? deps.previews.render : deps.previews,
     },
     googleKeys: deps.googleKeys,
@@ -164,12 +170,14 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(authRoutes(ctx));
       await api.register(userRoutes(ctx));
       await api.register(adminRoutes(ctx));
+      await api.register(librariesRoutes(ctx));
       await api.register(eventsRoutes(ctx));
       await api.register(imagesRoutes(ctx));
       await api.register(downloadsRoutes(ctx));
       await api.register(siaRoutes(ctx));
+      await api.register(datalinkRoutes(ctx));
       await api.register(targetsRoutes(ctx));
-      const tap = new TapService(ctx.database);
+      const tap = new TapService(ctx.database, bandLookup(ctx.config.filterBands));
       const tapJobs = new TapJobs(ctx.database, tap);
       api.addHook('onReady', async () => tapJobs.start());
       api.addHook('onClose', async () => {
@@ -228,9 +236,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await registerAims(app, ctx);
   if (deps.webDir) await registerWebUi(app, deps.webDir);
+  else app.setNotFoundHandler(notFoundHandler);
   // Before the server waits for its open requests: those waiting for a render are answered now.
   const previews = deps.previews;
   if (typeof previews === 'object') app.addHook('preClose', () => previews.close());
-  else app.setNotFoundHandler(notFoundHandler);
   return app;
 }

@@ -3,6 +3,7 @@ import { AccountError } from '../auth/accounts.service.js';
 import { IdTokenError } from '../auth/google-id-token.js';
 import { OidcProviderError } from '../auth/oidc.client.js';
 import { CatalogError } from '../catalog/errors.js';
+import { LibraryError } from '../catalog/library-errors.js';
 import { ImageQueryError } from '../db/image-filters.js';
 import { DaliParameterError } from '../vo/dali-params.js';
 import { siaErrorVotable, VOTABLE_CONTENT_TYPE } from '../vo/votable.js';
@@ -34,6 +35,15 @@ const CATALOG_STATUS: Record<CatalogError['code'], number> = {
   CATALOG_BUSY: 503,
 };
 
+const LIBRARY_STATUS: Record<LibraryError['code'], number> = {
+  LIBRARY_PATH_REFUSED: 400,
+  LIBRARY_BAD_SETTING: 400,
+  LIBRARY_NOT_FOUND: 404,
+  LIBRARY_OVERLAPS: 409,
+  LIBRARY_CONFIGURED: 409,
+  LIBRARY_PAUSED: 409,
+};
+
 const ACCOUNT_STATUS: Record<AccountError['code'], number> = {
   AUTH_INVALID_CREDENTIALS: 401,
   AUTH_ACCOUNT_INACTIVE: 403,
@@ -60,6 +70,11 @@ export function domainHttpError(error: unknown): HttpError | null {
   if (error instanceof HttpError) return error;
   if (error instanceof CatalogError)
     return new HttpError(CATALOG_STATUS[error.code], error.message, undefined, error.retryAfterSeconds);
+  if (error instanceof LibraryError) {
+    const status = LIBRARY_STATUS[error.code];
+    if (status === 400 && error.parameter) return badParameter(error.parameter, error.message);
+    return new HttpError(status, error.message);
+  }
   // A filter the schema let through but the catalog refuses; its message starts with the field.
   if (error instanceof ImageQueryError) return badParameter(error.field, error.message.slice(error.field.length + 2));
   if (error instanceof AccountError) {

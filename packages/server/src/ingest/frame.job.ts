@@ -1,15 +1,24 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { type ByteSource, bufferSource, type FitsStructure, type Hdu, isFitsError, readStructure } from '@aims/fits';
+import {
+  type ByteSource,
+  bufferSource,
+  ChecksumVerifier,
+  type FitsStructure,
+  type Hdu,
+  type HduChecksum,
+  isFitsError,
+  readStructure,
+} from '@aims/fits';
 import { nodeInflate, openFits } from '@aims/fits/node';
 import { analyzeHdu, pickImageHdu, pixelsHeldAtOnce, releasePooledBuffers } from '../analysis/analyze-hdu.js';
 import { DEFAULT_MAX_PIXELS } from '../analysis/frame-metrics.js';
 import { orientationFromCd, type PreviewOptions } from '../analysis/preview.js';
 import type { StageTimes } from '../analysis/stage-times.js';
 import type { NormalizedMetadata, QualityMetrics, StoredHdu } from '../domain/image.js';
+import { sha256File } from '../util/content-hash.js';
 import { previewLocation } from '../util/preview-paths.js';
-import { sha256File } from './content-hash.js';
 import { acquireMemory, BYTES_PER_PIXEL, budgetBytes, type MemoryBudget } from './memory-budget.js';
 import { type NormalizeOptions, normalizeHeaders } from './normalize/index.js';
 import { storedHdus } from './stored-headers.js';
@@ -49,6 +58,8 @@ export interface ProcessedFrame {
   quality: QualityMetrics | null;
   /** File-level oddities (duplicate keywords, missing padding…) worth keeping with the frame. */
   problems: string[];
+  /** CHECKSUM/DATASUM of every HDU, verified in the pass that hashed the file. */
+  checksums: HduChecksum[];
   /** Milliseconds per analysis stage (empty with skipAnalysis). */
   analysisMs: StageTimes;
 }
@@ -118,6 +129,9 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
         release();
       }
     }
+    // A gzip walk that stopped early (a damaged extension) has not inflated everything yet.
+    if (fits.gzip && fits.source.size === undefined) await fits.source.read(Number.MAX_SAFE_INTEGER - 1, 1);
+    const checksums = fits.checksums.finish();
     const after = await fits.statAgain();
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) {
       return { ok: false, retry: true, code: 'CHANGED', reason: 'the file changed while it was being read' };
@@ -134,6 +148,7 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
         metadata,
         quality,
         problems: structure.problems.map((p) => `${p.code}: ${p.message}`),
+        checksums,
         analysisMs,
       },
     };
@@ -179,6 +194,11 @@ interface OpenedFrame {
   /** The file as it was before it was read. */
   before: FileFacts;
   hashing: Promise<{ sha256: string; sizeBytes: number }>;
+  /**
+   * Fed the file's FITS bytes by the pass that reads them anyway: the hash stream of a plain file,
+   * the decompression of a gzip one, or the one read of a small file. Done once `hashing` is.
+   */
+  checksums: ChecksumVerifier;
   /** The file's size, mtime and inode now, to detect a write while it was being read. */
   statAgain(): Promise<FileFacts>;
   close(): Promise<void>;
@@ -212,6 +232,8 @@ async function openFrame(absPath: string, maxInflateRatio?: number): Promise<Ope
         const source = bufferSource(data);
         const structure = await readStructure(source);
         const sha256 = createHash('sha256').update(data).digest('hex');
+        const checksums = new ChecksumVerifier();
+        checksums.update(data);
         keep = true;
         return {
           source,
@@ -219,6 +241,7 @@ async function openFrame(absPath: string, maxInflateRatio?: number): Promise<Ope
           structure,
           before,
           hashing: Promise.resolve({ sha256, sizeBytes: data.length }),
+          checksums,
           statAgain: async () => fstatSync(fd),
           close: async () => closeSync(fd),
         };
@@ -227,12 +250,22 @@ async function openFrame(absPath: string, maxInflateRatio?: number): Promise<Ope
   } finally {
     if (!keep) closeSync(fd);
   }
-  // Large or gzip-compressed: hashed as a stream while the headers are read in parts.
+  // Large or gzip-compressed: hashed as a stream while the headers are read in parts. The checksum
+  // verifier takes the hash stream's chunks of a plain file and the inflated bytes of a gzip one.
   const before = await stat(absPath);
-  const hashing = sha256File(absPath);
+  const checksums = new ChecksumVerifier();
+  let plain: boolean | undefined;
+  const hashing = sha256File(absPath, (chunk) => {
+    plain ??= !(chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b);
+    if (plain) checksums.update(chunk);
+  });
   try {
-    const opened = await openFits(absPath, maxInflateRatio === undefined ? {} : { gzip: { maxInflateRatio } });
-    return { ...opened, before, hashing, statAgain: () => stat(absPath) };
+    const gzip = {
+      observe: (bytes: Uint8Array) => checksums.update(bytes),
+      ...(maxInflateRatio === undefined ? {} : { maxInflateRatio }),
+    };
+    const opened = await openFits(absPath, { gzip });
+    return { ...opened, before, hashing, checksums, statAgain: () => stat(absPath) };
   } catch (error) {
     await hashing.catch(() => undefined);
     throw error;

@@ -1,8 +1,13 @@
+import { libraryFor, registerConfiguredLibraries } from '../catalog/libraries.service.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { countByState } from '../db/ingest-ledger.repository.js';
+import { listLibraries } from '../db/libraries.repository.js';
+import type { Library, LibraryState } from '../domain/library.js';
 import type { EventBus, WatcherState } from '../util/events.js';
-import { type Candidate, Discovery } from './discovery.js';
+import { type Candidate, scanTree } from './discovery.js';
+import { LibraryWatchers } from './library-watchers.js';
+import type { NormalizeOptions } from './normalize/index.js';
 import { type EntryOutcome, IngestPipeline } from './pipeline.js';
 import { createFramePool, defaultThreadCount, type FramePool } from './worker-pool.js';
 
@@ -21,23 +26,32 @@ export interface IngestServiceOptions {
 }
 
 /**
- * The watcher with its periodic rescan, the ledger and the worker pool wired together: what
- * `aims serve` runs beside the API and `aims worker` runs alone. Nothing runs until start();
- * the process that owns it (main.ts) decides when.
+ * The watchers of the libraries with their periodic rescans, the ledger and the worker pool wired
+ * together: what `aims serve` runs beside the API and `aims worker` runs alone. Nothing runs until
+ * start(); the process that owns it (main.ts) decides when. The configured image folders are
+ * registered as libraries; the libraries table is read again every few seconds (and at once after
+ * a change through the API), so libraries added by an admin or by `aims ingest` in another process
+ * are watched without a restart.
  */
 export interface IngestService {
   readonly pipeline: IngestPipeline;
+  /** The folders of the libraries this process knows. */
   readonly roots: readonly string[];
   watcherState(): WatcherState;
+  libraryState(id: number): { state: LibraryState; reason: string | null } | undefined;
+  /** Reads the libraries table again and starts or stops watchers to match (once started). */
+  syncLibraries(): Promise<void>;
+  /** Scans one library now; false when this process does not know it or it is paused. */
+  rescanLibrary(id: number): Promise<boolean>;
   /** What this process did with the entries it took since it started, by outcome. */
   outcomes(): Record<EntryOutcome, number>;
   /** Why frames cannot be catalogued right now (a full disk, no catalog); null when they can. */
   problem(): { problem: string; since: string } | null;
-  /** Every image root and whether it is reachable (an unmounted share is offline). */
+  /** Every library's folder and whether it is reachable (an unmounted share is offline). */
   rootStates(): Promise<{ root: string; online: boolean }[]>;
   /** Files waiting in the ledger and being worked on in this process. */
   queue(): Promise<{ pending: number; active: number }>;
-  /** Scans every root and writes what it found to the ledger; resolves to the files seen. */
+  /** Scans every library that is not paused and writes what it found to the ledger; resolves to the files seen. */
   rescan(): Promise<number>;
   /** Starts the pipeline, the watcher and a first scan; resolves once the watcher is ready. */
   start(): Promise<void>;
@@ -48,6 +62,34 @@ export interface IngestService {
 /** Candidates reported one by one are written to the ledger in batches. */
 const ENQUEUE_BATCH = 500;
 const ENQUEUE_DELAY_MS = 200;
+/** How often the libraries table is read again for libraries that other processes changed. */
+const LIBRARY_POLL_MS = 10_000;
+
+/** The server's own time zone: the last fallback for observing nights. */
+export function serverTimezone(): string | undefined {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+}
+
+/** How frames of a library are normalized: its site facts first, then the configuration's. */
+export function normalizeOptionsFor(
+  config: Pick<Config, 'nightRolloverHour' | 'timezone'>,
+  library: Pick<Library, 'timezone' | 'longitude_deg'> | undefined,
+): NormalizeOptions {
+  const zone = serverTimezone();
+  return {
+    nightRolloverHour: config.nightRolloverHour,
+    ...(config.timezone ? { timezone: config.timezone } : {}),
+    ...(zone ? { serverTimezone: zone } : {}),
+    ...(library && (library.timezone || library.longitude_deg !== null)
+      ? {
+          library: {
+            ...(library.timezone ? { timezone: library.timezone } : {}),
+            ...(library.longitude_deg !== null ? { longitudeDeg: library.longitude_deg } : {}),
+          },
+        }
+      : {}),
+  };
+}
 const ENQUEUE_RETRY_MS = 2000;
 
 export function createIngestService(
@@ -66,6 +108,8 @@ export function createIngestService(
     failed: 0,
     'retry-later': 0,
   };
+  /** The libraries as last read from the catalog (the watchers' own list once started). */
+  let known: Library[] = [];
   const pool: FramePool = createFramePool(options.threads ?? (config.workers || defaultThreadCount()), {
     fileTimeBudgetMs: config.fileTimeBudgetSeconds * 1000,
   });
@@ -80,10 +124,8 @@ export function createIngestService(
     retryAfterMs: config.retrySeconds * 1000,
     imageRoots: config.imageDirs,
     analysisMemoryBytes: config.analysisMemoryMb * 1024 * 1024,
-    normalize: {
-      nightRolloverHour: config.nightRolloverHour,
-      ...(config.timezone ? { timezone: config.timezone } : {}),
-    },
+    normalize: normalizeOptionsFor(config, undefined),
+    normalizeFor: (root) => normalizeOptionsFor(config, libraryFor(known, root)),
     events,
     ...(options.onEventsRecorded ? { onEventsRecorded: options.onEventsRecorded } : {}),
     log,
@@ -95,6 +137,7 @@ export function createIngestService(
 
   let state: WatcherState = 'off';
   const setState = (next: WatcherState) => {
+    if (next === state) return;
     state = next;
     events.publish('watcher.state', { state: next });
   };
@@ -119,68 +162,106 @@ export function createIngestService(
       throw error;
     }
   };
-  const discovery = new Discovery(
-    {
-      roots: config.imageDirs,
-      exclude: config.exclude,
-      usePolling: config.usePolling,
-      rescanSeconds: config.rescanSeconds,
-    },
-    {
-      candidate: async (file) => {
-        pending.push(file);
-        if (pending.length >= ENQUEUE_BATCH) await flush();
-        else
-          flushTimer ??= setTimeout(
-            () => void flush().catch((e) => log('error', 'enqueue failed', { err: String(e) })),
-            ENQUEUE_DELAY_MS,
-          );
-      },
-      removed: (root, relPath) => pipeline.removed(root, relPath),
-      rootState: (root, online) =>
-        online
-          ? log('info', 'image folder is back online', { root })
-          : log('warn', 'image folder is offline: its frames are not marked missing', { root }),
-      error: (error, path) => log('warn', 'watcher error', { err: String(error), path }),
-    },
-  );
-  const hasRoots = discovery.roots.length > 0;
+  const candidate = async (file: Candidate) => {
+    pending.push(file);
+    if (pending.length >= ENQUEUE_BATCH) await flush();
+    else
+      flushTimer ??= setTimeout(
+        () => void flush().catch((e) => log('error', 'enqueue failed', { err: String(e) })),
+        ENQUEUE_DELAY_MS,
+      );
+  };
+
+  /** The overall state of the health check: off without watchers, else the worst of them. */
+  const overall = (states: LibraryState[]): WatcherState => {
+    const running = states.filter((s) => s !== 'paused' && s !== 'unwatched');
+    if (!running.length) return 'off';
+    if (running.some((s) => s === 'error' || s === 'offline')) return 'error';
+    if (running.some((s) => s === 'starting')) return 'starting';
+    return running.every((s) => s === 'polling') ? 'polling' : 'watching';
+  };
+  const watchers = new LibraryWatchers(config.rescanSeconds, {
+    candidate,
+    removed: (root, relPath) => pipeline.removed(root, relPath),
+    scanned: () => flush(),
+    error: (message, fields) => log('warn', message, fields),
+    info: (message, fields) => log('info', message, fields),
+    stateChanged: () => setState(overall(watchers.states())),
+  });
+
+  let registered: Promise<void> | undefined;
+  /** The configured folders as libraries, once per process. */
+  const register = () => {
+    registered ??= registerConfiguredLibraries(database, config).then(() => undefined);
+    return registered;
+  };
+  let started = false;
+  const syncLibraries = async () => {
+    await register();
+    known = await listLibraries(database);
+    if (started) await watchers.sync(known);
+  };
 
   const rescan = async () => {
-    if (!hasRoots) throw new Error('no image folders are configured');
-    const n = await discovery.scan();
+    await syncLibraries();
+    const libraries = known.filter((l) => !l.paused);
+    if (!libraries.length) throw new Error('no libraries to scan');
+    let n = 0;
+    for (const library of libraries) {
+      if (started) n += await watchers.scan(library.id);
+      else
+        for await (const c of scanTree(library.path, library.path, library.exclude)) {
+          await candidate(c);
+          n++;
+        }
+    }
     await flush();
     return n;
   };
 
+  let pollTimer: NodeJS.Timeout | undefined;
   let stopping: Promise<void> | undefined;
   return {
     pipeline,
-    roots: discovery.roots,
+    get roots() {
+      return known.map((l) => l.path);
+    },
     watcherState: () => state,
+    libraryState: (id) => watchers.stateOf(id),
+    syncLibraries,
+    async rescanLibrary(id) {
+      await syncLibraries();
+      const library = known.find((l) => l.id === id);
+      if (!library || library.paused || !started) return false;
+      void watchers.scan(id).catch((e) => log('error', 'rescan failed', { library: id, err: String(e) }));
+      return true;
+    },
     outcomes: () => ({ ...outcomes }),
     problem: () => pipeline.problem,
-    rootStates: () => discovery.rootStates(),
+    rootStates: () => watchers.rootStates(),
     queue: async () => ({ pending: (await countByState(database)).pending, active: pipeline.activeCount }),
     rescan,
     async start() {
       pipeline.start();
-      if (!hasRoots) return;
-      setState('starting');
+      started = true;
       try {
-        await discovery.start();
-        setState(config.usePolling ? 'polling' : 'watching');
+        await syncLibraries();
       } catch (error) {
         setState('error');
-        log('error', 'watcher failed to start', { err: String(error) });
+        log('error', 'libraries could not be read', { err: String(error) });
       }
-      // What arrived while AIMS was not running.
-      void rescan().catch((e) => log('error', 'initial scan failed', { err: String(e) }));
+      pollTimer = setInterval(
+        () => void syncLibraries().catch((e) => log('warn', 'libraries could not be read', { err: String(e) })),
+        LIBRARY_POLL_MS,
+      );
+      pollTimer.unref();
     },
     stop() {
       stopping ??= (async () => {
-        await discovery.stop().catch(() => undefined);
-        if (state !== 'off') setState('off');
+        clearInterval(pollTimer);
+        started = false;
+        await watchers.stop().catch(() => undefined);
+        setState('off');
         await flush().catch((e) => log('error', 'enqueue failed', { err: String(e) }));
         // Not written now (no catalog): the next start's scan finds these files again.
         clearTimeout(flushTimer);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileChecksumStatus } from '@aims/fits';
 import { checkIngestPath } from '../catalog/file-access.js';
 import { type RecordOutcome, recordFrame } from '../catalog/frame-record.js';
 import { type Database, type Db, inTransaction } from '../db/connection.js';
@@ -60,6 +61,8 @@ export interface PipelineOptions {
   stableMs: number;
   skipAnalysis: boolean;
   normalize: NormalizeOptions;
+  /** The options for frames of one root (its library's site facts), instead of `normalize`. */
+  normalizeFor?: (root: string) => NormalizeOptions;
   /** Queue depth of this pipeline (image.ingested and ingest.failed go to the event outbox). */
   events?: EventBus;
   /** Called after a commit that wrote outbox events (a server in this process reads them at once). */
@@ -428,7 +431,7 @@ export class IngestPipeline {
       // The resolved path: a folder swapped for a link after the check cannot redirect the read.
       absPath: where.ok === true ? where.realPath : absPath,
       skipAnalysis: this.options.skipAnalysis,
-      normalize: this.options.normalize,
+      normalize: this.options.normalizeFor?.(entry.root) ?? this.options.normalize,
       ...(this.options.previewDir ? { previewDir: this.options.previewDir } : {}),
       ...(this.options.maxInflateRatio !== undefined ? { maxInflateRatio: this.options.maxInflateRatio } : {}),
       ...(this.memory ? { memory: this.memory } : {}),
@@ -461,6 +464,14 @@ export class IngestPipeline {
       return recorded;
     });
     this.setBlocked(null);
+    if (image.checksum_status === 'bad' && (outcome.outcome === 'ingested' || outcome.outcome === 'updated')) {
+      // Catalogued, so that it can be found and judged, but flagged (checksum_status) and logged.
+      this.options.log?.('warn', 'FITS checksum does not verify', {
+        path: entry.file_path,
+        image_id: outcome.imageId,
+        hdus: image.checksum_hdus?.filter((h) => h.reason).map((h) => h.reason),
+      });
+    }
     this.report(entry, outcome.outcome, null);
     if (outcome.imageId !== null) this.options.onEventsRecorded?.();
     return {};
@@ -490,6 +501,14 @@ function catalogImage(entry: LedgerEntry, frame: ProcessedFrame): NewImage {
     inode: frame.inode,
     sha256: frame.sha256,
     hdu_index: frame.hduIndex,
+    checksum_status: fileChecksumStatus(frame.checksums),
+    checksum_hdus: frame.checksums.map((h) => ({
+      index: h.index,
+      checksum: h.checksum,
+      datasum: h.datasum,
+      computed_datasum: h.computedDatasum,
+      ...(h.reason === undefined ? {} : { reason: h.reason }),
+    })),
     metadata: frame.metadata.values,
     normalization: { reasons: frame.metadata.reasons, sources: frame.metadata.sources },
     quality: frame.quality,

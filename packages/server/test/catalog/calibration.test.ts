@@ -251,6 +251,32 @@ for (const dialect of DIALECTS)
     });
   });
 
+describe('rotator angles are compared across 0°', () => {
+  it.each<[number, number, boolean]>([
+    [359, 1, true],
+    [1, 359.5, true],
+    [1, 358.5, false],
+    [0, 3, false],
+    [90, 270, false],
+  ])('light %s°, flat %s°: match %s', async (light, flat, matches) => {
+    await withTestDatabase('sqlite', async (database) => {
+      const base = { ...SETUP, ...observedAt('2024-11-05T22:00:00', '2024-11-05'), filter_name: 'L' };
+      const a = await insertImage(
+        database,
+        makeImage({ metadata: { ...base, image_type: 'light', rotator_angle_deg: light } }),
+      );
+      const b = await insertImage(
+        database,
+        makeImage({ metadata: { ...base, image_type: 'flat', rotator_angle_deg: flat } }),
+      );
+      const subject = (await getImage(database, a.id))!;
+      const found = await findCalibrationFrames(database, criteria(subject, 'flat', RULES)!);
+      expect(found.map((f) => f.id)).toEqual(matches ? [b.id] : []);
+      expect(check(subject, (await getImage(database, b.id))!, 'flat', RULES).failed.length === 0).toBe(matches);
+    });
+  });
+});
+
 describe('calibration queries start from an index', () => {
   it.each<CalibrationKind>(['dark', 'flat', 'bias'])('%s', async (kind) => {
     await withTestDatabase('sqlite', async (database) => {

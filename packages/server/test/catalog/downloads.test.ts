@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { locateOriginal, planZip, uniqueNames, zipEntryName } from '../../src/catalog/downloads.js';
 import type { CatalogLog } from '../../src/catalog/log.js';
+import { fixedRoots } from '../../src/catalog/served-roots.js';
 import { insertImage, linkCopy } from '../../src/db/images.repository.js';
 import { MANIFEST_FIELDS } from '../../src/domain/image-fields.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
@@ -67,7 +68,7 @@ for (const dialect of DIALECTS) {
       const copied = await add('n3/moved.fits', 'M 92');
       await linkCopy(t.database, copied, root, 'n2/copy.fits');
       const log = memoryLog();
-      const plan = await planZip(t.database, [root], { ids: [a, b, gone, copied, a] }, log);
+      const plan = await planZip(t.database, fixedRoots([root]), { ids: [a, b, gone, copied, a] }, log);
       expect(plan.ids).toEqual([a, b, gone, copied]);
       expect(plan.manifestFields).toEqual([...MANIFEST_FIELDS]);
       expect(plan.members.map((m) => [m.name, m.size])).toEqual([
@@ -89,21 +90,25 @@ for (const dialect of DIALECTS) {
     it('selects by filters', async () => {
       await add('n1/m13.fits', 'M 13');
       await add('n2/m13.fits', 'M 92');
-      const plan = await planZip(t.database, [root], { filters: { object: 'M92' } }, memoryLog());
+      const plan = await planZip(t.database, fixedRoots([root]), { filters: { object: 'M92' } }, memoryLog());
       expect(plan.members.map((m) => m.name)).toEqual(['m13.fits']);
     });
 
     it('refuses unknown ids, an empty selection and a selection without readable files', async () => {
       const gone = await add('n3/gone.fits', 'M 13');
-      await expect(planZip(t.database, [root], { ids: [gone, 999_999] }, memoryLog())).rejects.toMatchObject({
+      await expect(
+        planZip(t.database, fixedRoots([root]), { ids: [gone, 999_999] }, memoryLog()),
+      ).rejects.toMatchObject({
         code: 'CATALOG_NOT_FOUND',
         message: 'no image 999999',
       });
-      await expect(planZip(t.database, [root], { filters: { object: 'M 31' } }, memoryLog())).rejects.toMatchObject({
+      await expect(
+        planZip(t.database, fixedRoots([root]), { filters: { object: 'M 31' } }, memoryLog()),
+      ).rejects.toMatchObject({
         code: 'CATALOG_NOT_FOUND',
         message: 'no image matches',
       });
-      await expect(planZip(t.database, [root], { ids: [gone] }, memoryLog())).rejects.toMatchObject({
+      await expect(planZip(t.database, fixedRoots([root]), { ids: [gone] }, memoryLog())).rejects.toMatchObject({
         code: 'CATALOG_NOT_FOUND',
         message: 'none of the selected files is available',
       });
@@ -112,12 +117,14 @@ for (const dialect of DIALECTS) {
     it('locates one original, or says why not', async () => {
       const a = await add('n1/m13.fits', 'M 13');
       const gone = await add('n3/gone.fits', 'M 13');
-      expect((await locateOriginal(t.database, [root], a, memoryLog())).file.path).toBe(join(root, 'n1/m13.fits'));
-      await expect(locateOriginal(t.database, [root], gone, memoryLog())).rejects.toMatchObject({
+      expect((await locateOriginal(t.database, fixedRoots([root]), a, memoryLog())).file.path).toBe(
+        join(root, 'n1/m13.fits'),
+      );
+      await expect(locateOriginal(t.database, fixedRoots([root]), gone, memoryLog())).rejects.toMatchObject({
         code: 'CATALOG_NOT_FOUND',
         message: `the original file of image ${gone} is not available`,
       });
-      await expect(locateOriginal(t.database, [root], 999_999, memoryLog())).rejects.toMatchObject({
+      await expect(locateOriginal(t.database, fixedRoots([root]), 999_999, memoryLog())).rejects.toMatchObject({
         message: 'no image 999999',
       });
     });

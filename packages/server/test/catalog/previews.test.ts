@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPreview, type PreviewRenderer, renderMissingPreview } from '../../src/catalog/previews.js';
+import { fixedRoots } from '../../src/catalog/served-roots.js';
 import { previewPath } from '../../src/util/preview-paths.js';
 import { describeWithFixtures, fixture } from '../support/fixtures.js';
 
@@ -91,7 +92,7 @@ describe('finding the preview of an image', () => {
   const missing = { id: 2, sha256: 'cd'.repeat(32), root, rel_path: 'frame.fits' };
   const warnings: string[] = [];
   const log = { warn: (_fields: object, message: string) => warnings.push(message) };
-  const sources = (render?: PreviewRenderer) => ({ previewDir, imageDirs: [root], render });
+  const sources = (render?: PreviewRenderer) => ({ previewDir, roots: fixedRoots([root]), render });
 
   it('WebP when the client takes it, else PNG', async () => {
     expect(await findPreview(sources(), written, 'thumb', log, 'image/avif,image/webp,*/*')).toBe(

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFixity } from '../../src/catalog/fixity.js';
 import { createApiToken } from '../../src/db/api-tokens.repository.js';
 import { recordAudit } from '../../src/db/audit.repository.js';
 import { CatalogCopyError, copyCatalog, verifyCatalogCopy } from '../../src/db/catalog-copy.js';
@@ -90,6 +91,7 @@ for (const engine of DIALECTS.includes('sqlite') ? SERVER_ENGINES : [])
           phase: 'COMPLETED',
           runId: null,
           parameters: { QUERY: ['SELECT TOP 5 * FROM ivoa.obscore'], LANG: ['ADQL'] },
+          baseUrl: 'http://127.0.0.1:8080',
           executionDurationS: 60,
           createdMs: Date.now(),
           destructionMs: Date.now() + 86_400_000,
@@ -103,6 +105,8 @@ for (const engine of DIALECTS.includes('sqlite') ? SERVER_ENGINES : [])
           details: { ids: [1, 2], zip: true, note: 'ü' },
           ip: '127.0.0.1',
         });
+        // A fixity run: a row of fixity_runs, and verified_at/fixity_status on images and paths.
+        await runFixity(source, { all: true }, { source: 'cli' });
         sourceCounts = await dump(source);
       } finally {
         await source.close();
@@ -128,7 +132,7 @@ for (const engine of DIALECTS.includes('sqlite') ? SERVER_ENGINES : [])
         expect(Object.fromEntries(copied)).toEqual(sourceCounts);
         const checks = await verifyCatalogCopy(source, target);
         expect(checks.every((c) => c.ok)).toBe(true);
-        expect(checks.find((c) => c.table === 'audit_log')?.targetRows).toBe(1);
+        expect(checks.find((c) => c.table === 'audit_log')?.targetRows).toBe(2); // the download and the fixity run
         expect(await countByState(target)).toMatchObject({ ingested: 12 });
         const ada = await findUserByEmail(target, 'ada@example.org');
         expect(ada).toMatchObject({ role: 'admin', can_download: true });

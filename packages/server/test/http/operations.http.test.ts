@@ -3,10 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JWT_SECRET_FILE, resolveJwtSecret } from '../../src/auth/jwt-secret.js';
+import { runFixityTick } from '../../src/catalog/fixity.js';
 import { loadConfig } from '../../src/config/config.js';
 import { openDatabase } from '../../src/db/connection.js';
+import { insertImage } from '../../src/db/images.repository.js';
 import { buildApp } from '../../src/http/app.js';
 import { createTestDatabase, DIALECTS } from '../support/databases.js';
+import { makeImage } from '../support/images.js';
 import { PASSWORD, startTestApi } from './support/http-app.js';
 
 describe('the session secret', () => {
@@ -112,6 +115,49 @@ for (const dialect of DIALECTS)
         });
         expect(signup.statusCode).toBe(500);
         expect(signup.json()).toEqual({ error: 'Internal Server Error', message: 'internal error' });
+      } finally {
+        await t.close();
+      }
+    });
+
+    it('health and the admin panel report the fixity check; a lost file makes the health degraded', async () => {
+      const t = await startTestApi(dialect, { env: { AIMS_FIXITY_DAYS: '14' } });
+      try {
+        const fresh = await t.app.inject({ url: '/api/health' });
+        expect(fresh.statusCode).toBe(200);
+        expect(fresh.json()).toMatchObject({
+          status: 'ok',
+          fixity: {
+            every_days: 14,
+            last_run: null,
+            problems: { changed: 0, missing: 0, unreadable: 0, checksum_bad: 0 },
+          },
+        });
+        const image = makeImage({ root: '/nowhere/at/all', rel_path: 'gone.fits' });
+        const { id } = await insertImage(t.database, image);
+        await insertImage(t.database, { ...makeImage(), checksum_status: 'bad', checksum_hdus: [] });
+        // Two images over 14 days: one a tick, the first catalogued first.
+        const report = await runFixityTick(t.database, 14);
+        expect(report?.unreadable).toBe(1);
+        const health = await t.app.inject({ url: '/api/health' });
+        expect(health.statusCode).toBe(200);
+        expect(health.json()).toMatchObject({
+          status: 'degraded',
+          fixity: {
+            last_run: { source: 'server', files: 1, unreadable: 1 },
+            problems: { unreadable: 1, checksum_bad: 1 },
+          },
+        });
+        const panel = await t.as('admin', { url: '/api/admin/fixity' });
+        expect(panel.statusCode).toBe(200);
+        expect(panel.json().items).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ image_id: id, problem: 'unreadable', file_path: '/nowhere/at/all/gone.fits' }),
+            expect.objectContaining({ problem: 'checksum_bad' }),
+          ]),
+        );
+        const detail = await t.as('admin', { url: `/api/images/${id}` });
+        expect(detail.json()).toMatchObject({ fixity_status: 'unreadable', checksums: [] });
       } finally {
         await t.close();
       }

@@ -18,6 +18,8 @@ import { writeSyntheticNight } from '../support/synthetic-night.js';
 import { startTestApi, type TestApi } from './support/http-app.js';
 
 const GATE_WORKER = join(REPO_ROOT, 'packages/server/test/support/preview-gate.worker.mjs');
+/** `gated…` renders once `<path>.go` exists; `stuck…` never ends (support/preview-gate.worker.mjs). */
+const NAMES = ['gated.fits', 'stuck-1.fits', 'stuck-2.fits', 'stuck-3.fits'];
 
 async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const start = Date.now();
@@ -40,8 +42,7 @@ for (const dialect of DIALECTS)
       const root = join(scratch, 'images');
       mkdirSync(root);
       const [frame] = writeSyntheticNight(join(scratch, 'src'), { count: 1, width: 64, height: 48, seed: 7 });
-      for (const name of ['stuck-1.fits', 'stuck-2.fits', 'stuck-3.fits'])
-        writeFileSync(join(root, name), readFileSync(frame!.path));
+      for (const name of NAMES) writeFileSync(join(root, name), readFileSync(frame!.path));
       renders = createPreviewRenders({
         previewDir: join(scratch, 'previews'),
         renders: 1,
@@ -52,7 +53,7 @@ for (const dialect of DIALECTS)
         env: { AIMS_IMAGE_DIR: root, AIMS_PREVIEW_DIR: join(scratch, 'previews') },
         deps: { previews: renders },
       });
-      for (const [i, name] of ['stuck-1.fits', 'stuck-2.fits', 'stuck-3.fits'].entries())
+      for (const [i, name] of NAMES.entries())
         ids[name] = (
           await insertImage(t.database, makeImage({ root, rel_path: name, sha256: `${i + 1}`.repeat(64) }))
         ).id;
@@ -70,6 +71,17 @@ for (const dialect of DIALECTS)
         ...(signal ? { signal } : {}),
       });
 
+    it('renders once for two concurrent requests of one image, and answers both', async () => {
+      const both = [preview('gated.fits'), preview('gated.fits')];
+      await until(() => renders.stats().waiting === 2, 'both requests waiting on one render');
+      writeFileSync(join(scratch, 'images', 'gated.fits.go'), '');
+      const answers = await Promise.all(both);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      const [first, second] = await Promise.all(answers.map(async (a) => Buffer.from(await a.arrayBuffer())));
+      expect(first!.equals(second!)).toBe(true);
+      expect(renders.stats()).toMatchObject({ started: 1, inFlight: 0 });
+    });
+
     it('answers 503 with Retry-After when every render slot is taken, and stops a render its client left', async () => {
       const leaving = new AbortController();
       const first = preview('stuck-1.fits', leaving.signal).catch(() => null);
@@ -82,7 +94,7 @@ for (const dialect of DIALECTS)
       leaving.abort();
       await first;
       await until(() => renders.stats().running === 0, 'the render stopped');
-      expect(renders.stats()).toMatchObject({ started: 1, abandoned: 1, inFlight: 0 });
+      expect(renders.stats()).toMatchObject({ started: 2, abandoned: 1, inFlight: 0 });
     });
 
     it('closes without waiting for a render that never ends', async () => {

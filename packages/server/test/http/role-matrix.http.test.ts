@@ -149,10 +149,28 @@ const ROUTES: Row[] = [
   },
   { name: 'GET /api/admin/audit', request: () => ({ url: '/api/admin/audit' }), private: ADMIN(200) },
   { name: 'GET /api/admin/ingest', request: () => ({ url: '/api/admin/ingest' }), private: ADMIN(200) },
+  { name: 'GET /api/admin/fixity', request: () => ({ url: '/api/admin/fixity' }), private: ADMIN(200) },
   {
     name: 'POST /api/admin/ingest/requeue',
     request: () => ({ method: 'POST', url: '/api/admin/ingest/requeue', payload: {} }),
     private: ADMIN(200),
+  },
+  {
+    name: 'GET /api/vo/sia/query',
+    request: () => ({ url: '/api/vo/sia/query?POS=CIRCLE+10+20+1' }),
+    private: READ,
+    publicRead: READ_PUBLIC,
+  },
+  {
+    name: 'GET /api/vo/datalink',
+    request: (c) => ({ url: `/api/vo/datalink?ID=${encodeURIComponent(`ivo://aims/images?${real(c)}`)}` }),
+    private: READ,
+    publicRead: READ_PUBLIC,
+  },
+  {
+    name: 'GET /api/vo/soda',
+    request: (c) => ({ url: `/api/vo/soda?ID=${encodeURIComponent(`ivo://aims/images?${real(c)}`)}&PIXEL=1+8+1+8` }),
+    private: DOWNLOAD,
   },
   {
     name: 'GET /api/vo/tap/sync',
@@ -182,6 +200,7 @@ const ROUTES: Row[] = [
     request: () => ({ method: 'POST', url: '/api/admin/rescan' }),
     private: ADMIN(202),
   },
+  { name: 'GET /api/admin/libraries', request: () => ({ url: '/api/admin/libraries' }), private: ADMIN(200) },
 ];
 
 /** Bad input for every route that takes any (as an admin, so that only the input is wrong). */
@@ -227,10 +246,21 @@ const BAD_INPUT: Array<[string, (c: Catalog) => InjectOptions, string]> = [
   ['PUT /api/admin/users/{id} (empty)', () => ({ method: 'PUT', url: '/api/admin/users/1', payload: {} }), 'body'],
   ['GET /api/admin/audit', () => ({ url: '/api/admin/audit?limit=0' }), 'limit'],
   ['GET /api/admin/ingest', () => ({ url: '/api/admin/ingest?state=lost' }), 'state'],
+  ['GET /api/admin/fixity', () => ({ url: '/api/admin/fixity?limit=0' }), 'limit'],
   [
     'POST /api/admin/ingest/requeue',
     () => ({ method: 'POST', url: '/api/admin/ingest/requeue', payload: { states: ['pending'] } }),
     'states[0]',
+  ],
+  [
+    'POST /api/admin/libraries',
+    () => ({ method: 'POST', url: '/api/admin/libraries', payload: { path: 'relative/night' } }),
+    'path',
+  ],
+  [
+    'DELETE /api/admin/libraries/{id}',
+    () => ({ method: 'DELETE', url: '/api/admin/libraries/1?frames=burn' }),
+    'frames',
   ],
 ];
 

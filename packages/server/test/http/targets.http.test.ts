@@ -168,6 +168,26 @@ for (const dialect of DIALECTS)
       expect((await get('/api/targets/m13')).json().frames).toBe(4);
     });
 
+    it('counts a new frame at once, though the list is kept between requests', async () => {
+      const before = (await get('/api/targets?q=m92')).json().items[0];
+      await insertImage(
+        t.database,
+        makeImage({
+          metadata: {
+            image_type: 'light',
+            object_name: 'M92',
+            filter_name: 'L',
+            exptime: 90,
+            ...observedAt('2025-05-02T22:00:00', '2025-05-02'),
+          },
+          score: { quality_flag: true, quality_score: 75 },
+        }),
+      );
+      const after = (await get('/api/targets?q=m92')).json().items[0];
+      expect([before.frames, before.integration_seconds, before.nights]).toEqual([1, 60, 1]);
+      expect(after).toMatchObject({ frames: 2, good_frames: 1, integration_seconds: 150, nights: 2 });
+    });
+
     it('is 404 for an unknown target, 400 for a bad sort, 401 without a session', async () => {
       const missing = await get('/api/targets/ngc7000');
       expect(missing.statusCode).toBe(404);

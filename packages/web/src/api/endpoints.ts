@@ -5,6 +5,7 @@ import type {
   AuthConfig,
   CalibrationReport,
   Facets,
+  FixityPanel as FixityPanelData,
   Health,
   ImageDetail,
   ImageFilters,
@@ -62,6 +63,7 @@ export const api = {
   requeue: (body: { ids?: number[]; states?: Array<'failed' | 'rejected'>; retryable_only?: boolean }) =>
     request<{ requeued: number }>('/admin/ingest/requeue', { method: 'POST', body }),
   rescan: () => request<{ started: boolean }>('/admin/rescan', { method: 'POST' }),
+  fixity: () => request<FixityPanelData>('/admin/fixity'),
 };
 
 /** URL of a preview image (thumb ~256 px, medium ~1024 px). */

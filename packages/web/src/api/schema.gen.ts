@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Database, ingest queue, watcher, ingest problems and version; degraded when ingest is held up, 503 when the database is down */
+        /** Database, ingest queue, watcher, ingest problems, fixity and version; degraded when ingest is held up or a file is lost or changed, 503 when the database is down */
         get: {
             parameters: {
                 query?: never;
@@ -52,6 +52,38 @@ export interface paths {
                                 /** @description of those, not reachable (an unmounted share) */
                                 image_roots_offline: number;
                             };
+                            /** FixitySummary */
+                            fixity: {
+                                /** @description AIMS_FIXITY_DAYS: every file is read within this period (0: off) */
+                                every_days: number;
+                                last_run: {
+                                    /** @description 'server' (background) or 'cli' (aims verify) */
+                                    source: string;
+                                    /** Format: date-time */
+                                    finished_at: string;
+                                    files: number;
+                                    ok: number;
+                                    /** @description files whose content is not the catalogued one */
+                                    changed: number;
+                                    /** @description files not at their path */
+                                    missing: number;
+                                    /** @description files that could not be read (or whose folder is not reachable) */
+                                    unreadable: number;
+                                    /** @description frames whose FITS CHECKSUM/DATASUM failed at ingest */
+                                    checksum_bad: number;
+                                } | null;
+                                /** @description files whose last check (or FITS checksum) is not ok now */
+                                problems: {
+                                    /** @description files whose content is not the catalogued one */
+                                    changed: number;
+                                    /** @description files not at their path */
+                                    missing: number;
+                                    /** @description files that could not be read (or whose folder is not reachable) */
+                                    unreadable: number;
+                                    /** @description frames whose FITS CHECKSUM/DATASUM failed at ingest */
+                                    checksum_bad: number;
+                                };
+                            } | null;
                         };
                     };
                 };
@@ -86,6 +118,38 @@ export interface paths {
                                 /** @description of those, not reachable (an unmounted share) */
                                 image_roots_offline: number;
                             };
+                            /** FixitySummary */
+                            fixity: {
+                                /** @description AIMS_FIXITY_DAYS: every file is read within this period (0: off) */
+                                every_days: number;
+                                last_run: {
+                                    /** @description 'server' (background) or 'cli' (aims verify) */
+                                    source: string;
+                                    /** Format: date-time */
+                                    finished_at: string;
+                                    files: number;
+                                    ok: number;
+                                    /** @description files whose content is not the catalogued one */
+                                    changed: number;
+                                    /** @description files not at their path */
+                                    missing: number;
+                                    /** @description files that could not be read (or whose folder is not reachable) */
+                                    unreadable: number;
+                                    /** @description frames whose FITS CHECKSUM/DATASUM failed at ingest */
+                                    checksum_bad: number;
+                                } | null;
+                                /** @description files whose last check (or FITS checksum) is not ok now */
+                                problems: {
+                                    /** @description files whose content is not the catalogued one */
+                                    changed: number;
+                                    /** @description files not at their path */
+                                    missing: number;
+                                    /** @description files that could not be read (or whose folder is not reachable) */
+                                    unreadable: number;
+                                    /** @description frames whose FITS CHECKSUM/DATASUM failed at ingest */
+                                    checksum_bad: number;
+                                };
+                            } | null;
                         };
                     };
                 };
@@ -1756,6 +1820,916 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/fixity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fixity check: its last run and the files whose check or FITS checksum is not ok */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** FixitySummary */
+                            summary: {
+                                /** @description AIMS_FIXITY_DAYS: every file is read within this period (0: off) */
+                                every_days: number;
+                                last_run: {
+                                    /** @description 'server' (background) or 'cli' (aims verify) */
+                                    source: string;
+                                    /** Format: date-time */
+                                    finished_at: string;
+                                    files: number;
+                                    ok: number;
+                                    /** @description files whose content is not the catalogued one */
+                                    changed: number;
+                                    /** @description files not at their path */
+                                    missing: number;
+                                    /** @description files that could not be read (or whose folder is not reachable) */
+                                    unreadable: number;
+                                    /** @description frames whose FITS CHECKSUM/DATASUM failed at ingest */
+                                    checksum_bad: number;
+                                } | null;
+                                /** @description files whose last check (or FITS checksum) is not ok now */
+                                problems: {
+                                    /** @description files whose content is not the catalogued one */
+                                    changed: number;
+                                    /** @description files not at their path */
+                                    missing: number;
+                                    /** @description files that could not be read (or whose folder is not reachable) */
+                                    unreadable: number;
+                                    /** @description frames whose FITS CHECKSUM/DATASUM failed at ingest */
+                                    checksum_bad: number;
+                                };
+                            };
+                            /** @description at most `limit` of each kind of problem */
+                            items: {
+                                image_id: number;
+                                file_path: string;
+                                /**
+                                 * @description the image's own path or a copy of it
+                                 * @enum {string}
+                                 */
+                                path: "primary" | "copy";
+                                /** @enum {string} */
+                                problem: "changed" | "missing" | "unreadable" | "checksum_bad";
+                                reason: string;
+                                verified_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/libraries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every library with its state and frame count, and the folders new ones may be in */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: number;
+                                path: string;
+                                /**
+                                 * @description config: AIMS_IMAGE_DIR/--images (not removable here); admin: API or UI; cli: aims ingest
+                                 * @enum {string}
+                                 */
+                                origin: "config" | "admin" | "cli";
+                                /** @description shown in the UI (default: the folder name) */
+                                name: string;
+                                /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                                exclude: string[];
+                                /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                                rescan_seconds: number | null;
+                                /** @description poll instead of file events (network shares deliver none) */
+                                use_polling: boolean;
+                                /** @description not watched nor rescanned; its frames are still served */
+                                paused: boolean;
+                                /** @description IANA time zone for observing nights of frames without a site longitude */
+                                timezone: string | null;
+                                /** @description site longitude (east positive) for the same; wins over timezone */
+                                longitude_deg: number | null;
+                                /**
+                                 * @description what the watcher of this server does with it
+                                 * @enum {string}
+                                 */
+                                state: "starting" | "watching" | "polling" | "scanning" | "paused" | "offline" | "error" | "unwatched";
+                                state_reason: string | null;
+                                /** @description frames catalogued from this folder */
+                                frames: number;
+                                /** Format: date-time */
+                                created_at: string;
+                                /** Format: date-time */
+                                updated_at: string;
+                            }[];
+                            /** @description AIMS_LIBRARY_ROOTS: the folders inside which libraries may be added here */
+                            allowed_roots: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a library: watched and served at once (inside AIMS_LIBRARY_ROOTS only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description absolute folder on the server */
+                        path: string;
+                        /** @description shown in the UI (default: the folder name) */
+                        name?: string;
+                        /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                        exclude?: string[];
+                        /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                        rescan_seconds?: number | null;
+                        /** @description poll instead of file events (network shares deliver none) */
+                        use_polling?: boolean;
+                        /** @description not watched nor rescanned; its frames are still served */
+                        paused?: boolean;
+                        /** @description IANA time zone for observing nights of frames without a site longitude */
+                        timezone?: string | null;
+                        /** @description site longitude (east positive) for the same; wins over timezone */
+                        longitude_deg?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            path: string;
+                            /**
+                             * @description config: AIMS_IMAGE_DIR/--images (not removable here); admin: API or UI; cli: aims ingest
+                             * @enum {string}
+                             */
+                            origin: "config" | "admin" | "cli";
+                            /** @description shown in the UI (default: the folder name) */
+                            name: string;
+                            /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                            exclude: string[];
+                            /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                            rescan_seconds: number | null;
+                            /** @description poll instead of file events (network shares deliver none) */
+                            use_polling: boolean;
+                            /** @description not watched nor rescanned; its frames are still served */
+                            paused: boolean;
+                            /** @description IANA time zone for observing nights of frames without a site longitude */
+                            timezone: string | null;
+                            /** @description site longitude (east positive) for the same; wins over timezone */
+                            longitude_deg: number | null;
+                            /**
+                             * @description what the watcher of this server does with it
+                             * @enum {string}
+                             */
+                            state: "starting" | "watching" | "polling" | "scanning" | "paused" | "offline" | "error" | "unwatched";
+                            state_reason: string | null;
+                            /** @description frames catalogued from this folder */
+                            frames: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/libraries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change the settings of a library (pause, resume…) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description shown in the UI (default: the folder name) */
+                        name?: string;
+                        /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                        exclude?: string[];
+                        /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                        rescan_seconds?: number | null;
+                        /** @description poll instead of file events (network shares deliver none) */
+                        use_polling?: boolean;
+                        /** @description not watched nor rescanned; its frames are still served */
+                        paused?: boolean;
+                        /** @description IANA time zone for observing nights of frames without a site longitude */
+                        timezone?: string | null;
+                        /** @description site longitude (east positive) for the same; wins over timezone */
+                        longitude_deg?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            path: string;
+                            /**
+                             * @description config: AIMS_IMAGE_DIR/--images (not removable here); admin: API or UI; cli: aims ingest
+                             * @enum {string}
+                             */
+                            origin: "config" | "admin" | "cli";
+                            /** @description shown in the UI (default: the folder name) */
+                            name: string;
+                            /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                            exclude: string[];
+                            /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                            rescan_seconds: number | null;
+                            /** @description poll instead of file events (network shares deliver none) */
+                            use_polling: boolean;
+                            /** @description not watched nor rescanned; its frames are still served */
+                            paused: boolean;
+                            /** @description IANA time zone for observing nights of frames without a site longitude */
+                            timezone: string | null;
+                            /** @description site longitude (east positive) for the same; wins over timezone */
+                            longitude_deg: number | null;
+                            /**
+                             * @description what the watcher of this server does with it
+                             * @enum {string}
+                             */
+                            state: "starting" | "watching" | "polling" | "scanning" | "paused" | "offline" | "error" | "unwatched";
+                            state_reason: string | null;
+                            /** @description frames catalogued from this folder */
+                            frames: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a library; its frames stay in the catalog (frames=keep) or go (frames=remove) */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description keep: the frames stay in the catalog (no longer served); remove: they are deleted from it */
+                    frames?: "keep" | "remove";
+                };
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            path: string;
+                            /** @description frames catalogued from the folder */
+                            frames: number;
+                            frames_removed: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change some settings of a library (as PUT) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description shown in the UI (default: the folder name) */
+                        name?: string;
+                        /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                        exclude?: string[];
+                        /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                        rescan_seconds?: number | null;
+                        /** @description poll instead of file events (network shares deliver none) */
+                        use_polling?: boolean;
+                        /** @description not watched nor rescanned; its frames are still served */
+                        paused?: boolean;
+                        /** @description IANA time zone for observing nights of frames without a site longitude */
+                        timezone?: string | null;
+                        /** @description site longitude (east positive) for the same; wins over timezone */
+                        longitude_deg?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            path: string;
+                            /**
+                             * @description config: AIMS_IMAGE_DIR/--images (not removable here); admin: API or UI; cli: aims ingest
+                             * @enum {string}
+                             */
+                            origin: "config" | "admin" | "cli";
+                            /** @description shown in the UI (default: the folder name) */
+                            name: string;
+                            /** @description globs relative to the library that discovery skips, e.g. "**\/calibration-tmp/**" */
+                            exclude: string[];
+                            /** @description seconds between full rescans (0: none; null: AIMS_RESCAN_SECONDS) */
+                            rescan_seconds: number | null;
+                            /** @description poll instead of file events (network shares deliver none) */
+                            use_polling: boolean;
+                            /** @description not watched nor rescanned; its frames are still served */
+                            paused: boolean;
+                            /** @description IANA time zone for observing nights of frames without a site longitude */
+                            timezone: string | null;
+                            /** @description site longitude (east positive) for the same; wins over timezone */
+                            longitude_deg: number | null;
+                            /**
+                             * @description what the watcher of this server does with it
+                             * @enum {string}
+                             */
+                            state: "starting" | "watching" | "polling" | "scanning" | "paused" | "offline" | "error" | "unwatched";
+                            state_reason: string | null;
+                            /** @description frames catalogued from this folder */
+                            frames: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/admin/libraries/{id}/rescan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rescan one library now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description numeric id */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            started: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description HTTP status text */
+                            error: string;
+                            message: string;
+                            /** @description the request parameter that is wrong (400s) */
+                            parameter?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events": {
         parameters: {
             query?: never;
@@ -1864,6 +2838,10 @@ export interface paths {
                     telescope?: string;
                     /** @description optical filter, case-insensitive */
                     filter_name?: string;
+                    /** @description FITS CHECKSUM/DATASUM verified at ingest: ok (every HDU verifies), partial (some HDUs carry none), absent (no HDU carries one), bad (one disagrees: the file was damaged before it was catalogued); null: catalogued before checksums were verified */
+                    checksum_status?: "ok" | "partial" | "absent" | "bad";
+                    /** @description what that check found: ok, changed (other content than catalogued), missing, unreadable */
+                    fixity_status?: "ok" | "changed" | "missing" | "unreadable";
                     /** @description case- and blank-insensitive ("M 13" = "m13"); * is a wildcard */
                     object?: string;
                     image_type?: "light" | "dark" | "flat" | "bias" | "other";
@@ -2080,6 +3058,20 @@ export interface paths {
                                 updated_at?: string;
                                 /** @description when the file was found gone (null: present) */
                                 missing_since?: string | null;
+                                /**
+                                 * @description FITS CHECKSUM/DATASUM verified at ingest: ok (every HDU verifies), partial (some HDUs carry none), absent (no HDU carries one), bad (one disagrees: the file was damaged before it was catalogued); null: catalogued before checksums were verified
+                                 * @enum {string|null}
+                                 */
+                                checksum_status?: "ok" | "partial" | "absent" | "bad" | null;
+                                /** @description when the file was last read again and compared with sha256 (at ingest, by `aims verify` or by the background check) */
+                                verified_at?: string | null;
+                                /**
+                                 * @description what that check found: ok, changed (other content than catalogued), missing, unreadable
+                                 * @enum {string|null}
+                                 */
+                                fixity_status?: "ok" | "changed" | "missing" | "unreadable" | null;
+                                /** @description what the check found when it was not ok */
+                                fixity_reason?: string | null;
                             }[];
                             next_cursor: string | null;
                         };
@@ -2179,6 +3171,10 @@ export interface paths {
                     telescope?: string;
                     /** @description optical filter, case-insensitive */
                     filter_name?: string;
+                    /** @description FITS CHECKSUM/DATASUM verified at ingest: ok (every HDU verifies), partial (some HDUs carry none), absent (no HDU carries one), bad (one disagrees: the file was damaged before it was catalogued); null: catalogued before checksums were verified */
+                    checksum_status?: "ok" | "partial" | "absent" | "bad";
+                    /** @description what that check found: ok, changed (other content than catalogued), missing, unreadable */
+                    fixity_status?: "ok" | "changed" | "missing" | "unreadable";
                     /** @description case- and blank-insensitive ("M 13" = "m13"); * is a wildcard */
                     object?: string;
                     image_type?: "light" | "dark" | "flat" | "bias" | "other";
@@ -2494,6 +3490,20 @@ export interface paths {
                             updated_at?: string;
                             /** @description when the file was found gone (null: present) */
                             missing_since?: string | null;
+                            /**
+                             * @description FITS CHECKSUM/DATASUM verified at ingest: ok (every HDU verifies), partial (some HDUs carry none), absent (no HDU carries one), bad (one disagrees: the file was damaged before it was catalogued); null: catalogued before checksums were verified
+                             * @enum {string|null}
+                             */
+                            checksum_status?: "ok" | "partial" | "absent" | "bad" | null;
+                            /** @description when the file was last read again and compared with sha256 (at ingest, by `aims verify` or by the background check) */
+                            verified_at?: string | null;
+                            /**
+                             * @description what that check found: ok, changed (other content than catalogued), missing, unreadable
+                             * @enum {string|null}
+                             */
+                            fixity_status?: "ok" | "changed" | "missing" | "unreadable" | null;
+                            /** @description what the check found when it was not ok */
+                            fixity_reason?: string | null;
                             header: {
                                 index: number;
                                 type: string;
@@ -2510,6 +3520,19 @@ export interface paths {
                                 kind: string;
                                 recorded_at: string;
                                 missing_since: string | null;
+                                verified_at: string | null;
+                                fixity_status: string | null;
+                                fixity_reason: string | null;
+                            }[];
+                            /** @description FITS CHECKSUM and DATASUM of each HDU as verified at ingest; empty when not looked at */
+                            checksums: {
+                                index: number;
+                                /** @enum {string} */
+                                checksum: "ok" | "bad" | "absent";
+                                /** @enum {string} */
+                                datasum: "ok" | "bad" | "absent";
+                                computed_datasum: string | null;
+                                reason?: string;
                             }[];
                         };
                     };
@@ -2999,6 +4022,10 @@ export interface paths {
                     telescope?: string;
                     /** @description optical filter, case-insensitive */
                     filter_name?: string;
+                    /** @description FITS CHECKSUM/DATASUM verified at ingest: ok (every HDU verifies), partial (some HDUs carry none), absent (no HDU carries one), bad (one disagrees: the file was damaged before it was catalogued); null: catalogued before checksums were verified */
+                    checksum_status?: "ok" | "partial" | "absent" | "bad";
+                    /** @description what that check found: ok, changed (other content than catalogued), missing, unreadable */
+                    fixity_status?: "ok" | "changed" | "missing" | "unreadable";
                     /** @description case- and blank-insensitive ("M 13" = "m13"); * is a wildcard */
                     object?: string;
                     image_type?: "light" | "dark" | "flat" | "bias" | "other";
@@ -3272,6 +4299,16 @@ export interface paths {
                             telescope?: string;
                             /** @description optical filter, case-insensitive */
                             filter_name?: string;
+                            /**
+                             * @description FITS CHECKSUM/DATASUM verified at ingest: ok (every HDU verifies), partial (some HDUs carry none), absent (no HDU carries one), bad (one disagrees: the file was damaged before it was catalogued); null: catalogued before checksums were verified
+                             * @enum {string}
+                             */
+                            checksum_status?: "ok" | "partial" | "absent" | "bad";
+                            /**
+                             * @description what that check found: ok, changed (other content than catalogued), missing, unreadable
+                             * @enum {string}
+                             */
+                            fixity_status?: "ok" | "changed" | "missing" | "unreadable";
                             /** @description case- and blank-insensitive ("M 13" = "m13"); * is a wildcard */
                             object?: string;
                             /** @enum {string} */
@@ -3499,6 +4536,110 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/datalink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IVOA DataLink 1.1 links of frames: the original, a preview, SODA cutouts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** IVOA DataLink 1.1 links of frames: the original, a preview, SODA cutouts */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/vo/soda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** IVOA SODA 1.0 sync: a FITS cutout of a frame, WCS kept */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** IVOA SODA 1.0 sync: a FITS cutout of a frame, WCS kept */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3938,6 +5079,20 @@ export interface paths {
                                 updated_at?: string;
                                 /** @description when the file was found gone (null: present) */
                                 missing_since?: string | null;
+                                /**
+                                 * @description FITS CHECKSUM/DATASUM verified at ingest: ok (every HDU verifies), partial (some HDUs carry none), absent (no HDU carries one), bad (one disagrees: the file was damaged before it was catalogued); null: catalogued before checksums were verified
+                                 * @enum {string|null}
+                                 */
+                                checksum_status?: "ok" | "partial" | "absent" | "bad" | null;
+                                /** @description when the file was last read again and compared with sha256 (at ingest, by `aims verify` or by the background check) */
+                                verified_at?: string | null;
+                                /**
+                                 * @description what that check found: ok, changed (other content than catalogued), missing, unreadable
+                                 * @enum {string|null}
+                                 */
+                                fixity_status?: "ok" | "changed" | "missing" | "unreadable" | null;
+                                /** @description what the check found when it was not ok */
+                                fixity_reason?: string | null;
                             }[];
                         };
                     };

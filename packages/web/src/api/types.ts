@@ -74,6 +74,8 @@ export type TargetDetail = Omit<Response<'/api/targets/{key}', 'get'>, 'best_fra
 export type AuditEntry = Response<'/api/admin/audit', 'get'>['items'][number];
 export type IngestState = NonNullable<Query<'/api/admin/ingest', 'get'>['state']>;
 export type LedgerPage = Response<'/api/admin/ingest', 'get'>;
+export type FixityPanel = Response<'/api/admin/fixity', 'get'>;
+export type FixityProblem = FixityPanel['items'][number];
 export type LedgerEntry = LedgerPage['items'][number];
 export type Health = Response<'/api/health', 'get'>;
 

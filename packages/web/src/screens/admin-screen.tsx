@@ -1,12 +1,13 @@
-/** Administration: accounts, the ingest ledger with live activity, the audit log. */
+/** Administration: accounts, the ingest ledger with live activity, the fixity check, the audit log. */
 import { useCallback, useRef, useState } from 'react';
 import type { User } from '../api/types.js';
 import { AuditPanel } from './admin/audit-panel.js';
+import { FixityPanel } from './admin/fixity-panel.js';
 import { IngestPanel } from './admin/ingest-panel.js';
 import { LivePanel } from './admin/live-panel.js';
 import { UsersPanel } from './admin/users-panel.js';
 
-type Tab = 'users' | 'ingest' | 'audit';
+type Tab = 'users' | 'ingest' | 'fixity' | 'audit';
 
 export default function AdminScreen({ self }: { self: User }) {
   const [tab, setTab] = useState<Tab>('users');
@@ -23,6 +24,7 @@ export default function AdminScreen({ self }: { self: User }) {
   const tabs: Array<[Tab, string]> = [
     ['users', 'Users'],
     ['ingest', 'Ingest'],
+    ['fixity', 'Fixity'],
     ['audit', 'Audit log'],
   ];
   return (
@@ -47,6 +49,7 @@ export default function AdminScreen({ self }: { self: User }) {
         <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
           {tab === 'users' && <UsersPanel self={self} />}
           {tab === 'ingest' && <IngestPanel refreshKey={refreshKey} />}
+          {tab === 'fixity' && <FixityPanel refreshKey={refreshKey} />}
           {tab === 'audit' && <AuditPanel refreshKey={refreshKey} />}
         </div>
       </div>

@@ -104,6 +104,14 @@ function Facts({ image }: { image: ImageDetail }) {
   );
 }
 
+const CHECKSUM_WORDS: Record<NonNullable<ImageDetail['checksum_status']> | 'unknown', string> = {
+  ok: 'verified (CHECKSUM/DATASUM of every HDU)',
+  partial: 'verified where present (some HDUs carry none)',
+  absent: 'none in the file',
+  bad: 'does not verify',
+  unknown: 'not checked (catalogued before checksums were verified)',
+};
+
 function Copies({ image, canDownload }: { image: ImageDetail; canDownload: boolean }) {
   return (
     <section className="panel" aria-labelledby="copies-title">
@@ -125,7 +133,40 @@ function Copies({ image, canDownload }: { image: ImageDetail; canDownload: boole
           <dt>Ingested</dt>
           <dd>{utc(image.ingested_at)}</dd>
         </div>
+        <div className="kv-row">
+          <dt>FITS checksum</dt>
+          <dd data-testid="checksum-status">{CHECKSUM_WORDS[image.checksum_status ?? 'unknown']}</dd>
+        </div>
+        <div className="kv-row">
+          <dt>Last verified</dt>
+          <dd>
+            {image.verified_at ? utc(image.verified_at) : DASH}
+            {image.fixity_status && image.fixity_status !== 'ok' && (
+              <span className="badge badge-poor">{image.fixity_status}</span>
+            )}
+          </dd>
+        </div>
       </dl>
+      {image.checksum_status === 'bad' && (
+        <div className="callout callout-error" role="alert">
+          <p>
+            The FITS checksum of this file does not verify: its bytes were damaged before (or while) it reached the
+            archive. It is catalogued so that it can be judged, but should not be trusted.
+          </p>
+          <ul className="small">
+            {image.checksums
+              .filter((h) => h.reason)
+              .map((h) => (
+                <li key={h.index}>{h.reason}</li>
+              ))}
+          </ul>
+        </div>
+      )}
+      {image.fixity_status && image.fixity_status !== 'ok' && (
+        <p className="callout callout-error">
+          The last check found the file {image.fixity_status}: {image.fixity_reason}
+        </p>
+      )}
       {image.missing_since && (
         <p className="callout callout-error">The file is missing since {utc(image.missing_since)}.</p>
       )}
@@ -137,6 +178,11 @@ function Copies({ image, canDownload }: { image: ImageDetail; canDownload: boole
               <li key={p.file_path + p.recorded_at}>
                 {p.file_path} <span className="badge">{p.kind}</span>
                 {p.missing_since && <span className="badge badge-poor">missing</span>}
+                {p.fixity_status && p.fixity_status !== 'ok' && (
+                  <span className="badge badge-poor" title={p.fixity_reason ?? undefined}>
+                    {p.fixity_status}
+                  </span>
+                )}
               </li>
             ))}
           </ul>

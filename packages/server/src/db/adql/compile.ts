@@ -15,7 +15,8 @@ import { type DialectName, dialectInfo } from '../dialect.js';
 import { coneBounds } from '../sky-cone.js';
 import { boxRanges, convexPolygon, unitVector } from './shapes.js';
 
-export type AdqlColumnType = 'double' | 'integer' | 'text' | 'timestamp';
+/** `region`: a frame's footprint, shown as an STC-S polygon; usable only in CONTAINS and INTERSECTS. */
+export type AdqlColumnType = 'double' | 'integer' | 'text' | 'timestamp' | 'region';
 
 export interface AdqlColumn {
   /** Lower-case, as TAP_SCHEMA lists it. */
@@ -34,6 +35,11 @@ export interface AdqlTable {
   always: RawBuilder<unknown> | null;
   columns: AdqlColumn[];
   /** The position pair the cone index serves, with the stored unit vector of each row. */
+  /**
+   * The region column (ObsCore's s_region): geometry predicates on it test the circle around the
+   * frame centre (the position pair) of radius `radiusSql` (degrees) that holds the footprint.
+   */
+  region?: { column: string; radiusSql: RawBuilder<unknown>; maxRadiusDeg: number };
   position: {
     ra: string;
     dec: string;
@@ -59,7 +65,7 @@ export interface CompiledQuery {
   limit: number;
 }
 
-type ScalarType = 'number' | 'integer' | 'text' | 'timestamp' | 'boolean' | 'null';
+type ScalarType = 'number' | 'integer' | 'text' | 'timestamp' | 'boolean' | 'null' | 'region';
 
 interface Scalar {
   kind: 'scalar';
@@ -395,6 +401,7 @@ class Compiler {
     const timestamp = values.some((v) => v.type === 'timestamp');
     const converted = values.map((v, i): Scalar => {
       if (v.type === 'boolean') throw new AdqlError(`${op} compares values, not conditions`);
+      if (v.type === 'region') throw new AdqlError(`${op}: a region is compared only by CONTAINS and INTERSECTS`);
       if (!timestamp || v.type !== 'text') return v;
       if (typeof v.constant !== 'string')
         throw new AdqlError(`${op}: a timestamp compares with a timestamp or an ISO 8601 string literal`);
@@ -557,6 +564,9 @@ class Compiler {
   private geometricPredicate(e: Extract<Expr, { kind: 'call' }>): Scalar {
     if (e.args.length !== 2) throw new AdqlError(`${e.name} takes two geometries`);
     const [a, b] = e.args.map((x) => this.value(x)) as [Value, Value];
+    const isRegion = (v: Value) => v.kind === 'scalar' && v.type === 'region';
+    if (isRegion(a) && b.kind !== 'scalar') return this.regionMeets(b);
+    if (isRegion(b) && a.kind !== 'scalar') return this.regionMeets(a);
     if (a.kind === 'scalar' || b.kind === 'scalar')
       throw new AdqlError(`${e.name} takes geometries (POINT, CIRCLE, BOX, POLYGON)`);
     // INTERSECTS with a point is CONTAINS of that point (ADQL 2.1, 4.2.8).
@@ -567,6 +577,35 @@ class Compiler {
       );
     if (b.kind === 'point') throw new AdqlError(`${e.name} needs a CIRCLE, BOX or POLYGON as its second argument`);
     return this.pointIn(a, b);
+  }
+
+  /**
+   * A frame's region meets a constant point or shape: the circle that holds the footprint (around
+   * the indexed centre) meets the shape's bounding circle. Generous at the corners of a frame and
+   * of a polygon; exact for points and circles against round fields.
+   */
+  private regionMeets(shape: Point | Shape): Scalar {
+    const region = this.table.region;
+    const position = this.table.position;
+    if (!region || !position) throw new AdqlError('this table has no region to compare');
+    const bound = boundOf(shape);
+    const centre: Point = {
+      kind: 'point',
+      ra: { kind: 'scalar', type: 'number', sql: position.raSql, aggregate: false },
+      dec: { kind: 'scalar', type: 'number', sql: position.decSql, aggregate: false },
+      indexed: true,
+    };
+    const [x, y, z] = unitVector(bound.ra, bound.dec);
+    const v = position.vector;
+    const reach = sql`${number(bound.radius)} + ${region.radiusSql}`;
+    const exact = sql`${v[0]} * ${number(x)} + ${v[1]} * ${number(y)} + ${v[2]} * ${number(z)} >= cos(radians(${dialectInfo(this.options.dialect).leastOf(reach, sql`180`)}))`;
+    const prefilter = this.conePrefilter(
+      centre,
+      bound.ra,
+      bound.dec,
+      Math.min(bound.radius + region.maxRadiusDeg, 180),
+    );
+    return condition(sql`${region.radiusSql} is not null and ${prefilter} and ${exact}`, []);
   }
 
   private pointIn(p: Point, shape: Shape): Scalar {
@@ -688,6 +727,53 @@ class Compiler {
   }
 }
 
+/** A constant point or shape → a circle that holds it. */
+function boundOf(shape: Point | Shape): { ra: number; dec: number; radius: number } {
+  switch (shape.kind) {
+    case 'point': {
+      const [ra, dec] = constants([shape.ra, shape.dec], 'POINT') as [number, number];
+      return { ra, dec, radius: 0 };
+    }
+    case 'circle': {
+      const [ra, dec, radius] = constants([shape.centre.ra, shape.centre.dec, shape.radius], 'CIRCLE') as [
+        number,
+        number,
+        number,
+      ];
+      return { ra, dec, radius };
+    }
+    case 'box': {
+      const [ra, dec, w, h] = constants([shape.centre.ra, shape.centre.dec, shape.width, shape.height], 'BOX') as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      // The farthest point of its outline, sampled along the meridian and parallel sides.
+      const r = boxRanges(ra, dec, w, h);
+      const los = r.raIntervals.length ? [ra - w / 2, ra + w / 2] : [0, 360];
+      let radius = 0;
+      for (let i = 0; i <= 32; i++) {
+        const f = i / 32;
+        for (const [pr, pd] of [
+          [los[0]! + f * (los[1]! - los[0]!), r.decMin],
+          [los[0]! + f * (los[1]! - los[0]!), r.decMax],
+          [los[0]!, r.decMin + f * (r.decMax - r.decMin)],
+          [los[1]!, r.decMin + f * (r.decMax - r.decMin)],
+        ] as Array<[number, number]>) {
+          const c = unitVector(ra, dec);
+          const q = unitVector(pr, pd);
+          radius = Math.max(radius, (Math.acos(Math.min(1, c[0] * q[0] + c[1] * q[1] + c[2] * q[2])) * 180) / Math.PI);
+        }
+      }
+      // Sampling can fall short between samples by a hair: widen by a thirtieth of the box.
+      return { ra, dec, radius: Math.min(180, radius + Math.max(w, h) / 30) };
+    }
+    default:
+      return convexPolygon(shape.vertices.map((v) => constants([v.ra, v.dec], 'POLYGON') as [number, number])).bound;
+  }
+}
+
 function findTable(query: SelectQuery, tables: AdqlTable[]): AdqlTable {
   const path = query.from.path;
   const wanted = path.join('.').toUpperCase();
@@ -727,7 +813,7 @@ function isoMillis(text: string, at: Expr): number {
 
 function outputType(value: Scalar): AdqlColumnType {
   if (value.type === 'integer') return 'integer';
-  if (value.type === 'text' || value.type === 'timestamp') return value.type;
+  if (value.type === 'text' || value.type === 'timestamp' || value.type === 'region') return value.type;
   return 'double';
 }
 
@@ -743,13 +829,15 @@ function defaultName(e: Expr, index: number): string {
 }
 
 // Functions whose SQL differs between engines.
-interface DialectFunctions {
+export interface DialectFunctions {
   concat(a: RawBuilder<unknown>, b: RawBuilder<unknown>): RawBuilder<unknown>;
   /** Case-sensitive LIKE (ADQL's). */
   like(value: RawBuilder<unknown>, pattern: string): RawBuilder<unknown>;
   ilike(value: RawBuilder<unknown>, pattern: string): RawBuilder<unknown>;
   /** As a double-precision number. */
   real(value: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** As text (a number's decimal digits). */
+  text(value: RawBuilder<unknown>): RawBuilder<unknown>;
   round(value: RawBuilder<unknown>, digits: RawBuilder<unknown>): RawBuilder<unknown>;
   truncate(value: RawBuilder<unknown>, digits: RawBuilder<unknown>): RawBuilder<unknown>;
 }
@@ -758,13 +846,14 @@ interface DialectFunctions {
 const globOf = (pattern: string) =>
   pattern.replace(/[*?[\]%_]/g, (c) => (c === '%' ? '*' : c === '_' ? '?' : `[${c}]`));
 
-const FUNCTIONS: Record<DialectName, DialectFunctions> = {
+export const FUNCTIONS: Record<DialectName, DialectFunctions> = {
   sqlite: {
     concat: (a, b) => sql`(${a} || ${b})`,
     // SQLite's LIKE ignores ASCII case; GLOB is its case-sensitive twin.
     like: (value, pattern) => sql`${value} glob ${globOf(pattern)}`,
     ilike: (value, pattern) => sql`lower(${value}) like lower(${pattern})`,
     real: (value) => sql`cast(${value} as real)`,
+    text: (value) => sql`cast(${value} as text)`,
     round: (value, digits) => sql`round(${value}, ${digits})`,
     truncate: (value, digits) => sql`(trunc(${value} * power(10, ${digits})) / power(10, ${digits}))`,
   },
@@ -773,6 +862,7 @@ const FUNCTIONS: Record<DialectName, DialectFunctions> = {
     like: (value, pattern) => sql`${value} like ${pattern}`,
     ilike: (value, pattern) => sql`${value} ilike ${pattern}`,
     real: (value) => sql`cast(${value} as double precision)`,
+    text: (value) => sql`cast(${value} as text)`,
     round: (value, digits) => sql`cast(round(cast(${value} as numeric), ${digits}) as double precision)`,
     truncate: (value, digits) => sql`cast(trunc(cast(${value} as numeric), ${digits}) as double precision)`,
   },

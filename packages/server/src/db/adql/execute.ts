@@ -142,9 +142,18 @@ function toValue(column: OutputColumn, value: unknown): AdqlValue {
       return typeof value === 'number' ? value : Number(value);
     case 'timestamp':
       return new Date(Number(value)).toISOString();
+    case 'region':
+      return stcsPolygon(value);
     default:
       return String(value);
   }
+}
+
+/** A footprint ([[ra, dec], …], JSON text or parsed) as an STC-S polygon, as SIA shows s_region. */
+function stcsPolygon(value: unknown): string | null {
+  const corners = (typeof value === 'string' ? JSON.parse(value) : value) as Array<[number, number]> | null;
+  if (!Array.isArray(corners) || corners.length < 3) return null;
+  return `POLYGON ICRS ${corners.map(([ra, dec]) => `${ra} ${dec}`).join(' ')}`;
 }
 
 function sqlitePath(url: string): string | null {

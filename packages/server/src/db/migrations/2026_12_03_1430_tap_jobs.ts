@@ -14,6 +14,7 @@ const migration: AimsMigration = {
       .addColumn('phase', 'varchar(16)', (c) => c.notNull())
       .addColumn('run_id', d.types.text)
       .addColumn('parameters', d.types.text, (c) => c.notNull())
+      .addColumn('base_url', d.types.text, (c) => c.notNull())
       .addColumn('execution_duration_s', d.types.bigint, (c) => c.notNull())
       .addColumn('created_ms', d.types.bigint, (c) => c.notNull())
       .addColumn('started_ms', d.types.bigint)

@@ -18,6 +18,8 @@ import eventOutbox from './2026_12_03_1400_event_outbox.js';
 import calibrationFrames from './2026_12_03_1410_calibration_frames.js';
 import catalogCopies from './2026_12_03_1420_catalog_copies.js';
 import tapJobs from './2026_12_03_1430_tap_jobs.js';
+import fixity from './2026_12_03_1440_fixity.js';
+import libraries from './2026_12_03_1445_libraries.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -37,4 +39,6 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_12_03_1410_calibration_frames': calibrationFrames,
   '2026_12_03_1420_catalog_copies': catalogCopies,
   '2026_12_03_1430_tap_jobs': tapJobs,
+  '2026_12_03_1440_fixity': fixity,
+  '2026_12_03_1445_libraries': libraries,
 };

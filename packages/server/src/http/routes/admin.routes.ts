@@ -1,7 +1,8 @@
-/** Administration: accounts and roles, the audit log, the ingest ledger, rescans. */
+/** Administration: accounts and roles, the audit log, the ingest ledger, rescans, fixity. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { changeAccount } from '../../auth/accounts.service.js';
+import { fixityProblems, fixitySummary } from '../../catalog/fixity.js';
 import { listAudit } from '../../db/audit.repository.js';
 import { countByState, listLedger, requeue } from '../../db/ingest-ledger.repository.js';
 import { listUsers } from '../../db/users.repository.js';
@@ -10,6 +11,7 @@ import type { AppContext } from '../app-context.js';
 import { audit } from '../audit.js';
 import { HttpError } from '../errors.js';
 import { errors, IdParams, IsoDateTime, Nullable, StringEnum, UserSchema } from '../schemas/common.schemas.js';
+import { FixityProblemSchema, FixitySummarySchema } from '../schemas/fixity.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 
 const UserUpdateBody = Type.Object(
@@ -216,6 +218,32 @@ export function adminRoutes(ctx: AppContext) {
         await audit(ctx.database, request, 'ingest.rescan', null);
         return reply.code(202).send({ started: true });
       },
+    );
+
+    app.get(
+      '/admin/fixity',
+      {
+        config: admin,
+        schema: {
+          tags: ['admin'],
+          summary: 'The fixity check: its last run and the files whose check or FITS checksum is not ok',
+          querystring: Type.Object(
+            { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              summary: FixitySummarySchema,
+              items: Type.Array(FixityProblemSchema, { description: 'at most `limit` of each kind of problem' }),
+            }),
+            ...errors(400, 401, 403),
+          },
+        },
+      },
+      async (request) => ({
+        summary: await fixitySummary(ctx.database, ctx.config.fixityDays),
+        items: await fixityProblems(ctx.database, request.query.limit ?? 200),
+      }),
     );
   };
 }

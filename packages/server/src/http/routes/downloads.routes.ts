@@ -149,12 +149,7 @@ export function downloadsRoutes(ctx: AppContext) {
         },
       },
       async (request, reply) => {
-        const { image, file } = await locateOriginal(
-          ctx.database,
-          ctx.config.imageDirs,
-          request.params.id,
-          request.log,
-        );
+        const { image, file } = await locateOriginal(ctx.database, ctx.roots, request.params.id, request.log);
         return sendFile(ctx, request, reply as FastifyReply, image, file);
       },
     );
@@ -185,7 +180,7 @@ export function downloadsRoutes(ctx: AppContext) {
           throw badParameter('ids', 'or filters: send exactly one of them');
         const selection = ids ? { ids } : { filters: filtersFrom(rawFilters as Record<string, unknown>) };
         const options = with_calibration ? { withCalibration: ctx.config.calibration } : {};
-        const plan = await planZip(ctx.database, ctx.config.imageDirs, selection, request.log, options);
+        const plan = await planZip(ctx.database, ctx.roots, selection, request.log, options);
         return sendZip(ctx, request, reply as FastifyReply, plan, rawFilters);
       },
     );

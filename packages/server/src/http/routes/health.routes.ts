@@ -2,12 +2,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { fixityDegraded, fixitySummary } from '../../catalog/fixity.js';
 import type { AppContext } from '../app-context.js';
 import { Nullable } from '../schemas/common.schemas.js';
+import { FixitySummarySchema } from '../schemas/fixity.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
 
 const HealthSchema = Type.Object({
-  /** degraded: the API answers, but ingest is held up (see `ingest`). */
+  /** degraded: the API answers, but ingest is held up (see `ingest`) or the fixity check found a lost or changed file. */
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('unavailable')]),
   version: Type.String(),
   uptime_seconds: Type.Number(),
@@ -25,6 +27,7 @@ const HealthSchema = Type.Object({
     image_roots: Type.Integer({ description: 'image folders configured for this process' }),
     image_roots_offline: Type.Integer({ description: 'of those, not reachable (an unmounted share)' }),
   }),
+  fixity: Type.Union([FixitySummarySchema, Type.Null()]),
 });
 
 /** A database that does not answer within this is as good as down for a supervisor. */
@@ -59,7 +62,7 @@ export function healthRoutes(ctx: AppContext) {
         schema: {
           tags: ['operations'],
           summary:
-            'Database, ingest queue, watcher, ingest problems and version; degraded when ingest is held up, 503 when the database is down',
+            'Database, ingest queue, watcher, ingest problems, fixity and version; degraded when ingest is held up or a file is lost or changed, 503 when the database is down',
           response: { 200: HealthSchema, 503: HealthSchema },
         },
       },
@@ -76,7 +79,9 @@ export function healthRoutes(ctx: AppContext) {
         const problem = ctx.ingest?.problem?.() ?? null;
         const roots = (await ctx.ingest?.rootStates?.().catch(() => [])) ?? [];
         const offline = roots.filter((r) => !r.online).length;
-        const status = !database.ok ? 'unavailable' : problem || offline ? 'degraded' : 'ok';
+        const fixity = database.ok ? await fixitySummary(ctx.database, ctx.config.fixityDays).catch(() => null) : null;
+        const lost = fixity !== null && fixityDegraded(fixity);
+        const status = !database.ok ? 'unavailable' : problem || offline || lost ? 'degraded' : 'ok';
         const body = {
           status: status as 'ok' | 'degraded' | 'unavailable',
           version: ctx.version,
@@ -90,6 +95,7 @@ export function healthRoutes(ctx: AppContext) {
             image_roots: roots.length,
             image_roots_offline: offline,
           },
+          fixity,
         };
         return reply.code(database.ok ? 200 : 503).send(body);
       },

@@ -59,7 +59,7 @@ export function registerTapAsync(app: FastifyInstance, jobs: TapJobs): void {
   });
 
   app.post('/vo/tap/async', { config: read, schema: schema('TAP async: create a job') }, async (request, reply) => {
-    const job = await jobs.create(daliParams(request), request.user?.id ?? null);
+    const job = await jobs.create(daliParams(request), request.user?.id ?? null, requestBase(request));
     return seeJob(request, reply, job.id);
   });
 

@@ -59,7 +59,7 @@ export function tapRoutes(tap: TapService, jobs: TapJobs) {
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) controller.abort();
       });
-      const result = await tap.run(daliParams(request), { signal: controller.signal });
+      const result = await tap.run(daliParams(request), { baseUrl: requestBase(request), signal: controller.signal });
       return reply.code(200).type(result.mediaType).send(result.body);
     };
     const summary = 'IVOA TAP 1.1 synchronous ADQL query';

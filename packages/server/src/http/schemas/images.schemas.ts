@@ -8,6 +8,7 @@ import { SORT_COLUMNS, type SortColumn } from '../../db/image-filters.js';
 import { IMAGE_TYPES } from '../../domain/image.js';
 import {
   API_FIELDS,
+  EXACT_FILTERS,
   fieldSpec,
   type ImageFieldName,
   MATCH_FILTERS,
@@ -42,6 +43,7 @@ export const filterProperties = {
     }),
   ),
   ...matchFilterProperties(),
+  ...exactFilterProperties(),
   object: Type.Optional(
     Type.String({ ...TEXT, description: 'case- and blank-insensitive ("M 13" = "m13"); * is a wildcard' }),
   ),
@@ -147,6 +149,14 @@ function matchFilterProperties() {
   return properties as { [P in MatchFilterParam]: TOptional<TString> };
 }
 
+/** `checksum_status`, `fixity_status`, …: the generic enum filters of the field table. */
+function exactFilterProperties() {
+  const properties: Record<string, TSchema> = {};
+  for (const field of EXACT_FILTERS)
+    properties[field] = Type.Optional(StringEnum(fieldSpec(field).values ?? [], { description: describe(field) }));
+  return properties as { [P in MatchFilterParam]: TOptional<TString> };
+}
+
 /** Every field of an item, in the order of the field table. */
 export const IMAGE_ITEM_FIELDS: Record<string, TSchema> = Object.fromEntries(
   API_FIELDS.map((name) => [name, fieldSchema(name)]),
@@ -193,7 +203,20 @@ export const ImageDetail = Type.Object(
         kind: Type.String(),
         recorded_at: Type.String(),
         missing_since: str,
+        verified_at: str,
+        fixity_status: Nullable.string(),
+        fixity_reason: Nullable.string(),
       }),
+    ),
+    checksums: Type.Array(
+      Type.Object({
+        index: Type.Integer(),
+        checksum: StringEnum(['ok', 'bad', 'absent']),
+        datasum: StringEnum(['ok', 'bad', 'absent']),
+        computed_datasum: Nullable.string(),
+        reason: Type.Optional(Type.String()),
+      }),
+      { description: 'FITS CHECKSUM and DATASUM of each HDU as verified at ingest; empty when not looked at' },
     ),
   },
   { title: 'ImageDetail' },

@@ -7,14 +7,24 @@
 
 const MS_PER_HOUR = 3_600_000;
 
+/**
+ * One way to find local time: a longitude (mean solar time) or an IANA time zone, with the name
+ * recorded as the night's source and, when it is not the header's own longitude, why it was used.
+ */
+export type NightBasis =
+  | { kind: 'longitude'; longitudeDeg: number; source: string; reason?: string }
+  | { kind: 'timezone'; timezone: string; source: string; reason?: string };
+
 export interface NightOptions {
-  longitudeDeg: number | null;
-  timezone?: string;
+  /** Tried in order; the first that works dates the night. */
+  bases: readonly NightBasis[];
   rolloverHour: number;
 }
 
 export interface NightResult {
   night: string | null;
+  /** The basis used (its `source`). */
+  source?: string;
   reason?: string;
 }
 
@@ -54,19 +64,23 @@ function dateOf(wallMs: number, rolloverHour: number): string {
 }
 
 export function observingNight(ms: number, options: NightOptions): NightResult {
-  const { longitudeDeg, timezone, rolloverHour } = options;
-  if (longitudeDeg !== null) {
-    return { night: dateOf(ms + (longitudeDeg / 15) * MS_PER_HOUR, rolloverHour) };
-  }
-  if (timezone) {
+  const { bases, rolloverHour } = options;
+  const problems: string[] = [];
+  for (const basis of bases) {
+    if (basis.kind === 'longitude') {
+      const night = dateOf(ms + (basis.longitudeDeg / 15) * MS_PER_HOUR, rolloverHour);
+      return { night, source: basis.source, ...(basis.reason ? { reason: basis.reason } : {}) };
+    }
     try {
-      return {
-        night: dateOf(wallClockMs(ms, timezone), rolloverHour),
-        reason: `local time from the time zone ${timezone} (no site longitude)`,
-      };
+      const night = dateOf(wallClockMs(ms, basis.timezone), rolloverHour);
+      const reason = basis.reason ?? `local time from the time zone ${basis.timezone} (no site longitude)`;
+      return { night, source: basis.source, reason: problems.length ? `${reason}; ${problems.join('; ')}` : reason };
     } catch {
-      return { night: null, reason: `time zone '${timezone}' is not a known IANA zone` };
+      problems.push(`time zone '${basis.timezone}' (${basis.source}) is not a known IANA zone`);
     }
   }
-  return { night: null, reason: 'no site longitude and no time zone configured' };
+  return {
+    night: null,
+    reason: problems.length ? problems.join('; ') : 'no site longitude and no time zone configured',
+  };
 }

@@ -9,7 +9,7 @@ import { resolveImageType } from './image-type.js';
 import { KEYWORD_TABLE } from './keyword-table.js';
 import { historyLines, resolveMasterFrame } from './master-frame.js';
 import { MetadataBuilder } from './metadata.js';
-import { observingNight } from './night.js';
+import { type NightBasis, observingNight } from './night.js';
 import { deriveObservingConditions } from './observing-conditions.js';
 import { PIXEL_SCALE_RULE, pixelScaleFromOptics, resolveBinning, resolvePixelSize } from './optics.js';
 import { resolvePosition } from './position.js';
@@ -21,8 +21,12 @@ import { numberValue } from './value-parsers.js';
 export interface NormalizeOptions {
   /** Local hour at which one observing night ends and the next begins (default 12). */
   nightRolloverHour?: number;
-  /** IANA time zone for observing nights when a frame has no site longitude. */
+  /** AIMS_TIMEZONE: IANA time zone for observing nights when a frame has no site longitude. */
   timezone?: string;
+  /** The site facts of the frame's library, tried before AIMS_TIMEZONE. */
+  library?: { timezone?: string; longitudeDeg?: number };
+  /** The server's own time zone, the last resort (unset: a frame without the others has no night). */
+  serverTimezone?: string;
   /** The present, for refusing dates in the future (default: the clock). */
   now?: Date;
 }
@@ -106,12 +110,37 @@ function deriveTime(header: HeaderLike, out: MetadataBuilder, options: Normalize
   out.set('time_of_day_min', minutes, start.source);
 
   const night = observingNight(start.ms, {
-    longitudeDeg: out.values.site_lon_deg,
     rolloverHour: options.nightRolloverHour ?? 12,
-    ...(options.timezone ? { timezone: options.timezone } : {}),
+    bases: nightBases(out.values.site_lon_deg, out.sources.site_lon_deg, options),
   });
-  const basis = out.values.site_lon_deg !== null ? out.sources.site_lon_deg : options.timezone ? 'timezone' : undefined;
-  out.set('night', night.night, basis, night.reason);
+  out.set('night', night.night, night.source, night.reason);
+}
+
+/**
+ * What may date a frame's observing night, best first: the site longitude of its header, its
+ * library's longitude or time zone, AIMS_TIMEZONE, the server's own time zone.
+ */
+function nightBases(lonDeg: number | null, lonSource: string | undefined, options: NormalizeOptions): NightBasis[] {
+  const bases: NightBasis[] = [];
+  if (lonDeg !== null) bases.push({ kind: 'longitude', longitudeDeg: lonDeg, source: lonSource ?? 'site longitude' });
+  const library = options.library;
+  if (library?.longitudeDeg !== undefined)
+    bases.push({
+      kind: 'longitude',
+      longitudeDeg: library.longitudeDeg,
+      source: 'library longitude',
+      reason: `local mean solar time at the library's longitude ${library.longitudeDeg}° (no site longitude)`,
+    });
+  const zone = (timezone: string, source: string, whose: string): NightBasis => ({
+    kind: 'timezone',
+    timezone,
+    source,
+    reason: `local time from ${whose} time zone ${timezone} (no site longitude)`,
+  });
+  if (library?.timezone) bases.push(zone(library.timezone, 'library time zone', "the library's"));
+  if (options.timezone) bases.push(zone(options.timezone, 'AIMS_TIMEZONE', 'the configured'));
+  if (options.serverTimezone) bases.push(zone(options.serverTimezone, 'server time zone', "the server's"));
+  return bases;
 }
 
 /** Position, pixel scale, field of view and footprint: the WCS first, then the keywords. */

@@ -51,7 +51,7 @@ export class TapJobs {
     private readonly options: { processId: string; pollMs?: number } = { processId: randomBytes(6).toString('hex') },
   ) {}
 
-  async create(params: DaliParams, ownerId: number | null, now = Date.now()): Promise<TapJob> {
+  async create(params: DaliParams, ownerId: number | null, baseUrl: string, now = Date.now()): Promise<TapJob> {
     const limits = this.tap.limits;
     const parameters: Record<string, string[]> = {};
     for (const [name, values] of params) if (!UWS_PARAMETERS.has(name)) parameters[name] = values;
@@ -64,6 +64,7 @@ export class TapJobs {
       phase: run === 'RUN' ? 'QUEUED' : 'PENDING',
       runId: params.get('RUNID')?.at(-1) ?? null,
       parameters,
+      baseUrl,
       executionDurationS: this.duration(params.get('EXECUTIONDURATION')?.at(-1)),
       createdMs: now,
       startedMs: null,
@@ -206,7 +207,11 @@ export class TapJobs {
     }, 500);
     try {
       const params: DaliParams = new Map(Object.entries(job.parameters));
-      const result = await this.tap.run(params, { signal: controller.signal, seconds: job.executionDurationS });
+      const result = await this.tap.run(params, {
+        baseUrl: job.baseUrl,
+        signal: controller.signal,
+        seconds: job.executionDurationS,
+      });
       await saveTapResult(this.database, job.id, result.body);
       await updateTapJob(
         this.database,

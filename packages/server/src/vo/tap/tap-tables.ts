@@ -10,6 +10,7 @@ import type { AdqlColumnType, AdqlTable, OutputColumn } from '../../db/adql/comp
 import { imagesAdqlTable, literalAdqlTable } from '../../db/adql/tables.js';
 import { fieldSpec, type ImageFieldName } from '../../domain/image-fields.js';
 import { adqlName } from '../adql/reserved.js';
+import { OBSCORE_COLUMNS } from '../obscore.columns.js';
 
 export interface TapColumn {
   name: string;
@@ -52,6 +53,8 @@ export function votableType(
       return { datatype: int32 ? 'int' : 'long', arraysize: null, xtype: null };
     case 'timestamp':
       return { datatype: 'char', arraysize: '*', xtype: 'timestamp' };
+    case 'region':
+      return { datatype: 'char', arraysize: '*', xtype: 'adql:REGION' };
     default:
       return { datatype: 'char', arraysize: '*', xtype: null };
   }
@@ -243,9 +246,37 @@ const SCHEMA_DESCRIPTIONS: Record<string, string> = {
   TAP_SCHEMA: 'Descriptions of the tables of this service (TAP 1.1)',
 };
 
+/** ivoa.obscore (ObsCore 1.1), from THE definition of its columns in vo/obscore.columns.ts. */
+function obscoreTable(): TapTable {
+  return {
+    schema: 'ivoa',
+    name: 'obscore',
+    description: 'ObsCore 1.1: every frame of the catalog as an observation (one image each)',
+    columns: OBSCORE_COLUMNS.map((c) => ({
+      name: c.name,
+      type:
+        c.name === 's_region'
+          ? 'region'
+          : c.datatype === 'char'
+            ? 'text'
+            : c.datatype === 'double'
+              ? 'double'
+              : 'integer',
+      description: c.description,
+      unit: c.unit ?? null,
+      ucd: c.ucd,
+      utype: c.utype,
+      principal: true,
+      indexed: c.name === 's_ra' || c.name === 's_dec',
+      std: true,
+      ...(c.datatype === 'int' ? { int32: true as const } : {}),
+    })),
+  };
+}
+
 /** Every table of the service, data first. */
-export function tapTables(extra: TapTable[] = []): TapTable[] {
-  return [...extra, imagesTable(), ...TAP_SCHEMA_TABLES];
+export function tapTables(): TapTable[] {
+  return [obscoreTable(), imagesTable(), ...TAP_SCHEMA_TABLES];
 }
 
 /** The rows of TAP_SCHEMA's tables, describing `tables` (themselves included). */

@@ -8,11 +8,14 @@
  */
 import { type AdqlTable, compileAdql } from '../../db/adql/compile.js';
 import { type AdqlExecutor, AdqlTimeoutError, createAdqlExecutor } from '../../db/adql/execute.js';
-import { imagesAdqlTable } from '../../db/adql/tables.js';
+import { distinctFilters, type FilterBandRow, imagesAdqlTable, obscoreAdqlTable } from '../../db/adql/tables.js';
 import type { Database } from '../../db/connection.js';
 import { AdqlError } from '../../domain/adql.js';
 import { parseAdql } from '../adql/parser.js';
 import { type DaliParams, single } from '../dali-params.js';
+import { type BandLookup, bandLookup } from '../filter-bands.js';
+import { DATALINK_FORMAT, datalinkUrl, OBS_COLLECTION, publisherDid } from '../obscore.columns.js';
+import { FRAME_RADIUS_MARGIN_DEG } from '../pos-region.js';
 import { RESULT_MEDIA_TYPES, type ResultFormat, resultFormat, writeResult } from './tap-results.js';
 import { adqlTables, fieldOf, type TapTable, tapTables } from './tap-tables.js';
 
@@ -57,18 +60,51 @@ export interface TapResult {
   rows: number;
 }
 
+/** How long the catalog's distinct filter names are reused for ivoa.obscore's em_min/em_max. */
+const BANDS_TTL_MS = 30_000;
+
 export class TapService {
   readonly tables: TapTable[];
-  private readonly adql: AdqlTable[];
+  private readonly fixed: AdqlTable[];
   private readonly executor: AdqlExecutor;
+  private bandRows: { at: number; rows: Promise<FilterBandRow[]> } | null = null;
 
   constructor(
     private readonly database: Database,
+    private readonly bands: BandLookup = bandLookup(),
     readonly limits: TapLimits = DEFAULT_TAP_LIMITS,
   ) {
     this.tables = tapTables();
-    this.adql = adqlTables(this.tables, [imagesAdqlTable()]);
+    this.fixed = adqlTables(this.tables, [imagesAdqlTable()]);
     this.executor = createAdqlExecutor(database);
+  }
+
+  /** The tables of one query: ivoa.obscore's links start with the caller's base URL. */
+  private async adql(baseUrl: string): Promise<AdqlTable[]> {
+    const now = Date.now();
+    if (!this.bandRows || now - this.bandRows.at > BANDS_TTL_MS) {
+      const rows = distinctFilters(this.database).then((pairs) =>
+        pairs.flatMap(({ filter, bayer }) => {
+          const band = this.bands(filter, bayer);
+          return band ? [{ filter, bayer, minM: band.minM, maxM: band.maxM }] : [];
+        }),
+      );
+      this.bandRows = { at: now, rows };
+      rows.catch(() => {
+        this.bandRows = null;
+      });
+    }
+    const obscore = obscoreAdqlTable({
+      dialect: this.database.dialect.name,
+      columns: this.tables[0]!.columns.map((c) => ({ name: c.name, type: c.type })),
+      collection: OBS_COLLECTION,
+      didPrefix: publisherDid(0).slice(0, -1),
+      accessUrlPrefix: datalinkUrl(baseUrl, 0).slice(0, -1),
+      accessFormat: DATALINK_FORMAT,
+      bands: await this.bandRows.rows,
+      maxFrameRadiusDeg: FRAME_RADIUS_MARGIN_DEG,
+    });
+    return [obscore, ...this.fixed];
   }
 
   /** Checks the parameters without running the query (async jobs are checked when created). */
@@ -96,10 +132,13 @@ export class TapService {
     return { query, format, maxRec: this.maxRec(single(params, 'MAXREC')) };
   }
 
-  async run(params: DaliParams, options: { signal?: AbortSignal; seconds?: number } = {}): Promise<TapResult> {
+  async run(
+    params: DaliParams,
+    options: { baseUrl: string; signal?: AbortSignal; seconds?: number },
+  ): Promise<TapResult> {
     const { query, format, maxRec } = this.check(params);
     try {
-      const compiled = compileAdql(parseAdql(query), this.adql, {
+      const compiled = compileAdql(parseAdql(query), await this.adql(options.baseUrl), {
         dialect: this.database.dialect.name,
         maxRows: maxRec,
       });

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { observingNight, wallClockMs } from '../../../src/ingest/normalize/night.js';
+import {
+  type NightBasis,
+  type NightOptions,
+  observingNight,
+  wallClockMs,
+} from '../../../src/ingest/normalize/night.js';
 
 const at = (iso: string) => Date.parse(iso);
+
+/** The header's longitude (SITELONG), then AIMS_TIMEZONE: the bases of the two original sources. */
+function site(longitudeDeg: number | null, timezone?: string, rolloverHour = 12): NightOptions {
+  const bases: NightBasis[] = [];
+  if (longitudeDeg !== null) bases.push({ kind: 'longitude', longitudeDeg, source: 'SITELONG' });
+  if (timezone) bases.push({ kind: 'timezone', timezone, source: 'AIMS_TIMEZONE' });
+  return { bases, rolloverHour };
+}
 
 describe('observing night', () => {
   it.each<[string, string, number, number, string]>([
@@ -21,49 +34,35 @@ describe('observing night', () => {
     ['date line: +179.9° at 01:00 local', '2024-03-01T13:00:00Z', 179.9, 12, '2024-03-01'],
     ['year boundary', '2024-01-01T04:00:00Z', -70, 12, '2023-12-31'],
   ])('%s', (_case, iso, longitudeDeg, rolloverHour, night) => {
-    expect(observingNight(at(iso), { longitudeDeg, rolloverHour })).toEqual({ night });
+    expect(observingNight(at(iso), site(longitudeDeg, undefined, rolloverHour))).toEqual({ night, source: 'SITELONG' });
   });
 
   it('uses the configured time zone, daylight saving included, when there is no longitude', () => {
     // 08:00 UTC on 1 July is 03:00 CDT (UTC−5) in Chicago: the night of 30 June.
-    expect(
-      observingNight(at('2024-07-01T08:00:00Z'), { longitudeDeg: null, timezone: 'America/Chicago', rolloverHour: 12 }),
-    ).toEqual({
+    expect(observingNight(at('2024-07-01T08:00:00Z'), site(null, 'America/Chicago'))).toEqual({
       night: '2024-06-30',
+      source: 'AIMS_TIMEZONE',
       reason: 'local time from the time zone America/Chicago (no site longitude)',
     });
     // 17:30 UTC is 12:30 CDT: past the rollover, the night of 1 July.
-    expect(
-      observingNight(at('2024-07-01T17:30:00Z'), { longitudeDeg: null, timezone: 'America/Chicago', rolloverHour: 12 })
-        .night,
-    ).toBe('2024-07-01');
+    expect(observingNight(at('2024-07-01T17:30:00Z'), site(null, 'America/Chicago')).night).toBe('2024-07-01');
     // In winter Chicago is UTC−6: 17:30 UTC is 11:30 CST, still the previous night.
-    expect(
-      observingNight(at('2024-01-15T17:30:00Z'), { longitudeDeg: null, timezone: 'America/Chicago', rolloverHour: 12 })
-        .night,
-    ).toBe('2024-01-14');
-    expect(
-      observingNight(at('2024-01-15T13:00:00Z'), { longitudeDeg: null, timezone: 'Australia/Sydney', rolloverHour: 12 })
-        .night,
-    ).toBe('2024-01-15');
+    expect(observingNight(at('2024-01-15T17:30:00Z'), site(null, 'America/Chicago')).night).toBe('2024-01-14');
+    expect(observingNight(at('2024-01-15T13:00:00Z'), site(null, 'Australia/Sydney')).night).toBe('2024-01-15');
   });
 
   it('prefers the site longitude to the time zone', () => {
-    expect(
-      observingNight(at('2024-01-10T03:00:00Z'), { longitudeDeg: 0, timezone: 'Asia/Tokyo', rolloverHour: 12 }).night,
-    ).toBe('2024-01-09');
+    expect(observingNight(at('2024-01-10T03:00:00Z'), site(0, 'Asia/Tokyo')).night).toBe('2024-01-09');
   });
 
   it('says why there is no night', () => {
-    expect(observingNight(at('2024-01-10T03:00:00Z'), { longitudeDeg: null, rolloverHour: 12 })).toEqual({
+    expect(observingNight(at('2024-01-10T03:00:00Z'), site(null))).toEqual({
       night: null,
       reason: 'no site longitude and no time zone configured',
     });
-    expect(
-      observingNight(at('2024-01-10T03:00:00Z'), { longitudeDeg: null, timezone: 'Mars/Olympus', rolloverHour: 12 }),
-    ).toEqual({
+    expect(observingNight(at('2024-01-10T03:00:00Z'), site(null, 'Mars/Olympus'))).toEqual({
       night: null,
-      reason: "time zone 'Mars/Olympus' is not a known IANA zone",
+      reason: "time zone 'Mars/Olympus' (AIMS_TIMEZONE) is not a known IANA zone",
     });
   });
 

@@ -300,8 +300,29 @@ describe('observing night options', () => {
   it('falls back to the configured time zone, and says so', () => {
     const result = normalizeHeaders([at('2024-07-01T08:00:00')], { timezone: 'America/Chicago' });
     expect(result.values.night).toBe('2024-06-30');
-    expect(result.sources.night).toBe('timezone');
-    expect(result.reasons.night).toBe('local time from the time zone America/Chicago (no site longitude)');
+    expect(result.sources.night).toBe('AIMS_TIMEZONE');
+    expect(result.reasons.night).toBe('local time from the configured time zone America/Chicago (no site longitude)');
+  });
+
+  it('falls back in order: library longitude, library time zone, AIMS_TIMEZONE, the server time zone', () => {
+    const frame = [at('2024-07-01T08:00:00')];
+    const chicago = { timezone: 'America/Chicago' };
+    const night = (options: Parameters<typeof normalizeHeaders>[1]) => {
+      const result = normalizeHeaders(frame, options);
+      return [result.values.night, result.sources.night];
+    };
+    // 08:00 UTC: 03:00 in Chicago (night of 30 June), 17:00 in Tokyo (night of 1 July).
+    expect(night({ serverTimezone: 'Asia/Tokyo' })).toEqual(['2024-07-01', 'server time zone']);
+    expect(night({ ...chicago, serverTimezone: 'Asia/Tokyo' })).toEqual(['2024-06-30', 'AIMS_TIMEZONE']);
+    expect(night({ timezone: 'Asia/Tokyo', library: chicago })).toEqual(['2024-06-30', 'library time zone']);
+    // Longitude +135°: 17:00 local mean time, wins over the library's own zone.
+    expect(night({ library: { ...chicago, longitudeDeg: 135 } })).toEqual(['2024-07-01', 'library longitude']);
+    // A header longitude wins over them all: 8 h west is 00:00 local, the night of 30 June.
+    const withSite = normalizeHeaders([at('2024-07-01T08:00:00', { SITELONG: -120 })], {
+      library: { longitudeDeg: 135 },
+    });
+    expect([withSite.values.night, withSite.sources.night]).toEqual(['2024-06-30', 'SITELONG']);
+    expect(normalizeHeaders(frame, {}).values.night).toBeNull();
   });
 
   it('gives minutes after 00:00 UTC', () => {
