@@ -872,6 +872,7 @@ export const FUNCTIONS: Record<DialectName, DialectFunctions> = {
     like: (value, pattern) => sql`${value} like ${pattern} collate utf8mb4_bin`,
     ilike: (value, pattern) => sql`lower(${value}) like lower(${pattern})`,
     real: (value) => sql`cast(${value} as double)`,
+    text: (value) => sql`cast(${value} as char)`,
     round: (value, digits) => sql`round(${value}, ${digits})`,
     truncate: (value, digits) => sql`truncate(${value}, ${digits})`,
   },
