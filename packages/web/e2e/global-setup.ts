@@ -5,7 +5,7 @@
  * AIMS_E2E_FRAMES (JSON written by e2e/support/write-night.mjs).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -63,7 +63,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), 'aims-e2e-'));
   const images = join(dir, 'images');
   const database = `sqlite:${join(dir, 'aims.db')}`;
-  const env = { ...process.env, AIMS_DATA_DIR: join(dir, 'data'), AIMS_STABLE_SECONDS: '0', AIMS_LOG_LEVEL: 'warn' };
+  // Admins may add libraries inside this folder (libraries.spec.ts).
+  mkdirSync(join(dir, 'libraries'));
+  const env = {
+    ...process.env,
+    AIMS_DATA_DIR: join(dir, 'data'),
+    AIMS_STABLE_SECONDS: '0',
+    AIMS_LOG_LEVEL: 'warn',
+    AIMS_LIBRARY_ROOTS: join(dir, 'libraries'),
+  };
   const frames = run(process.execPath, [
     join(ROOT, 'packages/web/e2e/support/write-night.mjs'),
     images,

@@ -151,7 +151,8 @@ export const ingestCommand: Command = {
       normalize: normalizeOptionsFor(config, undefined),
       normalizeFor: (root) => normalizeOptionsFor(config, libraryFor(libraries, root)),
       onOutcome: (entry, outcome) => {
-        if (!mine.has(entry.id)) return;
+        // Taken again later (changed after it was read): counted then.
+        if (!mine.has(entry.id) || outcome === 'retry-later') return;
         mine.delete(entry.id);
         count[outcome](summary);
         progress?.tick(outcome === 'failed' ? `failed: ${entry.rel_path}` : undefined);

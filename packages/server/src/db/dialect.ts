@@ -25,12 +25,14 @@
  *   isDistinct(ref, otherRef)             null-safe "differs" test
  *   .leastOf(a, b) / .greatestOf(a, b)    the smaller/larger of two values, a NULL counting as absent
  *   .isUniqueViolation(error)             whether a driver error is a UNIQUE constraint failure
+ *   .isConflictAbort(error)               whether the engine aborted the statement to break a deadlock
+ *                                          or a serialization conflict (running it again may succeed)
  *   .resetIdentity(table, column)         after rows were inserted with explicit ids: make the next
  *                                          generated id follow the largest (null: the engine does it)
  *
  * Insert-or-ignore and upsert are written once, with Kysely's `onConflict`: SQLite (≥ 3.24) and
  * PostgreSQL speak `ON CONFLICT (…) DO NOTHING / DO UPDATE … WHERE …`; on MySQL the mysqlCompat
- * plugin turns it into `ON DUPLICATE KEY UPDATE` (docs/decisions/0019-mysql-and-mariadb.md).
+ * plugin turns it into `ON DUPLICATE KEY UPDATE` (docs/decisions/0021-mysql-and-mariadb.md).
  *
  * MySQL and MariaDB: tables are utf8mb4 with the binary collation, so text compares exactly as on
  * the other two engines. InnoDB indexes at most 3072 bytes per key (768 characters of utf8mb4) and
@@ -122,6 +124,7 @@ export interface DialectInfo {
   toDbJson(value: unknown): string | null;
   fromDbJson<T>(value: unknown): T | null;
   isUniqueViolation(error: unknown): boolean;
+  isConflictAbort(error: unknown): boolean;
   /** The smaller of two values where NULL means "no value" (never wins unless both are NULL). */
   leastOf<T>(a: Expression<T>, b: Expression<T>): Expression<T>;
   greatestOf<T>(a: Expression<T>, b: Expression<T>): Expression<T>;
@@ -186,6 +189,8 @@ const sqliteDialect: DialectInfo = {
     const code = errorCode(error);
     return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
   },
+  // One writer at a time: a busy catalog waits (busy_timeout) instead of deadlocking.
+  isConflictAbort: () => false,
   // SQLite's scalar min()/max() return NULL when either argument is NULL.
   leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(min(${a}, ${b}), ${a}, ${b})`,
   greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(max(${a}, ${b}), ${a}, ${b})`,
@@ -225,6 +230,8 @@ const postgresDialect: DialectInfo = {
   // pg parses jsonb itself; a string here is a jsonb string scalar, which we never store.
   fromDbJson: <T>(value: unknown) => (value === null || value === undefined ? null : (value as T)),
   isUniqueViolation: (error) => errorCode(error) === '23505',
+  // deadlock_detected, serialization_failure
+  isConflictAbort: (error) => ['40P01', '40001'].includes(String(errorCode(error))),
   // least()/greatest() ignore NULL arguments.
   leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`least(${a}, ${b})`,
   greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`greatest(${a}, ${b})`,

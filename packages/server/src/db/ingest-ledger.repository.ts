@@ -17,6 +17,10 @@
  *   releaseClaims(db, workerId, nowMs?): Promise<number>   on graceful shutdown: claims go back
  *   forgetFileFacts(db, root, relPath, nowMs?): Promise<number>   the file was removed: whatever
  *       appears at that path later (the same file restored) is read again
+ *   stillAsRead(db, id, workerId, { mtime_ms, inode }): Promise<boolean>   inside the transaction
+ *       that writes a frame: whether the row is still this worker's claim with the facts of the
+ *       file that was read (not rewritten, removed or rediscovered meanwhile); locks the row where
+ *       the engine can, so that none of those can slip in before the commit
  *   listClaimants(db): Promise<string[]>   worker ids holding claims on pending rows
  *   countByState(db): Promise<Record<IngestState, number>>
  *   listLedger(db, { states?, root?, pathContains?, retryable?, limit?, offset? }?): Promise<{ total, items }>
@@ -345,6 +349,24 @@ export async function forgetFileFacts(db: Db, root: string, relPath: string, now
     .where('rel_path', '=', relPath)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+export async function stillAsRead(
+  db: Db,
+  id: number,
+  workerId: string,
+  facts: { mtime_ms: number; inode: number | null },
+): Promise<boolean> {
+  const row = await db.db
+    .selectFrom('ingest_ledger')
+    .select(['mtime_ms', 'inode', 'claimed_by'])
+    .where('id', '=', id)
+    .$if(db.dialect.supportsSkipLocked, (qb) => qb.forUpdate())
+    .executeTakeFirst();
+  const inode = row?.inode === null || row?.inode === undefined ? null : Number(row.inode);
+  return (
+    row !== undefined && row.claimed_by === workerId && Number(row.mtime_ms) === facts.mtime_ms && inode === facts.inode
+  );
 }
 
 export async function countByState(db: Db): Promise<Record<IngestState, number>> {

@@ -18,6 +18,7 @@ import {
   listClaimants,
   releaseClaims,
   retryFailed,
+  stillAsRead,
   upsertDiscovered,
 } from '../db/ingest-ledger.repository.js';
 import type { EventBus } from '../util/events.js';
@@ -43,6 +44,9 @@ const EVENT_PRUNE_EVERY_MS = 60_000;
  * however often it takes; the file itself is fine.
  */
 const ENVIRONMENT_CODES = new Set(['ENOSPC', 'EDQUOT']);
+
+/** A statement the engine aborted to break a deadlock is tried this many times in all. */
+const CONFLICT_ATTEMPTS = 5;
 
 interface RoundResult {
   /** The shortest wait of an entry still settling (Infinity: none). */
@@ -148,19 +152,19 @@ export class IngestPipeline {
     // (PostgreSQL refuses ON CONFLICT DO UPDATE twice on a row), and the latest facts are the ones that count.
     const latest = new Map<string, Candidate>();
     for (const f of files) latest.set(`${f.root}\0${f.relPath}`, f);
-    const changed = await upsertDiscovered(
-      this.options.database,
-      [...latest.values()].map((f) => ({
-        root: f.root,
-        rel_path: f.relPath,
-        size_bytes: f.sizeBytes,
-        mtime_ms: f.mtimeMs,
-        inode: f.inode,
-      })),
-    ).catch((error: unknown) => {
-      this.setBlocked(`the catalog could not be written: ${firstLine(error)}`);
-      throw error;
-    });
+    const discovered = [...latest.values()].map((f) => ({
+      root: f.root,
+      rel_path: f.relPath,
+      size_bytes: f.sizeBytes,
+      mtime_ms: f.mtimeMs,
+      inode: f.inode,
+    }));
+    const changed = await this.retryConflicts(() => upsertDiscovered(this.options.database, discovered)).catch(
+      (error: unknown) => {
+        this.setBlocked(`the catalog could not be written: ${firstLine(error)}`);
+        throw error;
+      },
+    );
     // Wake even when nothing changed here: another process may have recorded these files first,
     // and their rows wait for whichever worker looks (a second worker would otherwise sleep until
     // its timer while the first takes round after round).
@@ -176,9 +180,11 @@ export class IngestPipeline {
    */
   async removed(root: string, relPath: string): Promise<void> {
     const db = this.options.database;
+    // The ledger first: a frame of this path being written right now either commits before this
+    // (and is marked missing below) or finds its facts forgotten and is not written (stillAsRead).
+    await forgetFileFacts(db, root, relPath);
     const at = await findImageByPath(db, root, relPath);
     await markMissing(db, root, relPath);
-    await forgetFileFacts(db, root, relPath);
     if (at?.kind !== 'primary') return;
     const image = await getImage(db, at.id);
     const copy = image?.paths.find(
@@ -246,6 +252,22 @@ export class IngestPipeline {
    * processes on this host that no longer run are returned to the queue at once; claims from other
    * hosts are taken over when they are older than the ledger's stale limit.
    */
+  /**
+   * Runs `fn` again when the engine aborted it to break a deadlock: an upsert of many ledger rows
+   * (another process's scan) meets a round's transaction, which locks the same rows in another
+   * order. Seen in the soak (test/faults/soak.test.ts) as `aims ingest` ending with "deadlock detected".
+   */
+  private async retryConflicts<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (attempt >= CONFLICT_ATTEMPTS || !this.options.database.dialect.isConflictAbort(error)) throw error;
+        await sleep(20 * attempt + Math.random() * 50);
+      }
+    }
+  }
+
   /** Retryable failures older than `retryAfterMs` go back to the queue (at most every few seconds). */
   private async retryFailures(retryAfterMs: number): Promise<void> {
     const now = Date.now();
@@ -455,6 +477,13 @@ export class IngestPipeline {
     const image = catalogImage(entry, result.frame);
     const threshold = { qualityThreshold: this.options.qualityThreshold };
     const outcome = await write(async (tx) => {
+      // Rewritten, removed or rediscovered since it was read (the watcher or another process's scan
+      // got there while this frame waited for its round's commit): the ledger has newer facts, and
+      // what was read is history. Written anyway, it would leave old content, or an image of a
+      // deleted file, as present for good (both seen in test/faults/soak.test.ts). The entry is
+      // taken again.
+      const facts = { mtime_ms: result.frame.mtimeMs, inode: result.frame.inode };
+      if (!(await stillAsRead(tx, entry.id, this.workerId, facts))) return null;
       const recorded = await recordFrame(tx, entry.id, image, threshold);
       if (recorded.imageId !== null)
         await recordEvent(tx, {
@@ -464,6 +493,10 @@ export class IngestPipeline {
       return recorded;
     });
     this.setBlocked(null);
+    if (outcome === null) {
+      this.report(entry, 'retry-later', 'the file changed or disappeared after it was read');
+      return {};
+    }
     if (image.checksum_status === 'bad' && (outcome.outcome === 'ingested' || outcome.outcome === 'updated')) {
       // Catalogued, so that it can be found and judged, but flagged (checksum_status) and logged.
       this.options.log?.('warn', 'FITS checksum does not verify', {

@@ -53,10 +53,12 @@ function onArc(a: Vec3, b: Vec3, c: Vec3, n: Vec3): boolean {
 
 /**
  * Whether p is inside a spherical polygon (smaller than a hemisphere): the signed angles at p of
- * the triangles (p, vᵢ, vᵢ₊₁) add up to ±360° inside and to 0° outside, whatever the polygon's
- * convexity or winding. A point on an edge counts as inside.
+ * the triangles (p, vᵢ, vᵢ₊₁) add up to ±360° when the polygon separates p from its antipode, and
+ * to 0° otherwise, whatever the polygon's convexity or winding; of p and −p, the inside one is on
+ * the polygon's side of the sphere. A point on an edge counts as inside.
  */
 export function pointInPolygon(p: Vec3, polygon: readonly Vec3[]): boolean {
+  const side = polygon.reduce((sum, v) => sum + dot(p, v), 0);
   let total = 0;
   for (let i = 0; i < polygon.length; i++) {
     const a = polygon[i] as Vec3;
@@ -69,7 +71,7 @@ export function pointInPolygon(p: Vec3, polygon: readonly Vec3[]): boolean {
     const tb = cross(cross(p, b), p);
     total += Math.atan2(dot(cross(ta, tb), p), dot(ta, tb));
   }
-  return Math.abs(total) > Math.PI;
+  return Math.abs(total) > Math.PI && side > 0;
 }
 
 /** Whether two great-circle arcs (each shorter than 180°) share a point. */

@@ -129,3 +129,27 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** What the catalog and the ledger hold for the paths named in `problems`: for a failure's message. */
+export async function explainPaths(db: Db, problems: string[]): Promise<string[]> {
+  const paths = [...new Set(problems.map((p) => p.split(': ')[0] ?? ''))].filter(Boolean).slice(0, 10);
+  const lines: string[] = [];
+  for (const path of paths) {
+    const ledger = await db.db.selectFrom('ingest_ledger').selectAll().execute();
+    const images = await db.db
+      .selectFrom('images')
+      .select(['id', 'root', 'rel_path', 'sha256', 'missing_since'])
+      .execute();
+    const paths_ = await db.db.selectFrom('image_paths').selectAll().execute();
+    const at = (root: string, rel: string) => join(root, rel) === path;
+    for (const r of ledger.filter((r) => at(r.root, r.rel_path)))
+      lines.push(
+        `${path} ledger #${r.id} ${r.state} ${r.reason ?? ''} image ${r.image_id} mtime ${r.mtime_ms} claimed ${r.claimed_by} at ${r.claimed_at} attempts ${r.attempts} updated ${r.updated_at} now ${Date.now()}`,
+      );
+    for (const r of images.filter((r) => at(r.root, r.rel_path)))
+      lines.push(`${path} image #${r.id} ${r.sha256.slice(0, 12)} missing ${r.missing_since}`);
+    for (const r of paths_.filter((r) => at(r.root, r.rel_path)))
+      lines.push(`${path} path of image #${r.image_id} ${r.kind} missing ${r.missing_since}`);
+  }
+  return lines;
+}

@@ -103,6 +103,11 @@ describe('POS regions', () => {
       expect(p.matches(square(2.2, 0, 2))).toBe(false);
       expect(p.matches(square(0, 0, 10))).toBe(true);
     }
+    // Around the north pole: the pole is inside, the point near the south pole (whose antipode is
+    // inside) is not.
+    const cap = parsePos('POLYGON 0 87 120 87 240 87');
+    expect(cap.matches(frame(10, 89.9))).toBe(true);
+    expect(cap.matches(frame(234.7, -88.5))).toBe(false);
     // A concave polygon (a "C" open to the east): its notch is outside.
     const c = parsePos('POLYGON 10 10 14 10 14 11 11 11 11 13 14 13 14 14 10 14');
     expect(c.matches(frame(13, 12))).toBe(false);

@@ -11,6 +11,10 @@ import type {
   ImageFilters,
   ImagePage,
   LedgerPage,
+  Library,
+  LibraryList,
+  LibraryRemoved,
+  LibrarySettings,
   NightSummary,
   PendingSignup,
   Session,
@@ -63,6 +67,14 @@ export const api = {
   requeue: (body: { ids?: number[]; states?: Array<'failed' | 'rejected'>; retryable_only?: boolean }) =>
     request<{ requeued: number }>('/admin/ingest/requeue', { method: 'POST', body }),
   rescan: () => request<{ started: boolean }>('/admin/rescan', { method: 'POST' }),
+  libraries: () => request<LibraryList>('/admin/libraries'),
+  addLibrary: (body: LibrarySettings & { path: string }) =>
+    request<Library>('/admin/libraries', { method: 'POST', body }),
+  updateLibrary: (id: number, patch: LibrarySettings) =>
+    request<Library>(`/admin/libraries/${id}`, { method: 'PUT', body: patch }),
+  removeLibrary: (id: number, frames: 'keep' | 'remove') =>
+    request<LibraryRemoved>(`/admin/libraries/${id}`, { method: 'DELETE', query: { frames } }),
+  rescanLibrary: (id: number) => request<{ started: boolean }>(`/admin/libraries/${id}/rescan`, { method: 'POST' }),
   fixity: () => request<FixityPanelData>('/admin/fixity'),
 };
 

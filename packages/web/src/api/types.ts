@@ -78,6 +78,13 @@ export type FixityPanel = Response<'/api/admin/fixity', 'get'>;
 export type FixityProblem = FixityPanel['items'][number];
 export type LedgerEntry = LedgerPage['items'][number];
 export type Health = Response<'/api/health', 'get'>;
+export type LibraryList = Response<'/api/admin/libraries', 'get'>;
+export type Library = LibraryList['items'][number];
+/** The settings an admin may change (everything but the folder). */
+export type LibrarySettings = Partial<
+  Pick<Library, 'name' | 'exclude' | 'rescan_seconds' | 'use_polling' | 'paused' | 'timezone' | 'longitude_deg'>
+>;
+export type LibraryRemoved = Response<'/api/admin/libraries/{id}', 'delete'>;
 
 /** Events of GET /api/events (server-sent). */
 export type AimsEvent =

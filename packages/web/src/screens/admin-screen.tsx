@@ -1,13 +1,14 @@
-/** Administration: accounts, the ingest ledger with live activity, the fixity check, the audit log. */
+/** Administration: accounts, libraries, the ingest ledger with live activity, the fixity check, the audit log. */
 import { useCallback, useRef, useState } from 'react';
 import type { User } from '../api/types.js';
 import { AuditPanel } from './admin/audit-panel.js';
 import { FixityPanel } from './admin/fixity-panel.js';
 import { IngestPanel } from './admin/ingest-panel.js';
+import { LibrariesPanel } from './admin/libraries-panel.js';
 import { LivePanel } from './admin/live-panel.js';
 import { UsersPanel } from './admin/users-panel.js';
 
-type Tab = 'users' | 'ingest' | 'fixity' | 'audit';
+type Tab = 'users' | 'libraries' | 'ingest' | 'fixity' | 'audit';
 
 export default function AdminScreen({ self }: { self: User }) {
   const [tab, setTab] = useState<Tab>('users');
@@ -23,6 +24,7 @@ export default function AdminScreen({ self }: { self: User }) {
   }, []);
   const tabs: Array<[Tab, string]> = [
     ['users', 'Users'],
+    ['libraries', 'Libraries'],
     ['ingest', 'Ingest'],
     ['fixity', 'Fixity'],
     ['audit', 'Audit log'],
@@ -48,6 +50,7 @@ export default function AdminScreen({ self }: { self: User }) {
         </div>
         <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
           {tab === 'users' && <UsersPanel self={self} />}
+          {tab === 'libraries' && <LibrariesPanel refreshKey={refreshKey} />}
           {tab === 'ingest' && <IngestPanel refreshKey={refreshKey} />}
           {tab === 'fixity' && <FixityPanel refreshKey={refreshKey} />}
           {tab === 'audit' && <AuditPanel refreshKey={refreshKey} />}

@@ -57,7 +57,8 @@ export function AuditPanel({ refreshKey }: { refreshKey: number }) {
       {!first.data && !first.error && <Spinner />}
       {first.data && items.length === 0 && <p className="muted">No entries.</p>}
       {items.length > 0 && (
-        <div className="scroll audit-scroll">
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling panel must take focus, or keyboard users cannot scroll it (WCAG 2.1.1; axe scrollable-region-focusable)
+        <section className="scroll audit-scroll" aria-label="Audit entries" tabIndex={0}>
           <table className="data">
             <thead>
               <tr>
@@ -89,7 +90,7 @@ export function AuditPanel({ refreshKey }: { refreshKey: number }) {
               Older entries
             </button>
           )}
-        </div>
+        </section>
       )}
     </section>
   );
