@@ -418,6 +418,8 @@ const mysqlDialect: DialectInfo = {
   fromDbJson: <T>(value: unknown) =>
     value === null || value === undefined ? null : typeof value === 'string' ? (JSON.parse(value) as T) : (value as T),
   isUniqueViolation: (error) => errorCode(error) === 'ER_DUP_ENTRY',
+  // InnoDB's deadlock victim and a lock wait that timed out: both roll the statement back.
+  isConflictAbort: (error) => ['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'].includes(String(errorCode(error))),
   // least()/greatest() return NULL when any argument is NULL.
   leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(least(${a}, ${b}), ${a}, ${b})`,
   greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(greatest(${a}, ${b}), ${a}, ${b})`,
