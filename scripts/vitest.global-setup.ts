@@ -15,13 +15,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..');
 const INSTALLED_ASTROPY = '/usr/lib/python3/dist-packages/astropy';
 
-export default function setup(project: TestProject): void {
+export default async function setup(project: TestProject): Promise<void> {
   const unitTier = process.env.AIMS_TEST_TIER === 'unit';
   const fixturesDir = resolve(REPO_ROOT, process.env.AIMS_SHARED_FIXTURES ?? '../shared/fixtures');
   const fixturesPresent = !unitTier && existsSync(fixturesDir);
@@ -36,12 +37,36 @@ export default function setup(project: TestProject): void {
     if (missing.length && process.env.CI === 'true') throw new Error(`CI=true requires ${missing.join(' and ')}`);
     for (const m of missing) console.warn(`\nSkipping the tests that read ${m}.\n`);
   }
+  // MariaDB/MySQL: the store tests run on it when it answers, and skip it (one line) when not.
+  const mysqlWanted = !unitTier && /\b(mysql|mariadb)\b/.test(process.env.AIMS_TEST_DIALECTS ?? 'mysql');
+  const mysqlUrl = new URL(process.env.AIMS_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/');
+  const mysqlReachable = mysqlWanted && (await answers(mysqlUrl.hostname, Number(mysqlUrl.port || 3306)));
+  if (mysqlWanted && !mysqlReachable) {
+    const why = `MariaDB/MySQL does not answer on ${mysqlUrl.host} (set AIMS_TEST_MYSQL_URL)`;
+    if (process.env.CI === 'true') throw new Error(`CI=true requires the MySQL store tests: ${why}`);
+    console.warn(`\nSkipping the MySQL store tests: ${why}.\n`);
+  }
+  project.provide('mysqlReachable', mysqlReachable);
   project.provide('repoRoot', REPO_ROOT);
   project.provide('testTier', unitTier ? 'unit' : 'all');
   project.provide('sharedFixturesDir', fixturesDir);
   project.provide('sharedFixturesPresent', fixturesPresent);
   project.provide('sharedFixtureFiles', fixturesPresent ? filesUnder(fixturesDir) : []);
   project.provide('astropyPackageDir', astropy.dir);
+}
+
+/** Whether something accepts a TCP connection at host:port within two seconds. */
+function answers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolveAnswer) => {
+    const socket = createConnection({ host, port, timeout: 2000 });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolveAnswer(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
 }
 
 /** Every file under dir, sorted, except the manifest (`*.md`). */
@@ -91,5 +116,7 @@ declare module 'vitest' {
     sharedFixtureFiles: string[];
     /** The astropy package folder holding io/fits/tests/data and wcs/tests/data; '' when missing. */
     astropyPackageDir: string;
+    /** Whether the MariaDB/MySQL server of the store tests answered (false in the unit tier). */
+    mysqlReachable: boolean;
   }
 }

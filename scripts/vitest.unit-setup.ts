@@ -1,6 +1,6 @@
 /**
  * Loaded before every test file of the unit tier (`npm run test:unit`). The tier promises no
- * PostgreSQL and no Python, so both are made unusable here rather than trusted to file names: a test
+ * PostgreSQL, no MySQL and no Python, so all three are made unusable here rather than trusted to file names: a test
  * that needs them fails with a message saying which tier it belongs to, instead of quietly making
  * the fast tier slow or dependent on the machine.
  */
@@ -17,6 +17,17 @@ vi.mock('pg', () => {
   }
   return { default: { Pool: Refused, Client: Refused }, Pool: Refused, Client: Refused };
 });
+
+function refuseMysql(): never {
+  throw new Error(`MySQL ${WRONG_TIER}`);
+}
+const refusedMysql = () => ({
+  default: { createPool: refuseMysql, createConnection: refuseMysql },
+  createPool: refuseMysql,
+  createConnection: refuseMysql,
+});
+vi.mock('mysql2', () => refusedMysql());
+vi.mock('mysql2/promise', () => refusedMysql());
 
 async function guardedChildProcess(importOriginal: () => Promise<typeof import('node:child_process')>) {
   const real = await importOriginal();

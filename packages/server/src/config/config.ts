@@ -9,7 +9,7 @@ import { type CalibrationRules, calibrationRules } from './calibration.js';
  * start-up with a ConfigError naming the variable.
  */
 export interface Config {
-  /** `sqlite:PATH` or `postgres://…`. */
+  /** `sqlite:PATH`, `postgres://…` or `mysql://…` (`mariadb://…`). */
   databaseUrl: string;
   dataDir: string;
   previewDir: string;
@@ -233,7 +233,82 @@ export function trustProxy(env: Env, name = 'AIMS_TRUST_PROXY'): TrustProxy {
 
 export function validateDatabaseUrl(url: string, variable = 'AIMS_DATABASE_URL'): string {
   if (/^sqlite:.+/.test(url) || /^postgres(ql)?:\/\/.+/.test(url)) return url;
-  throw new ConfigError(variable, `expected sqlite:PATH or postgres://…, got '${url}'`);
+  if (/^(mysql|mariadb):\/\/[^/]+\/[^/?#]+/.test(url)) return url;
+  throw new ConfigError(
+    variable,
+    `expected sqlite:PATH, postgres://… or mysql://USER:PASSWORD@HOST:3306/DATABASE, got '${redactPassword(url)}'`,
+  );
+}
+
+/** A URL fit for a message: its password replaced by `***`. */
+function redactPassword(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
+}
+
+/** The variables of the deployment AIMS replaces (its `.env` and compose file), which select MySQL. */
+export const SEED_DATABASE_VARIABLES = [
+  'DB_HOST',
+  'DB_PORT',
+  'HOST_DB_PORT',
+  'DB_NAME',
+  'DB_USER',
+  'DB_PASSWORD',
+  'DB_SSL_ENABLED',
+  'DB_SSL_CA',
+] as const;
+
+/**
+ * The catalog URL the seed's variables describe, or undefined when none is set: mysql://DB_USER:
+ * DB_PASSWORD@DB_HOST:PORT/DB_NAME, where PORT is DB_PORT, else HOST_DB_PORT (the port the seed's
+ * compose file publishes on the host), else 3306, and DB_HOST defaults to 127.0.0.1.
+ * DB_SSL_ENABLED=true turns TLS on (verified against the system's CAs, or DB_SSL_CA when given).
+ */
+export function seedDatabaseUrl(env: Env): string | undefined {
+  const set = SEED_DATABASE_VARIABLES.filter((name) => env[name] !== undefined && env[name] !== '');
+  if (set.length === 0) return undefined;
+  const name = env.DB_NAME?.trim();
+  if (!name)
+    throw new ConfigError('DB_NAME', `is required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set`);
+  const portRaw = (env.DB_PORT || env.HOST_DB_PORT || '3306').trim();
+  const port = Number(portRaw);
+  if (!/^\d+$/.test(portRaw) || port < 1 || port > 65535)
+    throw new ConfigError(env.DB_PORT ? 'DB_PORT' : 'HOST_DB_PORT', `expected a port number, got '${portRaw}'`);
+  const url = new URL('mysql://localhost');
+  url.hostname = env.DB_HOST?.trim() || '127.0.0.1';
+  url.port = String(port);
+  url.pathname = `/${encodeURIComponent(name)}`;
+  url.username = encodeURIComponent(env.DB_USER ?? '');
+  url.password = encodeURIComponent(env.DB_PASSWORD ?? '');
+  const ssl = boolean(env, 'DB_SSL_ENABLED', false);
+  if (ssl) url.searchParams.set('ssl', 'true');
+  if (ssl && env.DB_SSL_CA?.trim()) url.searchParams.set('ssl-ca', resolve(env.DB_SSL_CA.trim()));
+  return url.toString();
+}
+
+/**
+ * The catalog: --db, else AIMS_DATABASE_URL, else the seed's DB_* variables, else SQLite under the
+ * data folder. The seed's variables and a URL that names another catalog are refused together.
+ */
+function databaseUrlOf(env: Env, overrides: ConfigOverrides, dataDir: string): string {
+  const seed = seedDatabaseUrl(env);
+  const explicit = overrides.databaseUrl
+    ? { url: overrides.databaseUrl, variable: '--db' }
+    : env.AIMS_DATABASE_URL
+      ? { url: env.AIMS_DATABASE_URL, variable: 'AIMS_DATABASE_URL' }
+      : undefined;
+  if (explicit) {
+    const url = validateDatabaseUrl(explicit.url, explicit.variable);
+    if (seed !== undefined && url !== seed) {
+      const set = SEED_DATABASE_VARIABLES.filter((name) => env[name] !== undefined && env[name] !== '');
+      throw new ConfigError(
+        explicit.variable,
+        `names ${redactPassword(url)}, but ${set.join(', ')} describe ${redactPassword(seed)}: ` +
+          `set either ${explicit.variable} or the DB_* variables, not both`,
+      );
+    }
+    return url;
+  }
+  return seed ?? `sqlite:${resolve(dataDir, 'aims.db')}`;
 }
 
 export interface ConfigOverrides {
@@ -248,10 +323,7 @@ export interface ConfigOverrides {
 /** Reads and validates the configuration. CLI flags (overrides) win over the environment. */
 export function loadConfig(env: Env = environment(), overrides: ConfigOverrides = {}): Config {
   const dataDir = resolve(overrides.dataDir ?? env.AIMS_DATA_DIR ?? './data');
-  const databaseUrl = validateDatabaseUrl(
-    overrides.databaseUrl ?? env.AIMS_DATABASE_URL ?? `sqlite:${resolve(dataDir, 'aims.db')}`,
-    overrides.databaseUrl ? '--db' : 'AIMS_DATABASE_URL',
-  );
+  const databaseUrl = databaseUrlOf(env, overrides, dataDir);
   const imageDirsRaw = env.AIMS_IMAGE_DIR ?? env.LOCAL_IMAGE_PATH;
   const imageDirs = (overrides.imageDirs?.length ? overrides.imageDirs : (imageDirsRaw?.split(delimiter) ?? []))
     .map((d) => d.trim())

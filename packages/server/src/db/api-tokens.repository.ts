@@ -27,21 +27,24 @@ function mapApiToken(row: ApiTokenRow): ApiToken {
 }
 
 export async function createApiToken(
-  { db }: Db,
+  { db, dialect }: Db,
   input: { userId: number; name: string; tokenHash: string; prefix: string; expiresAt: number | null },
 ): Promise<ApiToken> {
-  const row = await db
-    .insertInto('api_tokens')
-    .values({
-      user_id: input.userId,
-      name: input.name,
-      token_hash: input.tokenHash,
-      token_prefix: input.prefix,
-      created_at: Date.now(),
-      expires_at: input.expiresAt,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const insert = db.insertInto('api_tokens').values({
+    user_id: input.userId,
+    name: input.name,
+    token_hash: input.tokenHash,
+    token_prefix: input.prefix,
+    created_at: Date.now(),
+    expires_at: input.expiresAt,
+  });
+  const row = dialect.supportsReturning
+    ? await insert.returningAll().executeTakeFirstOrThrow()
+    : await db
+        .selectFrom('api_tokens')
+        .selectAll()
+        .where('id', '=', Number((await insert.executeTakeFirstOrThrow()).insertId))
+        .executeTakeFirstOrThrow();
   return mapApiToken(row);
 }
 

@@ -108,21 +108,29 @@ function countDeltas(removed: SummaryFrame[], added: SummaryFrame[]): CountDelta
 
 async function applyCountDeltas(tx: Db, deltas: CountDelta[]): Promise<void> {
   if (deltas.length === 0) return;
+  const dialect = tx.dialect;
   // One statement for all deltas; grouped again by the key SQL computes, so that the upsert never
   // touches a row twice. Keys are locked in (field, key) order, the same in every transaction.
   const rows = sql.join(
     deltas.map(
       (d) =>
-        sql`select ${d.field} as field, ${d.lowered ? sql`lower(${d.value})` : sql`${d.value}`} as k, ${d.shown} as shown, cast(${d.delta} as bigint) as delta`,
+        sql`select ${d.field} as field, ${d.lowered ? sql`lower(${d.value})` : sql`${d.value}`} as k, ${d.shown} as shown, ${dialect.asBigint(sql`${d.delta}`)} as delta`,
     ),
     sql` union all `,
   );
+  const frames = sql.ref('catalog_counts.frames');
+  // `value` first: MySQL assigns in order, and its test must see the count before this change.
+  const upsert = dialect.upsertClause(
+    ['field', 'key'],
+    [
+      ['value', sql`case when ${frames} <= 0 then ${dialect.excluded('value')} else catalog_counts.value end`],
+      ['frames', sql`${frames} + ${dialect.excluded('frames')}`],
+    ],
+  );
   await sql`
-    insert into catalog_counts (field, key, value, frames)
+    insert into catalog_counts (field, ${sql.ref('key')}, value, frames)
     select field, k, min(shown), sum(delta) from (${rows}) d where true group by field, k order by field, k
-    on conflict (field, key) do update set
-      frames = catalog_counts.frames + excluded.frames,
-      value = case when catalog_counts.frames <= 0 then excluded.value else catalog_counts.value end`.execute(tx.db);
+    ${upsert}`.execute(tx.db);
   if (deltas.some((d) => d.delta < 0)) await sql`delete from catalog_counts where frames <= 0`.execute(tx.db);
 }
 
@@ -290,7 +298,7 @@ async function applyNightDeltas(tx: Db, nights: Map<string, NightDelta>): Promis
       median_fwhm_arcsec: null,
       median_fwhm_px: null,
     };
-    const plus = (c: keyof typeof row) => sql<number>`catalog_nights.${sql.ref(c)} + excluded.${sql.ref(c)}`;
+    const plus = (c: keyof typeof row) => sql<number>`${sql.ref(`catalog_nights.${c}`)} + ${sql.ref(`excluded.${c}`)}`;
     const cur = (c: string) => sql.ref(`catalog_nights.${c}`) as Expression<number | null>;
     const exc = (c: string) => sql.ref(`excluded.${c}`) as Expression<number | null>;
     await tx.db
@@ -368,15 +376,19 @@ export async function rebuildCatalogSummary(db: Db): Promise<void> {
   for (const c of COUNTED_FIELDS) {
     const key = c.lowered ? sql`lower(${sql.ref(c.column)})` : sql.ref(c.column);
     const shown = c.field === 'object_name' ? sql.ref('object_name') : sql.ref(c.column);
-    await sql`insert into catalog_counts (field, key, value, frames)
+    await sql`insert into catalog_counts (field, ${sql.ref('key')}, value, frames)
       select ${c.field}, ${key}, min(${shown}), count(*) from images
       where ${key} is not null and ${key} <> '' group by ${key}`.execute(db.db);
   }
-  await sql`insert into catalog_counts (field, key, value, frames)
+  await sql`insert into catalog_counts (field, ${sql.ref('key')}, value, frames)
     select '*', '', '', count(*) from images having count(*) > 0`.execute(db.db);
-  // Floor division in SQL that both engines agree on (integer division truncates towards zero).
+  // Floor division in SQL that every engine agrees on (integer division truncates towards zero).
+  const dayOf = db.dialect.intDiv(
+    sql`date_obs_ms - ((date_obs_ms % ${DAY_MS}) + ${DAY_MS}) % ${DAY_MS}`,
+    sql`${DAY_MS}`,
+  );
   const days = await sql<{ d: number; n: number }>`
-    select (date_obs_ms - ((date_obs_ms % ${DAY_MS}) + ${DAY_MS}) % ${DAY_MS}) / ${DAY_MS} as d, count(*) as n
+    select ${dayOf} as d, count(*) as n
     from images where date_obs_ms is not null group by 1`.execute(db.db);
   const dayRows = days.rows.map((r) => {
     const day = utcDay(Number(r.d) * DAY_MS);
@@ -402,7 +414,8 @@ export async function rebuildCatalogSummary(db: Db): Promise<void> {
         select night, ${ref} as v, row_number() over (partition by night order by ${ref}) as rn,
           count(*) over (partition by night) as cnt
         from images where night is not null and ${ref} is not null
-      ) r where rn in ((cnt + 1) / 2, (cnt + 2) / 2) group by night`.execute(db.db);
+      ) r where rn in (${db.dialect.intDiv(sql`cnt + 1`, sql`2`)}, ${db.dialect.intDiv(sql`cnt + 2`, sql`2`)})
+      group by night`.execute(db.db);
     for (const m of medians.rows)
       await db.db
         .updateTable('catalog_nights')

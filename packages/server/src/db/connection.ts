@@ -1,10 +1,11 @@
 /**
  * Opening the catalog database.
  *
- *   openDatabase(url, options?): Promise<Database>   `sqlite:PATH` or `postgres://…`; runs migrations
+ *   openDatabase(url, options?): Promise<Database>   `sqlite:PATH`, `postgres://…` or `mysql://…`; runs migrations
  *   migrateToLatest(db): Promise<string[]>            names of the migrations it applied
  *   migrateUpTo(db, name): Promise<string[]>          up to and including one migration (tests)
  *   postgresPoolConfig(url, options?): pg.PoolConfig  TLS from sslmode / CA file
+ *   mysqlPoolConfig(url, options?): PoolOptions       TLS from ssl / ssl-ca (mysql2)
  *   inTransaction(db, fn): Promise<T>                 fn gets a Db bound to the transaction
  *
  * Repositories take a `Db` (`{ db, dialect }`) first, so the same function runs inside or outside a
@@ -13,7 +14,18 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type Migration, type MigrationResultSet, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  type Migration,
+  type MigrationResultSet,
+  Migrator,
+  MysqlDialect,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+} from 'kysely';
+import type { PoolOptions as MysqlPoolOptions } from 'mysql2';
 import type pg from 'pg';
 import { ensurePrivateFile, tightenFile, type Warn, warnOnStderr } from '../util/private-files.js';
 import { type DialectInfo, dialectInfo, dialectOfUrl } from './dialect.js';
@@ -46,9 +58,9 @@ export interface Database extends Db {
 export interface OpenDatabaseOptions {
   /** Run pending migrations at open (default true). */
   migrate?: boolean;
-  /** PEM file of the CA that signed the PostgreSQL server's certificate (default $AIMS_DATABASE_CA_FILE). */
+  /** PEM file of the CA that signed the PostgreSQL or MySQL server's certificate (default $AIMS_DATABASE_CA_FILE). */
   caFile?: string | undefined;
-  /** PostgreSQL pool size (default 10). */
+  /** PostgreSQL and MySQL pool size (default 10). */
   poolSize?: number;
   /** SQLite: milliseconds a writer waits for the lock before SQLITE_BUSY (default 10 s). */
   busyTimeoutMs?: number;
@@ -74,7 +86,12 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   } catch (cause) {
     throw new DatabaseError('DB_URL_INVALID', (cause as Error).message);
   }
-  const database = name === 'sqlite' ? openSqlite(url, options) : await openPostgres(url, options);
+  const database =
+    name === 'sqlite'
+      ? openSqlite(url, options)
+      : name === 'mysql'
+        ? await openMysql(url, options)
+        : await openPostgres(url, options);
   if (options.migrate ?? true) {
     try {
       await migrateToLatest(database);
@@ -200,6 +217,80 @@ async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: dialectInfo('postgres'), url, close: () => db.destroy() };
+}
+
+/**
+ * The mysql2 pool settings for a `mysql://` or `mariadb://` URL. TLS: `ssl=true` (or `verify`)
+ * verifies the server against the system's CAs; `ssl-ca=/path/ca.pem` (or the CA file option)
+ * against that CA; `ssl=require` encrypts without verifying (as PostgreSQL's sslmode=require);
+ * `ssl=false` turns it off. Without any of them the connection is plain, as mysql2's default.
+ */
+export function mysqlPoolConfig(url: string, options: OpenDatabaseOptions = {}): MysqlPoolOptions {
+  const parsed = new URL(url);
+  const param = (name: string) => parsed.searchParams.get(name) ?? parsed.searchParams.get(name.replace('-', '_'));
+  const sslParam = param('ssl')?.toLowerCase();
+  const caFile = param('ssl-ca') ?? options.caFile ?? process.env.AIMS_DATABASE_CA_FILE;
+  let ssl: MysqlPoolOptions['ssl'];
+  if (sslParam === 'false' || sslParam === '0' || sslParam === 'disable') ssl = undefined;
+  else if (caFile) ssl = { ca: readFileSync(caFile, 'utf8'), rejectUnauthorized: true };
+  else if (sslParam === 'require' || sslParam === 'required') ssl = { rejectUnauthorized: false };
+  else if (sslParam === 'true' || sslParam === '1' || sslParam === 'verify') ssl = { rejectUnauthorized: true };
+  else if (sslParam !== undefined)
+    throw new DatabaseError('DB_URL_INVALID', `unknown ssl=${sslParam} in the MySQL URL: use true, require or false`);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!database)
+    throw new DatabaseError('DB_URL_INVALID', 'the MySQL URL names no database: mysql://user:password@host:3306/NAME');
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username) || 'root',
+    password: decodeURIComponent(parsed.password),
+    database,
+    ...(ssl === undefined ? {} : { ssl }),
+    connectionLimit: options.poolSize ?? 10,
+    charset: 'utf8mb4',
+    // DECIMAL (sums, averages) as numbers, BIGINT as numbers while exact; JSON as text, as MariaDB
+    // returns it anyway (the dialect parses it).
+    decimalNumbers: true,
+    supportBigNumbers: true,
+    jsonStrings: true,
+    timezone: 'Z',
+  };
+}
+
+/**
+ * Every connection: MySQL 8's default SQL mode (so MariaDB checks what MySQL would refuse), and
+ * READ COMMITTED, as PostgreSQL: REPEATABLE READ's gap locks make concurrent writers of the ledger
+ * and the summary tables deadlock where PostgreSQL lets them through.
+ */
+const MYSQL_SESSION = [
+  "set session sql_mode = 'ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'",
+  'set session transaction isolation level read committed',
+];
+
+/** mysql2 is loaded when a MySQL catalog is opened, as pg is for PostgreSQL. */
+async function openMysql(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  const driver = (await import('mysql2')).default;
+  let pool: ReturnType<typeof driver.createPool>;
+  try {
+    pool = driver.createPool(mysqlPoolConfig(url, options));
+  } catch (cause) {
+    if (cause instanceof DatabaseError) throw cause;
+    throw new DatabaseError('DB_OPEN_FAILED', `cannot configure MySQL: ${(cause as Error).message}`, { cause });
+  }
+  // As for pg: a connection dropped while idle must not end the process.
+  pool.on('connection', (connection) => connection.on('error', () => {}));
+  const dialect = dialectInfo('mysql');
+  const db = new Kysely<Schema>({
+    dialect: new MysqlDialect({
+      pool,
+      onCreateConnection: async (connection) => {
+        for (const statement of MYSQL_SESSION) await connection.executeQuery(CompiledQuery.raw(statement));
+      },
+    }),
+    plugins: [...dialect.plugins],
+  });
+  return { db, dialect, url, close: () => db.destroy() };
 }
 
 function migrator(database: Db): Migrator {

@@ -20,7 +20,7 @@ import { EXACT_FILTERS, MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../dom
 import { MS_PER_DAY } from '../util/time.js';
 import { countOf, dayCounts } from './catalog-summary.js';
 import type { Db } from './connection.js';
-import { ciContains, ciEquals } from './dialect.js';
+import { ciContains, ciEquals, escapeLike, likePattern } from './dialect.js';
 import { type CatalogImage, IMAGE_ITEM_COLUMNS, type ImageItemRow, mapImage, objectKey } from './image.mapper.js';
 import {
   DEFAULT_SORT,
@@ -103,14 +103,14 @@ export function coneCondition(eb: ImagesEb, ra: number, dec: number, radius: num
 /** The LIKE pattern of an `object` value with `*` wildcards, on object_key. */
 function objectPattern(object: string): string {
   const key = objectKey(object) ?? '';
-  return key.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*+/g, '%');
+  return escapeLike(key).replace(/\*+/g, '%');
 }
 
 function objectCondition(eb: ImagesEb, object: string, keys: string[] | undefined): Expression<SqlBool> {
   const key = objectKey(object) ?? '';
   if (!key.includes('*')) return eb('object_key', '=', key);
   if (keys) return keys.length ? eb('object_key', 'in', keys) : sql<SqlBool>`1 = 0`;
-  return sql<SqlBool>`object_key like ${objectPattern(object)} escape '\\'`;
+  return likePattern(eb.ref('object_key'), objectPattern(object));
 }
 
 /** Past this many object names, a pattern is tested on the frames instead of listing the names. */
@@ -166,7 +166,7 @@ export async function resolveNames(db: Db, filters: ImageFilters): Promise<Image
       .selectFrom('catalog_counts')
       .select('key')
       .where('field', '=', 'object_name')
-      .where(sql<SqlBool>`key like ${pattern} escape '\\'`)
+      .where((eb) => likePattern(eb.ref('key'), pattern))
       .where('frames', '>', 0)
       .limit(MAX_RESOLVED_OBJECTS + 1)
       .execute();
@@ -375,6 +375,8 @@ async function dateOffsetStart(
 }
 
 export async function queryImages(db: Db, input: ImageFilters, options: PageOptions = {}): Promise<ImagePage> {
+  // Before any query: a bad value must be refused, not sent (MySQL would fail on a NaN).
+  validateImageFilters(input);
   const filters = await resolveNames(db, input);
   const sort = options.sort ?? DEFAULT_SORT;
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 0), MAX_PAGE_SIZE);

@@ -217,7 +217,9 @@ async function mediansByNight(
   const rows = await db.db
     .selectFrom(ranked.as('r'))
     .select(['r.night', sql<number>`avg(r.v)`.as('median')])
-    .where(sql<SqlBool>`r.rn in ((r.cnt + 1) / 2, (r.cnt + 2) / 2)`)
+    .where(
+      sql<SqlBool>`r.rn in (${db.dialect.intDiv(sql`r.cnt + 1`, sql`2`)}, ${db.dialect.intDiv(sql`r.cnt + 2`, sql`2`)})`,
+    )
     .groupBy('r.night')
     .execute();
   return new Map(rows.flatMap((r) => (r.night === null ? [] : [[r.night, Number(r.median)]])));

@@ -134,9 +134,9 @@ async function writeKeywords(db: Db, imageId: number, headers: StoredHdu[]): Pro
 }
 
 /** Insert-or-ignore of one image row, prepared once per set of columns (the set rarely changes). */
-const insertImageRow = new Map<string, PreparedQuery<unknown[], { id: number }>>();
+const insertImageRow = new Map<string, PreparedQuery<unknown[], Partial<{ id: number }>>>();
 
-function insertImageStatement(columns: string[]): PreparedQuery<unknown[], { id: number }> {
+function insertImageStatement(columns: string[]): PreparedQuery<unknown[], Partial<{ id: number }>> {
   const key = columns.join(',');
   let statement = insertImageRow.get(key);
   if (!statement) {
@@ -145,7 +145,7 @@ function insertImageStatement(columns: string[]): PreparedQuery<unknown[], { id:
         .insertInto('images')
         .values(Object.fromEntries(columns.map((c, i) => [c, values[i]])) as NewImageRow)
         .onConflict((oc) => oc.column('sha256').doNothing())
-        .returning('id'),
+        .$if(db.dialect.supportsReturning, (qb) => qb.returning('id')),
     );
     insertImageRow.set(key, statement);
   }
@@ -159,29 +159,31 @@ const insertHeadersRow = preparedQuery(3, (db: Db, image_id: number, headers: Db
 export async function insertImage(db: Db, image: NewImage, options: WriteOptions = {}): Promise<WriteImageResult> {
   const nowMs = options.nowMs ?? Date.now();
   return inTransaction(db, async (tx) => {
-    let inserted: { id: number } | undefined;
+    let insertedId: number | undefined;
     const row = toImageRow(image, tx.dialect, nowMs);
     try {
       const values: Record<string, unknown> = { ...row, ingested_at: nowMs, previous_versions: null };
       const columns = Object.keys(values).filter((c) => values[c] !== undefined);
-      inserted = await insertImageStatement(columns).first(tx, ...columns.map((c) => values[c]));
+      insertedId = await insertImageStatement(columns).insertedId(tx, ...columns.map((c) => values[c]));
     } catch (error) {
       if (tx.dialect.isUniqueViolation(error))
         throw new CatalogWriteError('IMAGE_PATH_TAKEN', `another image is already at ${image.root}/${image.rel_path}`);
       throw error;
     }
-    if (!inserted) {
+    if (insertedId === undefined) {
       const existing = await findImageIdBySha256(tx, image.sha256);
-      if (existing === null) throw new Error(`sha256 ${image.sha256} conflicted but no image holds it`);
+      // MySQL's INSERT IGNORE skips a row that conflicts on any unique key: here, the path.
+      if (existing === null)
+        throw new CatalogWriteError('IMAGE_PATH_TAKEN', `another image is already at ${image.root}/${image.rel_path}`);
       return { status: 'duplicate', id: existing };
     }
-    const headers = toImageHeadersRow(inserted.id, image, tx.dialect);
+    const headers = toImageHeadersRow(insertedId, image, tx.dialect);
     await insertHeadersRow.run(tx, headers.image_id, headers.headers, headers.normalization);
-    await writeKeywords(tx, inserted.id, image.headers);
+    await writeKeywords(tx, insertedId, image.headers);
     await recordSummaryChange(tx, [], [summaryFrame(row as SummaryFrame)]);
     if (options.ledgerId !== undefined)
-      await completeEntry(tx, options.ledgerId, { state: 'ingested', imageId: inserted.id, nowMs });
-    return { status: 'inserted', id: inserted.id };
+      await completeEntry(tx, options.ledgerId, { state: 'ingested', imageId: insertedId, nowMs });
+    return { status: 'inserted', id: insertedId };
   });
 }
 

@@ -28,7 +28,7 @@
  */
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import { INGEST_STATES, type IngestState } from '../domain/image.js';
-import type { Db } from './connection.js';
+import { type Db, inTransaction } from './connection.js';
 import { ciContains, type DbBool, type DialectInfo, isDistinct } from './dialect.js';
 import { preparedQuery } from './prepared.js';
 import type { IngestLedgerRow, Schema } from './schema.js';
@@ -89,7 +89,7 @@ export async function upsertDiscovered(db: Db, files: DiscoveredFile[], nowMs = 
   const d = db.dialect;
   for (let start = 0; start < files.length; start += UPSERT_BATCH_ROWS) {
     const batch = files.slice(start, start + UPSERT_BATCH_ROWS);
-    const rows = await db.db
+    const upsert = db.db
       .insertInto('ingest_ledger')
       .values(
         batch.map((f) => ({
@@ -128,12 +128,40 @@ export async function upsertDiscovered(db: Db, files: DiscoveredFile[], nowMs = 
               isDistinct(eb.ref('ingest_ledger.inode'), eb.ref('excluded.inode')),
             ]),
           ),
-      )
-      .returningAll()
-      .execute();
+      );
+    const rows = d.supportsReturning
+      ? await upsert.returningAll().execute()
+      : await upsertedRows(db, upsert, batch, nowMs);
     for (const row of rows) changed.push(mapLedgerEntry(row, d));
   }
   return changed;
+}
+
+/**
+ * Without RETURNING (MySQL): the rows the upsert inserted or changed are those of the batch that
+ * now carry its timestamp (a row it left alone keeps its older updated_at).
+ */
+async function upsertedRows(
+  db: Db,
+  upsert: { execute(): Promise<unknown> },
+  batch: DiscoveredFile[],
+  nowMs: number,
+): Promise<IngestLedgerRow[]> {
+  await upsert.execute();
+  const wanted = new Set(batch.map((f) => `${f.root}\u0000${f.rel_path}`));
+  const rows = await db.db
+    .selectFrom('ingest_ledger')
+    .selectAll()
+    .where('updated_at', '=', nowMs)
+    .where('root', 'in', [...new Set(batch.map((f) => f.root))])
+    .where(
+      'rel_path',
+      'in',
+      batch.map((f) => f.rel_path),
+    )
+    .orderBy('id')
+    .execute();
+  return rows.filter((r) => wanted.has(`${r.root}\u0000${r.rel_path}`));
 }
 
 export interface ClaimOptions {
@@ -150,25 +178,35 @@ export async function claimPending(
 ): Promise<LedgerEntry[]> {
   const nowMs = options.nowMs ?? Date.now();
   const staleBefore = nowMs - (options.staleAfterMs ?? 30 * 60_000);
-  const claimable = db.db
-    .selectFrom('ingest_ledger')
-    .select('id')
-    .where('state', '=', 'pending')
-    .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claimed_at', '<', staleBefore)]))
-    .orderBy('id')
-    .limit(Math.max(0, Math.trunc(limit)))
-    .$if(db.dialect.supportsSkipLocked, (qb) => qb.forUpdate().skipLocked());
-  const rows = await db.db
-    .updateTable('ingest_ledger')
-    .set((eb) => ({
-      claimed_by: workerId,
-      claimed_at: nowMs,
-      attempts: eb('attempts', '+', 1),
-      updated_at: nowMs,
-    }))
-    .where('id', 'in', claimable)
-    .returningAll()
-    .execute();
+  const claimable = (on: Db) =>
+    on.db
+      .selectFrom('ingest_ledger')
+      .select('id')
+      .where('state', '=', 'pending')
+      .where((eb) => eb.or([eb('claimed_by', 'is', null), eb('claimed_at', '<', staleBefore)]))
+      .orderBy('id')
+      .limit(Math.max(0, Math.trunc(limit)))
+      .$if(db.dialect.supportsSkipLocked, (qb) => qb.forUpdate().skipLocked());
+  const claim = (tx: Db, ids: ReturnType<typeof claimable> | number[]) =>
+    tx.db
+      .updateTable('ingest_ledger')
+      .set((eb) => ({
+        claimed_by: workerId,
+        claimed_at: nowMs,
+        attempts: eb('attempts', '+', 1),
+        updated_at: nowMs,
+      }))
+      .where('id', 'in', ids);
+  // MySQL can neither return the updated rows nor update a table through a subquery on itself
+  // (nor take LIMIT in an IN subquery): the ids are locked and read first, in one transaction.
+  const rows = db.dialect.supportsReturning
+    ? await claim(db, claimable(db)).returningAll().execute()
+    : await inTransaction(db, async (tx) => {
+        const ids = (await claimable(tx).execute()).map((r) => r.id);
+        if (ids.length === 0) return [];
+        await claim(tx, ids).execute();
+        return tx.db.selectFrom('ingest_ledger').selectAll().where('id', 'in', ids).execute();
+      });
   return rows.map((row) => mapLedgerEntry(row, db.dialect)).sort((a, b) => a.id - b.id);
 }
 

@@ -3,6 +3,7 @@
  *
  *   preparedQuery(build): PreparedQuery<Args, Row>     `build(...args)` returns a Kysely query
  *   PreparedQuery.all(db, ...args) / .first(db, ...args) / .run(db, ...args) / .runEach(db, argLists)
+ *   PreparedQuery.insertedId(db, ...args)               an insert's new id (RETURNING id, or MySQL's insertId)
  *   SqliteStatements                                    better-sqlite3 statements by SQL text (LRU)
  *
  * One frame's catalog write is about fifty small statements. Kysely builds, compiles and (on
@@ -116,6 +117,23 @@ export class PreparedQuery<Args extends unknown[], Row> {
     }
     for (const args of argLists)
       await db.db.executeQuery(CompiledQuery.raw(compiled.sql, this.parameters(compiled, args)));
+  }
+
+  /**
+   * An insert (or insert-or-ignore) of one row: the new row's id, or undefined when nothing was
+   * inserted. The builder adds `returning('id')` where the dialect supportsReturning; elsewhere
+   * (MySQL) the driver reports the auto-increment id of the row it inserted.
+   */
+  async insertedId(db: Db, ...args: Args): Promise<number | undefined> {
+    if (db.dialect.supportsReturning) {
+      const row = (await this.first(db, ...args)) as { id?: number | bigint } | undefined;
+      return row?.id === undefined ? undefined : Number(row.id);
+    }
+    const compiled = this.compile(db);
+    const result = await db.db.executeQuery(CompiledQuery.raw(compiled.sql, this.parameters(compiled, args)));
+    return Number(result.numAffectedRows ?? 0n) > 0 && result.insertId !== undefined
+      ? Number(result.insertId)
+      : undefined;
   }
 
   /** A statement without rows to return; resolves to the number of rows it changed. */

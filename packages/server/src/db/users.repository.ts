@@ -79,23 +79,21 @@ export async function createUser(database: Db, input: NewUser): Promise<{ user: 
     // Write first, read later: on SQLite a transaction that reads before it writes can be refused
     // with SQLITE_BUSY_SNAPSHOT when another process wrote in between; a first write instead waits
     // for the lock (busy_timeout). The unique constraint on email catches duplicates.
-    const inserted = await db
-      .insertInto('users')
-      .values({
-        email,
-        display_name: input.displayName ?? null,
-        password_hash: input.passwordHash ?? null,
-        role: input.role ?? 'user',
-        can_download: dialect.toDbBool(input.canDownload ?? false),
-        is_active: dialect.toDbBool(input.isActive ?? true),
-        google_sub: input.external?.kind === 'google' ? input.external.subject : null,
-        oidc_sub: input.external?.kind === 'oidc' ? input.external.subject : null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const id = Number(inserted.id);
+    const insert = db.insertInto('users').values({
+      email,
+      display_name: input.displayName ?? null,
+      password_hash: input.passwordHash ?? null,
+      role: input.role ?? 'user',
+      can_download: dialect.toDbBool(input.canDownload ?? false),
+      is_active: dialect.toDbBool(input.isActive ?? true),
+      google_sub: input.external?.kind === 'google' ? input.external.subject : null,
+      oidc_sub: input.external?.kind === 'oidc' ? input.external.subject : null,
+      created_at: now,
+      updated_at: now,
+    });
+    const id = dialect.supportsReturning
+      ? Number((await insert.returning('id').executeTakeFirstOrThrow()).id)
+      : Number((await insert.executeTakeFirstOrThrow()).insertId);
     const claim = await db
       .insertInto('account_claims')
       .values({ key: FIRST_ADMIN_CLAIM, user_id: id, claimed_at: now })

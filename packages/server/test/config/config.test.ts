@@ -22,6 +22,53 @@ describe('configuration', () => {
     expect(() => loadConfig({ AIMS_PUBLIC_READ: 'maybe' })).toThrow(/^AIMS_PUBLIC_READ: /);
   });
 
+  it('accepts MySQL and MariaDB URLs that name a database', () => {
+    const url = 'mysql://aims:secret@db.example:3306/aims?ssl=true';
+    expect(loadConfig({ AIMS_DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(loadConfig({}, { databaseUrl: 'mariadb://root@127.0.0.1/aims' }).databaseUrl).toBe(
+      'mariadb://root@127.0.0.1/aims',
+    );
+    // The message never repeats a password.
+    expect(() => loadConfig({ AIMS_DATABASE_URL: 'mysql://u:hunter2@host' })).toThrow(/mysql:\/\/u:\*\*\*@host/);
+    expect(() => loadConfig({ AIMS_DATABASE_URL: 'mysql://u:hunter2@host' })).not.toThrow(/hunter2/);
+  });
+
+  it("builds a MySQL URL from the seed deployment's DB_* variables", () => {
+    const seed = { DB_NAME: 'aims', DB_USER: 'aims', DB_PASSWORD: 'p@ss:w/rd%', HOST_DB_PORT: '3307' };
+    const url = new URL(loadConfig(seed).databaseUrl);
+    expect(url.protocol).toBe('mysql:');
+    expect(url.hostname).toBe('127.0.0.1');
+    expect(url.port).toBe('3307');
+    expect(url.pathname).toBe('/aims');
+    expect(decodeURIComponent(url.username)).toBe('aims');
+    expect(decodeURIComponent(url.password)).toBe('p@ss:w/rd%');
+    expect(url.search).toBe('');
+    // DB_PORT (the port at DB_HOST) wins over HOST_DB_PORT; TLS with a CA file.
+    const tls = new URL(
+      loadConfig({ ...seed, DB_HOST: 'mysql', DB_PORT: '3306', DB_SSL_ENABLED: 'true', DB_SSL_CA: '/etc/ca.pem' })
+        .databaseUrl,
+    );
+    expect([tls.hostname, tls.port]).toEqual(['mysql', '3306']);
+    expect(tls.searchParams.get('ssl')).toBe('true');
+    expect(tls.searchParams.get('ssl-ca')).toBe('/etc/ca.pem');
+    expect(new URL(loadConfig({ ...seed, DB_SSL_ENABLED: 'false', DB_SSL_CA: '/ca' }).databaseUrl).search).toBe('');
+  });
+
+  it('refuses DB_* variables that are incomplete or that name another catalog than AIMS_DATABASE_URL or --db', () => {
+    expect(() => loadConfig({ DB_HOST: 'db', DB_USER: 'aims' })).toThrow(/^DB_NAME: is required when DB_HOST, DB_USER/);
+    expect(() => loadConfig({ DB_NAME: 'aims', DB_PORT: 'x' })).toThrow(/^DB_PORT: /);
+    expect(() => loadConfig({ DB_NAME: 'aims', DB_SSL_ENABLED: 'perhaps' })).toThrow(/^DB_SSL_ENABLED: /);
+    const seed = { DB_NAME: 'aims', DB_USER: 'aims', DB_PASSWORD: 'secret' };
+    expect(() => loadConfig({ ...seed, AIMS_DATABASE_URL: 'postgres://127.0.0.1/aims' })).toThrow(
+      /^AIMS_DATABASE_URL: names postgres:\/\/127\.0\.0\.1\/aims, but DB_NAME, DB_USER, DB_PASSWORD describe mysql:\/\/aims:\*\*\*@127\.0\.0\.1:3306\/aims/,
+    );
+    expect(() => loadConfig(seed, { databaseUrl: 'sqlite:/tmp/x.db' })).toThrow(/^--db: .*not both/);
+    expect(() => loadConfig({ ...seed, AIMS_DATABASE_URL: 'postgres://x/aims' })).not.toThrow(/secret/);
+    // The same catalog both ways is no conflict.
+    const same = loadConfig(seed).databaseUrl;
+    expect(loadConfig({ ...seed, AIMS_DATABASE_URL: same }).databaseUrl).toBe(same);
+  });
+
   it('reads the work budgets: a file time budget, preview renders and their queue', () => {
     expect(loadConfig({})).toMatchObject({ fileTimeBudgetSeconds: 300, previewRenders: 2, previewQueue: 32 });
     const set = loadConfig({ AIMS_FILE_TIME_BUDGET: '30', AIMS_PREVIEW_RENDERS: '4', AIMS_PREVIEW_QUEUE: '0' });

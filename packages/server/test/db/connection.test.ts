@@ -41,6 +41,7 @@ describe('postgresPoolConfig', () => {
 
 describe('openDatabase', () => {
   it('rejects a URL of another kind with a stable code', async () => {
+    await expect(openDatabase('oracle://x')).rejects.toMatchObject({ code: 'DB_URL_INVALID' });
     await expect(openDatabase('mysql://x')).rejects.toMatchObject({ code: 'DB_URL_INVALID' });
     await expect(openDatabase('mysql://x')).rejects.toBeInstanceOf(DatabaseError);
   });
@@ -147,22 +148,21 @@ for (const dialect of DIALECTS) {
           const headers = [{ index: 0, type: 'IMAGE', cards: [{ key: 'EXPTIME', value: 30, comment: 's' }] }];
           // biome-ignore lint/suspicious/noExplicitAny: the table as it was before the migration under test
           const old = database.db as any;
-          const { id } = await old
-            .insertInto('images')
-            .values({
-              root: '/r',
-              rel_path: 'a.fits',
-              size_bytes: 1,
-              mtime_ms: 1,
-              sha256: 'f'.repeat(64),
-              hdu_index: 0,
-              ingested_at: 0,
-              updated_at: 0,
-              headers: d.toDbJson(headers),
-              normalization: d.toDbJson({ reasons: { gain: 'no GAIN' }, sources: {} }),
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow();
+          const insert = old.insertInto('images').values({
+            root: '/r',
+            rel_path: 'a.fits',
+            size_bytes: 1,
+            mtime_ms: 1,
+            sha256: 'f'.repeat(64),
+            hdu_index: 0,
+            ingested_at: 0,
+            updated_at: 0,
+            headers: d.toDbJson(headers),
+            normalization: d.toDbJson({ reasons: { gain: 'no GAIN' }, sources: {} }),
+          });
+          const id = d.supportsReturning
+            ? Number((await insert.returning('id').executeTakeFirstOrThrow()).id)
+            : Number((await insert.executeTakeFirstOrThrow()).insertId);
           expect(await migrateToLatest(database)).toContain('2026_11_24_1130_catalog_headers');
           const detail = await getImage(database, id);
           expect(detail?.header).toEqual(headers);

@@ -130,41 +130,45 @@ for (const dialect of DIALECTS) {
   });
 }
 
-describe.runIf(DIALECTS.includes('postgres'))('two aims worker processes on one PostgreSQL catalog', () => {
-  it('split a folder of 200 frames between them, with exact totals', async () => {
-    const work = mkdtempSync(join(tmpdir(), 'aims-workers-'));
-    const test = await createTestDatabase('postgres');
-    const images = join(work, 'images');
-    mkdirSync(images);
-    const env = { AIMS_RESCAN_SECONDS: '2', AIMS_LOG_LEVEL: 'info', AIMS_DATA_DIR: join(work, 'data') };
-    const workers = [0, 1].map(() => runAims(['worker', '--db', test.url, '--images', images, '--workers', '1'], env));
-    const database = await openDatabase(test.url);
-    try {
-      await Promise.all(workers.map((w) => w.printed('AIMS worker ingest@')));
-      // The frames arrive once both are watching, so neither can have finished before the other began.
-      writeSyntheticNight(images, { count: 200, width: 32, height: 32, seed: 31 });
-      await until(async () => {
-        const facts = await catalogFacts(database);
-        return facts.ledgerRows === 200 && facts.states.ingested === 200;
-      }, 'all 200 frames ingested');
-      const outcomes = await Promise.all(workers.map(stopWorker));
-      const ingestedBy = outcomes.map((o) => o.ingested ?? 0);
-      expect(ingestedBy[0]).toBeGreaterThan(0);
-      expect(ingestedBy[1]).toBeGreaterThan(0);
-      expect(ingestedBy[0]! + ingestedBy[1]!).toBe(200);
-      expect(outcomes.every((o) => o.failed === 0 && o.duplicate === 0)).toBe(true);
+// The server engines, where workers claim ledger rows with FOR UPDATE SKIP LOCKED.
+for (const dialect of DIALECTS.filter((d) => d !== 'sqlite'))
+  describe(`two aims worker processes on one ${dialect} catalog`, () => {
+    it('split a folder of 200 frames between them, with exact totals', async () => {
+      const work = mkdtempSync(join(tmpdir(), 'aims-workers-'));
+      const test = await createTestDatabase(dialect);
+      const images = join(work, 'images');
+      mkdirSync(images);
+      const env = { AIMS_RESCAN_SECONDS: '2', AIMS_LOG_LEVEL: 'info', AIMS_DATA_DIR: join(work, 'data') };
+      const workers = [0, 1].map(() =>
+        runAims(['worker', '--db', test.url, '--images', images, '--workers', '1'], env),
+      );
+      const database = await openDatabase(test.url);
+      try {
+        await Promise.all(workers.map((w) => w.printed('AIMS worker ingest@')));
+        // The frames arrive once both are watching, so neither can have finished before the other began.
+        writeSyntheticNight(images, { count: 200, width: 32, height: 32, seed: 31 });
+        await until(async () => {
+          const facts = await catalogFacts(database);
+          return facts.ledgerRows === 200 && facts.states.ingested === 200;
+        }, 'all 200 frames ingested');
+        const outcomes = await Promise.all(workers.map(stopWorker));
+        const ingestedBy = outcomes.map((o) => o.ingested ?? 0);
+        expect(ingestedBy[0]).toBeGreaterThan(0);
+        expect(ingestedBy[1]).toBeGreaterThan(0);
+        expect(ingestedBy[0]! + ingestedBy[1]!).toBe(200);
+        expect(outcomes.every((o) => o.failed === 0 && o.duplicate === 0)).toBe(true);
 
-      const facts = await catalogFacts(database);
-      expect(facts).toMatchObject({ images: 200, distinctContents: 200, distinctPaths: 200, copies: [], claimed: 0 });
-      expect(facts.states).toMatchObject({ pending: 0, ingested: 200, failed: 0 });
-    } finally {
-      for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
-      await database.close();
-      await test.drop();
-      rmSync(work, { recursive: true, force: true });
-    }
-  }, 300_000);
-});
+        const facts = await catalogFacts(database);
+        expect(facts).toMatchObject({ images: 200, distinctContents: 200, distinctPaths: 200, copies: [], claimed: 0 });
+        expect(facts.states).toMatchObject({ pending: 0, ingested: 200, failed: 0 });
+      } finally {
+        for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
+        await database.close();
+        await test.drop();
+        rmSync(work, { recursive: true, force: true });
+      }
+    }, 300_000);
+  });
 
 describe('aims worker, stopped mid-night', () => {
   it('rejects a bad --workers with exit code 2', async () => {

@@ -9,25 +9,32 @@
  *     });
  *
  * or `await withTestDatabase(dialect, async (database) => …)` for one-off use.
- * `AIMS_TEST_DIALECTS=sqlite` (or `postgres`) narrows the set; default both.
+ * `AIMS_TEST_DIALECTS=sqlite,postgres` (any of sqlite, postgres, mysql; `mariadb` names mysql)
+ * narrows the set; default all three.
  * PostgreSQL: a `aims_t_<random>` database on AIMS_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test),
  * dropped afterwards.
+ * MySQL/MariaDB: a `aims_t_<random>` database on AIMS_TEST_MYSQL_URL (default mysql://root@127.0.0.1:3306/),
+ * dropped afterwards. When that server does not answer, the global setup says so in one line and
+ * mysql leaves DIALECTS (under CI=true it fails the run instead).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { type Database, type OpenDatabaseOptions, openDatabase } from '../../src/db/connection.js';
 import type { DialectName } from '../../src/db/dialect.js';
 
-export const DIALECTS: DialectName[] = (process.env.AIMS_TEST_DIALECTS ?? 'sqlite,postgres')
+export const DIALECTS: DialectName[] = (process.env.AIMS_TEST_DIALECTS ?? 'sqlite,postgres,mysql')
   .split(',')
-  .map((d) => d.trim())
-  .filter((d): d is DialectName => d === 'sqlite' || d === 'postgres');
+  .map((d) => (d.trim() === 'mariadb' ? 'mysql' : d.trim()))
+  .filter((d): d is DialectName => d === 'sqlite' || d === 'postgres' || d === 'mysql')
+  .filter((d) => d !== 'mysql' || inject('mysqlReachable'));
 
 const PG_ADMIN_URL = process.env.AIMS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const MYSQL_ADMIN_URL = process.env.AIMS_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/';
 
 export interface TestDatabase {
   /** The URL: open it again to get a second, independent connection to the same database. */
@@ -46,6 +53,12 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     };
   }
   const name = `aims_t_${randomBytes(6).toString('hex')}`;
+  if (dialect === 'mysql') {
+    await mysqlAdminQuery(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    const url = new URL(MYSQL_ADMIN_URL);
+    url.pathname = `/${name}`;
+    return { url: url.toString(), drop: () => mysqlAdminQuery(`DROP DATABASE IF EXISTS ${name}`) };
+  }
   await adminQuery(`CREATE DATABASE ${name}`);
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
@@ -62,6 +75,15 @@ async function adminQuery(text: string): Promise<void> {
     await client.query(text);
   } finally {
     await client.end();
+  }
+}
+
+async function mysqlAdminQuery(text: string): Promise<void> {
+  const connection = await mysql.createConnection({ uri: MYSQL_ADMIN_URL });
+  try {
+    await connection.query(text);
+  } finally {
+    await connection.end();
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The plan of a query exactly as the application builds it. `explainQueriesOf(database, run)` runs
  * `run` against a view of the database that records every query Kysely executes, then returns each
- * one's SQL with the engine's plan (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL). Index
+ * one's SQL with the engine's plan (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL and MySQL,
+ * whose rows read `table access-type key=chosen-index extra`, e.g. `images range key=images_cone_idx`). Index
  * tests use it so that a change to the query builder cannot leave them checking a query the app no
  * longer sends.
  */
@@ -45,7 +46,11 @@ export async function explainQueriesOf(
     const result = await database.db.executeQuery<Record<string, unknown>>(
       CompiledQuery.raw(prefix + compiled.sql, [...compiled.parameters]),
     );
-    out.push({ sql: compiled.sql, plan: result.rows.map((r) => Object.values(r).join(' ')).join('\n') });
+    const line =
+      database.dialect.name === 'mysql'
+        ? (r: Record<string, unknown>) => `${r.table} ${r.type} key=${r.key ?? ''} ${r.Extra ?? ''}`.trim()
+        : (r: Record<string, unknown>) => Object.values(r).join(' ');
+    out.push({ sql: compiled.sql, plan: result.rows.map(line).join('\n') });
   }
   return out;
 }

@@ -866,6 +866,16 @@ export const FUNCTIONS: Record<DialectName, DialectFunctions> = {
     round: (value, digits) => sql`cast(round(cast(${value} as numeric), ${digits}) as double precision)`,
     truncate: (value, digits) => sql`cast(trunc(cast(${value} as numeric), ${digits}) as double precision)`,
   },
+  mysql: {
+    concat: (a, b) => sql`concat(${a}, ${b})`,
+    // The catalog's tables compare in utf8mb4_bin; the pattern is made to, whatever the connection's.
+    like: (value, pattern) => sql`${value} like ${pattern} collate utf8mb4_bin`,
+    ilike: (value, pattern) => sql`lower(${value}) like lower(${pattern})`,
+    real: (value) => sql`cast(${value} as double)`,
+    text: (value) => sql`cast(${value} as char)`,
+    round: (value, digits) => sql`round(${value}, ${digits})`,
+    truncate: (value, digits) => sql`truncate(${value}, ${digits})`,
+  },
 };
 
 interface ScalarFunction {

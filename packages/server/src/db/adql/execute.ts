@@ -79,6 +79,7 @@ function sqliteExecutor(database: Database, path: string, filename: string): Adq
 }
 
 async function runOnConnection(database: Database, query: CompiledQuery, options: AdqlRunOptions): Promise<AdqlResult> {
+  if (database.dialect.name === 'mysql') return runOnMysql(database, query, options);
   if (database.dialect.name !== 'postgres') return toResult(query, (await query.sql.execute(database.db)).rows);
   try {
     const rows = await database.db.transaction().execute(async (tx) => {
@@ -93,6 +94,36 @@ async function runOnConnection(database: Database, query: CompiledQuery, options
     if ((error as { code?: string }).code === '57014') throw new AdqlTimeoutError(options.timeoutMs);
     throw error;
   }
+}
+
+/**
+ * MySQL and MariaDB name their statement time limits differently (max_execution_time in ms, a
+ * SELECT hint; max_statement_time in seconds): the query is stopped from outside instead, with
+ * KILL QUERY on its connection, which both accept.
+ */
+async function runOnMysql(database: Database, query: CompiledQuery, options: AdqlRunOptions): Promise<AdqlResult> {
+  return database.db.connection().execute(async (conn) => {
+    const { rows } = await sql<{ id: number }>`select connection_id() as id`.execute(conn);
+    const id = Number(rows[0]?.id);
+    let killed = false;
+    const timer = setTimeout(
+      () => {
+        killed = true;
+        sql`kill query ${sql.raw(String(Math.trunc(id)))}`.execute(database.db).catch(() => {});
+      },
+      Math.max(1, Math.round(options.timeoutMs)),
+    );
+    try {
+      return toResult(query, (await query.sql.execute(conn)).rows);
+    } catch (error) {
+      // ER_QUERY_INTERRUPTED
+      if (killed || (error as { code?: string }).code === 'ER_QUERY_INTERRUPTED')
+        throw new AdqlTimeoutError(options.timeoutMs);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  });
 }
 
 function toResult(query: CompiledQuery, rows: Record<string, unknown>[]): AdqlResult {

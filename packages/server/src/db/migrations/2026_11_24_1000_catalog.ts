@@ -6,19 +6,22 @@ import { type Kysely, sql } from 'kysely';
 import type { DialectInfo } from '../dialect.js';
 import type { AimsMigration } from './migration.js';
 
-const TEXT_COLUMNS = [
-  'date_obs',
+/** Text that an index holds (`types.key`: a varchar on MySQL), then text that none does. */
+const KEY_COLUMNS = [
   'night',
   'object_name',
   'object_key',
   'image_type',
-  'image_type_raw',
-  'position_source',
   'filter_name',
   'telescope',
   'observatory',
   'instrument',
   'camera',
+] as const;
+const TEXT_COLUMNS = [
+  'date_obs',
+  'image_type_raw',
+  'position_source',
   'observer',
   'program',
   'software',
@@ -111,12 +114,12 @@ async function up(db: Kysely<unknown>, d: DialectInfo): Promise<void> {
   let images = db.schema
     .createTable('images')
     .addColumn('id', d.types.id, d.idColumn)
-    .addColumn('root', 'text', (c) => c.notNull())
-    .addColumn('rel_path', 'text', (c) => c.notNull())
+    .addColumn('root', d.types.key, (c) => c.notNull())
+    .addColumn('rel_path', d.types.path, (c) => c.notNull())
     .addColumn('size_bytes', d.types.bigint, (c) => c.notNull())
     .addColumn('mtime_ms', d.types.bigint, (c) => c.notNull())
     .addColumn('inode', d.types.bigint)
-    .addColumn('sha256', 'text', (c) => c.notNull().unique())
+    .addColumn('sha256', d.types.key, (c) => c.notNull().unique())
     .addColumn('hdu_index', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('ingested_at', d.types.bigint, (c) => c.notNull())
     .addColumn('updated_at', d.types.bigint, (c) => c.notNull())
@@ -130,7 +133,8 @@ async function up(db: Kysely<unknown>, d: DialectInfo): Promise<void> {
     .addColumn('quality_flag', d.types.bool, (c) => c.notNull().defaultTo(d.toDbBool(false)))
     .addColumn('quality_components', d.types.json)
     .addUniqueConstraint('images_root_rel_path_key', ['root', 'rel_path']);
-  for (const name of TEXT_COLUMNS) images = images.addColumn(name, 'text');
+  for (const name of KEY_COLUMNS) images = images.addColumn(name, d.types.key);
+  for (const name of TEXT_COLUMNS) images = images.addColumn(name, d.types.text);
   for (const name of DOUBLE_COLUMNS) images = images.addColumn(name, d.types.double);
   for (const name of INTEGER_COLUMNS) images = images.addColumn(name, 'integer');
   await images.execute();
@@ -138,19 +142,15 @@ async function up(db: Kysely<unknown>, d: DialectInfo): Promise<void> {
   for (const [name, columns] of Object.entries(IMAGE_INDEXES))
     await db.schema.createIndex(name).on('images').columns(columns).execute();
   for (const [name, column] of Object.entries(LOWER_INDEXES))
-    await db.schema
-      .createIndex(name)
-      .on('images')
-      .expression(sql`lower(${sql.ref(column)})`)
-      .execute();
+    await db.schema.createIndex(name).on('images').expression(d.foldedIndexKey(column)).execute();
 
   await db.schema
     .createTable('image_paths')
     .addColumn('id', d.types.id, d.idColumn)
     .addColumn('image_id', d.types.bigint, (c) => c.notNull().references('images.id').onDelete('cascade'))
-    .addColumn('root', 'text', (c) => c.notNull())
-    .addColumn('rel_path', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('root', d.types.key, (c) => c.notNull())
+    .addColumn('rel_path', d.types.path, (c) => c.notNull())
+    .addColumn('kind', d.types.key, (c) => c.notNull())
     .addColumn('recorded_at', d.types.bigint, (c) => c.notNull())
     .addColumn('missing_since', d.types.bigint)
     .addUniqueConstraint('image_paths_path_kind_key', ['root', 'rel_path', 'image_id', 'kind'])
@@ -162,28 +162,32 @@ async function up(db: Kysely<unknown>, d: DialectInfo): Promise<void> {
     .createTable('image_keywords')
     .addColumn('image_id', d.types.bigint, (c) => c.notNull().references('images.id').onDelete('cascade'))
     .addColumn('hdu_index', 'integer', (c) => c.notNull())
-    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('key', d.types.key, (c) => c.notNull())
     .addColumn('num_value', d.types.double)
-    .addColumn('str_value', 'text')
+    .addColumn('str_value', d.types.text)
     .execute();
   await db.schema.createIndex('image_keywords_num_idx').on('image_keywords').columns(['key', 'num_value']).execute();
-  await db.schema.createIndex('image_keywords_str_idx').on('image_keywords').columns(['key', 'str_value']).execute();
+  await db.schema
+    .createIndex('image_keywords_str_idx')
+    .on('image_keywords')
+    .expression(sql`${sql.ref('key')}, ${d.indexPrefix('str_value', 255)}`)
+    .execute();
   await db.schema.createIndex('image_keywords_image_id_idx').on('image_keywords').column('image_id').execute();
 
   await db.schema
     .createTable('ingest_ledger')
     .addColumn('id', d.types.id, d.idColumn)
-    .addColumn('root', 'text', (c) => c.notNull())
-    .addColumn('rel_path', 'text', (c) => c.notNull())
+    .addColumn('root', d.types.key, (c) => c.notNull())
+    .addColumn('rel_path', d.types.path, (c) => c.notNull())
     .addColumn('size_bytes', d.types.bigint, (c) => c.notNull())
     .addColumn('mtime_ms', d.types.bigint, (c) => c.notNull())
     .addColumn('inode', d.types.bigint)
-    .addColumn('state', 'text', (c) => c.notNull())
-    .addColumn('reason', 'text')
+    .addColumn('state', d.types.key, (c) => c.notNull())
+    .addColumn('reason', d.types.text)
     .addColumn('retryable', d.types.bool, (c) => c.notNull().defaultTo(d.toDbBool(false)))
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('image_id', d.types.bigint, (c) => c.references('images.id').onDelete('set null'))
-    .addColumn('claimed_by', 'text')
+    .addColumn('claimed_by', d.types.text)
     .addColumn('claimed_at', d.types.bigint)
     .addColumn('discovered_at', d.types.bigint, (c) => c.notNull())
     .addColumn('updated_at', d.types.bigint, (c) => c.notNull())

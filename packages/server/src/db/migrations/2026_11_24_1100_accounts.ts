@@ -11,14 +11,14 @@ async function up(db: Kysely<unknown>, d: DialectInfo): Promise<void> {
     .createTable('users')
     .addColumn('id', d.types.id, d.idColumn)
     // Always stored lower-cased, so the unique constraint is case-insensitive in both dialects.
-    .addColumn('email', 'text', (c) => c.notNull().unique())
-    .addColumn('display_name', 'text')
-    .addColumn('password_hash', 'text')
-    .addColumn('role', 'text', (c) => c.notNull().defaultTo('user'))
+    .addColumn('email', d.types.key, (c) => c.notNull().unique())
+    .addColumn('display_name', d.types.text)
+    .addColumn('password_hash', d.types.text)
+    .addColumn('role', d.types.key, (c) => c.notNull().defaultTo('user'))
     .addColumn('can_download', d.types.bool, (c) => c.notNull().defaultTo(d.toDbBool(false)))
     .addColumn('is_active', d.types.bool, (c) => c.notNull().defaultTo(d.toDbBool(true)))
-    .addColumn('google_sub', 'text', (c) => c.unique())
-    .addColumn('oidc_sub', 'text', (c) => c.unique())
+    .addColumn('google_sub', d.types.key, (c) => c.unique())
+    .addColumn('oidc_sub', d.types.key, (c) => c.unique())
     .addColumn('created_at', d.types.bigint, (c) => c.notNull())
     .addColumn('updated_at', d.types.bigint, (c) => c.notNull())
     .addColumn('last_login_at', d.types.bigint)
@@ -28,7 +28,7 @@ async function up(db: Kysely<unknown>, d: DialectInfo): Promise<void> {
   // collide on the primary key and exactly one wins (ON CONFLICT DO NOTHING tells the loser).
   await db.schema
     .createTable('account_claims')
-    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('key', d.types.key, (c) => c.primaryKey())
     .addColumn('user_id', d.types.bigint, (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('claimed_at', d.types.bigint, (c) => c.notNull())
     .execute();
@@ -37,9 +37,9 @@ async function up(db: Kysely<unknown>, d: DialectInfo): Promise<void> {
     .createTable('api_tokens')
     .addColumn('id', d.types.id, d.idColumn)
     .addColumn('user_id', d.types.bigint, (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
-    .addColumn('token_prefix', 'text', (c) => c.notNull())
+    .addColumn('name', d.types.text, (c) => c.notNull())
+    .addColumn('token_hash', d.types.key, (c) => c.notNull().unique())
+    .addColumn('token_prefix', d.types.text, (c) => c.notNull())
     .addColumn('created_at', d.types.bigint, (c) => c.notNull())
     .addColumn('last_used_at', d.types.bigint)
     .addColumn('expires_at', d.types.bigint)
@@ -53,11 +53,11 @@ async function up(db: Kysely<unknown>, d: DialectInfo): Promise<void> {
     .addColumn('at', d.types.bigint, (c) => c.notNull())
     // No foreign key: the log outlives the accounts it mentions.
     .addColumn('actor_id', d.types.bigint)
-    .addColumn('actor_email', 'text')
-    .addColumn('action', 'text', (c) => c.notNull())
-    .addColumn('target', 'text')
+    .addColumn('actor_email', d.types.text)
+    .addColumn('action', d.types.key, (c) => c.notNull())
+    .addColumn('target', d.types.text)
     .addColumn('details', d.types.json)
-    .addColumn('ip', 'text')
+    .addColumn('ip', d.types.text)
     .execute();
   await db.schema.createIndex('audit_log_at_idx').on('audit_log').columns(['at', 'id']).execute();
   await db.schema.createIndex('audit_log_action_at_idx').on('audit_log').columns(['action', 'at']).execute();

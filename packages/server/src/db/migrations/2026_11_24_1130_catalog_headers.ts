@@ -21,9 +21,6 @@ async function up(db: Kysely<unknown>, d: DialectInfo): Promise<void> {
   await db.schema.alterTable('images').dropColumn('headers').execute();
   await db.schema.alterTable('images').dropColumn('normalization').execute();
 
-  await db.schema.dropIndex('image_keywords_num_idx').execute();
-  await db.schema.dropIndex('image_keywords_str_idx').execute();
-  await db.schema.dropIndex('image_keywords_image_id_idx').execute();
   await db.schema
     .createIndex('image_keywords_key_num_idx')
     .on('image_keywords')
@@ -32,13 +29,17 @@ async function up(db: Kysely<unknown>, d: DialectInfo): Promise<void> {
   await db.schema
     .createIndex('image_keywords_key_str_idx')
     .on('image_keywords')
-    .columns(['key', 'str_value', 'image_id'])
+    .expression(sql`${sql.ref('key')}, ${d.indexPrefix('str_value', 255)}, image_id`)
     .execute();
   await db.schema
     .createIndex('image_keywords_image_key_idx')
     .on('image_keywords')
-    .columns(['image_id', 'key', 'num_value', 'str_value'])
+    .expression(sql`image_id, ${sql.ref('key')}, num_value, ${d.indexPrefix('str_value', 255)}`)
     .execute();
+
+  // Dropped after their replacements exist: MySQL refuses to drop the index a foreign key uses.
+  for (const name of ['image_keywords_num_idx', 'image_keywords_str_idx', 'image_keywords_image_id_idx'])
+    await db.schema.dropIndex(name).$call(d.dropIndexOn('image_keywords')).execute();
 
   if (d.supportsNullsOrderInIndex)
     await db.schema

@@ -4,15 +4,16 @@
  * the table (SQLite: covering index; PostgreSQL: index-only scan once the table is vacuumed).
  */
 import type { Kysely } from 'kysely';
+import type { DialectInfo } from '../dialect.js';
 import type { AimsMigration } from './migration.js';
 
-async function up(db: Kysely<unknown>): Promise<void> {
+async function up(db: Kysely<unknown>, d: DialectInfo): Promise<void> {
   await db.schema
     .createIndex('images_cone_idx')
     .on('images')
     .columns(['dec_deg', 'ra_deg', 'pos_x', 'pos_y', 'pos_z'])
     .execute();
-  await db.schema.dropIndex('images_dec_ra_idx').execute();
+  await db.schema.dropIndex('images_dec_ra_idx').$call(d.dropIndexOn('images')).execute();
 }
 
 const migration: AimsMigration = { up };

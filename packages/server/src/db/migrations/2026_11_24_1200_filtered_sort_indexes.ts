@@ -16,7 +16,7 @@ const migration: AimsMigration = {
       await db.schema
         .createIndex(`images_${column}_lower_date_idx`)
         .on('images')
-        .expression(sql`lower(${sql.ref(column)}), ${order}`)
+        .expression(sql`${d.foldedIndexKey(column)}, ${order}`)
         .execute();
     }
   },

@@ -6,8 +6,8 @@ const migration: AimsMigration = {
     await db.schema.alterTable('images').addColumn('rotator_angle_deg', d.types.double).execute();
     await db.schema.createIndex('images_rotator_angle_deg_idx').on('images').column('rotator_angle_deg').execute();
   },
-  async down(db) {
-    await db.schema.dropIndex('images_rotator_angle_deg_idx').execute();
+  async down(db, d) {
+    await db.schema.dropIndex('images_rotator_angle_deg_idx').$call(d.dropIndexOn('images')).execute();
     await db.schema.alterTable('images').dropColumn('rotator_angle_deg').execute();
   },
 };

@@ -13,15 +13,15 @@ const migration: AimsMigration = {
   async up(db, d) {
     await db.schema
       .createTable('catalog_counts')
-      .addColumn('field', 'text', (c) => c.notNull())
-      .addColumn('key', 'text', (c) => c.notNull())
-      .addColumn('value', 'text', (c) => c.notNull())
+      .addColumn('field', d.types.key, (c) => c.notNull())
+      .addColumn('key', d.types.key, (c) => c.notNull())
+      .addColumn('value', d.types.text, (c) => c.notNull())
       .addColumn('frames', d.types.bigint, (c) => c.notNull())
       .addPrimaryKeyConstraint('catalog_counts_pkey', ['field', 'key'])
       .execute();
     await db.schema
       .createTable('catalog_nights')
-      .addColumn('night', 'text', (c) => c.primaryKey())
+      .addColumn('night', d.types.key, (c) => c.primaryKey())
       .addColumn('frames', d.types.bigint, (c) => c.notNull())
       .addColumn('exposure_s', d.types.double, (c) => c.notNull())
       .addColumn('exposure_n', d.types.bigint, (c) => c.notNull())

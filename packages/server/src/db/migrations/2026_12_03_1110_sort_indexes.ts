@@ -32,7 +32,7 @@ const ADDED = [
 const migration: AimsMigration = {
   async up(db, d) {
     for (const [old, column] of Object.entries(REPLACED)) {
-      await db.schema.dropIndex(old).execute();
+      await db.schema.dropIndex(old).$call(d.dropIndexOn('images')).execute();
       await db.schema.createIndex(`images_${column}_id_idx`).on('images').columns([column, 'id']).execute();
     }
     for (const column of ADDED)
@@ -41,7 +41,7 @@ const migration: AimsMigration = {
     await db.schema
       .createIndex('images_observatory_lower_date_idx')
       .on('images')
-      .expression(sql`lower(observatory), ${order}`)
+      .expression(sql`${d.foldedIndexKey('observatory')}, ${order}`)
       .execute();
   },
 };

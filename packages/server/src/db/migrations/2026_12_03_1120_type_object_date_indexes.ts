@@ -19,7 +19,7 @@ const migration: AimsMigration = {
         .on('images')
         .expression(sql`${sql.ref(column)}, ${order}`)
         .execute();
-      await db.schema.dropIndex(old).execute();
+      await db.schema.dropIndex(old).$call(d.dropIndexOn('images')).execute();
     }
   },
 };

@@ -9,7 +9,7 @@ const migration: AimsMigration = {
   async up(db, d) {
     await db.schema
       .createTable('sessions')
-      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('id', d.types.key, (c) => c.primaryKey())
       .addColumn('user_id', d.types.bigint, (c) => c.notNull().references('users.id').onDelete('cascade'))
       .addColumn('created_at', d.types.bigint, (c) => c.notNull())
       .addColumn('expires_at', d.types.bigint, (c) => c.notNull())

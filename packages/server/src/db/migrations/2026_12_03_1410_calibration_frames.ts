@@ -28,8 +28,8 @@ const migration: AimsMigration = {
       .columns(['image_type', 'exptime', 'date_obs_ms'])
       .execute();
   },
-  async down(db) {
-    await db.schema.dropIndex('images_type_exptime_date_idx').execute();
+  async down(db, d) {
+    await db.schema.dropIndex('images_type_exptime_date_idx').$call(d.dropIndexOn('images')).execute();
     await db.schema.alterTable('images').dropColumn('master_frame').execute();
     await db.schema.alterTable('images').dropColumn('combined_frames').execute();
   },

@@ -10,10 +10,10 @@ import type { AimsMigration } from './migration.js';
 
 const migration: AimsMigration = {
   async up(db, d) {
-    await db.schema.alterTable('images').addColumn('checksum_status', d.types.text).execute();
+    await db.schema.alterTable('images').addColumn('checksum_status', d.types.key).execute();
     await db.schema.alterTable('images').addColumn('checksum_hdus', d.types.json).execute();
     await db.schema.alterTable('images').addColumn('verified_at', d.types.bigint).execute();
-    await db.schema.alterTable('images').addColumn('fixity_status', d.types.text).execute();
+    await db.schema.alterTable('images').addColumn('fixity_status', d.types.key).execute();
     await db.schema.alterTable('images').addColumn('fixity_reason', d.types.text).execute();
     await db
       .updateTable('images')
@@ -24,7 +24,7 @@ const migration: AimsMigration = {
     await db.schema.createIndex('images_verified_at_idx').on('images').columns(['verified_at', 'id']).execute();
 
     await db.schema.alterTable('image_paths').addColumn('verified_at', d.types.bigint).execute();
-    await db.schema.alterTable('image_paths').addColumn('fixity_status', d.types.text).execute();
+    await db.schema.alterTable('image_paths').addColumn('fixity_status', d.types.key).execute();
     await db.schema.alterTable('image_paths').addColumn('fixity_reason', d.types.text).execute();
     await db
       .updateTable('image_paths')
@@ -47,13 +47,13 @@ const migration: AimsMigration = {
       .execute();
     await db.schema.createIndex('fixity_runs_finished_at_idx').on('fixity_runs').column('finished_at').execute();
   },
-  async down(db) {
+  async down(db, d) {
     await db.schema.dropTable('fixity_runs').ifExists().execute();
-    await db.schema.dropIndex('image_paths_fixity_status_idx').execute();
+    await db.schema.dropIndex('image_paths_fixity_status_idx').$call(d.dropIndexOn('image_paths')).execute();
     for (const column of ['verified_at', 'fixity_status', 'fixity_reason'])
       await db.schema.alterTable('image_paths').dropColumn(column).execute();
     for (const index of ['images_checksum_status_idx', 'images_fixity_status_idx', 'images_verified_at_idx'])
-      await db.schema.dropIndex(index).execute();
+      await db.schema.dropIndex(index).$call(d.dropIndexOn('images')).execute();
     for (const column of ['checksum_status', 'checksum_hdus', 'verified_at', 'fixity_status', 'fixity_reason'])
       await db.schema.alterTable('images').dropColumn(column).execute();
   },
