@@ -1,4 +1,6 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -306,6 +308,32 @@ for (const dialect of DIALECTS)
       const deleted = await t.as('user', { method: 'DELETE', url: pendingUrl });
       expect(deleted.statusCode).toBe(303);
       expect((await t.as('user', { url: pendingUrl })).statusCode).toBe(404);
+    });
+
+    it('answers in VOTables that stilts votlint finds nothing wrong with, in every format', async () => {
+      const work = mkdtempSync(join(tmpdir(), 'aims-tap-votlint-'));
+      const query = 'SELECT * FROM ivoa.obscore ORDER BY obs_id';
+      const documents: Record<string, Record<string, string>> = {
+        tabledata: { LANG: 'ADQL', QUERY: query },
+        binary2: { LANG: 'ADQL', QUERY: query, RESPONSEFORMAT: 'votable/b2' },
+        overflow: { LANG: 'ADQL', QUERY: 'SELECT * FROM aims.images', MAXREC: '1' },
+        metadata: { LANG: 'ADQL', QUERY: 'SELECT * FROM aims.images', MAXREC: '0' },
+        'tap-schema': { LANG: 'ADQL', QUERY: 'SELECT * FROM TAP_SCHEMA.columns', RESPONSEFORMAT: 'votable/b2' },
+        aggregate: {
+          LANG: 'ADQL',
+          QUERY: 'SELECT filter_name, COUNT(*) AS n, AVG(exptime) FROM aims.images GROUP BY filter_name',
+        },
+        error: { LANG: 'ADQL', QUERY: 'SELECT nope FROM aims.images' },
+      };
+      const reports: Record<string, string> = {};
+      for (const [name, params] of Object.entries(documents)) {
+        const path = join(work, `${name}.vot`);
+        writeFileSync(path, (await sync(params)).body);
+        const { stdout, stderr } = await run('stilts', ['votlint', `votable=${path}`]);
+        reports[name] = `${stdout}${stderr}`.trim();
+      }
+      rmSync(work, { recursive: true, force: true });
+      expect(reports).toEqual(Object.fromEntries(Object.keys(documents).map((n) => [n, ''])));
     });
 
     it('passes STILTS taplint with no errors', async () => {
