@@ -35,19 +35,22 @@ export function coneBounds(raDeg: number, decDeg: number, radiusDeg: number): Co
   if (Math.abs(decDeg) + radiusDeg >= 90 - PAD_DEG) return { decMin, decMax, raIntervals: [], center, cosRadius };
   const halfWidth = Math.asin(Math.sin(radiusDeg * RAD) / Math.cos(decDeg * RAD)) / RAD + PAD_DEG;
   if (halfWidth >= 180) return { decMin, decMax, raIntervals: [], center, cosRadius };
+  return { decMin, decMax, raIntervals: raIntervalsAround(ra, halfWidth), center, cosRadius };
+}
+
+/** RA from `ra - halfWidth` to `ra + halfWidth` (ra in [0, 360)), split in two where it wraps at 0. */
+export function raIntervalsAround(ra: number, halfWidth: number): Array<[number, number]> {
   const lo = ra - halfWidth;
   const hi = ra + halfWidth;
-  const raIntervals: Array<[number, number]> =
-    lo < 0
-      ? [
-          [lo + 360, 360],
-          [0, hi],
-        ]
-      : hi > 360
-        ? [
-            [lo, 360],
-            [0, hi - 360],
-          ]
-        : [[lo, hi]];
-  return { decMin, decMax, raIntervals, center, cosRadius };
+  if (lo < 0)
+    return [
+      [lo + 360, 360],
+      [0, hi],
+    ];
+  if (hi > 360)
+    return [
+      [lo, 360],
+      [0, hi - 360],
+    ];
+  return [[lo, hi]];
 }

@@ -11,6 +11,7 @@
  */
 import { AdqlError } from '../../domain/adql.js';
 import { unitVector } from '../image.mapper.js';
+import { raIntervalsAround } from '../sky-cone.js';
 
 export type Vector = [number, number, number];
 
@@ -67,21 +68,7 @@ export function boxRanges(
   const decMax = Math.min(90, dec + height / 2);
   if (width >= 360) return { decMin, decMax, raIntervals: [] };
   const centre = ((ra % 360) + 360) % 360;
-  const lo = centre - width / 2;
-  const hi = centre + width / 2;
-  const raIntervals: Array<[number, number]> =
-    lo < 0
-      ? [
-          [lo + 360, 360],
-          [0, hi],
-        ]
-      : hi > 360
-        ? [
-            [lo, 360],
-            [0, hi - 360],
-          ]
-        : [[lo, hi]];
-  return { decMin, decMax, raIntervals };
+  return { decMin, decMax, raIntervals: raIntervalsAround(centre, width / 2) };
 }
 
 export { dot, unitVector };
