@@ -225,6 +225,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ? { loggerInstance: logger as FastifyBaseLogger }
       : { logger: logger as FastifyServerOptions['logger'] }),
     genReqId: requestId,
+    forceCloseConnections: true,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     trustProxy: proxyTrust(deps.config.trustProxy),
     // verbose: errors carry their schema (for `x-expected` messages); removeAdditional off: an
