@@ -40,10 +40,7 @@ const REGIONS = [
   'POLYGON 0 87 120 87 240 87',
 ];
 
-// KNOWN DEFECT on MySQL/MariaDB (issue 12, closing note of stop 16): the candidate read misses
-// frames near the north pole (CIRCLE 123 88.5 2) and walks the primary key instead of the cone
-// index. Skipped there, not asserted away, until it is fixed; SQLite and PostgreSQL hold.
-for (const dialect of DIALECTS.filter((d) => d !== 'mysql'))
+for (const dialect of DIALECTS)
   describe(`SIA candidates (${dialect})`, () => {
     const t = useSharedTestDatabase(dialect);
     const list = positions(12_000);
@@ -71,7 +68,8 @@ for (const dialect of DIALECTS.filter((d) => d !== 'mysql'))
         });
         await t.database.db.insertInto('images').values(rows).execute();
       }
-      await sql`analyze images`.execute(t.database.db);
+      // Planner statistics; MySQL spells it ANALYZE TABLE.
+      await (dialect === 'mysql' ? sql`analyze table images` : sql`analyze images`).execute(t.database.db);
       for (const pos of REGIONS) {
         const query = parseSiaQuery(collectParams({ POS: pos }));
         const read: Array<{ ra: number; dec: number }> = [];
@@ -82,14 +80,19 @@ for (const dialect of DIALECTS.filter((d) => d !== 'mysql'))
         // A box wider than a hemisphere is read by declination band; here a third of the frames lie
         // in it, for which reading in id order is the planner's right choice. Cones must use an index.
         const band = query.constraints.sky?.some((s) => !('cone' in s)) ?? false;
-        for (const { sql: text, plan } of band ? [] : queries) {
+        // KNOWN GAP on MySQL/MariaDB (issue 12, closing note of stop 16): MariaDB reads this
+        // keyset-paged query (ORDER BY id) along the primary key with the cone as a filter. The
+        // frames it returns are right (checked below); the plan is not yet the cone index there.
+        for (const { sql: text, plan } of band || dialect === 'mysql' ? [] : queries) {
           expect(plan, `${pos}: ${text}`).not.toMatch(/^SCAN images$|Seq Scan on images/m);
           // The cone index, or on PostgreSQL the RA range of the (ra_deg, id) index when narrower.
           expect(plan, `${pos}\n${plan}`).toMatch(/images_cone_idx|images_ra_deg_id_idx/);
         }
         // The exact test over every position (no footprints: by centre) finds nothing the read missed.
         const region = parsePos(pos);
-        const key = (p: { ra: number; dec: number }) => `${p.ra} ${p.dec}`;
+        // To 1e-9°: MariaDB sends doubles as text rounded in the last digit (99.66845691204071 comes
+        // back as 99.66845691204072), which an exact key would count as a frame missed.
+        const key = (p: { ra: number; dec: number }) => `${p.ra.toFixed(9)} ${p.dec.toFixed(9)}`;
         const readKeys = new Set(read.map(key));
         const inside = list.filter((p) => region.matches({ ra_deg: p.ra, dec_deg: p.dec, footprint: null } as never));
         expect(inside.length, `${pos} should hold positions`).toBeGreaterThan(10);
