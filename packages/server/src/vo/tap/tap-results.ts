@@ -6,7 +6,7 @@
  *   resultFormat(value)        RESPONSEFORMAT/FORMAT → a format, or null when not offered
  *   writeResult(format, table) the document, as a string (results are bounded by MAXREC)
  */
-import { xmlEscape } from '../votable.js';
+import { HEADER, xmlEscape } from '../votable.js';
 import { type TapColumn, votableType } from './tap-tables.js';
 
 export type ResultFormat = 'votable' | 'votable-binary2' | 'csv' | 'tsv';
@@ -73,11 +73,6 @@ const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"
 const tsvCell = (v: string) =>
   v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 
-export const VOTABLE_HEADER =
-  '<?xml version="1.0" encoding="UTF-8"?>\n' +
-  '<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3" ' +
-  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n';
-
 function fieldXml(c: ResultColumn, id: string): string {
   const t = votableType(c.type, c.int32);
   const attrs = [`name="${xmlEscape(c.outputName)}"`, `ID="${id}"`, `datatype="${t.datatype}"`];
@@ -91,7 +86,7 @@ function fieldXml(c: ResultColumn, id: string): string {
 }
 
 function votable(table: ResultTable, binary2: boolean): string {
-  const parts = [VOTABLE_HEADER, '<RESOURCE type="results">\n', '<INFO name="QUERY_STATUS" value="OK"/>\n'];
+  const parts = [HEADER, '<RESOURCE type="results">\n', '<INFO name="QUERY_STATUS" value="OK"/>\n'];
   if (table.query !== undefined) parts.push(`<INFO name="QUERY" value="${xmlEscape(table.query)}"/>\n`);
   parts.push('<TABLE>\n', ...table.columns.map((c, i) => fieldXml(c, `col${i}`)));
   if (binary2)
