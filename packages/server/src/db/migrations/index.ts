@@ -20,6 +20,7 @@ import catalogCopies from './2026_12_03_1420_catalog_copies.js';
 import tapJobs from './2026_12_03_1430_tap_jobs.js';
 import fixity from './2026_12_03_1440_fixity.js';
 import libraries from './2026_12_03_1445_libraries.js';
+import coneZoneIndex from './2026_12_03_1600_cone_zone_index.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -41,4 +42,5 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_12_03_1430_tap_jobs': tapJobs,
   '2026_12_03_1440_fixity': fixity,
   '2026_12_03_1445_libraries': libraries,
+  '2026_12_03_1600_cone_zone_index': coneZoneIndex,
 };
