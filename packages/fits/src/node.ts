@@ -306,7 +306,9 @@ export const nodeInflate: Inflate = (data, maxOutputBytes) => {
 nodeInflate.concatenated = (data, maxOutputBytes) => {
   const options: ZlibOptions = {
     maxOutputLength: Math.max(1, maxOutputBytes),
-    chunkSize: Math.max(64, Math.min(maxOutputBytes, 4 * MAX_CHUNK_BYTES)),
+    // One byte more than the run inflates to: an output that fills its chunk exactly makes zlib
+    // allocate a second chunk only to learn that the stream has ended.
+    chunkSize: Math.max(64, Math.min(maxOutputBytes + 1, 4 * MAX_CHUNK_BYTES)),
   };
   try {
     const out = gunzipSync(data, options);
