@@ -98,7 +98,8 @@ function tallyStatistics(tally: PixelTally, near?: { level: number; rms: number 
   const { sample, sampled: n, max, atMax } = tally;
   if (n === 0) return { median: Number.NaN, meanDeviation: Number.NaN, max, atMax };
   const spread = near && near.rms > 0 ? 16 * near.rms : 0;
-  const med = spread > 0 ? medianWithin(sample, n, near!.level - spread, near!.level + spread) : medianInPlace(sample, n);
+  const med =
+    spread > 0 ? medianWithin(sample, n, near!.level - spread, near!.level + spread) : medianInPlace(sample, n);
   let dev = 0;
   for (let i = 0; i < n; i++) dev += Math.abs(sample[i]! - med);
   return { median: med, meanDeviation: dev / n, max, atMax };
@@ -217,7 +218,9 @@ export function analyzeFrame(input: FrameImage, options: MeasureOptions): FrameA
   // Saturation is judged on the sensor's own pixels; for a Bayer frame a binned pixel is saturated
   // when any of its four is.
   const planeCount = plane.width * plane.height;
-  const planeStats = bayer ? sampledStatistics(plane.data, planeCount, { level: near.level / 4, rms: near.rms / 2 }) : stats;
+  const planeStats = bayer
+    ? sampledStatistics(plane.data, planeCount, { level: near.level / 4, rms: near.rms / 2 })
+    : stats;
   const saturation =
     options.saturationLevel ??
     inferSaturation(planeStats, planeStats.median, bayer ? background.globalRms / 2 : background.globalRms);

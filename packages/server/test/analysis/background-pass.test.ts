@@ -48,7 +48,8 @@ describe('the background pass over the frame', () => {
     for (let i = 0; i < 2; i++) {
       const values: number[] = [];
       for (let y = 0; y < 64; y++)
-        for (let x = i * 64; x < (i + 1) * 64; x++) if (Number.isFinite(data[y * width + x]!)) values.push(data[y * width + x]!);
+        for (let x = i * 64; x < (i + 1) * 64; x++)
+          if (Number.isFinite(data[y * width + x]!)) values.push(data[y * width + x]!);
       const alone = clippedStatistics(Float32Array.from(values), values.length)!;
       expect(background.level[i]).toBe(Math.fround(alone.level));
       expect(background.rms[i]).toBe(Math.fround(alone.rms));
