@@ -320,7 +320,9 @@ async function run(engine, rows, goalMs) {
     // The targets list is kept between requests; its first request after a start is the one
     // that grouped every light frame before the target summary tables.
     const first = await get(base, '/api/targets?sort=last_date_obs&order=desc&limit=200', auth);
-    console.log(`${'targets page, first request'.padEnd(38)} ${first.ms.toFixed(1).padStart(8)}  (once, HTTP ${first.status})`);
+    console.log(
+      `${'targets page, first request'.padEnd(38)} ${first.ms.toFixed(1).padStart(8)}  (once, HTTP ${first.status})`,
+    );
   }
   for (const [name, fixed] of searches(rows)) {
     let path = fixed;
