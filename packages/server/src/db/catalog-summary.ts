@@ -439,6 +439,11 @@ async function applyTargetDeltas(tx: Db, removed: SummaryFrame[], added: Summary
         };
         targets.set(`${key}\u0000${fk}`, t);
       }
+      if (sign > 0) {
+        const least = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+        t.object_name = least(t.object_name, f.object_name);
+        t.filter_name = least(t.filter_name, f.filter_name);
+      }
       const good = tx.dialect.fromDbBool(f.quality_flag);
       const exposure = num(f.exptime) ?? 0;
       t.frames += sign;
@@ -488,6 +493,15 @@ async function applyTargetDeltas(tx: Db, removed: SummaryFrame[], added: Summary
       .values(t)
       .onConflict((oc) =>
         oc.columns(['object_key', 'filter_key']).doUpdateSet({
+          // The smallest spelling, as the grouping's min() shows (kept while frames only arrive).
+          object_name: tx.dialect.leastOf(
+            sql.ref('catalog_targets.object_name') as Expression<string | null>,
+            sql.ref('excluded.object_name') as Expression<string | null>,
+          ),
+          filter_name: tx.dialect.leastOf(
+            sql.ref('catalog_targets.filter_name') as Expression<string | null>,
+            sql.ref('excluded.filter_name') as Expression<string | null>,
+          ),
           frames: plus('frames'),
           good_frames: plus('good_frames'),
           exposure_s: plus('exposure_s'),
