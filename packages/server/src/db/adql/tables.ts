@@ -7,8 +7,12 @@
 import { type RawBuilder, sql } from 'kysely';
 import { COLUMN_FIELDS, type FieldType, fieldSpec } from '../../domain/image-fields.js';
 import type { Db } from '../connection.js';
-import type { DialectName } from '../dialect.js';
+import { type DialectName, dialectInfo } from '../dialect.js';
 import { type AdqlColumn, type AdqlColumnType, type AdqlTable, FUNCTIONS } from './compile.js';
+import { cornerVector } from './footprint-tests.js';
+
+/** Ingest stores a footprint as the image's four corners (ingest/normalize/sky-geometry.ts). */
+const FOOTPRINT_CORNERS = [0, 1, 2, 3];
 
 const ADQL_TYPES: Partial<Record<FieldType, AdqlColumnType>> = {
   text: 'text',
@@ -125,6 +129,7 @@ export async function distinctFilters({ db }: Db): Promise<Array<{ filter: strin
  */
 export function obscoreAdqlTable(o: ObscoreSql): AdqlTable {
   const fns = FUNCTIONS[o.dialect];
+  const dialect = dialectInfo(o.dialect);
   const ref = (name: string) => sql.ref(`images.${name}`);
   const id = fns.text(ref('id'));
   const width = sql`coalesce(${ref('fov_width_deg')}, ${ref('fov_height_deg')})`;
@@ -184,7 +189,14 @@ export function obscoreAdqlTable(o: ObscoreSql): AdqlTable {
     source: sql`images`,
     always: null,
     columns,
-    region: { column: 's_region', radiusSql: sql`(${expressions.s_fov} / 2)`, maxRadiusDeg: o.maxFrameRadiusDeg },
+    region: {
+      column: 's_region',
+      corners: FOOTPRINT_CORNERS.map((i) =>
+        cornerVector(dialect.jsonNumberAt(ref('footprint'), [i, 0]), dialect.jsonNumberAt(ref('footprint'), [i, 1])),
+      ),
+      absent: sql`${ref('footprint')} is null`,
+      maxRadiusDeg: o.maxFrameRadiusDeg,
+    },
     position: {
       ra: 's_ra',
       dec: 's_dec',
