@@ -160,7 +160,10 @@ const arrayIndexes = (path: readonly number[]) => {
   return path;
 };
 /** `'$[i][j]…'` (SQLite, MySQL). */
-const jsonArrayPath = (path: readonly number[]) => `'$${arrayIndexes(path).map((i) => `[${i}]`).join('')}'`;
+const jsonArrayPath = (path: readonly number[]) =>
+  `'$${arrayIndexes(path)
+    .map((i) => `[${i}]`)
+    .join('')}'`;
 const jsonText = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
 const sqliteDialect: DialectInfo = {

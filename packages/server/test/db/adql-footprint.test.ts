@@ -11,6 +11,7 @@ import { obscoreAdqlTable } from '../../src/db/adql/tables.js';
 import type { CatalogImage } from '../../src/db/image.mapper.js';
 import { insertImage } from '../../src/db/images.repository.js';
 import { parseAdql } from '../../src/vo/adql/parser.js';
+import { fovDiameterDeg } from '../../src/vo/obscore.columns.js';
 import { FRAME_RADIUS_MARGIN_DEG, parsePos } from '../../src/vo/pos-region.js';
 import { pointInPolygon, radec, type Vec3, vec } from '../../src/vo/sky-geometry.js';
 import { DIALECTS, useSharedTestDatabase } from '../support/databases.js';
@@ -55,7 +56,11 @@ function rectangle(ra: number, dec: number, u: number, v: number, turn: number, 
   ].map(([x, y]) => {
     const e = tan(x!) * Math.cos(turn) - tan(y!) * Math.sin(turn);
     const n = tan(x!) * Math.sin(turn) + tan(y!) * Math.cos(turn);
-    return radec([c[0] + e * east[0] + n * north[0], c[1] + e * east[1] + n * north[1], c[2] + e * east[2] + n * north[2]]);
+    return radec([
+      c[0] + e * east[0] + n * north[0],
+      c[1] + e * east[1] + n * north[1],
+      c[2] + e * east[2] + n * north[2],
+    ]);
   });
   return clockwise ? corners.reverse() : corners;
 }
@@ -109,12 +114,27 @@ function shapes(count: number, list: Frame[], next: () => number) {
   });
 }
 
+const asImage = (frame: Frame) =>
+  ({
+    ra_deg: frame.ra,
+    dec_deg: frame.dec,
+    footprint: frame.footprint,
+    fov_width_deg: frame.fov[0],
+    fov_height_deg: frame.fov[1],
+  }) as CatalogImage;
+
 /** SIA's answer for a frame (vo/pos-region.ts), and for a point the footprint's own test. */
 function expected(shape: ReturnType<typeof shapes>[number], frame: Frame): boolean {
-  const image = { ra_deg: frame.ra, dec_deg: frame.dec, footprint: frame.footprint } as CatalogImage;
+  const image = asImage(frame);
   if ('pos' in shape && shape.pos) return parsePos(shape.pos).matches(image);
   const [ra, dec] = (shape as { point: [number, number] }).point;
-  return frame.footprint !== null && pointInPolygon(vec(ra, dec), frame.footprint.map(([a, b]) => vec(a, b)));
+  return (
+    frame.footprint !== null &&
+    pointInPolygon(
+      vec(ra, dec),
+      frame.footprint.map(([a, b]) => vec(a, b)),
+    )
+  );
 }
 
 const next = random(12);
@@ -209,10 +229,9 @@ for (const dialect of DIALECTS)
       const where = `INTERSECTS(s_region, ${shape}) = 1`;
       expect(await run(`SELECT COUNT(*) FROM ivoa.obscore WHERE ${where}`)).toEqual([[want.length]]);
       const page = await run(`SELECT TOP 3 obs_id FROM ivoa.obscore WHERE ${where} ORDER BY s_fov DESC OFFSET 2`);
-      const bySize = [...want].sort((a, b) => {
-        const [fa, fb] = [ids.get(a)!.fov, ids.get(b)!.fov];
-        return Math.hypot(...fb) - Math.hypot(...fa);
-      });
+      // s_fov as SIA computes it: from the footprint's corners.
+      const fov = (id: number) => fovDiameterDeg(asImage(ids.get(id)!))!;
+      const bySize = [...want].sort((a, b) => fov(b) - fov(a));
       expect(page.map((r) => Number(r[0]))).toEqual(bySize.slice(2, 5));
     });
 

@@ -35,7 +35,8 @@ const any = (tests: Sql[]): Sql => sql`(${sql.join(tests, sql` or `)})`;
 const all = (tests: Sql[]): Sql => sql`(${sql.join(tests, sql` and `)})`;
 
 /** k·v for a constant k. */
-const dotConst = (v: SqlVector, k: Vector): Sql => sql`(${v[0]} * ${lit(k[0])} + ${v[1]} * ${lit(k[1])} + ${v[2]} * ${lit(k[2])})`;
+const dotConst = (v: SqlVector, k: Vector): Sql =>
+  sql`(${v[0]} * ${lit(k[0])} + ${v[1]} * ${lit(k[1])} + ${v[2]} * ${lit(k[2])})`;
 const dotRows = (a: SqlVector, b: SqlVector): Sql => sql`(${a[0]} * ${b[0]} + ${a[1]} * ${b[1]} + ${a[2]} * ${b[2]})`;
 /** p·(a × b) for a constant p. */
 const triple = (p: Vector, a: SqlVector, b: SqlVector): Sql =>

@@ -134,6 +134,16 @@ export function obscoreAdqlTable(o: ObscoreSql): AdqlTable {
   const id = fns.text(ref('id'));
   const width = sql`coalesce(${ref('fov_width_deg')}, ${ref('fov_height_deg')})`;
   const height = sql`coalesce(${ref('fov_height_deg')}, ${ref('fov_width_deg')})`;
+  const corners = FOOTPRINT_CORNERS.map((i) =>
+    cornerVector(dialect.jsonNumberAt(ref('footprint'), [i, 0]), dialect.jsonNumberAt(ref('footprint'), [i, 1])),
+  );
+  // As SIA's s_fov (vo/obscore.columns.ts): twice the largest distance of a corner from the centre.
+  const cosines = corners.map(
+    (c) => sql`(${ref('pos_x')} * ${c[0]} + ${ref('pos_y')} * ${c[1]} + ${ref('pos_z')} * ${c[2]})`,
+  );
+  const smallest = cosines.reduce((a, b) => dialect.leastOf(a, b) as typeof a);
+  const clamped = dialect.greatestOf(dialect.leastOf(smallest, sql`1.0`), sql`-1.0`);
+  const footprintDiameter = sql`(2 * degrees(acos(${clamped})))`;
   const tMin = sql`coalesce(${ref('mjd_obs')}, ${ref('date_obs_ms')} / 86400000.0 + 40587)`;
   const bandCase = (value: (b: FilterBandRow) => number) => {
     const known = o.bands.filter((b) => b.filter !== null);
@@ -158,7 +168,7 @@ export function obscoreAdqlTable(o: ObscoreSql): AdqlTable {
     target_name: ref('object_name'),
     s_ra: ref('ra_deg'),
     s_dec: ref('dec_deg'),
-    s_fov: sql`sqrt(${width} * ${width} + ${height} * ${height})`,
+    s_fov: sql`(case when ${ref('footprint')} is not null and ${ref('pos_x')} is not null then ${footprintDiameter} else sqrt(${width} * ${width} + ${height} * ${height}) end)`,
     s_region: ref('footprint'),
     s_resolution: sql`coalesce(${ref('fwhm_arcsec')}, ${ref('pixel_scale_arcsec')})`,
     s_xel1: ref('naxis1'),
@@ -191,9 +201,7 @@ export function obscoreAdqlTable(o: ObscoreSql): AdqlTable {
     columns,
     region: {
       column: 's_region',
-      corners: FOOTPRINT_CORNERS.map((i) =>
-        cornerVector(dialect.jsonNumberAt(ref('footprint'), [i, 0]), dialect.jsonNumberAt(ref('footprint'), [i, 1])),
-      ),
+      corners,
       absent: sql`${ref('footprint')} is null`,
       maxRadiusDeg: o.maxFrameRadiusDeg,
     },
