@@ -20,6 +20,8 @@
  *   .toDbBool(b) / .fromDbBool(v)         booleans (0/1 on SQLite and MySQL, boolean on PostgreSQL)
  *   .toDbJson(v) / .fromDbJson<T>(v)      JSON (text on SQLite, jsonb on PostgreSQL, json on MySQL)
  *   .jsonNumberAt(json, path)             in SQL: the number at array indexes `path` of a JSON column
+ *   .tableReadThrough(table, index)       a FROM item that makes the planner read `table` through
+ *                                          `index` (MySQL/MariaDB: FORCE INDEX), or the table itself
  *   toDbTime(date) / fromDbTime(ms)       instants are stored as epoch milliseconds (bigint) everywhere
  *   ciEquals(ref, value) / ciContains(ref, value)  case-insensitive comparisons (expression-index friendly)
  *   escapeLike(text) / likePattern(ref, pattern)   LIKE with a literal `%`, `_` (escape character `!`)
@@ -44,6 +46,7 @@
  * is false for both, and repositories take the insert id or select again.
  */
 import {
+  type AliasedExpression,
   type ColumnDataType,
   type ColumnDefinitionBuilder,
   type ColumnDefinitionNode,
@@ -126,6 +129,12 @@ export interface DialectInfo {
   fromDbJson<T>(value: unknown): T | null;
   /** The number at array indexes `path` (e.g. [2, 1]) of a stored JSON value, as a double; NULL when absent. */
   jsonNumberAt(json: Expression<unknown>, path: readonly number[]): RawBuilder<number>;
+  /**
+   * `table` for a FROM clause, read through `index`: MariaDB walks the primary key of a keyset-paged
+   * `ORDER BY id LIMIT n` read and filters, even where an index range holds a fraction of the rows;
+   * it is told (FORCE INDEX). SQLite and PostgreSQL choose by their own statistics: the table itself.
+   */
+  tableReadThrough(table: string, index: string): AliasedExpression<unknown, string> | string;
   isUniqueViolation(error: unknown): boolean;
   isConflictAbort(error: unknown): boolean;
   /** The smaller of two values where NULL means "no value" (never wins unless both are NULL). */
@@ -199,6 +208,7 @@ const sqliteDialect: DialectInfo = {
   toDbJson: jsonText,
   fromDbJson: <T>(value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as T) : null),
   jsonNumberAt: (json, path) => sql<number>`json_extract(${json}, ${sql.raw(jsonArrayPath(path))})`,
+  tableReadThrough: (table) => table,
   isUniqueViolation: (error) => {
     const code = errorCode(error);
     return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
@@ -246,6 +256,7 @@ const postgresDialect: DialectInfo = {
   // jsonb keeps numbers as exact decimals: the text converts back to the very double that was stored.
   jsonNumberAt: (json, path) =>
     sql<number>`cast(${json} #>> ${sql.raw(`'{${arrayIndexes(path).join(',')}}'`)} as double precision)`,
+  tableReadThrough: (table) => table,
   isUniqueViolation: (error) => errorCode(error) === '23505',
   // deadlock_detected, serialization_failure
   isConflictAbort: (error) => ['40P01', '40001'].includes(String(errorCode(error))),
@@ -435,6 +446,9 @@ const mysqlDialect: DialectInfo = {
   fromDbJson: <T>(value: unknown) =>
     value === null || value === undefined ? null : typeof value === 'string' ? (JSON.parse(value) as T) : (value as T),
   jsonNumberAt: (json, path) => sql<number>`cast(json_value(${json}, ${sql.raw(jsonArrayPath(path))}) as double)`,
+  // `images as images force index (…)`: MySQL wants the hint after the alias, which Kysely writes last.
+  tableReadThrough: (table, index) =>
+    sql`${sql.table(table)}`.as(sql`${sql.table(table)} force index (${sql.ref(index)})`),
   isUniqueViolation: (error) => errorCode(error) === 'ER_DUP_ENTRY',
   // InnoDB's deadlock victim and a lock wait that timed out: both roll the statement back.
   isConflictAbort: (error) => ['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'].includes(String(errorCode(error))),
