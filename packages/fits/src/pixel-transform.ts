@@ -1,3 +1,4 @@
+import { LITTLE_ENDIAN, nativeSwap } from './byte-order.js';
 import type { CardValue, HeaderLike } from './types.js';
 
 /**
@@ -99,9 +100,6 @@ export interface PixelSink {
   blankCount: number;
 }
 
-/** Typed-array views read in the platform's byte order; the fast paths below assume little-endian. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 /**
  * Converts `count` big-endian stored values from `bytes` (at `byteOffset`) into physical values at
  * `sink.data[outOffset…]`, BZERO/BSCALE and BLANK in the same pass.
@@ -128,7 +126,13 @@ export function convertBigEndian(
   const size = Math.abs(bitpix) / 8;
   const at = bytes.byteOffset + byteOffset;
   if (LITTLE_ENDIAN && count > 0 && at % size === 0 && !sink.mask) {
-    if (scratch && bitpix === 16 && convert16InPlace(bytes.buffer, at, transform, count, sink.data, outOffset)) return;
+    if (
+      scratch &&
+      bitpix === 16 &&
+      convert16InPlace(bytes.subarray(byteOffset), transform, count, sink.data, outOffset)
+    ) {
+      return;
+    }
     const blanks = convertAligned(bytes.buffer, at, bitpix, transform, count, sink.data, outOffset);
     if (blanks >= 0) {
       sink.blankCount += blanks;
@@ -199,8 +203,7 @@ function convertAligned(
  * of a fused shift-and-store loop per pixel. False when the case is not one of these.
  */
 function convert16InPlace(
-  buffer: ArrayBufferLike,
-  at: number,
+  bytes: Uint8Array,
   transform: PixelTransform,
   count: number,
   data: Float32Array | Float64Array,
@@ -208,7 +211,13 @@ function convert16InPlace(
 ): boolean {
   const { bscale, bzero, blank } = transform;
   const unsigned = bscale === 1 && bzero === 32768;
+  const { buffer, byteOffset: at } = bytes;
   if (blank !== undefined || !(transform.identity || unsigned) || at % 4 !== 0) return false;
+  if (!unsigned && nativeSwap(bytes.subarray(0, count * 2), 2)) {
+    // A Node Buffer (a pool from `createNodePixelPool`, zlib's output): Buffer's own swap.
+    data.set(new Int16Array(buffer, at, count), outOffset);
+    return true;
+  }
   const pairs = new Int32Array(buffer, at, count >>> 1);
   const flip = unsigned ? 0x80008000 | 0 : 0;
   for (let i = 0; i < pairs.length; i++) {
