@@ -177,7 +177,14 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(siaRoutes(ctx));
       await api.register(datalinkRoutes(ctx));
       await api.register(targetsRoutes(ctx));
-      const tap = new TapService(ctx.database, bandLookup(ctx.config.filterBands));
+      const limits = ctx.config.tap;
+      const tap = new TapService(ctx.database, bandLookup(ctx.config.filterBands), {
+        defaultMaxRec: limits.maxRec,
+        maxMaxRec: limits.maxRecLimit,
+        syncSeconds: limits.syncSeconds,
+        asyncSeconds: limits.asyncSeconds,
+        retentionSeconds: limits.retentionDays * 86_400,
+      });
       const tapJobs = new TapJobs(ctx.database, tap);
       api.addHook('onReady', async () => tapJobs.start());
       api.addHook('onClose', async () => {
