@@ -18,6 +18,7 @@
 // each index is then sorted once instead of grown row by row.
 import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { CompiledQuery, sql } from 'kysely';
 import pg from 'pg';
 import { frameAt } from './catalog-frames.mjs';
@@ -111,24 +112,10 @@ export async function generateByInsert(database, from, to, { now = Date.now, log
 
 /** Tables the frames fill, each loaded on its own connection so that the three COPYs overlap. */
 const LOADED_TABLES = ['images', 'image_headers', 'image_keywords'];
-/** Frames per round of COPY statements: ~25 MB of text per round, bounded memory. */
+/** Frames per round of COPY statements: ~25 MB of COPY data per round, bounded memory. */
 const COPY_BATCH = 20_000;
-/** Frames serialized between yields, so that the previous round's bytes keep flowing to the server. */
-const SLICE = 500;
-
-const COPY_ESCAPES = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-/**
- * One value in COPY's text format, spelled as pg spells a query parameter (String(number),
- * JSON already text from the dialect), so the server parses the same text either way.
- */
-function copyField(value) {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : text;
-}
+/** Threads that turn frames into COPY data (the load's bottleneck: the server reads it faster). */
+const WORKERS = Math.max(1, Number(process.env.AIMS_BENCH_LOAD_WORKERS ?? 3));
 
 /**
  * COPY … FROM STDIN on a pg.Client, as a submittable query: pg hands over the connection when
@@ -167,12 +154,55 @@ class CopyFrom {
   handleCopyData() {}
 }
 
-function copyInto(client, table, columns, lines) {
+function copyInto(client, table, columns, data) {
   // FREEZE: the table was truncated in this transaction, so its rows may be written frozen.
-  const text = `copy ${table} (${columns.map((c) => `"${c}"`).join(', ')}) from stdin with (freeze)`;
-  const query = new CopyFrom(text, Buffer.from(lines.join(''), 'utf8'));
+  const text = `copy ${table} (${columns.map((c) => `"${c}"`).join(', ')}) from stdin with (format binary, freeze)`;
+  // Buffer again: a worker's bytes arrive as a plain Uint8Array.
+  const query = new CopyFrom(text, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   client.query(query);
   return query.promise;
+}
+
+/** column → type name of each loaded table, for the workers' binary COPY. */
+async function columnTypes(client) {
+  const { rows } = await client.query(
+    `select table_name as t, column_name as c, data_type as type from information_schema.columns
+     where table_schema = current_schema() and table_name = any($1)`,
+    [LOADED_TABLES],
+  );
+  const types = Object.fromEntries(LOADED_TABLES.map((t) => [t, {}]));
+  for (const r of rows) types[r.t][r.c] = r.type;
+  return types;
+}
+
+/** A thread of catalog-load.worker.mjs: COPY data of frame ranges, one request at a time. */
+class CopyDataWorker {
+  constructor(types) {
+    this.worker = new Worker(new URL('./catalog-load.worker.mjs', import.meta.url), { workerData: { types } });
+    this.worker.unref();
+  }
+  serialize(from, to, nowMs) {
+    return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        this.worker.off('message', onMessage);
+        this.worker.off('error', onError);
+      };
+      const onMessage = (m) => {
+        cleanup();
+        resolve(m);
+      };
+      const onError = (e) => {
+        cleanup();
+        reject(e);
+      };
+      this.worker.on('message', onMessage);
+      this.worker.on('error', onError);
+      this.worker.postMessage({ from, to, nowMs });
+    });
+  }
+  close() {
+    return this.worker.terminate();
+  }
 }
 
 /** Best effort: the server's process for this connection runs at the priority the loader runs at. */
@@ -259,26 +289,6 @@ async function buildStructures(clients, { constraints, indexes }, log) {
   }
 }
 
-/** COPY text of frames [n, end): one string per row, per table. */
-function serialize(n, end, now, dialect, columns, out) {
-  const at = now();
-  for (; n < end; n++) {
-    const frame = frameAt(n);
-    const id = n + 1;
-    const row = { id, ...toImageRow(frame, dialect, at), ingested_at: at, previous_versions: null };
-    if (!columns.images) columns.images = Object.keys(row);
-    let line = '';
-    for (const c of columns.images) line += (line === '' ? '' : '\t') + copyField(row[c]);
-    out.images.push(`${line}\n`);
-    const headers = toImageHeadersRow(id, frame, dialect);
-    out.image_headers.push(`${id}\t${copyField(headers.headers)}\t${copyField(headers.normalization)}\n`);
-    for (const k of keywordRows(id, frame.headers))
-      out.image_keywords.push(
-        `${id}\t${k.hdu_index}\t${copyField(k.key)}\t${copyField(k.num_value)}\t${copyField(k.str_value)}\n`,
-      );
-  }
-}
-
 /**
  * Frames [0, rows) into a freshly migrated, empty PostgreSQL catalog, ids 1…rows in frame order
  * as the inserts would number them. `database` is the catalog opened by openDatabase (for the
@@ -297,28 +307,35 @@ export async function generateByCopy(
     await dropStructures(clients[0], structures);
     for (const [table, client] of Object.entries(byTable)) await client.query(`begin; truncate ${table}`);
 
-    const columns = {
-      images: null,
-      image_headers: ['image_id', 'headers', 'normalization'],
-      image_keywords: ['image_id', 'hdu_index', 'key', 'num_value', 'str_value'],
-    };
+    const types = await columnTypes(clients[0]);
+    const workers = Array.from({ length: WORKERS }, () => new CopyDataWorker(types));
     const report = progress(log, 0, rows);
     const t0 = performance.now();
     let inFlight = Promise.resolve();
-    for (let n = 0; n < rows; ) {
-      const end = Math.min(rows, n + batch);
-      const out = { images: [], image_headers: [], image_keywords: [] };
-      for (let s = n; s < end; s += SLICE) {
-        serialize(s, Math.min(end, s + SLICE), now, database.dialect, columns, out);
-        // Let the previous round's COPY data drain into the sockets while this round is made.
-        await new Promise((resolve) => setImmediate(resolve));
+    try {
+      for (let n = 0; n < rows; ) {
+        const end = Math.min(rows, n + batch);
+        // The round's frames in one contiguous share per worker, joined again in frame order.
+        const at = now();
+        const share = Math.ceil((end - n) / workers.length);
+        const parts = await Promise.all(
+          workers.map((w, i) => w.serialize(n + i * share, Math.min(end, n + (i + 1) * share), at)),
+        );
+        await inFlight;
+        report(n);
+        const columns = parts.find((p) => p.columns)?.columns;
+        const present = parts.filter((p) => p.columns);
+        inFlight = Promise.all(
+          LOADED_TABLES.map(async (t) => {
+            for (const p of present) await copyInto(byTable[t], t, columns[t], p[t]);
+          }),
+        );
+        // Awaited after the next round is made; a failure meanwhile is not an unhandled rejection.
+        inFlight.catch(() => {});
+        n = end;
       }
-      await inFlight;
-      report(n);
-      inFlight = Promise.all(LOADED_TABLES.map((t) => copyInto(byTable[t], t, columns[t], out[t])));
-      // Awaited after the next round is made; a failure meanwhile is not an unhandled rejection.
-      inFlight.catch(() => {});
-      n = end;
+    } finally {
+      for (const w of workers) await w.close();
     }
     await inFlight;
     report(rows);

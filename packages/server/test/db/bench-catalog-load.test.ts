@@ -16,7 +16,7 @@ import type { NewImage } from '../../src/db/image.mapper.js';
 import { insertImage } from '../../src/db/images.repository.js';
 import { DIALECTS, withTestDatabase } from '../support/databases.js';
 
-const FRAMES = 3000;
+const FRAMES = 1500;
 const NOW_MS = 1_764_000_000_000;
 
 /** Everything a catalog holds that a load could get wrong, as comparable text. */
@@ -74,8 +74,8 @@ describe.runIf(DIALECTS.includes('postgres'))('bench catalog loaded by COPY (pos
       return rebuilt;
     });
     const copied = await withTestDatabase('postgres', async (database, url) => {
-      // Rounds of 1,100 frames: several COPY rounds, the last one short.
-      await generateByCopy(database, url, FRAMES, { now: () => NOW_MS, log: quiet, batch: 1100 });
+      // Rounds of 400 frames: several COPY rounds, the last one short.
+      await generateByCopy(database, url, FRAMES, { now: () => NOW_MS, log: quiet, batch: 400 });
       return snapshot(url);
     });
     expect(copied).toEqual(ingested);
