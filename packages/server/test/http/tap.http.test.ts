@@ -41,6 +41,12 @@ const FRAMES = [
     object: 'M 31',
     at: '2025-01-10T02:00:00',
     fov: [1.2, 0.8] as [number, number],
+    footprint: [
+      [359.26, 19.6],
+      [0.54, 19.6],
+      [0.54, 20.4],
+      [359.26, 20.4],
+    ] as Array<[number, number]>,
   },
   { name: 'b', ra: 0.2, dec: 20.1, exptime: 120, filter: 'Ha', object: 'M31', at: '2025-01-10T03:00:00' },
   { name: 'c', ra: 150, dec: -30, exptime: 300, filter: 'OIII', object: 'NGC <&> "x"', at: '2025-02-01T21:00:00' },
@@ -65,7 +71,13 @@ for (const dialect of DIALECTS)
               filter_name: f.filter,
               object_name: f.object,
               ...('fov' in f && f.fov
-                ? { fov_width_deg: f.fov[0], fov_height_deg: f.fov[1], naxis1: 4000, naxis2: 2666 }
+                ? {
+                    fov_width_deg: f.fov[0],
+                    fov_height_deg: f.fov[1],
+                    naxis1: 4000,
+                    naxis2: 2666,
+                    footprint: f.footprint,
+                  }
                 : {}),
               telescope: 'Winer T1',
             },
@@ -194,7 +206,8 @@ for (const dialect of DIALECTS)
       }
       expect(tap.rows[0]).toMatchObject({ em_min: expect.any(Number), s_fov: expect.any(Number), target_name: 'M 31' });
 
-      // A frame whose field reaches the point is found through s_region, one whose centre is far is not.
+      // A frame whose footprint reaches the circle is found through s_region; one without a footprint
+      // is found by its centre only, which is 0.25° away.
       const around = await sync({
         LANG: 'ADQL',
         QUERY: "SELECT target_name FROM ivoa.obscore WHERE INTERSECTS(s_region, CIRCLE('ICRS', 0.45, 20, 0.01)) = 1",
@@ -348,3 +361,32 @@ for (const dialect of DIALECTS)
       expect(findings.filter((l) => !/^F-(LOC-NOTP|UPL-NOUP)-/.test(l))).toEqual([]);
     });
   });
+
+describe('TAP limits from the configuration', () => {
+  let t: TestApi;
+  beforeAll(async () => {
+    t = await startTestApi('sqlite', {
+      env: { AIMS_PUBLIC_READ: 'true', AIMS_TAP_MAXREC: '2', AIMS_TAP_MAXREC_LIMIT: '3', AIMS_TAP_ASYNC_SECONDS: '90' },
+    });
+    for (const f of FRAMES.concat(FRAMES))
+      await insertImage(t.database, makeImage({ metadata: { ra_deg: f.ra, dec_deg: f.dec, object_name: f.object } }));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('returns AIMS_TAP_MAXREC rows by default, at most AIMS_TAP_MAXREC_LIMIT, and says so in its capabilities', async () => {
+    const rows = async (extra: Record<string, string>) => {
+      const params = new URLSearchParams({ LANG: 'ADQL', QUERY: 'SELECT id FROM aims.images', ...extra });
+      const res = await t.as('user', { url: `/api/vo/tap/sync?${params}` });
+      expect(res.statusCode).toBe(200);
+      const parsed = parseVotable(res.body);
+      return { count: parsed.rows.length, overflow: parsed.infos.QUERY_STATUS?.[0] };
+    };
+    expect(await rows({})).toEqual({ count: 2, overflow: 'OVERFLOW' });
+    expect(await rows({ MAXREC: '100' })).toEqual({ count: 3, overflow: 'OVERFLOW' });
+    const caps = (await t.as('user', { url: '/api/vo/tap/capabilities' })).body;
+    expect(caps).toContain('<outputLimit><default unit="row">2</default><hard unit="row">3</hard></outputLimit>');
+    expect(caps).toContain('<executionDuration><default>90</default><hard>90</hard></executionDuration>');
+  });
+});
