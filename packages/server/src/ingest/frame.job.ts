@@ -10,6 +10,8 @@ import {
   type HduChecksum,
   isFitsError,
   readStructure,
+  verifyChecksums,
+  verifyParsedChecksums,
 } from '@aims/fits';
 import { nodeInflate, openFits } from '@aims/fits/node';
 import { analyzeHdu, pickImageHdu, pixelsHeldAtOnce, releasePooledBuffers } from '../analysis/analyze-hdu.js';
@@ -198,7 +200,7 @@ interface OpenedFrame {
    * Fed the file's FITS bytes by the pass that reads them anyway: the hash stream of a plain file,
    * the decompression of a gzip one, or the one read of a small file. Done once `hashing` is.
    */
-  checksums: ChecksumVerifier;
+  checksums: Pick<ChecksumVerifier, 'finish'>;
   /** The file's size, mtime and inode now, to detect a write while it was being read. */
   statAgain(): Promise<FileFacts>;
   close(): Promise<void>;
@@ -232,8 +234,8 @@ async function openFrame(absPath: string, maxInflateRatio?: number): Promise<Ope
         const source = bufferSource(data);
         const structure = await readStructure(source);
         const sha256 = createHash('sha256').update(data).digest('hex');
-        const checksums = new ChecksumVerifier();
-        checksums.update(data);
+        // From the headers just parsed: a second walk would parse every header again.
+        const checksums = { finish: () => verifyParsedChecksums(data, structure.hdus) ?? verifyChecksums(data) };
         keep = true;
         return {
           source,

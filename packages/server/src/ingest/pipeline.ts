@@ -16,6 +16,7 @@ import {
   forgetFileFacts,
   type LedgerEntry,
   listClaimants,
+  lockClaims,
   releaseClaims,
   retryFailed,
   stillAsRead,
@@ -355,7 +356,8 @@ export class IngestPipeline {
   private startRound(entries: LedgerEntry[]): { dispatched: Promise<void>; done: Promise<RoundResult> } {
     const { database } = this.options;
     const result: RoundResult = { settleMs: Number.POSITIVE_INFINITY, progressed: false };
-    const group = new CommitGroup(database, entries.length, entries.length, this.lastGroup);
+    // The claim check of every frame of a transaction in one statement at its start (stillAsRead).
+    const group = new CommitGroup(database, entries.length, entries.length, this.lastGroup, lockClaims);
     this.lastGroup = group;
     const handedOver: Promise<void>[] = [];
     const settled = entries.map(async (entry) => {
