@@ -116,7 +116,7 @@ for (const dialect of DIALECTS)
           expect(got.map((g) => (g.event.data as { image_id: number }).image_id)).toEqual([11, 10]);
           // The first took its id first: the later commit overtook it, and the gap was asked for again.
           const stored = await eventsAfter(t.database, 0, [], 10);
-          expect(stored.map((e) => (e.event?.data as { image_id: number }).image_id)).toEqual([10, 11]);
+          expect(stored.map((e) => (e.event?.data as { image_id?: number } | undefined)?.image_id)).toEqual([10, 11]);
         } finally {
           await other.close();
         }
