@@ -18,7 +18,8 @@ import { analyzeHdu, pickImageHdu, pixelsHeldAtOnce, releasePooledBuffers } from
 import { DEFAULT_MAX_PIXELS } from '../analysis/frame-metrics.js';
 import { orientationFromCd, type PreviewOptions } from '../analysis/preview.js';
 import type { StageTimes } from '../analysis/stage-times.js';
-import type { NormalizedMetadata, QualityMetrics, StoredHdu } from '../domain/image.js';
+import { type EncodedHeaders, encodeHeaders } from '../domain/header-encoding.js';
+import type { NormalizedMetadata, QualityMetrics } from '../domain/image.js';
 import { sha256File } from '../util/content-hash.js';
 import { previewLocation } from '../util/preview-paths.js';
 import { acquireMemory, BYTES_PER_PIXEL, budgetBytes, type MemoryBudget } from './memory-budget.js';
@@ -55,7 +56,8 @@ export interface ProcessedFrame {
   mtimeMs: number;
   inode: number;
   hduIndex: number;
-  headers: StoredHdu[];
+  /** Encoded here, off the main thread, which writes them (domain/header-encoding.ts). */
+  headers: EncodedHeaders;
   metadata: NormalizedMetadata;
   quality: QualityMetrics | null;
   /** File-level oddities (duplicate keywords, missing padding…) worth keeping with the frame. */
@@ -146,7 +148,7 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
         mtimeMs: Math.trunc(after.mtimeMs),
         inode: after.ino,
         hduIndex: image.index,
-        headers: storedHdus(structure.hdus),
+        headers: encodeHeaders(storedHdus(structure.hdus)),
         metadata,
         quality,
         problems: structure.problems.map((p) => `${p.code}: ${p.message}`),
