@@ -124,10 +124,16 @@ async function writeKeywords(db: Db, imageId: number, values: KeywordValues): Pr
 
 /** Insert-or-ignore of one image row, prepared once per set of columns (the set rarely changes). */
 const insertImageRow = new Map<string, PreparedQuery<unknown[], Partial<{ id: number }>>>();
+/** The columns of the last image inserted and their statement: nearly always those of the next. */
+let lastInsert: { columns: string[]; statement: PreparedQuery<unknown[], Partial<{ id: number }>> } | undefined;
 
 function insertImageStatement(columns: string[]): PreparedQuery<unknown[], Partial<{ id: number }>> {
+  // Seventy-odd names compared one by one cost less than joining them into a key for every frame.
+  if (lastInsert?.columns.length === columns.length && lastInsert.columns.every((c, i) => c === columns[i]))
+    return lastInsert.statement;
   const key = columns.join(',');
   let statement = insertImageRow.get(key);
+  if (statement) lastInsert = { columns, statement };
   if (!statement) {
     statement = preparedQuery(columns.length, (db: Db, ...values: unknown[]) =>
       db.db
@@ -137,6 +143,7 @@ function insertImageStatement(columns: string[]): PreparedQuery<unknown[], Parti
         .$if(db.dialect.supportsReturning, (qb) => qb.returning('id')),
     );
     insertImageRow.set(key, statement);
+    lastInsert = { columns, statement };
   }
   return statement;
 }
@@ -151,9 +158,18 @@ export async function insertImage(db: Db, image: NewImage, options: WriteOptions
     let insertedId: number | undefined;
     const row = toImageRow(image, tx.dialect, nowMs);
     try {
-      const values: Record<string, unknown> = { ...row, ingested_at: nowMs, previous_versions: null };
-      const columns = Object.keys(values).filter((c) => values[c] !== undefined);
-      insertedId = await insertImageStatement(columns).insertedId(tx, ...columns.map((c) => values[c]));
+      const values: Record<string, unknown> = row;
+      values.ingested_at = nowMs;
+      values.previous_versions = null;
+      const columns: string[] = [];
+      const args: unknown[] = [];
+      for (const c in values) {
+        const value = values[c];
+        if (value === undefined) continue;
+        columns.push(c);
+        args.push(value);
+      }
+      insertedId = await insertImageStatement(columns).insertedId(tx, ...args);
     } catch (error) {
       if (tx.dialect.isUniqueViolation(error))
         throw new CatalogWriteError('IMAGE_PATH_TAKEN', `another image is already at ${image.root}/${image.rel_path}`);
