@@ -9,15 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  bufferSource,
-  createPixelPool,
-  readImage,
-  readStructure,
-  webInflate,
-  writeFits,
-} from '../packages/fits/dist/index.js';
-import { nodeInflate } from '../packages/fits/dist/node.js';
+import { bufferSource, readImage, readStructure, webInflate, writeFits } from '../packages/fits/dist/index.js';
+import { createNodePixelPool, nodeInflate } from '../packages/fits/dist/node.js';
 import { mulberry32 } from './support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -76,7 +69,7 @@ function prepare() {
 }
 
 // Output arrays reused from read to read, as the ingest worker reuses them.
-const pool = createPixelPool();
+const pool = createNodePixelPool();
 
 async function oursSeconds(path, inflate) {
   let best = Number.POSITIVE_INFINITY;

@@ -3,8 +3,12 @@
 // (1024², 4096², 6248×4176), 16-bit and float (-32), plain and tile-compressed by fpack (RICE_1,
 // GZIP_1, GZIP_2; floats quantized with -q 4), the time to open the file and read all its pixels.
 //
-// AIMS: openFits + readImage with a PixelPool and nodeInflate (what the ingest worker does), as
-// physical values (float32). astropy: fits.open(memmap=False) and `.data`, timed inside Python.
+// AIMS: openFits + readImage with a pool of Node buffers and nodeInflate (what the ingest worker
+// does), as physical values (float32). astropy: fits.open(memmap=False) and `.data`, timed inside
+// Python (memmap=False: the data are read into memory, not mapped lazily).
+// Plain frames get a second row, "stored": AIMS's readStoredImage (the stored integers or floats in
+// native byte order, unscaled) against astropy's `.data` as it is (big-endian, unscaled) and
+// astropy + `astype(native order)`, the same work as AIMS's.
 // Both: best of several rounds (AIMS_BENCH_ROUNDS for the largest frames, default 3; more for
 // smaller ones, so each case reads ~50 Mpx), wall clock and CPU time (user + system) of the
 // process, so that a run on a busy machine still gives a fair ratio in CPU terms.
@@ -18,8 +22,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPixelPool, readImage, writeFits } from '../packages/fits/dist/index.js';
-import { nodeInflate, openFits } from '../packages/fits/dist/node.js';
+import { readImage, readStoredImage, writeFits } from '../packages/fits/dist/index.js';
+import { createNodePixelPool, nodeInflate, openFits } from '../packages/fits/dist/node.js';
 import { mulberry32 } from './support.mjs';
 
 const rounds = Number(process.env.AIMS_BENCH_ROUNDS ?? 3);
@@ -84,7 +88,7 @@ function prepare(dir) {
 /** Rounds for a frame: at least `rounds`, more for small frames, whose single reads are short. */
 const roundsFor = (c) => Math.max(rounds, Math.min(20, Math.ceil(50e6 / (c.width * c.height))));
 
-async function aims(path, pool, count) {
+async function aims(path, pool, count, stored = false) {
   let wall = Number.POSITIVE_INFINITY;
   let cpu = Number.POSITIVE_INFINITY;
   let checksum = 0;
@@ -94,7 +98,9 @@ async function aims(path, pool, count) {
     const cpuStart = process.cpuUsage();
     const fits = await openFits(path);
     const hdu = fits.structure.hdus.find((h) => h.type === 'COMPRESSED_IMAGE') ?? fits.structure.hdus[0];
-    const pixels = await readImage(fits.source, hdu, { inflate: nodeInflate, pool });
+    const pixels = stored
+      ? await readStoredImage(fits.source, hdu, { pool })
+      : await readImage(fits.source, hdu, { inflate: nodeInflate, pool });
     await fits.close();
     const used = process.cpuUsage(cpuStart);
     if (round >= 0) {
@@ -119,7 +125,7 @@ except ImportError as e:
 out = {}
 for path, rounds in zip(sys.argv[1::2], sys.argv[2::2]):
     rounds = int(rounds)
-    best = {"wall": float("inf"), "cpu": float("inf"), "wall32": float("inf"), "cpu32": float("inf")}
+    best = {k: float("inf") for k in ("wall", "cpu", "wall32", "cpu32", "wallN", "cpuN")}
     for r in range(rounds + 1):
         t = time.perf_counter(); c = time.process_time()
         with fits.open(path, memmap=False) as h:
@@ -130,8 +136,12 @@ for path, rounds in zip(sys.argv[1::2], sys.argv[2::2]):
         t = time.perf_counter(); c = time.process_time()
         f = np.asarray(d, dtype=np.float32); float(f[f.shape[0] // 2, 0])
         wall32 = wall + time.perf_counter() - t; cpu32 = cpu + time.process_time() - c
+        # The stored values in native byte order (what AIMS's readStoredImage returns).
+        t = time.perf_counter(); c = time.process_time()
+        n = d.astype(d.dtype.newbyteorder("=")); float(n[n.shape[0] // 2, 0])
+        wallN = wall + time.perf_counter() - t; cpuN = cpu + time.process_time() - c
         if r > 0:
-            for key, value in (("wall", wall), ("cpu", cpu), ("wall32", wall32), ("cpu32", cpu32)):
+            for key, value in (("wall", wall), ("cpu", cpu), ("wall32", wall32), ("cpu32", cpu32), ("wallN", wallN), ("cpuN", cpuN)):
                 best[key] = min(best[key], value)
     best["checksum"] = float(np.asarray(d, dtype=np.float64).ravel()[::97].sum())
     out[path] = best
@@ -160,18 +170,23 @@ try {
   if (reference.reason) console.log(`astropy not measured: ${reference.reason}`);
   console.log(`best of ${rounds} (large) to 20 (small) rounds; ms and ratios are wall / CPU time`);
   console.log(
-    'ratio = astropy time / AIMS time (> 1: AIMS faster); +float32: astropy then converts to float32 as AIMS does',
+    'ratio = astropy time / AIMS time (> 1: AIMS faster); +float32: astropy then converts to float32 as AIMS does;\n' +
+      'stored rows: AIMS readStoredImage (native order, unscaled); the second reference is astropy + astype(native order)',
   );
   console.log(
     ['frame'.padEnd(10), 'type'.padEnd(4), 'algorithm'.padEnd(9), 'MB'.padStart(6), 'AIMS ms'.padStart(11)]
       .concat(['astropy ms'.padStart(11), 'ratio'.padStart(13), '+float32 ms'.padStart(11), 'ratio'.padStart(13)])
       .join('  '),
   );
-  const pool = createPixelPool();
+  const pool = createNodePixelPool();
   let mismatches = 0;
-  for (const c of cases) {
-    const ours = await aims(c.path, pool, roundsFor(c));
-    const theirs = reference.results?.[c.path];
+  const rows = cases.flatMap((c) => (c.algorithm === 'plain' ? [c, { ...c, algorithm: 'stored' }] : [c]));
+  for (const c of rows) {
+    const stored = c.algorithm === 'stored';
+    const ours = await aims(c.path, pool, roundsFor(c), stored);
+    const measured = reference.results?.[c.path];
+    // For stored values the second reference is astropy + native byte order instead of + float32.
+    const theirs = measured && stored ? { ...measured, wall32: measured.wallN, cpu32: measured.cpuN } : measured;
     const ms = (wall, cpu) => `${(wall * 1000).toFixed(0)} / ${(cpu * 1000).toFixed(0)}`;
     const ratios = (wall, cpu) => `${(wall / ours.wall).toFixed(2)}× / ${(cpu / ours.cpu).toFixed(2)}×`;
     const same = theirs === undefined || Math.abs(ours.checksum - theirs.checksum) <= 1e-9 * Math.abs(theirs.checksum);

@@ -107,7 +107,9 @@ async function readPlainImage(source: ByteSource, hdu: ImageHdu, options: ReadIm
           { byteOffset: offset + bytes.length, hduIndex: hdu.index },
         );
       }
-      convertBigEndian(bytes, 0, hdu.bitpix, transform, rows * region.width, sink, out);
+      // Bytes read into the reader's own buffer may be swapped in place on the way.
+      const own = into !== undefined && source.readInto !== undefined;
+      convertBigEndian(bytes, 0, hdu.bitpix, transform, rows * region.width, sink, out, own);
       out += rows * region.width;
     }
   }

@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './hdu.js';
 export * from './header.js';
 export * from './image.js';
+export * from './image-stored.js';
 export * from './inflate.js';
 export * from './pixel-pool.js';
 export * from './source.js';

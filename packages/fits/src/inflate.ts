@@ -6,7 +6,8 @@ import { FitsError, FitsErrorCode } from './errors.js';
  * `nodeInflate` from `@aims/fits/node`. `maxOutputBytes`, when given, bounds the output: a tile of
  * known size must never be allowed to inflate into gigabytes (deflate reaches ratios of ~1000:1).
  * It may answer synchronously: a tile of a few kilobytes inflates in microseconds, less than the
- * round trip of an asynchronous call.
+ * round trip of an asynchronous call. The bytes it returns belong to the caller, which may
+ * overwrite them (the pixel reader byte-swaps them in place).
  */
 export type Inflate = ((data: Uint8Array, maxOutputBytes?: number) => Uint8Array | Promise<Uint8Array>) & {
   /** When present, used to inflate runs of gzip tiles in one call (see `InflateConcatenated`). */

@@ -9,6 +9,7 @@ import { createGunzip, gunzip, gunzipSync, inflate, inflateSync, type ZlibOption
 import { FitsError, FitsErrorCode } from './errors.js';
 import { type FitsStructure, type ReadStructureOptions, readStructure } from './hdu.js';
 import type { Inflate } from './inflate.js';
+import { createPixelPool, type PixelPool, type PixelPoolOptions } from './pixel-pool.js';
 import type { ByteSource } from './types.js';
 
 const gunzipAsync = promisify(gunzip);
@@ -279,6 +280,15 @@ const SYNC_INFLATE_BYTES = 1024 * 1024;
 /** zlib's output chunk: one chunk holds a usual tile, so its bytes are not copied into a second. */
 const MAX_CHUNK_BYTES = 256 * 1024;
 
+/**
+ * A PixelPool whose byte buffers are Node Buffers: the readers then swap bytes with Buffer's native
+ * `swap16`/`swap32` (`readStoredImage`, and 16-bit reads of `readImage`), 3–5× faster than in
+ * JavaScript.
+ */
+export function createNodePixelPool(options: PixelPoolOptions = {}): PixelPool {
+  return createPixelPool({ ...options, allocateBytes: (length) => Buffer.allocUnsafeSlow(length) });
+}
+
 /** zlib inflate for the tile decoders: gunzip when the bytes start 1f 8b, else a zlib stream. */
 export const nodeInflate: Inflate = (data, maxOutputBytes) => {
   const gzip = data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
@@ -291,7 +301,8 @@ export const nodeInflate: Inflate = (data, maxOutputBytes) => {
     const message = error instanceof Error ? error.message : String(error);
     throw new FitsError(FitsErrorCode.BAD_COMPRESSION, `cannot inflate ${data.length} bytes: ${message}`);
   };
-  const bytes = (out: Buffer) => new Uint8Array(out.buffer, out.byteOffset, out.length);
+  // Buffers are Uint8Arrays; kept as they are, the pixel reader can use their native byte swaps.
+  const bytes = (out: Buffer): Uint8Array => out;
   if (data.length <= SYNC_INFLATE_BYTES) {
     try {
       return bytes(gzip ? gunzipSync(data, options) : inflateSync(data, options));
@@ -306,11 +317,12 @@ export const nodeInflate: Inflate = (data, maxOutputBytes) => {
 nodeInflate.concatenated = (data, maxOutputBytes) => {
   const options: ZlibOptions = {
     maxOutputLength: Math.max(1, maxOutputBytes),
-    chunkSize: Math.max(64, Math.min(maxOutputBytes, 4 * MAX_CHUNK_BYTES)),
+    // One byte more than the run inflates to: an output that fills its chunk exactly makes zlib
+    // allocate a second chunk only to learn that the stream has ended.
+    chunkSize: Math.max(64, Math.min(maxOutputBytes + 1, 4 * MAX_CHUNK_BYTES)),
   };
   try {
-    const out = gunzipSync(data, options);
-    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+    return gunzipSync(data, options);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new FitsError(FitsErrorCode.BAD_COMPRESSION, `cannot inflate ${data.length} bytes: ${message}`);

@@ -24,6 +24,12 @@ export interface PixelPool {
 export interface PixelPoolOptions {
   /** Largest array kept for reuse, in elements. Default 64 Mi (a 8192 × 8192 frame). */
   maxElements?: number;
+  /**
+   * Makes the byte buffers (each must start its own ArrayBuffer, so that typed views of it are
+   * aligned). `createNodePixelPool` of `@aims/fits/node` gives Node Buffers here, whose native
+   * byte swaps the readers then use.
+   */
+  allocateBytes?: (length: number) => Uint8Array;
 }
 
 const DEFAULT_MAX_ELEMENTS = 64 * 1024 * 1024;
@@ -55,6 +61,6 @@ export function createPixelPool(options: PixelPoolOptions = {}): PixelPool {
     float32: (length) => take('float32', length, (n) => new Float32Array(n)),
     float64: (length) => take('float64', length, (n) => new Float64Array(n)),
     mask: (length) => take('mask', length, (n) => new Uint8Array(n)).fill(0),
-    bytes: (length) => take('bytes', length, (n) => new Uint8Array(n)),
+    bytes: (length) => take('bytes', length, options.allocateBytes ?? ((n) => new Uint8Array(n))),
   };
 }

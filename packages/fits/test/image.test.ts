@@ -23,6 +23,40 @@ describe('readImage on plain images', () => {
     expect(pixels).toMatchObject({ width: 2, height: 2, depth: 1, rowStart: 0, rowEnd: 2, blankCount: 0 });
   });
 
+  it('reads 16-bit data through a buffer of its own (readInto), signed and unsigned, odd counts too', async () => {
+    // Values that exercise both bytes and the sign: the in-place swap handles two pixels per word
+    // and the odd last one alone.
+    const stored = [-32768, -1, 0, 1, 255, 256, -257, 32767, 12345];
+    const bytes = bigEndian(16, stored);
+    const copy = bytes.slice();
+    const readIntoSource = (data: Uint8Array) => ({
+      size: data.length,
+      read: async (offset: number, length: number) => data.slice(offset, offset + length),
+      readInto: async (offset: number, target: Uint8Array) => {
+        const part = data.subarray(offset, offset + target.length);
+        target.set(part);
+        return part.length;
+      },
+    });
+    for (const [width, height] of [
+      [9, 1],
+      [3, 3],
+    ] as const) {
+      const signed = await readImage(readIntoSource(bytes), imageHdu(16, [width, height]));
+      expect([...signed.data]).toEqual(stored);
+      const unsigned = await readImage(readIntoSource(bytes), imageHdu(16, [width, height], { BZERO: 32768 }));
+      expect([...unsigned.data]).toEqual(stored.map((v) => v + 32768));
+      const rows = await readImage(readIntoSource(bytes), imageHdu(16, [width, height], { BZERO: 32768 }), {
+        rows: { start: 1, end: height },
+      });
+      expect([...rows.data]).toEqual(stored.slice(width).map((v) => v + 32768));
+    }
+    // The file's bytes are never swapped in place: only the reader's own buffer is.
+    expect(bytes).toEqual(copy);
+    await readImage(recordingSource(bytes), imageHdu(16, [9], { BZERO: 32768 }));
+    expect(bytes).toEqual(copy);
+  });
+
   it('reads unsigned 8-bit, signed-byte and scaled 16-bit data', async () => {
     const bytes = await readImage(recordingSource(bigEndian(8, [0, 255])), imageHdu(8, [2]));
     expect([...bytes.data]).toEqual([0, 255]);

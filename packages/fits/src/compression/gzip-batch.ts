@@ -3,7 +3,7 @@
 import { arrayDescriptor } from '../bintable.js';
 import type { InflateConcatenated } from '../inflate.js';
 import { convertBigEndian, convertIntegers, type PixelSink } from '../pixel-transform.js';
-import { readIntegers, readShuffledIntegers } from './tile-codecs.js';
+import { convertShuffled16, readIntegers, readShuffledIntegers } from './tile-codecs.js';
 import { type TileContext, tileNull, unquantizeTile } from './tile-decode.js';
 import type { TileRef } from './tile-grid.js';
 
@@ -74,13 +74,17 @@ export async function inflateTileRuns(
         else readIntegers(slice, width, integers);
         out.blankCount = unquantizeTile(context, integers, member.target, member.local, member.tile.row, nullValue);
       } else if (params.algorithm === 'GZIP_2' && width !== 1) {
-        const integers = scratch.subarray(0, member.pixels);
-        readShuffledIntegers(slice, width, integers);
-        convertIntegers(integers, 0, member.pixels, context.transform, nullValue, out, 0);
+        const fast =
+          width === 2 && convertShuffled16(slice, member.pixels, context.transform, nullValue, scratch, member.target);
+        if (!fast) {
+          const integers = scratch.subarray(0, member.pixels);
+          readShuffledIntegers(slice, width, integers);
+          convertIntegers(integers, 0, member.pixels, context.transform, nullValue, out, 0);
+        }
       } else {
         const { transform } = context;
         const withNull = nullValue === transform.blank ? transform : { ...transform, blank: nullValue };
-        convertBigEndian(slice, 0, width * 8, withNull, member.pixels, out, 0);
+        convertBigEndian(slice, 0, width * 8, withNull, member.pixels, out, 0, true);
       }
       sink.blankCount += out.blankCount;
       placed.add(member.tile.row);

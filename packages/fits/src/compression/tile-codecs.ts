@@ -1,5 +1,6 @@
 import { FitsError, FitsErrorCode } from '../errors.js';
 import type { Inflate } from '../inflate.js';
+import type { PixelTransform } from '../pixel-transform.js';
 import { hcompressDecode } from './hcompress.js';
 import { plioDecode } from './plio.js';
 import { riceDecode } from './rice.js';
@@ -136,6 +137,44 @@ export function readShuffledIntegers(bytes: Uint8Array, size: 2 | 4 | 8, out: In
     return;
   }
   readIntegers(unshuffle(bytes, size), size, out);
+}
+
+/**
+ * GZIP_2 16-bit values straight to physical values, for tiles without nulls whose physical value is
+ * the stored one or the stored one + 32768 (BZERO 32768): the two byte planes are interleaved four
+ * pixels at a time through 32-bit words into `scratch` as little-endian int16 (sign bits flipped in
+ * the unsigned case, see `convert16InPlace`), then one native `set` converts them. About 1.5× the
+ * speed of building int32 values pixel by pixel. False when the tile is not such a case (the caller
+ * then takes the general path): nulls, other scaling, a big-endian host, a count that is not a
+ * multiple of 4 or planes not 4-byte aligned.
+ */
+export function convertShuffled16(
+  bytes: Uint8Array,
+  count: number,
+  transform: PixelTransform,
+  nullValue: number | undefined,
+  scratch: Int32Array,
+  out: Float32Array | Float64Array,
+): boolean {
+  const unsigned = transform.bscale === 1 && transform.bzero === 32768;
+  if (nullValue !== undefined || !(transform.identity || unsigned) || !LITTLE_ENDIAN) return false;
+  if (count % 4 !== 0 || bytes.byteOffset % 4 !== 0 || bytes.length < 2 * count || scratch.length * 2 < count) {
+    return false;
+  }
+  const high = new Int32Array(bytes.buffer, bytes.byteOffset, count >>> 2);
+  const low = new Int32Array(bytes.buffer, bytes.byteOffset + count, count >>> 2);
+  const flip = unsigned ? 0x80008000 | 0 : 0;
+  for (let j = 0, k = 0; j < high.length; j++, k += 2) {
+    const h = high[j]!;
+    const l = low[j]!;
+    scratch[k] = ((l & 0xff) | ((h & 0xff) << 8) | ((l & 0xff00) << 8) | ((h & 0xff00) << 16)) ^ flip;
+    scratch[k + 1] = (((l >>> 16) & 0xff) | ((h >>> 8) & 0xff00) | ((l >>> 8) & 0xff0000) | (h & 0xff000000)) ^ flip;
+  }
+  const values = unsigned
+    ? new Uint16Array(scratch.buffer, scratch.byteOffset, count)
+    : new Int16Array(scratch.buffer, scratch.byteOffset, count);
+  out.set(values);
+  return true;
 }
 
 /** Raw big-endian integers of UNCOMPRESSED_DATA (element type from the column's TFORM). */

@@ -135,7 +135,7 @@ async function inflateInto(
   const { transform } = context;
   const sink = { data: direct, mask: undefined, blankCount: 0 };
   const withNull = nullValue === transform.blank ? transform : { ...transform, blank: nullValue };
-  convertBigEndian(bytes, 0, width * 8, withNull, pixelCount, sink, 0);
+  convertBigEndian(bytes, 0, width * 8, withNull, pixelCount, sink, 0, true);
   return sink.blankCount;
 }
 

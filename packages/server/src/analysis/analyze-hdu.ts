@@ -5,15 +5,8 @@
  * tile-compressed and extension HDUs: the FITS core's `readImage` hands over physical values.
  * Cubes are measured on their first plane.
  */
-import {
-  type ByteSource,
-  createPixelPool,
-  type Hdu,
-  type ImageHdu,
-  type Inflate,
-  type PixelPool,
-  readImage,
-} from '@aims/fits';
+import { type ByteSource, type Hdu, type ImageHdu, type Inflate, type PixelPool, readImage } from '@aims/fits';
+import { createNodePixelPool } from '@aims/fits/node';
 import type { QualityMetrics } from '../domain/image.js';
 import { BAND_COUNT, measureFrameByRows } from './frame-bands.js';
 import { analyzeFrame, DEFAULT_MAX_PIXELS, emptyMetrics, type MeasureOptions } from './frame-metrics.js';
@@ -76,7 +69,8 @@ export function releasePooledBuffers(): void {
 }
 
 export async function analyzeHdu(source: ByteSource, hdu: ImageHdu, options: AnalyzeHduOptions): Promise<HduAnalysis> {
-  const pool = idlePools.pop() ?? createPixelPool();
+  // Node Buffers as byte buffers: 16-bit reads swap them natively.
+  const pool = idlePools.pop() ?? createNodePixelPool();
   try {
     return await analyzeWith(pool, source, hdu, options);
   } finally {

@@ -22,8 +22,8 @@
  */
 import type { ImageType, QualityMetrics } from '../domain/image.js';
 import { emptyRecord } from '../domain/image-fields.js';
-import { type Background, estimateBackground, interpolateRow } from './background.js';
-import { medianInPlace } from './order-statistics.js';
+import { type Background, estimateBackground, type PixelTally, subtractLevel } from './background.js';
+import { medianInPlace, medianWithin } from './order-statistics.js';
 import { scratchFloat32, scratchFloat64, scratchUint8 } from './scratch.js';
 import { lap, type StageTimes } from './stage-times.js';
 import { detectStars, type Star, type StarDetection } from './stars.js';
@@ -77,14 +77,42 @@ export function median(values: ArrayLike<number>): number | null {
   return n % 2 ? sorted[(n - 1) / 2]! : 0.5 * (sorted[n / 2 - 1]! + sorted[n / 2]!);
 }
 
+/** A tally of `count` pixels to be filled: a regular sample of at most about STAT_SAMPLE of them. */
+function newTally(count: number): PixelTally {
+  const stride = Math.max(1, Math.floor(count / STAT_SAMPLE));
+  return {
+    stride,
+    sample: scratchFloat64('statistics-sample', Math.ceil(count / stride)),
+    sampled: 0,
+    max: Number.NEGATIVE_INFINITY,
+    atMax: 0,
+  };
+}
+
+/**
+ * Median and mean absolute deviation from it, over a tally's sample; with its maximum and how many
+ * pixels share it. `near` (the background level and noise) says where the median is expected, which
+ * makes finding it cheap (medianWithin); the value is the same either way.
+ */
+function tallyStatistics(tally: PixelTally, near?: { level: number; rms: number }) {
+  const { sample, sampled: n, max, atMax } = tally;
+  if (n === 0) return { median: Number.NaN, meanDeviation: Number.NaN, max, atMax };
+  const spread = near && near.rms > 0 ? 16 * near.rms : 0;
+  const med =
+    spread > 0 ? medianWithin(sample, n, near!.level - spread, near!.level + spread) : medianInPlace(sample, n);
+  let dev = 0;
+  for (let i = 0; i < n; i++) dev += Math.abs(sample[i]! - med);
+  return { median: med, meanDeviation: dev / n, max, atMax };
+}
+
 /**
  * Median and mean absolute deviation from it, over a regular sample of at most STAT_SAMPLE pixels;
  * and, over every pixel, the maximum and how many pixels share it (for the saturation level). One
- * pass over the frame serves both.
+ * pass over the frame serves both. (analyzeFrame has the background's pass collect them instead.)
  */
-export function sampledStatistics(data: ArrayLike<number>, count = data.length) {
-  const stride = Math.max(1, Math.floor(count / STAT_SAMPLE));
-  const sample = scratchFloat64('statistics-sample', Math.ceil(count / stride));
+export function sampledStatistics(data: ArrayLike<number>, count = data.length, near?: { level: number; rms: number }) {
+  const tally = newTally(count);
+  const { stride, sample } = tally;
   let n = 0;
   let max = Number.NEGATIVE_INFINITY;
   let atMax = 0;
@@ -102,11 +130,10 @@ export function sampledStatistics(data: ArrayLike<number>, count = data.length) 
       if (Number.isFinite(v)) sample[n++] = v;
     }
   }
-  if (n === 0) return { median: Number.NaN, meanDeviation: Number.NaN, max, atMax };
-  const med = medianInPlace(sample, n);
-  let dev = 0;
-  for (let i = 0; i < n; i++) dev += Math.abs(sample[i]! - med);
-  return { median: med, meanDeviation: dev / n, max, atMax };
+  tally.sampled = n;
+  tally.max = max;
+  tally.atMax = atMax;
+  return tallyStatistics(tally, near);
 }
 
 /** 2×2 sums of a mosaic: the luminance a colour sensor would give with its pixels binned. */
@@ -142,15 +169,7 @@ export function inferSaturation(
 export function subtractBackground(image: FrameImage, background: Background): Float32Array {
   const { width, height, data } = image;
   const sub = scratchFloat32('subtracted', width * height);
-  const row = new Float32Array(width);
-  for (let y = 0; y < height; y++) {
-    interpolateRow(background, 'level', y, width, row);
-    const o = y * width;
-    for (let x = 0; x < width; x++) {
-      const v = data[o + x]! - row[x]!;
-      sub[o + x] = Number.isFinite(v) ? v : 0;
-    }
-  }
+  subtractLevel(background, data, width, height, sub);
   return sub;
 }
 
@@ -187,8 +206,11 @@ export function analyzeFrame(input: FrameImage, options: MeasureOptions): FrameA
   const count = image.width * image.height;
   if (count === 0) return { metrics: emptyMetrics('no pixels'), background: null, detection: null, binning };
   const started = performance.now();
-  const background = estimateBackground(image);
-  const stats = sampledStatistics(image.data, count);
+  // The background's pass over the pixels also samples them and finds their maximum.
+  const tally = newTally(count);
+  const background = estimateBackground(image, {}, tally);
+  const near = { level: background.global, rms: background.globalRms };
+  const stats = tallyStatistics(tally, near);
   const calibration = options.imageType === 'dark' || options.imageType === 'bias' || options.imageType === 'flat';
   const metrics = emptyMetrics(bayer ? 'measured on the 2×2-binned luminance of the Bayer mosaic' : null);
   metrics.background = background.global;
@@ -196,7 +218,9 @@ export function analyzeFrame(input: FrameImage, options: MeasureOptions): FrameA
   // Saturation is judged on the sensor's own pixels; for a Bayer frame a binned pixel is saturated
   // when any of its four is.
   const planeCount = plane.width * plane.height;
-  const planeStats = bayer ? sampledStatistics(plane.data, planeCount) : stats;
+  const planeStats = bayer
+    ? sampledStatistics(plane.data, planeCount, { level: near.level / 4, rms: near.rms / 2 })
+    : stats;
   const saturation =
     options.saturationLevel ??
     inferSaturation(planeStats, planeStats.median, bayer ? background.globalRms / 2 : background.globalRms);

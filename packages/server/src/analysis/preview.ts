@@ -3,8 +3,8 @@
  * which of them ingest writes and which are rendered on demand is the caller's choice (`sizes`,
  * `formats`); full-resolution cutouts are rendered on demand.
  *
- * The frame is block-averaged to about the medium size first (one pass, bounded memory; a frame can
- * be fed row band by row band), then each channel gets IRAF zscale limits and an asinh stretch
+ * The frame is block-averaged to about the largest size written first (one pass, bounded memory; a
+ * frame can be fed row band by row band), then each channel gets IRAF zscale limits and an asinh stretch
  * whose black point sits 2σ under the sky and whose softening puts the sky at 0.2 (stretch.ts). FITS stores the first row at the bottom, so rows are flipped for display (as DS9
  * shows them). With `northUp` and an orientation from the WCS (`orientationFromCd`), the image is
  * mirrored when the WCS has non-sky parity and rotated so that north is up (east then left).
@@ -56,20 +56,28 @@ export class Downsampler {
   readonly outWidth: number;
   readonly outHeight: number;
   readonly channels: 1 | 3;
+  /** How much wider the display limits are set than the averaged image's own (see displayLimits). */
+  spread = 1;
   private readonly sums: Float64Array[];
   private readonly counts: Uint32Array[];
   private readonly colourOf: Int8Array;
 
+  /**
+   * Blocks as large as keep the output within `targetSize`; with `atLeastTarget`, as large as keep
+   * it at least that size (for a resize to the exact size after).
+   */
   constructor(
     readonly width: number,
     readonly height: number,
     targetSize: number,
     bayerPattern?: string | null,
+    atLeastTarget = false,
   ) {
     const pattern = bayerPattern?.toUpperCase();
     const bayer = !!pattern && BAYER.test(pattern);
     const ratio = Math.max(width, height) / targetSize;
-    this.factor = bayer ? 2 * Math.max(1, Math.ceil(ratio / 2)) : Math.max(1, Math.ceil(ratio));
+    const round = atLeastTarget ? Math.floor : Math.ceil;
+    this.factor = bayer ? 2 * Math.max(1, round(ratio / 2)) : Math.max(1, round(ratio));
     this.outWidth = Math.max(1, Math.floor(width / this.factor));
     this.outHeight = Math.max(1, Math.floor(height / this.factor));
     this.channels = bayer ? 3 : 1;
@@ -132,11 +140,17 @@ export class Downsampler {
 }
 
 /** Stretched, row-flipped (FITS bottom-up → top-down), interleaved bytes. */
-export function toDisplayBytes(planes: Float32Array[], width: number, height: number, stretch: Stretch): Uint8Array {
+export function toDisplayBytes(
+  planes: Float32Array[],
+  width: number,
+  height: number,
+  stretch: Stretch,
+  spread = 1,
+): Uint8Array {
   const channels = planes.length;
   const out = new Uint8Array(width * height * channels);
   planes.forEach((plane, c) => {
-    const { limits, softening } = displayLimits(plane, plane.length, stretch);
+    const { limits, softening } = displayLimits(plane, plane.length, stretch, spread);
     for (let y = 0; y < height; y++) {
       const target = (height - 1 - y) * width * channels + c;
       stretchToBytes(
@@ -217,7 +231,7 @@ async function encode(
 export async function writePreviews(down: Downsampler, options: PreviewOptions): Promise<PreviewFile[]> {
   let started = performance.now();
   const stretch = options.stretch ?? 'asinh';
-  const bytes = toDisplayBytes(down.planes(), down.outWidth, down.outHeight, stretch);
+  const bytes = toDisplayBytes(down.planes(), down.outWidth, down.outHeight, stretch, down.spread);
   started = lap(options.times, 'previewRender', started);
   await mkdir(options.dir, { recursive: true, mode: 0o700 });
   const files: PreviewFile[] = [];
@@ -265,14 +279,22 @@ async function writeWhole(path: string, data: Uint8Array): Promise<void> {
 }
 
 /**
- * The size the frame is block-averaged to before the stretch: the medium's, or twice the
- * thumbnail's when only the thumbnail is written (sharp's Lanczos resize then gives it its exact
- * size and a smooth look, as from the medium).
+ * How far the frame is block-averaged before the stretch: to the medium's size when the medium is
+ * written; for the thumbnail alone, by the largest block that keeps it at least the thumbnail's size
+ * (sharp's Lanczos resize then gives it its exact size, a no-op for a 1024² frame's 4×4 blocks). The
+ * thumbnail used to be made from a 512-px average, as from the medium: stretching and resizing
+ * four times the pixels cost more than measuring the frame's background (docs/performance.md).
  */
-function downsampledSize(options: PreviewOptions): number {
+function downsampler(size: { width: number; height: number }, options: PreviewOptions): Downsampler {
   const medium = options.mediumSize ?? 1024;
   const sizes = options.sizes ?? ['thumbnail', 'medium'];
-  return sizes.includes('medium') ? medium : Math.min(medium, 2 * (options.thumbnailSize ?? 256));
+  const { width, height } = size;
+  if (sizes.includes('medium')) return new Downsampler(width, height, medium, options.bayerPattern);
+  const thumbnail = Math.min(medium, options.thumbnailSize ?? 256);
+  const down = new Downsampler(width, height, thumbnail, options.bayerPattern, true);
+  // The look is that of a resize from twice the thumbnail's size: noise as the resize leaves it.
+  down.spread = down.factor / new Downsampler(width, height, 2 * thumbnail, options.bayerPattern).factor;
+  return down;
 }
 
 /** Previews of a frame held in memory. */
@@ -281,7 +303,7 @@ export async function renderPreviews(
   options: PreviewOptions,
 ): Promise<PreviewFile[]> {
   const started = performance.now();
-  const down = new Downsampler(image.width, image.height, downsampledSize(options), options.bayerPattern);
+  const down = downsampler(image, options);
   down.addRows(image.data, 0, image.height);
   lap(options.times, 'previewRender', started);
   return writePreviews(down, options);
@@ -294,7 +316,7 @@ export async function renderPreviewsByRows(
   options: PreviewOptions,
   rowsPerRead = 256,
 ): Promise<PreviewFile[]> {
-  const down = new Downsampler(size.width, size.height, downsampledSize(options), options.bayerPattern);
+  const down = downsampler(size, options);
   const step = Math.max(2, rowsPerRead - (rowsPerRead % 2));
   for (let y = 0; y < size.height; y += step) {
     const end = Math.min(size.height, y + step);

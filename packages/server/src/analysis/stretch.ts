@@ -23,19 +23,28 @@ export interface DisplayLimits {
   softening: number;
 }
 
-export function displayLimits(data: ArrayLike<number>, count: number, stretch: Stretch): DisplayLimits {
-  const [z1, z2] = zscale(data, { count });
-  const fallback = { limits: [z1, z2] as [number, number], softening: 10 };
-  if (stretch === 'linear') return fallback;
+/**
+ * `spread` widens the limits around the sky by that factor: for an image averaged over blocks
+ * `spread` times wider (and taller) than the one whose look is wanted, whose noise, and with it
+ * every limit's distance from the sky, is `spread` times smaller (a thumbnail averaged straight
+ * from the frame looks as one resized from an image twice its size).
+ */
+export function displayLimits(data: ArrayLike<number>, count: number, stretch: Stretch, spread = 1): DisplayLimits {
+  let [z1, z2] = zscale(data, { count });
+  const fallback = () => ({ limits: [z1, z2] as [number, number], softening: 10 });
   const stride = Math.max(1, Math.floor(count / 10000));
   const sample = new Float64Array(Math.ceil(count / stride));
   let n = 0;
   for (let i = 0; i < count; i += stride) if (Number.isFinite(data[i]!)) sample[n++] = data[i]!;
-  if (n < 10) return fallback;
-  const med = selectInPlace(sample, n, n >> 1);
+  const med = n > 0 ? selectInPlace(sample, n, n >> 1) : Number.NaN;
+  if (spread !== 1 && Number.isFinite(med)) {
+    z1 = med - spread * (med - z1);
+    z2 = med + spread * (z2 - med);
+  }
+  if (stretch === 'linear' || n < 10) return fallback();
   for (let i = 0; i < n; i++) sample[i] = Math.abs(sample[i]! - med);
-  const sigma = 1.4826 * selectInPlace(sample, n, n >> 1);
-  if (!(sigma > 0)) return fallback;
+  const sigma = 1.4826 * spread * selectInPlace(sample, n, n >> 1);
+  if (!(sigma > 0)) return fallback();
   const black = Math.max(z1, med - 2 * sigma);
   const white = Math.max(z2, med + 8 * sigma);
   const sky = (med - black) / (white - black);

@@ -2,8 +2,9 @@
  * Previews rendered on demand by the API, off the HTTP process's thread: a small pool of worker
  * threads (catalog/preview.worker.ts) with
  *
- * - one render per image at a time: a request for an image already being rendered waits for that
- *   render (single-flight, by content hash: one render writes every size and format);
+ * - one render per preview at a time: a request for a preview already being rendered waits for
+ *   that render (single-flight, by content hash, size and format: a render writes only the preview
+ *   asked for);
  * - a cap on renders at once (AIMS_PREVIEW_RENDERS); more wait in a queue of AIMS_PREVIEW_QUEUE,
  *   beyond which a request is answered 503 with Retry-After;
  * - cancellation: a request whose client leaves stops waiting; a render nobody waits for any more
@@ -12,7 +13,7 @@
  * - close(): every render ends at once (waiting requests get 503), so a shutdown is not held up.
  */
 
-import { type PreviewSize, previewPath } from '../util/preview-paths.js';
+import { type PreviewFormat, type PreviewSize, previewPath } from '../util/preview-paths.js';
 import {
   compiledExecArgv,
   compiledWorkerFile,
@@ -44,7 +45,7 @@ export interface PreviewRenderStats {
   started: number;
   /** Renders dropped or stopped because nobody waited for them any more. */
   abandoned: number;
-  /** Images being rendered now, and the requests waiting for them. */
+  /** Previews being rendered now, and the requests waiting for them. */
   inFlight: number;
   waiting: number;
   queued: number;
@@ -80,12 +81,19 @@ export function createPreviewRenders(options: PreviewRendersOptions): PreviewRen
   let abandoned = 0;
   let closed = false;
 
-  const startFlight = (image: { path: string; sha256: string }): Flight => {
+  const startFlight = (
+    key: string,
+    image: { path: string; sha256: string },
+    size: PreviewSize,
+    format: PreviewFormat,
+  ): Flight => {
     const stop = new AbortController();
     const job: PreviewJob = {
       previewDir: options.previewDir,
       path: image.path,
       sha256: image.sha256,
+      size,
+      format,
       ...(options.maxInflateRatio !== undefined ? { maxInflateRatio: options.maxInflateRatio } : {}),
     };
     let result: Promise<boolean>;
@@ -95,24 +103,25 @@ export function createPreviewRenders(options: PreviewRendersOptions): PreviewRen
       result = Promise.reject(error);
     }
     const flight: Flight = { result, waiters: 0, stop };
-    flights.set(image.sha256, flight);
+    flights.set(key, flight);
     started++;
     const forget = () => {
-      if (flights.get(image.sha256) === flight) flights.delete(image.sha256);
+      if (flights.get(key) === flight) flights.delete(key);
     };
     result.then(forget, forget);
     return flight;
   };
 
-  const render: PreviewRenderer = async (image, size: PreviewSize, signal) => {
+  const render: PreviewRenderer = async (image, size: PreviewSize, signal, format: PreviewFormat = 'png') => {
     if (closed) throw catalogBusy('the server is shutting down', RETRY_AFTER_SECONDS);
     signal?.throwIfAborted();
-    let flight = flights.get(image.sha256);
+    const key = `${image.sha256}-${size}.${format}`;
+    let flight = flights.get(key);
     if (!flight) {
       const { queued, running } = pool.counts();
       if (queued + running >= options.renders + options.queue)
         throw catalogBusy(`too many previews are being rendered (${queued} waiting)`, RETRY_AFTER_SECONDS);
-      flight = startFlight(image);
+      flight = startFlight(key, image, size, format);
     }
     flight.waiters++;
     let onAbort: (() => void) | undefined;
@@ -122,7 +131,7 @@ export function createPreviewRenders(options: PreviewRendersOptions): PreviewRen
     });
     try {
       const rendered = await Promise.race([flight.result, left]);
-      return rendered ? previewPath(options.previewDir, image.sha256, size, 'png') : null;
+      return rendered ? previewPath(options.previewDir, image.sha256, size, format) : null;
     } catch (error) {
       if (error instanceof PoolBusy)
         throw catalogBusy(`too many previews are being rendered (${error.queued} waiting)`, RETRY_AFTER_SECONDS);
@@ -132,10 +141,10 @@ export function createPreviewRenders(options: PreviewRendersOptions): PreviewRen
       if (onAbort) signal?.removeEventListener('abort', onAbort);
       flight.waiters--;
       // Still in the map: not settled (a settled render has left it before its waiters resume).
-      if (flight.waiters === 0 && flights.get(image.sha256) === flight) {
+      if (flight.waiters === 0 && flights.get(key) === flight) {
         // Nobody waits for it any more: out of the queue, or its thread stopped.
         abandoned++;
-        flights.delete(image.sha256);
+        flights.delete(key);
         flight.stop.abort(new Error('nobody waits for this preview any more'));
       }
     }

@@ -1,3 +1,4 @@
+import type { PreviewFormat, PreviewSize } from '../util/preview-paths.js';
 import type { ThreadTask } from '../util/thread-task.js';
 import { taskStarted } from '../util/thread-task.js';
 import { renderMissingPreview } from './previews.js';
@@ -7,21 +8,24 @@ export interface PreviewJob {
   /** The original, resolved inside the image roots. */
   path: string;
   sha256: string;
+  /** The one preview to render. */
+  size: PreviewSize;
+  format: PreviewFormat;
   maxInflateRatio?: number;
 }
 
 /**
- * Entry point of a preview worker thread (preview-renders.ts): renders every preview of one frame.
+ * Entry point of a preview worker thread (preview-renders.ts): renders one preview of one frame.
  * Resolves to whether the file held an image to render.
  */
 export default async function renderInThread({ control, task }: ThreadTask<PreviewJob>): Promise<boolean> {
   taskStarted(control);
-  const { previewDir, path, sha256, maxInflateRatio } = task;
+  const { previewDir, path, sha256, size, format, maxInflateRatio } = task;
   const rendered = await renderMissingPreview(
     previewDir,
     { path, sha256 },
-    'thumb',
-    maxInflateRatio === undefined ? {} : { maxInflateRatio },
+    size,
+    maxInflateRatio === undefined ? { format } : { format, maxInflateRatio },
   );
   return rendered !== null;
 }

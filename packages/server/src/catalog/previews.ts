@@ -24,13 +24,14 @@ import { resolveServedFile, type ServedRoots } from './served-roots.js';
 const PIXELS_PER_READ = 4_000_000;
 
 /**
- * Renders the previews of a frame that has none; resolves to the file of `size`, or null.
- * `signal`: the caller left; the render may go on for others who wait for it.
+ * Renders one missing preview of a frame, of `size` in `format` (PNG unless said); resolves to its
+ * file, or null. `signal`: the caller left; the render may go on for others who wait for it.
  */
 export type PreviewRenderer = (
   image: { id: number; path: string; sha256: string },
   size: PreviewSize,
   signal?: AbortSignal,
+  format?: PreviewFormat,
 ) => Promise<string | null>;
 
 export interface PreviewSources {
@@ -77,7 +78,12 @@ export async function findPreview(
   const file = await resolveServedFile(sources.roots, image).catch(() => null);
   if (!file) return null;
   try {
-    const rendered = await sources.render({ id: image.id, path: file.path, sha256: image.sha256 }, size, signal);
+    const rendered = await sources.render(
+      { id: image.id, path: file.path, sha256: image.sha256 },
+      size,
+      signal,
+      formats[0],
+    );
     // Only ever serve files from the preview folder.
     if (rendered && !relative(sources.previewDir, rendered).startsWith('..')) return rendered;
   } catch (error) {
@@ -103,18 +109,23 @@ export async function imagePreview(
 }
 
 /**
- * Renders the previews of a catalogued file that has none yet. Resolves to the PNG of the size
- * asked for, or null when the file holds no image. Runs in a preview worker thread
- * (preview.worker.ts, started by preview-renders.ts), never on the API's thread.
+ * Renders one preview of a catalogued file, the size and format asked for, and no other: the first
+ * view of a frame's medium image costs one encode, not four (ingest wrote the WebP thumbnail; PNG
+ * copies are for the rare client without WebP). Resolves to its file, or null when the file holds
+ * no image. Runs in a preview worker thread (preview.worker.ts, started by preview-renders.ts),
+ * never on the API's thread.
  */
 export async function renderMissingPreview(
   previewDir: string,
   image: { path: string; sha256: string },
   size: PreviewSize,
-  /** AIMS_MAX_INFLATE_RATIO: a file swapped for a gzip bomb since ingest stops here too. */
-  options: { maxInflateRatio?: number } = {},
+  /**
+   * `format`: PNG unless said. `maxInflateRatio` (AIMS_MAX_INFLATE_RATIO): a file swapped for a
+   * gzip bomb since ingest stops here too.
+   */
+  options: { maxInflateRatio?: number; format?: PreviewFormat } = {},
 ): Promise<string | null> {
-  const { maxInflateRatio } = options;
+  const { maxInflateRatio, format = 'png' } = options;
   const fits = await openFits(image.path, maxInflateRatio === undefined ? {} : { gzip: { maxInflateRatio } });
   try {
     const hdu = pickImageHdu(fits.structure.hdus);
@@ -123,13 +134,18 @@ export async function renderMissingPreview(
     const read = async (start: number, end: number) =>
       (await readImage(fits.source, hdu, { plane: 0, rows: { start, end }, inflate: nodeInflate })).data;
     const bayer = hdu.header.string('BAYERPAT') ?? null;
-    await renderPreviewsByRows(
+    const [file] = await renderPreviewsByRows(
       read,
       { width, height },
-      { ...previewLocation(previewDir, image.sha256), bayerPattern: bayer },
+      {
+        ...previewLocation(previewDir, image.sha256),
+        bayerPattern: bayer,
+        sizes: [size === 'thumb' ? 'thumbnail' : 'medium'],
+        formats: [format],
+      },
       Math.max(2, Math.floor(PIXELS_PER_READ / Math.max(1, width))),
     );
-    return previewPath(previewDir, image.sha256, size, 'png');
+    return file?.path ?? previewPath(previewDir, image.sha256, size, format);
   } finally {
     await fits.close();
   }

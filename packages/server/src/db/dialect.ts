@@ -19,6 +19,9 @@
  *   .intDiv(a, b) / .asBigint(x)          integer division and an integer cast
  *   .toDbBool(b) / .fromDbBool(v)         booleans (0/1 on SQLite and MySQL, boolean on PostgreSQL)
  *   .toDbJson(v) / .fromDbJson<T>(v)      JSON (text on SQLite, jsonb on PostgreSQL, json on MySQL)
+ *   .jsonNumberAt(json, path)             in SQL: the number at array indexes `path` of a JSON column
+ *   .tableReadThrough(table, index)       a FROM item that makes the planner read `table` through
+ *                                          `index` (MySQL/MariaDB: FORCE INDEX), or the table itself
  *   toDbTime(date) / fromDbTime(ms)       instants are stored as epoch milliseconds (bigint) everywhere
  *   ciEquals(ref, value) / ciContains(ref, value)  case-insensitive comparisons (expression-index friendly)
  *   escapeLike(text) / likePattern(ref, pattern)   LIKE with a literal `%`, `_` (escape character `!`)
@@ -43,6 +46,7 @@
  * is false for both, and repositories take the insert id or select again.
  */
 import {
+  type AliasedExpression,
   type ColumnDataType,
   type ColumnDefinitionBuilder,
   type ColumnDefinitionNode,
@@ -123,6 +127,14 @@ export interface DialectInfo {
   /** JSON is always sent as text: pg would turn a JS array into a PostgreSQL array literal. */
   toDbJson(value: unknown): string | null;
   fromDbJson<T>(value: unknown): T | null;
+  /** The number at array indexes `path` (e.g. [2, 1]) of a stored JSON value, as a double; NULL when absent. */
+  jsonNumberAt(json: Expression<unknown>, path: readonly number[]): RawBuilder<number>;
+  /**
+   * `table` for a FROM clause, read through `index`: MariaDB walks the primary key of a keyset-paged
+   * `ORDER BY id LIMIT n` read and filters, even where an index range holds a fraction of the rows;
+   * it is told (FORCE INDEX). SQLite and PostgreSQL choose by their own statistics: the table itself.
+   */
+  tableReadThrough(table: string, index: string): AliasedExpression<unknown, string> | string;
   isUniqueViolation(error: unknown): boolean;
   isConflictAbort(error: unknown): boolean;
   /** The smaller of two values where NULL means "no value" (never wins unless both are NULL). */
@@ -151,6 +163,16 @@ const onConflictClause = (
 // Both truncate integer division towards zero.
 const slashDiv = (a: Expression<number>, b: Expression<number>) => sql<number>`((${a}) / (${b}))`;
 const castBigint = (value: Expression<unknown>) => sql<number>`cast(${value} as bigint)`;
+/** Array indexes only, so that a JSON path can be written into SQL as it is. */
+const arrayIndexes = (path: readonly number[]) => {
+  if (!path.every((i) => Number.isInteger(i) && i >= 0)) throw new Error(`not an array index path: ${path}`);
+  return path;
+};
+/** `'$[i][j]…'` (SQLite, MySQL). */
+const jsonArrayPath = (path: readonly number[]) =>
+  `'$${arrayIndexes(path)
+    .map((i) => `[${i}]`)
+    .join('')}'`;
 const jsonText = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
 const sqliteDialect: DialectInfo = {
@@ -185,6 +207,8 @@ const sqliteDialect: DialectInfo = {
   fromDbBool: (value) => value === 1 || value === true,
   toDbJson: jsonText,
   fromDbJson: <T>(value: unknown) => (typeof value === 'string' ? (JSON.parse(value) as T) : null),
+  jsonNumberAt: (json, path) => sql<number>`json_extract(${json}, ${sql.raw(jsonArrayPath(path))})`,
+  tableReadThrough: (table) => table,
   isUniqueViolation: (error) => {
     const code = errorCode(error);
     return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
@@ -229,6 +253,10 @@ const postgresDialect: DialectInfo = {
   toDbJson: jsonText,
   // pg parses jsonb itself; a string here is a jsonb string scalar, which we never store.
   fromDbJson: <T>(value: unknown) => (value === null || value === undefined ? null : (value as T)),
+  // jsonb keeps numbers as exact decimals: the text converts back to the very double that was stored.
+  jsonNumberAt: (json, path) =>
+    sql<number>`cast(${json} #>> ${sql.raw(`'{${arrayIndexes(path).join(',')}}'`)} as double precision)`,
+  tableReadThrough: (table) => table,
   isUniqueViolation: (error) => errorCode(error) === '23505',
   // deadlock_detected, serialization_failure
   isConflictAbort: (error) => ['40P01', '40001'].includes(String(errorCode(error))),
@@ -417,6 +445,10 @@ const mysqlDialect: DialectInfo = {
   // MariaDB's JSON is text; MySQL's is a JSON type that mysql2 parses.
   fromDbJson: <T>(value: unknown) =>
     value === null || value === undefined ? null : typeof value === 'string' ? (JSON.parse(value) as T) : (value as T),
+  jsonNumberAt: (json, path) => sql<number>`cast(json_value(${json}, ${sql.raw(jsonArrayPath(path))}) as double)`,
+  // `images as images force index (…)`: MySQL wants the hint after the alias, which Kysely writes last.
+  tableReadThrough: (table, index) =>
+    sql`${sql.table(table)}`.as(sql`${sql.table(table)} force index (${sql.ref(index)})`),
   isUniqueViolation: (error) => errorCode(error) === 'ER_DUP_ENTRY',
   // InnoDB's deadlock victim and a lock wait that timed out: both roll the statement back.
   isConflictAbort: (error) => ['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT'].includes(String(errorCode(error))),

@@ -79,9 +79,14 @@ export async function* iterateObsCoreCandidates(
   batchSize = 500,
 ): AsyncGenerator<CatalogImage> {
   let after = 0;
+  // With a cone, its index drives the read and the few frames it holds are sorted by id. A
+  // declination band may hold much of the sky, where reading in id order is the right plan.
+  const byCone = constraints.sky?.some((s) => 'cone' in s) ?? false;
+  // The typed name stands for the same table, read through the cone index where the engine needs telling.
+  const from = (byCone ? db.dialect.tableReadThrough('images', 'images_cone_idx') : 'images') as 'images';
   for (;;) {
     const rows = await db.db
-      .selectFrom('images')
+      .selectFrom(from)
       .select(IMAGE_ITEM_COLUMNS)
       .where((eb) => eb.and([conditions(eb, constraints), eb('id', '>', after)]))
       .orderBy('id')

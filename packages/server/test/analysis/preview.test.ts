@@ -37,6 +37,29 @@ describe('previews', () => {
     expect(sorted[sorted.length - 1]).toBe(255);
   });
 
+  it('a thumbnail written alone is averaged straight to its size and looks as one resized from the medium', async () => {
+    const frame = generateFrame({ width: 1024, height: 1024, seed: 12, stars: { count: 120, fwhm: 3 } });
+    const alone = await renderPreviews(frame, { dir, name: 'alone', formats: ['png'], sizes: ['thumbnail'] });
+    const both = await renderPreviews(frame, { dir, name: 'both', formats: ['png'], mediumSize: 512 });
+    const fromMedium = both.find((f) => f.size === 'thumbnail')!;
+    const quartiles = async (path: string) => {
+      const { data, info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
+      const sorted = Uint8Array.from(data).sort();
+      const at = (q: number) => sorted[Math.floor(q * (sorted.length - 1))]!;
+      return { width: info.width, height: info.height, median: at(0.5), spread: at(0.75) - at(0.25) };
+    };
+    const a = await quartiles(alone[0]!.path);
+    const b = await quartiles(fromMedium.path);
+    expect([a.width, a.height]).toEqual([256, 256]);
+    expect(Math.abs(a.median - b.median)).toBeLessThanOrEqual(4);
+    // Averaged over 4×4 pixels the noise is half that of 2×2; the display limits follow, so the
+    // sky's grain stays as the resize from the 2×2 average left it (without: twice as wide).
+    expect(a.spread / b.spread).toBeGreaterThan(0.7);
+    expect(a.spread / b.spread).toBeLessThan(1.4);
+    const down = new Downsampler(6248, 4176, 256, null, true);
+    expect([down.factor, down.outWidth]).toEqual([24, 260]);
+  });
+
   it('debayers a mosaic into colour with the channels in the right places', async () => {
     const frame = generateFrame({ width: 800, height: 600, seed: 5, bayer: 'GRBG', background: 1000, readNoise: 1 });
     const down = new Downsampler(frame.width, frame.height, 200, 'GRBG');

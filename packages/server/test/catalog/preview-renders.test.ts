@@ -55,19 +55,23 @@ describe('previews rendered on demand in worker threads', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('renders an image once for concurrent requests, each getting its size', async () => {
+  it('renders a preview once for concurrent requests, and only the size and format asked for', async () => {
     const r = start({ renders: 2 });
     const image = frame('gated.fits', 1);
     const thumb = r.render(image, 'thumb');
-    const medium = r.render(image, 'medium');
-    await until(() => r.stats().waiting === 2 && r.stats().running === 1, 'both waiting on one render');
+    const again = r.render(image, 'thumb');
+    const medium = r.render(image, 'medium', undefined, 'webp');
+    await until(() => r.stats().waiting === 3 && r.stats().running === 2, 'three waiting on two renders');
     writeFileSync(`${image.path}.go`, '');
-    const [thumbPath, mediumPath] = await Promise.all([thumb, medium]);
+    const [thumbPath, againPath, mediumPath] = await Promise.all([thumb, again, medium]);
     expect(thumbPath).toMatch(/-thumb\.png$/);
-    expect(mediumPath).toMatch(/-medium\.png$/);
+    expect(againPath).toBe(thumbPath);
+    expect(mediumPath).toMatch(/-medium\.webp$/);
     expect((await sharp(thumbPath!).metadata()).width).toBe(64);
-    expect(existsSync(mediumPath!)).toBe(true);
-    expect(r.stats()).toMatchObject({ started: 1, abandoned: 0, inFlight: 0, queued: 0, running: 0 });
+    expect((await sharp(mediumPath!).metadata()).format).toBe('webp');
+    expect(existsSync(thumbPath!.replace(/png$/, 'webp'))).toBe(false);
+    expect(existsSync(mediumPath!.replace(/webp$/, 'png'))).toBe(false);
+    expect(r.stats()).toMatchObject({ started: 2, abandoned: 0, inFlight: 0, queued: 0, running: 0 });
   });
 
   it('drops a queued render and stops a running one when nobody waits any more', async () => {

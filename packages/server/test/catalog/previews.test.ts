@@ -10,21 +10,26 @@ import { previewPath } from '../../src/util/preview-paths.js';
 import { describeWithFixtures, fixture } from '../support/fixtures.js';
 
 describeWithFixtures('previews rendered on demand', () => {
-  it('streams a real frame into thumbnail and medium previews under its content hash', async () => {
+  it('streams a real frame into the one preview asked for, under its content hash', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aims-previews-'));
     try {
       const sha256 = 'ab'.repeat(32);
-      const path = await renderMissingPreview(
-        dir,
-        { path: fixture('astropy-astropy-data/M13_blue_0001.fits'), sha256 },
-        'thumb',
-      );
+      const original = { path: fixture('astropy-astropy-data/M13_blue_0001.fits'), sha256 };
+      const path = await renderMissingPreview(dir, original, 'thumb');
       expect(path).toBe(join(dir, 'ab', 'ab', `${sha256}-thumb.png`));
       const thumb = await sharp(path!).metadata();
-      // 1392 × 1040 scaled to fit 256 px.
+      // 1392 × 1040 scaled to fit 256 px (191.3; averaged over 5×5 blocks, the last 2 columns
+      // are left out, which makes it 191.5 and rounds to 192).
       expect(thumb.width).toBe(256);
-      expect(thumb.height).toBe(191);
-      expect(existsSync(join(dir, 'ab', 'ab', `${sha256}-medium.webp`))).toBe(true);
+      expect(Math.abs(thumb.height! - (1040 * 256) / 1392)).toBeLessThan(1);
+      // Only that one: no other size or format was encoded.
+      for (const other of ['thumb.webp', 'medium.png', 'medium.webp'])
+        expect(existsSync(join(dir, 'ab', 'ab', `${sha256}-${other}`))).toBe(false);
+      const medium = await renderMissingPreview(dir, original, 'medium', { format: 'webp' });
+      expect(medium).toBe(join(dir, 'ab', 'ab', `${sha256}-medium.webp`));
+      // Averaged over 2×2 blocks to fit 1024 px, never enlarged.
+      expect(await sharp(medium!).metadata()).toMatchObject({ format: 'webp', width: 696, height: 520 });
+      expect(existsSync(join(dir, 'ab', 'ab', `${sha256}-medium.png`))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -103,15 +108,16 @@ describe('finding the preview of an image', () => {
     );
   });
 
-  it('renders a missing preview from the original, only into the preview folder', async () => {
+  it('renders a missing preview from the original, in the format the client prefers, only into the preview folder', async () => {
     const asked: string[] = [];
     const target = previewPath(previewDir, missing.sha256, 'medium', 'png');
-    const render: PreviewRenderer = async (image, size) => {
-      asked.push(`${image.path} ${size}`);
+    const render: PreviewRenderer = async (image, size, _signal, format) => {
+      asked.push(`${image.path} ${size} ${format}`);
       return target;
     };
     expect(await findPreview(sources(render), missing, 'medium', log)).toBe(target);
-    expect(asked).toEqual([`${join(root, 'frame.fits')} medium`]);
+    expect(await findPreview(sources(render), missing, 'medium', log, 'image/webp,*/*')).toBe(target);
+    expect(asked).toEqual([`${join(root, 'frame.fits')} medium png`, `${join(root, 'frame.fits')} medium webp`]);
     expect(
       await findPreview(
         sources(async () => join(base, 'elsewhere.png')),

@@ -41,6 +41,12 @@ const FRAMES = [
     object: 'M 31',
     at: '2025-01-10T02:00:00',
     fov: [1.2, 0.8] as [number, number],
+    footprint: [
+      [359.26, 19.6],
+      [0.54, 19.6],
+      [0.54, 20.4],
+      [359.26, 20.4],
+    ] as Array<[number, number]>,
   },
   { name: 'b', ra: 0.2, dec: 20.1, exptime: 120, filter: 'Ha', object: 'M31', at: '2025-01-10T03:00:00' },
   { name: 'c', ra: 150, dec: -30, exptime: 300, filter: 'OIII', object: 'NGC <&> "x"', at: '2025-02-01T21:00:00' },
@@ -65,7 +71,13 @@ for (const dialect of DIALECTS)
               filter_name: f.filter,
               object_name: f.object,
               ...('fov' in f && f.fov
-                ? { fov_width_deg: f.fov[0], fov_height_deg: f.fov[1], naxis1: 4000, naxis2: 2666 }
+                ? {
+                    fov_width_deg: f.fov[0],
+                    fov_height_deg: f.fov[1],
+                    naxis1: 4000,
+                    naxis2: 2666,
+                    footprint: f.footprint,
+                  }
                 : {}),
               telescope: 'Winer T1',
             },
@@ -194,7 +206,8 @@ for (const dialect of DIALECTS)
       }
       expect(tap.rows[0]).toMatchObject({ em_min: expect.any(Number), s_fov: expect.any(Number), target_name: 'M 31' });
 
-      // A frame whose field reaches the point is found through s_region, one whose centre is far is not.
+      // A frame whose footprint reaches the circle is found through s_region; one without a footprint
+      // is found by its centre only, which is 0.25° away.
       const around = await sync({
         LANG: 'ADQL',
         QUERY: "SELECT target_name FROM ivoa.obscore WHERE INTERSECTS(s_region, CIRCLE('ICRS', 0.45, 20, 0.01)) = 1",

@@ -13,6 +13,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { AdqlError, type Expr, type SelectItem, type SelectQuery } from '../../domain/adql.js';
 import { type DialectName, dialectInfo } from '../dialect.js';
 import { coneBounds } from '../sky-cone.js';
+import { footprintHoldsPoint, footprintMeetsCircle, footprintMeetsPolygon, type SqlVector } from './footprint-tests.js';
 import { boxRanges, convexPolygon, unitVector } from './shapes.js';
 
 /** `region`: a frame's footprint, shown as an STC-S polygon; usable only in CONTAINS and INTERSECTS. */
@@ -34,12 +35,14 @@ export interface AdqlTable {
   /** A condition every row must meet (rows hidden from this table), or null. */
   always: RawBuilder<unknown> | null;
   columns: AdqlColumn[];
-  /** The position pair the cone index serves, with the stored unit vector of each row. */
   /**
-   * The region column (ObsCore's s_region): geometry predicates on it test the circle around the
-   * frame centre (the position pair) of radius `radiusSql` (degrees) that holds the footprint.
+   * The region column (ObsCore's s_region): the frame's footprint as four corners, each its unit
+   * vector in SQL over the row, or no footprint at all (`absent`), when the frame is its centre.
+   * Geometry predicates on it are exact (footprint-tests.ts) behind the cone index on the centre,
+   * widened by `maxRadiusDeg`, the largest distance of a corner from its centre that is found.
    */
-  region?: { column: string; radiusSql: RawBuilder<unknown>; maxRadiusDeg: number };
+  region?: { column: string; corners: SqlVector[]; absent: RawBuilder<unknown>; maxRadiusDeg: number };
+  /** The position pair the cone index serves, with the stored unit vector of each row. */
   position: {
     ra: string;
     dec: string;
@@ -565,8 +568,15 @@ class Compiler {
     if (e.args.length !== 2) throw new AdqlError(`${e.name} takes two geometries`);
     const [a, b] = e.args.map((x) => this.value(x)) as [Value, Value];
     const isRegion = (v: Value) => v.kind === 'scalar' && v.type === 'region';
-    if (isRegion(a) && b.kind !== 'scalar') return this.regionMeets(b);
-    if (isRegion(b) && a.kind !== 'scalar') return this.regionMeets(a);
+    if (isRegion(a) || isRegion(b)) {
+      const shape = isRegion(a) ? b : a;
+      if (shape.kind === 'scalar') throw new AdqlError(`${e.name} compares a region with a POINT, CIRCLE or POLYGON`);
+      if (e.name === 'CONTAINS' && !(a.kind === 'point' && isRegion(b)))
+        throw new AdqlError(
+          'CONTAINS with s_region is supported as CONTAINS(POINT(…), s_region); for other shapes use INTERSECTS',
+        );
+      return this.regionMeets(shape);
+    }
     if (a.kind === 'scalar' || b.kind === 'scalar')
       throw new AdqlError(`${e.name} takes geometries (POINT, CIRCLE, BOX, POLYGON)`);
     // INTERSECTS with a point is CONTAINS of that point (ADQL 2.1, 4.2.8).
@@ -580,14 +590,16 @@ class Compiler {
   }
 
   /**
-   * A frame's region meets a constant point or shape: the circle that holds the footprint (around
-   * the indexed centre) meets the shape's bounding circle. Generous at the corners of a frame and
-   * of a polygon; exact for points and circles against round fields.
+   * A frame's region meets a constant point, circle or polygon: the footprint exactly
+   * (footprint-tests.ts), a frame without one by its centre (as SIA's POS does), behind the cone
+   * index around the shape widened by the largest frame radius the table allows for.
    */
   private regionMeets(shape: Point | Shape): Scalar {
     const region = this.table.region;
     const position = this.table.position;
     if (!region || !position) throw new AdqlError('this table has no region to compare');
+    if (shape.kind === 'box')
+      throw new AdqlError('BOX is not supported with s_region (its sides are not great circles); use a POLYGON');
     const bound = boundOf(shape);
     const centre: Point = {
       kind: 'point',
@@ -595,17 +607,28 @@ class Compiler {
       dec: { kind: 'scalar', type: 'number', sql: position.decSql, aggregate: false },
       indexed: true,
     };
-    const [x, y, z] = unitVector(bound.ra, bound.dec);
-    const v = position.vector;
-    const reach = sql`${number(bound.radius)} + ${region.radiusSql}`;
-    const exact = sql`${v[0]} * ${number(x)} + ${v[1]} * ${number(y)} + ${v[2]} * ${number(z)} >= cos(radians(${dialectInfo(this.options.dialect).leastOf(reach, sql`180`)}))`;
-    const prefilter = this.conePrefilter(
-      centre,
-      bound.ra,
-      bound.dec,
-      Math.min(bound.radius + region.maxRadiusDeg, 180),
+    const reach = Math.min(bound.radius + region.maxRadiusDeg, 180);
+    const nearby = this.cone(centre, bound.ra, bound.dec, reach);
+    let footprint: RawBuilder<unknown>;
+    let byCentre: RawBuilder<unknown>;
+    if (shape.kind === 'point') {
+      footprint = footprintHoldsPoint(region.corners, unitVector(bound.ra, bound.dec));
+      // A frame without a footprint is a point, which holds no other point.
+      byCentre = sql`1 = 0`;
+    } else if (shape.kind === 'circle') {
+      footprint = footprintMeetsCircle(region.corners, unitVector(bound.ra, bound.dec), bound.radius);
+      byCentre = this.pointInCircle(centre, shape).sql;
+    } else {
+      const vertices = shape.vertices.map((v) => constants([v.ra, v.dec], 'POLYGON') as [number, number]);
+      const polygon = convexPolygon(vertices);
+      const vectors = vertices.map(([ra, dec]) => unitVector(ra, dec));
+      footprint = footprintMeetsPolygon(region.corners, vectors, polygon.normals);
+      byCentre = this.pointIn(centre, shape).sql;
+    }
+    return condition(
+      sql`${nearby} and ((${region.absent} and ${byCentre}) or (not ${region.absent} and ${footprint}))`,
+      [],
     );
-    return condition(sql`${region.radiusSql} is not null and ${prefilter} and ${exact}`, []);
   }
 
   private pointIn(p: Point, shape: Shape): Scalar {

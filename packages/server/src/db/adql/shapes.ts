@@ -71,4 +71,4 @@ export function boxRanges(
   return { decMin, decMax, raIntervals: raIntervalsAround(centre, width / 2) };
 }
 
-export { dot, unitVector };
+export { cross, dot, unitVector };

@@ -7,8 +7,12 @@
 import { type RawBuilder, sql } from 'kysely';
 import { COLUMN_FIELDS, type FieldType, fieldSpec } from '../../domain/image-fields.js';
 import type { Db } from '../connection.js';
-import type { DialectName } from '../dialect.js';
+import { type DialectName, dialectInfo } from '../dialect.js';
 import { type AdqlColumn, type AdqlColumnType, type AdqlTable, FUNCTIONS } from './compile.js';
+import { cornerVector } from './footprint-tests.js';
+
+/** Ingest stores a footprint as the image's four corners (ingest/normalize/sky-geometry.ts). */
+const FOOTPRINT_CORNERS = [0, 1, 2, 3];
 
 const ADQL_TYPES: Partial<Record<FieldType, AdqlColumnType>> = {
   text: 'text',
@@ -125,10 +129,21 @@ export async function distinctFilters({ db }: Db): Promise<Array<{ filter: strin
  */
 export function obscoreAdqlTable(o: ObscoreSql): AdqlTable {
   const fns = FUNCTIONS[o.dialect];
+  const dialect = dialectInfo(o.dialect);
   const ref = (name: string) => sql.ref(`images.${name}`);
   const id = fns.text(ref('id'));
   const width = sql`coalesce(${ref('fov_width_deg')}, ${ref('fov_height_deg')})`;
   const height = sql`coalesce(${ref('fov_height_deg')}, ${ref('fov_width_deg')})`;
+  const corners = FOOTPRINT_CORNERS.map((i) =>
+    cornerVector(dialect.jsonNumberAt(ref('footprint'), [i, 0]), dialect.jsonNumberAt(ref('footprint'), [i, 1])),
+  );
+  // As SIA's s_fov (vo/obscore.columns.ts): twice the largest distance of a corner from the centre.
+  const cosines = corners.map(
+    (c) => sql`(${ref('pos_x')} * ${c[0]} + ${ref('pos_y')} * ${c[1]} + ${ref('pos_z')} * ${c[2]})`,
+  );
+  const smallest = cosines.reduce((a, b) => dialect.leastOf(a, b) as typeof a);
+  const clamped = dialect.greatestOf(dialect.leastOf(smallest, sql`1.0`), sql`-1.0`);
+  const footprintDiameter = sql`(2 * degrees(acos(${clamped})))`;
   const tMin = sql`coalesce(${ref('mjd_obs')}, ${ref('date_obs_ms')} / 86400000.0 + 40587)`;
   const bandCase = (value: (b: FilterBandRow) => number) => {
     const known = o.bands.filter((b) => b.filter !== null);
@@ -153,7 +168,7 @@ export function obscoreAdqlTable(o: ObscoreSql): AdqlTable {
     target_name: ref('object_name'),
     s_ra: ref('ra_deg'),
     s_dec: ref('dec_deg'),
-    s_fov: sql`sqrt(${width} * ${width} + ${height} * ${height})`,
+    s_fov: sql`(case when ${ref('footprint')} is not null and ${ref('pos_x')} is not null then ${footprintDiameter} else sqrt(${width} * ${width} + ${height} * ${height}) end)`,
     s_region: ref('footprint'),
     s_resolution: sql`coalesce(${ref('fwhm_arcsec')}, ${ref('pixel_scale_arcsec')})`,
     s_xel1: ref('naxis1'),
@@ -184,7 +199,12 @@ export function obscoreAdqlTable(o: ObscoreSql): AdqlTable {
     source: sql`images`,
     always: null,
     columns,
-    region: { column: 's_region', radiusSql: sql`(${expressions.s_fov} / 2)`, maxRadiusDeg: o.maxFrameRadiusDeg },
+    region: {
+      column: 's_region',
+      corners,
+      absent: sql`${ref('footprint')} is null`,
+      maxRadiusDeg: o.maxFrameRadiusDeg,
+    },
     position: {
       ra: 's_ra',
       dec: 's_dec',
