@@ -121,7 +121,8 @@ async function memberSize(
   context: TileContext,
   descriptor: { offset: number; length: number },
 ): Promise<number | undefined> {
-  const bytes = await context.heap(context.columns.data, descriptor).catch(() => undefined);
+  const { heap, columns } = context;
+  const bytes = heap.now(columns.data, descriptor) ?? (await heap(columns.data, descriptor).catch(() => undefined));
   if (!bytes || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return undefined;
   const n = bytes.length;
   return (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0;

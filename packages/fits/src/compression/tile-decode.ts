@@ -76,7 +76,7 @@ export async function decodeTile(
       const values = await rawTile(context, local, pixelCount);
       return { values, nullValue: values instanceof Int32Array ? tileNull(context, local) : undefined };
     }
-    const compressed = await context.heap(columns.data, descriptor);
+    const compressed = context.heap.now(columns.data, descriptor) ?? (await context.heap(columns.data, descriptor));
     const integerBytes = quantized ? 4 : ((Math.abs(params.bitpix) / 8) as 1 | 2 | 4 | 8);
     if (params.bitpix < 0 && !quantized) {
       if (params.algorithm !== 'GZIP_1' && params.algorithm !== 'GZIP_2' && params.algorithm !== 'NOCOMPRESS') {
@@ -168,7 +168,13 @@ export function findColumns(table: BinaryTable): Columns {
   };
 }
 
-export type HeapRead = (column: BinaryColumn, descriptor: ArrayDescriptor) => Promise<Uint8Array>;
+export type HeapRead = ((column: BinaryColumn, descriptor: ArrayDescriptor) => Promise<Uint8Array>) & {
+  /**
+   * The same bytes without a promise when they lie in the span read at the start, else undefined
+   * (then call the function). Per-tile awaits cost about 2 µs each, 4,096 of them per 4096² frame.
+   */
+  now(column: BinaryColumn, descriptor: ArrayDescriptor): Uint8Array | undefined;
+};
 
 /**
  * Reads tiles' bytes from the heap: one read of the whole span when the tiles lie close together
@@ -214,7 +220,14 @@ export async function heapReader(
       span = await readExactly(source, offset, end - start, table.hduIndex);
     }
   }
-  return async (column, descriptor) => {
+  const inSpan = (column: BinaryColumn, descriptor: ArrayDescriptor): Uint8Array | undefined => {
+    const size = descriptor.length * elementSize(column);
+    if (span && column === columns.data && descriptor.offset >= start && descriptor.offset + size <= end) {
+      return span.subarray(descriptor.offset - start, descriptor.offset - start + size);
+    }
+    return undefined;
+  };
+  const read = async (column: BinaryColumn, descriptor: ArrayDescriptor) => {
     const size = descriptor.length * elementSize(column);
     if (!Number.isSafeInteger(descriptor.offset + size) || descriptor.offset + size > table.heapSize) {
       throw new FitsError(
@@ -222,11 +235,11 @@ export async function heapReader(
         `descriptor (${descriptor.length} elements at ${descriptor.offset}) points outside the ${table.heapSize}-byte heap`,
       );
     }
-    if (span && column === columns.data && descriptor.offset >= start && descriptor.offset + size <= end) {
-      return span.subarray(descriptor.offset - start, descriptor.offset - start + size);
-    }
-    return readExactly(source, table.heapOffset + descriptor.offset, size, table.hduIndex);
+    return (
+      inSpan(column, descriptor) ?? readExactly(source, table.heapOffset + descriptor.offset, size, table.hduIndex)
+    );
   };
+  return Object.assign(read, { now: inSpan });
 }
 
 function elementSize(column: BinaryColumn): number {
