@@ -5,13 +5,15 @@
 // Needs the built server (`npx tsc -b packages/fits packages/server`) and, for PostgreSQL, a server
 // on 127.0.0.1:5432 (user postgres, trust) or AIMS_BENCH_PG_URL.
 //
-//   AIMS_BENCH_ENGINES=sqlite,postgres   which engines (default both)
+//   AIMS_BENCH_ENGINES=sqlite,postgres   which engines at AIMS_BENCH_ROWS (default both; `none`: only the 10M run)
 //   AIMS_BENCH_ROWS=1000000              frames in the catalogs
 //   AIMS_BENCH_DB=PATH                   the SQLite file (default: $TMPDIR/aims-bench/catalog-<rows>.db, kept)
 //   AIMS_BENCH_PG_URL=postgres://…/      server URL; the database is aims_bench_1m (aims_bench_<rows>), kept
 //   AIMS_BENCH_10M=1                     also 10,000,000 frames on PostgreSQL (aims_bench_10m), goal 50 ms
 //   AIMS_BENCH_REQUESTS=30               timed requests per search (after 3 warm-up requests)
 //   AIMS_BENCH_ONLY=text                 only the searches whose label contains text
+//   AIMS_BENCH_PREPARE=1                 generate or migrate the catalogs, then stop (run it under
+//                                        `nice`; measure in a second run at normal priority)
 //
 // A catalog is generated once (minutes: say so to whoever waits) and reused while it holds the rows
 // of the current generator; pending migrations are applied to a reused catalog (timed and printed).
@@ -21,88 +23,29 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
-import { FRAMES_PER_NIGHT, frameAt, GENERATOR_VERSION, TARGETS } from './catalog-frames.mjs';
-import { countImages, isBuilt, serverModules, startApp } from './support.mjs';
+import { FRAMES_PER_NIGHT, GENERATOR_VERSION, TARGETS } from './catalog-frames.mjs';
+import { generateByCopy, generateByInsert } from './catalog-load.mjs';
+import { countImages, serverModules, startApp } from './support.mjs';
 
 const load = serverModules('catalog-http.bench');
-const { openDatabase, inTransaction } = await load('db/connection.js');
+const { openDatabase } = await load('db/connection.js');
 const { MIGRATIONS } = await load('db/migrations/index.js');
-const { toImageRow, toImageHeadersRow } = await load('db/image.mapper.js');
-const repository = await load('db/images.repository.js');
-const summary = isBuilt('db/catalog-summary.js') ? await load('db/catalog-summary.js') : null;
 
 const ROWS = Number(process.env.AIMS_BENCH_ROWS ?? 1_000_000);
 const REQUESTS = Number(process.env.AIMS_BENCH_REQUESTS ?? 30);
 const WARMUP = 3;
-const ENGINES = (process.env.AIMS_BENCH_ENGINES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
+const ENGINES = (process.env.AIMS_BENCH_ENGINES ?? 'sqlite,postgres')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((e) => e === 'sqlite' || e === 'postgres');
+const PREPARE_ONLY = process.env.AIMS_BENCH_PREPARE === '1';
 const ONLY = process.env.AIMS_BENCH_ONLY ?? '';
 const PG_BASE = process.env.AIMS_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/';
 const label = (rows) => (rows % 1_000_000 === 0 ? `${rows / 1_000_000}m` : `${rows}`);
 
 // ——— generation ———
-
-const IMAGE_BATCH = 300; // ~95 columns: under SQLite's 32,766 and PostgreSQL's 65,535 parameters
-const KEYWORD_BATCH = 2000;
-const ROWS_PER_TRANSACTION = 6000;
-
-/** One compiled statement per (table, row count): Kysely's compile costs as much as the insert. */
-function batchInserter(table, returning) {
-  const compiled = new Map();
-  return async (tx, rows) => {
-    let entry = compiled.get(rows.length);
-    if (!entry) {
-      let q = tx.db.insertInto(table).values(rows);
-      if (returning) q = q.returning(returning);
-      const c = q.compile();
-      entry = { sql: c.sql, columns: Object.keys(rows[0]) };
-      compiled.set(rows.length, entry);
-    }
-    const parameters = [];
-    for (const row of rows) for (const c of entry.columns) parameters.push(row[c]);
-    return (await tx.db.executeQuery(CompiledQuery.raw(entry.sql, parameters))).rows;
-  };
-}
-
-async function generate(database, from, to) {
-  const insertImages = batchInserter('images', 'id');
-  const insertHeaders = batchInserter('image_headers');
-  const insertKeywords = batchInserter('image_keywords');
-  const t0 = performance.now();
-  let reported = from;
-  for (let n = from; n < to; ) {
-    const end = Math.min(to, n + ROWS_PER_TRANSACTION);
-    await inTransaction(database, async (tx) => {
-      for (; n < end; ) {
-        const frames = [];
-        for (let i = 0; i < IMAGE_BATCH && n < end; i++, n++) frames.push(frameAt(n));
-        const now = Date.now();
-        const ids = await insertImages(
-          tx,
-          frames.map((f) => ({ ...toImageRow(f, tx.dialect, now), ingested_at: now, previous_versions: null })),
-        );
-        await insertHeaders(
-          tx,
-          ids.map((r, i) => toImageHeadersRow(Number(r.id), frames[i], tx.dialect)),
-        );
-        const keywords = ids.flatMap((r, i) => repository.keywordRows(Number(r.id), frames[i].headers));
-        for (let k = 0; k < keywords.length; k += KEYWORD_BATCH)
-          await insertKeywords(tx, keywords.slice(k, k + KEYWORD_BATCH));
-      }
-    });
-    if (n - reported >= 100_000 || n === to) {
-      reported = n;
-      const s = (performance.now() - t0) / 1000;
-      console.log(`  ${n.toLocaleString('en')} frames (${s.toFixed(0)} s, ${((n - from) / s).toFixed(0)} frames/s)`);
-    }
-  }
-  if (summary) {
-    const t1 = performance.now();
-    await summary.rebuildCatalogSummary(database);
-    console.log(`  summary tables rebuilt in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-  }
-}
 
 async function benchMeta(database) {
   await sql`create table if not exists aims_bench_meta (generator integer not null, rows_generated bigint not null)`.execute(
@@ -194,7 +137,9 @@ async function catalog(engine, rows) {
     );
     database = await openDatabase(url);
     const t0 = performance.now();
-    await generate(database, 0, rows);
+    // PostgreSQL by COPY (10M frames in well under an hour); SQLite by its prepared inserts.
+    if (engine === 'postgres') await generateByCopy(database, url, rows);
+    else await generateByInsert(database, 0, rows);
     await analyze(engine, database);
     await setBenchMeta(database, rows);
     meta = await benchMeta(database);
@@ -302,6 +247,11 @@ const quantile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p *
 
 async function run(engine, rows, goalMs) {
   const { database, url } = await catalog(engine, rows);
+  if (PREPARE_ONLY) {
+    console.log(`${engine}: ${(await countImages(database)).toLocaleString('en')} frames ready`);
+    await database.close();
+    return [];
+  }
   const count = await countImages(database);
   const { app, base, auth } = await startApp(load, {
     database,

@@ -9,7 +9,7 @@
  * read: a 14 GB file is verified with flat memory in the pass that hashes it.
  */
 import { BLOCK_SIZE, DEFAULT_LIMITS } from './constants.js';
-import { describeHdu } from './hdu.js';
+import { describeHdu, type Hdu } from './hdu.js';
 import { findEndCard } from './header.js';
 
 /** 2^32 − 1: ones'-complement sums are sums modulo this, with -0 (all ones) kept apart from +0. */
@@ -293,35 +293,44 @@ export class ChecksumVerifier {
   }
 
   private record(hdu: CurrentHdu, dataSum: number | null, shortReason?: string): void {
-    const reasons: string[] = [];
-    let checksum: ChecksumState = 'absent';
-    let datasum: ChecksumState = 'absent';
-    if (hdu.checksumValue !== undefined) {
-      const total = dataSum === null ? null : addSums(hdu.headerSum, dataSum);
-      checksum = total === ONES ? 'ok' : 'bad';
-      if (total !== null && checksum === 'bad') {
-        reasons.push(
-          `HDU ${hdu.index} sums to 0x${total.toString(16).padStart(8, '0')}, not -0 (CHECKSUM '${hdu.checksumValue}')`,
-        );
-      }
-    }
-    if (hdu.datasumValue !== undefined) {
-      const written = /^\s*\d+\s*$/.test(hdu.datasumValue) ? Number(hdu.datasumValue) : Number.NaN;
-      // 0 and 2^32 − 1 are the two zeros of ones'-complement arithmetic.
-      datasum = dataSum !== null && written % ONES === dataSum % ONES ? 'ok' : 'bad';
-      if (dataSum !== null && datasum === 'bad') {
-        reasons.push(`HDU ${hdu.index} data sums to ${dataSum}, DATASUM says '${hdu.datasumValue}'`);
-      }
-    }
-    if (shortReason && (checksum === 'bad' || datasum === 'bad')) reasons.push(`HDU ${hdu.index}: ${shortReason}`);
-    this.results.push({
-      index: hdu.index,
-      checksum,
-      datasum,
-      computedDatasum: hdu.summing && dataSum !== null ? String(dataSum) : null,
-      ...(reasons.length > 0 ? { reason: reasons.join('; ') } : {}),
-    });
+    this.results.push(judgeHdu(hdu, dataSum, shortReason));
   }
+}
+
+/** What one HDU's keywords say against the sums of its bytes (null: its data unit was cut short). */
+function judgeHdu(
+  hdu: Pick<CurrentHdu, 'index' | 'checksumValue' | 'datasumValue' | 'headerSum' | 'summing'>,
+  dataSum: number | null,
+  shortReason?: string,
+): HduChecksum {
+  const reasons: string[] = [];
+  let checksum: ChecksumState = 'absent';
+  let datasum: ChecksumState = 'absent';
+  if (hdu.checksumValue !== undefined) {
+    const total = dataSum === null ? null : addSums(hdu.headerSum, dataSum);
+    checksum = total === ONES ? 'ok' : 'bad';
+    if (total !== null && checksum === 'bad') {
+      reasons.push(
+        `HDU ${hdu.index} sums to 0x${total.toString(16).padStart(8, '0')}, not -0 (CHECKSUM '${hdu.checksumValue}')`,
+      );
+    }
+  }
+  if (hdu.datasumValue !== undefined) {
+    const written = /^\s*\d+\s*$/.test(hdu.datasumValue) ? Number(hdu.datasumValue) : Number.NaN;
+    // 0 and 2^32 − 1 are the two zeros of ones'-complement arithmetic.
+    datasum = dataSum !== null && written % ONES === dataSum % ONES ? 'ok' : 'bad';
+    if (dataSum !== null && datasum === 'bad') {
+      reasons.push(`HDU ${hdu.index} data sums to ${dataSum}, DATASUM says '${hdu.datasumValue}'`);
+    }
+  }
+  if (shortReason && (checksum === 'bad' || datasum === 'bad')) reasons.push(`HDU ${hdu.index}: ${shortReason}`);
+  return {
+    index: hdu.index,
+    checksum,
+    datasum,
+    computedDatasum: hdu.summing && dataSum !== null ? String(dataSum) : null,
+    ...(reasons.length > 0 ? { reason: reasons.join('; ') } : {}),
+  };
 }
 
 /** Verifies the checksums of a whole file held in memory. */
@@ -329,6 +338,45 @@ export function verifyChecksums(bytes: Uint8Array, options: ChecksumVerifierOpti
   const verifier = new ChecksumVerifier(options);
   verifier.update(bytes);
   return verifier.finish();
+}
+
+/**
+ * The checksums of a file held in memory whose HDUs are already parsed (readStructure): the same
+ * results as `verifyChecksums`, without parsing every header a second time, and without reading
+ * a byte of an HDU that carries neither keyword. Parsing the headers again was most of the
+ * verifier's cost on frames without checksums (docs/performance.md, "Catalog writes"). Undefined
+ * when the HDUs do not cover the file from its first byte to its last (trailing bytes, a walk
+ * that stopped early): the verifier, which walks on its own, decides then.
+ */
+export function verifyParsedChecksums(bytes: Uint8Array, hdus: readonly Hdu[]): HduChecksum[] | undefined {
+  const results: HduChecksum[] = [];
+  let offset = 0;
+  for (const hdu of hdus) {
+    if (hdu.headerOffset !== offset || offset >= bytes.length) return undefined;
+    const dataEnd = hdu.dataOffset + Math.ceil(hdu.dataLength / BLOCK_SIZE) * BLOCK_SIZE;
+    const raw = hdu.rawHeader;
+    const checksumValue = raw.has('CHECKSUM') ? keywordText(raw.get('CHECKSUM')) : undefined;
+    const datasumValue = raw.has('DATASUM') ? keywordText(raw.get('DATASUM')) : undefined;
+    const summing = checksumValue !== undefined || datasumValue !== undefined;
+    const short = dataEnd - Math.max(hdu.dataOffset, bytes.length);
+    const judged = {
+      index: hdu.index,
+      checksumValue,
+      datasumValue,
+      headerSum: checksumValue === undefined ? 0 : onesComplementSum(bytes.subarray(offset, hdu.dataOffset)),
+      summing,
+    };
+    if (short > 0) {
+      // The verifier judges a cut-short HDU only once its header is whole.
+      if (hdu.dataOffset > bytes.length) return undefined;
+      results.push(judgeHdu(judged, null, `the data unit ends ${short} bytes short of its declared length`));
+      return results;
+    }
+    const dataSum = summing ? onesComplementSum(bytes.subarray(hdu.dataOffset, dataEnd)) : 0;
+    results.push(judgeHdu(judged, dataSum));
+    offset = dataEnd;
+  }
+  return offset === bytes.length ? results : undefined;
 }
 
 /** A keyword's value as text (an undefined value is an empty one, which never verifies). */

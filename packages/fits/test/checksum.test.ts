@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addSums, encodeChecksum, fileChecksumStatus, onesComplementSum, verifyChecksums } from '../src/checksum.js';
+import {
+  addSums,
+  encodeChecksum,
+  fileChecksumStatus,
+  onesComplementSum,
+  verifyChecksums,
+  verifyParsedChecksums,
+} from '../src/checksum.js';
+import { readStructure } from '../src/hdu.js';
+import { bufferSource } from '../src/source.js';
 import { concatBytes, headerBytes } from './support/fits-bytes.js';
 
 /** The convention's C code (Appendix J): 16-bit halves, carries folded back in at the end. */
@@ -97,5 +106,67 @@ describe('CHECKSUM and DATASUM', () => {
 
   it('are not looked for in bytes that are not FITS', () => {
     expect(verifyChecksums(new TextEncoder().encode('hello'.repeat(1000)))).toEqual([]);
+  });
+});
+
+describe('checksums of headers already parsed', () => {
+  const parsed = async (bytes: Uint8Array) =>
+    verifyParsedChecksums(bytes, (await readStructure(bufferSource(bytes))).hdus);
+  const extension = (cards: string[], data: Uint8Array) =>
+    concatBytes(headerBytes(["XTENSION= 'IMAGE   '", 'BITPIX  =                    8', ...cards]), data);
+
+  it('agree with the walk of the verifier, byte for byte', async () => {
+    const first = checksummedFile(Uint8Array.from({ length: 5000 }, (_, i) => (i * 37) & 0xff));
+    const plain = extension(
+      [
+        'NAXIS   =                    1',
+        'NAXIS1  =                  100',
+        'PCOUNT  =                    0',
+        'GCOUNT  =                    1',
+      ],
+      new Uint8Array(2880).fill(7),
+    );
+    const withDatasum = extension(
+      [
+        'NAXIS   =                    1',
+        'NAXIS1  =                 3000',
+        'PCOUNT  =                    0',
+        'GCOUNT  =                    1',
+        "DATASUM = '12345'",
+      ],
+      new Uint8Array(5760).fill(9),
+    );
+    const file = concatBytes(first, plain, withDatasum);
+    const files = [first, file, concatBytes(first, plain)];
+    for (const at of [380, 3000, first.length + 10, file.length - 1]) {
+      const changed = file.slice();
+      changed[at]! ^= 0x04;
+      files.push(changed);
+    }
+    for (const bytes of files) {
+      const ours = await parsed(bytes);
+      expect(ours).toBeDefined();
+      expect(ours).toEqual(verifyChecksums(bytes));
+    }
+    expect((await parsed(file))?.map((h) => [h.checksum, h.datasum])).toEqual([
+      ['ok', 'ok'],
+      ['absent', 'absent'],
+      ['absent', 'bad'],
+    ]);
+  });
+
+  it('judge a data unit cut short as the verifier does', async () => {
+    const file = checksummedFile(Uint8Array.from({ length: 9000 }, (_, i) => i & 0xff));
+    for (const cut of [100, 2880, 5000]) {
+      const bytes = file.subarray(0, file.length - cut);
+      const ours = await parsed(bytes);
+      expect(ours).toEqual(verifyChecksums(bytes));
+      expect(ours?.[0]).toMatchObject({ checksum: 'bad', datasum: 'bad', reason: expect.stringMatching(/short/) });
+    }
+  });
+
+  it('leave files with bytes after the last HDU to the verifier', async () => {
+    const file = checksummedFile(new Uint8Array(400).fill(3));
+    expect(await parsed(concatBytes(file, new Uint8Array(2880).fill(0x20)))).toBeUndefined();
   });
 });

@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { lap, type StageTimes } from './stage-times.js';
 import { displayLimits, type Stretch, stretchToBytes } from './stretch.js';
@@ -233,7 +233,7 @@ export async function writePreviews(down: Downsampler, options: PreviewOptions):
   const stretch = options.stretch ?? 'asinh';
   const bytes = toDisplayBytes(down.planes(), down.outWidth, down.outHeight, stretch, down.spread);
   started = lap(options.times, 'previewRender', started);
-  await mkdir(options.dir, { recursive: true, mode: 0o700 });
+  await makeDir(options.dir);
   const files: PreviewFile[] = [];
   const wanted = options.sizes ?? ['thumbnail', 'medium'];
   const sizes = (
@@ -267,15 +267,35 @@ export async function writePreviews(down: Downsampler, options: PreviewOptions):
  * Writes a file under a temporary name and renames it into place: a full disk or a crash mid-write
  * leaves no truncated preview for the API to serve, only a temporary file that is removed.
  */
-async function writeWhole(path: string, data: Uint8Array): Promise<void> {
+async function writeWhole(path: string, data: Uint8Array, again = true): Promise<void> {
   const partial = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.partial`;
   try {
     await writeFile(partial, data);
     await rename(partial, path);
   } catch (error) {
     await rm(partial, { force: true });
+    // The folder was made once and removed since (a preview folder cleared while running).
+    if (again && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+      madeDirs.delete(dirname(path));
+      await makeDir(dirname(path));
+      return writeWhole(path, data, false);
+    }
     throw error;
   }
+}
+
+/**
+ * Preview folders this thread has made (or found made): a `mkdir` per frame cost more than the
+ * thumbnail's write. There are at most 65,536 of them (two levels of fan-out by hash).
+ */
+const madeDirs = new Set<string>();
+const MAX_MADE_DIRS = 70_000;
+
+async function makeDir(dir: string): Promise<void> {
+  if (madeDirs.has(dir)) return;
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (madeDirs.size >= MAX_MADE_DIRS) madeDirs.clear();
+  madeDirs.add(dir);
 }
 
 /**

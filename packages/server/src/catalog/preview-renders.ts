@@ -11,6 +11,9 @@
  *   is dropped from the queue, or its thread stopped when it was running;
  * - the file time budget (AIMS_FILE_TIME_BUDGET), as for ingest;
  * - close(): every render ends at once (waiting requests get 503), so a shutdown is not held up.
+ *
+ * `runModule(file, task, signal)` runs other on-demand pixel work (SODA cutouts) in the same threads,
+ * under the same cap, queue, budget and cancellation, without single-flight.
  */
 
 import { type PreviewFormat, type PreviewSize, previewPath } from '../util/preview-paths.js';
@@ -22,7 +25,7 @@ import {
   type ThreadPool,
 } from '../util/thread-pool.js';
 import { catalogBusy } from './errors.js';
-import type { PreviewJob } from './preview.worker.js';
+import type { ModuleJob, PreviewJob } from './preview.worker.js';
 import type { PreviewRenderer } from './previews.js';
 
 /** What a refused request is told to wait before asking again: a typical render's length. */
@@ -41,7 +44,7 @@ export interface PreviewRendersOptions {
 }
 
 export interface PreviewRenderStats {
-  /** Renders handed to a thread (or its queue) since the start. */
+  /** Renders and module jobs (cutouts) handed to a thread (or its queue) since the start. */
   started: number;
   /** Renders dropped or stopped because nobody waited for them any more. */
   abandoned: number;
@@ -52,8 +55,12 @@ export interface PreviewRenderStats {
   running: number;
 }
 
+/** Runs the default export of a compiled worker module with `task` in a preview thread. */
+export type OffThreadRunner = <R>(moduleFile: string, task: unknown, signal?: AbortSignal) => Promise<R>;
+
 export interface PreviewRenders {
   render: PreviewRenderer;
+  runModule: OffThreadRunner;
   stats(): PreviewRenderStats;
   close(): Promise<void>;
 }
@@ -150,8 +157,27 @@ export function createPreviewRenders(options: PreviewRendersOptions): PreviewRen
     }
   };
 
+  const runModule: OffThreadRunner = async <R>(moduleFile: string, task: unknown, signal?: AbortSignal) => {
+    if (closed) throw catalogBusy('the server is shutting down', RETRY_AFTER_SECONDS);
+    signal?.throwIfAborted();
+    const { queued, running } = pool.counts();
+    if (queued + running >= options.renders + options.queue)
+      throw catalogBusy(`too many images are being worked on (${queued} waiting)`, RETRY_AFTER_SECONDS);
+    const job: ModuleJob = { module: moduleFile, task };
+    started++;
+    try {
+      return await pool.run<R>(job, signal ? { signal } : {});
+    } catch (error) {
+      if (error instanceof PoolBusy)
+        throw catalogBusy(`too many images are being worked on (${error.queued} waiting)`, RETRY_AFTER_SECONDS);
+      if (closed) throw catalogBusy('the server is shutting down', RETRY_AFTER_SECONDS);
+      throw error;
+    }
+  };
+
   return {
     render,
+    runModule,
     stats() {
       let waiting = 0;
       for (const flight of flights.values()) waiting += flight.waiters;

@@ -61,6 +61,13 @@ export interface Config {
   previewRenders: number;
   /** AIMS_PREVIEW_QUEUE: renders that may wait for a thread; more are answered 503 with Retry-After. */
   previewQueue: number;
+  /**
+   * TAP's limits: rows returned without MAXREC (AIMS_TAP_MAXREC) and at most (AIMS_TAP_MAXREC_LIMIT,
+   * which bounds a result's size), seconds a synchronous query (AIMS_TAP_SYNC_SECONDS) and an
+   * asynchronous job (AIMS_TAP_ASYNC_SECONDS) may run, days a job and its result are kept
+   * (AIMS_TAP_RETENTION_DAYS).
+   */
+  tap: { maxRec: number; maxRecLimit: number; syncSeconds: number; asyncSeconds: number; retentionDays: number };
   rescanSeconds: number;
   /** AIMS_RETRY_SECONDS: a retryable ingest failure (catalog down, disk full) is tried again after this long. */
   retrySeconds: number;
@@ -131,6 +138,20 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+function tapLimits(env: Env): Config['tap'] {
+  const maxRecLimit = integer(env, 'AIMS_TAP_MAXREC_LIMIT', 1_000_000, 1, 100_000_000);
+  const maxRec = integer(env, 'AIMS_TAP_MAXREC', Math.min(10_000, maxRecLimit), 0, 100_000_000);
+  if (maxRec > maxRecLimit)
+    throw new ConfigError('AIMS_TAP_MAXREC', `must not exceed AIMS_TAP_MAXREC_LIMIT (${maxRecLimit}), got ${maxRec}`);
+  return {
+    maxRec,
+    maxRecLimit,
+    syncSeconds: integer(env, 'AIMS_TAP_SYNC_SECONDS', 60, 1, 86_400),
+    asyncSeconds: integer(env, 'AIMS_TAP_ASYNC_SECONDS', 3600, 1, 7 * 86_400),
+    retentionDays: integer(env, 'AIMS_TAP_RETENTION_DAYS', 7, 1, 3650),
+  };
 }
 
 function decimal(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -385,6 +406,7 @@ export function loadConfig(env: Env = environment(), overrides: ConfigOverrides 
     fileTimeBudgetSeconds: integer(env, 'AIMS_FILE_TIME_BUDGET', 300, 1, 86_400),
     previewRenders: integer(env, 'AIMS_PREVIEW_RENDERS', 2, 1, 64),
     previewQueue: integer(env, 'AIMS_PREVIEW_QUEUE', 32, 0, 10_000),
+    tap: tapLimits(env),
     rescanSeconds: integer(env, 'AIMS_RESCAN_SECONDS', 300, 0, 86_400),
     retrySeconds: integer(env, 'AIMS_RETRY_SECONDS', 60, 1, 86_400),
     stableSeconds: integer(env, 'AIMS_STABLE_SECONDS', 2, 0, 3600),

@@ -11,6 +11,8 @@
  *   objectKey(name)               the normalized object name the `object` filter compares with
  *   unitVector(raDeg, decDeg)     [x, y, z] stored for cone searches
  */
+
+import type { EncodedHeaders } from '../domain/header-encoding.js';
 import type {
   HduChecksumRecord,
   ImageMetadata,
@@ -52,7 +54,8 @@ export interface NewImage {
   normalization?: Pick<NormalizedMetadata, 'reasons' | 'sources'> | null;
   quality?: QualityMetrics | null;
   score?: QualityScore | null;
-  headers: StoredHdu[];
+  /** Every HDU's cards, or the same already encoded for the catalog (by an ingest worker). */
+  headers: StoredHdu[] | EncodedHeaders;
 }
 
 export interface PreviousVersion {
@@ -103,9 +106,13 @@ export function unitVector(raDeg: number, decDeg: number): [number, number, numb
   return [Math.cos(dec) * Math.cos(ra), Math.cos(dec) * Math.sin(ra), Math.sin(dec)];
 }
 
-type ColumnSpec = readonly [name: ColumnFieldName, type: FieldType];
+type ColumnSpec = readonly [name: ColumnFieldName, type: FieldType, empty: null | false];
 const columnsOf = (group: FieldGroup): ColumnSpec[] =>
-  COLUMN_FIELDS.filter((name) => fieldSpec(name).group === group).map((name) => [name, fieldSpec(name).type]);
+  COLUMN_FIELDS.filter((name) => fieldSpec(name).group === group).map((name) => [
+    name,
+    fieldSpec(name).type,
+    emptyValue(name),
+  ]);
 const METADATA_COLUMNS = columnsOf('metadata');
 const QUALITY_COLUMNS = columnsOf('quality');
 const SCORE_COLUMNS = columnsOf('score');
@@ -124,7 +131,7 @@ function recordColumns(
   d: DialectInfo,
 ): void {
   const values = record as Record<string, unknown> | null | undefined;
-  for (const [name, type] of columns) out[name] = toDbValue(type, values?.[name] ?? emptyValue(name), d);
+  for (const [name, type, empty] of columns) out[name] = toDbValue(type, values?.[name] ?? empty, d);
 }
 
 export function toImageRow(image: NewImage, d: DialectInfo, nowMs: number): Omit<NewImageRow, 'ingested_at'> {
@@ -160,7 +167,8 @@ export function toImageRow(image: NewImage, d: DialectInfo, nowMs: number): Omit
 export function toImageHeadersRow(imageId: number, image: NewImage, d: DialectInfo): ImageHeadersRow {
   return {
     image_id: imageId,
-    headers: d.toDbJson(image.headers),
+    // JSON text on every engine (toDbJson): the encoded text is what it would give.
+    headers: Array.isArray(image.headers) ? d.toDbJson(image.headers) : (image.headers as EncodedHeaders).json,
     normalization: d.toDbJson(image.normalization ?? null),
   };
 }

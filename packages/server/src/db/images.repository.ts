@@ -21,6 +21,7 @@
  *   movePath(db, id, root, relPath, { nowMs? }?): Promise<void>          rename: old path kept as 'previous'
  *   updateQuality(db, id, quality, score, nowMs?): Promise<boolean>     re-analysis / re-scoring
  */
+import { type EncodedHeaders, encodedHeaders, KEYWORD_STRIDE, type KeywordValues } from '../domain/header-encoding.js';
 import type { QualityMetrics, QualityScore, StoredHdu } from '../domain/image.js';
 import { recordSummaryChange, SUMMARY_COLUMNS, type SummaryFrame } from './catalog-summary.js';
 import { type Db, inTransaction } from './connection.js';
@@ -73,39 +74,21 @@ interface WriteOptions {
   nowMs?: number;
 }
 
-const SKIPPED_KEYS = new Set(['', 'COMMENT', 'HISTORY', 'END', 'CONTINUE']);
 // 5 parameters a row.
 const KEYWORD_BATCH_ROWS = 2000;
 
-/** The searchable cards of every HDU: first occurrence of each keyword, numbers and text. */
-export function keywordRows(imageId: number, headers: StoredHdu[]): ImageKeywordsTable[] {
+/** The searchable cards of every HDU as `image_keywords` rows (domain/header-encoding.ts says which). */
+export function keywordRows(imageId: number, headers: StoredHdu[] | EncodedHeaders): ImageKeywordsTable[] {
+  const values = encodedHeaders(headers).keywords;
   const rows: ImageKeywordsTable[] = [];
-  for (const hdu of headers) {
-    const seen = new Set<string>();
-    for (const card of hdu.cards) {
-      const key = card.key.trim().toUpperCase();
-      if (SKIPPED_KEYS.has(key) || seen.has(key) || card.value === null || Array.isArray(card.value)) continue;
-      seen.add(key);
-      const v = card.value;
-      if (typeof v === 'number') {
-        if (Number.isFinite(v))
-          rows.push({ image_id: imageId, hdu_index: hdu.index, key, num_value: v, str_value: null });
-      } else if (typeof v === 'boolean')
-        rows.push({ image_id: imageId, hdu_index: hdu.index, key, num_value: v ? 1 : 0, str_value: v ? 't' : 'f' });
-      else {
-        const text = v.trim();
-        const asNumber = text === '' ? Number.NaN : Number(text);
-        rows.push({
-          image_id: imageId,
-          hdu_index: hdu.index,
-          key,
-          // Some programs write numbers as strings ('-10.5'); ranges should still find them.
-          num_value: Number.isFinite(asNumber) ? asNumber : null,
-          str_value: text.toLowerCase(),
-        });
-      }
-    }
-  }
+  for (let i = 0; i < values.length; i += KEYWORD_STRIDE)
+    rows.push({
+      image_id: imageId,
+      hdu_index: values[i] as number,
+      key: values[i + 1] as string,
+      num_value: values[i + 2] as number | null,
+      str_value: values[i + 3] as string | null,
+    });
   return rows;
 }
 
@@ -115,17 +98,23 @@ const insertKeyword = preparedQuery(
     db.db.insertInto('image_keywords').values({ image_id, hdu_index, key, num_value, str_value }),
 );
 
-async function writeKeywords(db: Db, imageId: number, headers: StoredHdu[]): Promise<void> {
-  const rows = keywordRows(imageId, headers);
+async function writeKeywords(db: Db, imageId: number, values: KeywordValues): Promise<void> {
   if (db.statements) {
     // Synchronous statements on SQLite: one prepared single-row insert, run per row, costs less
     // than one multi-row statement (whose many parameters SQLite binds and walks as a coroutine).
-    await insertKeyword.runEach(
-      db,
-      rows.map((r) => [r.image_id, r.hdu_index, r.key, r.num_value, r.str_value]),
-    );
+    const argLists: [number, number, string, number | null, string | null][] = [];
+    for (let i = 0; i < values.length; i += KEYWORD_STRIDE)
+      argLists.push([
+        imageId,
+        values[i] as number,
+        values[i + 1] as string,
+        values[i + 2] as number | null,
+        values[i + 3] as string | null,
+      ]);
+    await insertKeyword.runEach(db, argLists);
     return;
   }
+  const rows = keywordRows(imageId, { json: '', keywords: values });
   for (let start = 0; start < rows.length; start += KEYWORD_BATCH_ROWS)
     await db.db
       .insertInto('image_keywords')
@@ -135,10 +124,16 @@ async function writeKeywords(db: Db, imageId: number, headers: StoredHdu[]): Pro
 
 /** Insert-or-ignore of one image row, prepared once per set of columns (the set rarely changes). */
 const insertImageRow = new Map<string, PreparedQuery<unknown[], Partial<{ id: number }>>>();
+/** The columns of the last image inserted and their statement: nearly always those of the next. */
+let lastInsert: { columns: string[]; statement: PreparedQuery<unknown[], Partial<{ id: number }>> } | undefined;
 
 function insertImageStatement(columns: string[]): PreparedQuery<unknown[], Partial<{ id: number }>> {
+  // Seventy-odd names compared one by one cost less than joining them into a key for every frame.
+  if (lastInsert?.columns.length === columns.length && lastInsert.columns.every((c, i) => c === columns[i]))
+    return lastInsert.statement;
   const key = columns.join(',');
   let statement = insertImageRow.get(key);
+  if (statement) lastInsert = { columns, statement };
   if (!statement) {
     statement = preparedQuery(columns.length, (db: Db, ...values: unknown[]) =>
       db.db
@@ -148,6 +143,7 @@ function insertImageStatement(columns: string[]): PreparedQuery<unknown[], Parti
         .$if(db.dialect.supportsReturning, (qb) => qb.returning('id')),
     );
     insertImageRow.set(key, statement);
+    lastInsert = { columns, statement };
   }
   return statement;
 }
@@ -162,9 +158,18 @@ export async function insertImage(db: Db, image: NewImage, options: WriteOptions
     let insertedId: number | undefined;
     const row = toImageRow(image, tx.dialect, nowMs);
     try {
-      const values: Record<string, unknown> = { ...row, ingested_at: nowMs, previous_versions: null };
-      const columns = Object.keys(values).filter((c) => values[c] !== undefined);
-      insertedId = await insertImageStatement(columns).insertedId(tx, ...columns.map((c) => values[c]));
+      const values: Record<string, unknown> = row;
+      values.ingested_at = nowMs;
+      values.previous_versions = null;
+      const columns: string[] = [];
+      const args: unknown[] = [];
+      for (const c in values) {
+        const value = values[c];
+        if (value === undefined) continue;
+        columns.push(c);
+        args.push(value);
+      }
+      insertedId = await insertImageStatement(columns).insertedId(tx, ...args);
     } catch (error) {
       if (tx.dialect.isUniqueViolation(error))
         throw new CatalogWriteError('IMAGE_PATH_TAKEN', `another image is already at ${image.root}/${image.rel_path}`);
@@ -177,9 +182,10 @@ export async function insertImage(db: Db, image: NewImage, options: WriteOptions
         throw new CatalogWriteError('IMAGE_PATH_TAKEN', `another image is already at ${image.root}/${image.rel_path}`);
       return { status: 'duplicate', id: existing };
     }
-    const headers = toImageHeadersRow(insertedId, image, tx.dialect);
+    const encoded = encodedHeaders(image.headers);
+    const headers = toImageHeadersRow(insertedId, { ...image, headers: encoded }, tx.dialect);
     await insertHeadersRow.run(tx, headers.image_id, headers.headers, headers.normalization);
-    await writeKeywords(tx, insertedId, image.headers);
+    await writeKeywords(tx, insertedId, encoded.keywords);
     await recordSummaryChange(tx, [], [summaryFrame(row as SummaryFrame)]);
     if (options.ledgerId !== undefined)
       await completeEntry(tx, options.ledgerId, { state: 'ingested', imageId: insertedId, nowMs });
@@ -223,14 +229,15 @@ export async function updateImage(
         throw new CatalogWriteError('IMAGE_PATH_TAKEN', `another image is already at ${image.root}/${image.rel_path}`);
       throw error;
     }
-    const { image_id: _, ...headers } = toImageHeadersRow(id, image, tx.dialect);
+    const encoded = encodedHeaders(image.headers);
+    const { image_id: _, ...headers } = toImageHeadersRow(id, { ...image, headers: encoded }, tx.dialect);
     await tx.db
       .insertInto('image_headers')
       .values({ image_id: id, ...headers })
       .onConflict((oc) => oc.column('image_id').doUpdateSet(headers))
       .execute();
     await tx.db.deleteFrom('image_keywords').where('image_id', '=', id).execute();
-    await writeKeywords(tx, id, image.headers);
+    await writeKeywords(tx, id, encoded.keywords);
     await recordSummaryChange(tx, [summaryFrame(current)], [summaryFrame(row as SummaryFrame)]);
     if (options.ledgerId !== undefined)
       await completeEntry(tx, options.ledgerId, { state: 'ingested', imageId: id, nowMs });

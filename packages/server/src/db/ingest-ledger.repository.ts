@@ -21,6 +21,8 @@
  *       that writes a frame: whether the row is still this worker's claim with the facts of the
  *       file that was read (not rewritten, removed or rediscovered meanwhile); locks the row where
  *       the engine can, so that none of those can slip in before the commit
+ *   lockClaims(db, ids): Promise<void>   at the start of a transaction that writes several frames:
+ *       reads (and locks) their rows in one statement for the stillAsRead calls that follow
  *   listClaimants(db): Promise<string[]>   worker ids holding claims on pending rows
  *   countByState(db): Promise<Record<IngestState, number>>
  *   listLedger(db, { states?, root?, pathContains?, retryable?, limit?, offset? }?): Promise<{ total, items }>
@@ -351,18 +353,54 @@ export async function forgetFileFacts(db: Db, root: string, relPath: string, now
   return Number(result.numUpdatedRows);
 }
 
+type ClaimFacts = Pick<IngestLedgerRow, 'mtime_ms' | 'inode' | 'claimed_by'>;
+
+/** Rows lockClaims read, by transaction (its beforeCommit list) and id; each is used once. */
+const lockedClaims = new WeakMap<object, Map<number, ClaimFacts>>();
+
+/** Ids in one statement at most (MySQL and SQLite take far more parameters; rounds are 64). */
+const CLAIM_IDS_PER_SELECT = 1000;
+
+function selectClaims(db: Db, ids: number[]) {
+  return db.db
+    .selectFrom('ingest_ledger')
+    .select(['id', 'mtime_ms', 'inode', 'claimed_by'])
+    .where('id', 'in', ids)
+    .orderBy('id')
+    .$if(db.dialect.supportsSkipLocked, (qb) => qb.forUpdate());
+}
+
+/**
+ * The claim facts of every frame a transaction is about to write, read with one statement (rows
+ * locked in id order where the engine can, so that two writers meet them in the same order) instead
+ * of one a frame: the stillAsRead calls of the same transaction use them. Locked at the start, the
+ * rows cannot change before the commit, as with a lock taken just before each frame's write.
+ */
+export async function lockClaims(db: Db, ids: readonly number[]): Promise<void> {
+  const hooks = db.beforeCommit;
+  if (!hooks || ids.length === 0) return;
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const rows = new Map<number, ClaimFacts>();
+  for (let start = 0; start < sorted.length; start += CLAIM_IDS_PER_SELECT)
+    for (const row of await selectClaims(db, sorted.slice(start, start + CLAIM_IDS_PER_SELECT)).execute())
+      rows.set(Number(row.id), row);
+  // An id without a row was deleted: stillAsRead says so without asking again.
+  lockedClaims.set(hooks, new Map(sorted.map((id) => [id, rows.get(id) ?? MISSING_ROW])));
+}
+
+const MISSING_ROW: ClaimFacts = { mtime_ms: Number.NaN, inode: null, claimed_by: null };
+
 export async function stillAsRead(
   db: Db,
   id: number,
   workerId: string,
   facts: { mtime_ms: number; inode: number | null },
 ): Promise<boolean> {
-  const row = await db.db
-    .selectFrom('ingest_ledger')
-    .select(['mtime_ms', 'inode', 'claimed_by'])
-    .where('id', '=', id)
-    .$if(db.dialect.supportsSkipLocked, (qb) => qb.forUpdate())
-    .executeTakeFirst();
+  const locked = db.beforeCommit ? lockedClaims.get(db.beforeCommit) : undefined;
+  let row: ClaimFacts | undefined = locked?.get(id);
+  if (row) locked?.delete(id);
+  else row = await selectClaims(db, [id]).executeTakeFirst();
+  if (row === MISSING_ROW) row = undefined;
   const inode = row?.inode === null || row?.inode === undefined ? null : Number(row.inode);
   return (
     row !== undefined && row.claimed_by === workerId && Number(row.mtime_ms) === facts.mtime_ms && inode === facts.inode

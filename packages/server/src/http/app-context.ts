@@ -7,6 +7,7 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import type { LibraryState } from '../domain/library.js';
 import type { EventBus, WatcherState } from '../util/events.js';
+import type { CutoutMaker } from '../vo/soda.cutouts.js';
 
 /** What the ingest side offers the API (implemented in main.ts by whatever runs ingest). */
 export interface IngestControl {
@@ -40,6 +41,8 @@ export interface AppContext {
   roots: ServedRoots;
   /** Where previews are found, and how a missing one is rendered. */
   previews: PreviewSources;
+  /** SODA cutouts: in the preview worker threads when there are some, else in this thread. */
+  cutouts: CutoutMaker;
   googleKeys: JWTVerifyGetKey | undefined;
   oidc: OidcClient | undefined;
   /** Signs the short-lived OIDC state cookie. */

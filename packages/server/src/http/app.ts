@@ -20,12 +20,14 @@ import type { JWTVerifyGetKey } from 'jose';
 import { resolveJwtSecret } from '../auth/jwt-secret.js';
 import { OidcClient } from '../auth/oidc.client.js';
 import { SessionTokens } from '../auth/session-token.js';
+import type { OffThreadRunner } from '../catalog/preview-renders.js';
 import type { PreviewRenderer } from '../catalog/previews.js';
 import { servedRoots } from '../catalog/served-roots.js';
 import type { Config, TrustProxy } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { EventBus } from '../util/events.js';
 import { bandLookup } from '../vo/filter-bands.js';
+import { cutoutMaker } from '../vo/soda.cutouts.js';
 import { TapService } from '../vo/tap/tap.service.js';
 import { TapJobs } from '../vo/tap/tap-jobs.js';
 import type { AppContext, IngestControl } from './app-context.js';
@@ -58,7 +60,7 @@ export interface AppDeps {
    * How a missing preview is rendered: a function, or the worker-thread renders of main.ts, which
    * the app ends when it closes (waiting requests get 503 rather than hold the shutdown up).
    */
-  previews?: PreviewRenderer | { render: PreviewRenderer; close(): Promise<void> };
+  previews?: PreviewRenderer | { render: PreviewRenderer; runModule?: OffThreadRunner; close(): Promise<void> };
   /** Keys that sign Google ID tokens (default: Google's published JWKS). Tests pass their own. */
   googleKeys?: JWTVerifyGetKey;
   /** pino options, a logger instance, or false (default: options from config.logLevel). */
@@ -92,6 +94,7 @@ export function createContext(deps: AppDeps): AppContext {
       roots,
       render: typeof deps.previews === 'object' ? deps.previews.render : deps.previews,
     },
+    cutouts: cutoutMaker(typeof deps.previews === 'object' ? deps.previews.runModule : undefined),
     googleKeys: deps.googleKeys,
     oidc: oidc
       ? new OidcClient({ issuer: oidc.issuer, clientId: oidc.clientId, clientSecret: oidc.clientSecret })
@@ -177,7 +180,14 @@ export async function registerAims(app: FastifyInstance, ctx: AppContext): Promi
       await api.register(siaRoutes(ctx));
       await api.register(datalinkRoutes(ctx));
       await api.register(targetsRoutes(ctx));
-      const tap = new TapService(ctx.database, bandLookup(ctx.config.filterBands));
+      const limits = ctx.config.tap;
+      const tap = new TapService(ctx.database, bandLookup(ctx.config.filterBands), {
+        defaultMaxRec: limits.maxRec,
+        maxMaxRec: limits.maxRecLimit,
+        syncSeconds: limits.syncSeconds,
+        asyncSeconds: limits.asyncSeconds,
+        retentionSeconds: limits.retentionDays * 86_400,
+      });
       const tapJobs = new TapJobs(ctx.database, tap);
       api.addHook('onReady', async () => tapJobs.start());
       api.addHook('onClose', async () => {

@@ -35,6 +35,11 @@ export class CommitGroup {
     private readonly maxSize = 64,
     /** The group this one follows: it commits nothing before that one has settled. */
     after?: CommitGroup,
+    /**
+     * Run first in each transaction, with the orders of the writes it holds: work of the whole
+     * group done in one statement (the pipeline locks the ledger rows of the frames it writes).
+     */
+    private readonly begin?: (tx: Db, orders: number[]) => Promise<void>,
   ) {
     this.chain = after ? after.settled : Promise.resolve();
     this.settled = new Promise<void>((resolve) => (this.finished = resolve));
@@ -68,6 +73,10 @@ export class CommitGroup {
       let results: unknown[] | undefined;
       try {
         results = await inTransaction(this.database, async (tx) => {
+          await this.begin?.(
+            tx,
+            jobs.map((j) => j.order),
+          );
           const out: unknown[] = [];
           for (const job of jobs) out.push(await job.write(tx));
           return out;
@@ -83,7 +92,12 @@ export class CommitGroup {
     }
     for (const job of jobs) {
       try {
-        job.resolve(await inTransaction(this.database, job.write));
+        job.resolve(
+          await inTransaction(this.database, async (tx) => {
+            await this.begin?.(tx, [job.order]);
+            return job.write(tx);
+          }),
+        );
       } catch (error) {
         job.reject(error);
       }

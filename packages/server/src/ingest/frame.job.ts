@@ -10,13 +10,16 @@ import {
   type HduChecksum,
   isFitsError,
   readStructure,
+  verifyChecksums,
+  verifyParsedChecksums,
 } from '@aims/fits';
 import { nodeInflate, openFits } from '@aims/fits/node';
 import { analyzeHdu, pickImageHdu, pixelsHeldAtOnce, releasePooledBuffers } from '../analysis/analyze-hdu.js';
 import { DEFAULT_MAX_PIXELS } from '../analysis/frame-metrics.js';
 import { orientationFromCd, type PreviewOptions } from '../analysis/preview.js';
 import type { StageTimes } from '../analysis/stage-times.js';
-import type { NormalizedMetadata, QualityMetrics, StoredHdu } from '../domain/image.js';
+import { type EncodedHeaders, encodeHeaders } from '../domain/header-encoding.js';
+import type { NormalizedMetadata, QualityMetrics } from '../domain/image.js';
 import { sha256File } from '../util/content-hash.js';
 import { previewLocation } from '../util/preview-paths.js';
 import { acquireMemory, BYTES_PER_PIXEL, budgetBytes, type MemoryBudget } from './memory-budget.js';
@@ -53,7 +56,8 @@ export interface ProcessedFrame {
   mtimeMs: number;
   inode: number;
   hduIndex: number;
-  headers: StoredHdu[];
+  /** Encoded here, off the main thread, which writes them (domain/header-encoding.ts). */
+  headers: EncodedHeaders;
   metadata: NormalizedMetadata;
   quality: QualityMetrics | null;
   /** File-level oddities (duplicate keywords, missing padding…) worth keeping with the frame. */
@@ -144,7 +148,7 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
         mtimeMs: Math.trunc(after.mtimeMs),
         inode: after.ino,
         hduIndex: image.index,
-        headers: storedHdus(structure.hdus),
+        headers: encodeHeaders(storedHdus(structure.hdus)),
         metadata,
         quality,
         problems: structure.problems.map((p) => `${p.code}: ${p.message}`),
@@ -198,7 +202,7 @@ interface OpenedFrame {
    * Fed the file's FITS bytes by the pass that reads them anyway: the hash stream of a plain file,
    * the decompression of a gzip one, or the one read of a small file. Done once `hashing` is.
    */
-  checksums: ChecksumVerifier;
+  checksums: Pick<ChecksumVerifier, 'finish'>;
   /** The file's size, mtime and inode now, to detect a write while it was being read. */
   statAgain(): Promise<FileFacts>;
   close(): Promise<void>;
@@ -232,8 +236,8 @@ async function openFrame(absPath: string, maxInflateRatio?: number): Promise<Ope
         const source = bufferSource(data);
         const structure = await readStructure(source);
         const sha256 = createHash('sha256').update(data).digest('hex');
-        const checksums = new ChecksumVerifier();
-        checksums.update(data);
+        // From the headers just parsed: a second walk would parse every header again.
+        const checksums = { finish: () => verifyParsedChecksums(data, structure.hdus) ?? verifyChecksums(data) };
         keep = true;
         return {
           source,

@@ -65,9 +65,20 @@ const ENQUEUE_DELAY_MS = 200;
 /** How often the libraries table is read again for libraries that other processes changed. */
 const LIBRARY_POLL_MS = 10_000;
 
-/** The server's own time zone: the last fallback for observing nights. */
+/** The zone serverTimezone found, and the TZ it was found under. */
+let knownZone: { tz: string | undefined; zone: string | undefined } | undefined;
+
+/**
+ * The server's own time zone: the last fallback for observing nights. Asked for every frame, and
+ * building an Intl.DateTimeFormat to learn it took 140 µs, more than the frame's whole ephemeris:
+ * kept until TZ changes.
+ */
 export function serverTimezone(): string | undefined {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  const tz = process.env.TZ;
+  if (knownZone && knownZone.tz === tz) return knownZone.zone;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  knownZone = { tz, zone };
+  return zone;
 }
 
 /** How frames of a library are normalized: its site facts first, then the configuration's. */

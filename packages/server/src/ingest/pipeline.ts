@@ -16,6 +16,7 @@ import {
   forgetFileFacts,
   type LedgerEntry,
   listClaimants,
+  lockClaims,
   releaseClaims,
   retryFailed,
   stillAsRead,
@@ -343,19 +344,22 @@ export class IngestPipeline {
 
   /**
    * Entries claimed at once. Catalog-only frames take milliseconds, and each round is one commit:
-   * larger rounds write fewer, fuller transactions. With analysis a frame takes a second or more,
-   * and a round is kept to what the workers finish soon, so frames reach the catalog without delay.
+   * larger rounds write fewer, fuller transactions (a commit writes every index page its frames
+   * touched; 256 frames a round took about 5 % less CPU than 64, a quarter of a second a round
+   * at most). With analysis a frame takes a second or more, and a round is kept to what the
+   * workers finish soon, so frames reach the catalog without delay.
    */
   private roundSize(): number {
     const threads = this.options.pool.threads;
-    return this.options.skipAnalysis ? Math.max(64, threads * 32) : Math.max(16, threads * 8);
+    return this.options.skipAnalysis ? Math.max(256, threads * 32) : Math.max(16, threads * 8);
   }
 
   /** Settles each entry of a round; `dispatched` resolves once every file is with a worker (or done). */
   private startRound(entries: LedgerEntry[]): { dispatched: Promise<void>; done: Promise<RoundResult> } {
     const { database } = this.options;
     const result: RoundResult = { settleMs: Number.POSITIVE_INFINITY, progressed: false };
-    const group = new CommitGroup(database, entries.length, entries.length, this.lastGroup);
+    // The claim check of every frame of a transaction in one statement at its start (stillAsRead).
+    const group = new CommitGroup(database, entries.length, entries.length, this.lastGroup, lockClaims);
     this.lastGroup = group;
     const handedOver: Promise<void>[] = [];
     const settled = entries.map(async (entry) => {

@@ -60,6 +60,16 @@ describe('previews', () => {
     expect([down.factor, down.outWidth]).toEqual([24, 260]);
   });
 
+  it('writes again into a preview folder removed since its last preview', async () => {
+    const frame = generateFrame({ width: 300, height: 200, seed: 13 });
+    const folder = join(dir, 'gone', 'ab');
+    const options = { dir: folder, name: 'again', formats: ['webp' as const], sizes: ['thumbnail' as const] };
+    await renderPreviews(frame, options);
+    rmSync(join(dir, 'gone'), { recursive: true, force: true });
+    const [file] = await renderPreviews(frame, options);
+    expect((await sharp(file!.path).metadata()).format).toBe('webp');
+  });
+
   it('debayers a mosaic into colour with the channels in the right places', async () => {
     const frame = generateFrame({ width: 800, height: 600, seed: 5, bayer: 'GRBG', background: 1000, readNoise: 1 });
     const down = new Downsampler(frame.width, frame.height, 200, 'GRBG');

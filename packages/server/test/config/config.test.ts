@@ -78,6 +78,28 @@ describe('configuration', () => {
     expect(() => loadConfig({ AIMS_PREVIEW_QUEUE: '-1' })).toThrow(/^AIMS_PREVIEW_QUEUE: /);
   });
 
+  it("reads TAP's limits, and refuses a default MAXREC above the hard one", () => {
+    expect(loadConfig({}).tap).toEqual({
+      maxRec: 10_000,
+      maxRecLimit: 1_000_000,
+      syncSeconds: 60,
+      asyncSeconds: 3600,
+      retentionDays: 7,
+    });
+    const set = loadConfig({
+      AIMS_TAP_MAXREC: '50',
+      AIMS_TAP_MAXREC_LIMIT: '500',
+      AIMS_TAP_SYNC_SECONDS: '5',
+      AIMS_TAP_ASYNC_SECONDS: '120',
+      AIMS_TAP_RETENTION_DAYS: '2',
+    });
+    expect(set.tap).toEqual({ maxRec: 50, maxRecLimit: 500, syncSeconds: 5, asyncSeconds: 120, retentionDays: 2 });
+    // A hard limit below the usual default lowers the default with it.
+    expect(loadConfig({ AIMS_TAP_MAXREC_LIMIT: '100' }).tap.maxRec).toBe(100);
+    expect(() => loadConfig({ AIMS_TAP_MAXREC: '600', AIMS_TAP_MAXREC_LIMIT: '500' })).toThrow(/^AIMS_TAP_MAXREC: /);
+    expect(() => loadConfig({ AIMS_TAP_SYNC_SECONDS: '0' })).toThrow(/^AIMS_TAP_SYNC_SECONDS: /);
+  });
+
   it('reads .env syntax with quotes and comments', () => {
     expect(parseDotEnv('# c\nA=1\nexport B="two words"\nC=3 # note\n')).toEqual({ A: '1', B: 'two words', C: '3' });
   });

@@ -101,8 +101,11 @@ for (const dialect of DIALECTS)
           const insertedFirst = new Promise<void>((r) => (inserted = r));
           const first = inTransaction(other, async (tx) => {
             await recordEvent(tx, ingested(10));
-            inserted();
-            await held;
+            // Events are inserted as the transaction commits: held after that insert, before the commit.
+            tx.beforeCommit?.push(async () => {
+              inserted();
+              await held;
+            });
           });
           await insertedFirst;
           await recordEvent(t.database, ingested(11));
@@ -111,6 +114,9 @@ for (const dialect of DIALECTS)
           await first;
           await until(() => got.length >= 2, 'the overtaken event');
           expect(got.map((g) => (g.event.data as { image_id: number }).image_id)).toEqual([11, 10]);
+          // The first took its id first: the later commit overtook it, and the gap was asked for again.
+          const stored = await eventsAfter(t.database, 0, [], 10);
+          expect(stored.map((e) => (e.event?.data as { image_id?: number } | undefined)?.image_id)).toEqual([10, 11]);
         } finally {
           await other.close();
         }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/connection.js';
+import { inTransaction, openDatabase } from '../../src/db/connection.js';
 import {
   claimPending,
   completeEntry,
@@ -8,8 +8,10 @@ import {
   failEntry,
   findLedgerEntry,
   listLedger,
+  lockClaims,
   releaseClaims,
   requeue,
+  stillAsRead,
   upsertDiscovered,
 } from '../../src/db/ingest-ledger.repository.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
@@ -44,6 +46,34 @@ for (const dialect of DIALECTS) {
       }
       // null → a value is a change too (null-safe comparison).
       expect(await upsertDiscovered(t.database, [file('b.fits', 100, 1000, 3)], 40)).toHaveLength(1);
+    });
+
+    it('checks the claims of a transaction, read in one statement or one by one, alike', async () => {
+      await upsertDiscovered(t.database, [file('x.fits'), file('y.fits', 100, 2000, null), file('z.fits')]);
+      const [x, y, z] = await claimPending(t.database, 'w1', 3);
+      const ids = [x!.id, y!.id, z!.id];
+      // z is claimed by another worker by now (taken over after a stale claim).
+      await releaseClaims(t.database, 'w1');
+      await claimPending(t.database, 'w1', 2);
+      await claimPending(t.database, 'w2', 1);
+      const checks = async (tx: Parameters<typeof stillAsRead>[0]) => [
+        await stillAsRead(tx, ids[0]!, 'w1', { mtime_ms: 1000, inode: 7 }),
+        await stillAsRead(tx, ids[1]!, 'w1', { mtime_ms: 2000, inode: null }),
+        await stillAsRead(tx, ids[2]!, 'w1', { mtime_ms: 1000, inode: 7 }),
+        await stillAsRead(tx, ids[2]!, 'w2', { mtime_ms: 1000, inode: 7 }),
+        // Facts that differ from the file that was read: rewritten meanwhile.
+        await stillAsRead(tx, ids[0]!, 'w1', { mtime_ms: 1001, inode: 7 }),
+        await stillAsRead(tx, ids[1]!, 'w1', { mtime_ms: 2000, inode: 3 }),
+        // A row that no longer exists.
+        await stillAsRead(tx, 999_999, 'w1', { mtime_ms: 1000, inode: 7 }),
+      ];
+      const expected = [true, true, false, true, false, false, false];
+      expect(await inTransaction(t.database, checks)).toEqual(expected);
+      const batched = await inTransaction(t.database, async (tx) => {
+        await lockClaims(tx, [...ids, 999_999]);
+        return checks(tx);
+      });
+      expect(batched).toEqual(expected);
     });
 
     it('claims pending rows oldest first, completes, fails, requeues and counts', async () => {

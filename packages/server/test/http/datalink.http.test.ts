@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPreviewRenders, type PreviewRenders } from '../../src/catalog/preview-renders.js';
 import { insertImage } from '../../src/db/images.repository.js';
 import { DIALECTS } from '../support/databases.js';
 import { SYSTEM_PYTHON } from '../support/fixtures.js';
@@ -37,6 +38,7 @@ interface CutoutCheck {
 for (const dialect of DIALECTS)
   describe(`DataLink and SODA cutouts (${dialect})`, () => {
     let t: TestApi;
+    let renders: PreviewRenders;
     let id = 0;
     let original = '';
     const did = () => encodeURIComponent(`ivo://aims/images?${id}`);
@@ -46,7 +48,13 @@ for (const dialect of DIALECTS)
       const images = mkdtempSync(join(tmpdir(), 'aims-soda-images-'));
       const frame = writeFrame(images);
       original = frame.path;
-      t = await startTestApi(dialect, { env: { AIMS_IMAGE_DIR: images } });
+      // Cutouts are made in the on-demand preview threads, as `aims serve` does (main.ts).
+      renders = createPreviewRenders({
+        previewDir: mkdtempSync(join(tmpdir(), 'aims-soda-previews-')),
+        renders: 1,
+        queue: 4,
+      });
+      t = await startTestApi(dialect, { env: { AIMS_IMAGE_DIR: images }, deps: { previews: renders } });
       id = (
         await insertImage(
           t.database,
@@ -124,11 +132,14 @@ for (const dialect of DIALECTS)
     });
 
     it('SODA PIXEL: exactly the pixels asked for, with a WCS that puts them where they were', async () => {
+      const before = renders.stats().started;
       const check = await cutout('PIXEL=11+40+21+35');
       expect(check).toMatchObject({ shape: [30, 15], offset: [10, 20], data_equal: true });
       expect(check.max_sky_error_deg).toBeLessThan(1e-9);
       const dachs = await cutout('PIXEL_1=1+5&PIXEL_2=146+200');
       expect(dachs).toMatchObject({ shape: [5, 5], offset: [0, 145], data_equal: true });
+      // Both were cut in a worker thread, not on the HTTP thread.
+      expect(renders.stats().started - before).toBe(2);
     });
 
     it('SODA CIRCLE and POS: the pixels covering the region, WCS kept', async () => {

@@ -361,3 +361,32 @@ for (const dialect of DIALECTS)
       expect(findings.filter((l) => !/^F-(LOC-NOTP|UPL-NOUP)-/.test(l))).toEqual([]);
     });
   });
+
+describe('TAP limits from the configuration', () => {
+  let t: TestApi;
+  beforeAll(async () => {
+    t = await startTestApi('sqlite', {
+      env: { AIMS_PUBLIC_READ: 'true', AIMS_TAP_MAXREC: '2', AIMS_TAP_MAXREC_LIMIT: '3', AIMS_TAP_ASYNC_SECONDS: '90' },
+    });
+    for (const f of FRAMES.concat(FRAMES))
+      await insertImage(t.database, makeImage({ metadata: { ra_deg: f.ra, dec_deg: f.dec, object_name: f.object } }));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('returns AIMS_TAP_MAXREC rows by default, at most AIMS_TAP_MAXREC_LIMIT, and says so in its capabilities', async () => {
+    const rows = async (extra: Record<string, string>) => {
+      const params = new URLSearchParams({ LANG: 'ADQL', QUERY: 'SELECT id FROM aims.images', ...extra });
+      const res = await t.as('user', { url: `/api/vo/tap/sync?${params}` });
+      expect(res.statusCode).toBe(200);
+      const parsed = parseVotable(res.body);
+      return { count: parsed.rows.length, overflow: parsed.infos.QUERY_STATUS?.[0] };
+    };
+    expect(await rows({})).toEqual({ count: 2, overflow: 'OVERFLOW' });
+    expect(await rows({ MAXREC: '100' })).toEqual({ count: 3, overflow: 'OVERFLOW' });
+    const caps = (await t.as('user', { url: '/api/vo/tap/capabilities' })).body;
+    expect(caps).toContain('<outputLimit><default unit="row">2</default><hard unit="row">3</hard></outputLimit>');
+    expect(caps).toContain('<executionDuration><default>90</default><hard>90</hard></executionDuration>');
+  });
+});

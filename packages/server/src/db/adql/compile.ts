@@ -41,7 +41,12 @@ export interface AdqlTable {
    * Geometry predicates on it are exact (footprint-tests.ts) behind the cone index on the centre,
    * widened by `maxRadiusDeg`, the largest distance of a corner from its centre that is found.
    */
-  region?: { column: string; corners: SqlVector[]; absent: RawBuilder<unknown>; maxRadiusDeg: number };
+  region?: {
+    column: string;
+    corners: SqlVector[];
+    absent: RawBuilder<unknown>;
+    maxRadiusDeg: number;
+  };
   /** The position pair the cone index serves, with the stored unit vector of each row. */
   position: {
     ra: string;
@@ -863,6 +868,9 @@ export interface DialectFunctions {
   text(value: RawBuilder<unknown>): RawBuilder<unknown>;
   round(value: RawBuilder<unknown>, digits: RawBuilder<unknown>): RawBuilder<unknown>;
   truncate(value: RawBuilder<unknown>, digits: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** The smallest and the largest of values that are never NULL. */
+  least(values: RawBuilder<unknown>[]): RawBuilder<unknown>;
+  greatest(values: RawBuilder<unknown>[]): RawBuilder<unknown>;
 }
 
 /** LIKE's `%` and `_` as GLOB's `*` and `?`, with GLOB's own metacharacters bracketed. */
@@ -879,6 +887,9 @@ export const FUNCTIONS: Record<DialectName, DialectFunctions> = {
     text: (value) => sql`cast(${value} as text)`,
     round: (value, digits) => sql`round(${value}, ${digits})`,
     truncate: (value, digits) => sql`(trunc(${value} * power(10, ${digits})) / power(10, ${digits}))`,
+    // SQLite's min() and max() with several arguments are scalar functions.
+    least: (values) => sql`min(${sql.join(values, sql`, `)})`,
+    greatest: (values) => sql`max(${sql.join(values, sql`, `)})`,
   },
   postgres: {
     concat: (a, b) => sql`(${a} || ${b})`,
@@ -888,6 +899,8 @@ export const FUNCTIONS: Record<DialectName, DialectFunctions> = {
     text: (value) => sql`cast(${value} as text)`,
     round: (value, digits) => sql`cast(round(cast(${value} as numeric), ${digits}) as double precision)`,
     truncate: (value, digits) => sql`cast(trunc(cast(${value} as numeric), ${digits}) as double precision)`,
+    least: (values) => sql`least(${sql.join(values, sql`, `)})`,
+    greatest: (values) => sql`greatest(${sql.join(values, sql`, `)})`,
   },
   mysql: {
     concat: (a, b) => sql`concat(${a}, ${b})`,
@@ -898,6 +911,8 @@ export const FUNCTIONS: Record<DialectName, DialectFunctions> = {
     text: (value) => sql`cast(${value} as char)`,
     round: (value, digits) => sql`round(${value}, ${digits})`,
     truncate: (value, digits) => sql`truncate(${value}, ${digits})`,
+    least: (values) => sql`least(${sql.join(values, sql`, `)})`,
+    greatest: (values) => sql`greatest(${sql.join(values, sql`, `)})`,
   },
 };
 

@@ -141,8 +141,8 @@ export function obscoreAdqlTable(o: ObscoreSql): AdqlTable {
   const cosines = corners.map(
     (c) => sql`(${ref('pos_x')} * ${c[0]} + ${ref('pos_y')} * ${c[1]} + ${ref('pos_z')} * ${c[2]})`,
   );
-  const smallest = cosines.reduce((a, b) => dialect.leastOf(a, b) as typeof a);
-  const clamped = dialect.greatestOf(dialect.leastOf(smallest, sql`1.0`), sql`-1.0`);
+  const reachCos = fns.least(cosines);
+  const clamped = fns.least([fns.greatest([reachCos, sql`-1.0`]), sql`1.0`]);
   const footprintDiameter = sql`(2 * degrees(acos(${clamped})))`;
   const tMin = sql`coalesce(${ref('mjd_obs')}, ${ref('date_obs_ms')} / 86400000.0 + 40587)`;
   const bandCase = (value: (b: FilterBandRow) => number) => {

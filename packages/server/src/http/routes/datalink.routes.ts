@@ -15,7 +15,6 @@ import { mayDownload } from '../../domain/user.js';
 import { DaliParameterError } from '../../vo/dali-params.js';
 import { DATALINK_CONTENT_TYPE, type DatalinkEntry, datalinkVotable } from '../../vo/datalink.js';
 import { idFromPublisherDid, publisherDid } from '../../vo/obscore.columns.js';
-import { cutoutFits } from '../../vo/soda.cutout.js';
 import { parseSodaRequest } from '../../vo/soda.js';
 import type { AppContext } from '../app-context.js';
 import { audit } from '../audit.js';
@@ -76,13 +75,24 @@ export function datalinkRoutes(ctx: AppContext) {
           produces: ['application/fits'],
         },
         handler: async (request, reply) => {
-          const sodaRequest = parseSodaRequest(daliParams(request));
+          const params = daliParams(request);
+          const sodaRequest = parseSodaRequest(params);
           const { image, file } = await locateOriginal(ctx.database, ctx.roots, sodaRequest.id, request.log);
-          const label = `image ${image.id}`;
-          const cutout = await cutoutFits(file.path, image.hdu_index, sodaRequest, {
+          // A client that leaves stops its cutout (queued, or its thread stopped).
+          const left = new AbortController();
+          const onClose = () => {
+            if (!reply.raw.writableFinished) left.abort(new Error('the client left'));
+          };
+          reply.raw.once('close', onClose);
+          const job = {
+            path: file.path,
+            hduIndex: image.hdu_index,
+            params,
             maxInflateRatio: ctx.config.maxInflateRatio,
-            label,
-          });
+            label: `image ${image.id}`,
+          };
+          const cutout = await ctx.cutouts(job, left.signal).finally(() => reply.raw.off('close', onClose));
+          if (!cutout.ok) throw new DaliParameterError(cutout.message);
           await audit(ctx.database, request, 'download.cutout', `image:${image.id}`, { box: cutout.box });
           return reply
             .code(200)
