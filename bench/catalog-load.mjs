@@ -50,6 +50,7 @@ async function rebuildSummary(database, log) {
     // The per-night medians sort every frame with a FWHM: in memory rather than in 4 MB runs.
     if (tx.dialect.name === 'postgres') await sql`set local work_mem = '256MB'`.execute(tx.db);
     await summary.rebuildCatalogSummary(tx);
+    if (summary.rebuildTargetSummary) await summary.rebuildTargetSummary(tx);
   });
   log(`  summary tables rebuilt in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }

@@ -8,6 +8,8 @@ import type { CatalogImage } from '../db/image.mapper.js';
 import { objectKey } from '../db/image.mapper.js';
 import { queryImages } from '../db/image-query.js';
 import {
+  summaryTargetFilterRows,
+  summaryTargetRows,
   type TargetFilterRow,
   type TargetRow,
   targetFilterRows,
@@ -121,8 +123,8 @@ function compare(sort: TargetSort): (a: Target, b: Target) => number {
 }
 
 /**
- * Every target of a catalog, kept between requests: grouping every light frame costs a scan of the
- * lights (seconds at a million frames), the fingerprint a few summary rows. A change the
+ * Every target of a catalog, from the target summary rows (a few thousand at a million frames),
+ * kept between requests while the fingerprint (a few summary rows) stays the same. A change the
  * fingerprint cannot see (a renamed object in a re-read header) shows within CACHE_MS.
  */
 const CACHE_MS = 5 * 60_000;
@@ -132,7 +134,7 @@ async function everyTarget(db: Db): Promise<Target[]> {
   const fingerprint = await targetsFingerprint(db);
   const hit = cache.get(db.db);
   if (hit && hit.fingerprint === fingerprint && Date.now() - hit.at < CACHE_MS) return hit.targets;
-  const targets = Promise.all([targetRows(db), targetFilterRows(db)]).then(([rows, filterRows]) =>
+  const targets = Promise.all([summaryTargetRows(db), summaryTargetFilterRows(db)]).then(([rows, filterRows]) =>
     assemble(rows, filterRows),
   );
   cache.set(db.db, { fingerprint, at: Date.now(), targets });

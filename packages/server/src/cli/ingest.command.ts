@@ -8,6 +8,7 @@ import { type Config, loadConfig } from '../config/config.js';
 import { type Database, openDatabase } from '../db/connection.js';
 import { getLedgerEntry } from '../db/ingest-ledger.repository.js';
 import { listLibraries } from '../db/libraries.repository.js';
+import { refreshStatisticsIfStale, type StatisticsRefresh } from '../db/planner-statistics.js';
 import { type Candidate, scanTree } from '../ingest/discovery.js';
 import { normalizeOptionsFor } from '../ingest/ingest-service.js';
 import { type EntryOutcome, IngestPipeline } from '../ingest/pipeline.js';
@@ -158,6 +159,7 @@ export const ingestCommand: Command = {
         progress?.tick(outcome === 'failed' ? `failed: ${entry.rel_path}` : undefined);
       },
     });
+    let refreshed: StatisticsRefresh | null = null;
     try {
       const batch: Candidate[] = [];
       const flush = async () => {
@@ -194,6 +196,8 @@ export const ingestCommand: Command = {
         else if (entry?.state === 'unchanged') summary.unchanged++;
         else summary.failed++;
       }
+      // After an import that grew a SQLite catalog by a quarter or more: full planner statistics.
+      refreshed = await refreshStatisticsIfStale(database);
     } finally {
       progress?.stop();
       await pool.close();
@@ -207,6 +211,10 @@ export const ingestCommand: Command = {
         `${summary.files} files: ${summary.ingested} ingested, ${summary.updated} updated, ${summary.duplicates} duplicates, ` +
           `${summary.unchanged} unchanged, ${summary.failed} failed in ${summary.seconds} s\n`,
       );
+      if (refreshed)
+        process.stdout.write(
+          `planner statistics refreshed: ${refreshed.indexes} indexes in ${(refreshed.ms / 1000).toFixed(1)} s\n`,
+        );
     }
     return 0;
   },

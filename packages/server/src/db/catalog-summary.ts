@@ -8,10 +8,14 @@
  *       filters compare with (lower-cased names, object_key), `value` one spelling to show.
  *   catalog_nights (night) → frames, exposure, first/last date_obs, CCD temperature range, quality
  *       sum and count, flagged frames, and the median FWHM (arcsec, px).
+ *   catalog_targets (object_key, filter_key) → frames, good frames, exposure, good exposure, and the
+ *       sums of the unit vectors: the light frames of each target and filter (the targets list).
+ *   catalog_target_nights (object_key, night) → frames, first/last date_obs: a target's nights.
  *
  *   SUMMARY_COLUMNS                              the images columns a summary change needs
  *   recordSummaryChange(tx, removed, added)      after a write: frames that stopped / started being counted
  *   rebuildCatalogSummary(db)                    recount everything from images (migration, bulk loads)
+ *   rebuildTargetSummary(db)                     recount the two target tables only
  *   readCounts(db, fields)                       rows of catalog_counts for some fields
  *   countOf(db, field, keys)                     frames of some keys of one field
  *   dayCounts(db)                                frames per UTC day, newest first (deep pages)
@@ -42,6 +46,9 @@ export const SUMMARY_COLUMNS = [
   'quality_flag',
   'fwhm_arcsec',
   'fwhm_px',
+  'pos_x',
+  'pos_y',
+  'pos_z',
 ] as const satisfies ReadonlyArray<keyof ImageRow>;
 
 export type SummaryFrame = Pick<ImageRow, (typeof SUMMARY_COLUMNS)[number]>;
@@ -367,6 +374,224 @@ const gatheredChanges = new WeakMap<object, { removed: SummaryFrame[]; added: Su
 async function applySummaryChange(tx: Db, removed: SummaryFrame[], added: SummaryFrame[]): Promise<void> {
   await applyCountDeltas(tx, countDeltas(removed, added));
   await applyNightDeltas(tx, nightDeltas(tx, removed, added));
+  await applyTargetDeltas(tx, removed, added);
+}
+
+// ——— targets ———
+
+/** Light frames with an object are a target's frames (targets.repository.ts groups the same ones). */
+const isTargetFrame = (f: SummaryFrame) => f.image_type === 'light' && f.object_key !== null;
+/** Filters of a target compare without case; frames without a filter have the key ''. */
+const filterKey = (f: SummaryFrame) => (f.filter_name ?? '').replace(/[A-Z]+/g, (c) => c.toLowerCase());
+
+interface TargetDelta {
+  object_key: string;
+  filter_key: string;
+  object_name: string | null;
+  filter_name: string | null;
+  frames: number;
+  good_frames: number;
+  exposure_s: number;
+  good_exposure_s: number;
+  pos_n: number;
+  pos_x: number;
+  pos_y: number;
+  pos_z: number;
+}
+
+interface TargetNightDelta {
+  object_key: string;
+  night: string;
+  frames: number;
+  first_ms: number | null;
+  last_ms: number | null;
+  boundsLost: boolean;
+  arriving: Set<number>;
+  leaving: number[];
+}
+
+async function applyTargetDeltas(tx: Db, removed: SummaryFrame[], added: SummaryFrame[]): Promise<void> {
+  const targets = new Map<string, TargetDelta>();
+  const nights = new Map<string, TargetNightDelta>();
+  for (const [frames, sign] of [
+    [removed, -1],
+    [added, 1],
+  ] as const)
+    for (const f of frames) {
+      if (!isTargetFrame(f)) continue;
+      const key = f.object_key as string;
+      const fk = filterKey(f);
+      let t = targets.get(`${key}\u0000${fk}`);
+      if (!t) {
+        t = {
+          object_key: key,
+          filter_key: fk,
+          object_name: f.object_name,
+          filter_name: f.filter_name,
+          frames: 0,
+          good_frames: 0,
+          exposure_s: 0,
+          good_exposure_s: 0,
+          pos_n: 0,
+          pos_x: 0,
+          pos_y: 0,
+          pos_z: 0,
+        };
+        targets.set(`${key}\u0000${fk}`, t);
+      }
+      if (sign > 0) {
+        const least = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
+        t.object_name = least(t.object_name, f.object_name);
+        t.filter_name = least(t.filter_name, f.filter_name);
+      }
+      const good = tx.dialect.fromDbBool(f.quality_flag);
+      const exposure = num(f.exptime) ?? 0;
+      t.frames += sign;
+      t.exposure_s += sign * exposure;
+      if (good) {
+        t.good_frames += sign;
+        t.good_exposure_s += sign * exposure;
+      }
+      if (f.pos_x !== null && f.pos_y !== null && f.pos_z !== null) {
+        t.pos_n += sign;
+        t.pos_x += sign * Number(f.pos_x);
+        t.pos_y += sign * Number(f.pos_y);
+        t.pos_z += sign * Number(f.pos_z);
+      }
+      const night = f.night ?? '';
+      let n = nights.get(`${key}\u0000${night}`);
+      if (!n) {
+        n = {
+          object_key: key,
+          night,
+          frames: 0,
+          first_ms: null,
+          last_ms: null,
+          boundsLost: false,
+          arriving: new Set(),
+          leaving: [],
+        };
+        nights.set(`${key}\u0000${night}`, n);
+      }
+      n.frames += sign;
+      const ms = num(f.date_obs_ms);
+      if (sign > 0) {
+        n.first_ms = lo(n.first_ms, ms);
+        n.last_ms = hi(n.last_ms, ms);
+        if (ms !== null) n.arriving.add(ms);
+      } else if (ms !== null) n.leaving.push(ms);
+    }
+  // Sorted, as the other summary rows: two writers lock them in the same order.
+  for (const id of [...targets.keys()].sort()) {
+    const t = targets.get(id) as TargetDelta;
+    if (t.frames === 0 && t.good_frames === 0 && t.exposure_s === 0 && t.good_exposure_s === 0 && t.pos_n === 0)
+      continue;
+    const plus = (c: keyof TargetDelta) =>
+      sql<number>`${sql.ref(`catalog_targets.${c}`)} + ${sql.ref(`excluded.${c}`)}`;
+    await tx.db
+      .insertInto('catalog_targets')
+      .values(t)
+      .onConflict((oc) =>
+        oc.columns(['object_key', 'filter_key']).doUpdateSet({
+          // The smallest spelling, as the grouping's min() shows (kept while frames only arrive).
+          object_name: tx.dialect.leastOf(
+            sql.ref('catalog_targets.object_name') as Expression<string | null>,
+            sql.ref('excluded.object_name') as Expression<string | null>,
+          ),
+          filter_name: tx.dialect.leastOf(
+            sql.ref('catalog_targets.filter_name') as Expression<string | null>,
+            sql.ref('excluded.filter_name') as Expression<string | null>,
+          ),
+          frames: plus('frames'),
+          good_frames: plus('good_frames'),
+          exposure_s: plus('exposure_s'),
+          good_exposure_s: plus('good_exposure_s'),
+          pos_n: plus('pos_n'),
+          pos_x: plus('pos_x'),
+          pos_y: plus('pos_y'),
+          pos_z: plus('pos_z'),
+        }),
+      )
+      .execute();
+    if (t.frames < 0)
+      await tx.db
+        .deleteFrom('catalog_targets')
+        .where('object_key', '=', t.object_key)
+        .where('filter_key', '=', t.filter_key)
+        .where('frames', '<=', 0)
+        .execute();
+  }
+  for (const id of [...nights.keys()].sort()) {
+    const n = nights.get(id) as TargetNightDelta;
+    const lost = n.leaving.some((ms) => !n.arriving.has(ms));
+    if (n.frames === 0 && !lost && n.leaving.length === 0 && n.arriving.size === 0) continue;
+    const cur = (c: string) => sql.ref(`catalog_target_nights.${c}`) as Expression<number | null>;
+    const exc = (c: string) => sql.ref(`excluded.${c}`) as Expression<number | null>;
+    await tx.db
+      .insertInto('catalog_target_nights')
+      .values({ object_key: n.object_key, night: n.night, frames: n.frames, first_ms: n.first_ms, last_ms: n.last_ms })
+      .onConflict((oc) =>
+        oc.columns(['object_key', 'night']).doUpdateSet({
+          frames: sql<number>`${sql.ref('catalog_target_nights.frames')} + ${sql.ref('excluded.frames')}`,
+          first_ms: tx.dialect.leastOf(cur('first_ms'), exc('first_ms')),
+          last_ms: tx.dialect.greatestOf(cur('last_ms'), exc('last_ms')),
+        }),
+      )
+      .execute();
+    if (n.frames < 0) {
+      const gone = await tx.db
+        .deleteFrom('catalog_target_nights')
+        .where('object_key', '=', n.object_key)
+        .where('night', '=', n.night)
+        .where('frames', '<=', 0)
+        .executeTakeFirst();
+      if (Number(gone.numDeletedRows) > 0) continue;
+    }
+    if (lost) {
+      // A frame that left may have been the night's first or last: found again among the
+      // target's frames through the (object_key, date) index.
+      const bounds = await tx.db
+        .selectFrom('images')
+        .where('object_key', '=', n.object_key)
+        .where('image_type', '=', 'light')
+        .where('night', n.night === '' ? 'is' : '=', n.night === '' ? null : n.night)
+        .select([
+          sql<number | null>`min(date_obs_ms)`.as('first_ms'),
+          sql<number | null>`max(date_obs_ms)`.as('last_ms'),
+        ])
+        .executeTakeFirstOrThrow();
+      await tx.db
+        .updateTable('catalog_target_nights')
+        .set({ first_ms: num(bounds.first_ms), last_ms: num(bounds.last_ms) })
+        .where('object_key', '=', n.object_key)
+        .where('night', '=', n.night)
+        .execute();
+    }
+  }
+}
+
+/** Recounts catalog_targets and catalog_target_nights from images. */
+export async function rebuildTargetSummary(db: Db): Promise<void> {
+  await db.db.deleteFrom('catalog_targets').execute();
+  await db.db.deleteFrom('catalog_target_nights').execute();
+  const good = db.dialect.toDbBool(true);
+  const filter = sql`coalesce(lower(filter_name), '')`;
+  const hasPos = sql`pos_x is not null and pos_y is not null and pos_z is not null`;
+  await sql`insert into catalog_targets (object_key, filter_key, object_name, filter_name, frames, good_frames,
+      exposure_s, good_exposure_s, pos_n, pos_x, pos_y, pos_z)
+    select object_key, ${filter}, min(object_name), min(filter_name), count(*),
+      sum(case when quality_flag = ${good} then 1 else 0 end),
+      coalesce(sum(exptime), 0), coalesce(sum(case when quality_flag = ${good} then exptime else 0 end), 0),
+      sum(case when ${hasPos} then 1 else 0 end),
+      coalesce(sum(case when ${hasPos} then pos_x else 0 end), 0),
+      coalesce(sum(case when ${hasPos} then pos_y else 0 end), 0),
+      coalesce(sum(case when ${hasPos} then pos_z else 0 end), 0)
+    from images where image_type = 'light' and object_key is not null
+    group by object_key, ${filter}`.execute(db.db);
+  await sql`insert into catalog_target_nights (object_key, night, frames, first_ms, last_ms)
+    select object_key, coalesce(night, ''), count(*), min(date_obs_ms), max(date_obs_ms)
+    from images where image_type = 'light' and object_key is not null
+    group by object_key, coalesce(night, '')`.execute(db.db);
 }
 
 /** Recounts both tables from images (a migration's backfill, a bulk load). Run inside a transaction. */

@@ -34,6 +34,8 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'ingest_ledger', key: ['id'], unique: true },
   { name: 'catalog_counts', key: ['field', 'key'], unique: true },
   { name: 'catalog_nights', key: ['night'], unique: true },
+  { name: 'catalog_targets', key: ['object_key', 'filter_key'], unique: true },
+  { name: 'catalog_target_nights', key: ['object_key', 'night'], unique: true },
   { name: 'libraries', key: ['id'], unique: true },
   // Copied too: a server following the outbox starts after its newest id, which the copy keeps.
   { name: 'event_outbox', key: ['id'], unique: true },

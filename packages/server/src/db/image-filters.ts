@@ -74,6 +74,8 @@ export interface ResolvedNames {
   object?: string[];
   telescope?: { telescope: string[]; observatory: string[] };
   camera?: { camera: string[]; instrument: string[] };
+  /** A cone is searched through the declination-zone index (migration 1600; not on MariaDB). */
+  coneZones?: boolean;
 }
 
 export type ImageFilters = SpecialFilters & { [P in RangeFilterParam]?: number } & { [P in MatchFilterParam]?: string };

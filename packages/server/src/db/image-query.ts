@@ -18,7 +18,7 @@
 import { type Expression, type ExpressionBuilder, type OrderByItemBuilder, type SqlBool, sql } from 'kysely';
 import { EXACT_FILTERS, MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
 import { MS_PER_DAY } from '../util/time.js';
-import { countOf, dayCounts } from './catalog-summary.js';
+import { type CountedField, countOf, dayCounts } from './catalog-summary.js';
 import type { Db } from './connection.js';
 import { ciContains, ciEquals, escapeLike, likePattern } from './dialect.js';
 import { type CatalogImage, IMAGE_ITEM_COLUMNS, type ImageItemRow, mapImage, objectKey } from './image.mapper.js';
@@ -35,7 +35,7 @@ import {
   validateImageFilters,
 } from './image-filters.js';
 import type { Schema } from './schema.js';
-import { coneBounds } from './sky-cone.js';
+import { coneBounds, coneZones } from './sky-cone.js';
 
 export type ImagesEb = ExpressionBuilder<Schema, 'images'>;
 
@@ -90,13 +90,47 @@ function isNarrow(f: ImageFilters): boolean {
   );
 }
 
-export function coneCondition(eb: ImagesEb, ra: number, dec: number, radius: number): Expression<SqlBool> {
+/**
+ * A cone: a prefilter an index can seek, then the exact test x·x0 + y·y0 + z·z0 ≥ cos r. `zones`
+ * (where the (floor(dec_deg), ra_deg, …) index exists: not MariaDB): one RA range per whole degree
+ * of declination, all-RA zones near a pole as one range of zones; otherwise the declination band
+ * of the (dec_deg, ra_deg, …) index and the cone's RA interval(s).
+ */
+export function coneCondition(
+  eb: ImagesEb,
+  ra: number,
+  dec: number,
+  radius: number,
+  zones = false,
+): Expression<SqlBool> {
   const b = coneBounds(ra, dec, radius);
   const [x0, y0, z0] = b.center;
+  const raIn = (intervals: Array<[number, number]>) =>
+    intervals.map(([lo, hi]) => eb.and([eb('ra_deg', '>=', lo), eb('ra_deg', '<=', hi)]));
+  const exact = eb(sql<number>`pos_x * ${x0} + pos_y * ${y0} + pos_z * ${z0}`, '>=', b.cosRadius);
+  const byZone = zones ? coneZones(ra, dec, radius) : null;
+  if (byZone) {
+    const zone = sql<number>`floor(dec_deg)`;
+    const seeks: Expression<SqlBool>[] = [];
+    for (let i = 0; i < byZone.length; i++) {
+      const z = byZone[i] as (typeof byZone)[number];
+      if (z.raIntervals.length) {
+        for (const r of raIn(z.raIntervals)) seeks.push(eb.and([eb(zone, '=', z.zone), r]));
+        continue;
+      }
+      // Consecutive zones without an RA bound (around a pole): one range.
+      let j = i;
+      while (j + 1 < byZone.length && (byZone[j + 1] as (typeof byZone)[number]).raIntervals.length === 0) j++;
+      const last = (byZone[j] as (typeof byZone)[number]).zone;
+      seeks.push(j === i ? eb(zone, '=', z.zone) : eb.and([eb(zone, '>=', z.zone), eb(zone, '<=', last)]));
+      i = j;
+    }
+    if (seeks.length === 0) return sql<SqlBool>`1 = 0`;
+    return eb.and([seeks.length === 1 ? (seeks[0] as Expression<SqlBool>) : eb.or(seeks), exact]);
+  }
   const parts: Expression<SqlBool>[] = [eb('dec_deg', '>=', b.decMin), eb('dec_deg', '<=', b.decMax)];
-  if (b.raIntervals.length)
-    parts.push(eb.or(b.raIntervals.map(([lo, hi]) => eb.and([eb('ra_deg', '>=', lo), eb('ra_deg', '<=', hi)]))));
-  parts.push(eb(sql<number>`pos_x * ${x0} + pos_y * ${y0} + pos_z * ${z0}`, '>=', b.cosRadius));
+  if (b.raIntervals.length) parts.push(eb.or(raIn(b.raIntervals)));
+  parts.push(exact);
   return eb.and(parts);
 }
 
@@ -149,7 +183,11 @@ function nameParts(
  */
 export async function resolveNames(db: Db, filters: ImageFilters): Promise<ImageFilters> {
   const pattern = filters.object?.includes('*') ? objectPattern(filters.object) : undefined;
-  if ((filters.telescope === undefined && filters.camera === undefined && !pattern) || filters.resolved) return filters;
+  if (filters.resolved) return filters;
+  const resolved: ResolvedNames = {};
+  if (filters.radius !== undefined && db.dialect.name !== 'mysql') resolved.coneZones = true;
+  if (filters.telescope === undefined && filters.camera === undefined && !pattern)
+    return resolved.coneZones ? { ...filters, resolved } : filters;
   const lookup = async (fields: string[], part: string) => {
     const rows = await db.db
       .selectFrom('catalog_counts')
@@ -160,7 +198,6 @@ export async function resolveNames(db: Db, filters: ImageFilters): Promise<Image
       .execute();
     return (field: string) => rows.filter((r) => r.field === field).map((r) => r.key);
   };
-  const resolved: ResolvedNames = {};
   if (pattern) {
     const rows = await db.db
       .selectFrom('catalog_counts')
@@ -226,7 +263,7 @@ export function imageConditions(eb: ImagesEb, input: ImageFilters, headerShape?:
   if (f.object !== undefined) parts.push(objectCondition(eb, f.object, f.resolved?.object));
   if (f.image_type !== undefined) parts.push(eb('image_type', '=', f.image_type));
   if (f.ra !== undefined && f.dec !== undefined && f.radius !== undefined)
-    parts.push(coneCondition(eb, f.ra, f.dec, f.radius));
+    parts.push(coneCondition(eb, f.ra, f.dec, f.radius, f.resolved?.coneZones === true));
   const shape = headerShape ?? (isNarrow(f) ? 'probe' : 'list');
   for (const h of f.header ?? []) parts.push(headerCondition(eb, h, shape));
   if (f.missing !== undefined) parts.push(eb('missing_since', f.missing ? 'is not' : 'is', null));
@@ -298,7 +335,7 @@ export const MAX_PAGE_SIZE = 1000;
 /** Past this many matches a page's total says "more than" instead of reading every match. */
 export const TOTAL_BOUND = 10_000;
 
-type ItemRow = Awaited<ReturnType<typeof pageRows>>[number];
+type ItemRow = Awaited<ReturnType<typeof pageRowsOf>>[number];
 
 /**
  * The ORDER BY of a column whose NULLs the query already excludes. PostgreSQL matches an ORDER BY
@@ -317,13 +354,99 @@ export function orderOf(ob: OrderByItemBuilder, db: Db, column: string, directio
  * keeps both parts in the order of an index on (column, id) on both engines, where an explicit
  * NULLS LAST against an engine's own order would make it sort every match.
  */
-function pageRows(
+type PageRange = { limit: number; offset: number; cursor: Cursor | null; before?: number | undefined };
+
+/**
+ * `camera` and `telescope` match names in two columns (camera or instrument, telescope or
+ * observatory). An OR of two indexes gives the matches unordered: SQLite read them all and sorted
+ * them, or walked the date index testing each row. When both columns have names, the page is read
+ * once per column through its (lower(column), date) index, in order, and the two are merged here.
+ */
+function nameArms(db: Db, f: ImageFilters): ImageFilters[] | null {
+  if (db.dialect.name === 'mysql') return null;
+  const camera = f.resolved?.camera;
+  if (camera && camera.camera.length > 0 && camera.instrument.length > 0)
+    return [
+      { ...f, resolved: { ...f.resolved, camera: { camera: camera.camera, instrument: [] } } },
+      { ...f, resolved: { ...f.resolved, camera: { camera: [], instrument: camera.instrument } } },
+    ];
+  const telescope = f.resolved?.telescope;
+  if (telescope && telescope.telescope.length > 0 && telescope.observatory.length > 0)
+    return [
+      { ...f, resolved: { ...f.resolved, telescope: { telescope: telescope.telescope, observatory: [] } } },
+      { ...f, resolved: { ...f.resolved, telescope: { telescope: [], observatory: telescope.observatory } } },
+    ];
+  return null;
+}
+
+/** Past this many rows before a page's end, the two name columns are read as one OR (nameArms). */
+const MAX_MERGED_ROWS = 2000;
+
+async function pageRows(
+  db: Db,
+  filters: ImageFilters,
+  shape: HeaderShape | undefined,
+  sort: SortSpec,
+  part: 'set' | 'null',
+  range: PageRange,
+) {
+  const arms = range.offset + range.limit <= MAX_MERGED_ROWS ? nameArms(db, filters) : null;
+  if (!arms) return pageRowsOf(db, filters, shape, sort, part, range);
+  const col = SORT_REFS[sort.column];
+  const upTo = { ...range, limit: range.offset + range.limit, offset: 0 };
+  const parts = await Promise.all(arms.map((arm) => pageRowsOf(db, arm, shape, sort, part, upTo)));
+  const byId = new Map<number, ItemRow>();
+  for (const rows of parts) for (const r of rows) byId.set(Number(r.id), r);
+  const rows = [...byId.values()];
+  const keyOf = (r: ItemRow) => (part === 'set' && col !== 'id' ? r[col] : null);
+  // Merged here only by numbers (text would need the database's collation): else one OR query.
+  if (
+    rows.some((r) => {
+      const v = keyOf(r);
+      return v !== null && typeof v !== 'number';
+    })
+  )
+    return pageRowsOf(db, filters, shape, sort, part, range);
+  const sign = sort.direction === 'asc' ? 1 : -1;
+  rows.sort(
+    (a, b) =>
+      sign * (((keyOf(a) as number | null) ?? 0) - ((keyOf(b) as number | null) ?? 0) || Number(a.id) - Number(b.id)),
+  );
+  return rows.slice(range.offset, range.offset + range.limit);
+}
+
+async function pageRowsOf(
+  db: Db,
+  filters: ImageFilters,
+  shape: HeaderShape | undefined,
+  sort: SortSpec,
+  part: 'set' | 'null',
+  range: PageRange,
+) {
+  if (range.offset < DEFERRED_OFFSET && filters.radius === undefined)
+    return pageQuery(db, filters, shape, sort, part, range, IMAGE_ITEM_COLUMNS).execute();
+  // The ids of the page first, from an index alone, then their rows. A deep offset: reading every
+  // skipped row made PostgreSQL fetch 100,000 table rows for `sort=fwhm_arcsec&offset=100000`. A
+  // cone: its matches come from the zone index unordered, and sorting them with every column read
+  // (1,451 rows for a 5° cone) cost ten times more than sorting their (date, id) from the index.
+  const ids = (await pageQuery(db, filters, shape, sort, part, range, ['id']).execute()).map((r) => r.id);
+  if (ids.length === 0) return [];
+  const rows = await db.db.selectFrom('images').select(IMAGE_ITEM_COLUMNS).where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  return ids.flatMap((id) => byId.get(Number(id)) ?? []);
+}
+
+/** Past this offset a page finds its ids first and reads only their rows (pageRows). */
+const DEFERRED_OFFSET = 1000;
+
+function pageQuery<C extends keyof ImageItemRow>(
   db: Db,
   filters: ImageFilters,
   shape: HeaderShape | undefined,
   sort: SortSpec,
   part: 'set' | 'null',
   range: { limit: number; offset: number; cursor: Cursor | null; before?: number | undefined },
+  columns: readonly C[],
 ) {
   const col = SORT_REFS[sort.column];
   const dir = sort.direction;
@@ -331,7 +454,7 @@ function pageRows(
   const c = range.cursor;
   let query = db.db
     .selectFrom('images')
-    .select(IMAGE_ITEM_COLUMNS)
+    .select(columns)
     .where((eb) => imageConditions(eb, filters, shape));
   if (col === 'id') {
     if (c) query = query.where('id', op, c.id);
@@ -348,7 +471,7 @@ function pageRows(
   }
   query = query.orderBy('id', dir).limit(range.limit);
   if (range.offset > 0) query = query.offset(range.offset);
-  return query.execute();
+  return query;
 }
 
 /**
@@ -484,6 +607,10 @@ export async function pageTotal(
   const known = await summaryTotal(db, input);
   if (known !== null) return { total: known, exact: true };
   const filters = await resolveNames(db, input);
+  const named = await nameTotal(db, filters, bound);
+  if (named) return named;
+  const keyword = await keywordTotal(db, filters, bound);
+  if (keyword) return keyword;
   const shape = await pageHeaderShape(db, filters);
   // One column's condition is counted from its (column, id) index alone, in index order. Several
   // conditions are counted in the order of a first page (dated frames newest first, then undated
@@ -518,24 +645,87 @@ export async function pageTotal(
   return n > bound ? { total: bound, exact: false } : { total: n, exact: true };
 }
 
-/** Frames a keyword must match, as a share of the catalog, before a page reads frames in sort order. */
+/**
+ * The total of a lone `camera` or `telescope` filter from the summary's counts of the names it
+ * resolved to: exact when they are in one column only; more than `bound` when one column alone has
+ * more. null when the summary cannot tell (the two columns may count the same frames).
+ */
+async function nameTotal(db: Db, f: ImageFilters, bound: number): Promise<{ total: number; exact: boolean } | null> {
+  const set = Object.keys(f).filter((k) => k !== 'resolved' && f[k as keyof ImageFilters] !== undefined);
+  if (set.length !== 1) return null;
+  const pair: Array<[CountedField, string[]]> | null =
+    set[0] === 'camera' && f.resolved?.camera
+      ? [
+          ['camera', f.resolved.camera.camera],
+          ['instrument', f.resolved.camera.instrument],
+        ]
+      : set[0] === 'telescope' && f.resolved?.telescope
+        ? [
+            ['telescope', f.resolved.telescope.telescope],
+            ['observatory', f.resolved.telescope.observatory],
+          ]
+        : null;
+  if (!pair) return null;
+  const counts = await Promise.all(pair.map(([field, names]) => countOf(db, field, { in: names })));
+  const [first = 0, second = 0] = counts;
+  if (first === 0 || second === 0) return { total: first + second, exact: true };
+  return Math.max(first, second) > bound ? { total: bound, exact: false } : null;
+}
+
+/**
+ * The total of a lone `header.KEY` filter, from the keyword index alone: its distinct frames up to
+ * the bound (a frame may carry a keyword in several HDUs). Walking the frames by date and probing
+ * each one's keywords read 10,001 frames for a keyword that every frame has.
+ */
+async function keywordTotal(db: Db, f: ImageFilters, bound: number): Promise<{ total: number; exact: boolean } | null> {
+  const only = f.header?.[0];
+  const set = Object.keys(f).filter((k) => k !== 'resolved' && f[k as keyof ImageFilters] !== undefined);
+  if (!only || f.header?.length !== 1 || set.length !== 1) return null;
+  const row = await db.db
+    .selectFrom(
+      db.db
+        .selectFrom('image_keywords')
+        .select('image_id')
+        .distinct()
+        .where((k) => keywordMatch(k, only))
+        .limit(bound + 1)
+        .as('m'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const n = Number(row.n);
+  return n > bound ? { total: bound, exact: false } : { total: n, exact: true };
+}
+
+/**
+ * When a keyword matches more frames than this (or than COMMON_KEYWORD_SHARE of a small catalog), a
+ * page walks the frames in sort order and probes the keyword of each ('probe'); below, the keyword
+ * index lists the matches, which are then sorted ('list'). The walk reads about frames / matches ×
+ * the page's rows, the list the matches: at a million frames and pages of 200 both read ~14,000.
+ */
+const COMMON_KEYWORD_MATCHES = 20_000;
 const COMMON_KEYWORD_SHARE = 0.05;
 
 /** The header shape for a page query (counts always use the narrowness rule). */
 async function pageHeaderShape(db: Db, f: ImageFilters): Promise<HeaderShape | undefined> {
   const first = f.header?.[0];
   if (!first || isNarrow(f)) return undefined;
-  // Both counts come from indexes alone: the keyword index (covering) and the rowid's maximum.
-  const matches = await db.db
-    .selectFrom('image_keywords')
-    .where((k) => keywordMatch(k, first))
+  const frames = await countOf(db, '*', {});
+  const common = Math.ceil(Math.min(COMMON_KEYWORD_MATCHES, COMMON_KEYWORD_SHARE * frames));
+  // Counted from the keyword index alone, and only up to the threshold: counting every match of
+  // a keyword in every frame read a million index entries (60–100 ms on SQLite) for this choice.
+  const row = await db.db
+    .selectFrom(
+      db.db
+        .selectFrom('image_keywords')
+        .select('image_id')
+        .where((k) => keywordMatch(k, first))
+        .limit(common + 1)
+        .as('m'),
+    )
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  const frames = await db.db
-    .selectFrom('images')
-    .select((eb) => eb.fn.max('id').as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(matches.n) > COMMON_KEYWORD_SHARE * Number(frames.n ?? 0) ? 'probe' : 'list';
+  return Number(row.n) > common ? 'probe' : 'list';
 }
 
 /** Exact count of the matches (of those where `setColumn` is not NULL, when given). */

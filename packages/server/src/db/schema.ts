@@ -139,6 +139,36 @@ export interface CatalogNightsTable {
   median_fwhm_px: number | null;
 }
 
+/**
+ * Per target (object_key of light frames) and filter (lower-cased, '' for none): what the targets
+ * list shows, kept like catalog_counts (catalog-summary.ts). Sums of the unit vectors of the frames
+ * that have a position give the target's mean position.
+ */
+export interface CatalogTargetsTable {
+  object_key: string;
+  filter_key: string;
+  /** One spelling of each, to show. */
+  object_name: string | null;
+  filter_name: string | null;
+  frames: number;
+  good_frames: number;
+  exposure_s: number;
+  good_exposure_s: number;
+  pos_n: number;
+  pos_x: number;
+  pos_y: number;
+  pos_z: number;
+}
+
+/** Per target and observing night ('' for frames without one): frames and first/last date_obs. */
+export interface CatalogTargetNightsTable {
+  object_key: string;
+  night: string;
+  frames: number;
+  first_ms: number | null;
+  last_ms: number | null;
+}
+
 /** A folder AIMS watches and serves (libraries.repository.ts). */
 export interface LibrariesTable {
   id: Generated<number>;
@@ -189,6 +219,8 @@ export interface Schema extends AccountsSchema, TapJobsSchema {
   catalog_copies: CatalogCopiesTable;
   catalog_counts: CatalogCountsTable;
   catalog_nights: CatalogNightsTable;
+  catalog_targets: CatalogTargetsTable;
+  catalog_target_nights: CatalogTargetNightsTable;
   fixity_runs: FixityRunsTable;
   images: ImagesTable;
   image_headers: ImageHeadersTable;

@@ -100,6 +100,72 @@ export async function targetFilterRows(db: Db, key?: string): Promise<TargetFilt
   }));
 }
 
+/**
+ * Every target from the summary rows (catalog-summary.ts: catalog_targets per target and filter,
+ * catalog_target_nights per target and night) instead of grouping every light frame: the same
+ * rows as targetRows() and targetFilterRows() without a key, read from a few thousand rows.
+ */
+export async function summaryTargetRows(db: Db): Promise<TargetRow[]> {
+  const sums = await db.db
+    .selectFrom('catalog_targets')
+    .select((eb) => [
+      'object_key',
+      eb.fn.min('object_name').as('object_name'),
+      eb.fn.sum<number>('frames').as('frames'),
+      eb.fn.sum<number>('pos_n').as('pos_n'),
+      eb.fn.sum<number>('pos_x').as('x'),
+      eb.fn.sum<number>('pos_y').as('y'),
+      eb.fn.sum<number>('pos_z').as('z'),
+    ])
+    .where('frames', '>', 0)
+    .groupBy('object_key')
+    .execute();
+  const nights = await db.db
+    .selectFrom('catalog_target_nights')
+    .select((eb) => [
+      'object_key',
+      eb.fn.sum<number>(sql<number>`case when night <> '' then 1 else 0 end`).as('nights'),
+      eb.fn.min('first_ms').as('first_ms'),
+      eb.fn.max('last_ms').as('last_ms'),
+    ])
+    .where('frames', '>', 0)
+    .groupBy('object_key')
+    .execute();
+  const byKey = new Map(nights.map((n) => [n.object_key, n]));
+  return sums.map((r) => {
+    const n = byKey.get(r.object_key);
+    const positions = num(r.pos_n);
+    const mean = (v: unknown) => (positions > 0 ? num(v) / positions : null);
+    return {
+      object_key: r.object_key,
+      object_name: r.object_name,
+      frames: num(r.frames),
+      nights: num(n?.nights),
+      first_ms: numOrNull(n?.first_ms),
+      last_ms: numOrNull(n?.last_ms),
+      x: mean(r.x),
+      y: mean(r.y),
+      z: mean(r.z),
+    };
+  });
+}
+
+export async function summaryTargetFilterRows(db: Db): Promise<TargetFilterRow[]> {
+  const rows = await db.db
+    .selectFrom('catalog_targets')
+    .select(['object_key', 'filter_name', 'frames', 'good_frames', 'exposure_s', 'good_exposure_s'])
+    .where('frames', '>', 0)
+    .execute();
+  return rows.map((r) => ({
+    object_key: r.object_key,
+    filter_name: r.filter_name,
+    frames: num(r.frames),
+    good_frames: num(r.good_frames),
+    integration_seconds: num(r.exposure_s),
+    good_integration_seconds: num(r.good_exposure_s),
+  }));
+}
+
 export interface TargetFrameRow {
   night: string | null;
   date_obs_ms: number | null;

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Database } from '../db/connection.js';
 import { countByState } from '../db/ingest-ledger.repository.js';
 import { listLibraries } from '../db/libraries.repository.js';
+import { refreshStatisticsIfStale } from '../db/planner-statistics.js';
 import type { Library, LibraryState } from '../domain/library.js';
 import type { EventBus, WatcherState } from '../util/events.js';
 import { type Candidate, scanTree } from './discovery.js';
@@ -64,6 +65,8 @@ const ENQUEUE_BATCH = 500;
 const ENQUEUE_DELAY_MS = 200;
 /** How often the libraries table is read again for libraries that other processes changed. */
 const LIBRARY_POLL_MS = 10_000;
+/** How often a running service asks whether SQLite's planner statistics are stale. */
+const STATISTICS_CHECK_MS = 10 * 60_000;
 
 /** The zone serverTimezone found, and the TZ it was found under. */
 let knownZone: { tz: string | undefined; zone: string | undefined } | undefined;
@@ -145,6 +148,20 @@ export function createIngestService(
       log('debug', 'ingest outcome', { path: entry.file_path, outcome, ...(detail ? { detail } : {}) });
     },
   });
+
+  // SQLite's planner statistics after the catalog has grown (planner-statistics.ts): checked now
+  // and then (two small queries), refreshed off the event loop when stale.
+  let statisticsTimer: NodeJS.Timeout | undefined;
+  let statisticsRun: Promise<void> | undefined;
+  const refreshStatistics = () => {
+    statisticsRun ??= refreshStatisticsIfStale(database, (message, fields) => log('info', message, fields))
+      .then(() => undefined)
+      .catch((e) => log('warn', 'planner statistics could not be refreshed', { err: String(e) }))
+      .finally(() => {
+        statisticsRun = undefined;
+      });
+    return statisticsRun;
+  };
 
   let state: WatcherState = 'off';
   const setState = (next: WatcherState) => {
@@ -266,10 +283,14 @@ export function createIngestService(
         LIBRARY_POLL_MS,
       );
       pollTimer.unref();
+      statisticsTimer = setInterval(() => void refreshStatistics(), STATISTICS_CHECK_MS);
+      statisticsTimer.unref();
     },
     stop() {
       stopping ??= (async () => {
         clearInterval(pollTimer);
+        clearInterval(statisticsTimer);
+        await statisticsRun;
         started = false;
         await watchers.stop().catch(() => undefined);
         setState('off');

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { rebuildCatalogSummary, utcDay } from '../../src/db/catalog-summary.js';
+import { rebuildCatalogSummary, rebuildTargetSummary, utcDay } from '../../src/db/catalog-summary.js';
 import type { Db } from '../../src/db/connection.js';
 import type { NewImage } from '../../src/db/image.mapper.js';
 import { objectKey } from '../../src/db/image.mapper.js';
@@ -20,6 +20,13 @@ import {
   updateImage,
   updateQuality,
 } from '../../src/db/images.repository.js';
+import { deleteFramesOfRoot } from '../../src/db/libraries.repository.js';
+import {
+  summaryTargetFilterRows,
+  summaryTargetRows,
+  targetFilterRows,
+  targetRows,
+} from '../../src/db/targets.repository.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
 import { emptyQuality, makeImage, observedAt } from '../support/images.js';
 
@@ -41,7 +48,7 @@ function frame(i: number): NewImage {
       camera: i % 3 ? 'QHY600M' : 'qhy600m',
       instrument: 'QHY600M',
       image_type: light ? 'light' : 'dark',
-      object_name: light ? (i % 2 ? 'M 13' : 'm13') : null,
+      object_name: light ? ((['M 13', 'm13', 'NGC 7000'] as const)[i % 3] ?? null) : null,
       exptime: i % 5 === 0 ? null : 60 + i,
       ccd_temp: i % 6 === 0 ? null : -10 - (i % 7),
     },
@@ -100,6 +107,35 @@ async function expectExact(db: Db): Promise<void> {
   );
   // No row is left at zero.
   expect(counts.every((c) => Number(c.frames) > 0)).toBe(true);
+
+  // Targets: the summary rows against a grouping of every light frame.
+  const byKey = <T extends { object_key: string }>(rows: T[]) =>
+    [...rows].sort((a, b) => (a.object_key < b.object_key ? -1 : a.object_key > b.object_key ? 1 : 0));
+  const targets = byKey(await summaryTargetRows(db));
+  const scannedTargets = byKey(await targetRows(db));
+  expect(targets.map((r) => [r.object_key, r.frames, r.nights, r.first_ms, r.last_ms])).toEqual(
+    scannedTargets.map((r) => [r.object_key, r.frames, r.nights, r.first_ms, r.last_ms]),
+  );
+  for (const [i, r] of targets.entries())
+    for (const c of ['x', 'y', 'z'] as const) {
+      const scannedValue = scannedTargets[i]?.[c] ?? null;
+      if (scannedValue === null) expect(r[c]).toBeNull();
+      else expect(r[c]).toBeCloseTo(scannedValue, 9);
+    }
+  const filterOf = (r: { object_key: string; filter_name: string | null }) =>
+    `${r.object_key}/${(r.filter_name ?? '').toLowerCase()}`;
+  const perFilter = (rows: Awaited<ReturnType<typeof targetFilterRows>>) =>
+    rows
+      .map((r) => [filterOf(r), r.frames, r.good_frames, r.integration_seconds, r.good_integration_seconds] as const)
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const fromTargets = perFilter(await summaryTargetFilterRows(db));
+  const scannedFilters = perFilter(await targetFilterRows(db));
+  expect(fromTargets.map((r) => [r[0], r[1], r[2]])).toEqual(scannedFilters.map((r) => [r[0], r[1], r[2]]));
+  for (const [i, r] of fromTargets.entries()) {
+    expect(r[3]).toBeCloseTo(scannedFilters[i]?.[3] ?? Number.NaN, 6);
+    expect(r[4]).toBeCloseTo(scannedFilters[i]?.[4] ?? Number.NaN, 6);
+  }
+  expect(fromTargets.length).toBeGreaterThan(0);
 }
 
 for (const dialect of DIALECTS) {
@@ -182,10 +218,36 @@ for (const dialect of DIALECTS) {
       ).toEqual([]);
       await expectExact(db);
 
+      // Frames removed with their folder (a library deleted): targets, nights and counts follow.
+      const gone = await db.db
+        .selectFrom('images')
+        .select(['id', 'root', 'rel_path'])
+        .where('id', 'in', [ids[10] as number, ids[13] as number, ids[14] as number])
+        .execute();
+      for (const [k, r] of gone.entries()) await movePath(db, r.id, '/removed', `r${k}.fits`);
+      expect(await deleteFramesOfRoot(db, '/removed')).toBe(gone.length);
+      await expectExact(db);
+
       // A rebuild from images finds exactly what the writes kept.
       const before = await db.db.selectFrom('catalog_counts').selectAll().orderBy('field').orderBy('key').execute();
       const nightsBefore = await nightsSummary(db, {}, { limit: 100 });
       await rebuildCatalogSummary(db);
+      const targetsBefore = await db.db
+        .selectFrom('catalog_targets')
+        .select(['object_key', 'filter_key', 'frames', 'good_frames'])
+        .orderBy('object_key')
+        .orderBy('filter_key')
+        .execute();
+      await rebuildTargetSummary(db);
+      expect(
+        await db.db
+          .selectFrom('catalog_targets')
+          .select(['object_key', 'filter_key', 'frames', 'good_frames'])
+          .orderBy('object_key')
+          .orderBy('filter_key')
+          .execute(),
+      ).toEqual(targetsBefore);
+      await expectExact(db);
       expect(
         (await db.db.selectFrom('catalog_counts').selectAll().orderBy('field').orderBy('key').execute()).map((r) => [
           r.field,

@@ -20,6 +20,9 @@ import catalogCopies from './2026_12_03_1420_catalog_copies.js';
 import tapJobs from './2026_12_03_1430_tap_jobs.js';
 import fixity from './2026_12_03_1440_fixity.js';
 import libraries from './2026_12_03_1445_libraries.js';
+import coneZoneIndex from './2026_12_03_1600_cone_zone_index.js';
+import catalogTargets from './2026_12_03_1610_catalog_targets.js';
+import dateFiltersIndex from './2026_12_03_1620_date_filters_index.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -41,4 +44,7 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_12_03_1430_tap_jobs': tapJobs,
   '2026_12_03_1440_fixity': fixity,
   '2026_12_03_1445_libraries': libraries,
+  '2026_12_03_1600_cone_zone_index': coneZoneIndex,
+  '2026_12_03_1610_catalog_targets': catalogTargets,
+  '2026_12_03_1620_date_filters_index': dateFiltersIndex,
 };

@@ -1,0 +1,193 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rebuildCatalogSummary } from '../../src/db/catalog-summary.js';
+import { inTransaction } from '../../src/db/connection.js';
+import type { ImageFilters, SortColumn } from '../../src/db/image-filters.js';
+import { queryImages } from '../../src/db/image-query.js';
+import { insertImage } from '../../src/db/images.repository.js';
+import { DIALECTS, useSharedTestDatabase } from '../support/databases.js';
+import { fakeSha256, makeImage } from '../support/images.js';
+
+/**
+ * Pages whose rows are found in two queries and merged in the server: a `camera` or `telescope`
+ * part that names values of two columns (camera or instrument, telescope or observatory), read
+ * once per column; and deep offsets, whose ids are found before their rows. Each page must be the
+ * slice of the brute-force order, and each total exact or a true "more than".
+ */
+
+const CAMERAS = ['QHY600M', 'ZWO ASI2600MM', 'qhy268c', null];
+const INSTRUMENTS = ['QHY600M', 'FLI PL16803', 'QHY Guide', null];
+const TELESCOPES = ['RC8', 'Winer RC16', 'CDK14', null];
+const OBSERVATORIES = ['Winer Observatory', 'Home', null];
+
+interface Row {
+  id: number;
+  date_obs_ms: number | null;
+  fwhm_arcsec: number | null;
+  camera: string | null;
+  instrument: string | null;
+  telescope: string | null;
+  observatory: string | null;
+}
+
+const COUNT = 1150;
+
+function rowsToInsert() {
+  return Array.from({ length: COUNT }, (_, n) => {
+    const pick = <T>(list: T[], k: number) => list[(n * k + (n >> 3)) % list.length] as T;
+    return {
+      root: '/merged',
+      rel_path: `m${n}.fits`,
+      size_bytes: 2880,
+      mtime_ms: 0,
+      sha256: fakeSha256(20_000_000 + n),
+      hdu_index: 0,
+      ingested_at: 0,
+      updated_at: 0,
+      // Ties on the date (every 3 frames share one) and some undated frames.
+      date_obs_ms: n % 17 === 5 ? null : 1_700_000_000_000 + Math.floor(n / 3) * 60_000,
+      fwhm_arcsec: n % 11 === 2 ? null : 1 + (n % 9) * 0.25,
+      camera: pick(CAMERAS, 7),
+      instrument: pick(INSTRUMENTS, 5),
+      telescope: pick(TELESCOPES, 3),
+      observatory: pick(OBSERVATORIES, 13),
+    };
+  });
+}
+
+const has = (v: string | null, part: string) => v?.toLowerCase().includes(part) === true;
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: pages merged from two name columns, deep offsets`, () => {
+    const t = useSharedTestDatabase(dialect);
+    let all: Row[] = [];
+    beforeAll(async () => {
+      const rows = rowsToInsert();
+      for (let i = 0; i < rows.length; i += 500)
+        await t.database.db
+          .insertInto('images')
+          .values(rows.slice(i, i + 500))
+          .execute();
+      await inTransaction(t.database, (tx) => rebuildCatalogSummary(tx));
+      const stored = await t.database.db
+        .selectFrom('images')
+        .select(['id', 'date_obs_ms', 'fwhm_arcsec', 'camera', 'instrument', 'telescope', 'observatory'])
+        .where('root', '=', '/merged')
+        .execute();
+      all = stored.map((r) => ({
+        ...r,
+        id: Number(r.id),
+        date_obs_ms: r.date_obs_ms === null ? null : Number(r.date_obs_ms),
+        fwhm_arcsec: r.fwhm_arcsec === null ? null : Number(r.fwhm_arcsec),
+      }));
+    });
+
+    /** Ids in (column NULLS LAST, id) order. */
+    function ordered(rows: Row[], column: 'date_obs_ms' | 'fwhm_arcsec', direction: 'asc' | 'desc'): number[] {
+      const sign = direction === 'asc' ? 1 : -1;
+      return [...rows]
+        .sort((a, b) => {
+          const x = a[column];
+          const y = b[column];
+          if (x === null || y === null) return x === y ? sign * (a.id - b.id) : x === null ? 1 : -1;
+          return x !== y ? sign * (x - y) : sign * (a.id - b.id);
+        })
+        .map((r) => r.id);
+    }
+
+    const cases: Array<[string, ImageFilters, (r: Row) => boolean]> = [
+      ['camera in both columns', { camera: 'qhy' }, (r) => has(r.camera, 'qhy') || has(r.instrument, 'qhy')],
+      ['camera in one column', { camera: 'zwo' }, (r) => has(r.camera, 'zwo') || has(r.instrument, 'zwo')],
+      [
+        'telescope or observatory',
+        { telescope: 'winer' },
+        (r) => has(r.telescope, 'winer') || has(r.observatory, 'winer'),
+      ],
+      [
+        'telescope with another filter',
+        { telescope: 'winer', camera: 'qhy' },
+        (r) =>
+          (has(r.telescope, 'winer') || has(r.observatory, 'winer')) &&
+          (has(r.camera, 'qhy') || has(r.instrument, 'qhy')),
+      ],
+      ['every frame', {}, () => true],
+    ];
+    const sorts: Array<[SortColumn, 'date_obs_ms' | 'fwhm_arcsec']> = [
+      ['date_obs', 'date_obs_ms'],
+      ['fwhm_arcsec', 'fwhm_arcsec'],
+    ];
+
+    for (const [label, filters, matches] of cases)
+      for (const [sort, column] of sorts)
+        for (const direction of ['desc', 'asc'] as const)
+          it(`${label}, ${direction === 'desc' ? '-' : ''}${sort}: offset pages, keyset pages, total`, async () => {
+            const expected = ordered(all.filter(matches), column, direction);
+            const spec = { column: sort, direction };
+            for (const offset of [0, 1, 37, 300, expected.length - 2, 1000, 1100])
+              for (const limit of [1, 50]) {
+                const page = await queryImages(t.database, filters, { sort: spec, offset, limit, totalBound: 100 });
+                expect(
+                  page.items.map((i) => i.id),
+                  `offset ${offset} limit ${limit}`,
+                ).toEqual(expected.slice(offset, offset + limit));
+                if (page.total_exact) expect(page.total).toBe(expected.length);
+                else expect(expected.length).toBeGreaterThan(page.total ?? 0);
+              }
+            const walked: number[] = [];
+            let cursor: string | undefined;
+            do {
+              const page = await queryImages(t.database, filters, {
+                sort: spec,
+                limit: 97,
+                withTotal: false,
+                ...(cursor ? { cursor } : {}),
+              });
+              walked.push(...page.items.map((i) => i.id));
+              cursor = page.next_cursor ?? undefined;
+            } while (cursor);
+            expect(walked).toEqual(expected);
+          });
+
+    it('counts the frames of a lone header filter once each, however many HDUs carry the keyword', async () => {
+      const card = (value: number) => ({ key: 'MERGEKEY', value, comment: '' });
+      await insertImage(
+        t.database,
+        makeImage({
+          headers: [
+            { index: 0, type: 'IMAGE', cards: [card(5)] },
+            { index: 1, type: 'IMAGE', cards: [card(5)] },
+          ],
+        }),
+      );
+      await insertImage(t.database, makeImage({ headers: [{ index: 0, type: 'IMAGE', cards: [card(5)] }] }));
+      await insertImage(t.database, makeImage({ headers: [{ index: 0, type: 'IMAGE', cards: [card(6)] }] }));
+      const filters: ImageFilters = { header: [{ key: 'MERGEKEY', op: '=', value: '5' }] };
+      const page = await queryImages(t.database, filters, { limit: 10 });
+      expect(page.items).toHaveLength(2);
+      expect(page).toMatchObject({ total: 2, total_exact: true });
+      expect(await queryImages(t.database, filters, { limit: 10, totalBound: 1 })).toMatchObject({
+        total: 1,
+        total_exact: false,
+      });
+      expect(
+        await queryImages(t.database, { header: [{ key: 'MERGEKEY', op: '>=', value: '5' }] }, { limit: 10 }),
+      ).toMatchObject({ total: 3, total_exact: true });
+    });
+
+    it('knows the exact total of a name in one column, and "more than" when one column alone passes the bound', async () => {
+      const zwo = all.filter((r) => has(r.camera, 'zwo') || has(r.instrument, 'zwo')).length;
+      expect(await queryImages(t.database, { camera: 'zwo' }, { limit: 1, totalBound: 10 })).toMatchObject({
+        total: zwo,
+        total_exact: true,
+      });
+      expect(await queryImages(t.database, { camera: 'qhy' }, { limit: 1, totalBound: 10 })).toMatchObject({
+        total: 10,
+        total_exact: false,
+      });
+      const qhy = all.filter((r) => has(r.camera, 'qhy') || has(r.instrument, 'qhy')).length;
+      expect(await queryImages(t.database, { camera: 'qhy' }, { limit: 1, totalBound: 5000 })).toMatchObject({
+        total: qhy,
+        total_exact: true,
+      });
+    });
+  });
+}
