@@ -8,8 +8,8 @@
  *
  * Each read through a pool overwrites what the previous read through the same pool returned: keep
  * one pool per reader, finish with one frame's pixels before reading the next, and never share a
- * pool between reads that run at the same time. Arrays above `maxElements` are handed out but not
- * kept, so one huge frame does not pin its memory.
+ * pool between reads that run at the same time. Arrays above `maxElements` (byte buffers above
+ * 4 × `maxElements` bytes) are handed out but not kept, so one huge frame does not pin its memory.
  */
 export interface PixelPool {
   /** `length` float32 values (the content is whatever the last user left). */
@@ -56,11 +56,15 @@ export function createArrayPool(maxElements: number): ArrayPool {
 }
 
 export function createPixelPool(options: PixelPoolOptions = {}): PixelPool {
-  const take = createArrayPool(options.maxElements ?? DEFAULT_MAX_ELEMENTS);
+  const maxElements = options.maxElements ?? DEFAULT_MAX_ELEMENTS;
+  const take = createArrayPool(maxElements);
+  // Byte buffers are kept up to the size in bytes of the largest float32 array kept: a whole data
+  // unit read by readStoredImage (104 MB for a 6248×4176 float frame) is then reused too.
+  const takeBytes = createArrayPool(maxElements * 4);
   return {
     float32: (length) => take('float32', length, (n) => new Float32Array(n)),
     float64: (length) => take('float64', length, (n) => new Float64Array(n)),
     mask: (length) => take('mask', length, (n) => new Uint8Array(n)).fill(0),
-    bytes: (length) => take('bytes', length, options.allocateBytes ?? ((n) => new Uint8Array(n))),
+    bytes: (length) => takeBytes('bytes', length, options.allocateBytes ?? ((n) => new Uint8Array(n))),
   };
 }

@@ -17,6 +17,11 @@ describe('readImage through a PixelPool', () => {
     const big = pool.float32(101);
     expect(pool.float32(101).buffer).not.toBe(big.buffer);
     expect(pool.mask(10).every((m) => m === 0)).toBe(true);
+    // Byte buffers are kept up to the bytes of the largest float32 array kept (4 × 100).
+    const bytes = pool.bytes(400);
+    expect(pool.bytes(300).buffer).toBe(bytes.buffer);
+    const moreBytes = pool.bytes(401);
+    expect(pool.bytes(401).buffer).not.toBe(moreBytes.buffer);
   });
 });
 

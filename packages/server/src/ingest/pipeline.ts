@@ -315,7 +315,7 @@ export class IngestPipeline {
         await unfinished[0];
         unfinished = unfinished.slice(1);
       }
-      const entries = await claimPending(database, this.workerId, this.roundSize());
+      const entries = await claimPending(database, this.workerId, this.roundSize(rounds.length === 0));
       if (!entries.length) break;
       const round = this.startRound(entries);
       rounds.push(round.done);
@@ -346,12 +346,15 @@ export class IngestPipeline {
    * Entries claimed at once. Catalog-only frames take milliseconds, and each round is one commit:
    * larger rounds write fewer, fuller transactions (a commit writes every index page its frames
    * touched; 256 frames a round took about 5 % less CPU than 64, a quarter of a second a round
-   * at most). With analysis a frame takes a second or more, and a round is kept to what the
-   * workers finish soon, so frames reach the catalog without delay.
+   * at most). The first round of a batch stays small: the catalog waits for all of it before it
+   * writes anything, and the workers for its commit before their third round. With analysis a
+   * frame takes a second or more, and a round is kept to what the workers finish soon, so frames
+   * reach the catalog without delay.
    */
-  private roundSize(): number {
+  private roundSize(first: boolean): number {
     const threads = this.options.pool.threads;
-    return this.options.skipAnalysis ? Math.max(256, threads * 32) : Math.max(16, threads * 8);
+    if (!this.options.skipAnalysis) return Math.max(16, threads * 8);
+    return first ? Math.max(64, threads * 32) : Math.max(256, threads * 32);
   }
 
   /** Settles each entry of a round; `dispatched` resolves once every file is with a worker (or done). */
