@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CLIPPED_SIGMA_FACTOR,
+  clippedSigmaFactor,
   clippedStatistics,
   estimateBackground,
   interpolateRow,
@@ -74,6 +76,10 @@ describe('the background pass over the frame', () => {
     }
     expect(out).toEqual(expected);
   });
+});
+
+it('the clipped σ factor is the one the truncated normal gives', () => {
+  expect(CLIPPED_SIGMA_FACTOR).toBe(clippedSigmaFactor());
 });
 
 describe('medianWithin', () => {
