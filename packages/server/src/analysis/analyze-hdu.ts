@@ -5,7 +5,7 @@
  * tile-compressed and extension HDUs: the FITS core's `readImage` hands over physical values.
  * Cubes are measured on their first plane.
  */
-import { type ByteSource, type Hdu, type ImageHdu, type Inflate, type PixelPool, readImage } from '@aims/fits';
+import { type ByteSource, type ImageHdu, type Inflate, type PixelPool, readImage } from '@aims/fits';
 import { createNodePixelPool } from '@aims/fits/node';
 import type { QualityMetrics } from '../domain/image.js';
 import { BAND_COUNT, measureFrameByRows } from './frame-bands.js';
@@ -26,14 +26,7 @@ export interface HduAnalysis {
   previews: PreviewFile[];
 }
 
-const IMAGE_TYPES = new Set(['PRIMARY', 'IMAGE', 'COMPRESSED_IMAGE']);
-
-/** The HDU a frame's pixels are in: the first image with two non-empty axes. */
-export function pickImageHdu(hdus: readonly Hdu[]): Hdu | undefined {
-  return hdus.find(
-    (h) => IMAGE_TYPES.has(h.type) && h.axes.length >= 2 && (h.axes[0] ?? 0) > 0 && (h.axes[1] ?? 0) > 0,
-  );
-}
+export { pickImageHdu } from './image-hdu.js';
 
 /**
  * Pixels per read when a large frame is streamed for its previews: at most 64–128 MB of values,
