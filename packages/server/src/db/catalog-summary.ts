@@ -17,8 +17,10 @@
  *   rebuildCatalogSummary(db)                    recount everything from images (migration, bulk loads)
  *   rebuildTargetSummary(db)                     recount the two target tables only
  *   readCounts(db, fields)                       rows of catalog_counts for some fields
+ *   newestNights(db, limit)                      the night count rows, newest first (a night facet)
  *   countOf(db, field, keys)                     frames of some keys of one field
- *   dayCounts(db)                                frames per UTC day, newest first (deep pages)
+ *   dayCounts(db)                                frames per UTC day, newest first
+ *   dayAtOffset(db, direction, offset)           the day the offset-th frame by date falls in (deep pages)
  *   readNights(db, limit)                        the nights summary rows, newest first
  *
  * What is counted: every frame in `images`, missing or present (facets and pages count both), so
@@ -667,6 +669,22 @@ export async function readCounts(db: Db, fields: readonly string[]): Promise<Cou
   return rows.map((r) => ({ ...r, frames: Number(r.frames) }));
 }
 
+/**
+ * The night rows of catalog_counts, newest first: a catalog has a row per night (33,000 at ten
+ * million frames), and a facet shows only the newest few.
+ */
+export async function newestNights(db: Db, limit: number): Promise<CountRow[]> {
+  const rows = await db.db
+    .selectFrom('catalog_counts')
+    .select(['field', 'key', 'value', 'frames'])
+    .where('field', '=', 'night')
+    .where('frames', '>', 0)
+    .orderBy('key', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...r, frames: Number(r.frames) }));
+}
+
 /** Frames counted under some keys of one field (keys as the filters compare: lower-cased names). */
 export async function countOf(
   db: Db,
@@ -694,6 +712,28 @@ export async function dayCounts(db: Db): Promise<Array<{ day: string; frames: nu
     .orderBy('key', 'desc')
     .execute();
   return rows.map((r) => ({ day: r.key, frames: Number(r.frames) }));
+}
+
+/**
+ * The UTC day the offset-th frame by date_obs (0-based, newest first for 'desc') falls in, and how
+ * many frames the days before it hold, summed by the database: a catalog has a row per day (33,000
+ * at ten million frames), too many to read for every deep page. Null past the last frame.
+ */
+export async function dayAtOffset(
+  db: Db,
+  direction: 'asc' | 'desc',
+  offset: number,
+): Promise<{ day: string; skipped: number } | null> {
+  const order = direction === 'desc' ? sql`desc` : sql`asc`;
+  const { rows } = await sql<{ day: string; frames: number | string; through: number | string }>`
+    select day, frames, through from (
+      select ${sql.ref('key')} as day, frames,
+        sum(frames) over (order by ${sql.ref('key')} ${order} rows unbounded preceding) as through
+      from catalog_counts where field = 'day' and frames > 0
+    ) d where through > ${offset} order by day ${order} limit 1`.execute(db.db);
+  const row = rows[0];
+  if (!row) return null;
+  return { day: row.day, skipped: Number(row.through) - Number(row.frames) };
 }
 
 export async function readNights(db: Db, limit: number) {

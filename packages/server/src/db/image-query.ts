@@ -18,7 +18,7 @@
 import { type Expression, type ExpressionBuilder, type OrderByItemBuilder, type SqlBool, sql } from 'kysely';
 import { EXACT_FILTERS, MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
 import { MS_PER_DAY } from '../util/time.js';
-import { type CountedField, countOf, dayCounts } from './catalog-summary.js';
+import { type CountedField, countOf, dayAtOffset } from './catalog-summary.js';
 import type { Db } from './connection.js';
 import { ciContains, ciEquals, escapeLike, likePattern } from './dialect.js';
 import { type CatalogImage, IMAGE_ITEM_COLUMNS, type ImageItemRow, mapImage, objectKey } from './image.mapper.js';
@@ -484,17 +484,10 @@ async function dateOffsetStart(
   direction: 'asc' | 'desc',
   offset: number,
 ): Promise<{ before: number; offset: number } | null> {
-  const days = await dayCounts(db);
-  if (direction === 'asc') days.reverse();
-  let skipped = 0;
-  for (const d of days) {
-    if (skipped + d.frames > offset) {
-      const start = Date.parse(`${d.day}T00:00:00Z`);
-      return { before: direction === 'desc' ? start + MS_PER_DAY : start, offset: offset - skipped };
-    }
-    skipped += d.frames;
-  }
-  return null;
+  const at = await dayAtOffset(db, direction, offset);
+  if (!at) return null;
+  const start = Date.parse(`${at.day}T00:00:00Z`);
+  return { before: direction === 'desc' ? start + MS_PER_DAY : start, offset: offset - at.skipped };
 }
 
 export async function queryImages(db: Db, input: ImageFilters, options: PageOptions = {}): Promise<ImagePage> {

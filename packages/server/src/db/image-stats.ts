@@ -16,7 +16,7 @@
  * grouping every frame.
  */
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
-import { readCounts, readNights } from './catalog-summary.js';
+import { newestNights, readCounts, readNights } from './catalog-summary.js';
 import type { Db } from './connection.js';
 import type { ImageFilters } from './image-filters.js';
 import { imageConditions, isWholeCatalog, orderOf, resolveNames } from './image-query.js';
@@ -98,7 +98,14 @@ export async function imageFacets(
   options: { limit?: number; bound?: number } = {},
 ): Promise<ImageFacets> {
   const limit = clampLimit(options.limit);
-  if (isWholeCatalog(input)) return { ...facetLists(await readCounts(db, FACET_FIELDS), limit), exact: true };
+  if (isWholeCatalog(input)) {
+    // Every row of the other fields (a few hundred values), but only the newest nights.
+    const rows = await readCounts(
+      db,
+      FACET_FIELDS.filter((f) => f !== 'night'),
+    );
+    return { ...facetLists([...rows, ...(await newestNights(db, limit))], limit), exact: true };
+  }
   const bound = options.bound ?? FACET_BOUND;
   const filters = await resolveNames(db, input);
   const keys = FACET_FIELDS.map((field) =>
