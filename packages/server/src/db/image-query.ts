@@ -506,7 +506,8 @@ export async function queryImages(db: Db, input: ImageFilters, options: PageOpti
   const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
   const cursor = options.cursor ? decodeCursor(options.cursor, sort) : null;
   const col = SORT_REFS[sort.column];
-  const shape = await pageHeaderShape(db, filters);
+  const plan = await headerPlan(db, filters, options.withTotal === false ? 0 : (options.totalBound ?? TOTAL_BOUND));
+  const shape = plan.shape;
   const whole = isWholeCatalog(filters);
   const want = limit + 1;
   let rows: ItemRow[] = [];
@@ -533,7 +534,7 @@ export async function queryImages(db: Db, input: ImageFilters, options: PageOpti
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  const total = options.withTotal === false ? null : await pageTotal(db, filters, options.totalBound);
+  const total = options.withTotal === false ? null : (plan.total ?? (await pageTotal(db, filters, options.totalBound)));
   return {
     total: total?.total ?? null,
     total_exact: total?.exact ?? true,
@@ -678,23 +679,34 @@ async function nameTotal(db: Db, f: ImageFilters, bound: number): Promise<{ tota
  * each one's keywords read 10,001 frames for a keyword that every frame has.
  */
 async function keywordTotal(db: Db, f: ImageFilters, bound: number): Promise<{ total: number; exact: boolean } | null> {
+  const only = loneHeader(f);
+  if (!only) return null;
+  const n = await keywordFrames(db, only, bound + 1);
+  return n > bound ? { total: bound, exact: false } : { total: n, exact: true };
+}
+
+/** The header filter when it is the only filter. */
+function loneHeader(f: ImageFilters): HeaderFilter | null {
   const only = f.header?.[0];
   const set = Object.keys(f).filter((k) => k !== 'resolved' && f[k as keyof ImageFilters] !== undefined);
-  if (!only || f.header?.length !== 1 || set.length !== 1) return null;
+  return only && f.header?.length === 1 && set.length === 1 ? only : null;
+}
+
+/** Distinct frames a keyword filter matches, counted from the keyword index up to `limit`. */
+async function keywordFrames(db: Db, h: HeaderFilter, limit: number): Promise<number> {
   const row = await db.db
     .selectFrom(
       db.db
         .selectFrom('image_keywords')
         .select('image_id')
         .distinct()
-        .where((k) => keywordMatch(k, only))
-        .limit(bound + 1)
+        .where((k) => keywordMatch(k, h))
+        .limit(limit)
         .as('m'),
     )
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  const n = Number(row.n);
-  return n > bound ? { total: bound, exact: false } : { total: n, exact: true };
+  return Number(row.n);
 }
 
 /**
@@ -708,10 +720,30 @@ const COMMON_KEYWORD_SHARE = 0.05;
 
 /** The header shape for a page query (counts always use the narrowness rule). */
 async function pageHeaderShape(db: Db, f: ImageFilters): Promise<HeaderShape | undefined> {
+  return (await headerPlan(db, f, 0)).shape;
+}
+
+/**
+ * The header shape, and for a lone header filter its distinct frames up to max(threshold, bound)
+ * + 1: one read of the keyword index gives both the shape and the page's total.
+ */
+async function headerPlan(
+  db: Db,
+  f: ImageFilters,
+  bound: number,
+): Promise<{ shape: HeaderShape | undefined; total?: { total: number; exact: boolean } }> {
   const first = f.header?.[0];
-  if (!first || isNarrow(f)) return undefined;
+  if (!first || isNarrow(f)) return { shape: undefined };
   const frames = await countOf(db, '*', {});
   const common = Math.ceil(Math.min(COMMON_KEYWORD_MATCHES, COMMON_KEYWORD_SHARE * frames));
+  const lone = loneHeader(f);
+  if (lone && bound > 0) {
+    const n = await keywordFrames(db, lone, Math.max(common, bound) + 1);
+    return {
+      shape: n > common ? 'probe' : 'list',
+      total: n > bound ? { total: bound, exact: false } : { total: n, exact: true },
+    };
+  }
   // Counted from the keyword index alone, and only up to the threshold: counting every match of
   // a keyword in every frame read a million index entries (60–100 ms on SQLite) for this choice.
   const row = await db.db
@@ -725,7 +757,7 @@ async function pageHeaderShape(db: Db, f: ImageFilters): Promise<HeaderShape | u
     )
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  return Number(row.n) > common ? 'probe' : 'list';
+  return { shape: Number(row.n) > common ? 'probe' : 'list' };
 }
 
 /** Exact count of the matches (of those where `setColumn` is not NULL, when given). */
