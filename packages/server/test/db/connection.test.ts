@@ -22,6 +22,11 @@ describe('postgresPoolConfig', () => {
     const required = postgresPoolConfig('postgres://u@db.example/aims?sslmode=require&application_name=aims');
     expect(required.ssl).toEqual({ rejectUnauthorized: false });
     expect(required.connectionString).toBe('postgres://u@db.example/aims?application_name=aims');
+    // The catalog's sessions run without parallel workers; options given in the URL are kept.
+    expect(plain.options).toBe('-c max_parallel_workers_per_gather=0');
+    expect(postgresPoolConfig('postgres://u@h/aims?options=-c%20search_path%3Daims').options).toBe(
+      '-c search_path=aims -c max_parallel_workers_per_gather=0',
+    );
     expect(postgresPoolConfig('postgres://u@h/aims?sslmode=verify-full').ssl).toEqual({ rejectUnauthorized: true });
     expect(postgresPoolConfig('postgres://u@h/aims?sslmode=disable').ssl).toBe(false);
     const caFile = join(mkdtempSync(join(tmpdir(), 'aims-ca-')), 'ca.pem');
@@ -29,6 +34,15 @@ describe('postgresPoolConfig', () => {
     expect(postgresPoolConfig('postgres://u@h/aims?sslmode=require', { caFile }).ssl).toEqual({
       ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
       rejectUnauthorized: true,
+    });
+  });
+
+  it.runIf(DIALECTS.includes('postgres'))('opens sessions without parallel workers', async () => {
+    await withTestDatabase('postgres', async (database) => {
+      const shown = await sql<{ v: string }>`select current_setting('max_parallel_workers_per_gather') as v`.execute(
+        database.db,
+      );
+      expect(shown.rows[0]?.v).toBe('0');
     });
   });
 

@@ -78,12 +78,20 @@ function sqliteExecutor(database: Database, path: string, filename: string): Adq
   };
 }
 
+/** PostgreSQL's default max_parallel_workers_per_gather, for ADQL queries. */
+const ADQL_PARALLEL_WORKERS = 2;
+
 async function runOnConnection(database: Database, query: CompiledQuery, options: AdqlRunOptions): Promise<AdqlResult> {
   if (database.dialect.name === 'mysql') return runOnMysql(database, query, options);
   if (database.dialect.name !== 'postgres') return toResult(query, (await query.sql.execute(database.db)).rows);
   try {
     const rows = await database.db.transaction().execute(async (tx) => {
       await sql`select set_config('statement_timeout', ${String(Math.max(1, Math.round(options.timeoutMs)))}, true)`.execute(
+        tx,
+      );
+      // The catalog's connections start without parallel workers (connection.ts); an ADQL query
+      // may scan a table, where PostgreSQL's default of two helps.
+      await sql`select set_config('max_parallel_workers_per_gather', ${String(ADQL_PARALLEL_WORKERS)}, true)`.execute(
         tx,
       );
       return (await query.sql.execute(tx)).rows;
