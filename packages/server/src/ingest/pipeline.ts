@@ -48,6 +48,8 @@ const ENVIRONMENT_CODES = new Set(['ENOSPC', 'EDQUOT']);
 
 /** A statement the engine aborted to break a deadlock is tried this many times in all. */
 const CONFLICT_ATTEMPTS = 5;
+/** The health problem while the catalog's engine does not answer; cleared by the next round that it answers. */
+const UNREACHABLE = 'the catalog could not be reached';
 
 interface RoundResult {
   /** The shortest wait of an entry still settling (Infinity: none). */
@@ -221,10 +223,13 @@ export class IngestPipeline {
         try {
           await this.retryFailures(retryAfterMs);
           waitMs = await this.processBatch();
+          // The catalog answered this round's queries: it is reachable again, even when there
+          // was no frame left to write (a restart after the last frame).
+          if (this.blocked?.problem.startsWith(UNREACHABLE)) this.setBlocked(null);
         } catch (error) {
           this.options.log?.('error', 'ingest batch failed', { err: String(error) });
           this.claimsStranded = true;
-          this.setBlocked(`the catalog could not be reached: ${firstLine(error)}`);
+          this.setBlocked(`${UNREACHABLE}: ${firstLine(error)}`);
           waitMs = 5000;
         }
         if (!this.running) break;

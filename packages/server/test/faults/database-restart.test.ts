@@ -92,7 +92,16 @@ for (const engine of privateServerEngines()) {
       expect(await catalogDiscrepancies(db, [images])).toEqual([]);
       // The outage was seen (and logged), not silently skipped over.
       expect(errors.length).toBeGreaterThan(0);
-      expect(service.problem()).toBeNull();
+
+      // 3. A restart with nothing left to write: the health problem it raises is gone as soon as
+      //    the engine answers again, not only when a frame is written or the problem goes stale
+      //    (two retry periods + 10 s = 12 s here).
+      const idleRestart = server?.restart('immediate', 3000);
+      await until(async () => service?.problem() != null, 'the outage seen while idle', 20_000);
+      await idleRestart;
+      const back = Date.now();
+      await until(async () => service?.problem() == null, 'the problem cleared once the engine answers', 30_000);
+      expect(Date.now() - back).toBeLessThan(8000);
     });
   });
 }
