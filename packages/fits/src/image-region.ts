@@ -3,7 +3,7 @@ import { FitsError, FitsErrorCode } from './errors.js';
 import type { Inflate } from './inflate.js';
 import type { PixelPool } from './pixel-pool.js';
 import type { PixelSink } from './pixel-transform.js';
-import type { HduType, HeaderLike } from './types.js';
+import type { ByteSource, HduType, HeaderLike } from './types.js';
 
 /** Pixels of an image HDU (or of rows / one plane of it), as physical values. */
 export interface ImagePixels {
@@ -184,4 +184,43 @@ export function pixelsResult(hdu: ImageHdu, region: ImageRegion, sink: PixelSink
   };
   if (sink.mask) result.mask = sink.mask;
   return result;
+}
+
+const BYTES_PER_PIXEL: Record<number, number> = { 8: 1, 16: 2, 32: 4, 64: 8, [-32]: 4, [-64]: 8 };
+
+/** Where the rows and planes asked for lie in a plain (uncompressed) image's data unit. */
+export interface PlainLayout {
+  region: ImageRegion;
+  bytesPerPixel: number;
+  /** Bytes of one row, and of one whole plane (every row, not only those asked for). */
+  rowBytes: number;
+  planeBytes: number;
+}
+
+/**
+ * The layout of a plain image read: fails at once on a BITPIX that is not a FITS data type, and on
+ * a file known to end before the last byte asked for (before any output is allocated).
+ */
+export function plainLayout(source: Pick<ByteSource, 'size'>, hdu: ImageHdu, options: ReadImageOptions): PlainLayout {
+  const bytesPerPixel = BYTES_PER_PIXEL[hdu.bitpix];
+  if (bytesPerPixel === undefined) {
+    throw new FitsError(FitsErrorCode.BAD_MANDATORY, `BITPIX ${hdu.bitpix} is not a FITS data type`, {
+      hduIndex: hdu.index,
+    });
+  }
+  const region = imageRegion(hdu, options);
+  const rowBytes = region.width * bytesPerPixel;
+  const planeBytes = rowBytes * (hdu.axes[1] ?? (region.width > 0 ? 1 : 0));
+  const lastPlane = region.planes[region.planes.length - 1];
+  if (source.size !== undefined && lastPlane !== undefined && region.pixelCount > 0) {
+    const end = hdu.dataOffset + lastPlane * planeBytes + region.rowEnd * rowBytes;
+    if (end > source.size) {
+      throw new FitsError(
+        FitsErrorCode.TRUNCATED,
+        `HDU ${hdu.index}: the file ends at byte ${source.size}, before the data unit's byte ${end}`,
+        { byteOffset: source.size, hduIndex: hdu.index },
+      );
+    }
+  }
+  return { region, bytesPerPixel, rowBytes, planeBytes };
 }

@@ -1,6 +1,6 @@
 import { toNativeOrder } from './byte-order.js';
 import { FitsError, FitsErrorCode } from './errors.js';
-import { type ImageHdu, imageRegion, type ReadImageOptions } from './image-region.js';
+import { type ImageHdu, plainLayout, type ReadImageOptions } from './image-region.js';
 import { pixelTransform } from './pixel-transform.js';
 import type { ByteSource } from './types.js';
 
@@ -34,8 +34,6 @@ export interface StoredPixels {
 
 export type ReadStoredOptions = Pick<ReadImageOptions, 'rows' | 'plane' | 'limits' | 'pool'>;
 
-const BYTES_PER_PIXEL: Record<number, number> = { 8: 1, 16: 2, 32: 4, 64: 8, [-32]: 4, [-64]: 8 };
-
 /**
  * Reads a plain image's stored values. The bytes are read straight into the returned array (from
  * `options.pool`'s byte buffer when given: the next read through the pool overwrites it) and
@@ -57,29 +55,10 @@ export async function readStoredImage(
       },
     );
   }
-  const size = BYTES_PER_PIXEL[hdu.bitpix];
-  if (size === undefined) {
-    throw new FitsError(FitsErrorCode.BAD_MANDATORY, `BITPIX ${hdu.bitpix} is not a FITS data type`, {
-      hduIndex: hdu.index,
-    });
-  }
-  const region = imageRegion(hdu, options);
+  const { region, bytesPerPixel: size, rowBytes, planeBytes } = plainLayout(source, hdu, options);
   const transform = pixelTransform(hdu.bitpix, hdu.header);
-  const rowBytes = region.width * size;
-  const planeBytes = rowBytes * (hdu.axes[1] ?? (region.width > 0 ? 1 : 0));
   const partBytes = (region.rowEnd - region.rowStart) * rowBytes;
   const total = partBytes * region.planes.length;
-  const lastPlane = region.planes[region.planes.length - 1];
-  if (source.size !== undefined && lastPlane !== undefined && total > 0) {
-    const end = hdu.dataOffset + lastPlane * planeBytes + region.rowEnd * rowBytes;
-    if (end > source.size) {
-      throw new FitsError(
-        FitsErrorCode.TRUNCATED,
-        `HDU ${hdu.index}: the file ends at byte ${source.size}, before the data unit's byte ${end}`,
-        { byteOffset: source.size, hduIndex: hdu.index },
-      );
-    }
-  }
   // The pool's byte buffer starts its own ArrayBuffer, so every typed view of it is aligned.
   const bytes = options.pool ? options.pool.bytes(total) : new Uint8Array(total);
   let at = 0;

@@ -5,8 +5,8 @@ import {
   allocatePixels,
   type ImageHdu,
   type ImagePixels,
-  imageRegion,
   pixelsResult,
+  plainLayout,
   type ReadImageOptions,
 } from './image-region.js';
 import { convertBigEndian, pixelTransform } from './pixel-transform.js';
@@ -16,8 +16,6 @@ export type { ImageHdu, ImagePixels, ReadImageOptions } from './image-region.js'
 
 /** Bytes read per source call: large enough to amortize the call, small beside the output. */
 const READ_CHUNK_BYTES = 4 * 1024 * 1024;
-
-const BYTES_PER_PIXEL: Record<number, number> = { 8: 1, 16: 2, 32: 4, 64: 8, [-32]: 4, [-64]: 8 };
 
 /**
  * The array type `readImage` returns for this HDU: float32 for 8- and 16-bit integers and float32
@@ -46,29 +44,8 @@ export async function readImage(
 }
 
 async function readPlainImage(source: ByteSource, hdu: ImageHdu, options: ReadImageOptions): Promise<ImagePixels> {
-  const bytesPerPixel = BYTES_PER_PIXEL[hdu.bitpix];
-  if (bytesPerPixel === undefined) {
-    throw new FitsError(FitsErrorCode.BAD_MANDATORY, `BITPIX ${hdu.bitpix} is not a FITS data type`, {
-      hduIndex: hdu.index,
-    });
-  }
-  const region = imageRegion(hdu, options);
+  const { region, bytesPerPixel, rowBytes, planeBytes } = plainLayout(source, hdu, options);
   const transform = pixelTransform(hdu.bitpix, hdu.header);
-  const rowBytes = region.width * bytesPerPixel;
-  const planeBytes = rowBytes * (hdu.axes[1] ?? (region.width > 0 ? 1 : 0));
-
-  // A file known to end before the last byte asked for fails now, before the output is allocated.
-  const lastPlane = region.planes[region.planes.length - 1];
-  if (source.size !== undefined && lastPlane !== undefined && region.pixelCount > 0) {
-    const end = hdu.dataOffset + lastPlane * planeBytes + region.rowEnd * rowBytes;
-    if (end > source.size) {
-      throw new FitsError(
-        FitsErrorCode.TRUNCATED,
-        `HDU ${hdu.index}: the file ends at byte ${source.size}, before the data unit's byte ${end}`,
-        { byteOffset: source.size, hduIndex: hdu.index },
-      );
-    }
-  }
   const sink = allocatePixels(region, transform.float64, options, hdu.index);
 
   const rowsPerChunk = Math.max(1, Math.floor(READ_CHUNK_BYTES / Math.max(1, rowBytes)));

@@ -29,7 +29,7 @@
  */
 import { type Expression, sql } from 'kysely';
 import type { Db } from './connection.js';
-import type { ImageRow } from './schema.js';
+import type { CatalogTargetsTable, ImageRow } from './schema.js';
 
 export const SUMMARY_COLUMNS = [
   'night',
@@ -386,20 +386,8 @@ const isTargetFrame = (f: SummaryFrame) => f.image_type === 'light' && f.object_
 /** Filters of a target compare without case; frames without a filter have the key ''. */
 const filterKey = (f: SummaryFrame) => (f.filter_name ?? '').replace(/[A-Z]+/g, (c) => c.toLowerCase());
 
-interface TargetDelta {
-  object_key: string;
-  filter_key: string;
-  object_name: string | null;
-  filter_name: string | null;
-  frames: number;
-  good_frames: number;
-  exposure_s: number;
-  good_exposure_s: number;
-  pos_n: number;
-  pos_x: number;
-  pos_y: number;
-  pos_z: number;
-}
+/** A target row's change, column for column. */
+type TargetDelta = CatalogTargetsTable;
 
 interface TargetNightDelta {
   object_key: string;
