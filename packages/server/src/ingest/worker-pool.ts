@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
 import { compiledExecArgv, compiledWorkerFile, createThreadPool, TimeBudgetExceeded } from '../util/thread-pool.js';
 import type { FrameJob, FrameOutcome } from './frame.job.js';
 import { reclaimMemory } from './memory-budget.js';
@@ -36,20 +35,6 @@ export function defaultThreadCount(options: { whole?: boolean } = {}): number {
 }
 
 /**
- * Frame threads optimize a hot function on their own thread, at once, instead of handing it to a
- * background compiler and running on unoptimized meanwhile. A frame's analysis is a few long
- * loops, each run once per frame: until a loop is optimized it runs interpreted, boxing every
- * intermediate number, and with every core busy (the pool has one thread per core) the background
- * compiler waits for a core while the interpreter goes on. Measured on `aims ingest` of 24 frames
- * of 1024² on 2 cores: 8–15% less CPU, the first frame of each thread 25% cheaper
- * (docs/performance.md). V8 reads the flag when a thread's isolate starts, so threads started from
- * now on get it; the calling thread (the API's, in `aims serve`) keeps its background compiler.
- */
-function synchronousOptimization(): void {
-  setFlagsFromString('--no-concurrent-recompilation');
-}
-
-/**
  * Parsing, hashing and measuring run in worker threads; the main thread only writes the catalog.
  * With `threads` 0 (or no compiled worker available) jobs run on the calling thread, without a
  * time budget. Workers start one at a time as work arrives, and stop when idle; with `startAll`
@@ -70,7 +55,6 @@ export function createFramePool(threads = defaultThreadCount(), options: FramePo
     };
   }
   const budgetMs = options.fileTimeBudgetMs ?? DEFAULT_FILE_TIME_BUDGET_SECONDS * 1000;
-  synchronousOptimization();
   const pool = createThreadPool({
     filename,
     threads,
