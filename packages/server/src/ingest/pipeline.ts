@@ -206,10 +206,11 @@ export class IngestPipeline {
       let waitMs: number | null;
       try {
         waitMs = await this.processBatch();
+        conflicts = 0;
       } catch (error) {
         // The engine aborted a claim or round to break a deadlock with another process (seen on
         // MariaDB in test/faults/soak.test.ts): the claims go back and the batch is tried again,
-        // as the service's loop does; anything else, or conflicts without end, ends the run.
+        // as the service's loop does; anything else, or conflicts in every try of one batch, ends the run.
         if (!this.options.database.dialect.isConflictAbort(error) || ++conflicts > CONFLICT_ATTEMPTS * 4) throw error;
         this.claimsStranded = true;
         waitMs = 20 * conflicts + Math.random() * 50;
