@@ -1,4 +1,13 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Db, inTransaction } from '../db/connection.js';
+
+/**
+ * A group's writes give the event loop a turn at least this often. On SQLite a group of 256
+ * frames is written synchronously (prepared statements, no I/O wait), a quarter of a second
+ * during which the worker threads' finished frames wait unseen and the workers are handed no
+ * new file: the two threads took turns instead of overlapping. A turn costs microseconds.
+ */
+const YIELD_EVERY_MS = 1;
 
 interface Job {
   /** Position in the round (the ledger's discovery order): frames are written in this order. */
@@ -78,7 +87,14 @@ export class CommitGroup {
             jobs.map((j) => j.order),
           );
           const out: unknown[] = [];
-          for (const job of jobs) out.push(await job.write(tx));
+          let turnAt = performance.now();
+          for (const job of jobs) {
+            out.push(await job.write(tx));
+            if (performance.now() - turnAt >= YIELD_EVERY_MS) {
+              await nextTurn();
+              turnAt = performance.now();
+            }
+          }
           return out;
         });
       } catch {

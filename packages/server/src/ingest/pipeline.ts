@@ -31,6 +31,13 @@ import type { NormalizeOptions } from './normalize/index.js';
 import { checkStability } from './stability.js';
 import type { FramePool } from './worker-pool.js';
 
+/**
+ * Rounds claimed and not yet committed. Three, so that the workers always hold a whole round: the
+ * claim of round N+2 waits for round N to finish, and then for the catalog connection, which
+ * round N+1's transaction takes at that moment; with two in flight the workers sat idle through
+ * every other round's write (the main thread then waited for a whole round to be read).
+ */
+const ROUNDS_IN_FLIGHT = 3;
 /** At most one queue-depth event a second from the pipeline itself. */
 const DEPTH_EVENT_MS = 1000;
 /**
@@ -314,9 +321,9 @@ export class IngestPipeline {
   /**
    * Rounds back to back until nothing is left to claim. A round is claimed once the previous
    * round's files are all in the workers' hands, so the workers read round N+1 while the main
-   * thread writes round N's frames (one transaction per round, CommitGroup). At most two rounds
-   * are in flight. Returns null when nothing was pending, else how long to wait before trying
-   * again (0: go on at once).
+   * thread writes round N's frames (one transaction per round, CommitGroup). At most
+   * ROUNDS_IN_FLIGHT rounds are in flight. Returns null when nothing was pending, else how long
+   * to wait before trying again (0: go on at once).
    */
   private async processBatch(): Promise<number | null> {
     const { database } = this.options;
@@ -327,7 +334,7 @@ export class IngestPipeline {
     const rounds: Promise<RoundResult>[] = [];
     let unfinished: Promise<RoundResult>[] = [];
     for (;;) {
-      if (unfinished.length >= 2) {
+      if (unfinished.length >= ROUNDS_IN_FLIGHT) {
         await unfinished[0];
         unfinished = unfinished.slice(1);
       }
