@@ -99,9 +99,21 @@ const insertKeyword = preparedQuery(
 );
 
 async function writeKeywords(db: Db, imageId: number, values: KeywordValues): Promise<void> {
+  // Synchronous statements on SQLite: one prepared single-row insert, run per row, costs less
+  // than one multi-row statement (whose many parameters SQLite binds and walks as a coroutine).
+  const insert = insertKeyword.runner(db);
+  if (insert) {
+    for (let i = 0; i < values.length; i += KEYWORD_STRIDE)
+      insert(
+        imageId,
+        values[i] as number,
+        values[i + 1] as string,
+        values[i + 2] as number | null,
+        values[i + 3] as string | null,
+      );
+    return;
+  }
   if (db.statements) {
-    // Synchronous statements on SQLite: one prepared single-row insert, run per row, costs less
-    // than one multi-row statement (whose many parameters SQLite binds and walks as a coroutine).
     const argLists: [number, number, string, number | null, string | null][] = [];
     for (let i = 0; i < values.length; i += KEYWORD_STRIDE)
       argLists.push([
