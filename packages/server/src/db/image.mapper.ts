@@ -51,7 +51,8 @@ export interface NewImage {
   checksum_status?: ChecksumStatus | null;
   checksum_hdus?: HduChecksumRecord[] | null;
   metadata: ImageMetadata;
-  normalization?: Pick<NormalizedMetadata, 'reasons' | 'sources'> | null;
+  /** The reasons and sources of the normalization, or the same already as JSON text (by an ingest worker). */
+  normalization?: Pick<NormalizedMetadata, 'reasons' | 'sources'> | { json: string } | null;
   quality?: QualityMetrics | null;
   score?: QualityScore | null;
   /** Every HDU's cards, or the same already encoded for the catalog (by an ingest worker). */
@@ -169,7 +170,10 @@ export function toImageHeadersRow(imageId: number, image: NewImage, d: DialectIn
     image_id: imageId,
     // JSON text on every engine (toDbJson): the encoded text is what it would give.
     headers: Array.isArray(image.headers) ? d.toDbJson(image.headers) : (image.headers as EncodedHeaders).json,
-    normalization: d.toDbJson(image.normalization ?? null),
+    normalization:
+      image.normalization && 'json' in image.normalization
+        ? image.normalization.json
+        : d.toDbJson(image.normalization ?? null),
   };
 }
 

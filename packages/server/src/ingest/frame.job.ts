@@ -57,7 +57,12 @@ export interface ProcessedFrame {
   hduIndex: number;
   /** Encoded here, off the main thread, which writes them (domain/header-encoding.ts). */
   headers: EncodedHeaders;
-  metadata: NormalizedMetadata;
+  /**
+   * The normalized values; their reasons and sources only as the JSON text the catalog stores,
+   * made here for the same reason as the headers (a third of the frame's structured clone, read
+   * and stringified again on the main thread).
+   */
+  metadata: Pick<NormalizedMetadata, 'values'> & { notesJson: string };
   quality: QualityMetrics | null;
   /** File-level oddities (duplicate keywords, missing padding…) worth keeping with the frame. */
   problems: string[];
@@ -151,7 +156,10 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
         inode: after.ino,
         hduIndex: image.index,
         headers: encodeHeaders(storedHdus(structure.hdus)),
-        metadata,
+        metadata: {
+          values: metadata.values,
+          notesJson: JSON.stringify({ reasons: metadata.reasons, sources: metadata.sources }),
+        },
         quality,
         problems: structure.problems.map((p) => `${p.code}: ${p.message}`),
         checksums,

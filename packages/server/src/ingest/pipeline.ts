@@ -573,7 +573,7 @@ function catalogImage(entry: LedgerEntry, frame: ProcessedFrame): NewImage {
       ...(h.reason === undefined ? {} : { reason: h.reason }),
     })),
     metadata: frame.metadata.values,
-    normalization: { reasons: frame.metadata.reasons, sources: frame.metadata.sources },
+    normalization: { json: frame.metadata.notesJson },
     quality: frame.quality,
     headers: frame.headers,
   };

@@ -3,8 +3,8 @@
  * are prefixes of the `(lower(column), date, id)` indexes added for filtered sorts: every search
  * that used one (equality, `in`, an OR of two names, a count, a grouping) is served by the longer
  * one, which SQLite's and PostgreSQL's planners then chose (EXPLAIN at a million frames,
- * docs/performance.md "Catalog writes"). Each index is written by every image insert; the images
- * table had 36.
+ * docs/performance.md "Catalog writes"). Each index is written by every image insert (about 5 µs
+ * each); the images table had 39.
  */
 import type { AimsMigration } from './migration.js';
 
