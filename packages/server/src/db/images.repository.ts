@@ -21,6 +21,7 @@
  *   movePath(db, id, root, relPath, { nowMs? }?): Promise<void>          rename: old path kept as 'previous'
  *   updateQuality(db, id, quality, score, nowMs?): Promise<boolean>     re-analysis / re-scoring
  */
+import { sql } from 'kysely';
 import { type EncodedHeaders, encodedHeaders, KEYWORD_STRIDE, type KeywordValues } from '../domain/header-encoding.js';
 import type { QualityMetrics, QualityScore, StoredHdu } from '../domain/image.js';
 import { recordSummaryChange, SUMMARY_COLUMNS, type SummaryFrame } from './catalog-summary.js';
@@ -316,7 +317,9 @@ const selectCopyAtPath = preparedQuery(2, (db: Db, root: string, relPath: string
     .where('image_paths.rel_path', '=', relPath)
     .where('image_paths.kind', '=', 'copy')
     .orderBy('image_paths.id')
-    .limit(1),
+    // A literal: SQLite ran this look-up of every new frame in 15-60 us with `limit ?`, in 1.5-3 us
+    // with `limit 1` (the same plan; measured in an ingest of 2,000 frames, load 14).
+    .limit(sql.lit(1)),
 );
 
 export async function findImageByPath(db: Db, root: string, relPath: string): Promise<ImageAtPath | null> {
