@@ -16,7 +16,7 @@ function bigEndianWords(count: number, seed: number): Uint8Array {
   return bytes;
 }
 
-/** The reference: DataView's big-endian reads, and NaN as `x !== x`. */
+/** The reference: DataView's big-endian reads and Number.isNaN. */
 function reference(bytes: Uint8Array): { words: Int32Array; nans: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const words = new Int32Array(bytes.length / 4);
@@ -24,7 +24,7 @@ function reference(bytes: Uint8Array): { words: Int32Array; nans: number } {
   for (let i = 0; i < words.length; i++) {
     words[i] = view.getInt32(i * 4, false);
     const x = view.getFloat32(i * 4, false);
-    if (x !== x) nans++;
+    if (Number.isNaN(x)) nans++;
   }
   return { words, nans };
 }

@@ -67,7 +67,7 @@ export async function decodeTile(
   scratch: Scratch,
   direct?: Float32Array | Float64Array,
 ): Promise<DecodedTile> {
-  const { params, table, columns, rows, quantized, transform, inflate } = context;
+  const { params, table, columns, rows, quantized, inflate } = context;
   const local = tile.row - context.firstRow;
   const pixelCount = tile.extent.reduce((a, b) => a * b, 1);
   const descriptor = arrayDescriptor(table, columns.data, rows, local);
