@@ -18,7 +18,14 @@
 import { type Expression, type ExpressionBuilder, type OrderByItemBuilder, type SqlBool, sql } from 'kysely';
 import { EXACT_FILTERS, MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
 import { MS_PER_DAY } from '../util/time.js';
-import { type CountedField, countOf, dayAtOffset } from './catalog-summary.js';
+import {
+  type BucketedColumn,
+  bucketAtOffset,
+  type CountedField,
+  countOf,
+  dayAtOffset,
+  isBucketed,
+} from './catalog-summary.js';
 import type { Db } from './connection.js';
 import { ciContains, ciEquals, escapeLike, likePattern } from './dialect.js';
 import { type CatalogImage, IMAGE_ITEM_COLUMNS, type ImageItemRow, mapImage, objectKey } from './image.mapper.js';
@@ -354,6 +361,7 @@ export function orderOf(ob: OrderByItemBuilder, db: Db, column: string, directio
  * keeps both parts in the order of an index on (column, id) on both engines, where an explicit
  * NULLS LAST against an engine's own order would make it sort every match.
  */
+/** `before`: where a deep page starts in the sort column (desc: values below it, asc: from it on). */
 type PageRange = { limit: number; offset: number; cursor: Cursor | null; before?: number | undefined };
 
 /**
@@ -463,7 +471,7 @@ function pageQuery<C extends keyof ImageItemRow>(
     // A row-value comparison, not `col < v or (col = v and id < id0)`: both engines start the
     // index scan at the cursor with it, where the OR made PostgreSQL read from the first row.
     if (c && c.v !== null) query = query.where(sql<SqlBool>`(${sql.ref(col)}, id) ${sql.raw(op)} (${c.v}, ${c.id})`);
-    if (range.before !== undefined) query = query.where('date_obs_ms', dir === 'desc' ? '<' : '>=', range.before);
+    if (range.before !== undefined) query = query.where(col, dir === 'desc' ? '<' : '>=', range.before);
     query = query.orderBy(col, (ob) => orderOf(ob, db, col, dir));
   } else {
     query = query.where(col, 'is', null);
@@ -490,6 +498,17 @@ async function dateOffsetStart(
   return { before: direction === 'desc' ? start + MS_PER_DAY : start, offset: offset - at.skipped };
 }
 
+/** The same from the per-bucket counts of a numeric sort column (catalog-summary.ts BUCKETED_COLUMNS). */
+async function bucketOffsetStart(
+  db: Db,
+  column: BucketedColumn,
+  direction: 'asc' | 'desc',
+  offset: number,
+): Promise<{ before: number; offset: number } | null> {
+  const at = await bucketAtOffset(db, column, direction, offset);
+  return at && { before: at.from, offset: offset - at.skipped };
+}
+
 export async function queryImages(db: Db, input: ImageFilters, options: PageOptions = {}): Promise<ImagePage> {
   // Before any query: a bad value must be refused, not sent (MySQL would fail on a NaN).
   validateImageFilters(input);
@@ -511,6 +530,8 @@ export async function queryImages(db: Db, input: ImageFilters, options: PageOpti
       let start: { before?: number; offset: number } = { offset: cursor ? 0 : offset };
       if (!cursor && offset > 0 && whole && col === 'date_obs_ms')
         start = (await dateOffsetStart(db, sort.direction, offset)) ?? start;
+      else if (!cursor && offset > 0 && whole && isBucketed(col))
+        start = (await bucketOffsetStart(db, col, sort.direction, offset)) ?? start;
       rows = await pageRows(db, filters, shape, sort, 'set', { limit: want, cursor, ...start });
       if (rows.length > 0) nullOffset = 0;
       else if (!cursor && offset > 0) nullOffset = Math.max(0, offset - (await countImages(db, filters, col)));
