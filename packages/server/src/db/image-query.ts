@@ -19,6 +19,7 @@ import { type Expression, type ExpressionBuilder, type OrderByItemBuilder, type 
 import { EXACT_FILTERS, MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
 import { MS_PER_DAY } from '../util/time.js';
 import { type CountedField, countOf, dayAtOffset } from './catalog-summary.js';
+import { newestInCone } from './cone-newest.js';
 import type { Db } from './connection.js';
 import { ciContains, ciEquals, escapeLike, likePattern } from './dialect.js';
 import { type CatalogImage, IMAGE_ITEM_COLUMNS, type ImageItemRow, mapImage, objectKey } from './image.mapper.js';
@@ -429,7 +430,16 @@ async function pageRowsOf(
   // skipped row made PostgreSQL fetch 100,000 table rows for `sort=fwhm_arcsec&offset=100000`. A
   // cone: its matches come from the zone index unordered, and sorting them with every column read
   // (1,451 rows for a 5° cone) cost ten times more than sorting their (date, id) from the index.
-  const ids = (await pageQuery(db, filters, shape, sort, part, range, ['id']).execute()).map((r) => r.id);
+  const ids =
+    (part === 'set' && sort.column === 'date_obs' && sort.direction === 'desc' && range.before === undefined
+      ? await newestInCone(db, filters, {
+          limit: range.limit,
+          offset: range.offset,
+          ...(range.cursor && typeof range.cursor.v === 'number'
+            ? { after: { dateMs: range.cursor.v, id: range.cursor.id } }
+            : {}),
+        })
+      : null) ?? (await pageQuery(db, filters, shape, sort, part, range, ['id']).execute()).map((r) => r.id);
   if (ids.length === 0) return [];
   const rows = await db.db.selectFrom('images').select(IMAGE_ITEM_COLUMNS).where('id', 'in', ids).execute();
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
