@@ -149,7 +149,8 @@ export async function imageFacets(
         : await db.db
             .selectFrom('images')
             .select([...FACET_FIELDS, ...keys])
-            .where('id', 'in', newest.select('id'))
+            // In a derived table: MariaDB takes no LIMIT in an IN subquery.
+            .where('id', 'in', db.db.selectFrom(newest.select('id').as('m')).select('m.id'))
             .execute();
     matched = rows.length;
   }
