@@ -44,31 +44,36 @@ function coneOnly(f: ImageFilters): boolean {
   );
 }
 
-export async function newestInCone(db: Db, f: ImageFilters, range: NewestRange): Promise<number[] | null> {
+/** The cone's cells and one arm per cell (its matches, through the cell index), or null. */
+function cellArms(db: Db, f: ImageFilters, dated: boolean, after?: NewestRange['after']) {
   if (f.ra === undefined || f.dec === undefined || f.radius === undefined) return null;
   // The zone index and the cell index are expression indexes, which MariaDB does not have.
   if (f.resolved?.coneZones !== true || !coneOnly(f)) return null;
-  const offset = range.offset ?? 0;
-  if (offset + range.limit > MAX_MERGED_ROWS) return null;
   const cells = coneCells(f.ra, f.dec, f.radius);
   if (!cells) return null;
-  if (cells.length === 0 || range.limit === 0) return [];
   const b = coneBounds(f.ra, f.dec, f.radius);
   const [x0, y0, z0] = b.center;
   const cell = sql<number>`${sql.raw(SKY_CELL_SQL)}`;
-  const arm = (k: number) =>
+  return cells.map((k) =>
     db.db
       .selectFrom('images')
       .select(['id', 'date_obs_ms'])
       .where(cell, '=', k)
-      .where('date_obs_ms', 'is not', null)
+      .$if(dated, (q) => q.where('date_obs_ms', 'is not', null))
       .where((eb) => {
         const exact = eb(sql<number>`pos_x * ${x0} + pos_y * ${y0} + pos_z * ${z0}`, '>=', b.cosRadius);
-        const a = range.after;
-        return a ? eb.and([exact, sql<SqlBool>`(date_obs_ms, id) < (${a.dateMs}, ${a.id})`]) : exact;
-      });
-  const [first, ...rest] = cells.map(arm);
-  if (!first) return [];
+        return after ? eb.and([exact, sql<SqlBool>`(date_obs_ms, id) < (${after.dateMs}, ${after.id})`]) : exact;
+      }),
+  );
+}
+
+export async function newestInCone(db: Db, f: ImageFilters, range: NewestRange): Promise<number[] | null> {
+  const offset = range.offset ?? 0;
+  if (offset + range.limit > MAX_MERGED_ROWS) return null;
+  const arms = cellArms(db, f, true, range.after);
+  if (!arms) return null;
+  const [first, ...rest] = arms;
+  if (!first || range.limit === 0) return [];
   let query = rest
     .reduce((q, a) => q.unionAll(a), first)
     // PostgreSQL's date indexes are `desc nulls last`; the merge matches that order to the index.
@@ -77,4 +82,27 @@ export async function newestInCone(db: Db, f: ImageFilters, range: NewestRange):
     .limit(range.limit);
   if (offset > 0) query = query.offset(offset);
   return (await query.execute()).map((r) => Number(r.id));
+}
+
+/**
+ * The cone's matches (dated or not) counted up to `bound` + 1 from the cell index alone. PostgreSQL
+ * counted them through the zone index as a bitmap, reading every match's table row for the exact
+ * test (9 ms for the 5,508 matches of a 5° cone at a million frames, load 15).
+ */
+export async function coneTotal(
+  db: Db,
+  f: ImageFilters,
+  bound: number,
+): Promise<{ total: number; exact: boolean } | null> {
+  const arms = cellArms(db, f, false);
+  if (!arms) return null;
+  const [first, ...rest] = arms;
+  if (!first) return { total: 0, exact: true };
+  const matches = rest.reduce((q, a) => q.unionAll(a), first).limit(bound + 1);
+  const row = await db.db
+    .selectFrom(matches.as('m'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const n = Number(row.n);
+  return n > bound ? { total: bound, exact: false } : { total: n, exact: true };
 }

@@ -19,7 +19,7 @@ import { type Expression, type ExpressionBuilder, type OrderByItemBuilder, type 
 import { EXACT_FILTERS, MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
 import { MS_PER_DAY } from '../util/time.js';
 import { type CountedField, countOf, dayAtOffset } from './catalog-summary.js';
-import { newestInCone } from './cone-newest.js';
+import { coneTotal, newestInCone } from './cone-newest.js';
 import type { Db } from './connection.js';
 import { ciContains, ciEquals, escapeLike, likePattern } from './dialect.js';
 import { type CatalogImage, IMAGE_ITEM_COLUMNS, type ImageItemRow, mapImage, objectKey } from './image.mapper.js';
@@ -611,6 +611,8 @@ export async function pageTotal(
   const known = await summaryTotal(db, input);
   if (known !== null) return { total: known, exact: true };
   const filters = await resolveNames(db, input);
+  const cone = await coneTotal(db, filters, bound);
+  if (cone) return cone;
   const named = await nameTotal(db, filters, bound);
   if (named) return named;
   const keyword = await keywordTotal(db, filters, bound);
