@@ -131,7 +131,13 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
       // `word` holds the next `avail` bits of the stream, left-aligned, zeros after them: codes are
       // taken from it one after the other while they fit, and it is loaded again only when the
       // next one does not (about one load per four pixels at fs 3–5, −20 % time for the decoder).
-      let word = peek32(w, bit);
+      // Every `peek32(…) | 0` keeps `word` an int32 to the compiler even where TurboFan does not
+      // inline the call (the rare long-quotient path, depending on what feedback the concurrent
+      // compile saw): a call's result is a tagged number, and `word` then became tagged in the
+      // whole loop, with a small-integer check before every clz32. That was the slow mode of
+      // docs/performance.md: 125 instead of 85 ms per 4096² 16-bit frame in 4 processes of 10, and
+      // in every process for the 32-bit tiles of quantized floats.
+      let word = peek32(w, bit) | 0;
       let avail = 32;
       for (; i < imax; i++) {
         let nzero = Math.clz32(word);
@@ -144,7 +150,7 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
           avail -= used;
           bit += used;
         } else {
-          word = peek32(w, bit);
+          word = peek32(w, bit) | 0;
           nzero = Math.clz32(word);
           used = nzero + 1 + fs;
           if (used <= 32) {
@@ -162,7 +168,7 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
                 if (bit >= endBits) throw truncated(i, npix, end);
                 nzero += 32;
                 bit += 32;
-                word = peek32(w, bit);
+                word = peek32(w, bit) | 0;
               } while (word === 0);
               const more = Math.clz32(word);
               nzero += more;
@@ -170,7 +176,7 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
             }
             low = (peek32(w, bit) >>> 1) >>> lowShift;
             bit += fs;
-            word = peek32(w, bit);
+            word = peek32(w, bit) | 0;
             avail = 32;
           }
         }

@@ -46,6 +46,33 @@ export async function decodeIntegerTile(
   /** Where to decode (reused from tile to tile); a new array when absent. */
   out: Int32Array = new Int32Array(geometry.pixelCount),
 ): Promise<Int32Array> {
+  const decoded = decodeIntegerTileNow(params, compressed, geometry, out);
+  if (decoded) return decoded;
+  // GZIP_1 / GZIP_2. Writers differ in the integer width they gzip (nom-tam-fits writes 16-bit
+  // images as 32-bit integers), so the width is what the inflated length says it is, as astropy does.
+  const bytes = await inflate(compressed, geometry.pixelCount * 8);
+  const width = bytes.length / geometry.pixelCount;
+  if (width !== 1 && width !== 2 && width !== 4 && width !== 8) {
+    throw new FitsError(
+      FitsErrorCode.BAD_COMPRESSION,
+      `${params.algorithm}: tile inflates to ${bytes.length} bytes, not a whole number of integers for ${geometry.pixelCount} pixels`,
+    );
+  }
+  if (params.algorithm === 'GZIP_2' && width !== 1) readShuffledIntegers(bytes, width, out);
+  else readIntegers(bytes, width, out);
+  return out;
+}
+
+/**
+ * The algorithms that need no inflate, synchronously (undefined for GZIP_1 / GZIP_2): a tile whose
+ * bytes are in memory already is then decoded without a promise, as RICE_1 tiles mostly are.
+ */
+export function decodeIntegerTileNow(
+  params: TileParameters,
+  compressed: Uint8Array,
+  geometry: TileGeometry,
+  out: Int32Array,
+): Int32Array | undefined {
   switch (params.algorithm) {
     case 'RICE_1':
       if (params.bytePix === 8) return unsupported('RICE_1 with BYTEPIX 8');
@@ -65,26 +92,13 @@ export async function decodeIntegerTile(
       // 16-bit frame); CFITSIO clamps, and without it a saturated star would wrap to black.
       if (params.hcompressScale > 0) clampToStoredType(out, params.bitpix);
       return out;
-    case 'GZIP_1':
-    case 'GZIP_2': {
-      // Writers differ in the integer width they gzip (nom-tam-fits writes 16-bit images as 32-bit
-      // integers), so the width is what the inflated length says it is, as astropy does.
-      const bytes = await inflate(compressed, geometry.pixelCount * 8);
-      const width = bytes.length / geometry.pixelCount;
-      if (width !== 1 && width !== 2 && width !== 4 && width !== 8) {
-        throw new FitsError(
-          FitsErrorCode.BAD_COMPRESSION,
-          `${params.algorithm}: tile inflates to ${bytes.length} bytes, not a whole number of integers for ${geometry.pixelCount} pixels`,
-        );
-      }
-      if (params.algorithm === 'GZIP_2' && width !== 1) readShuffledIntegers(bytes, width, out);
-      else readIntegers(bytes, width, out);
-      return out;
-    }
     case 'NOCOMPRESS':
       checkLength('NOCOMPRESS', compressed.length, geometry.pixelCount * geometry.integerBytes);
       readIntegers(compressed, geometry.integerBytes, out);
       return out;
+    case 'GZIP_1':
+    case 'GZIP_2':
+      return undefined;
   }
 }
 

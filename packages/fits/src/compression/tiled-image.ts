@@ -14,7 +14,7 @@ import { webInflate } from '../inflate.js';
 import { type PixelSink, pixelTransform } from '../pixel-transform.js';
 import type { ByteSource } from '../types.js';
 import { inflateTileRuns } from './gzip-batch.js';
-import { decodeTile, findColumns, heapReader, type Scratch, type TileContext } from './tile-decode.js';
+import { decodeTile, decodeTileNow, findColumns, heapReader, type Scratch, type TileContext } from './tile-decode.js';
 import { placeTile, type TileRef, tilesFor } from './tile-grid.js';
 import { tileParameters } from './tile-parameters.js';
 
@@ -89,7 +89,9 @@ export async function readCompressedImage(
       while (!failed && next < tiles.length) {
         const tile = tiles[next++]!;
         const direct = directTarget(tile, region, sink);
-        const decoded = await decodeTile(context, tile, hdu.index, scratch, direct);
+        const decoded =
+          decodeTileNow(context, tile, hdu.index, scratch, direct) ??
+          (await decodeTile(context, tile, hdu.index, scratch, direct));
         if (decoded.placed !== undefined) sink.blankCount += decoded.placed;
         else placeTile(decoded.values, decoded.nullValue, tile, region, params, transform, sink);
       }

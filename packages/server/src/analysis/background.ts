@@ -305,12 +305,9 @@ export function estimateBackground(image: ImageLike, options: BackgroundOptions 
   const filled = new Int32Array(nx);
   const sums = new Float64Array(nx);
   const squares = new Float64Array(nx);
-  const stride = tally ? tally.stride : 0;
-  const sample = tally?.sample;
-  let next = 0;
-  let sampled = 0;
-  let max = Number.NEGATIVE_INFINITY;
-  let atMax = 0;
+  // The tally's running values, filled row by row (its own object: the caller's stays as it is
+  // until the end).
+  const running: RowTally = { next: 0, sampled: 0, max: Number.NEGATIVE_INFINITY, atMax: 0 };
   for (let j = 0; j < ny; j++) {
     const y0 = j * boxSize;
     const y1 = Math.min(height, y0 + boxSize);
@@ -318,65 +315,9 @@ export function estimateBackground(image: ImageLike, options: BackgroundOptions 
     sums.fill(0);
     squares.fill(0);
     for (let y = y0; y < y1; y++) {
-      const row = y * width;
-      if (sample) {
-        // The maximum and the sample, while the row is in cache.
-        const end = row + width;
-        for (let k = row; k < end; k++) {
-          const v = data[k]!;
-          if (v >= max) {
-            if (v > max) {
-              max = v;
-              atMax = 1;
-            } else atMax++;
-          }
-        }
-        for (; next < end; next += stride) {
-          const v = data[next]!;
-          if (Number.isFinite(v)) sample[sampled++] = v;
-        }
-      }
-      for (let i = 0; i < nx; i++) {
-        const x0 = i * boxSize;
-        const x1 = Math.min(width, x0 + boxSize);
-        const base = i * boxArea;
-        let n = filled[i]!;
-        // Two sets of sums, as in clippedStatistics, so that the adds overlap.
-        let sum = 0;
-        let sum2 = 0;
-        let sumOdd = 0;
-        let sum2Odd = 0;
-        const end = row + x1;
-        let x = row + x0;
-        for (; x + 1 < end; x += 2) {
-          const v = data[x]!;
-          const w = data[x + 1]!;
-          if (Number.isFinite(v)) {
-            const f = Math.fround(v);
-            boxes[base + n++] = f;
-            sum += f;
-            sum2 += f * f;
-          }
-          if (Number.isFinite(w)) {
-            const f = Math.fround(w);
-            boxes[base + n++] = f;
-            sumOdd += f;
-            sum2Odd += f * f;
-          }
-        }
-        if (x < end) {
-          const v = data[x]!;
-          if (Number.isFinite(v)) {
-            const f = Math.fround(v);
-            boxes[base + n++] = f;
-            sum += f;
-            sum2 += f * f;
-          }
-        }
-        filled[i] = n;
-        sums[i]! += sum + sumOdd;
-        squares[i]! += sum2 + sum2Odd;
-      }
+      // The maximum and the sample, while the row is in cache.
+      if (tally) tallyRow(data, y * width, width, tally.stride, tally.sample, running);
+      gatherRow(data, y * width, width, boxSize, nx, boxes, filled, sums, squares);
     }
     for (let i = 0; i < nx; i++) {
       const x0 = i * boxSize;
@@ -391,11 +332,116 @@ export function estimateBackground(image: ImageLike, options: BackgroundOptions 
     }
   }
   if (tally) {
-    tally.sampled = sampled;
-    tally.max = max;
-    tally.atMax = atMax;
+    tally.sampled = running.sampled;
+    tally.max = running.max;
+    tally.atMax = running.atMax;
   }
   return fromMesh(level, rms, nx, ny, boxSize, options.filterSize ?? 3);
+}
+
+interface RowTally {
+  /** Index of the next pixel to sample. */
+  next: number;
+  sampled: number;
+  max: number;
+  atMax: number;
+}
+
+/**
+ * One row's part of the tally: its maximum (and how many share it) and its every `stride`-th pixel.
+ * The per-row loops are functions of their own (as in detection.ts): V8 optimizes each small
+ * function whole, where the one large function that held them was compiled and thrown away several
+ * times in each thread's first frames.
+ */
+function tallyRow(
+  data: ArrayLike<number>,
+  row: number,
+  width: number,
+  stride: number,
+  sample: Float64Array,
+  t: RowTally,
+): void {
+  const end = row + width;
+  let max = t.max;
+  let atMax = t.atMax;
+  for (let k = row; k < end; k++) {
+    const v = data[k]!;
+    if (v >= max) {
+      if (v > max) {
+        max = v;
+        atMax = 1;
+      } else atMax++;
+    }
+  }
+  t.max = max;
+  t.atMax = atMax;
+  let next = t.next;
+  let sampled = t.sampled;
+  for (; next < end; next += stride) {
+    const v = data[next]!;
+    if (Number.isFinite(v)) sample[sampled++] = v;
+  }
+  t.next = next;
+  t.sampled = sampled;
+}
+
+/**
+ * Copies one row's finite values box by box into `boxes` (box i from i × boxSize²), adding each
+ * box's sum and sum of squares on the way.
+ */
+function gatherRow(
+  data: ArrayLike<number>,
+  row: number,
+  width: number,
+  boxSize: number,
+  nx: number,
+  boxes: Float32Array,
+  filled: Int32Array,
+  sums: Float64Array,
+  squares: Float64Array,
+): void {
+  const boxArea = boxSize * boxSize;
+  for (let i = 0; i < nx; i++) {
+    const x0 = i * boxSize;
+    const x1 = Math.min(width, x0 + boxSize);
+    const base = i * boxArea;
+    let n = filled[i]!;
+    // Two sets of sums, as in clippedStatistics, so that the adds overlap.
+    let sum = 0;
+    let sum2 = 0;
+    let sumOdd = 0;
+    let sum2Odd = 0;
+    const end = row + x1;
+    let x = row + x0;
+    for (; x + 1 < end; x += 2) {
+      const v = data[x]!;
+      const w = data[x + 1]!;
+      if (Number.isFinite(v)) {
+        const f = Math.fround(v);
+        boxes[base + n++] = f;
+        sum += f;
+        sum2 += f * f;
+      }
+      if (Number.isFinite(w)) {
+        const f = Math.fround(w);
+        boxes[base + n++] = f;
+        sumOdd += f;
+        sum2Odd += f * f;
+      }
+    }
+    if (x < end) {
+      const v = data[x]!;
+      if (Number.isFinite(v)) {
+        const f = Math.fround(v);
+        boxes[base + n++] = f;
+        sum += f;
+        sum2 += f * f;
+      }
+    }
+    filled[i] = n;
+    sums[i]! += sum + sumOdd;
+    squares[i]! += sum2 + sum2Odd;
+  }
 }
 
 /** Completes a mesh measured box by box (also by the row-chunk reader): fill, filter, globals. */
@@ -478,27 +524,40 @@ export function subtractLevel(
     const ty = ny === 1 ? 0 : v - j0;
     const j1 = ny === 1 ? 0 : j0 + 1;
     for (let i = 0; i < nx; i++) column[i] = mesh[j0 * nx + i]! * (1 - ty) + mesh[j1 * nx + i]! * ty;
-    const o = y * width;
-    if (nx === 1) {
-      const level = column[0]!;
-      for (let x = 0; x < width; x++) {
-        const d = data[o + x]! - level;
-        out[o + x] = Number.isFinite(d) ? d : 0;
-      }
-      continue;
-    }
-    let x = 0;
-    while (x < width) {
-      const i0 = index[x]!;
-      const c0 = column[i0]!;
-      const c1 = column[i0 + 1]!;
-      let end = x + 1;
-      while (end < width && index[end] === i0) end++;
-      for (; x < end; x++) {
-        const tx = weight[x]!;
-        const d = data[o + x]! - Math.fround(c0 * (1 - tx) + c1 * tx);
-        out[o + x] = Number.isFinite(d) ? d : 0;
-      }
+    if (nx === 1) subtractFlatRow(data, y * width, width, column[0]!, out);
+    else subtractRow(data, y * width, width, column, index, weight, out);
+  }
+}
+
+/** One row of subtractLevel where the mesh is one box wide. */
+function subtractFlatRow(data: ArrayLike<number>, o: number, width: number, level: number, out: Float32Array): void {
+  for (let x = 0; x < width; x++) {
+    const d = data[o + x]! - level;
+    out[o + x] = Number.isFinite(d) ? d : 0;
+  }
+}
+
+/** One row of subtractLevel: `column` holds the mesh interpolated to the row (a function per row loop, as in estimateBackground). */
+function subtractRow(
+  data: ArrayLike<number>,
+  o: number,
+  width: number,
+  column: Float32Array,
+  index: Int32Array,
+  weight: Float32Array,
+  out: Float32Array,
+): void {
+  let x = 0;
+  while (x < width) {
+    const i0 = index[x]!;
+    const c0 = column[i0]!;
+    const c1 = column[i0 + 1]!;
+    let end = x + 1;
+    while (end < width && index[end] === i0) end++;
+    for (; x < end; x++) {
+      const tx = weight[x]!;
+      const d = data[o + x]! - Math.fround(c0 * (1 - tx) + c1 * tx);
+      out[o + x] = Number.isFinite(d) ? d : 0;
     }
   }
 }

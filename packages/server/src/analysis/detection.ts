@@ -73,17 +73,7 @@ export function cleanSharpPixels(
   fraction: number,
 ): number {
   const flagged: number[] = [];
-  for (let y = 1; y < height - 1; y++) {
-    const row = y * width;
-    for (let x = 1; x < width - 1; x++) {
-      const i = row + x;
-      const v = sub[i]!;
-      if (v <= minValue) continue;
-      const limit = fraction * v;
-      if (Math.max(sub[i - 1]!, sub[i + 1]!) < limit || Math.max(sub[i - width]!, sub[i + width]!) < limit)
-        flagged.push(i);
-    }
-  }
+  for (let y = 1; y < height - 1; y++) flagSharpInRow(sub, y * width, width, minValue, fraction, flagged);
   const replacement = new Float32Array(flagged.length);
   const near = new Float32Array(8);
   flagged.forEach((i, k) => {
@@ -102,6 +92,31 @@ export function cleanSharpPixels(
     sub[i] = replacement[k]!;
   });
   return flagged.length;
+}
+
+/**
+ * cleanSharpPixels' test over one row (not its first or last pixel). The loops over the pixels are
+ * functions of their own, called row by row, throughout this file: V8 then optimizes each as a
+ * small whole with the types it has seen, where one large function holding every loop was
+ * compiled while its first loop ran (on-stack replacement), thrown away at the next loop it had
+ * not seen run yet, and compiled again, several times per frame thread (docs/performance.md).
+ */
+function flagSharpInRow(
+  sub: Float32Array,
+  row: number,
+  width: number,
+  minValue: number,
+  fraction: number,
+  flagged: number[],
+): void {
+  for (let x = 1; x < width - 1; x++) {
+    const i = row + x;
+    const v = sub[i]!;
+    if (v <= minValue) continue;
+    const limit = fraction * v;
+    if (Math.max(sub[i - 1]!, sub[i + 1]!) < limit || Math.max(sub[i - width]!, sub[i + width]!) < limit)
+      flagged.push(i);
+  }
 }
 
 /** Per provisional label: union–find parent and the footprint sums, growing as labels are made. */
@@ -233,74 +248,114 @@ export function detectFootprints(
   const vertical = scratchFloat32('vertical-row', width);
   const smoothed = scratchFloat32('smoothed-row', width);
   const p = new Provisional();
-  const k0 = DETECTION_KERNEL[3]!;
-  const k1 = DETECTION_KERNEL[4]!;
-  const k2 = DETECTION_KERNEL[5]!;
-  const k3 = DETECTION_KERNEL[6]!;
+  for (let y = 0; y < height; y++) {
+    if (y >= 3 && y < height - 3) smoothColumns(sub, y * width, width, vertical);
+    else for (let x = 0; x < width; x++) vertical[x] = edgeTap(sub, x, width, height, y);
+    smoothRow(vertical, width, smoothed);
+    labelRow(smoothed, threshold, sub, raw, saturation, saturatedMask, labels, y, width, p);
+  }
+  return { labels, ...foldLabels(p) };
+}
+
+const K0 = DETECTION_KERNEL[3]!;
+const K1 = DETECTION_KERNEL[4]!;
+const K2 = DETECTION_KERNEL[5]!;
+const K3 = DETECTION_KERNEL[6]!;
+
+/** The vertical pass at the row starting at `o` (3 rows or more from the top and bottom edges). */
+function smoothColumns(sub: Float32Array, o: number, width: number, vertical: Float32Array): void {
+  // Module constants live in a context object: read once into locals, not once per pixel.
+  const k0 = K0;
+  const k1 = K1;
+  const k2 = K2;
+  const k3 = K3;
   const w1 = width;
   const w2 = 2 * width;
   const w3 = 3 * width;
-  // No closures over the arrays here: captured variables live in a context object and slow every
-  // access in the loops below.
-  for (let y = 0; y < height; y++) {
-    const o = y * width;
-    if (y >= 3 && y < height - 3)
-      for (let x = 0; x < width; x++) {
-        const i = o + x;
-        vertical[x] =
-          k0 * sub[i]! +
-          k1 * (sub[i - w1]! + sub[i + w1]!) +
-          k2 * (sub[i - w2]! + sub[i + w2]!) +
-          k3 * (sub[i - w3]! + sub[i + w3]!);
-      }
-    else for (let x = 0; x < width; x++) vertical[x] = edgeTap(sub, x, width, height, y);
-    for (let x = 3; x < width - 3; x++)
-      smoothed[x] =
-        k0 * vertical[x]! +
-        k1 * (vertical[x - 1]! + vertical[x + 1]!) +
-        k2 * (vertical[x - 2]! + vertical[x + 2]!) +
-        k3 * (vertical[x - 3]! + vertical[x + 3]!);
-    for (let x = 0; x < width; x++) {
-      if (x === 3 && width > 6) x = width - 3;
-      smoothed[x] = edgeTap(vertical, 0, 1, width, x);
-    }
-    for (let x = 0; x < width; x++) {
-      const i = o + x;
-      if (!(smoothed[x]! > threshold)) {
-        labels[i] = 0;
-        continue;
-      }
-      // Already-labelled neighbours: W, NW, N, NE.
-      let label = x > 0 ? labels[i - 1]! : 0;
-      if (y > 0) {
-        const up = i - width;
-        const nw = x > 0 ? labels[up - 1]! : 0;
-        const n = labels[up]!;
-        const ne = x < width - 1 ? labels[up + 1]! : 0;
-        if (nw) label = label ? union(p.parent, label, nw) : nw;
-        if (n) label = label ? union(p.parent, label, n) : n;
-        if (ne) label = label ? union(p.parent, label, ne) : ne;
-      }
-      if (!label) label = p.add(x, y);
-      labels[i] = label;
-      const v = sub[i]!;
-      p.npix[label]!++;
-      if (v > 0) {
-        p.sum[label]! += v;
-        p.sx[label]! += v * x;
-        p.sy[label]! += v * y;
-      }
-      if (v > p.peak[label]!) {
-        p.peak[label] = v;
-        p.peakIndex[label] = i;
-      }
-      if (x < p.xmin[label]!) p.xmin[label] = x;
-      if (x > p.xmax[label]!) p.xmax[label] = x;
-      if (y > p.ymax[label]!) p.ymax[label] = y;
-      if (raw[i]! >= saturation || saturatedMask?.[i]) p.saturated[label] = 1;
-    }
+  for (let x = 0; x < width; x++) {
+    const i = o + x;
+    vertical[x] =
+      k0 * sub[i]! +
+      k1 * (sub[i - w1]! + sub[i + w1]!) +
+      k2 * (sub[i - w2]! + sub[i + w2]!) +
+      k3 * (sub[i - w3]! + sub[i + w3]!);
   }
-  // Fold every label into its root; roots, in increasing order, become components 1…count.
+}
+
+/** The horizontal pass over a row of the vertical one, renormalized within 3 px of either end. */
+function smoothRow(vertical: Float32Array, width: number, smoothed: Float32Array): void {
+  const k0 = K0;
+  const k1 = K1;
+  const k2 = K2;
+  const k3 = K3;
+  for (let x = 3; x < width - 3; x++)
+    smoothed[x] =
+      k0 * vertical[x]! +
+      k1 * (vertical[x - 1]! + vertical[x + 1]!) +
+      k2 * (vertical[x - 2]! + vertical[x + 2]!) +
+      k3 * (vertical[x - 3]! + vertical[x + 3]!);
+  for (let x = 0; x < width; x++) {
+    if (x === 3 && width > 6) x = width - 3;
+    smoothed[x] = edgeTap(vertical, 0, 1, width, x);
+  }
+}
+
+/**
+ * Labels row `y` of the smoothed image against the row above (8-connected) and adds each pixel
+ * over the threshold to its provisional label's footprint.
+ */
+function labelRow(
+  smoothed: Float32Array,
+  threshold: number,
+  sub: Float32Array,
+  raw: ArrayLike<number>,
+  saturation: number,
+  saturatedMask: Uint8Array | undefined,
+  labels: Int32Array,
+  y: number,
+  width: number,
+  p: Provisional,
+): void {
+  const o = y * width;
+  for (let x = 0; x < width; x++) {
+    const i = o + x;
+    if (!(smoothed[x]! > threshold)) {
+      labels[i] = 0;
+      continue;
+    }
+    // Already-labelled neighbours: W, NW, N, NE.
+    let label = x > 0 ? labels[i - 1]! : 0;
+    if (y > 0) {
+      const up = i - width;
+      const nw = x > 0 ? labels[up - 1]! : 0;
+      const n = labels[up]!;
+      const ne = x < width - 1 ? labels[up + 1]! : 0;
+      if (nw) label = label ? union(p.parent, label, nw) : nw;
+      if (n) label = label ? union(p.parent, label, n) : n;
+      if (ne) label = label ? union(p.parent, label, ne) : ne;
+    }
+    if (!label) label = p.add(x, y);
+    labels[i] = label;
+    const v = sub[i]!;
+    p.npix[label]!++;
+    if (v > 0) {
+      p.sum[label]! += v;
+      p.sx[label]! += v * x;
+      p.sy[label]! += v * y;
+    }
+    if (v > p.peak[label]!) {
+      p.peak[label] = v;
+      p.peakIndex[label] = i;
+    }
+    if (x < p.xmin[label]!) p.xmin[label] = x;
+    if (x > p.xmax[label]!) p.xmax[label] = x;
+    if (y > p.ymax[label]!) p.ymax[label] = y;
+    if (raw[i]! >= saturation || saturatedMask?.[i]) p.saturated[label] = 1;
+  }
+}
+
+/** Folds every label into its root; roots, in increasing order, become components 1…count. */
+function foldLabels(p: Provisional): { compact: Int32Array; footprints: Footprint[] } {
   const compact = new Int32Array(p.size);
   const footprints: Footprint[] = [];
   for (let l = 1; l < p.size; l++) {
@@ -326,7 +381,7 @@ export function detectFootprints(
     f.ymax = p.ymax[l]!;
     f.saturated = p.saturated[l] === 1;
   }
-  return { labels, compact, footprints };
+  return { compact, footprints };
 }
 
 const emptyFootprint = {
