@@ -10,7 +10,7 @@
  * The zone index gives a cone's matches in position order, so the newest 200 (a page) or 2,001
  * (facets) were found by sorting every match: 5,500 for a 5° cone at a million frames, ten times
  * as many at ten million. The (sky cell, date_obs_ms, id, pos_x, pos_y, pos_z) index (migration
- * 1700) keeps each sky cell's frames in date order with the unit vector of the exact test. The
+ * 1800) keeps each sky cell's frames in date order with the unit vector of the exact test. The
  * cone's cells (sky-cone.ts coneCells) are one arm each of a UNION ALL ordered by date: SQLite runs
  * an ordered compound as a merge of its arms, each read in index order, and PostgreSQL as a Merge
  * Append of index-only scans; both stop at the limit. A cell the cone only touches is read until

@@ -138,7 +138,7 @@ function halfWidthOf(b: ConeBounds): number {
 export const SKY_CELL_DIVISIONS = 16;
 const CELL_BASE = 2 * SKY_CELL_DIVISIONS + 1;
 
-/** The SQL of a row's sky cell, exactly as the index of migration 1700 holds it. */
+/** The SQL of a row's sky cell, exactly as the index of migration 1800 holds it. */
 export const SKY_CELL_SQL = `(floor(pos_x * ${SKY_CELL_DIVISIONS}) * ${CELL_BASE} + floor(pos_y * ${SKY_CELL_DIVISIONS})) * ${CELL_BASE} + floor(pos_z * ${SKY_CELL_DIVISIONS})`;
 
 export function skyCellOf(x: number, y: number, z: number): number {

@@ -279,7 +279,7 @@ for (const dialect of DIALECTS) {
         expect(dated?.plan).toMatch(/images_cone_idx|key=images_ra_deg_id_idx/);
         return;
       }
-      // The newest first and the bounded total: the cone's sky cells (migration 1700), each read
+      // The newest first and the bounded total: the cone's sky cells (migration 1800), each read
       // from the cell index alone (SQLite merges the cells' date order).
       for (const q of [total, dated]) {
         expect(q?.plan).toMatch(/images_cone_cell_date_idx/);
