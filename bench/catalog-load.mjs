@@ -51,6 +51,7 @@ async function rebuildSummary(database, log) {
     if (tx.dialect.name === 'postgres') await sql`set local work_mem = '256MB'`.execute(tx.db);
     await summary.rebuildCatalogSummary(tx);
     if (summary.rebuildTargetSummary) await summary.rebuildTargetSummary(tx);
+    if (summary.rebuildValueCounts) await summary.rebuildValueCounts(tx);
   });
   log(`  summary tables rebuilt in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }

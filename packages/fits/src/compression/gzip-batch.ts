@@ -96,7 +96,13 @@ export async function inflateTileRuns(
     const descriptor = arrayDescriptor(table, columns.data, rows, local);
     const out = target(tile);
     const pixels = tile.extent.reduce((a, b) => a * b, 1);
-    const size = out && descriptor.length >= 18 ? await memberSize(context, descriptor) : undefined;
+    // Tile bytes in the span read at the start are looked at without an `await` (4,176 tiles in a
+    // 6248×4176 frame).
+    const member =
+      out && descriptor.length >= 18
+        ? (heap.now(columns.data, descriptor) ?? (await heap(columns.data, descriptor).catch(() => undefined)))
+        : undefined;
+    const size = member && memberSize(member);
     const fits = size !== undefined && [1, 2, 4].includes(size / pixels);
     if (!out || !fits || size === undefined) {
       await flush();
@@ -117,13 +123,8 @@ export async function inflateTileRuns(
 }
 
 /** ISIZE of a gzip member: its last four bytes, little-endian; undefined if it is not gzip. */
-async function memberSize(
-  context: TileContext,
-  descriptor: { offset: number; length: number },
-): Promise<number | undefined> {
-  const { heap, columns } = context;
-  const bytes = heap.now(columns.data, descriptor) ?? (await heap(columns.data, descriptor).catch(() => undefined));
-  if (!bytes || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return undefined;
+function memberSize(bytes: Uint8Array): number | undefined {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return undefined;
   const n = bytes.length;
   return (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0;
 }

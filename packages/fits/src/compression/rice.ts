@@ -135,7 +135,7 @@ export function riceDecode(input: Uint8Array, output: Int32Array, blockSize: num
       // inline the call (the rare long-quotient path, depending on what feedback the concurrent
       // compile saw): a call's result is a tagged number, and `word` then became tagged in the
       // whole loop, with a small-integer check before every clz32. That was the slow mode of
-      // docs/performance.md: 125 instead of 85 ms per 4096² 16-bit frame in 4 processes of 10, and
+      // docs/performance.md: 125 instead of 85 ms per 4096² 16-bit frame in 11 processes of 30, and
       // in every process for the 32-bit tiles of quantized floats.
       let word = peek32(w, bit) | 0;
       let avail = 32;

@@ -41,7 +41,11 @@ export const ingestCommand: Command = {
     const started = performance.now();
     // The threads are asked for before the rest of the command is loaded: they load the frame code
     // while this thread loads the catalog's modules, opens it and scans the folders.
-    const pool = createFramePool(threads, { startAll: true, fileTimeBudgetMs: config.fileTimeBudgetSeconds * 1000 });
+    const pool = createFramePool(threads, {
+      startAll: true,
+      preloadAnalysis: !values['skip-analysis'],
+      fileTimeBudgetMs: config.fileTimeBudgetSeconds * 1000,
+    });
     let runIngest: typeof import('./ingest-run.js').runIngest;
     try {
       ({ runIngest } = await import('./ingest-run.js'));

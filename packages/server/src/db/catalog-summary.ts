@@ -11,16 +11,20 @@
  *   catalog_targets (object_key, filter_key) → frames, good frames, exposure, good exposure, and the
  *       sums of the unit vectors: the light frames of each target and filter (the targets list).
  *   catalog_target_nights (object_key, night) → frames, first/last date_obs: a target's nights.
+ *   catalog_value_counts (field, bucket) → frames   frames per value bucket of the numeric sort
+ *       columns (BUCKETED_COLUMNS): a deep page in their order finds the bucket of its offset.
  *
  *   SUMMARY_COLUMNS                              the images columns a summary change needs
  *   recordSummaryChange(tx, removed, added)      after a write: frames that stopped / started being counted
  *   rebuildCatalogSummary(db)                    recount everything from images (migration, bulk loads)
  *   rebuildTargetSummary(db)                     recount the two target tables only
+ *   rebuildValueCounts(db)                       recount catalog_value_counts only
  *   readCounts(db, fields)                       rows of catalog_counts for some fields
  *   newestNights(db, limit)                      the night count rows, newest first (a night facet)
  *   countOf(db, field, keys)                     frames of some keys of one field
  *   dayCounts(db)                                frames per UTC day, newest first
  *   dayAtOffset(db, direction, offset)           the day the offset-th frame by date falls in (deep pages)
+ *   bucketAtOffset(db, column, direction, offset)  the same for a column of BUCKETED_COLUMNS
  *   readNights(db, limit)                        the nights summary rows, newest first
  *
  * What is counted: every frame in `images`, missing or present (facets and pages count both), so
@@ -51,6 +55,11 @@ export const SUMMARY_COLUMNS = [
   'pos_x',
   'pos_y',
   'pos_z',
+  'ra_deg',
+  'dec_deg',
+  'airmass',
+  'rotator_angle_deg',
+  'star_count',
 ] as const satisfies ReadonlyArray<keyof ImageRow>;
 
 export type SummaryFrame = Pick<ImageRow, (typeof SUMMARY_COLUMNS)[number]>;
@@ -375,8 +384,123 @@ const gatheredChanges = new WeakMap<object, { removed: SummaryFrame[]; added: Su
 
 async function applySummaryChange(tx: Db, removed: SummaryFrame[], added: SummaryFrame[]): Promise<void> {
   await applyCountDeltas(tx, countDeltas(removed, added));
+  await applyBucketDeltas(tx, bucketDeltas(removed, added));
   await applyNightDeltas(tx, nightDeltas(tx, removed, added));
   await applyTargetDeltas(tx, removed, added);
+}
+
+// ——— value buckets ———
+
+/**
+ * The numeric sort columns counted per value bucket, with the buckets per unit of each. A bucket is
+ * floor(value × scale) with scale a power of two: the product and a bucket's bounds (bucket / scale)
+ * are exact doubles, so JS, SQLite, PostgreSQL and MariaDB put every value in the same bucket and a
+ * page can compare the column with a bound that is exactly the bucket's edge. Scales give each
+ * column a few thousand buckets over its usual range: at ten million frames a FWHM bucket holds
+ * ~20,000 frames, the most a deep page then reads past its bucket's edge (it read up to a million).
+ * A bucket cannot split equal values: exptime and star_count have few values that many frames share.
+ */
+export const BUCKETED_COLUMNS = {
+  exptime: 1,
+  ra_deg: 8,
+  dec_deg: 16,
+  ccd_temp: 32,
+  airmass: 1024,
+  rotator_angle_deg: 8,
+  star_count: 1,
+  fwhm_px: 128,
+  fwhm_arcsec: 256,
+  quality_score: 32,
+} as const satisfies Partial<Record<keyof SummaryFrame, number>>;
+
+export type BucketedColumn = keyof typeof BUCKETED_COLUMNS;
+
+export function isBucketed(column: string): column is BucketedColumn {
+  return Object.hasOwn(BUCKETED_COLUMNS, column);
+}
+
+/** The bucket of a value; null for a value that is not counted (NULL; the parsers refuse non-finite ones). */
+export function bucketOf(column: BucketedColumn, value: number | string | null): number | null {
+  const v = num(value);
+  return v === null || !Number.isFinite(v) ? null : Math.floor(v * BUCKETED_COLUMNS[column]);
+}
+
+function bucketDeltas(removed: SummaryFrame[], added: SummaryFrame[]) {
+  const deltas = new Map<string, { field: BucketedColumn; bucket: number; delta: number }>();
+  for (const [frames, delta] of [
+    [removed, -1],
+    [added, 1],
+  ] as const)
+    for (const f of frames)
+      for (const field of Object.keys(BUCKETED_COLUMNS) as BucketedColumn[]) {
+        const bucket = bucketOf(field, f[field]);
+        if (bucket === null) continue;
+        const id = `${field}\u0000${bucket}`;
+        const entry = deltas.get(id);
+        if (entry) entry.delta += delta;
+        else deltas.set(id, { field, bucket, delta });
+      }
+  // Sorted as the table's key: two writers lock shared buckets in the same order.
+  return [...deltas.values()]
+    .filter((d) => d.delta !== 0)
+    .sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : a.bucket - b.bucket));
+}
+
+async function applyBucketDeltas(tx: Db, deltas: ReturnType<typeof bucketDeltas>): Promise<void> {
+  if (deltas.length === 0) return;
+  const frames = sql.ref('catalog_value_counts.frames');
+  // Batches under every engine's parameter limit; a frame brings ten rows, a batch of frames merges many.
+  for (let i = 0; i < deltas.length; i += 2000) {
+    const batch = deltas.slice(i, i + 2000);
+    await tx.db
+      .insertInto('catalog_value_counts')
+      .values(batch.map((d) => ({ field: d.field, bucket: d.bucket, frames: d.delta })))
+      .onConflict((oc) =>
+        oc.columns(['field', 'bucket']).doUpdateSet({ frames: sql<number>`${frames} + ${sql.ref('excluded.frames')}` }),
+      )
+      .execute();
+  }
+  if (deltas.some((d) => d.delta < 0))
+    await tx.db.deleteFrom('catalog_value_counts').where('frames', '<=', 0).execute();
+}
+
+/** Recounts catalog_value_counts from images: one grouping per column, from its (column, id) index. */
+export async function rebuildValueCounts(db: Db): Promise<void> {
+  await db.db.deleteFrom('catalog_value_counts').execute();
+  for (const [column, scale] of Object.entries(BUCKETED_COLUMNS)) {
+    const bucket = sql`floor(${sql.ref(column)} * ${sql.lit(scale)})`;
+    await sql`insert into catalog_value_counts (field, bucket, frames)
+      select ${column}, ${bucket}, count(*) from images where ${sql.ref(column)} is not null
+      group by ${bucket}`.execute(db.db);
+  }
+}
+
+/**
+ * The bucket the offset-th frame in a column's order (0-based, NULLs excluded) falls in, and how
+ * many frames the buckets before it hold, summed by the database as dayAtOffset does. The page
+ * then reads from the bucket's edge, `from` (desc: values below it), skipping `skipped` fewer.
+ * Null past the last counted frame.
+ */
+export async function bucketAtOffset(
+  db: Db,
+  column: BucketedColumn,
+  direction: 'asc' | 'desc',
+  offset: number,
+): Promise<{ from: number; skipped: number } | null> {
+  const order = direction === 'desc' ? sql`desc` : sql`asc`;
+  const { rows } = await sql<{ bucket: number | string; frames: number | string; through: number | string }>`
+    select bucket, frames, through from (
+      select bucket, frames, sum(frames) over (order by bucket ${order} rows unbounded preceding) as through
+      from catalog_value_counts where field = ${column} and frames > 0
+    ) b where through > ${offset} order by bucket ${order} limit 1`.execute(db.db);
+  const row = rows[0];
+  if (!row) return null;
+  const scale = BUCKETED_COLUMNS[column];
+  const bucket = Number(row.bucket);
+  return {
+    from: (direction === 'desc' ? bucket + 1 : bucket) / scale,
+    skipped: Number(row.through) - Number(row.frames),
+  };
 }
 
 // ——— targets ———

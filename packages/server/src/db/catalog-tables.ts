@@ -36,6 +36,7 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'catalog_nights', key: ['night'], unique: true },
   { name: 'catalog_targets', key: ['object_key', 'filter_key'], unique: true },
   { name: 'catalog_target_nights', key: ['object_key', 'night'], unique: true },
+  { name: 'catalog_value_counts', key: ['field', 'bucket'], unique: true },
   { name: 'libraries', key: ['id'], unique: true },
   // Copied too: a server following the outbox starts after its newest id, which the copy keeps.
   { name: 'event_outbox', key: ['id'], unique: true },

@@ -18,7 +18,14 @@
 import { type Expression, type ExpressionBuilder, type OrderByItemBuilder, type SqlBool, sql } from 'kysely';
 import { EXACT_FILTERS, MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
 import { MS_PER_DAY } from '../util/time.js';
-import { type CountedField, countOf, dayAtOffset } from './catalog-summary.js';
+import {
+  type BucketedColumn,
+  bucketAtOffset,
+  type CountedField,
+  countOf,
+  dayAtOffset,
+  isBucketed,
+} from './catalog-summary.js';
 import { coneTotal, newestInCone } from './cone-newest.js';
 import type { Db } from './connection.js';
 import { ciContains, ciEquals, escapeLike, likePattern } from './dialect.js';
@@ -49,15 +56,35 @@ type KeywordsEb = ExpressionBuilder<Schema, 'image_keywords'>;
 function keywordMatch(k: KeywordsEb, h: HeaderFilter): Expression<SqlBool> {
   const n = Number(h.value);
   if (h.op !== '=') return k.and([k('key', '=', h.key), k('num_value', h.op, n)]);
-  const text = h.value.toLowerCase();
-  // FITS logical values: T/F as written in headers, true/false as people type them.
-  const str = text === 'true' ? 't' : text === 'false' ? 'f' : text;
+  const str = keywordText(h);
   return k.and([
     k('key', '=', h.key),
-    h.value !== '' && Number.isFinite(n)
-      ? k.or([k('num_value', '=', n), k('str_value', '=', str)])
-      : k('str_value', '=', str),
+    isNumberValue(h) ? k.or([k('num_value', '=', n), k('str_value', '=', str)]) : k('str_value', '=', str),
   ]);
+}
+
+/** The text an `=` filter compares str_value with. FITS logical values: T/F as written in headers,
+ * true/false as people type them. */
+function keywordText(h: HeaderFilter): string {
+  const text = h.value.toLowerCase();
+  return text === 'true' ? 't' : text === 'false' ? 'f' : text;
+}
+
+const isNumberValue = (h: HeaderFilter) => h.value !== '' && Number.isFinite(Number(h.value));
+
+/**
+ * The image ids of a header filter's keyword rows, each part from one index alone. An equality
+ * with a number matches num_value or str_value: as an OR, PostgreSQL combined the two indexes in a
+ * bitmap and read a table page of image_keywords per match (4,885 for `header.FOCPOS=12345` at ten
+ * million frames); as two selects in a UNION ALL each is an index-only range, in image_id order.
+ * May list a frame twice (two HDUs, or both columns): `in` and `distinct` take care of it. The
+ * selects name no outer table, so any query's expression builder can make them.
+ */
+function keywordImageIds(eb: ImagesEb, h: HeaderFilter) {
+  const rows = () => eb.selectFrom('image_keywords').select('image_keywords.image_id');
+  if (h.op !== '=' || !isNumberValue(h)) return rows().where((k) => keywordMatch(k, h));
+  const byNumber = rows().where('key', '=', h.key).where('num_value', '=', Number(h.value));
+  return byNumber.unionAll(rows().where('key', '=', h.key).where('str_value', '=', keywordText(h)));
 }
 
 /**
@@ -71,13 +98,12 @@ function keywordMatch(k: KeywordsEb, h: HeaderFilter): Expression<SqlBool> {
 export type HeaderShape = 'probe' | 'list';
 
 function headerCondition(eb: ImagesEb, h: HeaderFilter, shape: HeaderShape): Expression<SqlBool> {
+  if (shape === 'list') return eb('images.id', 'in', keywordImageIds(eb, h));
   const keywords = eb
     .selectFrom('image_keywords')
     .select('image_keywords.image_id')
     .where((k) => keywordMatch(k, h));
-  return shape === 'probe'
-    ? eb.exists(keywords.whereRef('image_keywords.image_id', '=', 'images.id'))
-    : eb('images.id', 'in', keywords);
+  return eb.exists(keywords.whereRef('image_keywords.image_id', '=', 'images.id'));
 }
 
 /** Whether the filters, without the header ones, already narrow the frames to a small set. */
@@ -355,6 +381,7 @@ export function orderOf(ob: OrderByItemBuilder, db: Db, column: string, directio
  * keeps both parts in the order of an index on (column, id) on both engines, where an explicit
  * NULLS LAST against an engine's own order would make it sort every match.
  */
+/** `before`: where a deep page starts in the sort column (desc: values below it, asc: from it on). */
 type PageRange = { limit: number; offset: number; cursor: Cursor | null; before?: number | undefined };
 
 /**
@@ -473,7 +500,7 @@ function pageQuery<C extends keyof ImageItemRow>(
     // A row-value comparison, not `col < v or (col = v and id < id0)`: both engines start the
     // index scan at the cursor with it, where the OR made PostgreSQL read from the first row.
     if (c && c.v !== null) query = query.where(sql<SqlBool>`(${sql.ref(col)}, id) ${sql.raw(op)} (${c.v}, ${c.id})`);
-    if (range.before !== undefined) query = query.where('date_obs_ms', dir === 'desc' ? '<' : '>=', range.before);
+    if (range.before !== undefined) query = query.where(col, dir === 'desc' ? '<' : '>=', range.before);
     query = query.orderBy(col, (ob) => orderOf(ob, db, col, dir));
   } else {
     query = query.where(col, 'is', null);
@@ -500,6 +527,17 @@ async function dateOffsetStart(
   return { before: direction === 'desc' ? start + MS_PER_DAY : start, offset: offset - at.skipped };
 }
 
+/** The same from the per-bucket counts of a numeric sort column (catalog-summary.ts BUCKETED_COLUMNS). */
+async function bucketOffsetStart(
+  db: Db,
+  column: BucketedColumn,
+  direction: 'asc' | 'desc',
+  offset: number,
+): Promise<{ before: number; offset: number } | null> {
+  const at = await bucketAtOffset(db, column, direction, offset);
+  return at && { before: at.from, offset: offset - at.skipped };
+}
+
 export async function queryImages(db: Db, input: ImageFilters, options: PageOptions = {}): Promise<ImagePage> {
   // Before any query: a bad value must be refused, not sent (MySQL would fail on a NaN).
   validateImageFilters(input);
@@ -521,6 +559,8 @@ export async function queryImages(db: Db, input: ImageFilters, options: PageOpti
       let start: { before?: number; offset: number } = { offset: cursor ? 0 : offset };
       if (!cursor && offset > 0 && whole && col === 'date_obs_ms')
         start = (await dateOffsetStart(db, sort.direction, offset)) ?? start;
+      else if (!cursor && offset > 0 && whole && isBucketed(col))
+        start = (await bucketOffsetStart(db, col, sort.direction, offset)) ?? start;
       rows = await pageRows(db, filters, shape, sort, 'set', { limit: want, cursor, ...start });
       if (rows.length > 0) nullOffset = 0;
       else if (!cursor && offset > 0) nullOffset = Math.max(0, offset - (await countImages(db, filters, col)));
@@ -702,10 +742,9 @@ async function keywordFrames(db: Db, h: HeaderFilter, limit: number): Promise<nu
   const row = await db.db
     .selectFrom(
       db.db
-        .selectFrom('image_keywords')
-        .select('image_id')
+        .selectFrom((eb) => keywordImageIds(eb as ImagesEb, h).as('k'))
+        .select('k.image_id')
         .distinct()
-        .where((k) => keywordMatch(k, h))
         .limit(limit)
         .as('m'),
     )
@@ -754,9 +793,8 @@ async function headerPlan(
   const row = await db.db
     .selectFrom(
       db.db
-        .selectFrom('image_keywords')
-        .select('image_id')
-        .where((k) => keywordMatch(k, first))
+        .selectFrom((eb) => keywordImageIds(eb as ImagesEb, first).as('k'))
+        .select('k.image_id')
         .limit(common + 1)
         .as('m'),
     )

@@ -121,6 +121,16 @@ export interface CatalogCountsTable {
   frames: number;
 }
 
+/**
+ * Frames per value bucket of a numeric sort column (catalog-summary.ts BUCKETED_COLUMNS), kept like
+ * catalog_counts: `bucket` is floor(value × the column's scale).
+ */
+export interface CatalogValueCountsTable {
+  field: string;
+  bucket: number;
+  frames: number;
+}
+
 /** Per observing night: what the nights summary shows, kept like catalog_counts. */
 export interface CatalogNightsTable {
   night: string;
@@ -221,6 +231,7 @@ export interface Schema extends AccountsSchema, TapJobsSchema {
   catalog_nights: CatalogNightsTable;
   catalog_targets: CatalogTargetsTable;
   catalog_target_nights: CatalogTargetNightsTable;
+  catalog_value_counts: CatalogValueCountsTable;
   fixity_runs: FixityRunsTable;
   images: ImagesTable;
   image_headers: ImageHeadersTable;

@@ -286,9 +286,10 @@ function saturationLevel(hdu: Hdu): number | null {
 
 /**
  * The pixel analysis and the previews (sharp), loaded by the first frame that needs them: a
- * catalog-only ingest never does, and loading them took about 0.1 s of CPU at every start.
+ * catalog-only ingest never does, and loading them took about 0.1 s of CPU at every start. A
+ * thread that will measure pixels can load them ahead of its first frame (preloadAnalysis).
  */
-async function analysisModules() {
+export async function analysisModules() {
   const [hdu, metrics, preview] = await Promise.all([
     import('../analysis/analyze-hdu.js'),
     import('../analysis/frame-metrics.js'),

@@ -38,6 +38,8 @@ export interface ThreadPoolOptions {
   minThreads?: number;
   idleTimeoutMs?: number;
   execArgv?: string[];
+  /** Given to every thread as `workerData` (node:worker_threads). */
+  workerData?: unknown;
   /** How long a task may run once a thread has taken it; undefined: as long as it takes. */
   timeBudgetMs?: number;
   /** Tasks that may wait for a thread; one more is refused with PoolBusy. Undefined: no bound. */
@@ -66,6 +68,7 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
     maxThreads: options.threads,
     idleTimeout: options.idleTimeoutMs ?? 30_000,
     ...(options.execArgv ? { execArgv: options.execArgv } : {}),
+    ...(options.workerData === undefined ? {} : { workerData: options.workerData }),
   });
   let queued = 0;
   let running = 0;

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { frameAt } from '../../../../bench/catalog-frames.mjs';
 // @ts-expect-error: a plain ES module of the benches, without types
 import { generateByCopy, generateByInsert } from '../../../../bench/catalog-load.mjs';
-import { rebuildCatalogSummary } from '../../src/db/catalog-summary.js';
+import { rebuildCatalogSummary, rebuildValueCounts } from '../../src/db/catalog-summary.js';
 import { inTransaction } from '../../src/db/connection.js';
 import type { NewImage } from '../../src/db/image.mapper.js';
 import { insertImage } from '../../src/db/images.repository.js';
@@ -71,7 +71,10 @@ describe.runIf(DIALECTS.includes('postgres'))('bench catalog loaded by COPY (pos
     const ingested = await withTestDatabase('postgres', async (database, url) => {
       for (let n = 0; n < FRAMES; n++) await insertImage(database, frameAt(n) as NewImage, { nowMs: NOW_MS });
       const kept = await snapshot(url);
-      await inTransaction(database, (tx) => rebuildCatalogSummary(tx));
+      await inTransaction(database, async (tx) => {
+        await rebuildCatalogSummary(tx);
+        await rebuildValueCounts(tx);
+      });
       const rebuilt = await snapshot(url);
       // Ingest shows a value in the spelling it met first ('sii' of one camera), a rebuild the
       // smallest ('SII' of another): the counts agree, the loader writes the rebuild's spelling.

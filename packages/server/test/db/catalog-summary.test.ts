@@ -1,6 +1,13 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { rebuildCatalogSummary, rebuildTargetSummary, utcDay } from '../../src/db/catalog-summary.js';
+import {
+  BUCKETED_COLUMNS,
+  type BucketedColumn,
+  rebuildCatalogSummary,
+  rebuildTargetSummary,
+  rebuildValueCounts,
+  utcDay,
+} from '../../src/db/catalog-summary.js';
 import type { Db } from '../../src/db/connection.js';
 import type { NewImage } from '../../src/db/image.mapper.js';
 import { objectKey } from '../../src/db/image.mapper.js';
@@ -51,8 +58,15 @@ function frame(i: number): NewImage {
       object_name: light ? ((['M 13', 'm13', 'NGC 7000'] as const)[i % 3] ?? null) : null,
       exptime: i % 5 === 0 ? null : 60 + i,
       ccd_temp: i % 6 === 0 ? null : -10 - (i % 7),
+      // Values on both sides of bucket edges, negative ones, and ties.
+      ra_deg: i % 4 === 2 ? null : (i * 47.3) % 360,
+      dec_deg: i % 4 === 2 ? null : -60 + (i % 11) * 12.03125,
+      airmass: light ? 1 + (i % 6) * 0.0009765625 : null,
+      rotator_angle_deg: (i * 31.7) % 360,
     },
-    quality: light ? { ...emptyQuality(), fwhm_arcsec: 1.5 + (i % 9) * 0.25, fwhm_px: 3 + (i % 5) * 0.5 } : {},
+    quality: light
+      ? { ...emptyQuality(), fwhm_arcsec: 1.5 + (i % 9) * 0.25, fwhm_px: 3 + (i % 5) * 0.5, star_count: 100 + (i % 4) }
+      : {},
     score: { quality_score: light ? (i * 37) % 100 : null, quality_flag: i % 3 === 0 },
   });
 }
@@ -136,6 +150,26 @@ async function expectExact(db: Db): Promise<void> {
     expect(r[4]).toBeCloseTo(scannedFilters[i]?.[4] ?? Number.NaN, 6);
   }
   expect(fromTargets.length).toBeGreaterThan(0);
+
+  // Value buckets: each column's frames per floor(value × scale), against the frames themselves.
+  const columns = Object.keys(BUCKETED_COLUMNS) as BucketedColumn[];
+  const values = await db.db.selectFrom('images').select(columns).execute();
+  const kept = await db.db.selectFrom('catalog_value_counts').selectAll().execute();
+  for (const column of columns) {
+    const expected = new Map<number, number>();
+    for (const r of values) {
+      const v = r[column];
+      if (v === null) continue;
+      const bucket = Math.floor(Number(v) * BUCKETED_COLUMNS[column]);
+      expected.set(bucket, (expected.get(bucket) ?? 0) + 1);
+    }
+    expect(expected.size, column).toBeGreaterThan(1);
+    expect(
+      new Map(kept.filter((k) => k.field === column).map((k) => [Number(k.bucket), Number(k.frames)])),
+      column,
+    ).toEqual(expected);
+  }
+  expect(kept.every((k) => Number(k.frames) > 0)).toBe(true);
 }
 
 for (const dialect of DIALECTS) {
@@ -239,6 +273,18 @@ for (const dialect of DIALECTS) {
         .orderBy('filter_key')
         .execute();
       await rebuildTargetSummary(db);
+      const bucketsBefore = await db.db
+        .selectFrom('catalog_value_counts')
+        .selectAll()
+        .orderBy('field')
+        .orderBy('bucket')
+        .execute();
+      await rebuildValueCounts(db);
+      expect(
+        (await db.db.selectFrom('catalog_value_counts').selectAll().orderBy('field').orderBy('bucket').execute()).map(
+          (r) => [r.field, Number(r.bucket), Number(r.frames)],
+        ),
+      ).toEqual(bucketsBefore.map((r) => [r.field, Number(r.bucket), Number(r.frames)]));
       expect(
         await db.db
           .selectFrom('catalog_targets')

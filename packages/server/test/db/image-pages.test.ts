@@ -17,7 +17,12 @@ function frames() {
         image_type: i % 5 === 0 ? 'flat' : 'light',
         filter_name: i % 2 ? 'R' : 'Ha',
       },
-      quality: { ...emptyQuality(), fwhm_arcsec: i % 4 === 1 ? null : 1 + (i % 5) * 0.5 },
+      // fwhm_px: a few values within one count bucket and on both sides of an edge (1/128 px).
+      quality: {
+        ...emptyQuality(),
+        fwhm_arcsec: i % 4 === 1 ? null : 1 + (i % 5) * 0.5,
+        fwhm_px: i % 6 === 2 ? null : 2 + (i % 7) * 0.003,
+      },
     });
   });
 }
@@ -29,7 +34,11 @@ for (const dialect of DIALECTS) {
       for (const f of frames()) await insertImage(t.database, f);
     });
 
-    async function expected(column: 'date_obs_ms' | 'fwhm_arcsec', direction: 'asc' | 'desc', filters: ImageFilters) {
+    async function expected(
+      column: 'date_obs_ms' | 'fwhm_arcsec' | 'fwhm_px',
+      direction: 'asc' | 'desc',
+      filters: ImageFilters,
+    ) {
       const rows = await t.database.db
         .selectFrom('images')
         .select(['id', column])
@@ -46,9 +55,10 @@ for (const dialect of DIALECTS) {
         .map((r) => r.id);
     }
 
-    const cases: Array<[SortColumn, 'date_obs_ms' | 'fwhm_arcsec']> = [
+    const cases: Array<[SortColumn, 'date_obs_ms' | 'fwhm_arcsec' | 'fwhm_px']> = [
       ['date_obs', 'date_obs_ms'],
       ['fwhm_arcsec', 'fwhm_arcsec'],
+      ['fwhm_px', 'fwhm_px'],
     ];
     for (const [sort, column] of cases)
       for (const direction of ['asc', 'desc'] as const)
