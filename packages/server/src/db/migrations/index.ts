@@ -24,7 +24,8 @@ import coneZoneIndex from './2026_12_03_1600_cone_zone_index.js';
 import catalogTargets from './2026_12_03_1610_catalog_targets.js';
 import dateFiltersIndex from './2026_12_03_1620_date_filters_index.js';
 import catalogValueCounts from './2026_12_04_1750_catalog_value_counts.js';
-import dropPrefixNameIndexes from './2026_12_04_1800_drop_prefix_name_indexes.js';
+import coneCellDateIndex from './2026_12_04_1800_cone_cell_date_index.js';
+import dropPrefixNameIndexes from './2026_12_04_1810_drop_prefix_name_indexes.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -50,5 +51,6 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_12_03_1610_catalog_targets': catalogTargets,
   '2026_12_03_1620_date_filters_index': dateFiltersIndex,
   '2026_12_04_1750_catalog_value_counts': catalogValueCounts,
-  '2026_12_04_1800_drop_prefix_name_indexes': dropPrefixNameIndexes,
+  '2026_12_04_1800_cone_cell_date_index': coneCellDateIndex,
+  '2026_12_04_1810_drop_prefix_name_indexes': dropPrefixNameIndexes,
 };
