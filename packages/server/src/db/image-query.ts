@@ -26,6 +26,7 @@ import {
   dayAtOffset,
   isBucketed,
 } from './catalog-summary.js';
+import { coneTotal, newestInCone } from './cone-newest.js';
 import type { Db } from './connection.js';
 import { ciContains, ciEquals, escapeLike, likePattern } from './dialect.js';
 import { type CatalogImage, IMAGE_ITEM_COLUMNS, type ImageItemRow, mapImage, objectKey } from './image.mapper.js';
@@ -456,7 +457,16 @@ async function pageRowsOf(
   // skipped row made PostgreSQL fetch 100,000 table rows for `sort=fwhm_arcsec&offset=100000`. A
   // cone: its matches come from the zone index unordered, and sorting them with every column read
   // (1,451 rows for a 5° cone) cost ten times more than sorting their (date, id) from the index.
-  const ids = (await pageQuery(db, filters, shape, sort, part, range, ['id']).execute()).map((r) => r.id);
+  const ids =
+    (part === 'set' && sort.column === 'date_obs' && sort.direction === 'desc' && range.before === undefined
+      ? await newestInCone(db, filters, {
+          limit: range.limit,
+          offset: range.offset,
+          ...(range.cursor && typeof range.cursor.v === 'number'
+            ? { after: { dateMs: range.cursor.v, id: range.cursor.id } }
+            : {}),
+        })
+      : null) ?? (await pageQuery(db, filters, shape, sort, part, range, ['id']).execute()).map((r) => r.id);
   if (ids.length === 0) return [];
   const rows = await db.db.selectFrom('images').select(IMAGE_ITEM_COLUMNS).where('id', 'in', ids).execute();
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
@@ -641,6 +651,8 @@ export async function pageTotal(
   const known = await summaryTotal(db, input);
   if (known !== null) return { total: known, exact: true };
   const filters = await resolveNames(db, input);
+  const cone = await coneTotal(db, filters, bound);
+  if (cone) return cone;
   const named = await nameTotal(db, filters, bound);
   if (named) return named;
   const keyword = await keywordTotal(db, filters, bound);

@@ -11,6 +11,12 @@
  *       intervals that hold its part of the cone: what the (floor(dec_deg), ra_deg, …) index seeks.
  *       null when the cone spans too many zones to be worth it (a band search is as good).
  *
+ *   coneCells(raDeg, decDeg, radiusDeg): number[] | null
+ *       The sky cells (skyCellOf) that may hold a position of the cone, for the
+ *       (sky cell, date_obs_ms, id) index: each cell's frames in date order, merged across the
+ *       cells, give a cone's newest matches without reading every match. null past MAX_CONE_CELLS.
+ *   skyCellOf(x, y, z): number     the cell of a unit vector, as SKY_CELL_SQL computes it
+ *
  * The RA half-width of a small circle of radius r centred at declination δ is asin(sin r / cos δ)
  * (the meridians tangent to the circle), valid while the circle does not contain a pole
  * (|δ| + r < 90°); otherwise every RA is possible and only the declination band is used.
@@ -120,4 +126,75 @@ const ZONE_PAD_DEG = 1e-5;
 function halfWidthOf(b: ConeBounds): number {
   const total = b.raIntervals.reduce((s, [lo, hi]) => s + (hi - lo), 0);
   return total / 2;
+}
+
+/**
+ * Sky cells: cubes of side 1/SKY_CELL_DIVISIONS over the unit vector (pos_x, pos_y, pos_z), numbered
+ * (i·B + j)·B + k with i = floor(x·D) and B = 2D + 1. A grid over the vector needs no trigonometry in
+ * SQL, has no pole where cells shrink, and with D a power of two x·D is exact in every engine, so the
+ * database and this code agree on every position's cell. D = 16 (cells ~3.6° across): a 5° cone
+ * needs 12–20 cells, a 0.5° cone one to four (docs/performance.md, "Cones at 1M and 10M").
+ */
+export const SKY_CELL_DIVISIONS = 16;
+const CELL_BASE = 2 * SKY_CELL_DIVISIONS + 1;
+
+/** The SQL of a row's sky cell, exactly as the index of migration 1800 holds it. */
+export const SKY_CELL_SQL = `(floor(pos_x * ${SKY_CELL_DIVISIONS}) * ${CELL_BASE} + floor(pos_y * ${SKY_CELL_DIVISIONS})) * ${CELL_BASE} + floor(pos_z * ${SKY_CELL_DIVISIONS})`;
+
+export function skyCellOf(x: number, y: number, z: number): number {
+  const d = SKY_CELL_DIVISIONS;
+  return (Math.floor(x * d) * CELL_BASE + Math.floor(y * d)) * CELL_BASE + Math.floor(z * d);
+}
+
+/** Past this many cells (a cone of ~8°) a cone's newest matches are sorted from the zone index. */
+export const MAX_CONE_CELLS = 48;
+
+/** Widens the cell tests: a cell kept by mistake costs one index seek, one dropped loses frames. */
+const CELL_PAD = 1e-9;
+
+/**
+ * Every cell whose cube meets both the unit sphere and the cone's half-space x·c ≥ cos r (the cap
+ * is their intersection; a cell meeting both but not the cap costs a seek, never a frame). The
+ * candidates come from the cap's bounding box: along an axis at angle θ from the centre, the cap
+ * reaches from cos(min(π, θ + r)) to cos(max(0, θ − r)).
+ */
+export function coneCells(raDeg: number, decDeg: number, radiusDeg: number): number[] | null {
+  const d = SKY_CELL_DIVISIONS;
+  const center = unitVector(((raDeg % 360) + 360) % 360, decDeg);
+  const r = radiusDeg * RAD;
+  const cosRadius = Math.cos(r);
+  const range = center.map((c) => {
+    const theta = Math.acos(Math.max(-1, Math.min(1, c)));
+    const lo = Math.cos(Math.min(Math.PI, theta + r)) - CELL_PAD;
+    const hi = Math.cos(Math.max(0, theta - r)) + CELL_PAD;
+    return [Math.floor(Math.max(-1, lo) * d), Math.floor(Math.min(1, hi) * d)] as const;
+  });
+  const [[i0, i1], [j0, j1], [k0, k1]] = range as [[number, number], [number, number], [number, number]];
+  if ((i1 - i0 + 1) * (j1 - j0 + 1) * (k1 - k0 + 1) > MAX_CONE_CELLS * 8) return null;
+  const cells: number[] = [];
+  for (let i = i0; i <= i1; i++)
+    for (let j = j0; j <= j1; j++)
+      for (let k = k0; k <= k1; k++) {
+        const box = [
+          [i / d, (i + 1) / d],
+          [j / d, (j + 1) / d],
+          [k / d, (k + 1) / d],
+        ] as const;
+        let nearest = 0;
+        let farthest = 0;
+        let reach = 0;
+        for (let a = 0; a < 3; a++) {
+          const [lo, hi] = box[a] as readonly [number, number];
+          // The coordinate of the cube nearest the origin along this axis.
+          const n = Math.max(lo, Math.min(hi, 0));
+          nearest += n * n;
+          farthest += Math.max(lo * lo, hi * hi);
+          // The cube's farthest reach along the centre: the better corner on each axis.
+          reach += Math.max(lo * (center[a] as number), hi * (center[a] as number));
+        }
+        if (nearest > 1 + CELL_PAD || farthest < 1 - CELL_PAD || reach < cosRadius - CELL_PAD) continue;
+        cells.push((i * CELL_BASE + j) * CELL_BASE + k);
+        if (cells.length > MAX_CONE_CELLS) return null;
+      }
+  return cells;
 }

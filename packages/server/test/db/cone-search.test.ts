@@ -4,7 +4,8 @@ import type { Db } from '../../src/db/connection.js';
 import { unitVector } from '../../src/db/image.mapper.js';
 import type { ImageFilters } from '../../src/db/image-filters.js';
 import { queryImages } from '../../src/db/image-query.js';
-import { coneBounds, coneZones } from '../../src/db/sky-cone.js';
+import { imageFacets, imageFacetsByScan } from '../../src/db/image-stats.js';
+import { coneBounds, coneCells, coneZones, MAX_CONE_CELLS, skyCellOf } from '../../src/db/sky-cone.js';
 import { DIALECTS, useSharedTestDatabase } from '../support/databases.js';
 import { explainQueriesOf } from '../support/explain.js';
 import { fakeSha256 } from '../support/images.js';
@@ -49,7 +50,13 @@ function positions(count: number): Position[] {
   return out;
 }
 
-async function insertPositions(db: Db, list: Position[], firstSerial: number): Promise<number[]> {
+async function insertPositions(
+  db: Db,
+  list: Position[],
+  firstSerial: number,
+  dateOf: (n: number) => number | null = (n) => 1_700_000_000_000 + n * 60_000,
+  nightOf: (n: number) => string | null = () => null,
+): Promise<number[]> {
   const ids: number[] = [];
   // 14 parameters a row: 1,500 rows stay under SQLite's 32,766.
   for (let start = 0; start < list.length; start += 1500) {
@@ -65,8 +72,9 @@ async function insertPositions(db: Db, list: Position[], firstSerial: number): P
         hdu_index: 0,
         ingested_at: 0,
         updated_at: 0,
-        // Dated, as frames are: a page reads the dated frames first.
-        date_obs_ms: 1_700_000_000_000 + n * 60_000,
+        // Dated unless told (a page reads the dated frames first).
+        date_obs_ms: dateOf(n),
+        night: nightOf(n),
         ra_deg: p.ra,
         dec_deg: p.dec,
         pos_x: x,
@@ -157,6 +165,55 @@ describe('coneZones', () => {
   });
 });
 
+describe('coneCells', () => {
+  it("holds the sky cell of every position of the cone, and stays small for the UI's cones", () => {
+    const next = random(11);
+    const cones: Array<[number, number, number]> = [
+      ...CONES.map(([, ra, dec, radius]) => [ra, dec, radius] as [number, number, number]),
+      [359.5, 21.5, 5],
+      [100, 88, 5],
+      [37.9, 89.3, 0.5],
+      [0, 0, 0.001],
+      [45, 45, 7],
+    ];
+    for (const [ra, dec, radius] of cones) {
+      const cells = coneCells(ra, dec, radius);
+      if (!cells) {
+        expect(radius).toBeGreaterThan(7);
+        continue;
+      }
+      const held = new Set(cells);
+      const [x0, y0, z0] = unitVector(ra, dec);
+      const cosRadius = Math.cos(radius * RAD);
+      let inside = 0;
+      for (let i = 0; i < 8000; i++) {
+        // Uniform in a cap a little wider than the cone, kept when inside it.
+        const rho = Math.acos(1 - next() * (1 - Math.cos(Math.min(180, radius * 1.05) * RAD)));
+        const phi = next() * 2 * Math.PI;
+        const pd = Math.asin(Math.sin(dec * RAD) * Math.cos(rho) + Math.cos(dec * RAD) * Math.sin(rho) * Math.cos(phi));
+        const pr =
+          ra * RAD +
+          Math.atan2(
+            Math.sin(phi) * Math.sin(rho) * Math.cos(dec * RAD),
+            Math.cos(rho) - Math.sin(dec * RAD) * Math.sin(pd),
+          );
+        const [x, y, z] = unitVector(pr / RAD, pd / RAD);
+        if (x * x0 + y * y0 + z * z0 < cosRadius) continue;
+        inside++;
+        expect(held.has(skyCellOf(x, y, z)), `cell of ${pr / RAD},${pd / RAD} for cone ${ra},${dec},${radius}`).toBe(
+          true,
+        );
+      }
+      expect(inside).toBeGreaterThan(1000);
+    }
+    // The cones the web UI sends stay well under the limit of one merge.
+    for (const [ra, dec, radius] of cones.filter(([, , r]) => r <= 5))
+      expect((coneCells(ra, dec, radius) ?? []).length).toBeLessThanOrEqual(24);
+    expect(coneCells(10, 0, 15)).toBeNull();
+    expect(MAX_CONE_CELLS).toBeGreaterThan(24);
+  });
+});
+
 for (const dialect of DIALECTS) {
   describe(dialect, () => {
     const t = useSharedTestDatabase(dialect);
@@ -213,12 +270,99 @@ for (const dialect of DIALECTS) {
       for (const { sql: text, plan } of queries)
         expect(plan, text).not.toMatch(/^SCAN images$|Seq Scan on images|^images ALL /m);
       const total = queries.find((q) => /count\(\*\)/i.test(q.sql));
-      const dated = queries.find((q) => /["`]date_obs_ms["`] is not null/i.test(q.sql));
-      // SQLite and PostgreSQL seek each declination zone's RA range (migration 1600); MariaDB,
-      // without expression indexes, reads the declination band of the cone index.
-      const index = dialect === 'mysql' ? /images_cone_idx/ : /images_cone_zone_idx/;
-      expect(total?.plan).toMatch(index);
-      expect(dated?.plan).toMatch(dialect === 'mysql' ? /images_cone_idx|key=images_ra_deg_id_idx/ : index);
+      const dated =
+        queries.find((q) => /union all/i.test(q.sql) && !/count\(\*\)/i.test(q.sql)) ??
+        queries.find((q) => /["`]date_obs_ms["`] is not null/i.test(q.sql));
+      if (dialect === 'mysql') {
+        // Without expression indexes, the declination band of the cone index.
+        expect(total?.plan).toMatch(/images_cone_idx/);
+        expect(dated?.plan).toMatch(/images_cone_idx|key=images_ra_deg_id_idx/);
+        return;
+      }
+      // The newest first and the bounded total: the cone's sky cells (migration 1800), each read
+      // from the cell index alone (SQLite merges the cells' date order).
+      for (const q of [total, dated]) {
+        expect(q?.plan).toMatch(/images_cone_cell_date_idx/);
+        expect(q?.plan).not.toMatch(/images_cone_zone_idx/);
+      }
+      if (dialect === 'sqlite') expect(dated?.plan).toMatch(/MERGE \(UNION ALL\)/);
+      if (dialect === 'sqlite') expect(dated?.plan).not.toMatch(/TEMP B-TREE/);
+      // Another order seeks each declination zone's RA range (migration 1600).
+      const byId = await explainQueriesOf(t.database, (db) =>
+        queryImages(db, filters, { limit: 50, sort: { column: 'id', direction: 'asc' }, withTotal: false }),
+      );
+      expect(byId[0]?.plan).toMatch(/images_cone_zone_idx/);
+    });
+
+    it("pages a cone's matches newest first, and counts its newest for facets, as a brute force does", async () => {
+      // Dates shared by three frames (the id breaks the tie) and some undated frames, which
+      // follow the dated ones; a night for every 40 frames, for the facet counts.
+      const crowd = positions(6000);
+      await insertPositions(
+        t.database,
+        crowd,
+        200_000,
+        (n) => (n % 17 === 0 ? null : 1_800_000_000_000 - Math.floor(n / 3) * 60_000),
+        (n) => `2027-01-${String(1 + (Math.floor(n / 40) % 28)).padStart(2, '0')}`,
+      );
+      const all = await t.database.db
+        .selectFrom('images')
+        .select(['id', 'ra_deg', 'dec_deg', 'date_obs_ms', 'night'])
+        .execute();
+      const byDate = (a: (typeof all)[number], b: (typeof all)[number]) =>
+        a.date_obs_ms === null || b.date_obs_ms === null
+          ? (a.date_obs_ms === null ? 1 : 0) - (b.date_obs_ms === null ? 1 : 0) || Number(b.id) - Number(a.id)
+          : Number(b.date_obs_ms) - Number(a.date_obs_ms) || Number(b.id) - Number(a.id);
+      for (const [label, ra, dec, radius] of [
+        ...CONES.filter(([, , , r]) => r <= 5),
+        ['small, at RA 0', 0.5, 5, 1.5],
+      ] as Array<[string, number, number, number]>) {
+        const inside = all.filter(
+          (r) =>
+            r.ra_deg !== null &&
+            r.dec_deg !== null &&
+            Math.abs(haversineDeg(ra, dec, r.ra_deg, r.dec_deg) - radius) > 1e-9 &&
+            haversineDeg(ra, dec, r.ra_deg, r.dec_deg) < radius,
+        );
+        const expected = [...inside].sort(byDate).map((r) => Number(r.id));
+        expect(expected.length, label).toBeGreaterThan(30);
+        // About twenty pages, the first ones small (ties of three dates across page ends).
+        const pageSize = Math.max(7, Math.ceil(expected.length / 20));
+        const found: number[] = [];
+        let cursor: string | null = null;
+        do {
+          const page = await queryImages(
+            t.database,
+            { ra, dec, radius },
+            { limit: pageSize, ...(cursor ? { cursor } : {}) },
+          );
+          found.push(...page.items.map((i) => i.id));
+          cursor = page.next_cursor;
+        } while (cursor);
+        expect(found, label).toEqual(expected);
+        const atOffset = await queryImages(t.database, { ra, dec, radius }, { limit: 15, offset: 10 });
+        expect(
+          atOffset.items.map((i) => i.id),
+          label,
+        ).toEqual(expected.slice(10, 25));
+        // Facets within their bound equal a grouping of every match; past it they count the
+        // newest `bound` matches.
+        const whole = await imageFacets(t.database, { ra, dec, radius }, { limit: 100, bound: 4000 });
+        expect(whole.exact, label).toBe(expected.length <= 4000);
+        const nightsOf = (list: Array<{ value: string; count: number }>) =>
+          Object.fromEntries(list.map((n) => [n.value, n.count]));
+        if (whole.exact)
+          expect(nightsOf(whole.night), label).toEqual(
+            nightsOf((await imageFacetsByScan(t.database, { ra, dec, radius }, { limit: 100 })).night),
+          );
+        const bound = 12;
+        const facets = await imageFacets(t.database, { ra, dec, radius }, { bound, limit: 100 });
+        expect(facets.exact, label).toBe(false);
+        const nights = new Map<string, number>();
+        const newest = [...inside].sort(byDate).slice(0, bound);
+        for (const r of newest) if (r.night) nights.set(r.night, (nights.get(r.night) ?? 0) + 1);
+        expect(nightsOf(facets.night), label).toEqual(Object.fromEntries(nights));
+      }
     });
   });
 }

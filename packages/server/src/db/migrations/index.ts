@@ -24,6 +24,7 @@ import coneZoneIndex from './2026_12_03_1600_cone_zone_index.js';
 import catalogTargets from './2026_12_03_1610_catalog_targets.js';
 import dateFiltersIndex from './2026_12_03_1620_date_filters_index.js';
 import catalogValueCounts from './2026_12_04_1750_catalog_value_counts.js';
+import coneCellDateIndex from './2026_12_04_1800_cone_cell_date_index.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -49,4 +50,5 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_12_03_1610_catalog_targets': catalogTargets,
   '2026_12_03_1620_date_filters_index': dateFiltersIndex,
   '2026_12_04_1750_catalog_value_counts': catalogValueCounts,
+  '2026_12_04_1800_cone_cell_date_index': coneCellDateIndex,
 };
