@@ -25,6 +25,7 @@
  *   dayCounts(db)                                frames per UTC day, newest first
  *   dayAtOffset(db, direction, offset)           the day the offset-th frame by date falls in (deep pages)
  *   bucketAtOffset(db, column, direction, offset)  the same for a column of BUCKETED_COLUMNS
+ *   bucketedFrames(db, column)                   frames with a value in such a column
  *   readNights(db, limit)                        the nights summary rows, newest first
  *
  * What is counted: every frame in `images`, missing or present (facets and pages count both), so
@@ -473,6 +474,16 @@ export async function rebuildValueCounts(db: Db): Promise<void> {
       select ${column}, ${bucket}, count(*) from images where ${sql.ref(column)} is not null
       group by ${bucket}`.execute(db.db);
   }
+}
+
+/** Frames with a value in a column of BUCKETED_COLUMNS (its NULLs are not counted). */
+export async function bucketedFrames(db: Db, column: BucketedColumn): Promise<number> {
+  const row = await db.db
+    .selectFrom('catalog_value_counts')
+    .select(sql<number | null>`sum(frames)`.as('n'))
+    .where('field', '=', column)
+    .executeTakeFirstOrThrow();
+  return Number(row.n ?? 0);
 }
 
 /**

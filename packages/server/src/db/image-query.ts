@@ -19,8 +19,8 @@ import { type Expression, type ExpressionBuilder, type OrderByItemBuilder, type 
 import { EXACT_FILTERS, MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
 import { MS_PER_DAY } from '../util/time.js';
 import {
-  type BucketedColumn,
   bucketAtOffset,
+  bucketedFrames,
   type CountedField,
   countOf,
   dayAtOffset,
@@ -512,30 +512,28 @@ function pageQuery<C extends keyof ImageItemRow>(
 }
 
 /**
- * Where the offset-th frame by date_obs lies, from the per-day counts: a start bound and the
- * offset that remains after it, so that a deep page reads a day's frames instead of every frame
- * before it. Only without filters (the counts are of the whole catalog).
+ * Where a deep page of the whole catalog starts in its sort column, from the summary's counts (per
+ * day for date_obs, per value bucket for BUCKETED_COLUMNS): a bound and the offset that remains
+ * after it, so that the page reads a day's or a bucket's frames instead of every frame before it.
+ * Past the last set value, `setFrames`: the NULLs' part starts at offset − setFrames, where the
+ * page read the whole index twice to learn that (0.5 s at 1M on PostgreSQL). null: no counts.
  */
-async function dateOffsetStart(
+async function countedStart(
   db: Db,
+  column: keyof ImageItemRow,
   direction: 'asc' | 'desc',
   offset: number,
-): Promise<{ before: number; offset: number } | null> {
-  const at = await dayAtOffset(db, direction, offset);
-  if (!at) return null;
-  const start = Date.parse(`${at.day}T00:00:00Z`);
-  return { before: direction === 'desc' ? start + MS_PER_DAY : start, offset: offset - at.skipped };
-}
-
-/** The same from the per-bucket counts of a numeric sort column (catalog-summary.ts BUCKETED_COLUMNS). */
-async function bucketOffsetStart(
-  db: Db,
-  column: BucketedColumn,
-  direction: 'asc' | 'desc',
-  offset: number,
-): Promise<{ before: number; offset: number } | null> {
+): Promise<{ before: number; offset: number } | { setFrames: number } | null> {
+  if (column === 'date_obs_ms') {
+    const at = await dayAtOffset(db, direction, offset);
+    if (!at) return { setFrames: await countOf(db, 'day', {}) };
+    const start = Date.parse(`${at.day}T00:00:00Z`);
+    return { before: direction === 'desc' ? start + MS_PER_DAY : start, offset: offset - at.skipped };
+  }
+  if (!isBucketed(column)) return null;
   const at = await bucketAtOffset(db, column, direction, offset);
-  return at && { before: at.from, offset: offset - at.skipped };
+  if (!at) return { setFrames: await bucketedFrames(db, column) };
+  return { before: at.from, offset: offset - at.skipped };
 }
 
 export async function queryImages(db: Db, input: ImageFilters, options: PageOptions = {}): Promise<ImagePage> {
@@ -557,13 +555,14 @@ export async function queryImages(db: Db, input: ImageFilters, options: PageOpti
     let nullOffset = offset;
     if (!cursor || cursor.v !== null) {
       let start: { before?: number; offset: number } = { offset: cursor ? 0 : offset };
-      if (!cursor && offset > 0 && whole && col === 'date_obs_ms')
-        start = (await dateOffsetStart(db, sort.direction, offset)) ?? start;
-      else if (!cursor && offset > 0 && whole && isBucketed(col))
-        start = (await bucketOffsetStart(db, col, sort.direction, offset)) ?? start;
-      rows = await pageRows(db, filters, shape, sort, 'set', { limit: want, cursor, ...start });
-      if (rows.length > 0) nullOffset = 0;
-      else if (!cursor && offset > 0) nullOffset = Math.max(0, offset - (await countImages(db, filters, col)));
+      const counted = !cursor && offset > 0 && whole ? await countedStart(db, col, sort.direction, offset) : null;
+      if (counted && 'setFrames' in counted) nullOffset = offset - counted.setFrames;
+      else {
+        if (counted) start = counted;
+        rows = await pageRows(db, filters, shape, sort, 'set', { limit: want, cursor, ...start });
+        if (rows.length > 0) nullOffset = 0;
+        else if (!cursor && offset > 0) nullOffset = Math.max(0, offset - (await countImages(db, filters, col)));
+      }
     }
     if (rows.length < want)
       rows = rows.concat(
