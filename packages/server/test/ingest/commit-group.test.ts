@@ -63,7 +63,8 @@ for (const dialect of DIALECTS) {
 
     it('gives the event loop turns while it writes, so finished frames are taken in meanwhile', async () => {
       // Each write holds the thread for 3 ms, as a synchronous SQLite write of frames does; a
-      // callback queued once the group has started writing must run before the group is done.
+      // callback queued once the group has started writing must run before the group is done
+      // (on the engines reached over a socket, already while the first write waits for it).
       const frames = 6;
       const group = new CommitGroup(t.database, frames, frames);
       let written = 0;
@@ -77,7 +78,7 @@ for (const dialect of DIALECTS) {
       };
       await Promise.all(Array.from({ length: frames }, (_, i) => group.write(busy(i), i)));
       expect(written).toBe(frames);
-      expect(writtenWhenTurnCame).toBeGreaterThanOrEqual(1);
+      expect(writtenWhenTurnCame).toBeDefined();
       expect(writtenWhenTurnCame).toBeLessThan(frames);
     });
   });
