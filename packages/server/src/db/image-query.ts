@@ -422,25 +422,33 @@ async function pageRows(
   if (!arms) return pageRowsOf(db, filters, shape, sort, part, range);
   const col = SORT_REFS[sort.column];
   const upTo = { ...range, limit: range.offset + range.limit, offset: 0 };
-  const parts = await Promise.all(arms.map((arm) => pageRowsOf(db, arm, shape, sort, part, upTo)));
-  const byId = new Map<number, ItemRow>();
-  for (const rows of parts) for (const r of rows) byId.set(Number(r.id), r);
-  const rows = [...byId.values()];
-  const keyOf = (r: ItemRow) => (part === 'set' && col !== 'id' ? r[col] : null);
+  // Each column's ids and sort values only (from its (lower(column), date, id) index alone in the
+  // date order), merged here; then the page's rows. Reading every column of both columns' pages
+  // and dropping half of them was the slowest part of `camera=qhy` at 1M frames.
+  const parts = await Promise.all(
+    arms.map((arm) => pageQuery(db, arm, shape, sort, part, upTo, col === 'id' ? ['id'] : ['id', col]).execute()),
+  );
+  const keyOf = (r: Record<string, unknown>) => (part === 'set' && col !== 'id' ? r[col] : null);
+  const byId = new Map<number, unknown>();
+  for (const rows of parts) for (const r of rows) byId.set(Number(r.id), keyOf(r as Record<string, unknown>));
+  const keyed = [...byId];
   // Merged here only by numbers (text would need the database's collation): else one OR query.
-  if (
-    rows.some((r) => {
-      const v = keyOf(r);
-      return v !== null && typeof v !== 'number';
-    })
-  )
+  if (keyed.some(([, v]) => v !== null && typeof v !== 'number'))
     return pageRowsOf(db, filters, shape, sort, part, range);
   const sign = sort.direction === 'asc' ? 1 : -1;
-  rows.sort(
-    (a, b) =>
-      sign * (((keyOf(a) as number | null) ?? 0) - ((keyOf(b) as number | null) ?? 0) || Number(a.id) - Number(b.id)),
+  keyed.sort(([a, va], [b, vb]) => sign * (((va as number | null) ?? 0) - ((vb as number | null) ?? 0) || a - b));
+  return rowsInOrder(
+    db,
+    keyed.slice(range.offset, range.offset + range.limit).map(([id]) => id),
   );
-  return rows.slice(range.offset, range.offset + range.limit);
+}
+
+/** The listed rows of a page, in the order of `ids`. */
+async function rowsInOrder(db: Db, ids: readonly number[]) {
+  if (ids.length === 0) return [];
+  const rows = await db.db.selectFrom('images').select(IMAGE_ITEM_COLUMNS).where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  return ids.flatMap((id) => byId.get(Number(id)) ?? []);
 }
 
 async function pageRowsOf(
@@ -467,10 +475,7 @@ async function pageRowsOf(
             : {}),
         })
       : null) ?? (await pageQuery(db, filters, shape, sort, part, range, ['id']).execute()).map((r) => r.id);
-  if (ids.length === 0) return [];
-  const rows = await db.db.selectFrom('images').select(IMAGE_ITEM_COLUMNS).where('id', 'in', ids).execute();
-  const byId = new Map(rows.map((r) => [Number(r.id), r]));
-  return ids.flatMap((id) => byId.get(Number(id)) ?? []);
+  return rowsInOrder(db, ids.map(Number));
 }
 
 /** Past this offset a page finds its ids first and reads only their rows (pageRows). */
