@@ -219,8 +219,11 @@ function searches(rows) {
       [`sort ${c}`, page(`sort=${c}`)],
       [`sort -${c}`, page(`sort=-${c}`)],
     ]),
-    ['deep page, offset 500,000', page(`offset=${Math.floor(rows / 2)}`)],
-    ['deep page, sort fwhm, offset 100k', page(`sort=fwhm_arcsec&offset=${Math.floor(rows / 10)}`)],
+    [`deep page, offset ${Math.floor(rows / 2).toLocaleString('en')}`, page(`offset=${Math.floor(rows / 2)}`)],
+    [
+      `deep page, sort fwhm, offset ${Math.floor(rows / 10).toLocaleString('en')}`,
+      page(`sort=fwhm_arcsec&offset=${Math.floor(rows / 10)}`),
+    ],
     ['deep page, cursor (middle)', null],
     ['deep page, cursor, sort -quality', null],
   ];
