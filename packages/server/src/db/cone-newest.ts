@@ -80,6 +80,7 @@ export async function newestInCone(db: Db, f: ImageFilters, range: NewestRange):
       ),
   );
   if (!first || range.limit === 0) return [];
+  if (db.dialect.name === 'postgres') return newestByLateral(db, f, cone.cells, range.limit, offset, after);
   let query = rest
     .reduce((q, a) => q.unionAll(a), first)
     // PostgreSQL's date indexes are `desc nulls last`; the merge matches that order to the index.
@@ -88,6 +89,37 @@ export async function newestInCone(db: Db, f: ImageFilters, range: NewestRange):
     .limit(range.limit);
   if (offset > 0) query = query.offset(offset);
   return (await query.execute()).map((r) => Number(r.id));
+}
+
+/**
+ * PostgreSQL plans every arm of the UNION ALL anew at each request (the driver's statements are
+ * unnamed): 3.5–4.3 ms for the 20 cells of a 5° cone at a million frames, more than running it.
+ * One LATERAL subquery over the list of cells is planned once: each cell's newest matches through
+ * the same index, up to the page's end, then the few hundred of all cells sorted.
+ */
+async function newestByLateral(
+  db: Db,
+  f: ImageFilters,
+  cells: readonly number[],
+  limit: number,
+  offset: number,
+  after: NewestRange['after'],
+): Promise<number[]> {
+  const b = coneBounds(f.ra as number, f.dec as number, f.radius as number);
+  const [x0, y0, z0] = b.center;
+  const afterTest = after ? sql`and (date_obs_ms, id) < (${after.dateMs}, ${after.id})` : sql``;
+  const { rows } = await sql<{ id: number | string }>`
+    select t.id from unnest(${[...cells]}::double precision[]) as c(cell)
+    cross join lateral (
+      select id, date_obs_ms from images
+      where ${cellOfRow} = c.cell and date_obs_ms is not null
+        and pos_x * ${x0} + pos_y * ${y0} + pos_z * ${z0} >= ${b.cosRadius} ${afterTest}
+      order by date_obs_ms desc nulls last, id desc
+      limit ${offset + limit}
+    ) t
+    order by t.date_obs_ms desc nulls last, t.id desc
+    limit ${limit} offset ${offset}`.execute(db.db);
+  return rows.map((r) => Number(r.id));
 }
 
 /**
