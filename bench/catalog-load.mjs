@@ -265,23 +265,33 @@ async function dropStructures(client, { constraints, indexes }) {
   for (const i of indexes) await client.query(`drop index ${i.name}`);
 }
 
-/** Builds indexes and keys on `clients` in parallel (largest tables first), then the foreign keys. */
+/**
+ * Builds indexes and keys on `clients` in parallel, then the foreign keys. The keyword table's
+ * indexes (130 million rows at 10M frames) are built one at a time by the first client while the
+ * others build the rest: each needs about twice its size on disk while it sorts, and three at
+ * once filled a disk that had room for the finished catalog.
+ */
 async function buildStructures(clients, { constraints, indexes }, log) {
   const work = [
     ...constraints
       .filter((c) => c.type !== 'f')
       .map((c) => ({ ...c, ddl: `alter table ${c.table} add constraint ${c.name} ${c.def}` })),
     ...indexes.map((i) => ({ ...i, ddl: i.def })),
-  ].sort((a, b) => (a.table === 'image_keywords' ? 0 : 1) - (b.table === 'image_keywords' ? 0 : 1));
-  let next = 0;
+  ];
+  const keywords = work.filter((w) => w.table === 'image_keywords');
+  const rest = work.filter((w) => w.table !== 'image_keywords');
+  const build = async (client, w) => {
+    const t0 = performance.now();
+    await client.query(w.ddl);
+    log(`  ${w.name}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  };
+  const drain = async (client) => {
+    for (let w = rest.shift(); w; w = rest.shift()) await build(client, w);
+  };
   await Promise.all(
-    clients.map(async (client) => {
-      while (next < work.length) {
-        const w = work[next++];
-        const t0 = performance.now();
-        await client.query(w.ddl);
-        log(`  ${w.name}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-      }
+    clients.map(async (client, i) => {
+      if (i === 0) for (const w of keywords) await build(client, w);
+      await drain(client);
     }),
   );
   for (const c of constraints.filter((k) => k.type === 'f')) {
