@@ -16,10 +16,9 @@
  * Append of index-only scans; both stop at the limit. A cell the cone only touches is read until
  * its next match: the cost left is the frames of such cells that lie outside the cone.
  */
-import { type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from './connection.js';
 import type { ImageFilters } from './image-filters.js';
-import type { Schema } from './schema.js';
 import { coneBounds, coneCells, SKY_CELL_SQL } from './sky-cone.js';
 
 export interface NewestRange {
@@ -54,8 +53,7 @@ function cellsOf(f: ImageFilters) {
   if (!cells) return null;
   const b = coneBounds(f.ra, f.dec, f.radius);
   const [x0, y0, z0] = b.center;
-  const exact = (eb: ExpressionBuilder<Schema, 'images'>) =>
-    eb(sql<number>`pos_x * ${x0} + pos_y * ${y0} + pos_z * ${z0}`, '>=', b.cosRadius);
+  const exact = sql<SqlBool>`pos_x * ${x0} + pos_y * ${y0} + pos_z * ${z0} >= ${b.cosRadius}`;
   return { cells, exact };
 }
 
@@ -66,21 +64,21 @@ export async function newestInCone(db: Db, f: ImageFilters, range: NewestRange):
   if (offset + range.limit > MAX_MERGED_ROWS) return null;
   const cone = cellsOf(f);
   if (!cone) return null;
+  if (range.limit === 0) return [];
   const after = range.after;
+  const matches = after
+    ? sql<SqlBool>`${cone.exact} and (date_obs_ms, id) < (${after.dateMs}, ${after.id})`
+    : cone.exact;
+  if (db.dialect.name === 'postgres') return newestByLateral(db, cone.cells, matches, range.limit, offset);
   const [first, ...rest] = cone.cells.map((k) =>
     db.db
       .selectFrom('images')
       .select(['id', 'date_obs_ms'])
       .where(cellOfRow, '=', k)
       .where('date_obs_ms', 'is not', null)
-      .where((eb) =>
-        after
-          ? eb.and([cone.exact(eb), sql<SqlBool>`(date_obs_ms, id) < (${after.dateMs}, ${after.id})`])
-          : cone.exact(eb),
-      ),
+      .where(matches),
   );
-  if (!first || range.limit === 0) return [];
-  if (db.dialect.name === 'postgres') return newestByLateral(db, f, cone.cells, range.limit, offset, after);
+  if (!first) return [];
   let query = rest
     .reduce((q, a) => q.unionAll(a), first)
     // PostgreSQL's date indexes are `desc nulls last`; the merge matches that order to the index.
@@ -99,21 +97,16 @@ export async function newestInCone(db: Db, f: ImageFilters, range: NewestRange):
  */
 async function newestByLateral(
   db: Db,
-  f: ImageFilters,
   cells: readonly number[],
+  matches: RawBuilder<SqlBool>,
   limit: number,
   offset: number,
-  after: NewestRange['after'],
 ): Promise<number[]> {
-  const b = coneBounds(f.ra as number, f.dec as number, f.radius as number);
-  const [x0, y0, z0] = b.center;
-  const afterTest = after ? sql`and (date_obs_ms, id) < (${after.dateMs}, ${after.id})` : sql``;
   const { rows } = await sql<{ id: number | string }>`
     select t.id from unnest(${[...cells]}::double precision[]) as c(cell)
     cross join lateral (
       select id, date_obs_ms from images
-      where ${cellOfRow} = c.cell and date_obs_ms is not null
-        and pos_x * ${x0} + pos_y * ${y0} + pos_z * ${z0} >= ${b.cosRadius} ${afterTest}
+      where ${cellOfRow} = c.cell and date_obs_ms is not null and ${matches}
       order by date_obs_ms desc nulls last, id desc
       limit ${offset + limit}
     ) t
@@ -140,7 +133,7 @@ export async function coneTotal(
     .selectFrom('images')
     .select('id')
     .where(cellOfRow, 'in', cone.cells)
-    .where((eb) => cone.exact(eb))
+    .where(cone.exact)
     .limit(bound + 1);
   const row = await db.db
     .selectFrom(matches.as('m'))
