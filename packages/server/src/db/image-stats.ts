@@ -175,7 +175,7 @@ export async function imageFacets(
       ? await db.db
           .selectFrom('images')
           .select([...FACET_FIELDS, ...keys, sql<number>`count(*)`.as('n')])
-          .where('id', 'in', newestIds)
+          .where((eb) => db.dialect.idIn(eb.ref('id'), newestIds))
           .groupBy([...FACET_FIELDS, 'object_key'])
           .execute()
       : [];
