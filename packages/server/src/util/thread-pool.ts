@@ -88,6 +88,11 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
     maxThreads: options.threads,
     idleTimeout: options.idleTimeoutMs ?? 30_000,
     concurrentTasksPerWorker: tasksPerThread,
+    // Tasks in the order they were run: by default piscina puts a task it could not hand to a
+    // full thread at the back of its queue, and with several tasks per thread the first frames of
+    // an ingest were read after hundreds of later ones (their round, and every round after it,
+    // waited for them).
+    stricterFIFO: true,
     ...(options.execArgv ? { execArgv: options.execArgv } : {}),
     ...(options.workerData === undefined ? {} : { workerData: options.workerData }),
   });

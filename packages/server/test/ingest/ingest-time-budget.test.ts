@@ -19,6 +19,7 @@ import { REPO_ROOT } from '../support/fixtures.js';
 import { writeSyntheticNight } from '../support/synthetic-night.js';
 
 const STUCK_WORKER = join(REPO_ROOT, 'packages/server/test/support/stuck-frame.worker.mjs');
+const ORDER_WORKER = join(REPO_ROOT, 'packages/server/test/support/order.worker.mjs');
 const BUDGET_MS = 500;
 
 describe('a frame over its time budget', () => {
@@ -65,6 +66,24 @@ describe('a catalog-only pool, several files queued on its one thread', () => {
     } finally {
       await pool.close();
       rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the tasks in the order they were run', async () => {
+    const pool = createThreadPool({
+      filename: ORDER_WORKER,
+      threads: 1,
+      tasksPerThread: 4,
+      execArgv: compiledExecArgv(process.execArgv),
+    });
+    try {
+      // piscina's default puts a task it cannot hand to a full thread at the back of its queue.
+      const done = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => pool.run<{ task: number; taken: number }>(i)),
+      );
+      expect(done.map((d) => d.taken)).toEqual(done.map((d) => d.task));
+    } finally {
+      await pool.close();
     }
   });
 
