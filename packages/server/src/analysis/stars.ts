@@ -136,15 +136,7 @@ export function curveOfGrowth(
       // A pixel of another object is replaced by its mirror through the centre when that one is
       // free (SExtractor's MASK_TYPE CORRECT), else by nothing.
       const l = components ? components.compact[components.labels[y * width + x]!]! : 0;
-      if (l !== 0 && l !== own) {
-        const mx = Math.round(2 * cx - x);
-        const my = Math.round(2 * cy - y);
-        const ml =
-          mx >= 0 && my >= 0 && mx < width && my < height
-            ? components!.compact[components!.labels[my * width + mx]!]!
-            : -1;
-        v = ml === 0 || ml === own ? sub[my * width + mx]! : 0;
-      }
+      if (l !== 0 && l !== own) v = mirrored(sub, width, height, cx, cy, x, y, components!, own);
       // Sub-pixel sampling matters where the curve is steep and the half-flux radius lies; far
       // out a pixel spans a few 0.05-px bins only and its whole flux can go to its centre's bin.
       const s = d > 8 ? 1 : d > 4 ? 3 : SUBPIX;
@@ -159,6 +151,29 @@ export function curveOfGrowth(
     }
   for (let k = 1; k <= n; k++) bins[k]! += bins[k - 1]!;
   return bins;
+}
+
+/**
+ * curveOfGrowth's value for pixel (x, y) of another object: its mirror through the centre when that
+ * one is free, else 0. A function of its own: the first pixel of a neighbour otherwise threw away
+ * the optimized curveOfGrowth, compiled before any had been seen (see detection.ts).
+ */
+function mirrored(
+  sub: Float32Array,
+  width: number,
+  height: number,
+  cx: number,
+  cy: number,
+  x: number,
+  y: number,
+  components: ComponentMap,
+  own: number,
+): number {
+  const mx = Math.round(2 * cx - x);
+  const my = Math.round(2 * cy - y);
+  const ml =
+    mx >= 0 && my >= 0 && mx < width && my < height ? components.compact[components.labels[my * width + mx]!]! : -1;
+  return ml === 0 || ml === own ? sub[my * width + mx]! : 0;
 }
 
 /** Radius at which the cumulative curve reaches `fraction` of its last value (linear between steps). */
