@@ -5,6 +5,14 @@
  * Park–Miller "minimal standard" generator, stored in single precision: the writer and every reader
  * must regenerate exactly the same numbers, float rounding included.
  */
+import {
+  type IntegerLayout,
+  SIMD_CHUNK_PIXELS,
+  SIMD_TILE_MIN_PIXELS,
+  type SimdTiles,
+  simdTiles,
+} from './simd-tiles.js';
+
 export const RANDOM_COUNT = 10_000;
 const MULTIPLIER = 16_807;
 const MODULUS = 2_147_483_647;
@@ -70,9 +78,27 @@ export function unquantize(
     return nulls;
   }
 
+  // The common tile (and every RICE_1 tile of a float32 frame without NaN) in the SIMD kernels,
+  // bit for bit what the loop below gives.
+  if (method === 'SUBTRACTIVE_DITHER_1' && nullValue === undefined && out instanceof Float32Array) {
+    const kernels = count >= SIMD_TILE_MIN_PIXELS ? simdTiles() : undefined;
+    if (kernels) {
+      ditherInKernels(
+        kernels,
+        (from, n) => kernels.loadIntegers(values, from, n),
+        count,
+        out,
+        scale,
+        zero,
+        tileRow,
+        seed,
+      );
+      return 0;
+    }
+  }
   const random = randomTable();
   const ditherTwo = method === 'SUBTRACTIVE_DITHER_2';
-  let start = (((tileRow - 1 + seed - 1) % RANDOM_COUNT) + RANDOM_COUNT) % RANDOM_COUNT;
+  let start = ditherStart(tileRow, seed);
   let next = Math.floor(Math.fround(random[start]! * 500));
   let i = 0;
   while (i < count) {
@@ -103,4 +129,77 @@ export function unquantize(
     }
   }
   return nulls;
+}
+
+/** Index in the random table of the value that sets where a tile's sequence starts. */
+function ditherStart(tileRow: number, seed: number): number {
+  return (((tileRow - 1 + seed - 1) % RANDOM_COUNT) + RANDOM_COUNT) % RANDOM_COUNT;
+}
+
+/**
+ * `unquantize` of a GZIP tile's inflated bytes (big-endian int32 words for GZIP_1, four byte planes
+ * for GZIP_2) straight to float32, without a pass of its own to build the integers: the common case
+ * only (SUBTRACTIVE_DITHER_1, no ZBLANK, float32 output) where WebAssembly SIMD runs. False when the
+ * case is not that one; the caller then builds the integers and calls `unquantize`.
+ */
+export function unquantizeBytes(
+  bytes: Uint8Array,
+  layout: IntegerLayout,
+  count: number,
+  out: Float32Array | Float64Array,
+  scale: number,
+  zero: number,
+  method: QuantizeMethod,
+  tileRow: number,
+  seed: number,
+  nullValue: number | undefined,
+): boolean {
+  if (method !== 'SUBTRACTIVE_DITHER_1' || nullValue !== undefined || !(out instanceof Float32Array)) return false;
+  const kernels = count >= SIMD_TILE_MIN_PIXELS && bytes.length >= count * 4 ? simdTiles() : undefined;
+  if (!kernels) return false;
+  ditherInKernels(
+    kernels,
+    (from, n) => kernels.loadBytes(bytes, layout, count, from, n),
+    count,
+    out,
+    scale,
+    zero,
+    tileRow,
+    seed,
+  );
+  return true;
+}
+
+/**
+ * The SUBTRACTIVE_DITHER_1 loop of `unquantize` in the SIMD kernels: chunk by chunk, each chunk in
+ * runs that do not pass the end of the random table (where the sequence restarts).
+ */
+function ditherInKernels(
+  kernels: SimdTiles,
+  load: (from: number, n: number) => void,
+  count: number,
+  out: Float32Array,
+  scale: number,
+  zero: number,
+  tileRow: number,
+  seed: number,
+): void {
+  const random = randomTable();
+  let start = ditherStart(tileRow, seed);
+  let next = Math.floor(Math.fround(random[start]! * 500));
+  for (let from = 0; from < count; from += SIMD_CHUNK_PIXELS) {
+    const n = Math.min(SIMD_CHUNK_PIXELS, count - from);
+    load(from, n);
+    for (let at = 0; at < n; ) {
+      const run = Math.min(n - at, RANDOM_COUNT - next);
+      kernels.dither(random, at, run, next, scale, zero);
+      at += run;
+      next += run;
+      if (next === RANDOM_COUNT) {
+        start = (start + 1) % RANDOM_COUNT;
+        next = Math.floor(Math.fround(random[start]! * 500));
+      }
+    }
+    kernels.store(out, from, n);
+  }
 }

@@ -4,7 +4,7 @@ import { arrayDescriptor } from '../bintable.js';
 import type { InflateConcatenated } from '../inflate.js';
 import { convertBigEndian, convertIntegers, type PixelSink } from '../pixel-transform.js';
 import { convertShuffled16, readIntegers, readShuffledIntegers } from './tile-codecs.js';
-import { type TileContext, tileNull, unquantizeTile } from './tile-decode.js';
+import { type TileContext, tileNull, unquantizeTile, unquantizeTileBytes } from './tile-decode.js';
 import type { TileRef } from './tile-grid.js';
 
 /**
@@ -68,11 +68,20 @@ export async function inflateTileRuns(
       const width = (member.size / member.pixels) as 1 | 2 | 4;
       const nullValue = tileNull(context, member.local);
       const out: PixelSink = { data: member.target, mask: undefined, blankCount: 0 };
+      const shuffled = params.algorithm === 'GZIP_2' && width !== 1;
       if (context.quantized) {
-        const integers = scratch.subarray(0, member.pixels);
-        if (params.algorithm === 'GZIP_2' && width !== 1) readShuffledIntegers(slice, width, integers);
-        else readIntegers(slice, width, integers);
-        out.blankCount = unquantizeTile(context, integers, member.target, member.local, member.tile.row, nullValue);
+        const layout = shuffled ? 'shuffled' : 'big-endian';
+        const { target, local, tile } = member;
+        // The common tile in the SIMD kernels, straight from the inflated bytes; else in two passes.
+        if (
+          width !== 4 ||
+          !unquantizeTileBytes(context, slice, layout, member.pixels, target, local, tile.row, nullValue)
+        ) {
+          const integers = scratch.subarray(0, member.pixels);
+          if (shuffled) readShuffledIntegers(slice, width, integers);
+          else readIntegers(slice, width, integers);
+          out.blankCount = unquantizeTile(context, integers, target, local, tile.row, nullValue);
+        }
       } else if (params.algorithm === 'GZIP_2' && width !== 1) {
         const fast =
           width === 2 && convertShuffled16(slice, member.pixels, context.transform, nullValue, scratch, member.target);

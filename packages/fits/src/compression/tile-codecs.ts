@@ -4,6 +4,7 @@ import type { PixelTransform } from '../pixel-transform.js';
 import { hcompressDecode } from './hcompress.js';
 import { plioDecode } from './plio.js';
 import { riceDecode } from './rice.js';
+import { SIMD_TILE_MIN_PIXELS, simdTiles } from './simd-tiles.js';
 import type { TileParameters } from './tile-parameters.js';
 
 /** Typed-array views read in the platform's byte order (little-endian on every machine we know of). */
@@ -172,7 +173,8 @@ export function readShuffledIntegers(bytes: Uint8Array, size: 2 | 4 | 8, out: In
 
 /**
  * GZIP_2 16-bit values straight to physical values, for tiles without nulls whose physical value is
- * the stored one or the stored one + 32768 (BZERO 32768): the two byte planes are interleaved four
+ * the stored one or the stored one + 32768 (BZERO 32768). Into float32 in the SIMD kernels where
+ * they run (`simdTiles`); else the two byte planes are interleaved four
  * pixels at a time through 32-bit words into `scratch` as little-endian int16 (sign bits flipped in
  * the unsigned case, see `convert16InPlace`), then one native `set` converts them. About 1.5× the
  * speed of building int32 values pixel by pixel. False when the tile is not such a case (the caller
@@ -188,7 +190,13 @@ export function convertShuffled16(
   out: Float32Array | Float64Array,
 ): boolean {
   const unsigned = transform.bscale === 1 && transform.bzero === 32768;
-  if (nullValue !== undefined || !(transform.identity || unsigned) || !LITTLE_ENDIAN) return false;
+  if (nullValue !== undefined || !(transform.identity || unsigned) || bytes.length < 2 * count) return false;
+  const kernels = count >= SIMD_TILE_MIN_PIXELS ? simdTiles() : undefined;
+  if (kernels && out instanceof Float32Array) {
+    kernels.shuffled16(bytes, count, unsigned ? 32768 : 0, out);
+    return true;
+  }
+  if (!LITTLE_ENDIAN) return false;
   if (count % 4 !== 0 || bytes.byteOffset % 4 !== 0 || bytes.length < 2 * count || scratch.length * 2 < count) {
     return false;
   }

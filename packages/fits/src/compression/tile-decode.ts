@@ -12,7 +12,8 @@ import { FitsError, FitsErrorCode } from '../errors.js';
 import type { Inflate } from '../inflate.js';
 import { convertBigEndian, type PixelTransform } from '../pixel-transform.js';
 import type { ByteSource } from '../types.js';
-import { unquantize } from './dither.js';
+import { unquantize, unquantizeBytes } from './dither.js';
+import type { IntegerLayout } from './simd-tiles.js';
 import { decodeFloatTile, decodeIntegerTile, decodeIntegerTileNow, readIntegers } from './tile-codecs.js';
 import type { TileRef } from './tile-grid.js';
 import type { TileParameters } from './tile-parameters.js';
@@ -308,10 +309,47 @@ export function unquantizeTile(
   tableRow: number,
   nullValue: number | undefined,
 ): number {
+  const { params } = context;
+  const { scale, zero } = tileScaling(context, local);
+  return unquantize(integers, out, scale, zero, params.quantize, tableRow + 1, params.ditherSeed, nullValue);
+}
+
+/**
+ * `unquantizeTile` from a GZIP tile's inflated bytes (see `unquantizeBytes`): true when done, false
+ * when the tile is not the common case (the caller then reads the integers and unquantizes them).
+ */
+export function unquantizeTileBytes(
+  context: TileContext,
+  bytes: Uint8Array,
+  layout: IntegerLayout,
+  count: number,
+  out: Float32Array | Float64Array,
+  local: number,
+  tableRow: number,
+  nullValue: number | undefined,
+): boolean {
+  const { params } = context;
+  const { scale, zero } = tileScaling(context, local);
+  return unquantizeBytes(
+    bytes,
+    layout,
+    count,
+    out,
+    scale,
+    zero,
+    params.quantize,
+    tableRow + 1,
+    params.ditherSeed,
+    nullValue,
+  );
+}
+
+/** ZSCALE and ZZERO of a tile (column, then keyword). */
+function tileScaling(context: TileContext, local: number): { scale: number; zero: number } {
   const { table, columns, rows, params } = context;
   const scale = (columns.scale ? cellNumber(table, columns.scale, rows, local) : undefined) ?? params.scale ?? 1;
   const zero = (columns.zero ? cellNumber(table, columns.zero, rows, local) : undefined) ?? params.zero ?? 0;
-  return unquantize(integers, out, scale, zero, params.quantize, tableRow + 1, params.ditherSeed, nullValue);
+  return { scale, zero };
 }
 
 /** A tile stored without the image's algorithm: GZIP_COMPRESSED_DATA or UNCOMPRESSED_DATA. */

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readStructure } from '../../src/hdu.js';
 import { type ImagePixels, readImage } from '../../src/image.js';
+import { nodeInflate } from '../../src/node.js';
 import { bufferSource } from '../../src/source.js';
+import { writeFits } from '../../src/write.js';
 import { fixture, HAVE_FIXTURES } from '../support/fixtures.js';
 import { zlibInflate } from '../support/zlib-inflate.js';
 
@@ -27,6 +29,31 @@ const CUBE_FLOAT = fixture('astropy-astropy-data/l1448_13co.fits'); // -32, 105Ã
 const MSX_DOUBLE = fixture('astropy-astropy-data/gc_msx_e.fits'); // -64
 const SPITZER_FLOAT = fixture('astropy-photutils-datasets/spitzer_example_image.fits');
 const RGB_CUBE = fixture('Steffenhir-GraXpert/color_16bit.fits');
+
+const work = mkdtempSync(join(tmpdir(), 'aims-fpack-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/**
+ * A sky without NaN (seeded): fpack then writes no ZBLANK, and quantized GZIP tiles of float32
+ * frames take the SIMD kernels (docs/performance.md). 1100 Ã— 40: row tiles of 1,100 pixels, and
+ * tiles of 20 rows (22,000 pixels: more than one kernel chunk, past the end of the random table).
+ */
+function writeSky(name: string, bitpix: 16 | -32, bzero = 0): string {
+  const width = 1100;
+  const height = 40;
+  let state = 11;
+  const data = new Float64Array(width * height).map(() => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    const value = 1000 + 60 * (state / 4294967296 - 0.5) + (state % 500 === 0 ? 20000 : 0);
+    return bitpix < 0 ? value : Math.round(value - bzero + (state % 3) * 9000);
+  });
+  const path = join(work, name);
+  writeFileSync(path, writeFits([{ cards: [], bitpix, axes: [width, height], data, ...(bzero ? { bzero } : {}) }]));
+  return path;
+}
+const SKY_FLOAT = writeSky('sky-float.fits', -32);
+const SKY_INT16 = writeSky('sky-int16.fits', 16);
+const SKY_UINT16 = writeSky('sky-uint16.fits', 16, 32768);
 
 /** Turns HCOMPRESS smoothing on in an fpack file (fpack always writes SMOOTH = 0 as ZNAME2/ZVAL2). */
 function smoothOn(path: string): void {
@@ -89,12 +116,26 @@ const CASES: Array<{ name: string; input: string; args: string[]; algorithm: str
     { name: 'float with NaN dither 1', input: SPITZER_FLOAT, args: ['-q', '4'], algorithm: 'RICE_1' },
     // Not here: SPITZER_FLOAT with -qz. For tiles whose ZZERO fpack puts near 5e8, funpack 1.7.0
     // (CFITSIO 4.02) writes zeros where astropy and this reader agree with the original pixels.
+    { name: 'sky float GZIP_1 quantized', input: SKY_FLOAT, args: ['-g1', '-q', '4'], algorithm: 'GZIP_1' },
+    { name: 'sky float GZIP_2 quantized', input: SKY_FLOAT, args: ['-g2', '-q', '4'], algorithm: 'GZIP_2' },
+    { name: 'sky float RICE_1 quantized', input: SKY_FLOAT, args: ['-r', '-q', '4'], algorithm: 'RICE_1' },
+    {
+      name: 'sky float GZIP_1 quantized 20-row tiles',
+      input: SKY_FLOAT,
+      args: ['-g1', '-q', '4', '-t', '1100,20'],
+      algorithm: 'GZIP_1',
+    },
+    {
+      name: 'sky float GZIP_2 quantized 20-row tiles, seed 9000',
+      input: SKY_FLOAT,
+      args: ['-g2', '-q9000', '4', '-t', '1100,20'],
+      algorithm: 'GZIP_2',
+    },
+    { name: 'sky int16 GZIP_2', input: SKY_INT16, args: ['-g2'], algorithm: 'GZIP_2' },
+    { name: 'sky uint16 GZIP_2 20-row tiles', input: SKY_UINT16, args: ['-g2', '-t', '1100,20'], algorithm: 'GZIP_2' },
     { name: 'RGB cube PLIO 3-D tile', input: RGB_CUBE, args: ['-p', '-t', '6,5,3'], algorithm: 'PLIO_1' },
     { name: 'RGB cube RICE_1', input: RGB_CUBE, args: ['-r'], algorithm: 'RICE_1' },
   ];
-
-const work = mkdtempSync(join(tmpdir(), 'aims-fpack-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { encoding: 'utf8' });
@@ -144,6 +185,10 @@ describe.skipIf(!tools || !HAVE_FIXTURES)('tile-compressed images written by fpa
         expect(ours.data.constructor).toBe(theirs.data.constructor);
         expect(sameValues(ours.data, theirs.data)).toBe('same');
         expect(ours.blankCount).toBe(theirs.blankCount);
+        // And through Node's zlib, whose runs of GZIP tiles take another path (gzip-batch.ts).
+        const batched = await readImage(compressed.source, hdu, { inflate: nodeInflate });
+        expect(sameValues(batched.data, theirs.data)).toBe('same');
+        expect(batched.blankCount).toBe(theirs.blankCount);
 
         // A row range (and a plane of a cube) decodes only its tiles and gives the same pixels.
         const height = ours.axes[1] ?? 1;

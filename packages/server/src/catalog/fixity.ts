@@ -61,7 +61,11 @@ export interface FixityOptions {
   log?: CatalogLog;
   /** Called after each file (the CLI's progress). */
   onFile?: (done: number) => void;
-  /** Asked before each file: true ends the run early (shutdown); what was read is recorded. */
+  /**
+   * Asked before each file: true ends the run early (shutdown). What was read is recorded; a run
+   * stopped before its first file records nothing (no run, no audit), so the last run stays the
+   * last one that read something.
+   */
   shouldStop?: () => boolean;
   now?: () => number;
 }
@@ -145,10 +149,13 @@ export async function runFixity(db: Db, selection: FixitySelection, options: Fix
     seconds: 0,
     problems: [],
   };
+  let stopped = false;
   for await (const targets of selected(db, selection)) {
-    if (options.shouldStop?.()) break;
+    stopped = options.shouldStop?.() ?? false;
+    if (stopped) break;
     for (const target of targets) {
-      if (options.shouldStop?.()) break;
+      stopped = options.shouldStop?.() ?? false;
+      if (stopped) break;
       const result = await checkFile(target);
       await recordCheck(db, target, result, now());
       report.files++;
@@ -179,6 +186,7 @@ export async function runFixity(db: Db, selection: FixitySelection, options: Fix
   }
   const finishedAt = now();
   report.seconds = Math.round((finishedAt - startedAt) / 10) / 100;
+  if (stopped && report.files === 0) return report;
   const counts = {
     files: report.files,
     ok: report.ok,
@@ -273,7 +281,7 @@ export class FixitySchedule {
       ...(this.options.tickMs ? { tickMs: this.options.tickMs } : {}),
       shouldStop: () => this.stopped,
     });
-    if (report) {
+    if (report && report.files > 0) {
       const { problems, ...counts } = report;
       this.options.log?.info({ ...counts, problems: problems.length }, 'fixity check');
     }

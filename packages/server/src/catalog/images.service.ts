@@ -3,13 +3,14 @@ import type { Db } from '../db/connection.js';
 import type { ImageFilters, SortSpec } from '../db/image-filters.js';
 import { type ImagePage, queryImages } from '../db/image-query.js';
 import { getImage } from '../db/images.repository.js';
+import type { ApiFieldName } from '../domain/image-fields.js';
 import { catalogNotFound } from './errors.js';
 
 /** A validated search: filters, order, and the item fields to keep (null: every field). */
 export interface ImageSearch {
   filters: ImageFilters;
   sort: SortSpec;
-  fields: string[] | null;
+  fields: ApiFieldName[] | null;
 }
 
 /** Keeps `fields` of an item (every field when null), in that order. */
@@ -30,16 +31,18 @@ export async function searchImages(
   items: Array<Partial<ImagePage['items'][number]>>;
   next_cursor: string | null;
 }> {
+  // The page reads and maps only the asked fields' columns.
   const page = await queryImages(db, search.filters, {
     sort: search.sort,
     limit: search.limit,
     offset: search.offset,
     cursor: search.cursor,
+    fields: search.fields,
   });
   return {
     total: page.total ?? 0,
     total_exact: page.total_exact,
-    items: page.items.map((i) => pickFields(i, search.fields)),
+    items: page.items,
     next_cursor: page.next_cursor,
   };
 }

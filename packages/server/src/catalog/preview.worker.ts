@@ -30,7 +30,7 @@ export interface ModuleJob {
  * resolving to whether the file held an image to render, or runs one ModuleJob.
  */
 export default async function renderInThread({ control, task }: ThreadTask<PreviewJob | ModuleJob>): Promise<unknown> {
-  taskStarted(control);
+  if (!taskStarted(control)) return null;
   if ('module' in task) {
     const loaded = (await import(pathToFileURL(task.module).href)) as { default: (task: unknown) => Promise<unknown> };
     return loaded.default(task.task);

@@ -44,6 +44,7 @@ export const ingestCommand: Command = {
     const pool = createFramePool(threads, {
       startAll: true,
       preloadAnalysis: !values['skip-analysis'],
+      skipAnalysis: values['skip-analysis'] ?? false,
       fileTimeBudgetMs: config.fileTimeBudgetSeconds * 1000,
     });
     let runIngest: typeof import('./ingest-run.js').runIngest;

@@ -1,8 +1,9 @@
 /**
  * Reading the catalog: filtered pages, cone searches, facets and nights.
  *
- *   queryImages(db, filters, { sort?, limit?, offset?, cursor?, withTotal? }?): Promise<ImagePage>
- *       { total, total_exact, items, next_cursor }. `cursor` (from a previous page's next_cursor)
+ *   queryImages(db, filters, { sort?, limit?, offset?, cursor?, withTotal?, fields? }?): Promise<ImagePage>
+ *       { total, total_exact, items, next_cursor }. `fields`: the items have only these fields, and
+ *       only their columns are read. `cursor` (from a previous page's next_cursor)
  *       pages by keyset and ignores offset; next_cursor is null on the last page. limit default 50,
  *       at most 1000. The total is exact when the summary tables know it (no filter, or one filter
  *       they count) or when at most TOTAL_BOUND frames match; otherwise total = TOTAL_BOUND and
@@ -16,6 +17,7 @@
  * Filters are validated here as well (ImageQueryError BAD_FILTER/BAD_SORT/BAD_CURSOR).
  */
 import { type Expression, type ExpressionBuilder, type OrderByItemBuilder, type SqlBool, sql } from 'kysely';
+import type { ApiFieldName } from '../domain/image-fields.js';
 import { EXACT_FILTERS, MATCH_FILTERS, RANGE_FILTERS, SORT_FIELDS } from '../domain/image-fields.js';
 import { MS_PER_DAY } from '../util/time.js';
 import {
@@ -29,7 +31,15 @@ import {
 import { coneTotal, newestInCone } from './cone-newest.js';
 import type { Db } from './connection.js';
 import { ciContains, ciEquals, escapeLike, likePattern } from './dialect.js';
-import { type CatalogImage, IMAGE_ITEM_COLUMNS, type ImageItemRow, mapImage, objectKey } from './image.mapper.js';
+import {
+  type CatalogImage,
+  IMAGE_ITEM_COLUMNS,
+  type ImageItemRow,
+  itemColumnsOf,
+  mapImage,
+  mapImageFields,
+  objectKey,
+} from './image.mapper.js';
 import {
   DEFAULT_SORT,
   type HeaderFilter,
@@ -347,13 +357,19 @@ export interface PageOptions {
   withTotal?: boolean;
   /** The bound of a total the summary does not know (default TOTAL_BOUND). */
   totalBound?: number;
+  /**
+   * Only these item fields, in this order (every field when absent or null). Only their columns
+   * (and the id and sort column the cursor needs) are read: a page of 200 rows with all ~90 item
+   * columns cost PostgreSQL's driver more to parse than the query cost to run.
+   */
+  fields?: readonly ApiFieldName[] | null;
 }
 
-export interface ImagePage {
+export interface ImagePage<Item = CatalogImage> {
   total: number | null;
   /** false: more than `total` frames match (a bounded count). */
   total_exact: boolean;
-  items: CatalogImage[];
+  items: Item[];
   next_cursor: string | null;
 }
 
@@ -362,7 +378,12 @@ export const MAX_PAGE_SIZE = 1000;
 /** Past this many matches a page's total says "more than" instead of reading every match. */
 export const TOTAL_BOUND = 10_000;
 
-type ItemRow = Awaited<ReturnType<typeof pageRowsOf>>[number];
+/**
+ * A page's row. Typed with every item column, but it holds only the columns the page asked for
+ * (`ItemColumns`): the id, the sort column and those of the asked fields; nothing else reads them.
+ */
+type ItemRow = ImageItemRow;
+type ItemColumns = readonly (keyof ImageItemRow)[];
 
 /**
  * The ORDER BY of a column whose NULLs the query already excludes. PostgreSQL matches an ORDER BY
@@ -417,9 +438,10 @@ async function pageRows(
   sort: SortSpec,
   part: 'set' | 'null',
   range: PageRange,
-) {
+  columns: ItemColumns,
+): Promise<ItemRow[]> {
   const arms = range.offset + range.limit <= MAX_MERGED_ROWS ? nameArms(db, filters) : null;
-  if (!arms) return pageRowsOf(db, filters, shape, sort, part, range);
+  if (!arms) return pageRowsOf(db, filters, shape, sort, part, range, columns);
   const col = SORT_REFS[sort.column];
   const upTo = { ...range, limit: range.offset + range.limit, offset: 0 };
   // Each column's ids and sort values only (from its (lower(column), date, id) index alone in the
@@ -434,19 +456,24 @@ async function pageRows(
   const keyed = [...byId];
   // Merged here only by numbers (text would need the database's collation): else one OR query.
   if (keyed.some(([, v]) => v !== null && typeof v !== 'number'))
-    return pageRowsOf(db, filters, shape, sort, part, range);
+    return pageRowsOf(db, filters, shape, sort, part, range, columns);
   const sign = sort.direction === 'asc' ? 1 : -1;
   keyed.sort(([a, va], [b, vb]) => sign * (((va as number | null) ?? 0) - ((vb as number | null) ?? 0) || a - b));
   return rowsInOrder(
     db,
     keyed.slice(range.offset, range.offset + range.limit).map(([id]) => id),
+    columns,
   );
 }
 
 /** The listed rows of a page, in the order of `ids`. */
-async function rowsInOrder(db: Db, ids: readonly number[]) {
+async function rowsInOrder(db: Db, ids: readonly number[], columns: ItemColumns): Promise<ItemRow[]> {
   if (ids.length === 0) return [];
-  const rows = await db.db.selectFrom('images').select(IMAGE_ITEM_COLUMNS).where('id', 'in', ids).execute();
+  const rows = await db.db
+    .selectFrom('images')
+    .select(columns)
+    .where((eb) => db.dialect.idIn(eb.ref('id'), ids))
+    .execute();
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
   return ids.flatMap((id) => byId.get(Number(id)) ?? []);
 }
@@ -458,9 +485,10 @@ async function pageRowsOf(
   sort: SortSpec,
   part: 'set' | 'null',
   range: PageRange,
-) {
+  columns: ItemColumns,
+): Promise<ItemRow[]> {
   if (range.offset < DEFERRED_OFFSET && filters.radius === undefined)
-    return pageQuery(db, filters, shape, sort, part, range, IMAGE_ITEM_COLUMNS).execute();
+    return pageQuery(db, filters, shape, sort, part, range, columns).execute();
   // The ids of the page first, from an index alone, then their rows. A deep offset: reading every
   // skipped row made PostgreSQL fetch 100,000 table rows for `sort=fwhm_arcsec&offset=100000`. A
   // cone: its matches come from the zone index unordered, and sorting them with every column read
@@ -475,7 +503,7 @@ async function pageRowsOf(
             : {}),
         })
       : null) ?? (await pageQuery(db, filters, shape, sort, part, range, ['id']).execute()).map((r) => r.id);
-  return rowsInOrder(db, ids.map(Number));
+  return rowsInOrder(db, ids.map(Number), columns);
 }
 
 /** Past this offset a page finds its ids first and reads only their rows (pageRows). */
@@ -541,7 +569,21 @@ async function countedStart(
   return { before: at.from, offset: offset - at.skipped };
 }
 
-export async function queryImages(db: Db, input: ImageFilters, options: PageOptions = {}): Promise<ImagePage> {
+export function queryImages(
+  db: Db,
+  input: ImageFilters,
+  options?: PageOptions & { fields?: null | undefined },
+): Promise<ImagePage>;
+export function queryImages(
+  db: Db,
+  input: ImageFilters,
+  options: PageOptions,
+): Promise<ImagePage<Partial<CatalogImage>>>;
+export async function queryImages(
+  db: Db,
+  input: ImageFilters,
+  options: PageOptions = {},
+): Promise<ImagePage<Partial<CatalogImage>>> {
   // Before any query: a bad value must be refused, not sent (MySQL would fail on a NaN).
   validateImageFilters(input);
   const filters = await resolveNames(db, input);
@@ -550,12 +592,16 @@ export async function queryImages(db: Db, input: ImageFilters, options: PageOpti
   const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
   const cursor = options.cursor ? decodeCursor(options.cursor, sort) : null;
   const col = SORT_REFS[sort.column];
+  const fields = options.fields ?? null;
+  const columns: ItemColumns = fields
+    ? [...new Set(['id', col, ...itemColumnsOf(fields)] as const)]
+    : IMAGE_ITEM_COLUMNS;
   const plan = await headerPlan(db, filters, options.withTotal === false ? 0 : (options.totalBound ?? TOTAL_BOUND));
   const shape = plan.shape;
   const whole = isWholeCatalog(filters);
   const want = limit + 1;
   let rows: ItemRow[] = [];
-  if (col === 'id') rows = await pageRows(db, filters, shape, sort, 'set', { limit: want, offset, cursor });
+  if (col === 'id') rows = await pageRows(db, filters, shape, sort, 'set', { limit: want, offset, cursor }, columns);
   else {
     let nullOffset = offset;
     if (!cursor || cursor.v !== null) {
@@ -564,18 +610,22 @@ export async function queryImages(db: Db, input: ImageFilters, options: PageOpti
       if (counted && 'setFrames' in counted) nullOffset = offset - counted.setFrames;
       else {
         if (counted) start = counted;
-        rows = await pageRows(db, filters, shape, sort, 'set', { limit: want, cursor, ...start });
+        rows = await pageRows(db, filters, shape, sort, 'set', { limit: want, cursor, ...start }, columns);
         if (rows.length > 0) nullOffset = 0;
         else if (!cursor && offset > 0) nullOffset = Math.max(0, offset - (await countImages(db, filters, col)));
       }
     }
     if (rows.length < want)
       rows = rows.concat(
-        await pageRows(db, filters, shape, sort, 'null', {
-          limit: want - rows.length,
-          offset: cursor ? 0 : nullOffset,
-          cursor,
-        }),
+        await pageRows(
+          db,
+          filters,
+          shape,
+          sort,
+          'null',
+          { limit: want - rows.length, offset: cursor ? 0 : nullOffset, cursor },
+          columns,
+        ),
       );
   }
   const more = rows.length > limit;
@@ -585,7 +635,7 @@ export async function queryImages(db: Db, input: ImageFilters, options: PageOpti
   return {
     total: total?.total ?? null,
     total_exact: total?.exact ?? true,
-    items: page.map((r) => mapImage(r, db.dialect)),
+    items: fields ? page.map((r) => mapImageFields(r, fields, db.dialect)) : page.map((r) => mapImage(r, db.dialect)),
     next_cursor:
       more && last
         ? encodeCursor({ s: sort.column, d: sort.direction, v: last[col] as string | number | null, id: last.id })

@@ -5,6 +5,7 @@
  *   CatalogImage                  one item of GET /api/images (contract field names)
  *   CatalogImageDetail            GET /api/images/{id}: adds header, normalization, versions, paths
  *   mapImage(row, dialect)        ImageRow → CatalogImage
+ *   itemColumnsOf(fields), mapImageFields(row, fields, dialect)  the same for some fields only
  *   mapImageDetail(row, headers, paths, dialect) → CatalogImageDetail
  *   toImageRow(image, dialect, nowMs)  NewImage → the `images` columns to write (derived keys included)
  *   toImageHeadersRow(id, image, dialect)  NewImage → its `image_headers` row
@@ -218,6 +219,34 @@ export function mapImage(row: ImageItemRow, d: DialectInfo): CatalogImage {
   const values = row as unknown as Record<string, unknown>;
   for (const [name, read] of ITEM_READERS) item[name] = read(values, d);
   return item as CatalogImage;
+}
+
+const READER_OF = new Map<string, ItemReader>(ITEM_READERS);
+
+/** The columns the item fields `fields` are read from (file_path: root and rel_path). */
+export function itemColumnsOf(fields: readonly ApiFieldName[]): ItemColumn[] {
+  const columns = new Set<ItemColumn>();
+  for (const name of fields) {
+    if (name === 'file_path') columns.add('root' as ItemColumn).add('rel_path' as ItemColumn);
+    else if (name === 'file_name') columns.add('rel_path' as ItemColumn);
+    else columns.add(name as ItemColumn);
+  }
+  return [...columns];
+}
+
+/**
+ * An item with only `fields`, in that order, from a row that has at least their columns
+ * (itemColumnsOf): `mapImage` and then a pick of the fields, without reading the other columns.
+ */
+export function mapImageFields(
+  row: Partial<ImageItemRow>,
+  fields: readonly ApiFieldName[],
+  d: DialectInfo,
+): Partial<CatalogImage> {
+  const item: Record<string, unknown> = {};
+  const values = row as Record<string, unknown>;
+  for (const name of fields) item[name] = (READER_OF.get(name) as ItemReader)(values, d);
+  return item as Partial<CatalogImage>;
 }
 
 export function mapImagePath(row: ImagePathRow): CatalogImagePath {

@@ -5,6 +5,7 @@
  */
 import { type ImageFilters, parseHeaderFilter, validateImageFilters } from '../db/image-filters.js';
 import type { ImageType } from '../domain/image.js';
+import type { ApiFieldName } from '../domain/image-fields.js';
 import { badParameter } from './errors.js';
 import { filterProperties, IMAGE_ITEM_FIELDS } from './schemas/images.schemas.js';
 
@@ -26,12 +27,13 @@ export function filtersFrom(input: Record<string, unknown>): ImageFilters {
 }
 
 /** `fields=id,date_obs,…` → the list to keep (id always first), or null for every field. */
-export function fieldsFrom(fields: string | undefined): string[] | null {
+export function fieldsFrom(fields: string | undefined): ApiFieldName[] | null {
   if (fields === undefined || fields.trim() === '') return null;
   const list = fields
     .split(',')
     .map((f) => f.trim())
     .filter(Boolean);
-  for (const f of list) if (!(f in IMAGE_ITEM_FIELDS)) throw badParameter('fields', `has an unknown field '${f}'`);
-  return ['id', ...new Set(list.filter((f) => f !== 'id'))];
+  for (const f of list)
+    if (!Object.hasOwn(IMAGE_ITEM_FIELDS, f)) throw badParameter('fields', `has an unknown field '${f}'`);
+  return ['id', ...new Set((list as ApiFieldName[]).filter((f) => f !== 'id'))];
 }

@@ -10,6 +10,9 @@ if ((workerData as FrameThreadData | undefined)?.preloadAnalysis) analysisModule
 
 /** Entry point of an ingest worker thread (the ThreadPool calls the default export once per file). */
 export default function run({ control, task }: ThreadTask<FrameJob>): Promise<FrameOutcome> {
-  taskStarted(control);
+  if (!taskStarted(control)) return Promise.resolve(WITHDRAWN);
   return processFrame(task);
 }
+
+/** Returned for a file withdrawn before this thread came to it (nobody reads it). */
+const WITHDRAWN: FrameOutcome = { ok: false, retry: true, code: 'WITHDRAWN', reason: 'withdrawn before it was read' };

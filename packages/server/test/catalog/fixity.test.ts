@@ -14,6 +14,7 @@ import {
   fixityProblems,
   fixitySliceSize,
   fixitySummary,
+  runFixity,
   runFixityTick,
 } from '../../src/catalog/fixity.js';
 import { listAudit } from '../../src/db/audit.repository.js';
@@ -109,20 +110,42 @@ for (const dialect of DIALECTS)
       ]);
     });
 
+    it('records a run stopped after some files, and nothing for one stopped before its first', async () => {
+      const now = Date.UTC(2026, 11, 3, 12);
+      await catalogued('a.fits', 40, now);
+      await catalogued('b.fits', 50, now);
+      const before = await runFixity(
+        t.database,
+        { all: true },
+        { source: 'server', now: () => now, shouldStop: () => true },
+      );
+      expect(before.files).toBe(0);
+      expect(await lastRun(t.database)).toBeNull();
+      expect((await listAudit(t.database, { limit: 20 })).filter((a) => a.action === 'fixity.run')).toEqual([]);
+
+      let asked = 0;
+      const partly = await runFixity(
+        t.database,
+        { all: true },
+        { source: 'server', now: () => now, shouldStop: () => ++asked > 2 },
+      );
+      expect(partly.files).toBe(1);
+      expect(await lastRun(t.database)).toMatchObject({ source: 'server', files: 1, ok: 1 });
+    });
+
     it('runs ticks on a schedule and stops', async () => {
       await catalogued('a.fits', 40, Date.now());
       await catalogued('b.fits', 50, Date.now());
       const schedule = new FixitySchedule(t.database, { days: 30, firstTickMs: 0, tickMs: 20 });
       schedule.start();
       const start = Date.now();
-      let run = await lastRun(t.database);
-      while (!run && Date.now() - start < 20_000) {
+      while (!(await lastRun(t.database)) && Date.now() - start < 20_000) {
         await new Promise((r) => setTimeout(r, 20));
-        run = await lastRun(t.database);
       }
-      // The first run, as it was written: a later tick that stop() interrupts before its first
-      // file is recorded with no files, and read after stop() it made this test fail now and then.
+      // A tick that stop() interrupts before its first file records nothing, so the last run,
+      // read after stop(), is always one that read files.
       await schedule.stop();
+      const run = await lastRun(t.database);
       expect(run).toMatchObject({ source: 'server', ok: run?.files });
       expect(run?.files).toBeGreaterThan(0);
     });

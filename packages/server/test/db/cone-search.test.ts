@@ -347,6 +347,17 @@ for (const dialect of DIALECTS) {
           atOffset.items.map((i) => i.id),
           label,
         ).toEqual(expected.slice(10, 25));
+        // Asked for some fields, the page reads only their columns: the same items, trimmed.
+        const fields = ['id', 'file_name', 'ra_deg', 'date_obs'] as const;
+        const trimmed = await queryImages(
+          t.database,
+          { ra, dec, radius },
+          { limit: 15, offset: 10, fields: [...fields] },
+        );
+        expect(trimmed.items, label).toEqual(
+          atOffset.items.map((i) => ({ id: i.id, file_name: i.file_name, ra_deg: i.ra_deg, date_obs: i.date_obs })),
+        );
+        expect(trimmed.next_cursor, label).toBe(atOffset.next_cursor);
         // Facets within their bound equal a grouping of every match; past it they count the
         // newest `bound` matches.
         const whole = await imageFacets(t.database, { ra, dec, radius }, { limit: 100, bound: 4000 });

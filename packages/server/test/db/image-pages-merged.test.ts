@@ -151,6 +151,38 @@ for (const dialect of DIALECTS) {
             expect(walked).toEqual(expected);
           });
 
+    it('a page asked for some fields has the items of the full page with only those fields, and its cursor', async () => {
+      // file_path and file_name are made from root and rel_path; ccd_temp is not the sort column.
+      const fields = ['id', 'file_path', 'file_name', 'date_obs', 'camera', 'ccd_temp', 'quality_flag'] as const;
+      const trimmed = (item: Record<string, unknown>) => Object.fromEntries(fields.map((f) => [f, item[f]]));
+      let compared = 0;
+      for (const [label, filters] of cases)
+        for (const [sort] of sorts)
+          for (const direction of ['desc', 'asc'] as const)
+            for (const [offset, cursorFrom] of [
+              [0, null],
+              [37, null],
+              [1000, null],
+              [0, 300],
+            ] as const) {
+              const spec = { column: sort, direction };
+              let cursor: string | undefined;
+              if (cursorFrom !== null) {
+                const before = await queryImages(t.database, filters, { sort: spec, offset: cursorFrom, limit: 1 });
+                cursor = before.next_cursor ?? undefined;
+              }
+              const at = { sort: spec, offset, limit: 50, totalBound: 100, ...(cursor ? { cursor } : {}) };
+              const full = await queryImages(t.database, filters, at);
+              const some = await queryImages(t.database, filters, { ...at, fields: [...fields] });
+              const what = `${label}, ${direction} ${sort}, offset ${offset}, cursor ${cursorFrom}`;
+              expect(some.items, what).toEqual(full.items.map((i) => trimmed(i as unknown as Record<string, unknown>)));
+              for (const item of some.items) expect(Object.keys(item), what).toEqual([...fields]);
+              expect({ ...some, items: [] }, what).toEqual({ ...full, items: [] });
+              compared += some.items.length;
+            }
+      expect(compared).toBeGreaterThan(1000);
+    });
+
     it('counts the frames of a lone header filter once each, however many HDUs carry the keyword', async () => {
       const card = (value: number) => ({ key: 'MERGEKEY', value, comment: '' });
       await insertImage(

@@ -124,6 +124,8 @@ for (const dialect of DIALECTS)
         ['offset=-1', 'offset', />= 0/],
         ['cursor=nonsense', 'cursor', /cursor/],
         ['fields=id,secret', 'fields', /unknown field 'secret'/],
+        // A name of Object.prototype is not a field either.
+        ['fields=id,constructor', 'fields', /unknown field 'constructor'/],
         ['format=xml', 'format', /^format must be one of json, csv$/],
         ['telescop=Winer', 'telescop', /not a known field/],
         ['header.EXPTIME%3E=abc', 'header.EXPTIME', /number/],

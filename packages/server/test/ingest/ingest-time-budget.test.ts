@@ -13,11 +13,13 @@ import { candidateFromStats } from '../../src/ingest/discovery.js';
 import { createMemoryBudget, freeBytes } from '../../src/ingest/memory-budget.js';
 import { IngestPipeline } from '../../src/ingest/pipeline.js';
 import { createFramePool } from '../../src/ingest/worker-pool.js';
+import { compiledExecArgv, createThreadPool } from '../../src/util/thread-pool.js';
 import { DIALECTS, useTestDatabase } from '../support/databases.js';
 import { REPO_ROOT } from '../support/fixtures.js';
 import { writeSyntheticNight } from '../support/synthetic-night.js';
 
 const STUCK_WORKER = join(REPO_ROOT, 'packages/server/test/support/stuck-frame.worker.mjs');
+const ORDER_WORKER = join(REPO_ROOT, 'packages/server/test/support/order.worker.mjs');
 const BUDGET_MS = 500;
 
 describe('a frame over its time budget', () => {
@@ -40,6 +42,75 @@ describe('a frame over its time budget', () => {
       expect(outcome.ok === false && outcome.reason).toContain('AIMS_FILE_TIME_BUDGET');
       expect(freeBytes(budget)).toBe(10 * 1024 * 1024);
       // The one thread is free again: the next file is read.
+      expect(await pool.run(job(good!.path))).toMatchObject({ ok: true });
+    } finally {
+      await pool.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a catalog-only pool, several files queued on its one thread', () => {
+  it('fails the file over its budget and hands the files queued behind it to the replacement thread', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'aims-budget-'));
+    const pool = createFramePool(1, { workerFile: STUCK_WORKER, fileTimeBudgetMs: BUDGET_MS, skipAnalysis: true });
+    try {
+      const [stuck, ...good] = writeSyntheticNight(work, { count: 4, width: 32, height: 32, seed: 5 });
+      const stuckPath = join(work, 'stuck.fits');
+      renameSync(stuck!.path, stuckPath);
+      const job = (absPath: string) => ({ absPath, skipAnalysis: true, normalize: { nightRolloverHour: 12 } });
+      // All four are handed to the thread at once: three wait in its queue behind the stuck one.
+      const outcomes = await Promise.all([stuckPath, ...good.map((f) => f.path)].map((p) => pool.run(job(p))));
+      expect(outcomes[0]).toMatchObject({ ok: false, retry: false, code: 'TIME_BUDGET' });
+      expect(outcomes.slice(1).map((o) => o.ok)).toEqual([true, true, true]);
+    } finally {
+      await pool.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the tasks in the order they were run', async () => {
+    const pool = createThreadPool({
+      filename: ORDER_WORKER,
+      threads: 1,
+      tasksPerThread: 4,
+      execArgv: compiledExecArgv(process.execArgv),
+    });
+    try {
+      // piscina's default puts a task it cannot hand to a full thread at the back of its queue.
+      const done = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => pool.run<{ task: number; taken: number }>(i)),
+      );
+      expect(done.map((d) => d.taken)).toEqual(done.map((d) => d.task));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('withdraws a cancelled task still queued and stops the thread of a cancelled running one', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'aims-budget-'));
+    const pool = createThreadPool({
+      filename: STUCK_WORKER,
+      threads: 1,
+      tasksPerThread: 4,
+      execArgv: compiledExecArgv(process.execArgv),
+    });
+    try {
+      const [stuck, good] = writeSyntheticNight(work, { count: 2, width: 32, height: 32, seed: 6 });
+      const stuckPath = join(work, 'stuck.fits');
+      renameSync(stuck!.path, stuckPath);
+      const job = (absPath: string) => ({ absPath, skipAnalysis: true, normalize: { nightRolloverHour: 12 } });
+      const stopStuck = new AbortController();
+      const stopGood = new AbortController();
+      const running = pool.run(job(stuckPath), { signal: stopStuck.signal });
+      const waiting = pool.run(job(good!.path), { signal: stopGood.signal });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(pool.counts()).toEqual({ queued: 1, running: 1 });
+      stopGood.abort(new Error('not wanted any more'));
+      await expect(waiting).rejects.toThrow('not wanted any more');
+      stopStuck.abort(new Error('stop it'));
+      await expect(running).rejects.toThrow('stop it');
+      // The spinning thread was terminated and replaced: the pool reads files again.
       expect(await pool.run(job(good!.path))).toMatchObject({ ok: true });
     } finally {
       await pool.close();
