@@ -111,7 +111,13 @@ function fitLine(sorted: ArrayLike<number>, bad: Uint8Array): { slope: number; i
 }
 
 /** σ of the residuals from the line over the `m` points not marked bad. */
-function residualSigma(sorted: ArrayLike<number>, bad: Uint8Array, intercept: number, slope: number, m: number): number {
+function residualSigma(
+  sorted: ArrayLike<number>,
+  bad: Uint8Array,
+  intercept: number,
+  slope: number,
+  m: number,
+): number {
   const n = sorted.length;
   let mean = 0;
   for (let i = 0; i < n; i++) if (!bad[i]) mean += sorted[i]! - (intercept + slope * i);
