@@ -50,6 +50,7 @@ COPY --from=build /app/packages/fits/dist packages/fits/dist
 COPY --from=build /app/packages/server/package.json packages/server/
 COPY --from=build /app/packages/server/bin packages/server/bin
 COPY --from=build /app/packages/server/dist packages/server/dist
+COPY --from=build /app/packages/server/bundle packages/server/bundle
 COPY --from=build /app/packages/web/dist packages/web/dist
 # The catalog (SQLite), previews and the JWT secret live in /data, a volume owned by `node`; the
 # images are mounted read-only at /images (AIMS never writes to them).
