@@ -8,7 +8,10 @@ import { statSync } from 'node:fs';
 
 const modifiedMs = (path) => statSync(new URL(path, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
 const bundledMs = modifiedMs('../bundle/aims.js');
-const compiledMs = Math.max(modifiedMs('../tsconfig.tsbuildinfo') ?? 0, modifiedMs('../../fits/tsconfig.tsbuildinfo') ?? 0);
+const compiledMs = Math.max(
+  modifiedMs('../tsconfig.tsbuildinfo') ?? 0,
+  modifiedMs('../../fits/tsconfig.tsbuildinfo') ?? 0,
+);
 const { main } = await import(
   bundledMs !== undefined && bundledMs >= compiledMs ? '../bundle/aims.js' : '../dist/cli/main.js'
 );
