@@ -27,6 +27,7 @@
  *   escapeLike(text) / likePattern(ref, pattern)   LIKE with a literal `%`, `_` (escape character `!`)
  *   isDistinct(ref, otherRef)             null-safe "differs" test
  *   .leastOf(a, b) / .greatestOf(a, b)    the smaller/larger of two values, a NULL counting as absent
+ *   .idIn(ref, ids)                       `ref` is one of a list of ids (PostgreSQL: one array parameter)
  *   .isUniqueViolation(error)             whether a driver error is a UNIQUE constraint failure
  *   .isConflictAbort(error)               whether the engine aborted the statement to break a deadlock
  *                                          or a serialization conflict (running it again may succeed)
@@ -141,6 +142,12 @@ export interface DialectInfo {
   leastOf<T>(a: Expression<T>, b: Expression<T>): Expression<T>;
   greatestOf<T>(a: Expression<T>, b: Expression<T>): Expression<T>;
   /**
+   * `ref IN (ids…)`, which must not be empty. PostgreSQL gets `ref = any($1::bigint[])`: one
+   * parameter to parse and bind instead of one per id (the 2,000 ids of a cone's facets at a million
+   * frames: 1.7 ms of parse and bind in the server, and the driver's work on 2,000 parameters).
+   */
+  idIn(ref: Expression<unknown>, ids: readonly number[]): Expression<SqlBool>;
+  /**
    * SQL that moves an id generator past the largest id of `table`, or null where inserting an
    * explicit id already does (SQLite's sqlite_sequence, MySQL's AUTO_INCREMENT).
    */
@@ -218,6 +225,7 @@ const sqliteDialect: DialectInfo = {
   // SQLite's scalar min()/max() return NULL when either argument is NULL.
   leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(min(${a}, ${b}), ${a}, ${b})`,
   greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(max(${a}, ${b}), ${a}, ${b})`,
+  idIn: (ref, ids) => sql<SqlBool>`${ref} in (${sql.join(ids)})`,
   resetIdentity: () => null,
 };
 
@@ -263,6 +271,7 @@ const postgresDialect: DialectInfo = {
   // least()/greatest() ignore NULL arguments.
   leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`least(${a}, ${b})`,
   greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`greatest(${a}, ${b})`,
+  idIn: (ref, ids) => sql<SqlBool>`${ref} = any(${[...ids]}::bigint[])`,
   // Identity columns keep their own sequence, which explicit ids do not advance.
   resetIdentity: (table, column) =>
     sql`select setval(pg_get_serial_sequence(${table}, ${column}), coalesce((select max(${sql.ref(column)}) from ${sql.table(table)}), 0) + 1, false)`,
@@ -455,6 +464,7 @@ const mysqlDialect: DialectInfo = {
   // least()/greatest() return NULL when any argument is NULL.
   leastOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(least(${a}, ${b}), ${a}, ${b})`,
   greatestOf: <T>(a: Expression<T>, b: Expression<T>) => sql<T>`coalesce(greatest(${a}, ${b}), ${a}, ${b})`,
+  idIn: (ref, ids) => sql<SqlBool>`${ref} in (${sql.join(ids)})`,
   // InnoDB moves AUTO_INCREMENT past every explicit id it stores.
   resetIdentity: () => null,
 };

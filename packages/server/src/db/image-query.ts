@@ -469,7 +469,11 @@ async function pageRows(
 /** The listed rows of a page, in the order of `ids`. */
 async function rowsInOrder(db: Db, ids: readonly number[], columns: ItemColumns): Promise<ItemRow[]> {
   if (ids.length === 0) return [];
-  const rows = await db.db.selectFrom('images').select(columns).where('id', 'in', ids).execute();
+  const rows = await db.db
+    .selectFrom('images')
+    .select(columns)
+    .where((eb) => db.dialect.idIn(eb.ref('id'), ids))
+    .execute();
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
   return ids.flatMap((id) => byId.get(Number(id)) ?? []);
 }

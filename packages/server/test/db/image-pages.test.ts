@@ -169,6 +169,60 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('count the first frames of the page order, each value spelled as its first frame spells it', async () => {
+      // Other spellings of the same values, dated and undated, so that the grouping, the order of
+      // the groups and the bound all show in the answer.
+      const spellings = ['r', 'HA', 'R', 'Ha', 'ha'];
+      for (let i = 0; i < 12; i++)
+        await insertImage(
+          t.database,
+          makeImage({
+            metadata: {
+              ...(i % 4 === 3 ? {} : observedAt(`2025-03-1${i % 5}T05:0${i % 3}:00`, `2025-03-0${i % 5}`)),
+              image_type: 'light',
+              filter_name: spellings[i % spellings.length] ?? null,
+              object_name: i % 2 ? 'M 42' : 'm42',
+              telescope: i % 3 ? 'RC8' : 'rc8',
+              // A value of each frame's own: a frame past the bound must not show at all.
+              instrument: `Cam ${i}`,
+            },
+          }),
+        );
+      const keyOf: Record<string, (v: string) => string> = {
+        object_name: (v) => v.toLowerCase().replace(/\s+/g, ''),
+        night: (v) => v,
+        image_type: (v) => v,
+      };
+      const filters: ImageFilters = { image_type: 'light' };
+      const every = (await queryImages(t.database, filters, { limit: 1000 })).items;
+      const undated = every.filter((i) => i.date_obs === null).length;
+      expect(undated).toBeGreaterThan(2);
+      // Bounds inside the dated frames, at their end, and inside the undated ones; then all.
+      const dated = every.length - undated;
+      for (const bound of [1, 4, dated - 1, dated, dated + 2, every.length - 1, every.length + 3]) {
+        const facets = await imageFacets(t.database, filters, { limit: 100, bound });
+        expect(facets.exact, `bound ${bound}`).toBe(every.length <= bound);
+        const first = every.slice(0, bound) as unknown as Array<Record<string, string | null>>;
+        for (const field of FACET_FIELDS) {
+          const byKey = new Map<string, { value: string; count: number }>();
+          for (const item of first) {
+            const value = item[field];
+            if (value === null || value === undefined) continue;
+            const key = (keyOf[field] ?? ((v: string) => v.toLowerCase()))(value);
+            const c = byKey.get(key);
+            if (c) c.count++;
+            else byKey.set(key, { value, count: 1 });
+          }
+          const expected = [...byKey.entries()]
+            .sort(([ka, a], [kb, b]) =>
+              field === 'night' ? (ka < kb ? 1 : -1) : b.count - a.count || (ka < kb ? -1 : ka > kb ? 1 : 0),
+            )
+            .map(([, c]) => c);
+          expect(facets[field], `bound ${bound}, ${field}`).toEqual(expected);
+        }
+      }
+    });
+
     it('past the bound count the newest frames and say so', async () => {
       const facets = await imageFacets(t.database, { image_type: 'light' }, { limit: 100, bound: 5 });
       expect(facets.exact).toBe(false);
