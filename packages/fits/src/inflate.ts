@@ -17,8 +17,15 @@ export type Inflate = ((data: Uint8Array, maxOutputBytes?: number) => Uint8Array
 /**
  * Inflates gzip members written back to back and returns their outputs one after the other (what
  * gunzip does with a multi-member stream, RFC 1952 §2.2). `maxOutputBytes` bounds the total.
+ * `output`, when given (at least `maxOutputBytes + 1` bytes, owned by the caller), may receive the
+ * bytes: the result is then a view of it, and the caller reuses it from run to run instead of
+ * having a new buffer allocated for every call.
  */
-export type InflateConcatenated = (data: Uint8Array, maxOutputBytes: number) => Uint8Array | Promise<Uint8Array>;
+export type InflateConcatenated = (
+  data: Uint8Array,
+  maxOutputBytes: number,
+  output?: Uint8Array,
+) => Uint8Array | Promise<Uint8Array>;
 
 /** The gzip magic bytes (RFC 1952); anything else is taken as a zlib stream (RFC 1950). */
 export function isGzip(data: Uint8Array): boolean {

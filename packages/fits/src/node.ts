@@ -5,7 +5,16 @@
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { createGunzip, gunzip, gunzipSync, inflate, inflateSync, type ZlibOptions } from 'node:zlib';
+import {
+  constants,
+  createGunzip,
+  type Gunzip,
+  gunzip,
+  gunzipSync,
+  inflate,
+  inflateSync,
+  type ZlibOptions,
+} from 'node:zlib';
 import { FitsError, FitsErrorCode } from './errors.js';
 import { type FitsStructure, type ReadStructureOptions, readStructure } from './hdu.js';
 import type { Inflate } from './inflate.js';
@@ -314,17 +323,92 @@ export const nodeInflate: Inflate = (data, maxOutputBytes) => {
 };
 
 /** Runs of gzip tiles in one call: zlib's gunzip goes on from one member to the next. */
-nodeInflate.concatenated = (data, maxOutputBytes) => {
-  const options: ZlibOptions = {
-    maxOutputLength: Math.max(1, maxOutputBytes),
-    // One byte more than the run inflates to: an output that fills its chunk exactly makes zlib
-    // allocate a second chunk only to learn that the stream has ended.
-    chunkSize: Math.max(64, Math.min(maxOutputBytes + 1, 4 * MAX_CHUNK_BYTES)),
-  };
+nodeInflate.concatenated = (data, maxOutputBytes, output) => {
   try {
+    const into = output && output.length > maxOutputBytes ? gunzipInto(data, output, maxOutputBytes) : undefined;
+    if (into) return into;
+    const options: ZlibOptions = {
+      maxOutputLength: Math.max(1, maxOutputBytes),
+      // One byte more than the run inflates to: an output that fills its chunk exactly makes zlib
+      // allocate a second chunk only to learn that the stream has ended.
+      chunkSize: Math.max(64, Math.min(maxOutputBytes + 1, 4 * MAX_CHUNK_BYTES)),
+    };
     return gunzipSync(data, options);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new FitsError(FitsErrorCode.BAD_COMPRESSION, `cannot inflate ${data.length} bytes: ${message}`);
   }
 };
+
+/** The native zlib stream behind a Gunzip object and the state its writes report (node:zlib's own). */
+interface ZlibHandle {
+  writeSync(
+    flush: number,
+    input: Uint8Array,
+    inputOffset: number,
+    inputLength: number,
+    output: Uint8Array,
+    outputOffset: number,
+    outputLength: number,
+  ): void;
+  reset(): void;
+}
+type HandleGunzip = Gunzip & { _handle?: ZlibHandle; _writeState?: Uint32Array };
+
+let keptGunzip: HandleGunzip | undefined;
+
+/**
+ * A Gunzip kept from call to call, driven synchronously through its native handle as
+ * `gunzipSync` drives a new one (node:zlib's processChunkSync): `gunzipSync` creates a stream
+ * object and a zlib state per call and allocates its output, and for the 128 runs of a 4096²
+ * quantized float frame that cost about a fifth of the read's CPU, most of it in the garbage
+ * collector (docs/performance.md, "Pixels"). Undefined when this Node's zlib objects do not have
+ * the handle (the public `gunzipSync` then serves).
+ */
+function gunzipHandle(): HandleGunzip | undefined {
+  if (keptGunzip && !keptGunzip.destroyed) return keptGunzip;
+  const stream = createGunzip() as HandleGunzip;
+  const handle = stream._handle;
+  if (
+    typeof handle?.writeSync !== 'function' ||
+    typeof handle.reset !== 'function' ||
+    !(stream._writeState instanceof Uint32Array)
+  ) {
+    stream.destroy();
+    return undefined;
+  }
+  // A zlib error destroys the stream at once (read below from `errored`) and emits 'error' on the
+  // next tick, where it must not go unheard. The next call then starts a new stream.
+  stream.on('error', () => {});
+  keptGunzip = stream;
+  return stream;
+}
+
+/** Gunzips every member of `data` into `output` (at most `maxOutputBytes`); undefined without a handle. */
+function gunzipInto(data: Uint8Array, output: Uint8Array, maxOutputBytes: number): Uint8Array | undefined {
+  const stream = gunzipHandle();
+  if (!stream) return undefined;
+  const handle = stream._handle!;
+  const state = stream._writeState!;
+  // One byte of room beyond the expected size: a stream that is cut short then leaves room free
+  // and zlib reports the unexpected end, instead of stopping quietly on a full output.
+  const room = maxOutputBytes + 1;
+  let read = 0;
+  let written = 0;
+  handle.reset();
+  while (read < data.length) {
+    handle.writeSync(constants.Z_FINISH, data, read, data.length - read, output, written, room - written);
+    if (stream.errored || stream.destroyed) throw stream.errored ?? new Error('zlib stream closed');
+    // state: [output bytes left free, input bytes left unread]
+    const produced = room - written - state[0]!;
+    const consumed = data.length - read - state[1]!;
+    written += produced;
+    read += consumed;
+    if (written > maxOutputBytes) throw new Error(`inflates beyond the ${maxOutputBytes} bytes expected`);
+    if (produced === 0 && consumed === 0) throw new Error(`stalled at byte ${read}`);
+    // zlib goes on to the next member by itself; it stops early only before a byte that cannot
+    // start one, which the reset makes it try as a new member (and fail on, if it is not).
+    handle.reset();
+  }
+  return output.subarray(0, written);
+}

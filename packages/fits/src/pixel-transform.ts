@@ -1,4 +1,5 @@
 import { LITTLE_ENDIAN, nativeSwap } from './byte-order.js';
+import { SIMD_TILE_MIN_PIXELS, simdTiles } from './compression/simd-tiles.js';
 import { SIMD_SWAP_MIN_WORDS, simdSwap } from './simd-swap.js';
 import type { CardValue, HeaderLike } from './types.js';
 
@@ -217,6 +218,13 @@ function convert16InPlace(
   if (!unsigned && nativeSwap(bytes.subarray(0, count * 2), 2)) {
     // A Node Buffer (a pool from `createNodePixelPool`, zlib's output): Buffer's own swap.
     data.set(new Int16Array(buffer, at, count), outOffset);
+    return true;
+  }
+  const kernels = count >= SIMD_TILE_MIN_PIXELS ? simdTiles() : undefined;
+  if (kernels && data instanceof Float32Array) {
+    // Other bytes (runs of GZIP_1 tiles inflated into a plain array): swapped, widened and
+    // converted in one pass of the SIMD kernels.
+    kernels.bigEndian16(bytes, count, unsigned ? 32768 : 0, data.subarray(outOffset, outOffset + count));
     return true;
   }
   const pairs = new Int32Array(buffer, at, count >>> 1);

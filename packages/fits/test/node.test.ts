@@ -202,4 +202,61 @@ describe('nodeInflate', () => {
       code: FitsErrorCode.BAD_COMPRESSION,
     });
   });
+
+  describe("concatenated, into the caller's output", () => {
+    const members = [1000, 1, 40_000, 7].map((n, k) => new TextEncoder().encode(`tile ${k} `.repeat(n)));
+    const total = members.reduce((n, m) => n + m.length, 0);
+    /** Bytes one after the other in a new array. */
+    const joined = (parts: Uint8Array[]) => {
+      const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+      let at = 0;
+      for (const part of parts) {
+        out.set(part, at);
+        at += part.length;
+      }
+      return out;
+    };
+    const run = () => joined(members.map((m) => gzipSync(m)));
+    const expected = joined(members);
+    const concatenated = (data: Uint8Array, max: number, output?: Uint8Array) =>
+      nodeInflate.concatenated!(data, max, output) as Uint8Array;
+    const failure = (action: () => unknown) => {
+      try {
+        action();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+
+    it('inflates every member into it, call after call', () => {
+      const output = new Uint8Array(total + 100).fill(0xee);
+      for (let call = 0; call < 3; call++) {
+        const bytes = concatenated(run(), total, output);
+        expect(bytes.buffer).toBe(output.buffer);
+        expect(new Uint8Array(bytes)).toEqual(expected);
+      }
+      // Without an output (or one too small for a byte of room), zlib allocates one.
+      expect(concatenated(run(), total).buffer).not.toBe(output.buffer);
+      expect(new Uint8Array(concatenated(run(), total, new Uint8Array(total)))).toEqual(expected);
+    });
+
+    it('refuses corrupt, cut, oversized and trailing data, and works again after', () => {
+      const output = new Uint8Array(total + 1);
+      const corrupt = run();
+      // In the third member's deflate data (the members take 565 bytes in all).
+      for (let i = 200; i < 240; i++) corrupt[i] = corrupt[i]! ^ 0x5a;
+      const cut = run().subarray(0, run().length - 5);
+      const trailing = new Uint8Array([...run(), 0x1f, 0x8b, 0x08, 0, 0, 0]);
+      for (const [data, max] of [
+        [corrupt, total],
+        [cut, total],
+        [run(), total - 1],
+        [trailing, total],
+      ] as const) {
+        expect(failure(() => concatenated(data, max, output))).toMatchObject({ code: FitsErrorCode.BAD_COMPRESSION });
+        expect(new Uint8Array(concatenated(run(), total, output))).toEqual(expected);
+      }
+    });
+  });
 });

@@ -44,6 +44,8 @@ export async function inflateTileRuns(
   const placed = new Set<number>();
   // Descriptors count bytes only for a byte column (1PB, as every writer uses for gzip).
   if ((columns.data.format.arrayType ?? 'B') !== 'B') return placed;
+  // zlib's output for every run of this read (Node's inflate writes into it; see InflateConcatenated).
+  let output: Uint8Array | undefined;
   let run: Member[] = [];
   let runStart = 0;
   let runEnd = 0;
@@ -56,7 +58,8 @@ export async function inflateTileRuns(
     let bytes: Uint8Array;
     try {
       const compressed = await heap(columns.data, { offset: runStart, length: runEnd - runStart });
-      bytes = await inflateConcatenated(compressed, runBytes);
+      output ??= new Uint8Array(BATCH_BYTES + 1);
+      bytes = await inflateConcatenated(compressed, runBytes, runBytes < output.length ? output : undefined);
     } catch {
       return;
     }

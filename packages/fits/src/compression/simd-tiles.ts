@@ -54,6 +54,7 @@ const PAGES = Math.ceil((RANDOM + RANDOM_ROOM) / 65_536);
 
 // Byte shuffles (i8x16.shuffle lanes; 16–31 pick from the second operand).
 const SWAP_WORDS = [3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12];
+const SWAP_PAIRS = [1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14];
 /** Bytes 0–7 of two vectors interleaved: a0 b0 a1 b1 … */
 const ZIP_LOW = [0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23];
 /** Bytes 8–15 of two vectors interleaved. */
@@ -169,10 +170,33 @@ const shuffled16: WasmFunction = {
   ],
 };
 
+/**
+ * bigEndian16(source, target, end, offset): big-endian 16-bit values (GZIP_1) to float32
+ * `value + offset` at [target, end), 8 a step. Locals as in shuffled16, so `widenStore` serves both.
+ */
+const bigEndian16: WasmFunction = {
+  name: 'bigEndian16',
+  params: [I32, I32, I32, I32],
+  // 4: unused (shuffled16's high bytes), 5–6: unused, 7: eight int16 values, 8: the offset.
+  locals: [[5, V128]],
+  body: [
+    ...localGet(3),
+    ...simd(SIMD.i32x4Splat),
+    ...localSet(8),
+    ...loopUntil(1, 2, [
+      ...[...localGet(0), ...v128Load(), ...localGet(0), ...v128Load(), ...shuffle(SWAP_PAIRS), ...localSet(7)],
+      ...widenStore(SIMD.i32x4ExtendLowI16x8S, 0, 1),
+      ...widenStore(SIMD.i32x4ExtendHighI16x8S, 16, 1),
+      ...advance(0, 16),
+      ...advance(1, 32),
+    ]),
+  ],
+};
+
 /** Four of the int16 values in local 7 widened, offset, converted and stored at target + offset. */
-function widenStore(extend: number, offset: number): number[] {
+function widenStore(extend: number, offset: number, target = 2): number[] {
   return [
-    ...localGet(2),
+    ...localGet(target),
     ...localGet(7),
     ...simd(extend, 0x01),
     ...localGet(8),
@@ -231,7 +255,7 @@ function ditherPair(integers: number[], random: number[]): number[] {
   ];
 }
 
-const MODULE = wasmModule([swap32, unshuffle32, shuffled16, dither], PAGES);
+const MODULE = wasmModule([swap32, unshuffle32, shuffled16, bigEndian16, dither], PAGES);
 
 /** Where a tile's quantized integers come from. */
 export type IntegerLayout = 'big-endian' | 'shuffled';
@@ -242,6 +266,8 @@ export interface SimdTiles {
    * float32 `value + offset` in `out` (offset 0, or 32768 for BZERO 32768).
    */
   shuffled16(bytes: Uint8Array, count: number, offset: number, out: Float32Array): void;
+  /** Big-endian 16-bit values (GZIP_1, a plain data unit) to float32 `value + offset` in `out`. */
+  bigEndian16(bytes: Uint8Array, count: number, offset: number, out: Float32Array): void;
   /**
    * Loads the integers of pixels [from, from + n) (n ≤ SIMD_CHUNK_PIXELS) of a tile of `count`
    * pixels: big-endian int32 words, or GZIP_2's four byte planes.
@@ -279,6 +305,7 @@ function compile(): SimdTiles | undefined {
   const swap32 = exports.swap32 as Kernel;
   const unshuffle32 = exports.unshuffle32 as Kernel;
   const shuffled16 = exports.shuffled16 as Kernel;
+  const bigEndian16 = exports.bigEndian16 as Kernel;
   const dither = exports.dither as Kernel;
   /** Where the loaded chunk's integers are: INPUT (swapped in place) or INTEGERS. */
   let loaded = INTEGERS;
@@ -291,6 +318,14 @@ function compile(): SimdTiles | undefined {
         bytes.set(source.subarray(from, from + n), INPUT);
         bytes.set(source.subarray(count + from, count + from + n), INPUT + SIMD_CHUNK_PIXELS);
         shuffled16(INPUT, SIMD_CHUNK_PIXELS, OUTPUT, OUTPUT + vectors(n) * 4, offset);
+        out.set(results.subarray(0, n), from);
+      }
+    },
+    bigEndian16(source, count, offset, out) {
+      for (let from = 0; from < count; from += SIMD_CHUNK_PIXELS) {
+        const n = Math.min(SIMD_CHUNK_PIXELS, count - from);
+        bytes.set(source.subarray(from * 2, (from + n) * 2), INPUT);
+        bigEndian16(INPUT, OUTPUT, OUTPUT + vectors(n) * 4, offset);
         out.set(results.subarray(0, n), from);
       }
     },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RANDOM_COUNT, randomTable, unquantize, unquantizeBytes } from '../../src/compression/dither.js';
 import { SIMD_CHUNK_PIXELS, simdTiles } from '../../src/compression/simd-tiles.js';
 import { convertShuffled16 } from '../../src/compression/tile-codecs.js';
-import { pixelTransform } from '../../src/pixel-transform.js';
+import { convertBigEndian, pixelTransform } from '../../src/pixel-transform.js';
 
 /** Seeded int32 values: the full range (and its two ends) or small sky-like counts. */
 function integers(count: number, seed: number, small: boolean): Int32Array {
@@ -143,6 +143,29 @@ describe('SIMD kernels for tiles', () => {
   });
 
   for (const count of [256, 257, 4099, SIMD_CHUNK_PIXELS + 17, 40_000]) {
+    it(`convert ${count} big-endian 16-bit values of a plain array (GZIP_1 runs), signed and BZERO 32768`, () => {
+      const values = integers(count, count, false).map((v) => v >> 16);
+      values[0] = -32768;
+      values[1] = 32767;
+      const plain = new Uint8Array(count * 2);
+      const view = new DataView(plain.buffer);
+      for (let i = 0; i < count; i++) view.setInt16(i * 2, values[i]!, false);
+      for (const bzero of [0, 32768]) {
+        const header = new Map<string, number>(bzero ? [['BZERO', bzero]] : []);
+        const transform = pixelTransform(16, { get: (key: string) => header.get(key) });
+        // Written after 3 pixels of the output, which stay as they were.
+        const out = new Float32Array(count + 3).fill(-1);
+        const sink = { data: out, mask: undefined, blankCount: 0 };
+        convertBigEndian(plain.slice(), 0, 16, transform, count, sink, 3, true);
+        const expected = new Float32Array(count + 3).fill(-1);
+        expected.set(
+          Float32Array.from(values, (v) => v + bzero),
+          3,
+        );
+        expect(firstDifference(out, expected)).toBe(-1);
+      }
+    });
+
     it(`convert a ${count}-pixel GZIP_2 16-bit tile, signed and BZERO 32768`, () => {
       const values = new Int16Array(count);
       let s = count;

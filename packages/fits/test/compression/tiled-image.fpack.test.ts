@@ -131,6 +131,8 @@ const CASES: Array<{ name: string; input: string; args: string[]; algorithm: str
       args: ['-g2', '-q9000', '4', '-t', '1100,20'],
       algorithm: 'GZIP_2',
     },
+    { name: 'sky int16 GZIP_1', input: SKY_INT16, args: ['-g1'], algorithm: 'GZIP_1' },
+    { name: 'sky uint16 GZIP_1', input: SKY_UINT16, args: ['-g1'], algorithm: 'GZIP_1' },
     { name: 'sky int16 GZIP_2', input: SKY_INT16, args: ['-g2'], algorithm: 'GZIP_2' },
     { name: 'sky uint16 GZIP_2 20-row tiles', input: SKY_UINT16, args: ['-g2', '-t', '1100,20'], algorithm: 'GZIP_2' },
     { name: 'RGB cube PLIO 3-D tile', input: RGB_CUBE, args: ['-p', '-t', '6,5,3'], algorithm: 'PLIO_1' },
