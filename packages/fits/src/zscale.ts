@@ -63,40 +63,13 @@ export function zscaleOfSorted(sorted: ArrayLike<number>, contrast = 0.25): [num
   let lastGood = n + 1;
   let slope = 0;
   for (let iteration = 0; iteration < MAX_ITERATIONS && good < lastGood && good >= minGood; iteration++) {
-    let sx = 0;
-    let sy = 0;
-    let sxx = 0;
-    let sxy = 0;
-    let m = 0;
-    for (let i = 0; i < n; i++) {
-      if (bad[i]) continue;
-      const y = sorted[i]!;
-      sx += i;
-      sy += y;
-      sxx += i * i;
-      sxy += i * y;
-      m++;
-    }
-    const denominator = m * sxx - sx * sx;
-    if (denominator === 0) break;
-    slope = (m * sxy - sx * sy) / denominator;
-    const intercept = (sy - slope * sx) / m;
-    let mean = 0;
-    for (let i = 0; i < n; i++) if (!bad[i]) mean += sorted[i]! - (intercept + slope * i);
-    mean /= m;
-    let variance = 0;
-    for (let i = 0; i < n; i++) if (!bad[i]) variance += (sorted[i]! - (intercept + slope * i) - mean) ** 2;
-    const threshold = KREJ * Math.sqrt(variance / m);
-    for (let i = 0; i < n; i++) {
-      rejected[i] = bad[i] || Math.abs(sorted[i]! - (intercept + slope * i)) > threshold ? 1 : 0;
-    }
-    bad.fill(0);
-    for (let i = 0; i < n; i++) {
-      if (rejected[i]) for (let j = Math.max(0, i - before); j <= Math.min(n - 1, i + after); j++) bad[j] = 1;
-    }
+    const fit = fitLine(sorted, bad);
+    if (!fit) break;
+    slope = fit.slope;
+    const threshold = KREJ * residualSigma(sorted, bad, fit.intercept, slope, fit.m);
+    rejectBeyond(sorted, bad, fit.intercept, slope, threshold, rejected);
     lastGood = good;
-    good = 0;
-    for (let i = 0; i < n; i++) if (!bad[i]) good++;
+    good = growRejections(rejected, bad, before, after);
   }
   if (good < minGood) return [lo, hi];
   const center = Math.floor((n - 1) / 2);
@@ -105,4 +78,78 @@ export function zscaleOfSorted(sorted: ArrayLike<number>, contrast = 0.25): [num
   const z1 = Math.max(lo, median - (center - 1) * scaled);
   const z2 = Math.min(hi, median + (n - center) * scaled);
   return z2 > z1 ? [z1, z2] : [lo, hi];
+}
+
+/*
+ * zscaleOfSorted's passes are functions of their own: V8 compiles each small loop once, where the
+ * function that held them all was compiled while its first loop ran and thrown away at the next
+ * (a preview is made from every frame an ingest thread measures). Same arithmetic, same order.
+ */
+
+/** Least-squares line through the points not marked bad (value against rank); null when degenerate. */
+function fitLine(sorted: ArrayLike<number>, bad: Uint8Array): { slope: number; intercept: number; m: number } | null {
+  const n = sorted.length;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let sxy = 0;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (bad[i]) continue;
+    const y = sorted[i]!;
+    sx += i;
+    sy += y;
+    sxx += i * i;
+    sxy += i * y;
+    m++;
+  }
+  const denominator = m * sxx - sx * sx;
+  if (denominator === 0) return null;
+  const slope = (m * sxy - sx * sy) / denominator;
+  const intercept = (sy - slope * sx) / m;
+  return { slope, intercept, m };
+}
+
+/** σ of the residuals from the line over the `m` points not marked bad. */
+function residualSigma(
+  sorted: ArrayLike<number>,
+  bad: Uint8Array,
+  intercept: number,
+  slope: number,
+  m: number,
+): number {
+  const n = sorted.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) if (!bad[i]) mean += sorted[i]! - (intercept + slope * i);
+  mean /= m;
+  let variance = 0;
+  for (let i = 0; i < n; i++) if (!bad[i]) variance += (sorted[i]! - (intercept + slope * i) - mean) ** 2;
+  return Math.sqrt(variance / m);
+}
+
+/** Marks in `rejected` the points already bad or beyond `threshold` of the line. */
+function rejectBeyond(
+  sorted: ArrayLike<number>,
+  bad: Uint8Array,
+  intercept: number,
+  slope: number,
+  threshold: number,
+  rejected: Uint8Array,
+): void {
+  const n = sorted.length;
+  for (let i = 0; i < n; i++) {
+    rejected[i] = bad[i] || Math.abs(sorted[i]! - (intercept + slope * i)) > threshold ? 1 : 0;
+  }
+}
+
+/** Grows every rejection over `before` points before it and `after` after it into `bad`; returns the points left good. */
+function growRejections(rejected: Uint8Array, bad: Uint8Array, before: number, after: number): number {
+  const n = rejected.length;
+  bad.fill(0);
+  for (let i = 0; i < n; i++) {
+    if (rejected[i]) for (let j = Math.max(0, i - before); j <= Math.min(n - 1, i + after); j++) bad[j] = 1;
+  }
+  let good = 0;
+  for (let i = 0; i < n; i++) if (!bad[i]) good++;
+  return good;
 }

@@ -302,7 +302,11 @@ function smoothRow(vertical: Float32Array, width: number, smoothed: Float32Array
 
 /**
  * Labels row `y` of the smoothed image against the row above (8-connected) and adds each pixel
- * over the threshold to its provisional label's footprint.
+ * over the threshold to its provisional label's footprint. The loop keeps only the test: a pixel
+ * over the threshold (a few in a hundred) goes to labelPixel. V8 budgets a loop's optimization by
+ * the size of its body; with the labelling inside, it compiled this loop within the first row,
+ * before any pixel had crossed the threshold, and threw the code away at the first star, several
+ * times in each thread's first frames (docs/performance.md).
  */
 function labelRow(
   smoothed: Float32Array,
@@ -318,40 +322,52 @@ function labelRow(
 ): void {
   const o = y * width;
   for (let x = 0; x < width; x++) {
-    const i = o + x;
-    if (!(smoothed[x]! > threshold)) {
-      labels[i] = 0;
-      continue;
-    }
-    // Already-labelled neighbours: W, NW, N, NE.
-    let label = x > 0 ? labels[i - 1]! : 0;
-    if (y > 0) {
-      const up = i - width;
-      const nw = x > 0 ? labels[up - 1]! : 0;
-      const n = labels[up]!;
-      const ne = x < width - 1 ? labels[up + 1]! : 0;
-      if (nw) label = label ? union(p.parent, label, nw) : nw;
-      if (n) label = label ? union(p.parent, label, n) : n;
-      if (ne) label = label ? union(p.parent, label, ne) : ne;
-    }
-    if (!label) label = p.add(x, y);
-    labels[i] = label;
-    const v = sub[i]!;
-    p.npix[label]!++;
-    if (v > 0) {
-      p.sum[label]! += v;
-      p.sx[label]! += v * x;
-      p.sy[label]! += v * y;
-    }
-    if (v > p.peak[label]!) {
-      p.peak[label] = v;
-      p.peakIndex[label] = i;
-    }
-    if (x < p.xmin[label]!) p.xmin[label] = x;
-    if (x > p.xmax[label]!) p.xmax[label] = x;
-    if (y > p.ymax[label]!) p.ymax[label] = y;
-    if (raw[i]! >= saturation || saturatedMask?.[i]) p.saturated[label] = 1;
+    if (!(smoothed[x]! > threshold)) labels[o + x] = 0;
+    else labelPixel(sub, raw, saturation, saturatedMask, labels, x, y, width, p);
   }
+}
+
+/** Labels pixel (x, y), over the threshold, and adds it to its provisional label's footprint. */
+function labelPixel(
+  sub: Float32Array,
+  raw: ArrayLike<number>,
+  saturation: number,
+  saturatedMask: Uint8Array | undefined,
+  labels: Int32Array,
+  x: number,
+  y: number,
+  width: number,
+  p: Provisional,
+): void {
+  const i = y * width + x;
+  // Already-labelled neighbours: W, NW, N, NE.
+  let label = x > 0 ? labels[i - 1]! : 0;
+  if (y > 0) {
+    const up = i - width;
+    const nw = x > 0 ? labels[up - 1]! : 0;
+    const n = labels[up]!;
+    const ne = x < width - 1 ? labels[up + 1]! : 0;
+    if (nw) label = label ? union(p.parent, label, nw) : nw;
+    if (n) label = label ? union(p.parent, label, n) : n;
+    if (ne) label = label ? union(p.parent, label, ne) : ne;
+  }
+  if (!label) label = p.add(x, y);
+  labels[i] = label;
+  const v = sub[i]!;
+  p.npix[label]!++;
+  if (v > 0) {
+    p.sum[label]! += v;
+    p.sx[label]! += v * x;
+    p.sy[label]! += v * y;
+  }
+  if (v > p.peak[label]!) {
+    p.peak[label] = v;
+    p.peakIndex[label] = i;
+  }
+  if (x < p.xmin[label]!) p.xmin[label] = x;
+  if (x > p.xmax[label]!) p.xmax[label] = x;
+  if (y > p.ymax[label]!) p.ymax[label] = y;
+  if (raw[i]! >= saturation || saturatedMask?.[i]) p.saturated[label] = 1;
 }
 
 /** Folds every label into its root; roots, in increasing order, become components 1…count. */

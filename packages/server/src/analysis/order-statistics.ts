@@ -67,12 +67,7 @@ export function medianWithin(values: Values, n: number, lo: number, hi: number):
   const scale = NEAR_BINS / (hi - lo);
   if (!(scale > 0 && Number.isFinite(scale))) return medianOfCopy(values, n);
   const counts = nearCounts.fill(0);
-  let below = 0;
-  for (let i = 0; i < n; i++) {
-    const t = (values[i]! - lo) * scale;
-    if (t < 0) below++;
-    else if (t < NEAR_BINS) counts[t | 0]!++;
-  }
+  const below = countBins(values, n, lo, scale, counts);
   // The middle ranks: k (and k − 1 when n is even, the median being their mean).
   const k = n >> 1;
   const first = n % 2 ? k : k - 1;
@@ -99,17 +94,46 @@ export function medianWithin(values: Values, n: number, lo: number, hi: number):
   for (let b = binFirst; b <= binLast; b++) m += counts[b]!;
   if (candidates.length < m) candidates = new Float64Array(m);
   const pool = candidates;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    const t = (v - lo) * scale;
-    if (t >= binFirst && t < binLast + 1) pool[c++] = v;
-  }
+  const c = gatherBins(values, n, lo, scale, binFirst, binLast + 1, pool);
   const upper = selectInPlace(pool, c, k - offset);
   if (n % 2) return upper;
   let lower = pool[0]!;
   for (let i = 1; i < k - offset; i++) if (pool[i]! > lower) lower = pool[i]!;
   return k - offset > 0 ? 0.5 * (lower + upper) : upper;
+}
+
+/**
+ * medianWithin's passes over the values are functions of their own: V8 compiles a small function
+ * once, where the one that held every loop was compiled again for each loop it entered hot
+ * (on-stack replacement), and thrown away at the next, in every frame of a thread's first dozen.
+ */
+function countBins(values: Values, n: number, lo: number, scale: number, counts: Int32Array): number {
+  let below = 0;
+  for (let i = 0; i < n; i++) {
+    const t = (values[i]! - lo) * scale;
+    if (t < 0) below++;
+    else if (t < NEAR_BINS) counts[t | 0]!++;
+  }
+  return below;
+}
+
+/** The values whose bin is in [binFirst, binEnd), in their order, into `pool`; returns how many. */
+function gatherBins(
+  values: Values,
+  n: number,
+  lo: number,
+  scale: number,
+  binFirst: number,
+  binEnd: number,
+  pool: Float64Array,
+): number {
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    const t = (v - lo) * scale;
+    if (t >= binFirst && t < binEnd) pool[c++] = v;
+  }
+  return c;
 }
 
 function medianOfCopy(values: Values, n: number): number {

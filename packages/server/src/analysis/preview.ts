@@ -58,6 +58,35 @@ const sharp: typeof import('sharp').default = createRequire(import.meta.url)('sh
 
 const BAYER = /^[RGB]{4}$/;
 
+/**
+ * One input row's blocks added to the grey sums: one tight loop per output pixel. A function of its
+ * own, so that V8 compiles this loop alone and once (see detection.ts).
+ */
+function addGreyRow(
+  data: ArrayLike<number>,
+  base: number,
+  factor: number,
+  outWidth: number,
+  outRow: number,
+  sum: Float64Array,
+  count: Uint32Array,
+): void {
+  for (let ox = 0; ox < outWidth; ox++) {
+    let s = 0;
+    let n = 0;
+    const start = base + ox * factor;
+    for (let k = 0; k < factor; k++) {
+      const v = data[start + k]!;
+      if (Number.isFinite(v)) {
+        s += v;
+        n++;
+      }
+    }
+    sum[outRow + ox]! += s;
+    count[outRow + ox]! += n;
+  }
+}
+
 /** Accumulates block sums of a frame, row band by row band; debayers by colour-aware averaging. */
 export class Downsampler {
   readonly factor: number;
@@ -106,23 +135,8 @@ export class Downsampler {
       const outRow = oy * outWidth;
       const phase = (y & 1) * 2;
       if (this.channels === 1) {
-        // Grey: one tight loop per output pixel (the common case, and most of the preview time).
-        const sum = this.sums[0]!;
-        const count = this.counts[0]!;
-        for (let ox = 0; ox < outWidth; ox++) {
-          let s = 0;
-          let n = 0;
-          const start = base + ox * factor;
-          for (let k = 0; k < factor; k++) {
-            const v = data[start + k]!;
-            if (Number.isFinite(v)) {
-              s += v;
-              n++;
-            }
-          }
-          sum[outRow + ox]! += s;
-          count[outRow + ox]! += n;
-        }
+        // Grey: the common case, and most of the preview time.
+        addGreyRow(data, base, factor, outWidth, outRow, this.sums[0]!, this.counts[0]!);
         continue;
       }
       for (let x = 0; x < outWidth * factor; x++) {

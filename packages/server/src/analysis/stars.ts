@@ -125,26 +125,48 @@ export function curveOfGrowth(
   const x1 = Math.min(width - 1, Math.ceil(cx + radius + 1));
   const y0 = Math.max(0, Math.floor(cy - radius - 1));
   const y1 = Math.min(height - 1, Math.ceil(cy + radius + 1));
-  const half = Math.SQRT1_2;
+  addPixels(bins, n, sub, width, height, x0, x1, y0, y1, cx, cy, radius, step, components, own);
+  for (let k = 1; k <= n; k++) bins[k]! += bins[k - 1]!;
+  return bins;
+}
+
+/** Half a pixel's diagonal: a pixel whose centre is this much beyond the radius has no part inside. */
+const HALF_DIAGONAL = Math.SQRT1_2;
+
+/**
+ * curveOfGrowth's pixels of the box [x0, x1] × [y0, y1], each spread over its sub-pixels, added to
+ * their radius bins. A function of its own that starts with its loop: V8 compiles this loop while the
+ * first star's pixels run through it, before the statements ahead of it had any type feedback; with
+ * those in the same function, the code was thrown away at the second star and compiled again.
+ */
+function addPixels(
+  bins: Float64Array,
+  n: number,
+  sub: Float32Array,
+  width: number,
+  height: number,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  cx: number,
+  cy: number,
+  radius: number,
+  step: number,
+  components: ComponentMap | undefined,
+  own: number,
+): void {
   for (let y = y0; y <= y1; y++)
     for (let x = x0; x <= x1; x++) {
       const dx = x - cx;
       const dy = y - cy;
       const d = Math.sqrt(dx * dx + dy * dy);
-      if (d - half > radius) continue;
+      if (d - HALF_DIAGONAL > radius) continue;
       let v = sub[y * width + x]!;
       // A pixel of another object is replaced by its mirror through the centre when that one is
       // free (SExtractor's MASK_TYPE CORRECT), else by nothing.
       const l = components ? components.compact[components.labels[y * width + x]!]! : 0;
-      if (l !== 0 && l !== own) {
-        const mx = Math.round(2 * cx - x);
-        const my = Math.round(2 * cy - y);
-        const ml =
-          mx >= 0 && my >= 0 && mx < width && my < height
-            ? components!.compact[components!.labels[my * width + mx]!]!
-            : -1;
-        v = ml === 0 || ml === own ? sub[my * width + mx]! : 0;
-      }
+      if (l !== 0 && l !== own) v = mirrored(sub, width, height, cx, cy, x, y, components!, own);
       // Sub-pixel sampling matters where the curve is steep and the half-flux radius lies; far
       // out a pixel spans a few 0.05-px bins only and its whole flux can go to its centre's bin.
       const s = d > 8 ? 1 : d > 4 ? 3 : SUBPIX;
@@ -157,8 +179,29 @@ export function curveOfGrowth(
           if (k <= n) bins[k]! += w;
         }
     }
-  for (let k = 1; k <= n; k++) bins[k]! += bins[k - 1]!;
-  return bins;
+}
+
+/**
+ * curveOfGrowth's value for pixel (x, y) of another object: its mirror through the centre when that
+ * one is free, else 0. A function of its own: the first pixel of a neighbour otherwise threw away
+ * the optimized curveOfGrowth, compiled before any had been seen (see detection.ts).
+ */
+function mirrored(
+  sub: Float32Array,
+  width: number,
+  height: number,
+  cx: number,
+  cy: number,
+  x: number,
+  y: number,
+  components: ComponentMap,
+  own: number,
+): number {
+  const mx = Math.round(2 * cx - x);
+  const my = Math.round(2 * cy - y);
+  const ml =
+    mx >= 0 && my >= 0 && mx < width && my < height ? components.compact[components.labels[my * width + mx]!]! : -1;
+  return ml === 0 || ml === own ? sub[my * width + mx]! : 0;
 }
 
 /** Radius at which the cumulative curve reaches `fraction` of its last value (linear between steps). */

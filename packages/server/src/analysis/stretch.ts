@@ -34,15 +34,14 @@ export function displayLimits(data: ArrayLike<number>, count: number, stretch: S
   const fallback = () => ({ limits: [z1, z2] as [number, number], softening: 10 });
   const stride = Math.max(1, Math.floor(count / 10000));
   const sample = new Float64Array(Math.ceil(count / stride));
-  let n = 0;
-  for (let i = 0; i < count; i += stride) if (Number.isFinite(data[i]!)) sample[n++] = data[i]!;
+  const n = regularSample(data, count, stride, sample);
   const med = n > 0 ? selectInPlace(sample, n, n >> 1) : Number.NaN;
   if (spread !== 1 && Number.isFinite(med)) {
     z1 = med - spread * (med - z1);
     z2 = med + spread * (z2 - med);
   }
   if (stretch === 'linear' || n < 10) return fallback();
-  for (let i = 0; i < n; i++) sample[i] = Math.abs(sample[i]! - med);
+  absoluteDeviations(sample, n, med);
   const sigma = 1.4826 * spread * selectInPlace(sample, n, n >> 1);
   if (!(sigma > 0)) return fallback();
   const black = Math.max(z1, med - 2 * sigma);
@@ -57,6 +56,24 @@ export function displayLimits(data: ArrayLike<number>, count: number, stretch: S
     else hi = a;
   }
   return { limits: [black, white], softening: sky < SKY_LEVEL ? Math.sqrt(lo * hi) : 1e-3 };
+}
+
+/*
+ * displayLimits' passes over the values are functions of their own: V8 compiles each small loop
+ * once, where the function that held them was compiled again for each loop it entered hot, in
+ * every ingest thread's first frames.
+ */
+
+/** Every `stride`-th of the first `count` values that is finite, into `sample`; returns how many. */
+function regularSample(data: ArrayLike<number>, count: number, stride: number, sample: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < count; i += stride) if (Number.isFinite(data[i]!)) sample[n++] = data[i]!;
+  return n;
+}
+
+/** values[i] ← |values[i] − centre| over values[0..n). */
+function absoluteDeviations(values: Float64Array, n: number, centre: number): void {
+  for (let i = 0; i < n; i++) values[i] = Math.abs(values[i]! - centre);
 }
 
 /** Maps value → 0…255 between the limits with the given stretch. */

@@ -487,8 +487,22 @@ async function pageRowsOf(
   range: PageRange,
   columns: ItemColumns,
 ): Promise<ItemRow[]> {
-  if (range.offset < DEFERRED_OFFSET && filters.radius === undefined)
-    return pageQuery(db, filters, shape, sort, part, range, columns).execute();
+  if (range.offset < DEFERRED_OFFSET && filters.radius === undefined) {
+    if (columns === IMAGE_ITEM_COLUMNS || !db.dialect.sortCostGrowsWithColumns)
+      return pageQuery(db, filters, shape, sort, part, range, columns).execute();
+    // Planned with every item column, as a page always was, then only the asked ones taken out:
+    // SQLite leaves the subquery's unused columns unread, and the outer LIMIT keeps it from
+    // flattening the subquery into a query of fewer columns (which it would plan anew).
+    const col = SORT_REFS[sort.column];
+    const page = pageQuery(db, filters, shape, sort, part, range, IMAGE_ITEM_COLUMNS).as('p');
+    return (await db.db
+      .selectFrom(page)
+      .select(columns.map((c) => sql.ref(`p.${c}`).as(c)))
+      .$if(part === 'set' && col !== 'id', (q) => q.orderBy(sql.ref(`p.${col}`), sort.direction))
+      .orderBy(sql.ref('p.id'), sort.direction)
+      .limit(range.limit)
+      .execute()) as unknown as ItemRow[];
+  }
   // The ids of the page first, from an index alone, then their rows. A deep offset: reading every
   // skipped row made PostgreSQL fetch 100,000 table rows for `sort=fwhm_arcsec&offset=100000`. A
   // cone: its matches come from the zone index unordered, and sorting them with every column read
