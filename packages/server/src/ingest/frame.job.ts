@@ -103,9 +103,9 @@ export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
   if (job.gate) {
     // Before the stability check, which follows links: a link's own facts never settle against
     // its target's, and nothing outside the roots may be read, not even for a stat.
-    const where = await checkIngestPath(job.gate.roots, absPath);
+    const where = checkIngestPath(job.gate.roots, absPath);
     if (where.ok === false) return { ok: 'held', refused: where.reason };
-    const stability = await checkStability(absPath, job.gate.seen, job.gate.stableMs);
+    const stability = checkStability(absPath, job.gate.seen, job.gate.stableMs);
     if (stability.state !== 'stable') return { ok: 'held', stability };
     // The resolved path: a folder swapped for a link after the check cannot redirect the read.
     if (where.ok === true) absPath = where.realPath;

@@ -76,12 +76,12 @@ describe('files inside the image roots', () => {
 
 describe('files the ingest may read', () => {
   it('accepts a regular file inside the roots, with its real path', async () => {
-    expect(await checkIngestPath([root], join(root, 'night', 'a.fits'))).toEqual({
+    expect(checkIngestPath([root], join(root, 'night', 'a.fits'))).toEqual({
       ok: true,
       realPath: join(root, 'night', 'a.fits'),
     });
     // A root named through a link is resolved too.
-    expect(await checkIngestPath([join(root, 'linked')], join(root, 'linked', 'secret.fits'))).toEqual({
+    expect(checkIngestPath([join(root, 'linked')], join(root, 'linked', 'secret.fits'))).toEqual({
       ok: true,
       realPath: join(outside, 'secret.fits'),
     });
@@ -96,11 +96,11 @@ describe('files the ingest may read', () => {
     ['night/dangling.fits', 'symbolic link to a file that does not exist'],
     ['linked/secret.fits', 'the path leads outside the image roots (through a linked folder)'],
   ])('refuses %s: %s', async (relPath, reason) => {
-    expect(await checkIngestPath([root], join(root, relPath))).toEqual({ ok: false, reason });
+    expect(checkIngestPath([root], join(root, relPath))).toEqual({ ok: false, reason });
   });
 
   it('says when nothing is there', async () => {
-    expect(await checkIngestPath([root], join(root, 'night', 'none.fits'))).toEqual({ ok: 'gone' });
+    expect(checkIngestPath([root], join(root, 'night', 'none.fits'))).toEqual({ ok: 'gone' });
   });
 
   it('the worker checks the path and the file before it reads (its gate)', async () => {
