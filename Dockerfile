@@ -2,7 +2,7 @@
 # as the container's arguments (and `aims` on the PATH for `exec`). See README "Run with
 # containers" and compose.yaml.
 #
-#   build    all dependencies, TypeScript → dist, the web UI → packages/web/dist
+#   build    all dependencies, TypeScript → dist, the CLI bundle, the web UI → packages/web/dist
 #   deps     production dependencies only; better-sqlite3 compiled here for this image's Node
 #   runtime  node + tini + the two results above, as the unprivileged user `node`
 
@@ -16,6 +16,7 @@ COPY packages/web/package.json packages/web/
 # this stage loads a native module.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json ./
+COPY scripts/bundle-server.mjs scripts/
 COPY packages/fits packages/fits
 COPY packages/server packages/server
 COPY packages/web packages/web
@@ -50,6 +51,7 @@ COPY --from=build /app/packages/fits/dist packages/fits/dist
 COPY --from=build /app/packages/server/package.json packages/server/
 COPY --from=build /app/packages/server/bin packages/server/bin
 COPY --from=build /app/packages/server/dist packages/server/dist
+COPY --from=build /app/packages/server/bundle packages/server/bundle
 COPY --from=build /app/packages/web/dist packages/web/dist
 # The catalog (SQLite), previews and the JWT secret live in /data, a volume owned by `node`; the
 # images are mounted read-only at /images (AIMS never writes to them).

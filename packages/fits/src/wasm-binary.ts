@@ -39,6 +39,7 @@ export function sleb(value: number): number[] {
 
 export const localGet = (index: number): number[] => [0x20, index];
 export const localSet = (index: number): number[] => [0x21, index];
+export const localTee = (index: number): number[] => [0x22, index];
 export const i32Const = (value: number): number[] => [0x41, ...sleb(value)];
 export const f64Const = (value: number): number[] => [0x44, ...new Uint8Array(new Float64Array([value]).buffer)];
 export const i32Add: number[] = [0x6a];
@@ -61,12 +62,17 @@ export const shuffle = (lanes: number[]): number[] => simd(0x0d, ...lanes);
 /** SIMD opcodes used by the kernels (spec §5.4.8). */
 export const SIMD = {
   i32x4Splat: 0x11,
+  i32x4Eq: 0x37,
+  v128And: 0x4e,
+  v128AndNot: 0x4f,
+  v128Or: 0x50,
   f64x2Splat: 0x14,
   f32x4DemoteF64x2Zero: 0x5e,
   f64x2PromoteLowF32x4: 0x5f,
   i32x4ExtendLowI16x8S: 0xa7,
   i32x4ExtendHighI16x8S: 0xa8,
   i32x4Add: 0xae,
+  i32x4Sub: 0xb1,
   f64x2Add: 0xf0,
   f64x2Sub: 0xf1,
   f64x2Mul: 0xf2,

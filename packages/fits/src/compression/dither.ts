@@ -78,23 +78,12 @@ export function unquantize(
     return nulls;
   }
 
-  // The common tile (and every RICE_1 tile of a float32 frame without NaN) in the SIMD kernels,
-  // bit for bit what the loop below gives.
-  if (method === 'SUBTRACTIVE_DITHER_1' && nullValue === undefined && out instanceof Float32Array) {
-    const kernels = count >= SIMD_TILE_MIN_PIXELS ? simdTiles() : undefined;
-    if (kernels) {
-      ditherInKernels(
-        kernels,
-        (from, n) => kernels.loadIntegers(values, from, n),
-        count,
-        out,
-        scale,
-        zero,
-        tileRow,
-        seed,
-      );
-      return 0;
-    }
+  // Dithered tiles into float32 (the common case: every quantized tile of a float32 frame) in the
+  // SIMD kernels, bit for bit what the loop below gives.
+  const kernels = out instanceof Float32Array && count >= SIMD_TILE_MIN_PIXELS ? simdTiles() : undefined;
+  if (kernels && out instanceof Float32Array) {
+    const load = (from: number, n: number) => kernels.loadIntegers(values, from, n);
+    return ditherInKernels(kernels, load, count, out, scale, zero, method, tileRow, seed, nullValue);
   }
   const random = randomTable();
   const ditherTwo = method === 'SUBTRACTIVE_DITHER_2';
@@ -138,9 +127,10 @@ function ditherStart(tileRow: number, seed: number): number {
 
 /**
  * `unquantize` of a GZIP tile's inflated bytes (big-endian int32 words for GZIP_1, four byte planes
- * for GZIP_2) straight to float32, without a pass of its own to build the integers: the common case
- * only (SUBTRACTIVE_DITHER_1, no ZBLANK, float32 output) where WebAssembly SIMD runs. False when the
- * case is not that one; the caller then builds the integers and calls `unquantize`.
+ * for GZIP_2) straight to float32, without a pass of its own to build the integers, where the
+ * WebAssembly SIMD kernels run. Returns the count of nulls, or undefined when the case is not one
+ * the kernels take (NO_DITHER, a float64 output, no SIMD): the caller then builds the integers and
+ * calls `unquantize`.
  */
 export function unquantizeBytes(
   bytes: Uint8Array,
@@ -153,26 +143,17 @@ export function unquantizeBytes(
   tileRow: number,
   seed: number,
   nullValue: number | undefined,
-): boolean {
-  if (method !== 'SUBTRACTIVE_DITHER_1' || nullValue !== undefined || !(out instanceof Float32Array)) return false;
+): number | undefined {
+  if (method === 'NO_DITHER' || !(out instanceof Float32Array)) return undefined;
   const kernels = count >= SIMD_TILE_MIN_PIXELS && bytes.length >= count * 4 ? simdTiles() : undefined;
-  if (!kernels) return false;
-  ditherInKernels(
-    kernels,
-    (from, n) => kernels.loadBytes(bytes, layout, count, from, n),
-    count,
-    out,
-    scale,
-    zero,
-    tileRow,
-    seed,
-  );
-  return true;
+  if (!kernels) return undefined;
+  const load = (from: number, n: number) => kernels.loadBytes(bytes, layout, count, from, n);
+  return ditherInKernels(kernels, load, count, out, scale, zero, method, tileRow, seed, nullValue);
 }
 
 /**
- * The SUBTRACTIVE_DITHER_1 loop of `unquantize` in the SIMD kernels: chunk by chunk, each chunk in
- * runs that do not pass the end of the random table (where the sequence restarts).
+ * The dithered loop of `unquantize` in the SIMD kernels: chunk by chunk, each chunk in runs that
+ * do not pass the end of the random table (where the sequence restarts). Returns the null count.
  */
 function ditherInKernels(
   kernels: SimdTiles,
@@ -181,10 +162,14 @@ function ditherInKernels(
   out: Float32Array,
   scale: number,
   zero: number,
+  method: 'SUBTRACTIVE_DITHER_1' | 'SUBTRACTIVE_DITHER_2',
   tileRow: number,
   seed: number,
-): void {
+  nullValue: number | undefined,
+): number {
   const random = randomTable();
+  const zeroMarked = method === 'SUBTRACTIVE_DITHER_2';
+  let nulls = 0;
   let start = ditherStart(tileRow, seed);
   let next = Math.floor(Math.fround(random[start]! * 500));
   for (let from = 0; from < count; from += SIMD_CHUNK_PIXELS) {
@@ -192,7 +177,7 @@ function ditherInKernels(
     load(from, n);
     for (let at = 0; at < n; ) {
       const run = Math.min(n - at, RANDOM_COUNT - next);
-      kernels.dither(random, at, run, next, scale, zero);
+      nulls += kernels.dither(random, at, run, next, scale, zero, nullValue, zeroMarked);
       at += run;
       next += run;
       if (next === RANDOM_COUNT) {
@@ -202,4 +187,5 @@ function ditherInKernels(
     }
     kernels.store(out, from, n);
   }
+  return nulls;
 }

@@ -75,11 +75,13 @@ export async function inflateTileRuns(
       if (context.quantized) {
         const layout = shuffled ? 'shuffled' : 'big-endian';
         const { target, local, tile } = member;
-        // The common tile in the SIMD kernels, straight from the inflated bytes; else in two passes.
-        if (
-          width !== 4 ||
-          !unquantizeTileBytes(context, slice, layout, member.pixels, target, local, tile.row, nullValue)
-        ) {
+        // In the SIMD kernels straight from the inflated bytes where they run; else in two passes.
+        const nulls =
+          width === 4
+            ? unquantizeTileBytes(context, slice, layout, member.pixels, target, local, tile.row, nullValue)
+            : undefined;
+        if (nulls !== undefined) out.blankCount = nulls;
+        else {
           const integers = scratch.subarray(0, member.pixels);
           if (shuffled) readShuffledIntegers(slice, width, integers);
           else readIntegers(slice, width, integers);

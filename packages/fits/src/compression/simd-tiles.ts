@@ -20,9 +20,11 @@ import {
   f64Const,
   I32,
   i32Add,
+  i32Const,
   instantiate,
   localGet,
   localSet,
+  localTee,
   loopUntil,
   SIMD,
   shuffle,
@@ -50,7 +52,13 @@ const OUTPUT = 2 * REGION;
 /** The dither table (float32), with room for the vector that overruns its end. */
 const RANDOM = 3 * REGION;
 const RANDOM_ROOM = 10_000 * 4 + SLACK;
-const PAGES = Math.ceil((RANDOM + RANDOM_ROOM) / 65_536);
+/** Four int32 lanes: the null counts of the last ditherMarked call. */
+const COUNTS = RANDOM + RANDOM_ROOM;
+const PAGES = Math.ceil((COUNTS + 16) / 65_536);
+/** SUBTRACTIVE_DITHER_2's stored value for an exact zero (dither.ts). */
+const DITHER_ZERO_VALUE = -2_147_483_646;
+/** The NaN a Float32Array store of NaN writes (V8's canonical quiet NaN). */
+const FLOAT32_NAN_BITS = 0x7fc00000;
 
 // Byte shuffles (i8x16.shuffle lanes; 16–31 pick from the second operand).
 const SWAP_WORDS = [3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12];
@@ -210,52 +218,108 @@ function widenStore(extend: number, offset: number, target = 2): number[] {
  * dither(integers, random, target, end, scale, zero): subtractive dithering (see dither.ts), four
  * pixels a step, to float32 at [target, end): `((i − r) + 0.5) × scale + zero` in f64x2 lanes.
  */
-const dither: WasmFunction = {
-  name: 'dither',
-  params: [I32, I32, I32, I32, F64, F64],
-  // 6: scale, 7: zero, 8: 0.5 in both lanes; 9: four integers; 10: four random values.
-  locals: [[5, V128]],
-  body: [
-    ...[...localGet(4), ...simd(SIMD.f64x2Splat), ...localSet(6)],
-    ...[...localGet(5), ...simd(SIMD.f64x2Splat), ...localSet(7)],
-    ...[...f64Const(0.5), ...simd(SIMD.f64x2Splat), ...localSet(8)],
-    ...loopUntil(2, 3, [
-      ...[...localGet(0), ...v128Load(), ...localSet(9)],
-      ...[...localGet(1), ...v128Load(), ...localSet(10)],
-      ...localGet(2),
-      ...ditherPair([...localGet(9)], [...localGet(10)]),
-      ...ditherPair(
-        [...localGet(9), ...localGet(9), ...shuffle(HIGH_HALF)],
-        [...localGet(10), ...localGet(10), ...shuffle(HIGH_HALF)],
-      ),
-      ...shuffle(LOW_HALVES),
-      ...v128Store(),
-      ...advance(0, 16),
-      ...advance(1, 16),
-      ...advance(2, 16),
-    ]),
-  ],
-};
+const dither: WasmFunction = ditherFunction(false);
+
+/**
+ * ditherMarked(integers, random, target, end, scale, zero, null, nullOn, zeroOn): the same, with
+ * the two marked values of the convention: where nullOn is −1, integers equal to `null` give NaN
+ * (0x7fc00000, as a Float32Array store of NaN writes) and are counted into the four lanes at
+ * COUNTS; where zeroOn is −1, DITHER_ZERO_VALUE gives 0.0 (SUBTRACTIVE_DITHER_2). Null wins, as in
+ * the loop. A separate function so that the common tile does not pay for the tests.
+ */
+const ditherMarked: WasmFunction = ditherFunction(true);
+
+function ditherFunction(marked: boolean): WasmFunction {
+  // Parameters: 0 integers, 1 random, 2 target, 3 end, 4 scale, 5 zero (f64); when marked also
+  // 6 null value, 7 null on, 8 zero on (i32). Then the v128 locals.
+  const first = marked ? 9 : 6;
+  const scale = first;
+  const zero = first + 1;
+  const half = first + 2;
+  const integers = first + 3;
+  const random = first + 4;
+  // ditherMarked only: the null value, null on, DITHER_ZERO_VALUE, zero on, NaN (splat in every
+  // lane), the null count, the null mask of the step.
+  const nullValue = first + 5;
+  const nullOn = first + 6;
+  const zeroMarker = first + 7;
+  const zeroOn = first + 8;
+  const nan = first + 9;
+  const count = first + 10;
+  const mask = first + 11;
+  const splat = (from: number[], to: number) => [...from, ...simd(SIMD.i32x4Splat), ...localSet(to)];
+  return {
+    name: marked ? 'ditherMarked' : 'dither',
+    params: marked ? [I32, I32, I32, I32, F64, F64, I32, I32, I32] : [I32, I32, I32, I32, F64, F64],
+    locals: [[marked ? 12 : 5, V128]],
+    body: [
+      ...[...localGet(4), ...simd(SIMD.f64x2Splat), ...localSet(scale)],
+      ...[...localGet(5), ...simd(SIMD.f64x2Splat), ...localSet(zero)],
+      ...[...f64Const(0.5), ...simd(SIMD.f64x2Splat), ...localSet(half)],
+      ...(marked
+        ? [
+            ...splat(localGet(6), nullValue),
+            ...splat(localGet(7), nullOn),
+            ...splat(i32Const(DITHER_ZERO_VALUE), zeroMarker),
+            ...splat(localGet(8), zeroOn),
+            ...splat(i32Const(FLOAT32_NAN_BITS), nan),
+          ]
+        : []),
+      ...loopUntil(2, 3, [
+        ...[...localGet(0), ...v128Load(), ...localSet(integers)],
+        ...[...localGet(1), ...v128Load(), ...localSet(random)],
+        ...localGet(2),
+        ...ditherPair([...localGet(integers)], [...localGet(random)], scale, zero, half),
+        ...ditherPair(
+          [...localGet(integers), ...localGet(integers), ...shuffle(HIGH_HALF)],
+          [...localGet(random), ...localGet(random), ...shuffle(HIGH_HALF)],
+          scale,
+          zero,
+          half,
+        ),
+        ...shuffle(LOW_HALVES),
+        ...(marked
+          ? [
+              // Zero markers: the result's bits cleared (+0.0).
+              ...[...localGet(integers), ...localGet(zeroMarker), ...simd(SIMD.i32x4Eq), ...localGet(zeroOn)],
+              ...[...simd(SIMD.v128And), ...simd(SIMD.v128AndNot)],
+              // Nulls: the result's bits cleared and NaN's put in where the mask is set.
+              ...[...localGet(integers), ...localGet(nullValue), ...simd(SIMD.i32x4Eq), ...localGet(nullOn)],
+              ...[...simd(SIMD.v128And), ...localTee(mask), ...simd(SIMD.v128AndNot)],
+              ...[...localGet(nan), ...localGet(mask), ...simd(SIMD.v128And), ...simd(SIMD.v128Or)],
+              // Counted: each null lane's mask is −1.
+              ...[...localGet(count), ...localGet(mask), ...simd(SIMD.i32x4Sub, 0x01), ...localSet(count)],
+            ]
+          : []),
+        ...v128Store(),
+        ...advance(0, 16),
+        ...advance(1, 16),
+        ...advance(2, 16),
+      ]),
+      ...(marked ? [...i32Const(COUNTS), ...localGet(count), ...v128Store()] : []),
+    ],
+  };
+}
 
 /** Two pixels: the low two lanes of `integers` and `random` to two float32 in the low half. */
-function ditherPair(integers: number[], random: number[]): number[] {
+function ditherPair(integers: number[], random: number[], scale: number, zero: number, half: number): number[] {
   return [
     ...integers,
     ...simd(SIMD.f64x2ConvertLowI32x4S, 0x01),
     ...random,
     ...simd(SIMD.f64x2PromoteLowF32x4),
     ...simd(SIMD.f64x2Sub, 0x01),
-    ...localGet(8),
+    ...localGet(half),
     ...simd(SIMD.f64x2Add, 0x01),
-    ...localGet(6),
+    ...localGet(scale),
     ...simd(SIMD.f64x2Mul, 0x01),
-    ...localGet(7),
+    ...localGet(zero),
     ...simd(SIMD.f64x2Add, 0x01),
     ...simd(SIMD.f32x4DemoteF64x2Zero),
   ];
 }
 
-const MODULE = wasmModule([swap32, unshuffle32, shuffled16, bigEndian16, dither], PAGES);
+const MODULE = wasmModule([swap32, unshuffle32, shuffled16, bigEndian16, dither, ditherMarked], PAGES);
 
 /** Where a tile's quantized integers come from. */
 export type IntegerLayout = 'big-endian' | 'shuffled';
@@ -277,9 +341,19 @@ export interface SimdTiles {
   loadIntegers(values: Int32Array, from: number, n: number): void;
   /**
    * Dithers the loaded pixels [at, at + n) with `random[next…next + n)` (next + n ≤ the table's
-   * length) into the chunk's float32 results.
+   * length) into the chunk's float32 results. Integers equal to `nullValue` give NaN, and with
+   * `zeroMarked` (SUBTRACTIVE_DITHER_2) DITHER_ZERO_VALUE gives 0. Returns the count of nulls.
    */
-  dither(random: Float32Array, at: number, n: number, next: number, scale: number, zero: number): void;
+  dither(
+    random: Float32Array,
+    at: number,
+    n: number,
+    next: number,
+    scale: number,
+    zero: number,
+    nullValue: number | undefined,
+    zeroMarked: boolean,
+  ): number;
   /** Copies the chunk's first `n` results to `out` at `to`. */
   store(out: Float32Array, to: number, n: number): void;
 }
@@ -307,6 +381,8 @@ function compile(): SimdTiles | undefined {
   const shuffled16 = exports.shuffled16 as Kernel;
   const bigEndian16 = exports.bigEndian16 as Kernel;
   const dither = exports.dither as Kernel;
+  const ditherMarked = exports.ditherMarked as Kernel;
+  const counts = new Int32Array(memory, COUNTS, 4);
   /** Where the loaded chunk's integers are: INPUT (swapped in place) or INTEGERS. */
   let loaded = INTEGERS;
   let table: Float32Array | undefined;
@@ -347,15 +423,40 @@ function compile(): SimdTiles | undefined {
       integers.set(values.subarray(from, from + n));
       loaded = INTEGERS;
     },
-    dither(random, at, n, next, scale, zero) {
+    dither(random, at, n, next, scale, zero, nullValue, zeroMarked) {
       if (table !== random) {
         randomView.fill(0).set(random);
         table = random;
       }
       // Rounded up to whole vectors: the extra lanes read integers and random values past the run
       // (inside the regions' slack) and write results that the next run overwrites.
-      const end = OUTPUT + (at + ((n + 3) & ~3)) * 4;
-      dither(loaded + at * 4, RANDOM + next * 4, OUTPUT + at * 4, end, scale, zero);
+      const vectorEnd = at + ((n + 3) & ~3);
+      const end = OUTPUT + vectorEnd * 4;
+      // A null that is not an int32 never equals a stored integer.
+      const nulls = nullValue !== undefined && (nullValue | 0) === nullValue;
+      if (!nulls && !zeroMarked) {
+        dither(loaded + at * 4, RANDOM + next * 4, OUTPUT + at * 4, end, scale, zero);
+        return 0;
+      }
+      const marker = nulls ? nullValue : 0;
+      ditherMarked(
+        loaded + at * 4,
+        RANDOM + next * 4,
+        OUTPUT + at * 4,
+        end,
+        scale,
+        zero,
+        marker,
+        nulls ? -1 : 0,
+        zeroMarked ? -1 : 0,
+      );
+      let count = counts[0]! + counts[1]! + counts[2]! + counts[3]!;
+      if (nulls) {
+        // The extra lanes past the run were counted too.
+        const values = new Int32Array(memory, loaded, SIMD_CHUNK_PIXELS + 4);
+        for (let i = at + n; i < vectorEnd; i++) if (values[i] === marker) count--;
+      }
+      return count;
     },
     store(out, to, n) {
       out.set(results.subarray(0, n), to);

@@ -315,8 +315,9 @@ export function unquantizeTile(
 }
 
 /**
- * `unquantizeTile` from a GZIP tile's inflated bytes (see `unquantizeBytes`): true when done, false
- * when the tile is not the common case (the caller then reads the integers and unquantizes them).
+ * `unquantizeTile` from a GZIP tile's inflated bytes (see `unquantizeBytes`): the count of nulls,
+ * or undefined when the kernels do not take the tile (the caller then reads the integers and
+ * unquantizes them).
  */
 export function unquantizeTileBytes(
   context: TileContext,
@@ -327,7 +328,7 @@ export function unquantizeTileBytes(
   local: number,
   tableRow: number,
   nullValue: number | undefined,
-): boolean {
+): number | undefined {
   const { params } = context;
   const { scale, zero } = tileScaling(context, local);
   return unquantizeBytes(

@@ -38,7 +38,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
  * frames take the SIMD kernels (docs/performance.md). 1100 × 40: row tiles of 1,100 pixels, and
  * tiles of 20 rows (22,000 pixels: more than one kernel chunk, past the end of the random table).
  */
-function writeSky(name: string, bitpix: 16 | -32, bzero = 0): string {
+function writeSky(name: string, bitpix: 16 | -32, bzero = 0, holes = false): string {
   const width = 1100;
   const height = 40;
   let state = 11;
@@ -47,6 +47,8 @@ function writeSky(name: string, bitpix: 16 | -32, bzero = 0): string {
     const value = 1000 + 60 * (state / 4294967296 - 0.5) + (state % 500 === 0 ? 20000 : 0);
     return bitpix < 0 ? value : Math.round(value - bzero + (state % 3) * 9000);
   });
+  // NaN (ZBLANK in the tiles) and exact zeros (kept by SUBTRACTIVE_DITHER_2) here and there.
+  if (holes) for (let i = 0; i < data.length; i += 997) data[i] = i % 2 ? Number.NaN : 0;
   const path = join(work, name);
   writeFileSync(path, writeFits([{ cards: [], bitpix, axes: [width, height], data, ...(bzero ? { bzero } : {}) }]));
   return path;
@@ -54,6 +56,7 @@ function writeSky(name: string, bitpix: 16 | -32, bzero = 0): string {
 const SKY_FLOAT = writeSky('sky-float.fits', -32);
 const SKY_INT16 = writeSky('sky-int16.fits', 16);
 const SKY_UINT16 = writeSky('sky-uint16.fits', 16, 32768);
+const SKY_FLOAT_HOLES = writeSky('sky-float-holes.fits', -32, 0, true);
 
 /** Turns HCOMPRESS smoothing on in an fpack file (fpack always writes SMOOTH = 0 as ZNAME2/ZVAL2). */
 function smoothOn(path: string): void {
@@ -130,6 +133,24 @@ const CASES: Array<{ name: string; input: string; args: string[]; algorithm: str
       input: SKY_FLOAT,
       args: ['-g2', '-q9000', '4', '-t', '1100,20'],
       algorithm: 'GZIP_2',
+    },
+    {
+      name: 'sky float with NaN GZIP_2 quantized',
+      input: SKY_FLOAT_HOLES,
+      args: ['-g2', '-q', '4'],
+      algorithm: 'GZIP_2',
+    },
+    {
+      name: 'sky float with NaN GZIP_1 dither 2',
+      input: SKY_FLOAT_HOLES,
+      args: ['-g1', '-qz', '4'],
+      algorithm: 'GZIP_1',
+    },
+    {
+      name: 'sky float with NaN RICE_1 dither 2',
+      input: SKY_FLOAT_HOLES,
+      args: ['-r', '-qz', '4'],
+      algorithm: 'RICE_ONE',
     },
     { name: 'sky int16 GZIP_1', input: SKY_INT16, args: ['-g1'], algorithm: 'GZIP_1' },
     { name: 'sky uint16 GZIP_1', input: SKY_UINT16, args: ['-g1'], algorithm: 'GZIP_1' },

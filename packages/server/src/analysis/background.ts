@@ -366,11 +366,11 @@ function tallyRow(
   let atMax = t.atMax;
   for (let k = row; k < end; k++) {
     const v = data[k]!;
+    // The count is reset and incremented in one statement: a pixel equal to the maximum is rare,
+    // and an increment of its own, without type feedback, threw the optimized row loop away.
     if (v >= max) {
-      if (v > max) {
-        max = v;
-        atMax = 1;
-      } else atMax++;
+      atMax = (v > max ? 0 : atMax) + 1;
+      if (v > max) max = v;
     }
   }
   t.max = max;

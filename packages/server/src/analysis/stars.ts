@@ -201,7 +201,9 @@ function mirrored(
   const my = Math.round(2 * cy - y);
   const ml =
     mx >= 0 && my >= 0 && mx < width && my < height ? components.compact[components.labels[my * width + mx]!]! : -1;
-  return ml === 0 || ml === own ? sub[my * width + mx]! : 0;
+  // Compared with `own` every time, not only when not 0: see flagSharpInRow in detection.ts.
+  const ownMirror = ml === own;
+  return ml === 0 || ownMirror ? sub[my * width + mx]! : 0;
 }
 
 /** Radius at which the cumulative curve reaches `fraction` of its last value (linear between steps). */
@@ -286,7 +288,12 @@ function windowedMoments(
     const jxy = -mxy / mdet;
     const jdet = jxx * jyy - jxy * jxy;
     // Not invertible: the object is broader than the weight allows to tell; keep M's shape.
-    const [sxx, syy, sxy] = jdet > 0 && jxx > 0 ? [jyy / jdet, jxx / jdet, -jxy / jdet] : [mxx, myy, mxy];
+    // (Three values, not a pair of arrays: the rare branch left V8 no type feedback for the array
+    // it picked, and the optimized function was thrown away at the first such star.)
+    const invertible = jdet > 0 && jxx > 0;
+    const sxx = invertible ? jyy / jdet : mxx;
+    const syy = invertible ? jxx / jdet : myy;
+    const sxy = invertible ? -jxy / jdet : mxy;
     const half = 0.5 * (sxx + syy);
     const root = Math.sqrt(0.25 * (sxx - syy) ** 2 + sxy * sxy);
     result = {

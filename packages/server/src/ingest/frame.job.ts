@@ -17,12 +17,14 @@ import { nodeInflate, openFits } from '@aims/fits/node';
 import { pickImageHdu } from '../analysis/image-hdu.js';
 import type { PreviewOptions } from '../analysis/preview.js';
 import type { StageTimes } from '../analysis/stage-times.js';
+import { checkIngestPath } from '../catalog/file-access.js';
 import { type EncodedHeaders, encodeHeaders } from '../domain/header-encoding.js';
 import type { NormalizedMetadata, QualityMetrics } from '../domain/image.js';
 import { sha256File } from '../util/content-hash.js';
 import { previewLocation } from '../util/preview-paths.js';
 import { acquireMemory, BYTES_PER_PIXEL, budgetBytes, type MemoryBudget } from './memory-budget.js';
 import { type NormalizeOptions, normalizeHeaders } from './normalize/index.js';
+import { checkStability, type Stability } from './stability.js';
 import { storedHdus } from './stored-headers.js';
 
 export interface FrameJob {
@@ -41,6 +43,13 @@ export interface FrameJob {
    * share and is measured in bands when it needs more than the whole budget. A thread lets go of
    * its pooled arrays after a frame that needed more than `retainBytes`.
    */
+  /**
+   * Checked here, before the file is read, instead of on the catalog's thread: the file must
+   * resolve inside one of `roots` and not be a link itself (catalog/file-access.ts
+   * checkIngestPath), and be as discovery `seen` it and settled for `stableMs` (stability.ts).
+   * Without a gate the caller has checked.
+   */
+  gate?: { roots: string[]; seen: { sizeBytes: number; mtimeMs: number }; stableMs: number };
   memory?: {
     budget: MemoryBudget;
     retainBytes: number;
@@ -78,7 +87,11 @@ export interface ProcessedFrame {
  * stays so until the file changes.
  */
 export type FrameFailure = { ok: false; reason: string; retry: boolean; code: string };
-export type FrameOutcome = { ok: true; frame: ProcessedFrame } | FrameFailure;
+/** Not read: the gate refused the path, or the file is still settling, changed or gone. */
+export type FrameHeld =
+  | { ok: 'held'; refused: string }
+  | { ok: 'held'; stability: Exclude<Stability, { state: 'stable' }> };
+export type FrameOutcome = { ok: true; frame: ProcessedFrame } | FrameFailure | FrameHeld;
 
 /**
  * One file, start to finish, off the main thread: hash, headers, normalized metadata, pixel
@@ -86,9 +99,20 @@ export type FrameOutcome = { ok: true; frame: ProcessedFrame } | FrameFailure;
  * trying again could help.
  */
 export async function processFrame(job: FrameJob): Promise<FrameOutcome> {
+  let absPath = job.absPath;
+  if (job.gate) {
+    // Before the stability check, which follows links: a link's own facts never settle against
+    // its target's, and nothing outside the roots may be read, not even for a stat.
+    const where = checkIngestPath(job.gate.roots, absPath);
+    if (where.ok === false) return { ok: 'held', refused: where.reason };
+    const stability = checkStability(absPath, job.gate.seen, job.gate.stableMs);
+    if (stability.state !== 'stable') return { ok: 'held', stability };
+    // The resolved path: a folder swapped for a link after the check cannot redirect the read.
+    if (where.ok === true) absPath = where.realPath;
+  }
   let fits: OpenedFrame | undefined;
   try {
-    fits = await openFrame(job.absPath, job.maxInflateRatio);
+    fits = await openFrame(absPath, job.maxInflateRatio);
     const { structure, before } = fits;
     const last = structure.hdus.at(-1);
     // A camera still writing leaves the file shorter than its headers declare.

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileChecksumStatus } from '@aims/fits';
-import { checkIngestPath } from '../catalog/file-access.js';
 import { type RecordOutcome, recordFrame } from '../catalog/frame-record.js';
 import { type Database, type Db, inTransaction } from '../db/connection.js';
 import { pruneEvents, recordEvent } from '../db/event-outbox.repository.js';
@@ -25,10 +24,9 @@ import {
 import type { EventBus } from '../util/events.js';
 import { CommitGroup } from './commit-group.js';
 import type { Candidate } from './discovery.js';
-import type { FrameJob, ProcessedFrame } from './frame.job.js';
+import type { FrameHeld, FrameJob, ProcessedFrame } from './frame.job.js';
 import { createMemoryBudget } from './memory-budget.js';
 import type { NormalizeOptions } from './normalize/index.js';
-import { checkStability } from './stability.js';
 import type { FramePool } from './worker-pool.js';
 
 /**
@@ -429,59 +427,18 @@ export class IngestPipeline {
     write: <T>(fn: (tx: Db) => Promise<T>) => Promise<T>,
     handOver: () => void,
   ): Promise<{ waitMs?: number }> {
-    const { database, pool } = this.options;
+    const { pool } = this.options;
     const absPath = join(entry.root, entry.rel_path);
-    // Before the stability check, which follows links: a link's own facts never settle against
-    // its target's, and nothing outside the roots may be read, not even for a stat.
-    const where = await checkIngestPath([...(this.options.imageRoots ?? []), entry.root], absPath);
-    if (where.ok === false) {
-      await this.fail(entry, where.reason, false);
-      // A catalog from before this rule may hold an image read through this path: it is no
-      // readable file of the archive, so it is marked missing (never deleted), like a removed one.
-      await markMissing(database, entry.root, entry.rel_path);
-      this.options.log?.('warn', 'ingest refused', { path: entry.file_path, reason: where.reason });
-      this.report(entry, 'failed', where.reason);
-      return {};
-    }
-    const stability = await checkStability(
-      absPath,
-      { sizeBytes: entry.size_bytes, mtimeMs: entry.mtime_ms },
-      this.options.stableMs,
-    );
-    if (stability.state === 'settling') return { waitMs: Math.min(stability.waitMs, 5000) };
-    if (stability.state === 'changed') {
-      await upsertDiscovered(database, [
-        {
-          root: entry.root,
-          rel_path: entry.rel_path,
-          size_bytes: stability.sizeBytes,
-          mtime_ms: stability.mtimeMs,
-          inode: stability.inode,
-        },
-      ]);
-      return { waitMs: this.options.stableMs };
-    }
-    if (stability.state === 'gone' && !existsSync(entry.root)) {
-      // The whole image folder is not there: a share not mounted on this worker's machine, not
-      // deleted frames. Marking them missing would mark the archive missing; retry later instead.
-      const reason = `the image folder ${entry.root} is not reachable from this machine`;
-      await failEntry(database, entry.id, reason, true, { claimedBy: this.workerId });
-      this.options.log?.('warn', 'image folder not reachable', { root: entry.root, path: entry.file_path });
-      this.report(entry, 'failed', reason);
-      return {};
-    }
-    if (stability.state === 'gone') {
-      await failEntry(database, entry.id, 'the file disappeared before it could be read', false, {
-        claimedBy: this.workerId,
-      });
-      await markMissing(database, entry.root, entry.rel_path);
-      this.report(entry, 'failed', 'the file disappeared before it could be read');
-      return {};
-    }
-
+    // The checks before the read (inside the roots, no link, settled) are made by the thread that
+    // reads the file (FrameJob.gate): on this thread, which writes the catalog, their four or five
+    // file system calls a frame cost more than the frame's image row.
     const running = pool.run({
-      // The resolved path: a folder swapped for a link after the check cannot redirect the read.
-      absPath: where.ok === true ? where.realPath : absPath,
+      absPath,
+      gate: {
+        roots: [...(this.options.imageRoots ?? []), entry.root],
+        seen: { sizeBytes: entry.size_bytes, mtimeMs: entry.mtime_ms },
+        stableMs: this.options.stableMs,
+      },
       skipAnalysis: this.options.skipAnalysis,
       normalize: this.options.normalizeFor?.(entry.root) ?? this.options.normalize,
       ...(this.options.previewDir ? { previewDir: this.options.previewDir } : {}),
@@ -490,6 +447,7 @@ export class IngestPipeline {
     });
     handOver();
     const result = await running;
+    if (result.ok === 'held') return this.held(entry, result);
     if (!result.ok) {
       const environment = ENVIRONMENT_CODES.has(result.code);
       if (environment) this.setBlocked(result.reason);
@@ -537,6 +495,49 @@ export class IngestPipeline {
     }
     this.report(entry, outcome.outcome, null);
     if (outcome.imageId !== null) this.options.onEventsRecorded?.();
+    return {};
+  }
+
+  /** A file the checks before its read held back (FrameJob.gate): refused, still settling, changed or gone. */
+  private async held(entry: LedgerEntry, held: FrameHeld): Promise<{ waitMs?: number }> {
+    const { database } = this.options;
+    if ('refused' in held) {
+      await this.fail(entry, held.refused, false);
+      // A catalog from before this rule may hold an image read through this path: it is no
+      // readable file of the archive, so it is marked missing (never deleted), like a removed one.
+      await markMissing(database, entry.root, entry.rel_path);
+      this.options.log?.('warn', 'ingest refused', { path: entry.file_path, reason: held.refused });
+      this.report(entry, 'failed', held.refused);
+      return {};
+    }
+    const stability = held.stability;
+    if (stability.state === 'settling') return { waitMs: Math.min(stability.waitMs, 5000) };
+    if (stability.state === 'changed') {
+      await upsertDiscovered(database, [
+        {
+          root: entry.root,
+          rel_path: entry.rel_path,
+          size_bytes: stability.sizeBytes,
+          mtime_ms: stability.mtimeMs,
+          inode: stability.inode,
+        },
+      ]);
+      return { waitMs: this.options.stableMs };
+    }
+    if (!existsSync(entry.root)) {
+      // The whole image folder is not there: a share not mounted on this worker's machine, not
+      // deleted frames. Marking them missing would mark the archive missing; retry later instead.
+      const reason = `the image folder ${entry.root} is not reachable from this machine`;
+      await failEntry(database, entry.id, reason, true, { claimedBy: this.workerId });
+      this.options.log?.('warn', 'image folder not reachable', { root: entry.root, path: entry.file_path });
+      this.report(entry, 'failed', reason);
+      return {};
+    }
+    await failEntry(database, entry.id, 'the file disappeared before it could be read', false, {
+      claimedBy: this.workerId,
+    });
+    await markMissing(database, entry.root, entry.rel_path);
+    this.report(entry, 'failed', 'the file disappeared before it could be read');
     return {};
   }
 

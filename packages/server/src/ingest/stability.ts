@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { type Stats, statSync } from 'node:fs';
 
 export type Stability =
   | { state: 'stable'; sizeBytes: number; mtimeMs: number }
@@ -11,15 +11,16 @@ export type Stability =
  * file is taken only when its size and mtime are what discovery saw and that mtime is at least
  * `stableMs` old. (Whether the length covers what the headers declare is checked after parsing.)
  */
-export async function checkStability(
+export function checkStability(
   absPath: string,
   seen: { sizeBytes: number; mtimeMs: number },
   stableMs: number,
   now = Date.now(),
-): Promise<Stability> {
-  let s: import('node:fs').Stats;
+): Stability {
+  // Synchronous: it runs in the worker thread that reads the file next (FrameJob.gate).
+  let s: Stats;
   try {
-    s = await stat(absPath);
+    s = statSync(absPath);
   } catch {
     return { state: 'gone' };
   }

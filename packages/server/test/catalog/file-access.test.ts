@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -76,12 +76,12 @@ describe('files inside the image roots', () => {
 
 describe('files the ingest may read', () => {
   it('accepts a regular file inside the roots, with its real path', async () => {
-    expect(await checkIngestPath([root], join(root, 'night', 'a.fits'))).toEqual({
+    expect(checkIngestPath([root], join(root, 'night', 'a.fits'))).toEqual({
       ok: true,
       realPath: join(root, 'night', 'a.fits'),
     });
     // A root named through a link is resolved too.
-    expect(await checkIngestPath([join(root, 'linked')], join(root, 'linked', 'secret.fits'))).toEqual({
+    expect(checkIngestPath([join(root, 'linked')], join(root, 'linked', 'secret.fits'))).toEqual({
       ok: true,
       realPath: join(outside, 'secret.fits'),
     });
@@ -96,11 +96,35 @@ describe('files the ingest may read', () => {
     ['night/dangling.fits', 'symbolic link to a file that does not exist'],
     ['linked/secret.fits', 'the path leads outside the image roots (through a linked folder)'],
   ])('refuses %s: %s', async (relPath, reason) => {
-    expect(await checkIngestPath([root], join(root, relPath))).toEqual({ ok: false, reason });
+    expect(checkIngestPath([root], join(root, relPath))).toEqual({ ok: false, reason });
   });
 
   it('says when nothing is there', async () => {
-    expect(await checkIngestPath([root], join(root, 'night', 'none.fits'))).toEqual({ ok: 'gone' });
+    expect(checkIngestPath([root], join(root, 'night', 'none.fits'))).toEqual({ ok: 'gone' });
+  });
+
+  it('the worker checks the path and the file before it reads (its gate)', async () => {
+    const job = (relPath: string, seen: { sizeBytes: number; mtimeMs: number }, stableMs = 0) =>
+      processFrame({
+        absPath: join(root, relPath),
+        gate: { roots: [root], seen, stableMs },
+        skipAnalysis: true,
+        normalize: { nightRolloverHour: 12 },
+      });
+    const facts = statSync(join(root, 'night', 'a.fits'));
+    const seen = { sizeBytes: facts.size, mtimeMs: Math.trunc(facts.mtimeMs) };
+    expect(await job('night/escape.fits', seen)).toEqual({
+      ok: 'held',
+      refused: 'symbolic link to a file outside the image roots',
+    });
+    expect(await job('night/a.fits', seen, 3_600_000)).toMatchObject({ ok: 'held', stability: { state: 'settling' } });
+    expect(await job('night/a.fits', { ...seen, sizeBytes: 5 })).toMatchObject({
+      ok: 'held',
+      stability: { state: 'changed', sizeBytes: 6 },
+    });
+    expect(await job('night/none.fits', seen)).toEqual({ ok: 'held', stability: { state: 'gone' } });
+    // Past the gate the file is read: this one is no FITS file.
+    expect(await job('night/a.fits', seen)).toMatchObject({ ok: false, retry: false });
   });
 
   it('the worker does not follow a link it is handed', async () => {
