@@ -93,7 +93,7 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
     // an ingest were read after hundreds of later ones (their round, and every round after it,
     // waited for them).
     stricterFIFO: true,
-    ...(options.execArgv ? { execArgv: options.execArgv } : {}),
+    execArgv: threadExecArgv(options.execArgv ?? process.execArgv),
     ...(options.workerData === undefined ? {} : { workerData: options.workerData }),
   });
   let queued = 0;
@@ -216,6 +216,21 @@ export function compiledWorkerFile(url: URL): string | undefined {
   if (existsSync(here)) return here;
   const built = here.replace(/([/\\])src([/\\])/, '$1dist$2');
   return existsSync(built) ? built : undefined;
+}
+
+/**
+ * The arguments a pool's threads start with: `execArgv` and, where this Node has it,
+ * `--no-experimental-require-module`. piscina loads a worker script with `require()` first, which
+ * on Node 20.19 and later loads an ES module synchronously; a thread stopped in the middle of that
+ * (a pool closed while its threads still start: `aims ingest` of a folder with nothing new) aborted
+ * the whole process with a V8 fatal error (`v8::Module::IsGraphAsync must be used on an
+ * instantiated module`, once in CI). Without require(esm) that `require()` fails at once and
+ * piscina loads the script with `import()`, which a stopped thread just leaves unfinished.
+ */
+export function threadExecArgv(execArgv: readonly string[]): string[] {
+  const flag = '--no-experimental-require-module';
+  const known = process.allowedNodeEnvironmentFlags.has(flag);
+  return known && !execArgv.includes(flag) ? [...execArgv, flag] : [...execArgv];
 }
 
 /**

@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { Piscina } from 'piscina';
+import { threadExecArgv } from '../../util/thread-pool.js';
 import type { Database } from '../connection.js';
 import type { CompiledQuery, OutputColumn } from './compile.js';
 import type { SqliteQueryTask } from './sqlite-query.worker.js';
@@ -54,7 +55,13 @@ export function createAdqlExecutor(database: Database): AdqlExecutor {
 }
 
 function sqliteExecutor(database: Database, path: string, filename: string): AdqlExecutor {
-  const pool = new Piscina({ filename, minThreads: 0, maxThreads: 2, idleTimeout: 60_000, execArgv: [] });
+  const pool = new Piscina({
+    filename,
+    minThreads: 0,
+    maxThreads: 2,
+    idleTimeout: 60_000,
+    execArgv: threadExecArgv([]),
+  });
   return {
     async run(query, { timeoutMs, signal }) {
       const compiled = query.sql.compile(database.db);
