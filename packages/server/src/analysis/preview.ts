@@ -112,9 +112,7 @@ export class Downsampler {
   ) {
     const pattern = bayerPattern?.toUpperCase();
     const bayer = !!pattern && BAYER.test(pattern);
-    const ratio = Math.max(width, height) / targetSize;
-    const round = atLeastTarget ? Math.floor : Math.ceil;
-    this.factor = bayer ? 2 * Math.max(1, round(ratio / 2)) : Math.max(1, round(ratio));
+    this.factor = blockFactor(width, height, targetSize, bayerPattern, atLeastTarget);
     this.outWidth = Math.max(1, Math.floor(width / this.factor));
     this.outHeight = Math.max(1, Math.floor(height / this.factor));
     this.channels = bayer ? 3 : 1;
@@ -159,6 +157,25 @@ export class Downsampler {
       return out;
     });
   }
+}
+
+/**
+ * The block size of a Downsampler (see its constructor), without its sums: the thumbnail's spread
+ * needs only the factor of a second size, and a Downsampler made for it allocated 3 MB of sums for a
+ * 1024² frame, a third of what a frame's analysis left to the garbage collector (docs/performance.md).
+ */
+export function blockFactor(
+  width: number,
+  height: number,
+  targetSize: number,
+  bayerPattern?: string | null,
+  atLeastTarget = false,
+): number {
+  const pattern = bayerPattern?.toUpperCase();
+  const bayer = !!pattern && BAYER.test(pattern);
+  const ratio = Math.max(width, height) / targetSize;
+  const round = atLeastTarget ? Math.floor : Math.ceil;
+  return bayer ? 2 * Math.max(1, round(ratio / 2)) : Math.max(1, round(ratio));
 }
 
 /** Stretched, row-flipped (FITS bottom-up → top-down), interleaved bytes. */
@@ -335,7 +352,7 @@ function downsampler(size: { width: number; height: number }, options: PreviewOp
   const thumbnail = Math.min(medium, options.thumbnailSize ?? 256);
   const down = new Downsampler(width, height, thumbnail, options.bayerPattern, true);
   // The look is that of a resize from twice the thumbnail's size: noise as the resize leaves it.
-  down.spread = down.factor / new Downsampler(width, height, 2 * thumbnail, options.bayerPattern).factor;
+  down.spread = down.factor / blockFactor(width, height, 2 * thumbnail, options.bayerPattern);
   return down;
 }
 
