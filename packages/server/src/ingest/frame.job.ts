@@ -219,6 +219,27 @@ function previewsAtIngest(hdu: Hdu): Pick<PreviewOptions, 'formats' | 'sizes'> {
 /** Files up to this size are read whole, once; larger ones are hashed as a stream and read in parts. */
 const WHOLE_FILE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Buffers for whole-file reads, given back when the frame is closed and taken by the next one. A
+ * fresh buffer per frame (2 MB for a 1024² 16-bit frame) was external memory V8 only gives back in
+ * a full collection: with the preview's sums, it made one mark-compact every second frame
+ * (docs/performance.md, pixel analysis, "Garbage collection"). One buffer per frame open at the
+ * same time; nothing of a frame's result is a view of its bytes (headers are strings, checksums
+ * are verified before close).
+ */
+const idleFileBuffers: Uint8Array[] = [];
+const MAX_IDLE_FILE_BUFFERS = 2;
+
+function takeFileBuffer(length: number): Uint8Array {
+  const kept = idleFileBuffers.pop();
+  return kept && kept.length >= length ? kept.subarray(0, length) : new Uint8Array(length);
+}
+
+function giveBackFileBuffer(bytes: Uint8Array): void {
+  if (idleFileBuffers.length < MAX_IDLE_FILE_BUFFERS)
+    idleFileBuffers.push(new Uint8Array(bytes.buffer, 0, bytes.buffer.byteLength));
+}
+
 interface FileFacts {
   size: number;
   mtimeMs: number;
@@ -257,7 +278,7 @@ async function openFrame(absPath: string, maxInflateRatio?: number): Promise<Ope
   try {
     const before = fstatSync(fd);
     if (before.size <= WHOLE_FILE_BYTES) {
-      const bytes = new Uint8Array(before.size);
+      const bytes = takeFileBuffer(before.size);
       let filled = 0;
       while (filled < bytes.length) {
         const bytesRead = readSync(fd, bytes, filled, bytes.length - filled, filled);
@@ -266,9 +287,13 @@ async function openFrame(absPath: string, maxInflateRatio?: number): Promise<Ope
       }
       const data = bytes.subarray(0, filled);
       const gzip = data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
-      if (!gzip) {
+      if (gzip) giveBackFileBuffer(bytes);
+      else {
         const source = bufferSource(data);
-        const structure = await readStructure(source);
+        const structure = await readStructure(source).catch((error) => {
+          giveBackFileBuffer(bytes);
+          throw error;
+        });
         const sha256 = createHash('sha256').update(data).digest('hex');
         // From the headers just parsed: a second walk would parse every header again.
         const checksums = { finish: () => verifyParsedChecksums(data, structure.hdus) ?? verifyChecksums(data) };
@@ -281,7 +306,10 @@ async function openFrame(absPath: string, maxInflateRatio?: number): Promise<Ope
           hashing: Promise.resolve({ sha256, sizeBytes: data.length }),
           checksums,
           statAgain: async () => fstatSync(fd),
-          close: async () => closeSync(fd),
+          close: async () => {
+            giveBackFileBuffer(bytes);
+            closeSync(fd);
+          },
         };
       }
     }
