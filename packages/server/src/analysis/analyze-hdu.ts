@@ -10,7 +10,13 @@ import { createNodePixelPool } from '@aims/fits/node';
 import type { QualityMetrics } from '../domain/image.js';
 import { BAND_COUNT, measureFrameByRows } from './frame-bands.js';
 import { analyzeFrame, DEFAULT_MAX_PIXELS, emptyMetrics, type MeasureOptions } from './frame-metrics.js';
-import { type PreviewFile, type PreviewOptions, renderPreviews, renderPreviewsByRows } from './preview.js';
+import {
+  type PreviewFile,
+  type PreviewOptions,
+  releasePreviewBuffers,
+  renderPreviews,
+  renderPreviewsByRows,
+} from './preview.js';
 import { releaseScratch } from './scratch.js';
 import { lap } from './stage-times.js';
 
@@ -59,6 +65,7 @@ const MAX_IDLE_POOLS = 2;
 export function releasePooledBuffers(): void {
   idlePools.length = 0;
   releaseScratch();
+  releasePreviewBuffers();
 }
 
 export async function analyzeHdu(source: ByteSource, hdu: ImageHdu, options: AnalyzeHduOptions): Promise<HduAnalysis> {

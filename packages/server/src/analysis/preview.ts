@@ -98,6 +98,8 @@ export class Downsampler {
   private readonly sums: Float64Array[];
   private readonly counts: Uint32Array[];
   private readonly colourOf: Int8Array;
+  /** The arrays behind sums, counts and planes, until `release` gives them to the next Downsampler. */
+  private held: Accumulator | undefined;
 
   /**
    * Blocks as large as keep the output within `targetSize`; with `atLeastTarget`, as large as keep
@@ -118,8 +120,20 @@ export class Downsampler {
     this.channels = bayer ? 3 : 1;
     this.colourOf = Int8Array.from(bayer ? [...pattern!].map((c) => 'RGB'.indexOf(c)) : [0, 0, 0, 0]);
     const n = this.outWidth * this.outHeight;
-    this.sums = Array.from({ length: this.channels }, () => new Float64Array(n));
-    this.counts = Array.from({ length: this.channels }, () => new Uint32Array(n));
+    this.held = takeAccumulator(this.channels, n);
+    this.sums = this.held.sums.map((sum) => sum.subarray(0, n).fill(0));
+    this.counts = this.held.counts.map((count) => count.subarray(0, n).fill(0));
+  }
+
+  /**
+   * Gives the sums and the planes' arrays to the next Downsampler of this thread: call it once the
+   * planes are consumed; neither this Downsampler nor its planes may be used after.
+   */
+  release(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held && held.elements <= MAX_POOLED_ACCUMULATOR && idleAccumulators.length < MAX_IDLE_ACCUMULATORS)
+      idleAccumulators.push(held);
   }
 
   /** Adds rows [rowStart, rowStart + rows) given as row-major values of full width. */
@@ -152,11 +166,46 @@ export class Downsampler {
   planes(): Float32Array[] {
     return this.sums.map((sum, c) => {
       const count = this.counts[c]!;
-      const out = new Float32Array(sum.length);
+      const out = this.held ? this.held.planes[c]!.subarray(0, sum.length) : new Float32Array(sum.length);
       for (let i = 0; i < sum.length; i++) out[i] = count[i]! ? sum[i]! / count[i]! : Number.NaN;
       return out;
     });
   }
+}
+
+/**
+ * A Downsampler's arrays, reused from frame to frame: fresh ones (0.8 MB for a 1024² frame's
+ * thumbnail, 16 MB for a medium image) were external memory that V8 gives back only in a full
+ * collection, which a one-thread ingest of 1024² frames then ran every few frames
+ * (docs/performance.md, pixel analysis, "Garbage collection"). Taken and given back, never shared:
+ * previews of frames that overlap on one thread each have their own.
+ */
+interface Accumulator {
+  elements: number;
+  sums: Float64Array[];
+  counts: Uint32Array[];
+  planes: Float32Array[];
+}
+
+const idleAccumulators: Accumulator[] = [];
+const MAX_IDLE_ACCUMULATORS = 2;
+/** Elements per channel kept: a medium image's (1024 px a side); a full-resolution cutout's are not. */
+const MAX_POOLED_ACCUMULATOR = 1024 * 1024;
+
+function takeAccumulator(channels: number, elements: number): Accumulator {
+  const kept = idleAccumulators.pop();
+  if (kept && kept.sums.length === channels && kept.elements >= elements) return kept;
+  return {
+    elements,
+    sums: Array.from({ length: channels }, () => new Float64Array(elements)),
+    counts: Array.from({ length: channels }, () => new Uint32Array(elements)),
+    planes: Array.from({ length: channels }, () => new Float32Array(elements)),
+  };
+}
+
+/** Lets go of the Downsamplers' arrays this thread keeps (with the analysis' pooled buffers). */
+export function releasePreviewBuffers(): void {
+  idleAccumulators.length = 0;
 }
 
 /**
@@ -271,6 +320,7 @@ export async function writePreviews(down: Downsampler, options: PreviewOptions):
   let started = performance.now();
   const stretch = options.stretch ?? 'asinh';
   const bytes = toDisplayBytes(down.planes(), down.outWidth, down.outHeight, stretch, down.spread);
+  down.release();
   started = lap(options.times, 'previewRender', started);
   await makeDir(options.dir);
   const files: PreviewFile[] = [];
