@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Downsampler, orientationFromCd, renderCutout, renderPreviews } from '../../src/analysis/preview.js';
+import {
+  blockFactor,
+  Downsampler,
+  orientationFromCd,
+  renderCutout,
+  renderPreviews,
+} from '../../src/analysis/preview.js';
 import { generateFrame } from '../support/synthetic-frames.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aims-preview-'));
@@ -58,6 +64,40 @@ describe('previews', () => {
     expect(a.spread / b.spread).toBeLessThan(1.4);
     const down = new Downsampler(6248, 4176, 256, null, true);
     expect([down.factor, down.outWidth]).toEqual([24, 260]);
+  });
+
+  it('blockFactor is the block size a Downsampler of the same size takes', () => {
+    for (const [w, h, target, bayer, atLeast] of [
+      [1024, 1024, 512, null, false],
+      [1024, 1024, 256, null, true],
+      [6248, 4176, 256, null, true],
+      [6248, 4176, 1024, 'RGGB', false],
+      [801, 333, 256, 'GRBG', true],
+    ] as const)
+      expect(blockFactor(w, h, target, bayer, atLeast)).toBe(new Downsampler(w, h, target, bayer, atLeast).factor);
+  });
+
+  it('a Downsampler given back hands its arrays to the next one, emptied', () => {
+    const first = new Downsampler(64, 64, 16);
+    first.addRows(new Float32Array(64 * 64).fill(1000), 0, 64);
+    const used = first.planes()[0]!;
+    expect(used[0]).toBe(1000);
+    first.release();
+    // Smaller, then a colour one: views of the kept arrays, or arrays of their own.
+    const next = new Downsampler(32, 24, 16);
+    next.addRows(new Float32Array(32 * 24).map((_, i) => i % 2), 0, 24);
+    const plane = next.planes()[0]!;
+    expect(plane.buffer).toBe(used.buffer);
+    expect(plane.length).toBe(16 * 12);
+    expect(plane.every((v) => v === 0.5)).toBe(true);
+    next.release();
+    const colour = new Downsampler(64, 48, 16, 'RGGB');
+    colour.addRows(new Float32Array(64 * 48).fill(7), 0, 48);
+    expect(colour.planes().map((p) => p.every((v) => v === 7))).toEqual([true, true, true]);
+    colour.release();
+    const grey = new Downsampler(64, 48, 16);
+    grey.addRows(new Float32Array(64 * 48).fill(3), 0, 48);
+    expect(grey.planes()[0]!.every((v) => v === 3)).toBe(true);
   });
 
   it('writes again into a preview folder removed since its last preview', async () => {
