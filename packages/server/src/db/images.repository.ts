@@ -293,55 +293,42 @@ export async function findImageIdBySha256(db: Db, sha256: string): Promise<numbe
   return row?.id ?? null;
 }
 
-/**
- * The image at a path: its primary path first, else the first copy recorded there. One statement,
- * not two: every new frame asks, and finds neither (two look-ups cost it two statements).
- */
-const selectAtPath = preparedQuery(2, (db: Db, root: string, relPath: string) =>
+const selectImageAtPath = preparedQuery(2, (db: Db, root: string, relPath: string) =>
   db.db
     .selectFrom('images')
-    .select([
-      'id',
-      'sha256',
-      'size_bytes',
-      'mtime_ms',
-      'inode',
-      'missing_since',
-      sql<number>`0`.as('copy'),
-      sql<number>`0`.as('path_id'),
-    ])
+    .select(['id', 'sha256', 'size_bytes', 'mtime_ms', 'inode', 'missing_since'])
     .where('root', '=', root)
-    .where('rel_path', '=', relPath)
-    .unionAll(
-      db.db
-        .selectFrom('image_paths')
-        .innerJoin('images', 'images.id', 'image_paths.image_id')
-        .select([
-          'images.id',
-          'images.sha256',
-          'images.size_bytes',
-          'images.mtime_ms',
-          'images.inode',
-          'image_paths.missing_since',
-          sql<number>`1`.as('copy'),
-          'image_paths.id as path_id',
-        ])
-        .where('image_paths.root', '=', root)
-        .where('image_paths.rel_path', '=', relPath)
-        .where('image_paths.kind', '=', 'copy'),
-    )
-    .orderBy('copy')
-    .orderBy('path_id')
-    // A literal: SQLite ran a look-up of every new frame in 15-60 us with `limit ?`, in 1.5-3 us
+    .where('rel_path', '=', relPath),
+);
+
+const selectCopyAtPath = preparedQuery(2, (db: Db, root: string, relPath: string) =>
+  db.db
+    .selectFrom('image_paths')
+    .innerJoin('images', 'images.id', 'image_paths.image_id')
+    .select([
+      'images.id',
+      'images.sha256',
+      'images.size_bytes',
+      'images.mtime_ms',
+      'images.inode',
+      'image_paths.missing_since',
+    ])
+    .where('image_paths.root', '=', root)
+    .where('image_paths.rel_path', '=', relPath)
+    .where('image_paths.kind', '=', 'copy')
+    .orderBy('image_paths.id')
+    // A literal: SQLite ran this look-up of every new frame in 15-60 us with `limit ?`, in 1.5-3 us
     // with `limit 1` (the same plan; measured in an ingest of 2,000 frames, load 14).
     .limit(sql.lit(1)),
 );
 
 export async function findImageByPath(db: Db, root: string, relPath: string): Promise<ImageAtPath | null> {
-  const row = await selectAtPath.first(db, root, relPath);
-  if (!row) return null;
-  const { missing_since, copy, path_id: _pathId, ...rest } = row;
-  return { ...rest, kind: Number(copy) === 1 ? 'copy' : 'primary', missing: missing_since !== null } as ImageAtPath;
+  const primary = await selectImageAtPath.first(db, root, relPath);
+  if (primary) return { ...primary, kind: 'primary', missing: primary.missing_since !== null } as ImageAtPath;
+  const copy = await selectCopyAtPath.first(db, root, relPath);
+  if (!copy) return null;
+  const { missing_since, ...rest } = copy;
+  return { ...rest, kind: 'copy', missing: missing_since !== null };
 }
 
 export async function getImage(db: Db, id: number): Promise<CatalogImageDetail | null> {
