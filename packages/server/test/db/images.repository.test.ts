@@ -155,15 +155,8 @@ for (const dialect of DIALECTS) {
       await linkCopy(t.database, c.id, '/other', 'x.fits');
       await linkCopy(t.database, b.id, '/other', 'x.fits');
       const atA = await findImageByPath(t.database, '/data/images', 'a.fits');
-      expect(atA).toEqual({
-        id: a.id,
-        sha256: 'a1'.repeat(32),
-        size_bytes: 11,
-        mtime_ms: expect.any(Number),
-        inode: expect.toSatisfy((v: unknown) => v === null || typeof v === 'number'),
-        kind: 'primary',
-        missing: false,
-      });
+      expect(atA).toMatchObject({ id: a.id, sha256: 'a1'.repeat(32), size_bytes: 11, kind: 'primary', missing: false });
+      expect(typeof atA?.mtime_ms).toBe('number');
       expect(await findImageByPath(t.database, '/other', 'x.fits')).toMatchObject({
         id: c.id,
         sha256: 'c3'.repeat(32),
