@@ -146,9 +146,18 @@ for (const dialect of DIALECTS) {
     });
 
     it('finds the image at a path: its primary path before any copy, then the first copy recorded', async () => {
-      const a = await insertImage(t.database, makeImage({ sha256: 'a1'.repeat(32), rel_path: 'a.fits', size_bytes: 11 }));
-      const b = await insertImage(t.database, makeImage({ sha256: 'b2'.repeat(32), rel_path: 'b.fits', size_bytes: 22 }));
-      const c = await insertImage(t.database, makeImage({ sha256: 'c3'.repeat(32), rel_path: 'c.fits', size_bytes: 33 }));
+      const a = await insertImage(
+        t.database,
+        makeImage({ sha256: 'a1'.repeat(32), rel_path: 'a.fits', size_bytes: 11 }),
+      );
+      const b = await insertImage(
+        t.database,
+        makeImage({ sha256: 'b2'.repeat(32), rel_path: 'b.fits', size_bytes: 22 }),
+      );
+      const c = await insertImage(
+        t.database,
+        makeImage({ sha256: 'c3'.repeat(32), rel_path: 'c.fits', size_bytes: 33 }),
+      );
       // Copies recorded at a's primary path (recorded before, then the file was replaced), and two
       // images' copies at one other path, the later image's first.
       await linkCopy(t.database, b.id, '/data/images', 'a.fits');
