@@ -145,6 +145,38 @@ for (const dialect of DIALECTS) {
       expect(Number(count.n)).toBe(1);
     });
 
+    it('finds the image at a path: its primary path before any copy, then the first copy recorded', async () => {
+      const a = await insertImage(
+        t.database,
+        makeImage({ sha256: 'a1'.repeat(32), rel_path: 'a.fits', size_bytes: 11 }),
+      );
+      const b = await insertImage(
+        t.database,
+        makeImage({ sha256: 'b2'.repeat(32), rel_path: 'b.fits', size_bytes: 22 }),
+      );
+      const c = await insertImage(
+        t.database,
+        makeImage({ sha256: 'c3'.repeat(32), rel_path: 'c.fits', size_bytes: 33 }),
+      );
+      // Copies recorded at a's primary path (recorded before, then the file was replaced), and two
+      // images' copies at one other path, the later image's first.
+      await linkCopy(t.database, b.id, '/data/images', 'a.fits');
+      await linkCopy(t.database, c.id, '/other', 'x.fits');
+      await linkCopy(t.database, b.id, '/other', 'x.fits');
+      const atA = await findImageByPath(t.database, '/data/images', 'a.fits');
+      expect(atA).toMatchObject({ id: a.id, sha256: 'a1'.repeat(32), size_bytes: 11, kind: 'primary', missing: false });
+      expect(typeof atA?.mtime_ms).toBe('number');
+      expect(await findImageByPath(t.database, '/other', 'x.fits')).toMatchObject({
+        id: c.id,
+        sha256: 'c3'.repeat(32),
+        size_bytes: 33,
+        kind: 'copy',
+        missing: false,
+      });
+      expect(await markMissing(t.database, '/other', 'x.fits', 5000)).toBeGreaterThan(0);
+      expect(await findImageByPath(t.database, '/other', 'x.fits')).toMatchObject({ id: c.id, missing: true });
+    });
+
     it('refuses a second image at a taken path with IMAGE_PATH_TAKEN and rolls back', async () => {
       await insertImage(t.database, makeImage({ rel_path: 'same.fits' }));
       const error = await insertImage(t.database, makeImage({ rel_path: 'same.fits', headers: HEADERS })).catch(
