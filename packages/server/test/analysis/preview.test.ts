@@ -85,7 +85,8 @@ describe('previews', () => {
     first.release();
     // Smaller, then a colour one: views of the kept arrays, or arrays of their own.
     const next = new Downsampler(32, 24, 16);
-    next.addRows(new Float32Array(32 * 24).map((_, i) => i % 2), 0, 24);
+    const alternating = new Float32Array(32 * 24).map((_, i) => i % 2);
+    next.addRows(alternating, 0, 24);
     const plane = next.planes()[0]!;
     expect(plane.buffer).toBe(used.buffer);
     expect(plane.length).toBe(16 * 12);
