@@ -24,8 +24,7 @@ import type { AimsMigration } from './migration.js';
 const DROPPED = ['images_time_of_day_idx', 'images_rotator_angle_deg_idx'] as const;
 
 /** The date index that is a prefix of images_date_filters_idx on this engine. */
-const datePrefixIndex = (nullsOrder: boolean) =>
-  nullsOrder ? 'images_date_obs_desc_idx' : 'images_date_obs_ms_id_idx';
+const datePrefixIndex = (nullsOrder: boolean) => (nullsOrder ? 'images_date_obs_desc_idx' : 'images_date_obs_ms_id_idx');
 
 const migration: AimsMigration = {
   async up(db, d) {
