@@ -64,6 +64,8 @@ export const ProblemCode = {
   /** Bytes after the END card, up to the end of its block, that are not ASCII blanks (§4.4.1). */
   PADDING_NOT_BLANK: 'HEADER_PADDING_NOT_BLANK',
   MISSING_PADDING: 'FILE_MISSING_PADDING',
+  /** The file ends after an END card but before the end of that header's last block (§4.4.1). */
+  HEADER_TRUNCATED: 'FILE_HEADER_TRUNCATED',
   /** The file ends before the data unit its header declares (the file may still be being written). */
   DATA_TRUNCATED: 'FILE_DATA_TRUNCATED',
   TRAILING_BYTES: 'FILE_TRAILING_BYTES',

@@ -113,9 +113,18 @@ function paddedLength(length: number): number {
   return Math.ceil(length / BLOCK_SIZE) * BLOCK_SIZE;
 }
 
-/** A data unit cut short, or the last one without its padding (Npix8.fits). */
+/** A header block or data unit cut short, or the last data unit without its padding (Npix8.fits). */
 function checkDataEnd(hdu: Hdu, size: number | undefined): Problem | undefined {
   if (size === undefined) return undefined;
+  if (size < hdu.dataOffset) {
+    // The END card is whole, so the header can be read; its block was cut inside the padding.
+    return {
+      code: ProblemCode.HEADER_TRUNCATED,
+      message: `HDU ${hdu.index}'s header ends at its END card, but the file ends at byte ${size}, inside the padding before byte ${hdu.dataOffset}`,
+      byteOffset: size,
+      hduIndex: hdu.index,
+    };
+  }
   const dataEnd = hdu.dataOffset + hdu.dataLength;
   if (dataEnd > size) {
     return {

@@ -64,6 +64,14 @@ function setCard(bytes: Uint8Array, key: string, value: string, from = 0): Uint8
   return out;
 }
 
+/** The byte just after the primary header's END keyword (its eight bytes mark the end; the blanks after them may be cut). */
+function firstEndKeywordEnd(bytes: Uint8Array): number {
+  for (let at = 0; at + 8 <= bytes.length; at += 80) {
+    if (String.fromCharCode(...bytes.subarray(at, at + 8)) === 'END     ') return at + 8;
+  }
+  throw new Error('no END card');
+}
+
 const fileArb = fc.constantFrom(...FILES);
 
 describeWithFixtures('hostile FITS bytes', () => {
@@ -72,7 +80,9 @@ describeWithFixtures('hostile FITS bytes', () => {
       fc.asyncProperty(fileArb, fc.double({ min: 0, max: 1, noNaN: true }), async (file, at) => {
         const cut = Math.floor(at * file.bytes.length);
         const result = await outcome(file.bytes.subarray(0, cut));
-        if (cut < 2880) expect(result.kind).toBe('error');
+        // Without the first END keyword there is no header to read; with it, the rest is a problem.
+        if (cut < firstEndKeywordEnd(file.bytes)) expect(result.kind).toBe('error');
+        else expect(result.kind).toBe('read');
         if (result.kind === 'read' && cut < file.bytes.length) expect(result.problems.length).toBeGreaterThan(0);
       }),
       { numRuns: 200 },
@@ -116,6 +126,20 @@ describeWithFixtures('hostile FITS bytes', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('cut after the END keyword, inside its card or the padding: the header reads, the cut is reported', async () => {
+    const m13 = FILES[0]!.bytes;
+    const endKeywordEnd = firstEndKeywordEnd(m13);
+    expect(endKeywordEnd).toBeLessThan(2880);
+    for (let cut = endKeywordEnd - 1; cut < 2880; cut++) {
+      const result = await outcome(m13.subarray(0, cut));
+      if (cut < endKeywordEnd) expect(result.kind).toBe('error');
+      else expect(result).toEqual({ kind: 'read', hdus: 1, problems: [ProblemCode.HEADER_TRUNCATED] });
+    }
+    const structure = await readStructure(bufferSource(m13.subarray(0, 2100)));
+    expect(structure.problems[0]).toMatchObject({ byteOffset: 2100, hduIndex: 0 });
+    expect(structure.problems[0]!.message).toContain('byte 2100');
   });
 
   it('NAXIS1 = 99999999999: the data unit is reported cut short, nothing allocated', async () => {
