@@ -11,6 +11,7 @@
  *   .nullsAreSmallest                     NULLs sort before every value (SQLite, MySQL) or after (PostgreSQL)
  *   .supportsNullsOrderInIndex            `CREATE INDEX … (col DESC NULLS LAST)` (PostgreSQL only)
  *   .sortCostGrowsWithColumns             the planner weighs a sort by the number of result columns (SQLite)
+ *   .supportsPartialIndex                 `CREATE INDEX … WHERE …` (SQLite, PostgreSQL; not MySQL/MariaDB)
  *   .types.{id,bigint,double,text,json,bool}  column types for the schema builder
  *   .types.{key,path}                     text that is part of an index or a key (MySQL: varchar, see below)
  *   .idColumn(col)                        auto-increment primary key modifiers
@@ -95,6 +96,13 @@ export interface DialectInfo {
    * keep its plan is planned with every column (image-query.ts pageRowsOf).
    */
   readonly sortCostGrowsWithColumns: boolean;
+  /**
+   * `CREATE INDEX … WHERE predicate`: only the rows the predicate holds for are indexed (SQLite,
+   * PostgreSQL). MySQL and MariaDB have no partial indexes; there the index holds every row. A query
+   * reaches a partial index only when its own conditions imply the predicate, which a comparison
+   * with the column does for `col IS NOT NULL` on both engines.
+   */
+  readonly supportsPartialIndex: boolean;
   /** SQLite and MySQL sort NULLs as the smallest value, PostgreSQL as the largest; an explicit NULLS
    * LAST that matches the natural order is dropped so the planner sees a plain index order. */
   readonly nullsAreSmallest: boolean;
@@ -198,6 +206,7 @@ const sqliteDialect: DialectInfo = {
   supportsListenNotify: false,
   supportsNullsOrderInIndex: false,
   sortCostGrowsWithColumns: true,
+  supportsPartialIndex: true,
   nullsAreSmallest: true,
   beginWriteTransaction: 'begin immediate',
   types: {
@@ -246,6 +255,7 @@ const postgresDialect: DialectInfo = {
   supportsListenNotify: true,
   supportsNullsOrderInIndex: true,
   sortCostGrowsWithColumns: false,
+  supportsPartialIndex: true,
   nullsAreSmallest: false,
   beginWriteTransaction: null,
   types: {
@@ -437,6 +447,7 @@ const mysqlDialect: DialectInfo = {
   supportsListenNotify: false,
   supportsNullsOrderInIndex: false,
   sortCostGrowsWithColumns: false,
+  supportsPartialIndex: false,
   nullsAreSmallest: true,
   beginWriteTransaction: null,
   types: {
