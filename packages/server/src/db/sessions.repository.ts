@@ -22,7 +22,12 @@ export async function createSession({ db }: Db, userId: number, maxSeconds: numb
 }
 
 /** The session's account comes in the same query: one round trip authenticates a request. */
-export async function findSessionUser(database: Db, sid: string, userId: number, now = Date.now()): Promise<User | null> {
+export async function findSessionUser(
+  database: Db,
+  sid: string,
+  userId: number,
+  now = Date.now(),
+): Promise<User | null> {
   const row = await database.db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
