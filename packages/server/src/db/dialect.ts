@@ -6,6 +6,8 @@
  *   .supportsSkipLocked                   `FOR UPDATE SKIP LOCKED` (PostgreSQL, MySQL 8, MariaDB ≥ 10.6);
  *                                          SQLite serializes writers instead
  *   .supportsReturning                    `INSERT/UPDATE … RETURNING` (not MySQL: read insertId, select again)
+ *   .insertIdFromReturning                a one-row insert learns its new id by RETURNING (PostgreSQL), not
+ *                                          from the driver (SQLite's last_insert_rowid, MySQL's insertId)
  *   .supportsListenNotify                 `LISTEN`/`NOTIFY` (PostgreSQL); elsewhere readers poll
  *   .beginWriteTransaction                SQL that opens a write transaction by hand, or null for Kysely's own
  *   .nullsAreSmallest                     NULLs sort before every value (SQLite, MySQL) or after (PostgreSQL)
@@ -80,6 +82,15 @@ export interface DialectInfo {
   readonly supportsSkipLocked: boolean;
   /** `INSERT … RETURNING` and `UPDATE … RETURNING`; without it, the insert id or a second select. */
   readonly supportsReturning: boolean;
+  /**
+   * Whether a one-row insert asks for its new id with RETURNING (PostgreSQL) or reads the id the
+   * driver reports (MySQL's insertId; SQLite's last_insert_rowid, with the changes count saying
+   * whether an insert-or-ignore inserted). SQLite runs RETURNING as a trigger, and an insert with a
+   * trigger that may abort on a UNIQUE key keeps a statement journal: a copy of every page it
+   * changes, about 40 for an image row with its indexes, spilled to a temporary file past 64 kB
+   * (docs/performance.md, "Catalog writes", seventh session).
+   */
+  readonly insertIdFromReturning: boolean;
   /** PostgreSQL's LISTEN/NOTIFY: a commit can wake other connections at once (event-follower.ts). */
   readonly supportsListenNotify: boolean;
   /**
@@ -203,6 +214,7 @@ const sqliteDialect: DialectInfo = {
   name: 'sqlite',
   supportsSkipLocked: false,
   supportsReturning: true,
+  insertIdFromReturning: false,
   supportsListenNotify: false,
   supportsNullsOrderInIndex: false,
   sortCostGrowsWithColumns: true,
@@ -252,6 +264,7 @@ const postgresDialect: DialectInfo = {
   name: 'postgres',
   supportsSkipLocked: true,
   supportsReturning: true,
+  insertIdFromReturning: true,
   supportsListenNotify: true,
   supportsNullsOrderInIndex: true,
   sortCostGrowsWithColumns: false,
@@ -444,6 +457,7 @@ const mysqlDialect: DialectInfo = {
   // MySQL 8.0 and MariaDB 10.6 and later.
   supportsSkipLocked: true,
   supportsReturning: false,
+  insertIdFromReturning: false,
   supportsListenNotify: false,
   supportsNullsOrderInIndex: false,
   sortCostGrowsWithColumns: false,
