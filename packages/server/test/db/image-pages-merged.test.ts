@@ -5,7 +5,7 @@ import type { ImageFilters, SortColumn } from '../../src/db/image-filters.js';
 import { queryImages } from '../../src/db/image-query.js';
 import { insertImage } from '../../src/db/images.repository.js';
 import { DIALECTS, useSharedTestDatabase } from '../support/databases.js';
-import { fakeSha256, makeImage } from '../support/images.js';
+import { fakeSha256, makeImage, observedAt } from '../support/images.js';
 
 /**
  * Pages whose rows are found in two queries and merged in the server: a `camera` or `telescope`
@@ -207,6 +207,49 @@ for (const dialect of DIALECTS) {
       expect(
         await queryImages(t.database, { header: [{ key: 'MERGEKEY', op: '>=', value: '5' }] }, { limit: 10 }),
       ).toMatchObject({ total: 3, total_exact: true });
+    });
+
+    it('counts a keyword range whose first rows repeat frames, and pages its matches in date order', async () => {
+      // 40 frames carry RANGEKEY in two HDUs: the first rows the total counts (the threshold, 59
+      // here, plus one) hold about 30 frames, so the count must tell the frames apart again.
+      const card = (value: number) => ({ key: 'RANGEKEY', value, comment: '' });
+      const ids: number[] = [];
+      for (let n = 0; n < 40; n++) {
+        const image = makeImage({
+          metadata: observedAt(
+            `2024-03-${String(1 + (n % 28)).padStart(2, '0')}T${18 + (n % 6)}:${String(n).padStart(2, '0')}:00`,
+          ),
+          headers: [
+            { index: 0, type: 'IMAGE', cards: [card(n)] },
+            { index: 1, type: 'IMAGE', cards: [card(n)] },
+          ],
+        });
+        ids.push((await insertImage(t.database, image)).id);
+      }
+      const all = await queryImages(
+        t.database,
+        { header: [{ key: 'RANGEKEY', op: '>=', value: '0' }] },
+        { limit: 100 },
+      );
+      expect(all).toMatchObject({ total: 40, total_exact: true });
+      const byDate = [...all.items].sort((a, b) => (b.date_obs ?? '').localeCompare(a.date_obs ?? '') || b.id - a.id);
+      expect(all.items.map((i) => i.id)).toEqual(byDate.map((i) => i.id));
+      expect(new Set(all.items.map((i) => i.id))).toEqual(new Set(ids));
+      const some = await queryImages(t.database, { header: [{ key: 'RANGEKEY', op: '<=', value: '9' }] }, { limit: 4 });
+      expect(some).toMatchObject({ total: 10, total_exact: true });
+      expect(some.items.map((i) => i.id)).toEqual(
+        byDate
+          .filter((i) => ids.indexOf(i.id) <= 9)
+          .map((i) => i.id)
+          .slice(0, 4),
+      );
+      expect(
+        await queryImages(
+          t.database,
+          { header: [{ key: 'RANGEKEY', op: '>=', value: '0' }] },
+          { limit: 1, totalBound: 39 },
+        ),
+      ).toMatchObject({ total: 39, total_exact: false });
     });
 
     it('knows the exact total of a name in one column, and "more than" when one column alone passes the bound', async () => {
