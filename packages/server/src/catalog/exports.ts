@@ -3,7 +3,7 @@ import type { Db } from '../db/connection.js';
 import { countImages, iterateImages } from '../db/image-query.js';
 import { CSV_EXPORT_FIELDS } from '../domain/image-fields.js';
 import { csvRow } from '../util/csv.js';
-import { type ImageSearch, pickFields } from './images.service.js';
+import type { ImageSearch } from './images.service.js';
 
 export type ExportFormat = 'csv' | 'json';
 
@@ -18,14 +18,15 @@ async function* exportLines(db: Db, search: ImageSearch, format: ExportFormat): 
   if (format === 'csv') {
     const columns = fields ?? CSV_EXPORT_FIELDS;
     yield csvRow(columns);
-    for await (const image of iterateImages(db, filters, { sort }))
-      yield csvRow(columns.map((c) => (image as unknown as Record<string, unknown>)[c]));
+    // Only the exported fields' columns are read.
+    for await (const image of iterateImages(db, filters, { sort, fields: columns }))
+      yield csvRow(columns.map((c) => (image as Record<string, unknown>)[c]));
     return;
   }
   yield '[';
   let first = true;
-  for await (const image of iterateImages(db, filters, { sort })) {
-    yield `${first ? '\n' : ',\n'}${JSON.stringify(pickFields(image, fields))}`;
+  for await (const image of iterateImages(db, filters, { sort, fields })) {
+    yield `${first ? '\n' : ',\n'}${JSON.stringify(image)}`;
     first = false;
   }
   yield '\n]\n';

@@ -13,14 +13,6 @@ export interface ImageSearch {
   fields: ApiFieldName[] | null;
 }
 
-/** Keeps `fields` of an item (every field when null), in that order. */
-export function pickFields<T extends object>(item: T, fields: string[] | null): Partial<T> {
-  if (!fields) return item;
-  const out: Record<string, unknown> = {};
-  for (const f of fields) out[f] = (item as Record<string, unknown>)[f];
-  return out as Partial<T>;
-}
-
 /** One page: offset or keyset cursor; a bad cursor or filter throws ImageQueryError. */
 export async function searchImages(
   db: Db,

@@ -3,13 +3,14 @@
  *
  *   createApiToken(db, {userId, name, tokenHash, prefix, expiresAt}) → ApiToken
  *   listApiTokens(db, userId)              the live (not revoked) tokens of a user
- *   findApiTokenOwner(db, tokenHash)       → { tokenId, userId } of a live, unexpired token, or null
+ *   findApiTokenOwner(db, tokenHash)       → { tokenId, user } of a live, unexpired token, or null
  *   revokeApiToken(db, userId, tokenId)    → true when a live token of this user was revoked
  */
 import type { Selectable } from 'kysely';
-import type { ApiToken } from '../domain/user.js';
+import type { ApiToken, User } from '../domain/user.js';
 import type { ApiTokensTable } from './accounts.schema.js';
 import type { Db } from './connection.js';
+import { mapUser } from './users.repository.js';
 
 type ApiTokenRow = Selectable<ApiTokensTable>;
 
@@ -63,22 +64,30 @@ export async function listApiTokens({ db }: Db, userId: number): Promise<ApiToke
 // every read into a write, so it is refreshed at most once a minute per token.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/** The token's account comes in the same query: one round trip authenticates a request. */
 export async function findApiTokenOwner(
-  { db }: Db,
+  database: Db,
   tokenHash: string,
   now = Date.now(),
-): Promise<{ tokenId: number; userId: number } | null> {
+): Promise<{ tokenId: number; user: User } | null> {
+  const { db } = database;
   const row = await db
     .selectFrom('api_tokens')
-    .select(['id', 'user_id', 'expires_at', 'last_used_at'])
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .selectAll('users')
+    .select([
+      'api_tokens.id as token_id',
+      'api_tokens.expires_at as token_expires_at',
+      'api_tokens.last_used_at as token_last_used_at',
+    ])
+    .where('api_tokens.token_hash', '=', tokenHash)
+    .where('api_tokens.revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row) return null;
-  if (row.expires_at !== null && Number(row.expires_at) <= now) return null;
-  if (row.last_used_at === null || now - Number(row.last_used_at) > LAST_USED_RESOLUTION_MS)
-    await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
-  return { tokenId: Number(row.id), userId: Number(row.user_id) };
+  if (row.token_expires_at !== null && Number(row.token_expires_at) <= now) return null;
+  if (row.token_last_used_at === null || now - Number(row.token_last_used_at) > LAST_USED_RESOLUTION_MS)
+    await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
+  return { tokenId: Number(row.token_id), user: mapUser(database, row) };
 }
 
 export async function revokeApiToken({ db }: Db, userId: number, tokenId: number): Promise<boolean> {

@@ -6,11 +6,14 @@
  *   .supportsSkipLocked                   `FOR UPDATE SKIP LOCKED` (PostgreSQL, MySQL 8, MariaDB ≥ 10.6);
  *                                          SQLite serializes writers instead
  *   .supportsReturning                    `INSERT/UPDATE … RETURNING` (not MySQL: read insertId, select again)
+ *   .insertIdFromReturning                a one-row insert learns its new id by RETURNING (PostgreSQL), not
+ *                                          from the driver (SQLite's last_insert_rowid, MySQL's insertId)
  *   .supportsListenNotify                 `LISTEN`/`NOTIFY` (PostgreSQL); elsewhere readers poll
  *   .beginWriteTransaction                SQL that opens a write transaction by hand, or null for Kysely's own
  *   .nullsAreSmallest                     NULLs sort before every value (SQLite, MySQL) or after (PostgreSQL)
  *   .supportsNullsOrderInIndex            `CREATE INDEX … (col DESC NULLS LAST)` (PostgreSQL only)
  *   .sortCostGrowsWithColumns             the planner weighs a sort by the number of result columns (SQLite)
+ *   .supportsPartialIndex                 `CREATE INDEX … WHERE …` (SQLite, PostgreSQL; not MySQL/MariaDB)
  *   .types.{id,bigint,double,text,json,bool}  column types for the schema builder
  *   .types.{key,path}                     text that is part of an index or a key (MySQL: varchar, see below)
  *   .idColumn(col)                        auto-increment primary key modifiers
@@ -79,6 +82,15 @@ export interface DialectInfo {
   readonly supportsSkipLocked: boolean;
   /** `INSERT … RETURNING` and `UPDATE … RETURNING`; without it, the insert id or a second select. */
   readonly supportsReturning: boolean;
+  /**
+   * Whether a one-row insert asks for its new id with RETURNING (PostgreSQL) or reads the id the
+   * driver reports (MySQL's insertId; SQLite's last_insert_rowid, with the changes count saying
+   * whether an insert-or-ignore inserted). SQLite runs RETURNING as a trigger, and an insert with a
+   * trigger that may abort on a UNIQUE key keeps a statement journal: a copy of every page it
+   * changes, about 40 for an image row with its indexes, spilled to a temporary file past 64 kB
+   * (docs/performance.md, "Catalog writes", seventh session).
+   */
+  readonly insertIdFromReturning: boolean;
   /** PostgreSQL's LISTEN/NOTIFY: a commit can wake other connections at once (event-follower.ts). */
   readonly supportsListenNotify: boolean;
   /**
@@ -95,6 +107,13 @@ export interface DialectInfo {
    * keep its plan is planned with every column (image-query.ts pageRowsOf).
    */
   readonly sortCostGrowsWithColumns: boolean;
+  /**
+   * `CREATE INDEX … WHERE predicate`: only the rows the predicate holds for are indexed (SQLite,
+   * PostgreSQL). MySQL and MariaDB have no partial indexes; there the index holds every row. A query
+   * reaches a partial index only when its own conditions imply the predicate, which a comparison
+   * with the column does for `col IS NOT NULL` on both engines.
+   */
+  readonly supportsPartialIndex: boolean;
   /** SQLite and MySQL sort NULLs as the smallest value, PostgreSQL as the largest; an explicit NULLS
    * LAST that matches the natural order is dropped so the planner sees a plain index order. */
   readonly nullsAreSmallest: boolean;
@@ -195,9 +214,11 @@ const sqliteDialect: DialectInfo = {
   name: 'sqlite',
   supportsSkipLocked: false,
   supportsReturning: true,
+  insertIdFromReturning: false,
   supportsListenNotify: false,
   supportsNullsOrderInIndex: false,
   sortCostGrowsWithColumns: true,
+  supportsPartialIndex: true,
   nullsAreSmallest: true,
   beginWriteTransaction: 'begin immediate',
   types: {
@@ -243,9 +264,11 @@ const postgresDialect: DialectInfo = {
   name: 'postgres',
   supportsSkipLocked: true,
   supportsReturning: true,
+  insertIdFromReturning: true,
   supportsListenNotify: true,
   supportsNullsOrderInIndex: true,
   sortCostGrowsWithColumns: false,
+  supportsPartialIndex: true,
   nullsAreSmallest: false,
   beginWriteTransaction: null,
   types: {
@@ -434,9 +457,11 @@ const mysqlDialect: DialectInfo = {
   // MySQL 8.0 and MariaDB 10.6 and later.
   supportsSkipLocked: true,
   supportsReturning: false,
+  insertIdFromReturning: false,
   supportsListenNotify: false,
   supportsNullsOrderInIndex: false,
   sortCostGrowsWithColumns: false,
+  supportsPartialIndex: false,
   nullsAreSmallest: true,
   beginWriteTransaction: null,
   types: {

@@ -9,7 +9,8 @@
  *       they count) or when at most TOTAL_BOUND frames match; otherwise total = TOTAL_BOUND and
  *       total_exact = false ("more than 10,000"): an exact count would read every match.
  *   pageTotal(db, filters): Promise<{ total, exact }>
- *   iterateImages(db, filters, { sort?, batchSize? }?): AsyncGenerator<CatalogImage>   all matches by keyset (ZIP)
+ *   iterateImages(db, filters, { sort?, batchSize?, fields? }?): AsyncGenerator<CatalogImage>   all matches by
+ *       keyset (ZIP, exports); with `fields`, only those fields and their columns, as in queryImages
  *   countImages(db, filters): Promise<number>
  *   imageConditions(eb, filters, headerShape?)  the WHERE parts, for other queries over images
  *   (facets and nights: image-stats.ts)
@@ -883,17 +884,28 @@ export async function countImages(db: Db, input: ImageFilters, setColumn?: keyof
   return Number(row.n);
 }
 
+export function iterateImages(
+  db: Db,
+  filters: ImageFilters,
+  options?: { sort?: SortSpec; batchSize?: number; fields?: null | undefined },
+): AsyncGenerator<CatalogImage>;
+export function iterateImages(
+  db: Db,
+  filters: ImageFilters,
+  options: { sort?: SortSpec; batchSize?: number; fields?: readonly ApiFieldName[] | null },
+): AsyncGenerator<Partial<CatalogImage>>;
 export async function* iterateImages(
   db: Db,
   filters: ImageFilters,
-  options: { sort?: SortSpec; batchSize?: number } = {},
-): AsyncGenerator<CatalogImage> {
+  options: { sort?: SortSpec; batchSize?: number; fields?: readonly ApiFieldName[] | null } = {},
+): AsyncGenerator<Partial<CatalogImage>> {
   let cursor: string | undefined;
   do {
     const page = await queryImages(db, filters, {
       sort: options.sort ?? { column: 'id', direction: 'asc' },
       limit: options.batchSize ?? 500,
       withTotal: false,
+      fields: options.fields ?? null,
       ...(cursor ? { cursor } : {}),
     });
     yield* page.items;

@@ -153,7 +153,7 @@ function insertImageStatement(columns: string[]): PreparedQuery<unknown[], Parti
         .insertInto('images')
         .values(Object.fromEntries(columns.map((c, i) => [c, values[i]])) as NewImageRow)
         .onConflict((oc) => oc.column('sha256').doNothing())
-        .$if(db.dialect.supportsReturning, (qb) => qb.returning('id')),
+        .$if(db.dialect.insertIdFromReturning, (qb) => qb.returning('id')),
     );
     insertImageRow.set(key, statement);
     lastInsert = { columns, statement };

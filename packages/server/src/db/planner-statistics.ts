@@ -46,9 +46,11 @@ export async function plannerStatistics(db: Db, minFrames = STATISTICS_MIN_FRAME
   const has = (t: string) => tables.rows.some((r) => r.name === t);
   let analyzedRows = 0;
   if (has('sqlite_stat1')) {
-    const stat = await sql<{ stat: string }>`
-      select stat from sqlite_stat1 where tbl = 'images' and idx = 'images_date_obs_ms_id_idx'`.execute(db.db);
-    analyzedRows = Number.parseInt(stat.rows[0]?.stat ?? '0', 10) || 0;
+    // The first number of an index's statistics is the rows of its table at that analysis (the
+    // largest of them: a partial index counts fewer). Not one named index: indexes come and go.
+    const stats = await sql<{ stat: string }>`
+      select stat from sqlite_stat1 where tbl = 'images' and idx is not null`.execute(db.db);
+    for (const { stat } of stats.rows) analyzedRows = Math.max(analyzedRows, Number.parseInt(stat, 10) || 0);
   }
   const samples =
     has('sqlite_stat4') &&

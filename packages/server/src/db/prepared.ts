@@ -4,7 +4,7 @@
  *   preparedQuery(build): PreparedQuery<Args, Row>     `build(...args)` returns a Kysely query
  *   PreparedQuery.all(db, ...args) / .first(db, ...args) / .run(db, ...args) / .runEach(db, argLists)
  *   PreparedQuery.runner(db)                            on a SQLite transaction: (...args) => void, or undefined
- *   PreparedQuery.insertedId(db, ...args)               an insert's new id (RETURNING id, or MySQL's insertId)
+ *   PreparedQuery.insertedId(db, ...args)               an insert's new id (RETURNING id, or the driver's)
  *   SqliteStatements                                    better-sqlite3 statements by SQL text (LRU)
  *
  * One frame's catalog write is about fifty small statements. Kysely builds, compiles and (on
@@ -140,16 +140,22 @@ export class PreparedQuery<Args extends unknown[], Row> {
 
   /**
    * An insert (or insert-or-ignore) of one row: the new row's id, or undefined when nothing was
-   * inserted. The builder adds `returning('id')` where the dialect supportsReturning; elsewhere
-   * (MySQL) the driver reports the auto-increment id of the row it inserted.
+   * inserted. The builder adds `returning('id')` where the dialect takes the id from RETURNING
+   * (insertIdFromReturning); elsewhere the driver reports the id of the row it inserted (MySQL's
+   * insertId, SQLite's last_insert_rowid), valid when the statement changed a row.
    */
   async insertedId(db: Db, ...args: Args): Promise<number | undefined> {
-    if (db.dialect.supportsReturning) {
+    if (db.dialect.insertIdFromReturning) {
       const row = (await this.first(db, ...args)) as { id?: number | bigint } | undefined;
       return row?.id === undefined ? undefined : Number(row.id);
     }
     const compiled = this.compile(db);
-    const result = await db.db.executeQuery(CompiledQuery.raw(compiled.sql, this.parameters(compiled, args)));
+    const parameters = this.parameters(compiled, args);
+    if (db.statements) {
+      const { changes, lastInsertRowid } = db.statements.prepare(compiled.sql).run(parameters);
+      return changes > 0 ? Number(lastInsertRowid) : undefined;
+    }
+    const result = await db.db.executeQuery(CompiledQuery.raw(compiled.sql, parameters));
     return Number(result.numAffectedRows ?? 0n) > 0 && result.insertId !== undefined
       ? Number(result.insertId)
       : undefined;

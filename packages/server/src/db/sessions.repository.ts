@@ -2,12 +2,15 @@
  * Server-side sessions: a signed JWT is only accepted while its `sid` names a live row here.
  *
  *   createSession(db, userId, maxSeconds, now)  → the new session id
- *   isSessionLive(db, sid, userId, now)         → the row exists, belongs to userId, is not revoked
- *                                                 and has not reached its absolute end
+ *   findSessionUser(db, sid, userId, now)       → the account of a live session: the row exists,
+ *                                                 belongs to userId, is not revoked and has not
+ *                                                 reached its absolute end; else null
  *   revokeSession(db, sid)                      sign-out
  */
 import { randomBytes } from 'node:crypto';
+import type { User } from '../domain/user.js';
 import type { Db } from './connection.js';
+import { mapUser } from './users.repository.js';
 
 export async function createSession({ db }: Db, userId: number, maxSeconds: number, now = Date.now()): Promise<string> {
   const id = randomBytes(18).toString('base64url');
@@ -18,16 +21,23 @@ export async function createSession({ db }: Db, userId: number, maxSeconds: numb
   return id;
 }
 
-export async function isSessionLive({ db }: Db, sid: string, userId: number, now = Date.now()): Promise<boolean> {
-  const row = await db
+/** The session's account comes in the same query: one round trip authenticates a request. */
+export async function findSessionUser(
+  database: Db,
+  sid: string,
+  userId: number,
+  now = Date.now(),
+): Promise<User | null> {
+  const row = await database.db
     .selectFrom('sessions')
-    .select('id')
-    .where('id', '=', sid)
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .where('sessions.id', '=', sid)
+    .where('sessions.user_id', '=', userId)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
     .executeTakeFirst();
-  return row !== undefined;
+  return row ? mapUser(database, row) : null;
 }
 
 export async function revokeSession({ db }: Db, sid: string, now = Date.now()): Promise<void> {

@@ -49,7 +49,7 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function mapUser({ dialect }: Db, row: UserRow): User {
+export function mapUser({ dialect }: Db, row: UserRow): User {
   return {
     id: Number(row.id),
     email: row.email,

@@ -1,7 +1,8 @@
 /**
  * Authentication and authorization: ONE onRequest hook on the /api scope. It identifies the caller
  * (API token or JWT, as Bearer or as the password of HTTP Basic; or the session cookie), looks the account up on every request (so that a
- * deactivation or a role change applies to tokens already issued), checks that a session JWT's
+ * deactivation or a role change applies to tokens already issued) in the same query as the token or
+ * session, checks that a session JWT's
  * server-side session is neither signed out nor past its absolute end, refuses cross-site unsafe
  * requests that ride on the cookie, and enforces the route's `config.access` level.
  */
@@ -10,8 +11,7 @@ import { hashApiToken, isApiToken } from '../auth/api-token-secret.js';
 import { SESSION_RENEW_AFTER_SECONDS, type SessionTokens } from '../auth/session-token.js';
 import { findApiTokenOwner } from '../db/api-tokens.repository.js';
 import type { Db } from '../db/connection.js';
-import { isSessionLive } from '../db/sessions.repository.js';
-import { findUserById } from '../db/users.repository.js';
+import { findSessionUser } from '../db/sessions.repository.js';
 import { mayDownload, type User } from '../domain/user.js';
 import { forbidden, unauthorized } from './errors.js';
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from './session-cookie.js';
@@ -115,31 +115,32 @@ async function identify(
   request: FastifyRequest,
   reply: FastifyReply | null,
   options: AuthenticationOptions,
-): Promise<{ userId: number; via: AuthVia; renew: boolean; sessionId?: string } | null> {
+): Promise<{ user: User; via: AuthVia; renew: boolean; sessionId?: string } | null> {
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
     const token = authorizationToken(authorization);
     if (isApiToken(token)) {
       const owner = await findApiTokenOwner(options.database, hashApiToken(token));
       if (!owner) throw unauthorized('invalid, expired or revoked API token');
-      return { userId: owner.userId, via: 'api-token', renew: false };
+      return { user: owner.user, via: 'api-token', renew: false };
     }
     const claims = await options.sessions.verify(token);
-    if (!claims || !(await isSessionLive(options.database, claims.sessionId, claims.userId)))
-      throw unauthorized('invalid, expired or signed-out token');
-    return { userId: claims.userId, via: 'bearer', renew: false };
+    const user = claims && (await findSessionUser(options.database, claims.sessionId, claims.userId));
+    if (!user) throw unauthorized('invalid, expired or signed-out token');
+    return { user, via: 'bearer', renew: false };
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (cookie) {
     const claims = await options.sessions.verify(cookie);
-    if (!claims || !(await isSessionLive(options.database, claims.sessionId, claims.userId))) {
+    const user = claims && (await findSessionUser(options.database, claims.sessionId, claims.userId));
+    if (!claims || !user) {
       // An expired browser session is just a signed-out visitor; drop the dead cookie.
       if (reply) clearSessionCookie(request, reply);
       return null;
     }
     const age = Math.floor(Date.now() / 1000) - claims.issuedAt;
     return {
-      userId: claims.userId,
+      user,
       via: 'cookie',
       renew: age > SESSION_RENEW_AFTER_SECONDS,
       sessionId: claims.sessionId,
@@ -162,11 +163,10 @@ async function authorize(
   access: Exclude<Access, 'public'>,
 ): Promise<{ user: User | null; identity: Identity | null }> {
   const identity = await identify(request, reply, options);
-  let user: User | null = null;
+  // Deleting an account deletes its tokens and sessions (ON DELETE CASCADE): they find no one.
+  const user = identity?.user ?? null;
   if (identity) {
-    user = await findUserById(options.database, identity.userId);
-    if (!user) throw unauthorized('this account no longer exists');
-    if (!user.is_active) throw forbidden('this account is deactivated');
+    if (!identity.user.is_active) throw forbidden('this account is deactivated');
     if (identity.via === 'cookie' && !SAFE_METHODS.has(request.method)) {
       const refusal = crossSiteRefusal(request, options.trustedOrigins);
       if (refusal !== null) throw forbidden(refusal);

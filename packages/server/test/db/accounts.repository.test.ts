@@ -8,6 +8,7 @@ import {
 } from '../../src/db/api-tokens.repository.js';
 import { listAudit, recordAudit } from '../../src/db/audit.repository.js';
 import { openDatabase } from '../../src/db/connection.js';
+import { createSession, findSessionUser, revokeSession } from '../../src/db/sessions.repository.js';
 import {
   createUser,
   DuplicateEmailError,
@@ -86,10 +87,7 @@ for (const dialect of DIALECTS)
         prefix: 'aims_exp',
         expiresAt: Date.now() - 1000,
       });
-      expect(await findApiTokenOwner(t.database, hashApiToken('aims_secret'))).toEqual({
-        tokenId: token.id,
-        userId: user.id,
-      });
+      expect(await findApiTokenOwner(t.database, hashApiToken('aims_secret'))).toEqual({ tokenId: token.id, user });
       expect(await findApiTokenOwner(t.database, hashApiToken('aims_expired'))).toBeNull();
       expect(await findApiTokenOwner(t.database, hashApiToken('aims_other'))).toBeNull();
       expect((await listApiTokens(t.database, user.id)).map((x) => x.name)).toEqual(['pipeline', 'old']);
@@ -97,6 +95,21 @@ for (const dialect of DIALECTS)
       expect(await revokeApiToken(t.database, user.id, token.id)).toBe(true);
       expect(await findApiTokenOwner(t.database, hashApiToken('aims_secret'))).toBeNull();
       expect((await listApiTokens(t.database, user.id)).map((x) => x.name)).toEqual(['old']);
+    });
+
+    it("finds a live session's account in the same query, and nothing for a dead one", async () => {
+      const { user } = await createUser(t.database, { email: 'erin@example.org' });
+      const { user: other } = await createUser(t.database, { email: 'frank@example.org' });
+      const now = Date.now();
+      const sid = await createSession(t.database, user.id, 3600, now);
+      expect(await findSessionUser(t.database, sid, user.id, now)).toEqual(user);
+      await updateUser(t.database, user.id, { role: 'admin' });
+      expect((await findSessionUser(t.database, sid, user.id, now))?.role).toBe('admin');
+      expect(await findSessionUser(t.database, sid, other.id, now)).toBeNull();
+      expect(await findSessionUser(t.database, sid, user.id, now + 3600_000)).toBeNull();
+      expect(await findSessionUser(t.database, 'no-such-session', user.id, now)).toBeNull();
+      await revokeSession(t.database, sid);
+      expect(await findSessionUser(t.database, sid, user.id, now)).toBeNull();
     });
 
     it('appends audit entries with JSON details and pages them newest first', async () => {

@@ -26,6 +26,8 @@ import dateFiltersIndex from './2026_12_03_1620_date_filters_index.js';
 import catalogValueCounts from './2026_12_04_1750_catalog_value_counts.js';
 import coneCellDateIndex from './2026_12_04_1800_cone_cell_date_index.js';
 import dropPrefixNameIndexes from './2026_12_04_1810_drop_prefix_name_indexes.js';
+import dropDateFiltersPrefixIndexes from './2026_12_04_2345_drop_date_filters_prefix_indexes.js';
+import partialKeywordValueIndexes from './2026_12_04_2350_partial_keyword_value_indexes.js';
 import type { AimsMigration } from './migration.js';
 
 export type { AimsMigration } from './migration.js';
@@ -53,4 +55,6 @@ export const MIGRATIONS: Readonly<Record<string, AimsMigration>> = {
   '2026_12_04_1750_catalog_value_counts': catalogValueCounts,
   '2026_12_04_1800_cone_cell_date_index': coneCellDateIndex,
   '2026_12_04_1810_drop_prefix_name_indexes': dropPrefixNameIndexes,
+  '2026_12_04_2345_drop_date_filters_prefix_indexes': dropDateFiltersPrefixIndexes,
+  '2026_12_04_2350_partial_keyword_value_indexes': partialKeywordValueIndexes,
 };
