@@ -57,7 +57,9 @@ describe('thread start-up', () => {
     // V8's default lets each frame thread's new space grow to 3 × 16 MB (docs/performance.md, Memory).
     const pool = createFramePool(1, { workerFile: RESOURCE_LIMITS_WORKER });
     try {
-      const limits = (await pool.run({ absPath: '/nothing' } as FrameJob)) as unknown as { maxYoungGenerationSizeMb: number };
+      const limits = (await pool.run({ absPath: '/nothing' } as FrameJob)) as unknown as {
+        maxYoungGenerationSizeMb: number;
+      };
       expect(FRAME_THREAD_YOUNG_GENERATION_MB).toBeLessThanOrEqual(16);
       expect(limits.maxYoungGenerationSizeMb).toBe(FRAME_THREAD_YOUNG_GENERATION_MB);
     } finally {

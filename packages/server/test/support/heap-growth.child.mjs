@@ -8,7 +8,8 @@ import { getHeapSpaceStatistics } from 'node:v8';
 import { boundHeapGrowth } from '../../dist/util/heap-growth.js';
 
 if (process.argv[2] === 'bounded') boundHeapGrowth();
-const oldUsed = () => (getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')?.space_used_size ?? 0) / 2 ** 20;
+const oldUsed = () =>
+  (getHeapSpaceStatistics().find((s) => s.space_name === 'old_space')?.space_used_size ?? 0) / 2 ** 20;
 const live = [];
 for (let i = 0; i < 400; i++) live.push(new Array(12_500).fill(i + 0.5));
 globalThis.gc();
