@@ -7,8 +7,8 @@ import { setFlagsFromString } from 'node:v8';
  * generation's survival rate: in the memory bench's burst of 10,000 frames the main thread kept
  * 45-60 MB and its old space reached 100-133 MB of mostly garbage before a full collection, a
  * different amount in every run (the burst's peak varied from 312 to 466 MB). With 30 % the old
- * space stays within a third of what is live, for a full collection every ten seconds or so of
- * ingest (15-40 ms of marking, most of it concurrent).
+ * space stays within a third of what is live (at most 70 MB in the burst), for a full collection
+ * every 11 s or so of ingest with a pause of 4-26 ms.
  */
 export const HEAP_GROWING_PERCENT = 30;
 
