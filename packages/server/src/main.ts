@@ -21,6 +21,7 @@ import type { IngestControl } from './http/app-context.js';
 import { loggerOptions } from './http/logger.js';
 import { createIngestService, type IngestLog, type IngestService } from './ingest/ingest-service.js';
 import { EventBus } from './util/events.js';
+import { boundHeapGrowth } from './util/heap-growth.js';
 import { ensurePrivateDir } from './util/private-files.js';
 
 export interface RunningServer {
@@ -58,6 +59,7 @@ function webDir(): string | undefined {
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  boundHeapGrowth();
   // Before anything is written there: the catalog, the secret and the previews inherit no access.
   ensurePrivateDir(config.dataDir);
   const database = await openDatabase(config.databaseUrl);
@@ -193,6 +195,7 @@ export async function startWorker(
   config: Config,
   options: { signals?: boolean; threads?: number } = {},
 ): Promise<RunningWorker> {
+  boundHeapGrowth();
   ensurePrivateDir(config.dataDir);
   const database = await openDatabase(config.databaseUrl);
   const logger = pino(loggerOptions(config.logLevel) as Parameters<typeof pino>[0]).child({ component: 'ingest' });

@@ -22,6 +22,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { TASK_DONE, TASK_QUEUED, TASK_THREAD, type ThreadTask, taskCell } from './thread-task.js';
 
@@ -48,6 +49,8 @@ export interface ThreadPoolOptions {
   execArgv?: string[];
   /** Given to every thread as `workerData` (node:worker_threads). */
   workerData?: unknown;
+  /** V8 heap limits of every thread (node:worker_threads `resourceLimits`). */
+  resourceLimits?: ResourceLimits;
   /** How long a task may run once a thread has taken it; undefined: as long as it takes. */
   timeBudgetMs?: number;
   /** Tasks that may wait for a thread; one more is refused with PoolBusy. Undefined: no bound. */
@@ -95,6 +98,7 @@ export function createThreadPool(options: ThreadPoolOptions): ThreadPool {
     stricterFIFO: true,
     execArgv: threadExecArgv(options.execArgv ?? process.execArgv),
     ...(options.workerData === undefined ? {} : { workerData: options.workerData }),
+    ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
   });
   let queued = 0;
   let running = 0;

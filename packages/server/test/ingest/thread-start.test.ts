@@ -5,10 +5,13 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { FrameJob } from '../../src/ingest/frame.job.js';
+import { createFramePool, FRAME_THREAD_YOUNG_GENERATION_MB } from '../../src/ingest/worker-pool.js';
 import { compiledExecArgv, createThreadPool, threadExecArgv } from '../../src/util/thread-pool.js';
 import { REPO_ROOT } from '../support/fixtures.js';
 
 const EXEC_ARGV_WORKER = join(REPO_ROOT, 'packages/server/test/support/exec-argv.worker.mjs');
+const RESOURCE_LIMITS_WORKER = join(REPO_ROOT, 'packages/server/test/support/resource-limits.worker.mjs');
 const NO_REQUIRE_ESM = '--no-experimental-require-module';
 
 describe('thread start-up', () => {
@@ -45,6 +48,20 @@ describe('thread start-up', () => {
     const pool = createThreadPool({ filename: EXEC_ARGV_WORKER, threads: 1 });
     try {
       expect(await pool.run<string[]>(0)).toContain(NO_REQUIRE_ESM);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("starts the frame pool's threads with a small young generation", async () => {
+    // V8's default lets each frame thread's new space grow to 3 × 16 MB (docs/performance.md, Memory).
+    const pool = createFramePool(1, { workerFile: RESOURCE_LIMITS_WORKER });
+    try {
+      const limits = (await pool.run({ absPath: '/nothing' } as FrameJob)) as unknown as {
+        maxYoungGenerationSizeMb: number;
+      };
+      expect(FRAME_THREAD_YOUNG_GENERATION_MB).toBeLessThanOrEqual(16);
+      expect(limits.maxYoungGenerationSizeMb).toBe(FRAME_THREAD_YOUNG_GENERATION_MB);
     } finally {
       await pool.close();
     }
