@@ -209,6 +209,8 @@ function searches(rows) {
     ['image_type=flat', page('image_type=flat')],
     ['header.FOCPOS=12345 (rare)', page('header.FOCPOS=12345')],
     ['header.SWCREATE (every frame)', page('header.SWCREATE=N.I.N.A.%203.1')],
+    ['header.CCD-TEMP=-9.6 (2% of frames)', page('header.CCD-TEMP=-9.6')],
+    ['header.EXPTIME=5 (0.5%)', page('header.EXPTIME=5')],
     ['header.FOCPOS>=12340 (a third)', page('header.FOCPOS>=12340')],
     ['header.FOCPOS<=11010 (rare range)', page('header.FOCPOS<=11010')],
     ['header.CCD-TEMP<=-15 (range)', page('header.CCD-TEMP<=-15')],
