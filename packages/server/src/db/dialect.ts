@@ -15,6 +15,7 @@
  *   .sortCostGrowsWithColumns             the planner weighs a sort by the number of result columns (SQLite)
  *   .supportsPartialIndex                 `CREATE INDEX … WHERE …` (SQLite, PostgreSQL; not MySQL/MariaDB)
  *   .fenceProbe                           `OFFSET 0` keeps a correlated EXISTS a probe per row (PostgreSQL)
+ *   .hashesIdArrays                       `idIn` with a long list is hashed and tested per row of an index walk (PostgreSQL)
  *   .types.{id,bigint,double,text,json,bool}  column types for the schema builder
  *   .types.{key,path}                     text that is part of an index or a key (MySQL: varchar, see below)
  *   .idColumn(col)                        auto-increment primary key modifiers
@@ -124,6 +125,14 @@ export interface DialectInfo {
    * always probes; MySQL has no OFFSET without LIMIT, and its plan is left as it is.
    */
   readonly fenceProbe: boolean;
+  /**
+   * PostgreSQL plans `id = ANY($1)` with the array's values (an unnamed statement is planned with
+   * its parameters), hashes it, and can test it on each entry of an index it walks in sort order.
+   * A keyword's few thousand frames listed this way found a page in 4 ms at 1M frames, where
+   * `id IN (subquery)` read each listed frame's table row for its date or probed each walked frame
+   * (55–70 ms for 5,576 frames). SQLite builds an ephemeral index for `IN (subquery)` itself.
+   */
+  readonly hashesIdArrays: boolean;
   /** SQLite and MySQL sort NULLs as the smallest value, PostgreSQL as the largest; an explicit NULLS
    * LAST that matches the natural order is dropped so the planner sees a plain index order. */
   readonly nullsAreSmallest: boolean;
@@ -230,6 +239,7 @@ const sqliteDialect: DialectInfo = {
   sortCostGrowsWithColumns: true,
   supportsPartialIndex: true,
   fenceProbe: false,
+  hashesIdArrays: false,
   nullsAreSmallest: true,
   beginWriteTransaction: 'begin immediate',
   types: {
@@ -281,6 +291,7 @@ const postgresDialect: DialectInfo = {
   sortCostGrowsWithColumns: false,
   supportsPartialIndex: true,
   fenceProbe: true,
+  hashesIdArrays: true,
   nullsAreSmallest: false,
   beginWriteTransaction: null,
   types: {
@@ -475,6 +486,7 @@ const mysqlDialect: DialectInfo = {
   sortCostGrowsWithColumns: false,
   supportsPartialIndex: false,
   fenceProbe: false,
+  hashesIdArrays: false,
   nullsAreSmallest: true,
   beginWriteTransaction: null,
   types: {

@@ -528,8 +528,41 @@ async function pageRowsOf(
             ? { after: { dateMs: range.cursor.v, id: range.cursor.id } }
             : {}),
         })
-      : null) ?? (await pageQuery(db, filters, shape, sort, part, range, ['id']).execute()).map((r) => r.id);
+      : null) ?? (await pageIds(db, filters, shape, sort, part, range));
   return rowsInOrder(db, ids.map(Number), columns);
+}
+
+/**
+ * The ids of a page, from indexes alone. A lone keyword filter that matches few frames ('list'),
+ * where the engine hashes id arrays (dialect.hashesIdArrays): its frames are read first and the
+ * page walks the sort order testing each frame against them.
+ */
+async function pageIds(
+  db: Db,
+  filters: ImageFilters,
+  shape: HeaderShape | undefined,
+  sort: SortSpec,
+  part: 'set' | 'null',
+  range: PageRange,
+): Promise<number[]> {
+  const only = filters.header?.length === 1 ? filters.header[0] : undefined;
+  if (shape !== 'list' || !only || !db.dialect.hashesIdArrays)
+    return (await pageQuery(db, filters, shape, sort, part, range, ['id']).execute()).map((r) => Number(r.id));
+  const listed = await db.db
+    .selectFrom((eb) => keywordImageIds(eb as ImagesEb, only).as('k'))
+    .select('k.image_id')
+    .distinct()
+    .execute();
+  if (listed.length === 0) return [];
+  const rows = await pageQuery(db, { ...filters, header: undefined }, undefined, sort, part, range, ['id'])
+    .where((eb) =>
+      db.dialect.idIn(
+        eb.ref('id'),
+        listed.map((r) => Number(r.image_id)),
+      ),
+    )
+    .execute();
+  return rows.map((r) => Number(r.id));
 }
 
 /** Past this offset a page finds its ids first and reads only their rows (pageRows). */
