@@ -108,6 +108,7 @@ function keywordImageIds(eb: ImagesEb, h: HeaderFilter) {
  */
 export type HeaderShape = 'probe' | 'list';
 
+/** `fence`: a probe stays a SubPlan run per row (dialect.fenceProbe); a list is never fenced. */
 function headerCondition(eb: ImagesEb, h: HeaderFilter, shape: HeaderShape, fence: boolean): Expression<SqlBool> {
   if (shape === 'list') return eb('images.id', 'in', keywordImageIds(eb, h));
   const keywords = eb
@@ -310,7 +311,7 @@ export function imageConditions(
   if (f.ra !== undefined && f.dec !== undefined && f.radius !== undefined)
     parts.push(coneCondition(eb, f.ra, f.dec, f.radius, f.resolved?.coneZones === true));
   const shape = headerShape ?? (isNarrow(f) ? 'probe' : 'list');
-  for (const h of f.header ?? []) parts.push(headerCondition(eb, h, shape, fenceProbe && shape === 'probe'));
+  for (const h of f.header ?? []) parts.push(headerCondition(eb, h, shape, fenceProbe));
   if (f.missing !== undefined) parts.push(eb('missing_since', f.missing ? 'is not' : 'is', null));
   return eb.and(parts);
 }
