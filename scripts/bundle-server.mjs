@@ -36,6 +36,7 @@ await esbuild.build({
     'preview.worker': join(dist, 'catalog/preview.worker.js'),
     'soda.worker': join(dist, 'vo/soda.worker.js'),
     'analyze.worker': join(dist, 'db/analyze.worker.js'),
+    'checkpoint.worker': join(dist, 'db/checkpoint.worker.js'),
     'sqlite-query.worker': join(dist, 'db/adql/sqlite-query.worker.js'),
   },
   outdir: out,

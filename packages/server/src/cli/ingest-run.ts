@@ -84,7 +84,8 @@ export interface IngestRun {
 export async function runIngest({ pool, config, positionals, values, started }: IngestRun): Promise<number> {
   let database: Database;
   try {
-    database = await openDatabase(config.databaseUrl);
+    // SQLite: the WAL is copied into the catalog by a thread of its own, not inside this thread's commits.
+    database = await openDatabase(config.databaseUrl, { checkpointThread: true });
   } catch (error) {
     await pool.close();
     throw error;

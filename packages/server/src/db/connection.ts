@@ -7,6 +7,7 @@
  *   postgresPoolConfig(url, options?): pg.PoolConfig  TLS from sslmode / CA file
  *   mysqlPoolConfig(url, options?): PoolOptions       TLS from ssl / ssl-ca (mysql2)
  *   inTransaction(db, fn): Promise<T>                 fn gets a Db bound to the transaction
+ *   checkpointThreadOf(db): CheckpointThread | undefined   SQLite opened with `checkpointThread`
  *
  * Repositories take a `Db` (`{ db, dialect }`) first, so the same function runs inside or outside a
  * transaction and can ask the dialect for converters.
@@ -28,6 +29,7 @@ import {
 import type { PoolOptions as MysqlPoolOptions } from 'mysql2';
 import type pg from 'pg';
 import { ensurePrivateFile, tightenFile, type Warn, warnOnStderr } from '../util/private-files.js';
+import { CheckpointThread, type CheckpointThreadOptions } from './checkpoint-thread.js';
 import { type DialectInfo, dialectInfo, dialectOfUrl } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { SqliteStatements } from './prepared.js';
@@ -66,6 +68,11 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
   /** SQLite: told when a catalog file's mode was tightened to 0600 (default: a warning on stderr). */
   warn?: Warn;
+  /**
+   * SQLite file: WAL checkpoints on a thread of their own instead of inside the writer's commits
+   * (checkpoint-thread.ts; `aims ingest`, whose one connection writes frame after frame).
+   */
+  checkpointThread?: boolean | CheckpointThreadOptions;
 }
 
 export class DatabaseError extends Error {
@@ -148,7 +155,17 @@ function openSqlite(url: string, options: OpenDatabaseOptions): Database {
     }),
   });
   sqliteStatements.set(db, statements);
+  const checkpoints =
+    options.checkpointThread && !memory
+      ? CheckpointThread.start(sqlite, path, {
+          busyTimeoutMs: options.busyTimeoutMs ?? 10_000,
+          ...(typeof options.checkpointThread === 'object' ? options.checkpointThread : {}),
+        })
+      : undefined;
+  if (checkpoints) checkpointThreads.set(db, checkpoints);
   const close = async () => {
+    // Its last checkpoints first: this connection, closing last, then finds little left to copy.
+    await checkpoints?.close();
     // Refreshes the statistics that this session's writes made stale (cheap when nothing changed).
     if (sqlite.open && !sqlite.readonly) {
       try {
@@ -338,6 +355,14 @@ export async function migrateUpTo(database: Db, name: string): Promise<string[]>
 /** The statement cache of each SQLite catalog, handed to the transactions begun on it. */
 const sqliteStatements = new WeakMap<Kysely<Schema>, SqliteStatements>();
 
+/** The checkpoint thread of each SQLite catalog opened with one. */
+const checkpointThreads = new WeakMap<Kysely<Schema>, CheckpointThread>();
+
+/** The checkpoint thread of a SQLite catalog opened with `checkpointThread` (tests, figures). */
+export function checkpointThreadOf(database: Db): CheckpointThread | undefined {
+  return checkpointThreads.get(database.db);
+}
+
 /** Connections inside a transaction begun by hand (SQLite's BEGIN IMMEDIATE), for nesting. */
 const manualTransactions = new WeakSet<Kysely<Schema>>();
 
@@ -358,6 +383,9 @@ export async function inTransaction<T>(database: Db, fn: (tx: Db) => Promise<T>)
   if (begin === null)
     return database.db.transaction().execute((trx) => run({ db: trx, dialect: database.dialect, beforeCommit: [] }));
   const statements = sqliteStatements.get(database.db);
+  const checkpoints = checkpointThreads.get(database.db);
+  const waiting = checkpoints?.beforeWrite();
+  if (waiting) await waiting;
   return database.db.connection().execute(async (conn) => {
     manualTransactions.add(conn);
     try {
@@ -370,6 +398,7 @@ export async function inTransaction<T>(database: Db, fn: (tx: Db) => Promise<T>)
           ...(statements ? { statements } : {}),
         });
         await sql`commit`.execute(conn);
+        checkpoints?.committed();
         return result;
       } catch (error) {
         await sql`rollback`.execute(conn).catch(() => {});
