@@ -155,7 +155,7 @@ export function HeaderFilter({ filters, keywords, onChange }: Props) {
           {errors.value}
         </span>
       ) : (
-        <span className="hint">Any card of any HDU; = ignores case, numbers compare as numbers.</span>
+        <span className="hint">Any card of any HDU. Text compares without case, numbers as numbers.</span>
       )}
     </fieldset>
   );
