@@ -81,6 +81,11 @@ test('header conditions narrow the search, live in the URL and come off again', 
   const operator = group.getByRole('combobox', { name: 'Operator' });
   const value = group.getByRole('textbox', { name: 'Value' });
 
+  // Keywords are suggested from the catalog's own (CTYPE1 is in no list of common ones).
+  const suggestions = page.locator(`datalist#${await keyword.getAttribute('list')} option`);
+  await expect(suggestions.and(page.locator('[value="CTYPE1"]'))).toHaveCount(1);
+  await expect(suggestions.and(page.locator('[value="CCD-TEMP"]'))).toHaveCount(1);
+
   // ≤ needs a number: the error shows in place and nothing is searched.
   await keyword.fill('ccd-temp');
   await expect(keyword).toHaveValue('CCD-TEMP');

@@ -2,6 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ImageFilters } from '../src/api/types.js';
+import { COMMON_KEYWORDS, suggestedKeywords } from '../src/lib/header-conditions.js';
 import { FilterPanel } from '../src/screens/search/filter-panel.js';
 import { SearchScreen } from '../src/screens/search-screen.js';
 
@@ -108,6 +109,39 @@ describe('the header-keyword filter', () => {
     const { keyword } = panel();
     const options = [...(document.getElementById(keyword.getAttribute('list')!)?.querySelectorAll('option') ?? [])];
     expect(options.map((o) => o.value)).toEqual(expect.arrayContaining(['FOCPOS', 'CCD-TEMP', 'EXPTIME', 'FILTER']));
+  });
+});
+
+describe('keyword suggestions', () => {
+  it("are the catalog's keywords when it sent them all, else theirs and the common ones", () => {
+    expect(suggestedKeywords(undefined)).toBe(COMMON_KEYWORDS);
+    expect(suggestedKeywords({ keywords: [], complete: true })).toBe(COMMON_KEYWORDS);
+    expect(suggestedKeywords({ keywords: ['ESO DET DIT', 'FOCPOS'], complete: true })).toEqual([
+      'ESO DET DIT',
+      'FOCPOS',
+    ]);
+    const merged = suggestedKeywords({ keywords: ['AAA', 'FOCPOS'], complete: false });
+    expect(merged).toEqual(expect.arrayContaining(['AAA', 'FOCPOS', 'EXPTIME', 'CCD-TEMP']));
+    expect(merged.filter((k) => k === 'FOCPOS')).toHaveLength(1);
+  });
+
+  it('come from GET /api/images/keywords in the search screen', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (input: RequestInfo | URL) => {
+        const path = String(input).split('?')[0];
+        if (path === '/api/images/keywords')
+          return Response.json({ keywords: ['ESO DET DIT', 'FOCPOS'], complete: true });
+        if (path === '/api/images') return Response.json({ total: 1, total_exact: true, items: [{ id: 1 }] });
+        return Response.json({ message: 'not here' }, { status: 404 });
+      }),
+    );
+    render(<SearchScreen search="" canDownload={false} isAdmin={false} />);
+    const keyword = screen.getByRole('combobox', { name: 'Keyword' });
+    const options = () => [
+      ...(document.getElementById(keyword.getAttribute('list')!)?.querySelectorAll('option') ?? []),
+    ];
+    await waitFor(() => expect(options().map((o) => o.value)).toEqual(['ESO DET DIT', 'FOCPOS']));
   });
 });
 

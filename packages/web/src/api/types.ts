@@ -64,6 +64,7 @@ export type ImagePath = Detail['paths'][number];
 export type ImageDetail = Omit<Detail, 'header'> & { id: number; header: HeaderHdu[] };
 
 export type Facets = Response<'/api/images/facets', 'get'>;
+export type HeaderKeywords = Response<'/api/images/keywords', 'get'>;
 export type FacetCount = Facets['filter_name'][number];
 export type NightSummary = Response<'/api/nights', 'get'>['items'][number];
 

@@ -5,7 +5,7 @@
  * value as typed — so that they reach the page, the facets, the exports and the ZIP of every match
  * unchanged. This module reads that form as a list of conditions and writes conditions back into it.
  */
-import type { HeaderParam, ImageFilters } from '../api/types.js';
+import type { HeaderKeywords, HeaderParam, ImageFilters } from '../api/types.js';
 
 export type HeaderOp = '=' | '>=' | '<=';
 
@@ -156,3 +156,13 @@ export const COMMON_KEYWORDS: readonly string[] = [
   'YBINNING',
   'YPIXSZ',
 ];
+
+/**
+ * The keywords to suggest: the catalog's own (GET /api/images/keywords) when it sent them all,
+ * else those it sent and the common ones.
+ */
+export function suggestedKeywords(known: HeaderKeywords | undefined): readonly string[] {
+  if (!known || known.keywords.length === 0) return COMMON_KEYWORDS;
+  if (known.complete) return known.keywords;
+  return [...new Set([...known.keywords, ...COMMON_KEYWORDS])].sort();
+}
