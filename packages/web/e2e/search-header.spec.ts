@@ -73,9 +73,12 @@ test.afterAll(async () => {
 });
 
 test('header conditions narrow the search, live in the URL and come off again', async () => {
-  const all = frames();
+  // After aims.spec.ts the catalog also holds its live frame (a flat at -10 °C, 2 s), which no
+  // condition below matches: the written frames say which frames match, the API how many there are.
+  const total = (await (await page.request.get(`${url()}/api/images?limit=1&fields=id`)).json()).total as number;
+  expect(total).toBeGreaterThanOrEqual(frames().length);
   await page.goto(url());
-  await expect(page.getByRole('heading', { name: heading(all.length) })).toBeVisible();
+  await expect(page.getByRole('heading', { name: heading(total) })).toBeVisible();
   const group = page.getByRole('group', { name: 'Header keywords' });
   const keyword = group.getByRole('combobox', { name: 'Keyword' });
   const operator = group.getByRole('combobox', { name: 'Operator' });
@@ -95,14 +98,14 @@ test('header conditions narrow the search, live in the URL and come off again', 
   await expect(value).toHaveAttribute('aria-invalid', 'true');
   await group.getByRole('button', { name: 'Add' }).click();
   await expect(page).not.toHaveURL(/header\./);
-  await expect(page.getByRole('heading', { name: heading(all.length) })).toBeVisible();
+  await expect(page.getByRole('heading', { name: heading(total) })).toBeVisible();
 
   // CCD-TEMP ≤ -15: the frames at -15 and -20 °C.
   await value.fill('-15');
   await value.press('Enter');
   const cold = namesWhere((f) => f.ccdTemp <= -15);
   expect(cold.length).toBeGreaterThan(0);
-  expect(cold.length).toBeLessThan(all.length);
+  expect(cold.length).toBeLessThan(frames().length);
   await expect(page.getByRole('heading', { name: heading(cold.length) })).toBeVisible();
   await expect(page).toHaveURL(/[?&]header\.CCD-TEMP%3C=-15(&|$)/);
   expect(await shownNames(page)).toEqual(cold);
@@ -154,6 +157,6 @@ test('header conditions narrow the search, live in the URL and come off again', 
 
   await group.getByRole('button', { name: 'Remove EXPTIME ≥ 120' }).click();
   await group.getByRole('button', { name: 'Remove IMAGETYP = dark frame' }).click();
-  await expect(page.getByRole('heading', { name: heading(all.length) })).toBeVisible();
+  await expect(page.getByRole('heading', { name: heading(total) })).toBeVisible();
   await expect(page).not.toHaveURL(/header\./);
 });

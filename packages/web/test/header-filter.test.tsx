@@ -40,9 +40,13 @@ describe('the header-keyword filter', () => {
     expect(value.value).toBe('');
   });
 
-  it('adds on Enter in the value field', () => {
+  it('goes from the keyword to the value on Enter, and adds on Enter in the value field', () => {
     const { onChange, keyword, value } = panel();
     fireEvent.change(keyword, { target: { value: 'imagetyp' } });
+    keyword.focus();
+    fireEvent.keyDown(keyword, { key: 'Enter' });
+    expect(document.activeElement).toBe(value);
+    expect(screen.queryByText('Value: required')).toBeNull();
     fireEvent.change(value, { target: { value: ' Light Frame ' } });
     fireEvent.keyDown(value, { key: 'Enter' });
     expect(onChange).toHaveBeenCalledExactlyOnceWith({ 'header.IMAGETYP': 'Light Frame' });

@@ -68,7 +68,10 @@ export function HeaderFilter({ filters, keywords, onChange }: Props) {
   const addOnEnter = (e: KeyboardEvent) => {
     if (e.key !== 'Enter') return;
     e.preventDefault();
-    add();
+    // Enter on a keyword (typed, or picked from the suggestions) goes on to its value.
+    if (e.currentTarget === keyInput.current && normalValue === '' && keywordError(normalKey) === null)
+      valueInput.current?.focus();
+    else add();
   };
 
   return (
@@ -98,7 +101,7 @@ export function HeaderFilter({ filters, keywords, onChange }: Props) {
           ref={keyInput}
           value={key}
           list={ids.list}
-          maxLength={70}
+          maxLength={80}
           placeholder="FOCPOS, CCD-TEMP"
           autoComplete="off"
           spellCheck={false}
