@@ -23,6 +23,7 @@
  *     (including numbers written as strings); T/F match logical cards.
  *   - ra/dec/radius in degrees, all three or none; radius in (0, 180].
  */
+import type { Expression, SqlBool } from 'kysely';
 import { IMAGE_TYPES, type ImageType } from '../domain/image.js';
 import {
   EXACT_FILTERS,
@@ -76,6 +77,11 @@ export interface ResolvedNames {
   camera?: { camera: string[]; instrument: string[] };
   /** A cone is searched through the declination-zone index (migration 1600; not on MariaDB). */
   coneZones?: boolean;
+  /**
+   * The frames of the lone `header` filter, listed from the keyword index once for a page, its
+   * total and its undated part (where the engine hashes id arrays and the keyword matches few).
+   */
+  headerFrames?: { ids: readonly number[]; condition: Expression<SqlBool> };
 }
 
 export type ImageFilters = SpecialFilters & { [P in RangeFilterParam]?: number } & { [P in MatchFilterParam]?: string };

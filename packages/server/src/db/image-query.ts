@@ -310,8 +310,12 @@ export function imageConditions(
   if (f.image_type !== undefined) parts.push(eb('image_type', '=', f.image_type));
   if (f.ra !== undefined && f.dec !== undefined && f.radius !== undefined)
     parts.push(coneCondition(eb, f.ra, f.dec, f.radius, f.resolved?.coneZones === true));
-  const shape = headerShape ?? (isNarrow(f) ? 'probe' : 'list');
-  for (const h of f.header ?? []) parts.push(headerCondition(eb, h, shape, fenceProbe));
+  const frames = f.resolved?.headerFrames;
+  if (frames) parts.push(frames.condition);
+  else {
+    const shape = headerShape ?? (isNarrow(f) ? 'probe' : 'list');
+    for (const h of f.header ?? []) parts.push(headerCondition(eb, h, shape, fenceProbe));
+  }
   if (f.missing !== undefined) parts.push(eb('missing_since', f.missing ? 'is not' : 'is', null));
   return eb.and(parts);
 }
@@ -496,7 +500,12 @@ async function pageRowsOf(
   range: PageRange,
   columns: ItemColumns,
 ): Promise<ItemRow[]> {
-  if (range.offset < DEFERRED_OFFSET && filters.radius === undefined && shape === undefined) {
+  if (
+    range.offset < DEFERRED_OFFSET &&
+    filters.radius === undefined &&
+    shape === undefined &&
+    !filters.resolved?.headerFrames
+  ) {
     if (columns === IMAGE_ITEM_COLUMNS || !db.dialect.sortCostGrowsWithColumns)
       return pageQuery(db, filters, shape, sort, part, range, columns).execute();
     // Planned with every item column, as a page always was, then only the asked ones taken out:
@@ -533,11 +542,7 @@ async function pageRowsOf(
   return rowsInOrder(db, ids.map(Number), columns);
 }
 
-/**
- * The ids of a page, from indexes alone. A lone keyword filter that matches few frames ('list'),
- * where the engine hashes id arrays (dialect.hashesIdArrays): its frames are read first and the
- * page walks the sort order testing each frame against them.
- */
+/** The ids of a page, from indexes alone. */
 async function pageIds(
   db: Db,
   filters: ImageFilters,
@@ -546,24 +551,7 @@ async function pageIds(
   part: 'set' | 'null',
   range: PageRange,
 ): Promise<number[]> {
-  const only = filters.header?.length === 1 ? filters.header[0] : undefined;
-  if (shape !== 'list' || !only || !db.dialect.hashesIdArrays)
-    return (await pageQuery(db, filters, shape, sort, part, range, ['id']).execute()).map((r) => Number(r.id));
-  const listed = await db.db
-    .selectFrom((eb) => keywordImageIds(eb as ImagesEb, only).as('k'))
-    .select('k.image_id')
-    .distinct()
-    .execute();
-  if (listed.length === 0) return [];
-  const rows = await pageQuery(db, { ...filters, header: undefined }, undefined, sort, part, range, ['id'])
-    .where((eb) =>
-      db.dialect.idIn(
-        eb.ref('id'),
-        listed.map((r) => Number(r.image_id)),
-      ),
-    )
-    .execute();
-  return rows.map((r) => Number(r.id));
+  return (await pageQuery(db, filters, shape, sort, part, range, ['id']).execute()).map((r) => Number(r.id));
 }
 
 /** Past this offset a page finds its ids first and reads only their rows (pageRows). */
@@ -648,7 +636,7 @@ export async function queryImages(
 ): Promise<ImagePage<Partial<CatalogImage>>> {
   // Before any query: a bad value must be refused, not sent (MySQL would fail on a NaN).
   validateImageFilters(input);
-  const filters = await resolveNames(db, input);
+  const resolved = await resolveNames(db, input);
   const sort = options.sort ?? DEFAULT_SORT;
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 0), MAX_PAGE_SIZE);
   const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
@@ -658,8 +646,9 @@ export async function queryImages(
   const columns: ItemColumns = fields
     ? [...new Set(['id', col, ...itemColumnsOf(fields)] as const)]
     : IMAGE_ITEM_COLUMNS;
-  const plan = await headerPlan(db, filters, options.withTotal === false ? 0 : (options.totalBound ?? TOTAL_BOUND));
+  const plan = await headerPlan(db, resolved, options.withTotal === false ? 0 : (options.totalBound ?? TOTAL_BOUND));
   const shape = plan.shape;
+  const filters = plan.filters ?? resolved;
   const whole = isWholeCatalog(filters);
   const want = limit + 1;
   let rows: ItemRow[] = [];
@@ -898,20 +887,24 @@ async function pageHeaderShape(db: Db, f: ImageFilters): Promise<HeaderShape | u
   return (await headerPlan(db, f, 0)).shape;
 }
 
+interface HeaderPlan {
+  shape: HeaderShape | undefined;
+  total?: { total: number; exact: boolean };
+  /** The filters to page with: a listed keyword's frames in `resolved.headerFrames`. */
+  filters?: ImageFilters;
+}
+
 /**
  * The header shape, and for a lone header filter its distinct frames up to max(threshold, bound)
  * + 1: one read of the keyword index gives both the shape and the page's total.
  */
-async function headerPlan(
-  db: Db,
-  f: ImageFilters,
-  bound: number,
-): Promise<{ shape: HeaderShape | undefined; total?: { total: number; exact: boolean } }> {
+async function headerPlan(db: Db, f: ImageFilters, bound: number): Promise<HeaderPlan> {
   const first = f.header?.[0];
   if (!first || isNarrow(f)) return { shape: undefined };
   const frames = await countOf(db, '*', {});
   const common = Math.ceil(Math.min(COMMON_KEYWORD_MATCHES, COMMON_KEYWORD_SHARE * frames));
   const lone = loneHeader(f);
+  if (lone && db.dialect.joinedIds) return listedKeyword(db, f, lone, common, bound, db.dialect.joinedIds);
   if (lone && bound > 0) {
     const n = await keywordFrames(db, lone, Math.max(common, bound) + 1);
     return {
@@ -932,6 +925,53 @@ async function headerPlan(
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return { shape: Number(row.n) > common ? 'probe' : 'list' };
+}
+
+/**
+ * A lone keyword where the engine hashes id arrays: one statement counts its first rows (as
+ * keywordFrames does) and, when they are few enough for a list, also sends its frames, which then
+ * serve the page's walk, its total and its undated part. PostgreSQL read a listed keyword's
+ * frames three times before: counted, listed for the dated part, listed again for the undated one.
+ */
+async function listedKeyword(
+  db: Db,
+  f: ImageFilters,
+  h: HeaderFilter,
+  common: number,
+  bound: number,
+  joinedIds: NonNullable<Db['dialect']['joinedIds']>,
+): Promise<HeaderPlan> {
+  const limit = Math.max(common, bound) + 1;
+  const rows = () => db.db.selectFrom((eb) => keywordImageIds(eb as ImagesEb, h).as('k')).select('k.image_id');
+  const listed = db.db.selectFrom(rows().as('l')).select(joinedIds(sql.ref('l.image_id')).as('ids'));
+  const row = await db.db
+    .selectFrom(
+      db.db
+        .selectFrom(rows().limit(limit).as('m'))
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('m.image_id').distinct().as('frames')])
+        .as('a'),
+    )
+    // The CASE leaves the list unread unless the count is small (PostgreSQL runs a subquery in a
+    // branch not taken never).
+    .select([
+      'a.n',
+      'a.frames',
+      sql<string | null>`case when ${sql.ref('a.n')} <= ${common} then (${listed}) end`.as('ids'),
+    ])
+    .executeTakeFirstOrThrow();
+  const totalOf = (n: number) =>
+    bound === 0 ? undefined : n > bound ? { total: bound, exact: false } : { total: n, exact: true };
+  const n = Number(row.n);
+  if (n <= common) {
+    const ids = [...new Set((row.ids ?? '').split(',').filter(Boolean).map(Number))];
+    const condition = ids.length > 0 ? db.dialect.idIn(sql.ref('images.id'), ids) : sql<SqlBool>`1 = 0`;
+    const resolved = { ...f.resolved, headerFrames: { ids, condition } };
+    return { shape: 'list', total: totalOf(ids.length), filters: { ...f, resolved } };
+  }
+  // As keywordFrames: the first rows' frames, unless frames carry the keyword in several HDUs.
+  const distinct = Number(row.frames);
+  const frames = n < limit || distinct === limit ? distinct : await keywordFrames(db, h, limit);
+  return { shape: frames > common ? 'probe' : 'list', total: totalOf(frames) };
 }
 
 /** Exact count of the matches (of those where `setColumn` is not NULL, when given). */

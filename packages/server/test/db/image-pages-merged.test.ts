@@ -5,6 +5,7 @@ import type { ImageFilters, SortColumn } from '../../src/db/image-filters.js';
 import { queryImages } from '../../src/db/image-query.js';
 import { insertImage } from '../../src/db/images.repository.js';
 import { DIALECTS, useSharedTestDatabase } from '../support/databases.js';
+import { executedQueriesOf } from '../support/explain.js';
 import { fakeSha256, makeImage, observedAt } from '../support/images.js';
 
 /**
@@ -250,6 +251,48 @@ for (const dialect of DIALECTS) {
           { limit: 1, totalBound: 39 },
         ),
       ).toMatchObject({ total: 39, total_exact: false });
+    });
+
+    it('pages a keyword across its dated and undated frames, and reads the keyword index once where it lists them', async () => {
+      const card = (value: number) => ({ key: 'UNDKEY', value, comment: '' });
+      const made: { id: number; ms: number | null }[] = [];
+      for (let n = 0; n < 14; n++) {
+        // Frames 0–9 match (6 dated, ties on one date, 4 undated); 10–13 carry another value.
+        const date = n % 5 === 3 ? null : `2024-05-0${1 + (n % 3)}T22:00:00`;
+        const image = makeImage({
+          ...(date ? { metadata: observedAt(date) } : {}),
+          headers: [{ index: 0, type: 'IMAGE', cards: [card(n < 10 ? 7 : 8)] }],
+        });
+        const { id } = await insertImage(t.database, image);
+        if (n < 10) made.push({ id, ms: date ? Date.parse(`${date}Z`) : null });
+      }
+      const expected = made
+        .sort((a, b) => (a.ms === null ? 1 : 0) - (b.ms === null ? 1 : 0) || (b.ms ?? 0) - (a.ms ?? 0) || b.id - a.id)
+        .map((r) => r.id);
+      expect(made.filter((r) => r.ms === null)).toHaveLength(2);
+      const filters: ImageFilters = { header: [{ key: 'UNDKEY', op: '=', value: '7' }] };
+      const seen: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await queryImages(t.database, filters, { limit: 3, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual(expected);
+      for (const offset of [0, 5, 8, 9, 10])
+        expect((await queryImages(t.database, filters, { limit: 4, offset })).items.map((i) => i.id)).toEqual(
+          expected.slice(offset, offset + 4),
+        );
+      // A page whose dated part is short reads the rest from the undated frames: where the engine
+      // lists a keyword's frames (PostgreSQL), the one list serves the plan, the total and both parts.
+      const queries = await executedQueriesOf(t.database, async (db) => {
+        const page = await queryImages(db, filters, { limit: 9 });
+        expect(page).toMatchObject({ total: 10, total_exact: true });
+        expect(page.items.map((i) => i.id)).toEqual(expected.slice(0, 9));
+      });
+      const keywordReads = queries.filter((q) => q.includes('image_keywords')).length;
+      if (t.database.dialect.joinedIds) expect(keywordReads).toBe(1);
+      else expect(keywordReads).toBeGreaterThan(1);
     });
 
     it('knows the exact total of a name in one column, and "more than" when one column alone passes the bound', async () => {

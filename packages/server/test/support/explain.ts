@@ -54,3 +54,25 @@ export async function explainQueriesOf(
   }
   return out;
 }
+
+/** Records the SQL of each query a run executes (subqueries are part of their query, not listed). */
+class RecordExecuted implements KyselyPlugin {
+  private readonly pending = new WeakMap<object, RootOperationNode>();
+  readonly nodes: RootOperationNode[] = [];
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    this.pending.set(args.queryId, args.node);
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const node = this.pending.get(args.queryId);
+    if (node) this.nodes.push(node);
+    return args.result;
+  }
+}
+
+/** The SQL of every query `run` executes against the database, in order. */
+export async function executedQueriesOf(database: Database, run: (db: Db) => Promise<unknown>): Promise<string[]> {
+  const recorder = new RecordExecuted();
+  await run({ ...database, db: database.db.withPlugin(recorder) });
+  return recorder.nodes.map((node, i) => database.db.getExecutor().compileQuery(node, { queryId: `run-${i}` }).sql);
+}
