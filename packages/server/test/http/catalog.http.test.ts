@@ -202,6 +202,16 @@ for (const dialect of DIALECTS)
         expect((await get('/api/images/facets?min_temp=x')).json().parameter).toBe('min_temp');
       });
 
+      it('lists the searchable header keywords, as a scan of the keyword rows finds them', async () => {
+        const res = await get('/api/images/keywords');
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['cache-control']).toBe('private, max-age=60');
+        const scanned = await t.database.db.selectFrom('image_keywords').select('key').distinct().execute();
+        expect(scanned.length).toBeGreaterThan(1);
+        const expected = scanned.map((r) => r.key).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        expect(res.json()).toEqual({ keywords: expected, complete: true });
+      });
+
       it('shows one image with its headers and other paths', async () => {
         const res = await get(`/api/images/${c.ids[REAL_FILES[0]!]}`);
         expect(res.statusCode).toBe(200);

@@ -119,6 +119,12 @@ const ROUTES: Row[] = [
     publicRead: READ_PUBLIC,
   },
   {
+    name: 'GET /api/images/keywords',
+    request: () => ({ url: '/api/images/keywords' }),
+    private: READ,
+    publicRead: READ_PUBLIC,
+  },
+  {
     name: 'GET /api/images/{id}',
     request: (c) => ({ url: `/api/images/${real(c)}` }),
     private: READ,

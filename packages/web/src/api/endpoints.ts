@@ -6,6 +6,7 @@ import type {
   CalibrationReport,
   Facets,
   FixityPanel as FixityPanelData,
+  HeaderKeywords,
   Health,
   ImageDetail,
   ImageFilters,
@@ -47,6 +48,7 @@ export const api = {
   ) => request<ImagePage>('/images', { query: { ...(filters as Query), ...page }, signal }),
   facets: (filters: ImageFilters, signal?: AbortSignal) =>
     request<Facets>('/images/facets', { query: filters as Query, signal }),
+  keywords: (signal?: AbortSignal) => request<HeaderKeywords>('/images/keywords', { signal }),
   image: (id: number, signal?: AbortSignal) => request<ImageDetail>(`/images/${id}`, { signal }),
   calibration: (id: number, signal?: AbortSignal) =>
     request<CalibrationReport>(`/images/${id}/calibration`, { signal }),

@@ -37,11 +37,18 @@ export const IMAGE_TYPES = ['light', 'dark', 'flat', 'bias', 'other'] as const s
 const everyImageTypeListed: [Exclude<ImageType, (typeof IMAGE_TYPES)[number]>] extends [never] ? true : never = true;
 void everyImageTypeListed;
 
+/**
+ * A header-keyword condition as the API takes it: `header.KEY` (=), `header.KEY>` (≥) or
+ * `header.KEY<` (≤) with the value as text (the schema's pattern properties, which the generated
+ * types do not carry; lib/header-conditions.ts reads and writes them).
+ */
+export type HeaderParam = `header.${string}`;
+
 /** The filters of GET /api/images, GET /api/images/facets, GET /api/nights and POST /api/downloads. */
 export type ImageFilters = Omit<
   ImageQuery,
   'sort' | 'order' | 'limit' | 'offset' | 'cursor' | 'fields' | 'format' | '_'
->;
+> & { [param: HeaderParam]: string };
 
 export type ImagePage = Omit<Response<'/api/images', 'get'>, 'items'> & { items: ImageItem[] };
 /** An item of a page: any subset of the fields (`fields=`), id always. */
@@ -57,6 +64,7 @@ export type ImagePath = Detail['paths'][number];
 export type ImageDetail = Omit<Detail, 'header'> & { id: number; header: HeaderHdu[] };
 
 export type Facets = Response<'/api/images/facets', 'get'>;
+export type HeaderKeywords = Response<'/api/images/keywords', 'get'>;
 export type FacetCount = Facets['filter_name'][number];
 export type NightSummary = Response<'/api/nights', 'get'>['items'][number];
 

@@ -1,8 +1,11 @@
 /**
  * The search as a URL: every filter of the API plus sort and view, so that a search can be shared
- * and the Back button works. Only valid values survive the trip from the URL to the form.
+ * and the Back button works. Only valid values survive the trip from the URL to the form. Header
+ * conditions keep the API's form (`header.FOCPOS>=12340` is parameter `header.FOCPOS>`), keyword
+ * upper-cased.
  */
 import { IMAGE_TYPES, type ImageFilters, type ImageType } from '../api/types.js';
+import { headerCondition, isHeaderParam, withHeaderCondition } from './header-conditions.js';
 
 export type ViewMode = 'table' | 'grid';
 
@@ -55,9 +58,15 @@ export function parseSearch(search: string): SearchState {
   }
   const type = params.get('image_type');
   if (type && (IMAGE_TYPES as readonly string[]).includes(type)) filters.image_type = type as ImageType;
+  let withHeader = filters;
+  for (const [param, value] of params) {
+    if (!isHeaderParam(param)) continue;
+    const condition = headerCondition(param, value);
+    if (condition) withHeader = withHeaderCondition(withHeader, condition);
+  }
   const sort = params.get('sort');
   return {
-    filters,
+    filters: withHeader,
     sort: sort && /^-?[a-z_]{1,40}$/.test(sort) ? sort : DEFAULT_SORT,
     view: params.get('view') === 'grid' ? 'grid' : 'table',
   };

@@ -8,6 +8,7 @@ import { api } from '../api/endpoints.js';
 import type { ImageFilters, ImageItem } from '../api/types.js';
 import { Empty, ErrorNote, Spinner } from '../components/status.js';
 import { rememberBrowse } from '../lib/browse.js';
+import { suggestedKeywords } from '../lib/header-conditions.js';
 import { navigate } from '../lib/router.js';
 import { activeFilterCount, formatSearch, parseSearch, queryFilters, type SearchState } from '../lib/search-params.js';
 import { useApi } from '../lib/use-api.js';
@@ -92,6 +93,8 @@ export function SearchScreen({ search, canDownload, isAdmin }: Props) {
     return rest;
   }, [apiFilters]);
   const facets = useApi((signal) => api.facets(facetFilters, signal), [JSON.stringify(facetFilters), refresh]);
+  // Suggestions only: without them (an older server, an error) the panel offers common keywords.
+  const keywords = useApi((signal) => api.keywords(signal), [refresh]);
   const [columns, setColumns] = useState(loadColumnChoice);
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
 
@@ -171,7 +174,12 @@ export function SearchScreen({ search, canDownload, isAdmin }: Props) {
           )}
         </div>
         {facets.error && <ErrorNote error={facets.error} retry={facets.reload} />}
-        <FilterPanel filters={state.filters} facets={facets.data} onChange={setFilters} />
+        <FilterPanel
+          filters={state.filters}
+          facets={facets.data}
+          keywords={suggestedKeywords(keywords.data)}
+          onChange={setFilters}
+        />
       </aside>
       <section className="results" aria-labelledby="results-title">
         <div className="toolbar">

@@ -1,4 +1,4 @@
-/** The catalog: filtered pages and exports, facets, one image, previews, nights. */
+/** The catalog: filtered pages and exports, facets, searchable keywords, one image, previews, nights. */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -8,6 +8,7 @@ import { imageCalibration } from '../../catalog/calibration.js';
 import { exportImages } from '../../catalog/exports.js';
 import { imageDetail, searchImages } from '../../catalog/images.service.js';
 import { imagePreview } from '../../catalog/previews.js';
+import { headerKeywords } from '../../db/header-keywords.js';
 import { parseSort } from '../../db/image-filters.js';
 import { imageFacets, nightsSummary } from '../../db/image-stats.js';
 import type { AppContext } from '../app-context.js';
@@ -21,6 +22,7 @@ import {
   ImageDetail,
   ImagePage,
   ImageQuery,
+  KeywordsResponse,
   NightsResponse,
 } from '../schemas/images.schemas.js';
 import type { TypeBoxTypeProvider } from '../type-provider.js';
@@ -98,6 +100,23 @@ export function imagesRoutes(ctx: AppContext) {
         },
       },
       async (request) => imageFacets(ctx.database, filtersFrom(request.query), { limit: request.query.limit ?? 100 }),
+    );
+
+    app.get(
+      '/images/keywords',
+      {
+        config: read,
+        schema: {
+          tags: ['catalog'],
+          summary: 'The header keywords that header.KEY filters can search (for suggestions)',
+          description: 'One index probe per keyword, whatever the number of frames; kept by the client a minute.',
+          response: { 200: KeywordsResponse, ...errors(401, 403) },
+        },
+      },
+      async (_request, reply) => {
+        void reply.header('cache-control', 'private, max-age=60');
+        return headerKeywords(ctx.database);
+      },
     );
 
     app.get(

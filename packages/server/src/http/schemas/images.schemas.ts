@@ -241,6 +241,16 @@ export const FacetsResponse = Type.Object(
   { title: 'Facets' },
 );
 
+export const KeywordsResponse = Type.Object(
+  {
+    keywords: Type.Array(Type.String(), {
+      description: 'every keyword that `header.KEY` can search, upper case, in byte order (at most 500)',
+    }),
+    complete: Type.Boolean({ description: 'false when the catalog knows more than 500 keywords' }),
+  },
+  { title: 'HeaderKeywords' },
+);
+
 export const NightsResponse = Type.Object({
   items: Type.Array(
     Type.Object({

@@ -1,16 +1,20 @@
 /**
  * Every filter of GET /api/images: object (with suggestions), night and date, time of night,
  * CCD temperature, quality, camera, telescope, filter chips and image types with counts from the
- * facets, and a cone search that takes sexagesimal coordinates.
+ * facets, a cone search that takes sexagesimal coordinates, and conditions on any header keyword.
  */
 import { useId } from 'react';
 import { type Facets, IMAGE_TYPES, type ImageFilters } from '../../api/types.js';
 import { formatDec, formatRa, parseDec, parseRa, parseRadius } from '../../lib/angles.js';
+import { COMMON_KEYWORDS } from '../../lib/header-conditions.js';
 import { DraftInput, type Parse, parseNumber, parseText } from './draft-input.js';
+import { HeaderFilter } from './header-filter.js';
 
 interface Props {
   filters: ImageFilters;
   facets: Facets | undefined;
+  /** Header keywords to suggest; COMMON_KEYWORDS when not given. */
+  keywords?: readonly string[] | undefined;
   onChange(filters: ImageFilters): void;
 }
 
@@ -126,7 +130,7 @@ const orError =
     return value === null ? { error } : { value };
   };
 
-export function FilterPanel({ filters, facets, onChange }: Props) {
+export function FilterPanel({ filters, facets, keywords = COMMON_KEYWORDS, onChange }: Props) {
   const ids = {
     objects: useId(),
     quality: useId(),
@@ -290,6 +294,8 @@ export function FilterPanel({ filters, facets, onChange }: Props) {
           hint="RA, Dec and radius together"
         />
       </fieldset>
+
+      <HeaderFilter filters={filters} keywords={keywords} onChange={onChange} />
     </form>
   );
 }
