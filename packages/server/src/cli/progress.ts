@@ -19,6 +19,12 @@ export class Progress {
     this.draw(true);
   }
 
+  /** More to do than said at the start (a scan still finding files while the first are read). */
+  grow(count: number): void {
+    this.total += count;
+    this.draw(false);
+  }
+
   /** `count` more done at once (a batch of rows). */
   add(count: number): void {
     this.done += count;
