@@ -20,6 +20,7 @@
  * starts over; and the writer never runs more than MAX_BEHIND commits ahead of the thread. Nothing is lost by a crash: a committed transaction is in the WAL (synchronous =
  * NORMAL, as before), and whatever the checkpoint had not copied yet is copied at the next open.
  */
+import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite from 'better-sqlite3';
 import { compiledExecArgv, compiledWorkerFile } from '../util/thread-pool.js';
@@ -36,6 +37,9 @@ export const DEFAULT_WAL_BOUND_PAGES = 16_384;
  * thread's answers, and a thread still starting (50-80 ms) or starved of a core answers none.
  */
 const MAX_BEHIND = 2;
+
+/** SQLite's default automatic checkpoint: 1,000 pages of 4 kB. */
+const START_AT_WAL_BYTES = 4_096_000;
 
 export interface CheckpointThreadData {
   path: string;
@@ -55,6 +59,8 @@ export interface CheckpointReport {
 
 export interface CheckpointThreadOptions {
   boundPages?: number;
+  /** The WAL's size (bytes) at which the thread starts (default 1,000 pages). */
+  startAtWalBytes?: number;
   busyTimeoutMs?: number;
 }
 
@@ -73,12 +79,19 @@ export class CheckpointThread {
     private readonly file: string,
     private readonly data: CheckpointThreadData,
     private readonly boundPages: number,
+    private readonly startAtWalBytes: number,
   ) {}
+
+  /** Whether the thread was started (a catalog that wrote little never starts it). */
+  get started(): boolean {
+    return this.asked > 0;
+  }
 
   /**
    * Turns the writer's automatic checkpoint off and returns the thread that replaces it (started
-   * at the first commit: a run that writes nothing does not pay for it). Undefined, and the
-   * connection left as it was, when there is no compiled worker script (tests from sources).
+   * at the first commit that leaves the WAL past 1,000 pages: a run that writes little does not
+   * pay for it). Undefined, and the connection left as it was, when there is no compiled worker
+   * script (tests from sources).
    */
   static start(
     sqlite: BetterSqlite.Database,
@@ -93,13 +106,19 @@ export class CheckpointThread {
       file,
       { path, busyTimeoutMs: options.busyTimeoutMs ?? 10_000 },
       options.boundPages ?? DEFAULT_WAL_BOUND_PAGES,
+      options.startAtWalBytes ?? START_AT_WAL_BYTES,
     );
   }
 
   /** The writer committed: the thread copies the WAL into the main file. */
   committed(): void {
     if (this.failed) return;
-    if (!this.worker) this.worker = this.spawn();
+    if (!this.worker) {
+      // Started once the WAL is as large as SQLite's own first checkpoint would want: a run of a
+      // few frames (whose close copies the WAL anyway) does not pay 50 ms of CPU for the thread.
+      if ((statSync(`${this.data.path}-wal`, { throwIfNoEntry: false })?.size ?? 0) < this.startAtWalBytes) return;
+      this.worker = this.spawn();
+    }
     // Referenced while a checkpoint is asked for: the process does not end with one half done,
     // nor while a transaction waits for it (beforeWrite); idle, the thread keeps nothing alive.
     this.worker.ref();

@@ -36,7 +36,9 @@ describe('WAL checkpoints on a thread of their own (SQLite)', () => {
     await sql`create table blobs (id integer primary key, body blob not null)`.execute(fresh.db);
     await fresh.close();
     expect(walBytes(path)).toBe(0);
-    const database = await openDatabase(`sqlite:${path}`, { checkpointThread: { boundPages: bound } });
+    const database = await openDatabase(`sqlite:${path}`, {
+      checkpointThread: { boundPages: bound, startAtWalBytes: 0 },
+    });
     try {
       const thread = checkpointThreadOf(database);
       expect(thread).toBeDefined();
@@ -67,10 +69,24 @@ describe('WAL checkpoints on a thread of their own (SQLite)', () => {
     }
   });
 
-  it('starts no thread for a catalog that writes nothing, and closes at once', async () => {
+  it('starts no thread for a catalog that writes little (its close copies the WAL)', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'aims-checkpoint-')), 'catalog.db');
+    const fresh = await openDatabase(`sqlite:${path}`);
+    await sql`create table blobs (id integer primary key, body blob not null)`.execute(fresh.db);
+    await fresh.close();
     const database = await openDatabase(`sqlite:${path}`, { checkpointThread: true });
-    await database.close();
-    expect(checkpointThreadOf(database)?.stats.checkpoints).toBe(0);
+    const thread = checkpointThreadOf(database);
+    try {
+      // Three transactions, about 90 pages: under the 1,000 at which SQLite would checkpoint.
+      await write(database, path, 3);
+      expect(thread?.started).toBe(false);
+      // Past 1,000 pages (4 MB), the thread starts and takes over.
+      await write(database, path, 40);
+      expect(thread?.started).toBe(true);
+    } finally {
+      await database.close();
+    }
+    expect(thread?.stats.checkpoints).toBeGreaterThan(0);
+    expect(walBytes(path)).toBe(0);
   });
 });
