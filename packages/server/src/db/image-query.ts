@@ -92,10 +92,18 @@ const isNumberValue = (h: HeaderFilter) => h.value !== '' && Number.isFinite(Num
  * selects name no outer table, so any query's expression builder can make them.
  */
 function keywordImageIds(eb: ImagesEb, h: HeaderFilter) {
+  const [first, second] = keywordParts(eb, h);
+  return second ? first.unionAll(second) : first;
+}
+
+/** keywordImageIds' selects, one or two; each of an equality lists its rows in image_id order. */
+function keywordParts(eb: ImagesEb, h: HeaderFilter) {
   const rows = () => eb.selectFrom('image_keywords').select('image_keywords.image_id');
-  if (h.op !== '=' || !isNumberValue(h)) return rows().where((k) => keywordMatch(k, h));
-  const byNumber = rows().where('key', '=', h.key).where('num_value', '=', Number(h.value));
-  return byNumber.unionAll(rows().where('key', '=', h.key).where('str_value', '=', keywordText(h)));
+  if (h.op !== '=' || !isNumberValue(h)) return [rows().where((k) => keywordMatch(k, h))] as const;
+  return [
+    rows().where('key', '=', h.key).where('num_value', '=', Number(h.value)),
+    rows().where('key', '=', h.key).where('str_value', '=', keywordText(h)),
+  ] as const;
 }
 
 /**
@@ -551,7 +559,80 @@ async function pageIds(
   part: 'set' | 'null',
   range: PageRange,
 ): Promise<number[]> {
+  const only = loneHeader(filters);
+  const first = range.offset === 0 && range.cursor === null && range.before === undefined;
+  if (
+    shape === 'probe' &&
+    only?.op === '=' &&
+    first &&
+    part === 'set' &&
+    sort.column === 'date_obs' &&
+    sort.direction === 'desc'
+  ) {
+    const ids = await newestOfKeyword(db, filters, only, range.limit);
+    if (ids) return ids;
+  }
   return (await pageQuery(db, filters, shape, sort, part, range, ['id']).execute()).map((r) => Number(r.id));
+}
+
+/**
+ * The first page, newest first, of a keyword equality that many frames match ('probe'), without
+ * probing every frame the walk passes. Frames are mostly catalogued in the order they were taken
+ * (a watched folder, a backlog by night), so a keyword's newest frames are mostly among its
+ * highest ids, which the keyword index lists in order for an equality: the page is taken from
+ * twice its length of those, and then made exact. Any other match newer than the page's last
+ * frame has a lower id than all of them; the dates down to that frame are walked for one, probing
+ * only the frames with such lower ids. Null when the candidates hold too few dated frames.
+ */
+async function newestOfKeyword(
+  db: Db,
+  filters: ImageFilters,
+  h: HeaderFilter,
+  limit: number,
+): Promise<number[] | null> {
+  const pool = limit * 2;
+  // Each part's highest ids, read backwards from its index. A part cut at the pool covers the ids
+  // down to its last one only: the candidates are the ids at or above the highest such cut.
+  const parts: number[][] = [];
+  for (const part of keywordParts(db.db as unknown as ImagesEb, h))
+    parts.push(
+      (await part.orderBy('image_keywords.image_id', 'desc').limit(pool).execute()).map((r) => Number(r.image_id)),
+    );
+  const cut = Math.max(...parts.map((ids) => (ids.length < pool ? 0 : (ids[ids.length - 1] as number))));
+  const candidates = [...new Set(parts.flat())].filter((id) => id >= cut).sort((a, b) => b - a);
+  if (candidates.length === 0) return [];
+  const newest = (a: { id: number; ms: number }, b: { id: number; ms: number }) => b.ms - a.ms || b.id - a.id;
+  const dated = await db.db
+    .selectFrom('images')
+    .select(['id', 'date_obs_ms'])
+    .where((eb) => db.dialect.idIn(eb.ref('id'), candidates))
+    .where('date_obs_ms', 'is not', null)
+    .execute();
+  let page = dated
+    .map((r) => ({ id: Number(r.id), ms: Number(r.date_obs_ms) }))
+    .sort(newest)
+    .slice(0, limit);
+  // Fewer dated frames than the page: complete only when the candidates were every match.
+  if (page.length < limit) return cut === 0 ? page.map((r) => r.id) : null;
+  const last = page[limit - 1] as { id: number; ms: number };
+  const missed = await db.db
+    .selectFrom('images')
+    .select(['id', 'date_obs_ms'])
+    .where((eb) => imageConditions(eb, filters, 'probe', db.dialect.fenceProbe))
+    // The date bounds the walk (an index range on every engine); the pair makes it exact on ties.
+    .where('date_obs_ms', '>=', last.ms)
+    .where(sql<SqlBool>`(date_obs_ms, id) > (${last.ms}, ${last.id})`)
+    .where('id', '<', cut)
+    .orderBy('date_obs_ms', (ob) => orderOf(ob, db, 'date_obs_ms', 'desc'))
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  if (missed.length > 0)
+    page = page
+      .concat(missed.map((r) => ({ id: Number(r.id), ms: Number(r.date_obs_ms) })))
+      .sort(newest)
+      .slice(0, limit);
+  return page.map((r) => r.id);
 }
 
 /** Past this offset a page finds its ids first and reads only their rows (pageRows). */

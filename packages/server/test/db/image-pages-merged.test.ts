@@ -295,6 +295,57 @@ for (const dialect of DIALECTS) {
       else expect(keywordReads).toBeGreaterThan(1);
     });
 
+    it('pages a keyword that many frames carry newest first, whatever order the frames were catalogued in', async () => {
+      // More frames than the threshold (5 % of the catalog) carry each value, so a page walks the
+      // dates probing frames ('probe'), and its first page starts from the keyword's highest ids.
+      const card = (key: string, value: number) => ({ key, value, comment: '' });
+      const orders: Record<string, (n: number) => number | null> = {
+        // Catalogued in time order, with ties on a date and some frames undated.
+        ORDERKEY: (n) => (n % 10 === 7 ? null : Math.floor(n / 2)),
+        // Shuffled: dates a permutation of the ids.
+        SHUFKEY: (n) => (n % 10 === 7 ? null : Math.floor(((n * 37) % 150) / 2)),
+        // Backwards: the newest frames have the lowest ids.
+        BACKKEY: (n) => 150 - n,
+        // The highest ids undated: the candidates hold too few dated frames.
+        LATEKEY: (n) => (n >= 80 ? null : n),
+      };
+      for (const [key, minuteOf] of Object.entries(orders)) {
+        const made: { id: number; ms: number | null }[] = [];
+        for (let n = 0; n < 150; n++) {
+          const minute = minuteOf(n);
+          const ms = minute === null ? null : Date.UTC(2024, 6, 1, 20) + minute * 60_000;
+          const cards = [card(key, n % 13 === 5 ? 2 : 1)];
+          const image = makeImage({
+            ...(ms === null ? {} : { metadata: observedAt(new Date(ms).toISOString().slice(0, 19)) }),
+            // Some frames carry the keyword in a second HDU too.
+            headers: [
+              { index: 0, type: 'IMAGE', cards },
+              ...(n % 9 === 4 ? [{ index: 1, type: 'IMAGE' as const, cards }] : []),
+            ],
+          });
+          const { id } = await insertImage(t.database, image);
+          if (n % 13 !== 5) made.push({ id, ms });
+        }
+        const expected = made
+          .sort((a, b) => (a.ms === null ? 1 : 0) - (b.ms === null ? 1 : 0) || (b.ms ?? 0) - (a.ms ?? 0) || b.id - a.id)
+          .map((r) => r.id);
+        const filters: ImageFilters = { header: [{ key, op: '=', value: '1' }] };
+        for (const limit of [1, 20, 60, 200])
+          expect(
+            (await queryImages(t.database, filters, { limit })).items.map((i) => i.id),
+            `${key} ${limit}`,
+          ).toEqual(expected.slice(0, limit));
+        const seen: number[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await queryImages(t.database, filters, { limit: 25, ...(cursor ? { cursor } : {}) });
+          seen.push(...page.items.map((i) => i.id));
+          cursor = page.next_cursor ?? undefined;
+        } while (cursor);
+        expect(seen, key).toEqual(expected);
+      }
+    });
+
     it('knows the exact total of a name in one column, and "more than" when one column alone passes the bound', async () => {
       const zwo = all.filter((r) => has(r.camera, 'zwo') || has(r.instrument, 'zwo')).length;
       expect(await queryImages(t.database, { camera: 'zwo' }, { limit: 1, totalBound: 10 })).toMatchObject({

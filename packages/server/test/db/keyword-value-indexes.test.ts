@@ -90,7 +90,18 @@ describe.each(DIALECTS.filter((d) => d !== 'mysql'))('header filters on the part
         (q) => /from "image_keywords"/.test(q.sql) && !/"image_keywords"\."image_id" = "images"\."id"/.test(q.sql),
       );
       expect(keywordPlans.length).toBeGreaterThan(0);
-      for (const q of keywordPlans) for (const index of indexes) expect(q.plan).toContain(index);
+      // Each read of the keyword takes a value index; a number's reads take both between them
+      // (one query of two parts, or a first page's two parts read one after the other).
+      for (const q of keywordPlans)
+        expect(
+          indexes.some((index) => q.plan.includes(index)),
+          q.sql,
+        ).toBe(true);
+      for (const index of indexes)
+        expect(
+          keywordPlans.some((q) => q.plan.includes(index)),
+          index,
+        ).toBe(true);
       const page = await queryImages(database, { header: [filter] }, { limit: 50, withTotal: true });
       expect(page.total).toBe(3);
     });
