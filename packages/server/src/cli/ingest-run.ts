@@ -153,13 +153,17 @@ export async function runIngest({ pool, config, positionals, values, started }: 
   let draining: Promise<void> | undefined;
   try {
     const batch: Candidate[] = [];
-    let changedCount = 0;
+    // Every entry the scan made pending, also those already finished (`mine` loses them then); a
+    // path named twice on the command line is one entry.
+    const changedIds = new Set<number>();
     // Frames are read and written while the scan goes on: from its first batch on, the workers no
     // longer wait for the whole tree to be listed and recorded (2,000 files: 120 ms at load 2).
     const flush = async () => {
       const changed = await pipeline.enqueue(batch.splice(0));
-      for (const entry of changed) mine.add(entry.id);
-      changedCount += changed.length;
+      for (const entry of changed) {
+        mine.add(entry.id);
+        changedIds.add(entry.id);
+      }
       if (!changed.length) return;
       if (draining) progress?.grow(changed.length);
       else {
@@ -183,7 +187,7 @@ export async function runIngest({ pool, config, positionals, values, started }: 
     }
     await flush();
     // Files whose path, size, mtime and inode are as the ledger last saw them are not read again.
-    summary.unchanged += summary.files - changedCount;
+    summary.unchanged += summary.files - changedIds.size;
     if (!draining) progress?.start(0);
     // What the scan recorded after the drain found nothing more to claim is taken by a second one.
     await draining;
