@@ -580,7 +580,7 @@ async function pageIds(
  * probing every frame the walk passes. Frames are mostly catalogued in the order they were taken
  * (a watched folder, a backlog by night), so a keyword's newest frames are mostly among its
  * highest ids, which the keyword index lists in order for an equality: the page is taken from
- * twice its length of those, and then made exact. Any other match newer than the page's last
+ * a quarter more than its length of those, and then made exact. Any other match newer than the page's last
  * frame has a lower id than all of them; the dates down to that frame are walked for one, probing
  * only the frames with such lower ids. Null when the candidates hold too few dated frames.
  */
@@ -590,7 +590,8 @@ async function newestOfKeyword(
   h: HeaderFilter,
   limit: number,
 ): Promise<number[] | null> {
-  const pool = limit * 2;
+  // A quarter more than the page: room for frames catalogued a little out of order.
+  const pool = limit + Math.ceil(limit / 4);
   // Each part's highest ids, read backwards from its index. A part cut at the pool covers the ids
   // down to its last one only: the candidates are the ids at or above the highest such cut.
   const parts: number[][] = [];
