@@ -5,29 +5,14 @@
  * Each screen is saved to e2e/screenshots/.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
 import yauzl from 'yauzl';
+import { ADMIN, e2eUrl, SHOTS, writtenFrames } from './support/scene.js';
 
-interface WrittenFrame {
-  path: string;
-  kind: 'light' | 'dark' | 'flat';
-  object: string | null;
-  filter: string;
-}
-
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const ADMIN = { email: 'admin@observatory.example', password: 'a long night of photons' };
 const VIEWER = { email: 'student@observatory.example', password: 'only looking, not taking' };
-
-const url = () => {
-  const value = process.env.AIMS_E2E_URL;
-  if (!value) throw new Error('AIMS_E2E_URL is not set: run through playwright.config.ts (global setup)');
-  return value;
-};
-const frames = (): WrittenFrame[] => JSON.parse(readFileSync(process.env.AIMS_E2E_FRAMES!, 'utf8')) as WrittenFrame[];
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
@@ -80,24 +65,24 @@ test.afterAll(async () => {
 });
 
 test('the first visitor signs up and becomes the administrator', async () => {
-  await admin.goto(url());
+  await admin.goto(e2eUrl());
   await expect(admin.getByText('becomes the')).toBeVisible();
   await expect(admin.getByRole('note')).toContainText('administrator');
   await shot(admin, 'sign-in');
   await admin.getByLabel('E-mail').fill(ADMIN.email);
   await admin.getByLabel('Password').fill(ADMIN.password);
   await admin.getByRole('button', { name: 'Create the admin account' }).click();
-  await expect(admin.getByRole('heading', { name: `${frames().length} frames` })).toBeVisible();
+  await expect(admin.getByRole('heading', { name: `${writtenFrames().length} frames` })).toBeVisible();
   await expect(admin.locator('.topbar .badge-accent')).toHaveText('admin');
   await expect(admin.getByRole('link', { name: 'Admin' })).toBeVisible();
   // Every frame is a row (the table is virtualized, but 24 rows fit in view).
-  await expect(admin.locator('.results-table .trow[data-id]')).toHaveCount(frames().length);
+  await expect(admin.locator('.results-table .trow[data-id]')).toHaveCount(writtenFrames().length);
   await expectNoHorizontalScroll(admin);
   await shot(admin, 'search');
 });
 
 test('filters change the results and live in the URL', async () => {
-  const all = frames();
+  const all = writtenFrames();
   const ha = all.filter((f) => f.filter === 'Ha').length;
   await admin.getByRole('button', { name: /^Ha\s*\d+$/ }).click();
   await expect(admin.getByRole('heading', { name: `${ha} frames` })).toBeVisible();
@@ -115,7 +100,7 @@ test('filters change the results and live in the URL', async () => {
   await shot(admin, 'search-filtered');
 
   // A shared link reproduces the search.
-  await admin.goto(`${url()}/?object=M%2013&image_type=light`);
+  await admin.goto(`${e2eUrl()}/?object=M%2013&image_type=light`);
   const m13 = all.filter((f) => f.object === 'M 13').length;
   await expect(admin.getByRole('heading', { name: `${m13} frames` })).toBeVisible();
   await expect(admin.getByRole('combobox', { name: 'Object' })).toHaveValue('M 13');
@@ -133,7 +118,7 @@ test('filters change the results and live in the URL', async () => {
 });
 
 test('a frame opens with its pixels, header and quality', async () => {
-  await admin.goto(`${url()}/?object=AD%20Leo`);
+  await admin.goto(`${e2eUrl()}/?object=AD%20Leo`);
   const firstRow = admin.locator('.results-table .trow[data-id]').first();
   const fileName = ((await firstRow.locator('.tcell').last().textContent()) ?? '').trim();
   await firstRow.getByRole('link').first().click();
@@ -164,7 +149,7 @@ test('a frame opens with its pixels, header and quality', async () => {
   await shot(admin, 'frame');
 
   // Step through the search this frame came from: n for the next frame, p back.
-  const adLeo = frames().filter((f) => f.object === 'AD Leo').length;
+  const adLeo = writtenFrames().filter((f) => f.object === 'AD Leo').length;
   await expect(admin.getByRole('navigation', { name: 'Frames of the search' })).toContainText(`1 / ${adLeo}`);
   await admin.getByRole('heading', { name: fileName }).click();
   await admin.keyboard.press('n');
@@ -175,7 +160,7 @@ test('a frame opens with its pixels, header and quality', async () => {
 });
 
 test('selected frames download as a ZIP whose entries match the files', async () => {
-  await admin.goto(`${url()}/?object=NGC%206946`);
+  await admin.goto(`${e2eUrl()}/?object=NGC%206946`);
   const rows = admin.locator('.results-table .trow[data-id]');
   await expect(rows.first()).toBeVisible();
   const picked: string[] = [];
@@ -195,7 +180,7 @@ test('selected frames download as a ZIP whose entries match the files', async ()
   const entries = await zipEntries(saved);
   const byName = new Map(entries.map((e) => [e.name, e.size]));
   expect([...byName.keys()].sort()).toEqual([...picked, 'manifest.csv'].sort());
-  for (const frame of frames().filter((f) => picked.includes(basename(f.path))))
+  for (const frame of writtenFrames().filter((f) => picked.includes(basename(f.path))))
     expect(byName.get(basename(frame.path))).toBe(statSync(frame.path).size);
   await shot(admin, 'search-selection');
 });
@@ -216,13 +201,13 @@ let viewer: Page;
 test('a second account can search but not download', async () => {
   viewerContext = await browser.newContext();
   viewer = await viewerContext.newPage();
-  await viewer.goto(url());
+  await viewer.goto(e2eUrl());
   await expect(viewer.getByRole('note')).toHaveCount(0);
   await viewer.getByRole('tab', { name: 'Create account' }).click();
   await viewer.getByLabel('E-mail').fill(VIEWER.email);
   await viewer.getByLabel('Password').fill(VIEWER.password);
   await viewer.getByRole('button', { name: 'Create account' }).click();
-  await expect(viewer.getByRole('heading', { name: `${frames().length} frames` })).toBeVisible();
+  await expect(viewer.getByRole('heading', { name: `${writtenFrames().length} frames` })).toBeVisible();
   await expect(viewer.getByText('view only')).toBeVisible();
   await expect(viewer.getByRole('button', { name: /Download/ })).toHaveCount(0);
   await expect(viewer.getByRole('checkbox')).toHaveCount(0);
@@ -234,7 +219,7 @@ test('a second account can search but not download', async () => {
   await shot(viewer, 'frame-view-only');
 
   // The API refuses too, whatever the page shows.
-  const response = await viewer.request.post(`${url()}/api/downloads`, {
+  const response = await viewer.request.post(`${e2eUrl()}/api/downloads`, {
     data: { ids: [1] },
     headers: { 'X-Requested-With': 'aims-web' },
   });
@@ -254,7 +239,7 @@ test('the admin pages list accounts, the ledger and the audit log; a deactivated
   await expect(row.getByRole('checkbox', { name: `${VIEWER.email} is active` })).not.toBeChecked();
 
   // The viewer's very next request fails, and the UI says why.
-  const me = await viewer.request.get(`${url()}/api/user/me`);
+  const me = await viewer.request.get(`${e2eUrl()}/api/user/me`);
   expect(me.status()).toBe(403);
   // In the open page, the next screen's request ends the session and says why.
   await viewer.getByRole('link', { name: 'Nights' }).click();
@@ -264,7 +249,7 @@ test('the admin pages list accounts, the ledger and the audit log; a deactivated
 
   await admin.getByRole('tab', { name: 'Ingest' }).click();
   await admin.getByRole('button', { name: /^all$/ }).click();
-  await expect(admin.getByRole('button', { name: /^ingested\s*\d+/ })).toContainText(String(frames().length));
+  await expect(admin.getByRole('button', { name: /^ingested\s*\d+/ })).toContainText(String(writtenFrames().length));
   await shot(admin, 'admin-ingest');
 
   await admin.getByRole('tab', { name: 'Audit log' }).click();
@@ -274,8 +259,8 @@ test('the admin pages list accounts, the ledger and the audit log; a deactivated
 });
 
 test('a frame written into the watched folder shows up live', async () => {
-  await admin.goto(url());
-  const total = frames().length;
+  await admin.goto(e2eUrl());
+  const total = writtenFrames().length;
   await expect(admin.getByRole('heading', { name: `${total} frames` })).toBeVisible();
   // Let the event stream connect before the file appears.
   await admin.waitForTimeout(1000);

@@ -6,18 +6,9 @@
  */
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { writeFits } from '@aims/fits';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
-
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const ADMIN = { email: 'admin@observatory.example', password: 'a long night of photons' };
-
-const url = () => {
-  const value = process.env.AIMS_E2E_URL;
-  if (!value) throw new Error('AIMS_E2E_URL is not set: run through playwright.config.ts (global setup)');
-  return value;
-};
+import { ADMIN, e2eUrl, SHOTS } from './support/scene.js';
 
 /**
  * A focus frame (image type `other`, no object): it changes no target, no calibration match and
@@ -49,7 +40,7 @@ let page: Page;
 test.beforeAll(async ({ browser }) => {
   context = await browser.newContext();
   page = await context.newPage();
-  await page.goto(url());
+  await page.goto(e2eUrl());
   await page.getByLabel('E-mail').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -98,12 +89,12 @@ test('an admin adds a library in the UI and sees its frames arrive; removes it w
   await page.screenshot({ path: join(SHOTS, 'admin-libraries.png'), fullPage: true });
 
   // Its frames are in the catalog, dated by the library's time zone (04:0x UTC is the evening of the 9th in Denver).
-  const found = await page.request.get(`${url()}/api/images?night=2023-10-09&fields=id,file_path&limit=10`);
+  const found = await page.request.get(`${e2eUrl()}/api/images?night=2023-10-09&fields=id,file_path&limit=10`);
   const items = (await found.json()).items as Array<{ id: number; file_path: string }>;
   expect(items.map((i) => i.file_path).sort()).toEqual(
     [1, 2, 3].map((n) => join(folder, `2023-10-10/focus_${n}.fits`)),
   );
-  const download = await page.request.get(`${url()}/api/images/${items[0]!.id}/download`);
+  const download = await page.request.get(`${e2eUrl()}/api/images/${items[0]!.id}/download`);
   expect(download.status()).toBe(200);
 
   await row.getByRole('button', { name: 'Remove Roof camera' }).click();
@@ -113,6 +104,6 @@ test('an admin adds a library in the UI and sees its frames arrive; removes it w
     'Removed library Roof camera: 3 frames removed from the catalog',
   );
   await expect(panel.locator('tbody tr')).toHaveCount(1);
-  const after = await page.request.get(`${url()}/api/images?night=2023-10-09&limit=10`);
+  const after = await page.request.get(`${e2eUrl()}/api/images?night=2023-10-09&limit=10`);
   expect((await after.json()).total).toBe(0);
 });

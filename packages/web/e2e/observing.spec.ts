@@ -1,32 +1,8 @@
-/**
- * What observers do with the catalog of e2e/global-setup.ts, after aims.spec.ts made the accounts:
- * a light frame's calibration panel (and its ZIP with calibration, read back), a target page whose
- * totals are the sums of the frames behind them, and an accessibility audit (axe-core) of every
- * screen: no serious or critical violation.
- */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
 import axe from 'axe-core';
 import yauzl from 'yauzl';
-
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const ADMIN = { email: 'admin@observatory.example', password: 'a long night of photons' };
-
-interface WrittenFrame {
-  path: string;
-  kind: 'light' | 'dark' | 'flat';
-  object: string | null;
-  filter: string;
-}
-
-const url = () => {
-  const value = process.env.AIMS_E2E_URL;
-  if (!value) throw new Error('AIMS_E2E_URL is not set: run through playwright.config.ts (global setup)');
-  return value;
-};
-const frames = (): WrittenFrame[] => JSON.parse(readFileSync(process.env.AIMS_E2E_FRAMES!, 'utf8')) as WrittenFrame[];
+import { ADMIN, e2eUrl, SHOTS, writtenFrames } from './support/scene.js';
 
 function zipNames(path: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
@@ -78,7 +54,7 @@ test.beforeAll(async ({ browser: b }) => {
   // The app's Content-Security-Policy allows no inline script; the audit injects axe-core as one.
   context = await browser.newContext({ bypassCSP: true });
   page = await context.newPage();
-  await page.goto(url());
+  await page.goto(e2eUrl());
   await page.getByLabel('E-mail').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -91,7 +67,7 @@ test.afterAll(async () => {
 
 /** Catalog id of a written frame, by file name. */
 async function idOf(fileName: string): Promise<number> {
-  const response = await page.request.get(`${url()}/api/images?limit=1000&fields=id,file_name`);
+  const response = await page.request.get(`${e2eUrl()}/api/images?limit=1000&fields=id,file_name`);
   const item = (await response.json()).items.find((i: { file_name: string }) => i.file_name === fileName);
   if (!item) throw new Error(`${fileName} is not in the catalog`);
   return item.id;
@@ -100,7 +76,7 @@ async function idOf(fileName: string): Promise<number> {
 test("a light frame's calibration panel lists its darks and flats, says what is missing, and downloads them", async () => {
   // Light 3 (M 13, B, 300 s, -10 °C, Apogee): dark 15 (300 s, -10 °C, Apogee) and flat 23 (B, Apogee)
   // match; dark 7 is at -15 °C; there is no bias at all.
-  await page.goto(`${url()}/images/${await idOf('M_13_B_0003.fits')}`);
+  await page.goto(`${e2eUrl()}/images/${await idOf('M_13_B_0003.fits')}`);
   const panel = page.locator('.calibration-panel');
   await expect(panel.getByRole('heading', { name: 'Calibration' })).toBeVisible();
   const darks = panel.locator('[data-kind="dark"]');
@@ -138,7 +114,7 @@ test('the nights dashboard flags the lights without calibration', async () => {
   const check = page.locator('.calibration-check');
   await expect(check.getByRole('heading', { name: 'Calibration' })).toBeVisible();
   // No bias frames in the catalog: every light lacks one.
-  const lights = frames().filter((f) => f.kind === 'light').length;
+  const lights = writtenFrames().filter((f) => f.kind === 'light').length;
   await expect(check).toContainText(`${lights} of ${lights} lights lack bias, dark or flat frames.`);
   await audit(page, 'nights');
 });
@@ -146,7 +122,7 @@ test('the nights dashboard flags the lights without calibration', async () => {
 test("a target page's totals are the sums of the frames behind them", async () => {
   await page.getByRole('link', { name: 'Targets' }).click();
   await expect(page.getByRole('heading', { name: 'Targets' })).toBeVisible();
-  const objects = new Set(frames().flatMap((f) => (f.object ? [f.object] : [])));
+  const objects = new Set(writtenFrames().flatMap((f) => (f.object ? [f.object] : [])));
   await expect(page.locator('.targets-table tbody tr')).toHaveCount(objects.size);
   await page.screenshot({ path: join(SHOTS, 'targets.png') });
   await audit(page, 'targets');
@@ -155,10 +131,10 @@ test("a target page's totals are the sums of the frames behind them", async () =
   await expect(page.getByRole('heading', { name: 'M 13', level: 1 })).toBeVisible();
   // The frames behind the target, from the search API.
   const response = await page.request.get(
-    `${url()}/api/images?object=M%2013&image_type=light&limit=1000&fields=id,exptime,filter_name,quality_flag`,
+    `${e2eUrl()}/api/images?object=M%2013&image_type=light&limit=1000&fields=id,exptime,filter_name,quality_flag`,
   );
   const items = (await response.json()).items as Array<{ exptime: number; filter_name: string; quality_flag: boolean }>;
-  expect(items.length).toBe(frames().filter((f) => f.object === 'M 13').length);
+  expect(items.length).toBe(writtenFrames().filter((f) => f.object === 'M 13').length);
   const sum = (list: typeof items) => list.reduce((s, i) => s + i.exptime, 0);
   const seconds = (s: number) => `${s.toLocaleString('en-US')} s`;
   await expect(page.locator('[data-stat="frames"] .stat-value')).toHaveText(String(items.length));
@@ -180,7 +156,7 @@ test("a target page's totals are the sums of the frames behind them", async () =
 });
 
 test('every other screen passes the accessibility audit', async () => {
-  await page.goto(url());
+  await page.goto(e2eUrl());
   await expect(page.getByRole('heading', { name: /frames$/ })).toBeVisible();
   await audit(page, 'search');
   await page.getByRole('button', { name: 'Grid' }).click();
@@ -201,7 +177,7 @@ test('every other screen passes the accessibility audit', async () => {
 
   const signedOut = await browser.newContext({ bypassCSP: true });
   const visitor = await signedOut.newPage();
-  await visitor.goto(url());
+  await visitor.goto(e2eUrl());
   await expect(visitor.getByLabel('E-mail')).toBeVisible();
   await audit(visitor, 'sign-in');
   await visitor.getByRole('tab', { name: 'Create account' }).click();

@@ -1,34 +1,12 @@
-/**
- * Header-keyword conditions in the search screen, on the night of e2e/global-setup.ts (its CCD-TEMP
- * and EXPTIME cards differ from frame to frame): a non-number for ≤ is refused in place, each
- * condition added narrows the results to exactly the frames whose cards match, the conditions
- * survive a reload, reach the CSV export, pass the accessibility audit, and come off one by one.
- */
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import axe from 'axe-core';
+import { ADMIN, e2eUrl, SHOTS, type WrittenFrame, writtenFrames } from './support/scene.js';
 
-interface WrittenFrame {
-  path: string;
-  kind: 'light' | 'dark' | 'flat';
-  ccdTemp: number;
-}
-
-const SHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
-const ADMIN = { email: 'admin@observatory.example', password: 'a long night of photons' };
-
-const url = () => {
-  const value = process.env.AIMS_E2E_URL;
-  if (!value) throw new Error('AIMS_E2E_URL is not set: run through playwright.config.ts (global setup)');
-  return value;
-};
-const frames = (): WrittenFrame[] => JSON.parse(readFileSync(process.env.AIMS_E2E_FRAMES!, 'utf8')) as WrittenFrame[];
 /** EXPTIME as e2e/support/write-night.mjs writes it for the i-th frame. */
 const exptimeOf = (frame: WrittenFrame, i: number) => (frame.kind === 'flat' ? 2 : [30, 60, 120, 300][i % 4]!);
 const namesWhere = (keep: (frame: WrittenFrame, i: number) => boolean) =>
-  frames()
+  writtenFrames()
     .filter(keep)
     .map((f) => basename(f.path))
     .sort();
@@ -58,7 +36,7 @@ test.beforeAll(async ({ browser }) => {
   // The axe audit is injected as an inline script, which the app's CSP would refuse.
   context = await browser.newContext({ bypassCSP: true });
   page = await context.newPage();
-  await page.goto(url());
+  await page.goto(e2eUrl());
   await page.getByLabel('E-mail').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   // Run alone, this spec meets an empty server and makes the admin; after aims.spec.ts it signs in.
@@ -75,9 +53,9 @@ test.afterAll(async () => {
 test('header conditions narrow the search, live in the URL and come off again', async () => {
   // After aims.spec.ts the catalog also holds its live frame (a flat at -10 °C, 2 s), which no
   // condition below matches: the written frames say which frames match, the API how many there are.
-  const total = (await (await page.request.get(`${url()}/api/images?limit=1&fields=id`)).json()).total as number;
-  expect(total).toBeGreaterThanOrEqual(frames().length);
-  await page.goto(url());
+  const total = (await (await page.request.get(`${e2eUrl()}/api/images?limit=1&fields=id`)).json()).total as number;
+  expect(total).toBeGreaterThanOrEqual(writtenFrames().length);
+  await page.goto(e2eUrl());
   await expect(page.getByRole('heading', { name: heading(total) })).toBeVisible();
   const group = page.getByRole('group', { name: 'Header keywords' });
   const keyword = group.getByRole('combobox', { name: 'Keyword' });
@@ -105,7 +83,7 @@ test('header conditions narrow the search, live in the URL and come off again', 
   await value.press('Enter');
   const cold = namesWhere((f) => f.ccdTemp <= -15);
   expect(cold.length).toBeGreaterThan(0);
-  expect(cold.length).toBeLessThan(frames().length);
+  expect(cold.length).toBeLessThan(writtenFrames().length);
   await expect(page.getByRole('heading', { name: heading(cold.length) })).toBeVisible();
   await expect(page).toHaveURL(/[?&]header\.CCD-TEMP%3C=-15(&|$)/);
   expect(await shownNames(page)).toEqual(cold);
@@ -134,7 +112,7 @@ test('header conditions narrow the search, live in the URL and come off again', 
 
   // The CSV export carries the conditions: one line per matching frame.
   const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
-  const csv = await page.request.get(`${url()}${href}`);
+  const csv = await page.request.get(`${e2eUrl()}${href}`);
   expect(csv.status()).toBe(200);
   const lines = (await csv.text()).trim().split(/\r?\n/);
   expect(lines.length - 1).toBe(coldLong.length);
