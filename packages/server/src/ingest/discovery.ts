@@ -1,7 +1,8 @@
 import type { Stats } from 'node:fs';
 import { lstat, opendir, readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import chokidar, { type FSWatcher } from 'chokidar';
+import chokidar from 'chokidar';
+import { DirWatcher } from './dir-watcher.js';
 import { isFitsName, makeExcluder } from './file-types.js';
 
 /** A file that may need ingesting: where it is and the facts that tell whether it changed. */
@@ -42,6 +43,13 @@ export interface DiscoveryOptions {
 }
 
 const DEFAULT_BURST_RESCAN = { events: 100, quietMs: 2000 };
+
+/** What Discovery needs of a watcher: chokidar's (polling) or our folder watcher (events). */
+interface RootWatcher {
+  /** Watches a root that came back online afresh (the old watch was on the folder that went away). */
+  rewatch(root: string): void;
+  close(): Promise<void>;
+}
 
 function relativeOf(root: string, path: string): string {
   return relative(root, path).split(sep).join('/');
@@ -116,7 +124,7 @@ const STATS_IN_FLIGHT = 64;
  * decides whether anything changed, and workers do the reading.
  */
 export class Discovery {
-  private watcher: FSWatcher | undefined;
+  private watcher: RootWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private scanning: Promise<number> | undefined;
   /** Folders the watcher reported files in: reports since their last scan, and the quiet timer. */
@@ -171,10 +179,7 @@ export class Discovery {
     if (online) {
       this.offline.delete(root);
       // The watch was on the folder that went away: watch the one that is there now.
-      if (this.watcher) {
-        this.watcher.unwatch(root);
-        this.watcher.add(root);
-      }
+      this.watcher?.rewatch(root);
     } else this.offline.add(root);
     this.handlers.rootState?.(root, online);
     return online;
@@ -211,47 +216,27 @@ export class Discovery {
   async start(): Promise<void> {
     const excluded = makeExcluder(this.options.exclude ?? []);
     const rootOf = (path: string) => this.roots.find((r) => path === r || path.startsWith(r + sep));
-    this.watcher = chokidar.watch(this.roots, {
-      ignoreInitial: true,
-      followSymlinks: false,
-      usePolling: this.options.usePolling ?? false,
-      interval: this.options.pollIntervalMs ?? 2000,
-      binaryInterval: this.options.pollIntervalMs ?? 2000,
-      // chokidar 4 with usePolling reports nothing from new folders when `ignored` is a function,
-      // so in polling mode the filtering happens only in the handlers below.
-      ...(this.options.usePolling
-        ? {}
-        : {
-            ignored: (path: string, stats?: Stats) => {
-              const root = rootOf(path);
-              if (!root || path === root) return false;
-              if (excluded(relativeOf(root, path))) return true;
-              return stats?.isFile() === true && !isFitsName(path);
-            },
-          }),
-    });
     const report = async (path: string) => {
       const root = rootOf(path);
       if (!root || !isFitsName(path) || excluded(relativeOf(root, path))) return;
       this.folderActive(root, dirname(path));
       try {
-        // lstat, as the scan does: chokidar reports links too (even in its initial pass), and a
-        // link's facts are its own, not its target's; the pipeline refuses it with a reason.
+        // lstat, as the scan does: the watchers report links too (chokidar even in its initial
+        // pass), and a link's facts are its own, not its target's; the pipeline refuses it with a reason.
         await this.handlers.candidate(candidateFromStats(root, path, await lstat(path)));
       } catch (error) {
         this.handlers.error?.(error, path);
       }
     };
-    this.watcher.on('add', report).on('change', report);
     // A new folder (tonight's) can receive its first files before the watcher has looked into it;
     // polling in particular then never reports them. Scanning the folder when it appears closes
     // that gap; the ledger ignores what is reported twice.
-    this.watcher.on('addDir', (path) => {
+    const folderAdded = (path: string) => {
       const root = rootOf(path);
       if (!root || path === root || excluded(relativeOf(root, path))) return;
       this.scanFolder(root, path);
-    });
-    this.watcher.on('unlink', (path) => {
+    };
+    const fileRemoved = (path: string) => {
       const root = rootOf(path);
       if (!root || excluded(relativeOf(root, path))) return;
       // When a share is unmounted (or its folder renamed away), every file of it disappears at
@@ -259,14 +244,79 @@ export class Discovery {
       void this.checkRoot(root)
         .then((online) => (online ? this.handlers.removed(root, relativeOf(root, path)) : undefined))
         .catch((e) => this.handlers.error?.(e, path));
-    });
-    this.watcher.on('error', (error) => this.handlers.error?.(error));
-    await new Promise<void>((ready) => this.watcher?.once('ready', () => ready()));
+    };
+    this.watcher = this.options.usePolling
+      ? await this.startPolling(report, folderAdded, fileRemoved)
+      : await this.startWatching(rootOf, excluded, report, folderAdded, fileRemoved);
     const seconds = this.options.rescanSeconds ?? 0;
     if (seconds > 0) {
       this.timer = setInterval(() => void this.scan().catch((e) => this.handlers.error?.(e)), seconds * 1000);
       this.timer.unref();
     }
+  }
+
+  /** Network shares deliver no events: chokidar polls every file's stats. */
+  private async startPolling(
+    report: (path: string) => Promise<void>,
+    folderAdded: (path: string) => void,
+    fileRemoved: (path: string) => void,
+  ): Promise<RootWatcher> {
+    // chokidar 4 with usePolling reports nothing from new folders when `ignored` is a function,
+    // so in polling mode the filtering happens only in the handlers.
+    const watcher = chokidar.watch(this.roots, {
+      ignoreInitial: true,
+      followSymlinks: false,
+      usePolling: true,
+      interval: this.options.pollIntervalMs ?? 2000,
+      binaryInterval: this.options.pollIntervalMs ?? 2000,
+    });
+    watcher.on('add', report).on('change', report).on('addDir', folderAdded).on('unlink', fileRemoved);
+    watcher.on('error', (error) => this.handlers.error?.(error));
+    await new Promise<void>((ready) => watcher.once('ready', () => ready()));
+    return {
+      rewatch: (root) => {
+        watcher.unwatch(root);
+        watcher.add(root);
+      },
+      close: () => watcher.close(),
+    };
+  }
+
+  /**
+   * File-system events: one inotify watch per folder (DirWatcher), not per file as chokidar 4 has
+   * it — a million frames were a million watches (past the kernel's limit) and ~840 MB of heap.
+   */
+  private async startWatching(
+    rootOf: (path: string) => string | undefined,
+    excluded: (relPath: string) => boolean,
+    report: (path: string) => Promise<void>,
+    folderAdded: (path: string) => void,
+    fileRemoved: (path: string) => void,
+  ): Promise<RootWatcher> {
+    const watcher = new DirWatcher(
+      (path, isDirectory) => {
+        const root = rootOf(path);
+        if (!root || path === root) return false;
+        return excluded(relativeOf(root, path)) || (!isDirectory && !isFitsName(path));
+      },
+      {
+        file: (path) => void report(path),
+        dir: folderAdded,
+        gone: fileRemoved,
+        // Removed, renamed away or unmounted: checkRoot reports it offline, and watches it again
+        // when it is back.
+        root: (root) => void this.checkRoot(root).catch((e) => this.handlers.error?.(e, root)),
+        error: (error, path) => this.handlers.error?.(error, path),
+      },
+    );
+    for (const root of this.roots) await watcher.add(root);
+    return {
+      rewatch: (root) => {
+        watcher.remove(root);
+        void watcher.add(root).catch((e) => this.handlers.error?.(e, root));
+      },
+      close: async () => watcher.close(),
+    };
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,15 @@
-import { lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -22,6 +33,22 @@ async function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
     if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** inotify watches this process holds: the `inotify` lines of every inotify descriptor's fdinfo. */
+function inotifyWatches(): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (!readlinkSync(`/proc/self/fd/${fd}`).includes('inotify')) continue;
+      n += readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('inotify')).length;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return n;
 }
 
 describe('scanTree', () => {
@@ -171,4 +198,45 @@ describe('Discovery', () => {
     expect(await discovery.scan()).toBe(2);
     expect(seen.sort()).toEqual(['a.fits', 'b.fts']);
   });
+
+  it.skipIf(process.platform !== 'linux')(
+    'watches folders, not files: 3 folders of 200 frames hold a handful of inotify watches, and every change is still reported',
+    async () => {
+      for (const night of ['n1', 'n2', 'n3']) {
+        mkdirSync(join(root, night));
+        for (let i = 0; i < 200; i++) writeFileSync(join(root, `${night}/f${i}.fits`), 'x');
+      }
+      const seen: string[] = [];
+      const removed: string[] = [];
+      const discovery = new Discovery(
+        { roots: [root] },
+        { candidate: (c) => void seen.push(c.relPath), removed: (_r, rel) => void removed.push(rel) },
+      );
+      const before = inotifyWatches();
+      await discovery.start();
+      try {
+        // 3 folders + the root; chokidar 4 held 604 here, one per file too.
+        expect(inotifyWatches() - before).toBeLessThanOrEqual(3 + 1 + 2);
+        writeFileSync(join(root, 'n1/added.fits'), 'x');
+        await until(() => seen.includes('n1/added.fits'));
+        const rewritten = seen.filter((p) => p === 'n2/f7.fits').length;
+        writeFileSync(join(root, 'n2/f7.fits'), 'rewritten');
+        await until(() => seen.filter((p) => p === 'n2/f7.fits').length > rewritten);
+        mkdirSync(join(root, 'n4/flats'), { recursive: true });
+        writeFileSync(join(root, 'n4/a.fits'), 'x');
+        writeFileSync(join(root, 'n4/flats/b.fits'), 'x');
+        await until(() => seen.includes('n4/a.fits') && seen.includes('n4/flats/b.fits'));
+        unlinkSync(join(root, 'n3/f0.fits'));
+        await until(() => removed.includes('n3/f0.fits'));
+        // A folder removed whole: each of its frames is reported gone.
+        rmSync(join(root, 'n4'), { recursive: true });
+        await until(() => removed.includes('n4/a.fits') && removed.includes('n4/flats/b.fits'));
+        expect(seen.filter((p) => p.startsWith('n1/f') || p.startsWith('n3/'))).toEqual([]);
+        expect(inotifyWatches() - before).toBeLessThanOrEqual(3 + 1 + 2);
+      } finally {
+        await discovery.stop();
+      }
+      expect(inotifyWatches()).toBe(before);
+    },
+  );
 });
