@@ -5,6 +5,7 @@ import type { ImageFilters } from '../src/api/types.js';
 import { COMMON_KEYWORDS, suggestedKeywords } from '../src/lib/header-conditions.js';
 import { FilterPanel } from '../src/screens/search/filter-panel.js';
 import { SearchScreen } from '../src/screens/search-screen.js';
+import { EMPTY_FACETS } from './support/facets.js';
 
 afterEach(() => {
   cleanup();
@@ -160,16 +161,7 @@ describe('header conditions reach every request of the search screen', () => {
         const path = url.split('?')[0];
         if (path === '/api/images')
           return Response.json({ total: 2, total_exact: true, items: [{ id: 1 }, { id: 2 }], next_cursor: null });
-        if (path === '/api/images/facets')
-          return Response.json({
-            filter_name: [],
-            object_name: [],
-            telescope: [],
-            camera: [],
-            instrument: [],
-            night: [],
-            image_type: [],
-          });
+        if (path === '/api/images/facets') return Response.json(EMPTY_FACETS);
         if (path === '/api/downloads') return new Response(new Uint8Array([80, 75]), { status: 200 });
         return Response.json({ message: `no route ${path}` }, { status: 404 });
       }),

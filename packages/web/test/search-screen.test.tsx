@@ -2,16 +2,7 @@
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SearchScreen } from '../src/screens/search-screen.js';
-
-const EMPTY_FACETS = {
-  filter_name: [],
-  object_name: [],
-  telescope: [],
-  camera: [],
-  instrument: [],
-  night: [],
-  image_type: [],
-};
+import { EMPTY_FACETS } from './support/facets.js';
 
 function fakeApi(routes: Record<string, unknown>) {
   const urls: string[] = [];
