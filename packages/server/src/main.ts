@@ -24,6 +24,9 @@ import { EventBus } from './util/events.js';
 import { boundHeapGrowth } from './util/heap-growth.js';
 import { ensurePrivateDir } from './util/private-files.js';
 
+/** How long `aims serve` and `aims worker` wait for a PostgreSQL or MySQL server that is not up yet. */
+const DATABASE_WAIT_MS = 60_000;
+
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
@@ -62,7 +65,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   boundHeapGrowth();
   // Before anything is written there: the catalog, the secret and the previews inherit no access.
   ensurePrivateDir(config.dataDir);
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openDatabase(config.databaseUrl, { waitForServerMs: DATABASE_WAIT_MS });
   // AIMS_IMAGE_DIR/--images appear as libraries whether or not this process watches them.
   await registerConfiguredLibraries(database, config);
   const events = new EventBus();
@@ -197,7 +200,7 @@ export async function startWorker(
 ): Promise<RunningWorker> {
   boundHeapGrowth();
   ensurePrivateDir(config.dataDir);
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openDatabase(config.databaseUrl, { waitForServerMs: DATABASE_WAIT_MS });
   const logger = pino(loggerOptions(config.logLevel) as Parameters<typeof pino>[0]).child({ component: 'ingest' });
   const service = createIngestService(config, database, new EventBus(), {
     ...(options.threads !== undefined ? { threads: options.threads } : {}),

@@ -1,7 +1,9 @@
 /**
  * Opening the catalog database.
  *
- *   openDatabase(url, options?): Promise<Database>   `sqlite:PATH`, `postgres://…` or `mysql://…`; runs migrations
+ *   openDatabase(url, options?): Promise<Database>   `sqlite:PATH`, `postgres://…` or `mysql://…`; runs migrations;
+ *                                                     `waitForServerMs`: keeps trying a server not up yet
+ *   unreachableCode(error): string | null             the driver code of a server that could not be reached
  *   migrateToLatest(db): Promise<string[]>            names of the migrations it applied
  *   migrateUpTo(db, name): Promise<string[]>          up to and including one migration (tests)
  *   postgresPoolConfig(url, options?): pg.PoolConfig  TLS from sslmode / CA file
@@ -73,6 +75,12 @@ export interface OpenDatabaseOptions {
    * (checkpoint-thread.ts; `aims ingest`, whose one connection writes frame after frame).
    */
   checkpointThread?: boolean | CheckpointThreadOptions;
+  /**
+   * PostgreSQL and MySQL: how long to keep trying while the server cannot be reached (refused,
+   * timed out, not resolved, starting up), in ms (default 0: fail at once). A server and its
+   * workers started beside their database (compose) wait for it rather than exit.
+   */
+  waitForServerMs?: number;
 }
 
 export class DatabaseError extends Error {
@@ -93,6 +101,57 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   } catch (cause) {
     throw new DatabaseError('DB_URL_INVALID', (cause as Error).message);
   }
+  const deadline = Date.now() + (options.waitForServerMs ?? 0);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await openOnce(url, name, options);
+    } catch (error) {
+      const code = unreachableCode(error);
+      const left = deadline - Date.now();
+      if (name === 'sqlite' || code === null || left <= 0) throw error;
+      const delay = Math.min(250 * 2 ** attempt, 5000, left);
+      (options.warn ?? warnOnStderr)(
+        `the database server cannot be reached (${code}); trying again in ${(delay / 1000).toFixed(1)} s`,
+      );
+      await new Promise((done) => setTimeout(done, delay));
+    }
+  }
+}
+
+/** Driver error codes of a server that is not there (yet), not of a refused login or bad SQL. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+  // PostgreSQL: the database system is starting up / shutting down.
+  '57P03',
+]);
+
+/** The code that says the server could not be reached, searched through causes and aggregates. */
+export function unreachableCode(error: unknown): string | null {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const e = queue.shift();
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return code;
+    queue.push(cause, ...(Array.isArray(errors) ? errors : []));
+  }
+  return null;
+}
+
+async function openOnce(
+  url: string,
+  name: ReturnType<typeof dialectOfUrl>,
+  options: OpenDatabaseOptions,
+): Promise<Database> {
   const database =
     name === 'sqlite'
       ? openSqlite(url, options)
