@@ -78,10 +78,11 @@ export interface ResolvedNames {
   /** A cone is searched through the declination-zone index (migration 1600; not on MariaDB). */
   coneZones?: boolean;
   /**
-   * The frames of the lone `header` filter, listed from the keyword index once for a page, its
-   * total and its undated part (where the engine hashes id arrays and the keyword matches few).
+   * In place of the lone `header` filter: `images.id` among its frames, listed from the keyword
+   * index once for a page, its total and its undated part (where the engine hashes id arrays and
+   * the keyword matches few).
    */
-  headerFrames?: { ids: readonly number[]; condition: Expression<SqlBool> };
+  headerFrames?: Expression<SqlBool>;
 }
 
 export type ImageFilters = SpecialFilters & { [P in RangeFilterParam]?: number } & { [P in MatchFilterParam]?: string };

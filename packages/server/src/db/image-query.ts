@@ -319,7 +319,7 @@ export function imageConditions(
   if (f.ra !== undefined && f.dec !== undefined && f.radius !== undefined)
     parts.push(coneCondition(eb, f.ra, f.dec, f.radius, f.resolved?.coneZones === true));
   const frames = f.resolved?.headerFrames;
-  if (frames) parts.push(frames.condition);
+  if (frames) parts.push(frames);
   else {
     const shape = headerShape ?? (isNarrow(f) ? 'probe' : 'list');
     for (const h of f.header ?? []) parts.push(headerCondition(eb, h, shape, fenceProbe));
@@ -508,12 +508,7 @@ async function pageRowsOf(
   range: PageRange,
   columns: ItemColumns,
 ): Promise<ItemRow[]> {
-  if (
-    range.offset < DEFERRED_OFFSET &&
-    filters.radius === undefined &&
-    shape === undefined &&
-    !filters.resolved?.headerFrames
-  ) {
+  if (range.offset < DEFERRED_OFFSET && filters.radius === undefined && shape === undefined) {
     if (columns === IMAGE_ITEM_COLUMNS || !db.dialect.sortCostGrowsWithColumns)
       return pageQuery(db, filters, shape, sort, part, range, columns).execute();
     // Planned with every item column, as a page always was, then only the asked ones taken out:
@@ -600,7 +595,7 @@ async function newestOfKeyword(
       (await part.orderBy('image_keywords.image_id', 'desc').limit(pool).execute()).map((r) => Number(r.image_id)),
     );
   const cut = Math.max(...parts.map((ids) => (ids.length < pool ? 0 : (ids[ids.length - 1] as number))));
-  const candidates = [...new Set(parts.flat())].filter((id) => id >= cut).sort((a, b) => b - a);
+  const candidates = [...new Set(parts.flat())].filter((id) => id >= cut);
   if (candidates.length === 0) return [];
   const newest = (a: { id: number; ms: number }, b: { id: number; ms: number }) => b.ms - a.ms || b.id - a.id;
   const dated = await db.db
@@ -932,20 +927,17 @@ function loneHeader(f: ImageFilters): HeaderFilter | null {
  * carry the keyword in several HDUs so often that the first `limit` rows hold fewer frames is
  * the DISTINCT needed.
  */
-async function keywordFrames(db: Db, h: HeaderFilter, limit: number): Promise<number> {
-  const rows = (eb: ImagesEb) => eb.selectFrom((k) => keywordImageIds(k as ImagesEb, h).as('k')).select('k.image_id');
-  const first = await db.db
-    .selectFrom((eb) =>
-      rows(eb as ImagesEb)
-        .limit(limit)
-        .as('m'),
-    )
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('m.image_id').distinct().as('frames')])
-    .executeTakeFirstOrThrow();
+async function keywordFrames(
+  db: Db,
+  h: HeaderFilter,
+  limit: number,
+  counted?: { n: number; frames: number },
+): Promise<number> {
+  const first = counted ?? (await firstKeywordRows(db, h, limit).executeTakeFirstOrThrow());
   if (Number(first.n) < limit || Number(first.frames) === limit) return Number(first.frames);
   const row = await db.db
     .selectFrom((eb) =>
-      rows(eb as ImagesEb)
+      keywordRows(eb as ImagesEb, h)
         .distinct()
         .limit(limit)
         .as('m'),
@@ -953,6 +945,22 @@ async function keywordFrames(db: Db, h: HeaderFilter, limit: number): Promise<nu
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** A keyword filter's rows, as one column `image_id` (a frame may come more than once). */
+function keywordRows(eb: ImagesEb, h: HeaderFilter) {
+  return eb.selectFrom((k) => keywordImageIds(k as ImagesEb, h).as('k')).select('k.image_id');
+}
+
+/** The first `limit` rows of a keyword filter: how many (`n`), and how many frames among them. */
+function firstKeywordRows(db: Db, h: HeaderFilter, limit: number) {
+  return db.db
+    .selectFrom((eb) =>
+      keywordRows(eb as ImagesEb, h)
+        .limit(limit)
+        .as('m'),
+    )
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('m.image_id').distinct().as('frames')]);
 }
 
 /**
@@ -997,10 +1005,8 @@ async function headerPlan(db: Db, f: ImageFilters, bound: number): Promise<Heade
   // Counted from the keyword index alone, and only up to the threshold: counting every match of
   // a keyword in every frame read a million index entries (60–100 ms on SQLite) for this choice.
   const row = await db.db
-    .selectFrom(
-      db.db
-        .selectFrom((eb) => keywordImageIds(eb as ImagesEb, first).as('k'))
-        .select('k.image_id')
+    .selectFrom((eb) =>
+      keywordRows(eb as ImagesEb, first)
         .limit(common + 1)
         .as('m'),
     )
@@ -1024,15 +1030,11 @@ async function listedKeyword(
   joinedIds: NonNullable<Db['dialect']['joinedIds']>,
 ): Promise<HeaderPlan> {
   const limit = Math.max(common, bound) + 1;
-  const rows = () => db.db.selectFrom((eb) => keywordImageIds(eb as ImagesEb, h).as('k')).select('k.image_id');
-  const listed = db.db.selectFrom(rows().as('l')).select(joinedIds(sql.ref('l.image_id')).as('ids'));
+  const listed = db.db
+    .selectFrom((eb) => keywordRows(eb as ImagesEb, h).as('l'))
+    .select(joinedIds(sql.ref('l.image_id')).as('ids'));
   const row = await db.db
-    .selectFrom(
-      db.db
-        .selectFrom(rows().limit(limit).as('m'))
-        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.count<number>('m.image_id').distinct().as('frames')])
-        .as('a'),
-    )
+    .selectFrom(firstKeywordRows(db, h, limit).as('a'))
     // The CASE leaves the list unread unless the count is small (PostgreSQL runs a subquery in a
     // branch not taken never).
     .select([
@@ -1046,13 +1048,10 @@ async function listedKeyword(
   const n = Number(row.n);
   if (n <= common) {
     const ids = [...new Set((row.ids ?? '').split(',').filter(Boolean).map(Number))];
-    const condition = ids.length > 0 ? db.dialect.idIn(sql.ref('images.id'), ids) : sql<SqlBool>`1 = 0`;
-    const resolved = { ...f.resolved, headerFrames: { ids, condition } };
-    return { shape: 'list', total: totalOf(ids.length), filters: { ...f, resolved } };
+    const headerFrames = ids.length > 0 ? db.dialect.idIn(sql.ref('images.id'), ids) : sql<SqlBool>`1 = 0`;
+    return { shape: 'list', total: totalOf(ids.length), filters: { ...f, resolved: { ...f.resolved, headerFrames } } };
   }
-  // As keywordFrames: the first rows' frames, unless frames carry the keyword in several HDUs.
-  const distinct = Number(row.frames);
-  const frames = n < limit || distinct === limit ? distinct : await keywordFrames(db, h, limit);
+  const frames = await keywordFrames(db, h, limit, { n, frames: Number(row.frames) });
   return { shape: frames > common ? 'probe' : 'list', total: totalOf(frames) };
 }
 
