@@ -33,15 +33,21 @@ function keyWalk(name: string, condition: RawBuilder<unknown> | null): RawBuilde
 }
 
 export async function headerKeywords(db: Db): Promise<{ keywords: string[]; complete: boolean }> {
-  const walks = db.dialect.supportsPartialIndex
-    ? [keyWalk('num_keys', sql`num_value is not null`), keyWalk('str_keys', sql`str_value is not null`)]
-    : [keyWalk('all_keys', null)];
-  const names = db.dialect.supportsPartialIndex ? ['num_keys', 'str_keys'] : ['all_keys'];
+  const walks: [string, RawBuilder<unknown> | null][] = db.dialect.supportsPartialIndex
+    ? [
+        ['num_keys', sql`num_value is not null`],
+        ['str_keys', sql`str_value is not null`],
+      ]
+    : [['all_keys', null]];
+  const ctes = sql.join(
+    walks.map(([name, condition]) => keyWalk(name, condition)),
+    sql`, `,
+  );
   const selects = sql.join(
-    names.map((n) => sql`select kw from ${sql.raw(n)} where kw is not null`),
+    walks.map(([name]) => sql`select kw from ${sql.raw(name)} where kw is not null`),
     sql` union `,
   );
-  const { rows } = await sql<{ kw: string }>`with recursive ${sql.join(walks, sql`, `)} ${selects}`.execute(db.db);
+  const { rows } = await sql<{ kw: string }>`with recursive ${ctes} ${selects}`.execute(db.db);
   // Byte order, the same on every engine (PostgreSQL's collation would put CCD_TEMP before CCD-TEMP).
   const keywords = [...new Set(rows.map((r) => r.kw))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   // A walk that stopped at the cap gave MAX_KEYWORDS + 1 keys, so this also says whether one did.
