@@ -65,11 +65,19 @@ export class DirWatcher {
 
   /** Stops watching `root` (or any folder) and everything below it, without reporting anything. */
   remove(path: string): void {
+    this.unwatchTree(path);
+  }
+
+  /** Closes the watches of `path` and of every folder below it; returns what they held. */
+  private unwatchTree(path: string): [string, WatchedDir][] {
+    const removed: [string, WatchedDir][] = [];
     for (const [dir, watched] of this.dirs)
       if (dir === path || dir.startsWith(path + sep)) {
         watched.watcher.close();
         this.dirs.delete(dir);
+        removed.push([dir, watched]);
       }
+    return removed;
   }
 
   close(): void {
@@ -175,13 +183,7 @@ export class DirWatcher {
 
   /** A watched folder was removed or renamed: its files (and those below it) are gone. */
   private vanished(path: string): void {
-    const gone: string[] = [];
-    for (const [dir, watched] of this.dirs)
-      if (dir === path || dir.startsWith(path + sep)) {
-        watched.watcher.close();
-        this.dirs.delete(dir);
-        for (const name of watched.files) gone.push(join(dir, name));
-      }
-    for (const file of gone) this.on.gone(file);
+    for (const [dir, watched] of this.unwatchTree(path))
+      for (const name of watched.files) this.on.gone(join(dir, name));
   }
 }
